@@ -1,0 +1,197 @@
+//! Background (paper) normalisation: uneven grey or yellowed paper to white.
+//!
+//! The paper level is estimated on a coarse grid of blocks (a high
+//! percentile of each block, so ink does not count), blocks that are far
+//! darker than the page's paper (photos, solid ink, borders) are filled in
+//! from their neighbours, the grid is smoothed and interpolated back to full
+//! size, and each pixel is divided by it. This is the flat-field correction
+//! of Leptonica's `pixBackgroundNorm` in spirit, done in O(pixels).
+
+use crate::input::Dpi;
+use image::GrayImage;
+
+/// Which percentile of a block stands for its paper.
+const PAPER_PERCENTILE: f32 = 0.90;
+/// Pixels within this fraction of the local paper level become pure white,
+/// so paper grain and the estimate's small errors do not survive as grey.
+const WHITE_POINT: f32 = 0.96;
+/// A block whose paper is darker than this fraction of the page's paper is
+/// not paper (a photo, a black border) and gets its neighbours' value.
+const NOT_PAPER_FRACTION: f32 = 0.55;
+
+/// Flatten the background of a grey page so paper becomes 255.
+pub fn normalize(gray: &GrayImage, dpi: Dpi) -> GrayImage {
+    let (w, h) = gray.dimensions();
+    let block = ((dpi.x.max(dpi.y) / 12.0).round() as u32).clamp(8, 256);
+    let gw = w.div_ceil(block) as usize;
+    let gh = h.div_ceil(block) as usize;
+    let mut grid = block_percentiles(gray, block, gw, gh);
+
+    let mut sorted: Vec<f32> = grid.clone();
+    sorted.sort_by(f32::total_cmp);
+    let page_paper = sorted[(sorted.len() * 3) / 4].max(1.0);
+    let mut known: Vec<bool> = grid
+        .iter()
+        .map(|&v| v >= page_paper * NOT_PAPER_FRACTION)
+        .collect();
+    if !known.iter().any(|&k| k) {
+        // No paper anywhere (an all-dark page): leave levels as they are.
+        return gray.clone();
+    }
+    fill_unknown(&mut grid, &mut known, gw, gh);
+    let grid = smooth(&grid, gw, gh);
+
+    let mut out = GrayImage::new(w, h);
+    let raw = gray.as_raw();
+    let out_raw: &mut [u8] = &mut out;
+    // Bilinear interpolation between block centres, one row at a time.
+    let mut bg_row = vec![0f32; w as usize];
+    for y in 0..h as usize {
+        let fy = ((y as f32 + 0.5) / block as f32 - 0.5).clamp(0.0, (gh - 1) as f32);
+        let y0 = fy.floor() as usize;
+        let y1 = (y0 + 1).min(gh - 1);
+        let ty = fy - y0 as f32;
+        for (x, bg) in bg_row.iter_mut().enumerate() {
+            let fx = ((x as f32 + 0.5) / block as f32 - 0.5).clamp(0.0, (gw - 1) as f32);
+            let x0 = fx.floor() as usize;
+            let x1 = (x0 + 1).min(gw - 1);
+            let tx = fx - x0 as f32;
+            let top = grid[y0 * gw + x0] * (1.0 - tx) + grid[y0 * gw + x1] * tx;
+            let bot = grid[y1 * gw + x0] * (1.0 - tx) + grid[y1 * gw + x1] * tx;
+            *bg = ((top * (1.0 - ty) + bot * ty) * WHITE_POINT).max(1.0);
+        }
+        let row = &raw[y * w as usize..(y + 1) * w as usize];
+        let orow = &mut out_raw[y * w as usize..(y + 1) * w as usize];
+        for ((o, &v), &bg) in orow.iter_mut().zip(row).zip(&bg_row) {
+            *o = (v as f32 * 255.0 / bg).min(255.0) as u8;
+        }
+    }
+    out
+}
+
+fn block_percentiles(gray: &GrayImage, block: u32, gw: usize, gh: usize) -> Vec<f32> {
+    let (w, h) = gray.dimensions();
+    let mut hist = vec![[0u32; 256]; gw];
+    let mut grid = vec![0f32; gw * gh];
+    for by in 0..gh {
+        hist.iter_mut().for_each(|hh| *hh = [0; 256]);
+        let y_end = ((by as u32 + 1) * block).min(h);
+        for y in by as u32 * block..y_end {
+            let row = &gray.as_raw()[(y * w) as usize..((y + 1) * w) as usize];
+            for (x, &v) in row.iter().enumerate() {
+                hist[x / block as usize][v as usize] += 1;
+            }
+        }
+        for (bx, hh) in hist.iter().enumerate() {
+            let total: u32 = hh.iter().sum();
+            let target = (total as f32 * PAPER_PERCENTILE) as u32;
+            let mut acc = 0;
+            let mut level = 255;
+            for (v, &c) in hh.iter().enumerate() {
+                acc += c;
+                if acc > target {
+                    level = v;
+                    break;
+                }
+            }
+            grid[by * gw + bx] = level as f32;
+        }
+    }
+    grid
+}
+
+/// Fill blocks that are not paper from known neighbours, growing outwards.
+fn fill_unknown(grid: &mut [f32], known: &mut [bool], gw: usize, gh: usize) {
+    while known.iter().any(|&k| !k) {
+        let snapshot = known.to_vec();
+        for y in 0..gh {
+            for x in 0..gw {
+                if snapshot[y * gw + x] {
+                    continue;
+                }
+                let (mut sum, mut n) = (0.0, 0);
+                for (dx, dy) in [
+                    (-1i64, 0i64),
+                    (1, 0),
+                    (0, -1),
+                    (0, 1),
+                    (-1, -1),
+                    (1, 1),
+                    (-1, 1),
+                    (1, -1),
+                ] {
+                    let (nx, ny) = (x as i64 + dx, y as i64 + dy);
+                    if nx >= 0
+                        && ny >= 0
+                        && (nx as usize) < gw
+                        && (ny as usize) < gh
+                        && snapshot[ny as usize * gw + nx as usize]
+                    {
+                        sum += grid[ny as usize * gw + nx as usize];
+                        n += 1;
+                    }
+                }
+                if n > 0 {
+                    grid[y * gw + x] = sum / n as f32;
+                    known[y * gw + x] = true;
+                }
+            }
+        }
+    }
+}
+
+/// A 3×3 mean over the grid, so block edges do not show as steps.
+fn smooth(grid: &[f32], gw: usize, gh: usize) -> Vec<f32> {
+    let mut out = vec![0f32; grid.len()];
+    for y in 0..gh {
+        for x in 0..gw {
+            let (mut sum, mut n) = (0.0, 0.0);
+            for ny in y.saturating_sub(1)..=(y + 1).min(gh - 1) {
+                for nx in x.saturating_sub(1)..=(x + 1).min(gw - 1) {
+                    sum += grid[ny * gw + nx];
+                    n += 1.0;
+                }
+            }
+            out[y * gw + x] = sum / n;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gradient_paper_becomes_white_and_ink_stays_dark() {
+        // Paper fading from 230 to 150 left to right, with an ink bar at 40% of paper.
+        let img = GrayImage::from_fn(600, 300, |x, y| {
+            let paper = 230.0 - 80.0 * x as f32 / 600.0;
+            let ink = (140..160).contains(&y) && x % 100 < 50;
+            image::Luma([if ink {
+                (paper * 0.4) as u8
+            } else {
+                paper as u8
+            }])
+        });
+        let out = normalize(&img, Dpi::uniform(300.0));
+        for x in [10, 310, 520] {
+            assert!(
+                out.get_pixel(x, 20).0[0] >= 250,
+                "paper at x={x}: {}",
+                out.get_pixel(x, 20).0[0]
+            );
+            assert!(
+                out.get_pixel(x, 150).0[0] <= 110,
+                "ink at x={x}: {}",
+                out.get_pixel(x, 150).0[0]
+            );
+        }
+    }
+
+    #[test]
+    fn all_black_page_is_left_alone() {
+        let img = GrayImage::new(100, 100);
+        assert_eq!(normalize(&img, Dpi::uniform(300.0)), img);
+    }
+}

@@ -1,0 +1,118 @@
+//! Typed errors of the library and their stable exit codes.
+//!
+//! The numbers follow OCRmyPDF's so that scripts written for it carry over
+//! (see DESIGN.md and the README's table).
+
+use std::path::PathBuf;
+
+/// What went wrong, coarse enough to pick an exit code from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Bad command-line arguments or option values.
+    BadArgs,
+    /// An input is missing, unreadable, not an image, or fails to decode.
+    Input,
+    /// A dependency is missing: Tesseract itself or its language data.
+    MissingDependency,
+    /// The output was written but failed its own validity check.
+    InvalidOutput,
+    /// The output cannot be written.
+    Output,
+    /// The OCR engine failed on a page.
+    Ocr,
+    /// The configuration is invalid or unsafe (e.g. output overwrites an input).
+    Config,
+    /// The run was interrupted (Ctrl-C); nothing was left behind.
+    Interrupted,
+    /// Anything else.
+    Other,
+}
+
+impl ErrorKind {
+    /// The process exit code for this kind (stable, documented in README).
+    pub fn exit_code(self) -> u8 {
+        match self {
+            ErrorKind::BadArgs => 1,
+            ErrorKind::Input => 2,
+            ErrorKind::MissingDependency => 3,
+            ErrorKind::InvalidOutput => 4,
+            ErrorKind::Output => 5,
+            ErrorKind::Ocr => 7,
+            ErrorKind::Config => 9,
+            ErrorKind::Other => 15,
+            ErrorKind::Interrupted => 130,
+        }
+    }
+}
+
+/// The library's error type.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error("{}: {reason}", path.display())]
+    Input { path: PathBuf, reason: String },
+
+    #[error("{}: image is too large ({width}x{height} pixels; the limit is {limit} pixels)", path.display())]
+    TooLarge {
+        path: PathBuf,
+        width: u32,
+        height: u32,
+        limit: u64,
+    },
+
+    #[error(
+        "Tesseract language data for '{lang}' is not installed (looked in {searched}); on Debian: apt-get install tesseract-ocr-{lang}"
+    )]
+    MissingLanguage { lang: String, searched: String },
+
+    #[error("Tesseract could not be initialised: {0}")]
+    OcrInit(String),
+
+    #[error("{}: OCR failed: {reason}", path.display())]
+    Ocr { path: PathBuf, reason: String },
+
+    #[error("{}: {source}", path.display())]
+    Output {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{}: the written PDF failed its check: {reason}", path.display())]
+    InvalidOutput { path: PathBuf, reason: String },
+
+    #[error("{0}")]
+    Config(String),
+
+    #[error("interrupted; no output was written")]
+    Interrupted,
+
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// The coarse kind, which decides the exit code.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Input { .. } | Error::TooLarge { .. } => ErrorKind::Input,
+            Error::MissingLanguage { .. } | Error::OcrInit(_) => ErrorKind::MissingDependency,
+            Error::Ocr { .. } => ErrorKind::Ocr,
+            Error::Output { .. } => ErrorKind::Output,
+            Error::InvalidOutput { .. } => ErrorKind::InvalidOutput,
+            Error::Config(_) => ErrorKind::Config,
+            Error::Interrupted => ErrorKind::Interrupted,
+            Error::Internal(_) => ErrorKind::Other,
+        }
+    }
+
+    pub(crate) fn input(path: impl Into<PathBuf>, reason: impl Into<String>) -> Self {
+        Error::Input {
+            path: path.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

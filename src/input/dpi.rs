@@ -1,0 +1,115 @@
+//! Resolution read from the file's own header.
+//!
+//! The `image` crate decodes pixels but drops resolution metadata, so the few
+//! header fields that carry it (PNG `pHYs`, JPEG JFIF `APP0`, TIFF
+//! `XResolution`) are read here directly. TIFF is handled in `tiff.rs`.
+
+/// Horizontal and vertical resolution in dots per inch.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Dpi {
+    pub x: f32,
+    pub y: f32,
+}
+
+impl Dpi {
+    pub const DEFAULT: Dpi = Dpi { x: 300.0, y: 300.0 };
+
+    pub fn uniform(v: f32) -> Dpi {
+        Dpi { x: v, y: v }
+    }
+
+    /// Keep only plausible values: headers often hold 0 or 1 for "unknown".
+    pub(crate) fn plausible(x: f32, y: f32) -> Option<Dpi> {
+        let ok = |v: f32| v.is_finite() && (20.0..=10_000.0).contains(&v);
+        match (ok(x), ok(y)) {
+            (true, true) => Some(Dpi { x, y }),
+            (true, false) => Some(Dpi::uniform(x)),
+            (false, true) => Some(Dpi::uniform(y)),
+            _ => None,
+        }
+    }
+}
+
+/// Resolution from a PNG's `pHYs` chunk, if it states metres.
+pub fn png(data: &[u8]) -> Option<Dpi> {
+    let mut pos = 8;
+    while pos + 8 <= data.len() {
+        let len = u32::from_be_bytes(data[pos..pos + 4].try_into().ok()?) as usize;
+        let kind = &data[pos + 4..pos + 8];
+        let body = data.get(pos + 8..pos + 8 + len)?;
+        match kind {
+            b"pHYs" if len == 9 && body[8] == 1 => {
+                let ppm_x = u32::from_be_bytes(body[0..4].try_into().ok()?) as f32;
+                let ppm_y = u32::from_be_bytes(body[4..8].try_into().ok()?) as f32;
+                return Dpi::plausible(ppm_x * 0.0254, ppm_y * 0.0254);
+            }
+            b"IDAT" | b"IEND" => return None,
+            _ => {}
+        }
+        pos += 12 + len;
+    }
+    None
+}
+
+/// Resolution from a JPEG's JFIF `APP0` segment, if it states inches or cm.
+pub fn jpeg(data: &[u8]) -> Option<Dpi> {
+    let mut pos = 2;
+    while pos + 4 <= data.len() && data[pos] == 0xFF {
+        let marker = data[pos + 1];
+        let len = u16::from_be_bytes([data[pos + 2], data[pos + 3]]) as usize;
+        let body = data.get(pos + 4..pos + 2 + len)?;
+        if marker == 0xE0 && body.len() >= 12 && body.starts_with(b"JFIF\0") {
+            let x = u16::from_be_bytes([body[8], body[9]]) as f32;
+            let y = u16::from_be_bytes([body[10], body[11]]) as f32;
+            return match body[7] {
+                1 => Dpi::plausible(x, y),
+                2 => Dpi::plausible(x * 2.54, y * 2.54),
+                _ => None,
+            };
+        }
+        if marker == 0xDA {
+            return None;
+        }
+        pos += 2 + len;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn png_phys_in_metres_becomes_dpi() {
+        let mut png_bytes = Vec::new();
+        let img = image::GrayImage::new(4, 4);
+        let mut enc = png::Encoder::new(&mut png_bytes, 4, 4);
+        enc.set_color(png::ColorType::Grayscale);
+        enc.set_pixel_dims(Some(png::PixelDimensions {
+            xppu: 11811,
+            yppu: 7874,
+            unit: png::Unit::Meter,
+        }));
+        enc.write_header().unwrap().write_image_data(&img).unwrap();
+        let dpi = png(&png_bytes).unwrap();
+        assert!(
+            (dpi.x - 300.0).abs() < 0.1 && (dpi.y - 200.0).abs() < 0.1,
+            "{dpi:?}"
+        );
+    }
+
+    #[test]
+    fn jfif_density_in_inches() {
+        let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 16];
+        bytes.extend_from_slice(b"JFIF\0");
+        bytes.extend_from_slice(&[1, 1, 1, 0x01, 0x2C, 0x01, 0x2C, 0, 0]);
+        bytes.extend_from_slice(&[0xFF, 0xDA]);
+        assert_eq!(jpeg(&bytes), Some(Dpi::uniform(300.0)));
+    }
+
+    #[test]
+    fn implausible_values_are_unknown() {
+        assert_eq!(Dpi::plausible(1.0, 1.0), None);
+        assert_eq!(Dpi::plausible(0.0, 300.0), Some(Dpi::uniform(300.0)));
+    }
+}

@@ -1,0 +1,413 @@
+//! Decoding inputs into [`PageImage`]s: format sniffing, size limits, DPI,
+//! multi-page TIFF, stdin, and the order pages appear in.
+//!
+//! Inputs are opened read-only and never modified. Each page is validated
+//! (dimensions against the pixel cap) before its pixels are allocated.
+
+mod dpi;
+mod order;
+mod tiff;
+
+pub use dpi::Dpi;
+pub use order::natural_cmp;
+
+use crate::error::{Error, Result};
+use image::{DynamicImage, GrayImage, ImageFormat, RgbImage};
+use std::io::{Cursor, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Refuse images above this many pixels unless told otherwise: 1200 dpi A3
+/// is ~270 MP, far beyond any scan, and bounds memory per page in flight.
+pub const DEFAULT_MAX_PIXELS: u64 = 300_000_000;
+
+/// Largest stdin image accepted, so a runaway pipe cannot exhaust memory.
+const MAX_STDIN_BYTES: u64 = 1 << 30;
+
+/// Where a page's bytes come from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    File(PathBuf),
+    /// Standard input, read once and shared by its pages.
+    Stdin(Arc<Vec<u8>>),
+}
+
+/// One page of one input: enough to decode it later on any worker.
+#[derive(Debug, Clone)]
+pub struct PageRef {
+    pub source: Source,
+    pub format: Format,
+    /// Page index inside a multi-page file (0 for single images).
+    pub index: u32,
+    /// Number of pages in that file.
+    pub count: u32,
+}
+
+impl PageRef {
+    /// The path used in messages: the file name, or `-` for stdin.
+    pub fn path(&self) -> &Path {
+        match &self.source {
+            Source::File(p) => p,
+            Source::Stdin(_) => Path::new("-"),
+        }
+    }
+
+    /// A human label such as `scan.tiff (page 3 of 5)`.
+    pub fn label(&self) -> String {
+        if self.count > 1 {
+            format!(
+                "{} (page {} of {})",
+                self.path().display(),
+                self.index + 1,
+                self.count
+            )
+        } else {
+            self.path().display().to_string()
+        }
+    }
+}
+
+/// The image formats ocrpdf reads, recognised by content, not by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Png,
+    Jpeg,
+    Tiff,
+    Pnm,
+}
+
+/// A decoded page: pixels (8-bit grey or RGB, alpha flattened on white) and
+/// resolution.
+#[derive(Debug, Clone)]
+pub struct PageImage {
+    pub pixels: Pixels,
+    pub dpi: Dpi,
+}
+
+/// Pixel data in one of the two layouts the cleanup stages accept.
+#[derive(Debug, Clone)]
+pub enum Pixels {
+    Gray(GrayImage),
+    Rgb(RgbImage),
+}
+
+impl Pixels {
+    pub fn dimensions(&self) -> (u32, u32) {
+        match self {
+            Pixels::Gray(g) => g.dimensions(),
+            Pixels::Rgb(c) => c.dimensions(),
+        }
+    }
+
+    fn from_dynamic(img: DynamicImage) -> Pixels {
+        match img {
+            DynamicImage::ImageLuma8(g) => Pixels::Gray(g),
+            DynamicImage::ImageRgb8(c) => Pixels::Rgb(c),
+            other if !other.color().has_color() => {
+                if other.color().has_alpha() {
+                    Pixels::Gray(DynamicImage::ImageRgb8(flatten(&other)).into_luma8())
+                } else {
+                    Pixels::Gray(other.into_luma8())
+                }
+            }
+            other => Pixels::Rgb(flatten(&other)),
+        }
+    }
+}
+
+/// Composite any alpha onto white paper.
+fn flatten(img: &DynamicImage) -> RgbImage {
+    let rgba = img.to_rgba8();
+    RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
+        let p = rgba.get_pixel(x, y).0;
+        let a = p[3] as u32;
+        let mix = |c: u8| ((c as u32 * a + 255 * (255 - a) + 127) / 255) as u8;
+        image::Rgb([mix(p[0]), mix(p[1]), mix(p[2])])
+    })
+}
+
+/// Limits that guard decoders against huge or hostile images.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_pixels: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_pixels: DEFAULT_MAX_PIXELS,
+        }
+    }
+}
+
+/// One input as named on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Path(PathBuf),
+    Stdin,
+}
+
+/// Expand inputs into pages in order, checking each file is a readable,
+/// supported image of acceptable size. Fails on the first bad input.
+pub fn list_pages(inputs: &[Input], limits: &Limits) -> Result<Vec<PageRef>> {
+    let mut pages = Vec::new();
+    for input in inputs {
+        let source = match input {
+            Input::Path(p) => Source::File(p.clone()),
+            Input::Stdin => Source::Stdin(Arc::new(read_stdin()?)),
+        };
+        let head = read_head(&source)?;
+        let path = source_path(&source);
+        let format = sniff(&head, path)?;
+        let count = match format {
+            Format::Tiff => tiff::page_count(open(&source)?, path)?,
+            _ => {
+                // Read only the header: refuse garbage and huge images now,
+                // before any page is decoded.
+                let r = image::ImageReader::with_format(
+                    std::io::BufReader::new(open(&source)?),
+                    image_format(format),
+                );
+                let (w, h) = r.into_dimensions().map_err(|e| {
+                    Error::input(
+                        path,
+                        format!("not a valid {} image: {e}", format_name(format)),
+                    )
+                })?;
+                check_size(path, w, h, limits)?;
+                1
+            }
+        };
+        for index in 0..count {
+            pages.push(PageRef {
+                source: source.clone(),
+                format,
+                index,
+                count,
+            });
+        }
+    }
+    Ok(pages)
+}
+
+fn source_path(source: &Source) -> &Path {
+    match source {
+        Source::File(p) => p,
+        Source::Stdin(_) => Path::new("-"),
+    }
+}
+
+fn read_stdin() -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_STDIN_BYTES + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| Error::input("-", format!("cannot read standard input: {e}")))?;
+    if buf.len() as u64 > MAX_STDIN_BYTES {
+        return Err(Error::input("-", "standard input is larger than 1 GiB"));
+    }
+    Ok(buf)
+}
+
+/// A reader over the whole input, seekable for TIFF directories.
+pub(crate) trait ReadSeek: Read + std::io::Seek + Send {}
+impl<T: Read + std::io::Seek + Send> ReadSeek for T {}
+
+fn open(source: &Source) -> Result<Box<dyn ReadSeek>> {
+    match source {
+        Source::File(p) => {
+            let f = std::fs::File::open(p).map_err(|e| Error::input(p, io_reason(&e)))?;
+            if f.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+                return Err(Error::input(p, "is a directory, not an image"));
+            }
+            Ok(Box::new(std::io::BufReader::new(f)))
+        }
+        Source::Stdin(bytes) => Ok(Box::new(Cursor::new(SharedBytes(bytes.clone())))),
+    }
+}
+
+/// `Arc<Vec<u8>>` as a byte slice, so stdin's pages share one buffer.
+struct SharedBytes(Arc<Vec<u8>>);
+impl AsRef<[u8]> for SharedBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn read_head(source: &Source) -> Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(16);
+    open(source)?
+        .take(16)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::input(source_path(source), io_reason(&e)))?;
+    Ok(head)
+}
+
+/// Recognise the format from the first bytes; name the expected format in
+/// the message when the extension promised one.
+fn sniff(head: &[u8], path: &Path) -> Result<Format> {
+    if head.is_empty() {
+        return Err(Error::input(path, "file is empty"));
+    }
+    let found = if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(Format::Png)
+    } else if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(Format::Jpeg)
+    } else if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") {
+        Some(Format::Tiff)
+    } else if head.len() >= 2 && head[0] == b'P' && (b'1'..=b'6').contains(&head[1]) {
+        Some(Format::Pnm)
+    } else {
+        None
+    };
+    if let Some(f) = found {
+        return Ok(f);
+    }
+    if head.starts_with(b"%PDF") {
+        return Err(Error::input(
+            path,
+            "PDF input is not supported yet; give the page images",
+        ));
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase());
+    let expected = match ext.as_deref() {
+        Some("png") => "not a PNG image",
+        Some("jpg" | "jpeg") => "not a JPEG image",
+        Some("tif" | "tiff") => "not a TIFF image",
+        Some("pnm" | "pbm" | "pgm" | "ppm") => "not a PNM image",
+        _ => "not a supported image (PNG, JPEG, TIFF or PNM)",
+    };
+    Err(Error::input(path, expected))
+}
+
+/// Decode one page into pixels and resolution. `dpi_override` wins over the
+/// file's own value; 300 dpi is assumed when neither is known.
+pub fn decode_page(
+    page: &PageRef,
+    limits: &Limits,
+    dpi_override: Option<Dpi>,
+) -> Result<PageImage> {
+    let path = page.path();
+    let (pixels, file_dpi) = match page.format {
+        Format::Tiff => tiff::decode(open(&page.source)?, path, page.index, limits)?,
+        format => {
+            let bytes = read_all(&page.source)?;
+            let dpi = match format {
+                Format::Png => dpi::png(&bytes),
+                Format::Jpeg => dpi::jpeg(&bytes),
+                _ => None,
+            };
+            (decode_single(&bytes, format, path, limits)?, dpi)
+        }
+    };
+    Ok(PageImage {
+        pixels,
+        dpi: dpi_override.or(file_dpi).unwrap_or(Dpi::DEFAULT),
+    })
+}
+
+fn read_all(source: &Source) -> Result<Vec<u8>> {
+    match source {
+        Source::File(p) => std::fs::read(p).map_err(|e| Error::input(p, io_reason(&e))),
+        Source::Stdin(b) => Ok(b.as_ref().clone()),
+    }
+}
+
+fn decode_single(bytes: &[u8], format: Format, path: &Path, limits: &Limits) -> Result<Pixels> {
+    let image_format = image_format(format);
+    let name = format_name(format);
+    let reader = || image::ImageReader::with_format(Cursor::new(bytes), image_format);
+    let (w, h) = reader()
+        .into_dimensions()
+        .map_err(|e| Error::input(path, format!("not a valid {name} image: {e}")))?;
+    check_size(path, w, h, limits)?;
+    let mut r = reader();
+    let mut lim = image::Limits::default();
+    lim.max_image_width = Some(w);
+    lim.max_image_height = Some(h);
+    lim.max_alloc = Some(limits.max_pixels.saturating_mul(8));
+    r.limits(lim);
+    let img = r
+        .decode()
+        .map_err(|e| Error::input(path, format!("cannot decode {name} image: {e}")))?;
+    Ok(Pixels::from_dynamic(img))
+}
+
+pub(crate) fn check_size(path: &Path, width: u32, height: u32, limits: &Limits) -> Result<()> {
+    if width == 0 || height == 0 {
+        return Err(Error::input(path, "image has no pixels"));
+    }
+    if width as u64 * height as u64 > limits.max_pixels {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            width,
+            height,
+            limit: limits.max_pixels,
+        });
+    }
+    Ok(())
+}
+
+fn image_format(f: Format) -> ImageFormat {
+    match f {
+        Format::Png => ImageFormat::Png,
+        Format::Jpeg => ImageFormat::Jpeg,
+        Format::Pnm => ImageFormat::Pnm,
+        Format::Tiff => ImageFormat::Tiff,
+    }
+}
+
+fn format_name(f: Format) -> &'static str {
+    match f {
+        Format::Png => "PNG",
+        Format::Jpeg => "JPEG",
+        Format::Tiff => "TIFF",
+        Format::Pnm => "PNM",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniff_names_the_promised_format() {
+        let e = sniff(b"hello world", Path::new("scan7.png")).unwrap_err();
+        assert_eq!(e.to_string(), "scan7.png: not a PNG image");
+        let e = sniff(b"", Path::new("a.jpg")).unwrap_err();
+        assert_eq!(e.to_string(), "a.jpg: file is empty");
+        assert_eq!(sniff(b"P5\n", Path::new("x")).unwrap(), Format::Pnm);
+    }
+
+    #[test]
+    fn alpha_is_flattened_on_white() {
+        let img = DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(
+            2,
+            2,
+            image::Rgba([0, 0, 0, 0]),
+        ));
+        match Pixels::from_dynamic(img) {
+            Pixels::Rgb(c) => assert_eq!(c.get_pixel(0, 0).0, [255, 255, 255]),
+            Pixels::Gray(_) => panic!("colour image became grey"),
+        }
+    }
+
+    #[test]
+    fn oversized_images_are_refused_before_decoding() {
+        let limits = Limits { max_pixels: 100 };
+        let e = check_size(Path::new("big.png"), 20, 20, &limits).unwrap_err();
+        assert!(matches!(e, Error::TooLarge { .. }));
+    }
+}

@@ -1,0 +1,142 @@
+//! Multi-page TIFF: the `image` crate reads only the first directory, so
+//! pages are counted and decoded with the `tiff` crate directly.
+
+use super::{Dpi, Limits, Pixels, ReadSeek, check_size};
+use crate::error::{Error, Result};
+use image::{GrayImage, RgbImage};
+use std::path::Path;
+use tiff::ColorType;
+use tiff::decoder::{Decoder, DecodingResult};
+use tiff::tags::Tag;
+
+/// More directories than any real scan batch; stops IFD loops in hostile files.
+const MAX_PAGES: u32 = 100_000;
+
+fn decoder(r: Box<dyn ReadSeek>, path: &Path) -> Result<Decoder<Box<dyn ReadSeek>>> {
+    Decoder::new(r).map_err(|e| Error::input(path, format!("not a valid TIFF image: {e}")))
+}
+
+pub fn page_count(r: Box<dyn ReadSeek>, path: &Path) -> Result<u32> {
+    let mut dec = decoder(r, path)?;
+    let mut n = 1;
+    while dec.more_images() {
+        if n >= MAX_PAGES {
+            return Err(Error::input(path, "TIFF has too many pages"));
+        }
+        dec.next_image()
+            .map_err(|e| Error::input(path, format!("broken TIFF page {}: {e}", n + 1)))?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+pub fn decode(
+    r: Box<dyn ReadSeek>,
+    path: &Path,
+    index: u32,
+    limits: &Limits,
+) -> Result<(Pixels, Option<Dpi>)> {
+    let page_err = |e: tiff::TiffError| Error::input(path, format!("TIFF page {}: {e}", index + 1));
+    let mut dec = decoder(r, path)?;
+    for _ in 0..index {
+        dec.next_image().map_err(page_err)?;
+    }
+    let (w, h) = dec.dimensions().map_err(page_err)?;
+    check_size(path, w, h, limits)?;
+    let mut tl = tiff::decoder::Limits::default();
+    tl.decoding_buffer_size = (limits.max_pixels as usize).saturating_mul(8);
+    tl.intermediate_buffer_size = tl.decoding_buffer_size;
+    let mut dec = dec.with_limits(tl);
+    let dpi = read_dpi(&mut dec);
+    let color = dec.colortype().map_err(page_err)?;
+    let white_is_zero = dec
+        .find_tag_unsigned::<u16>(Tag::PhotometricInterpretation)
+        .ok()
+        .flatten()
+        == Some(0);
+    let data = dec.read_image().map_err(page_err)?;
+    let unsupported = || {
+        Error::input(
+            path,
+            format!("TIFF page {}: unsupported pixel type {color:?}", index + 1),
+        )
+    };
+    let samples: Vec<u8> = match data {
+        DecodingResult::U8(v) => v,
+        DecodingResult::U16(v) => v.into_iter().map(|s| (s >> 8) as u8).collect(),
+        _ => return Err(unsupported()),
+    };
+    let n = w as usize * h as usize;
+    let pixels = match color {
+        ColorType::Gray(1) => {
+            // Rows are packed MSB-first and padded to whole bytes.
+            let stride = (w as usize).div_ceil(8);
+            let g = GrayImage::from_fn(w, h, |x, y| {
+                let byte = samples
+                    .get(y as usize * stride + x as usize / 8)
+                    .copied()
+                    .unwrap_or(0);
+                let bit = (byte >> (7 - (x % 8))) & 1;
+                // BlackIsZero: 1 is white. WhiteIsZero: 1 is black.
+                image::Luma([if (bit == 1) != white_is_zero { 255 } else { 0 }])
+            });
+            Pixels::Gray(g)
+        }
+        ColorType::Gray(8 | 16) if samples.len() >= n => {
+            let mut s = samples;
+            s.truncate(n);
+            if white_is_zero {
+                s.iter_mut().for_each(|v| *v = 255 - *v);
+            }
+            Pixels::Gray(GrayImage::from_raw(w, h, s).ok_or_else(unsupported)?)
+        }
+        ColorType::RGB(8 | 16) if samples.len() >= 3 * n => {
+            let mut s = samples;
+            s.truncate(3 * n);
+            Pixels::Rgb(RgbImage::from_raw(w, h, s).ok_or_else(unsupported)?)
+        }
+        ColorType::RGBA(8 | 16) | ColorType::GrayA(8 | 16) => {
+            let ch = if matches!(color, ColorType::RGBA(_)) {
+                4
+            } else {
+                2
+            };
+            if samples.len() < ch * n {
+                return Err(unsupported());
+            }
+            let img = if ch == 4 {
+                image::DynamicImage::ImageRgba8(
+                    image::RgbaImage::from_raw(w, h, samples[..4 * n].to_vec())
+                        .ok_or_else(unsupported)?,
+                )
+            } else {
+                image::DynamicImage::ImageLumaA8(
+                    image::GrayAlphaImage::from_raw(w, h, samples[..2 * n].to_vec())
+                        .ok_or_else(unsupported)?,
+                )
+            };
+            Pixels::from_dynamic(img)
+        }
+        _ => return Err(unsupported()),
+    };
+    Ok((pixels, dpi))
+}
+
+fn read_dpi<R: std::io::Read + std::io::Seek>(dec: &mut Decoder<R>) -> Option<Dpi> {
+    let x = dec.get_tag_f64(Tag::XResolution).ok()? as f32;
+    let y = dec
+        .get_tag_f64(Tag::YResolution)
+        .ok()
+        .map(|v| v as f32)
+        .unwrap_or(x);
+    let unit = dec
+        .find_tag_unsigned::<u16>(Tag::ResolutionUnit)
+        .ok()
+        .flatten()
+        .unwrap_or(2);
+    match unit {
+        2 => Dpi::plausible(x, y),
+        3 => Dpi::plausible(x * 2.54, y * 2.54),
+        _ => None,
+    }
+}

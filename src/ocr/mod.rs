@@ -1,0 +1,86 @@
+//! OCR behind a narrow interface: an image in, engine-neutral words out.
+//!
+//! The PDF side only sees [`OcrPage`]; which engine produced it is not its
+//! business.
+
+mod tesseract;
+
+pub use tesseract::{Tesseract, check_languages};
+
+use crate::input::Dpi;
+use image::GrayImage;
+
+/// An axis-aligned box in image pixels, origin top-left, `x1`/`y1` exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rect {
+    pub x0: i32,
+    pub y0: i32,
+    pub x1: i32,
+    pub y1: i32,
+}
+
+impl Rect {
+    pub fn width(&self) -> i32 {
+        self.x1 - self.x0
+    }
+    pub fn height(&self) -> i32 {
+        self.y1 - self.y0
+    }
+}
+
+/// One recognised word.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Word {
+    pub text: String,
+    pub bbox: Rect,
+    /// 0–100, the engine's own confidence.
+    pub confidence: f32,
+}
+
+/// A text line: its box, its baseline and its words in reading order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub bbox: Rect,
+    /// Two points on the baseline, in image pixels.
+    pub baseline: ((f32, f32), (f32, f32)),
+    pub words: Vec<Word>,
+}
+
+/// Everything the engine found on one page, lines in reading order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OcrPage {
+    pub lines: Vec<Line>,
+}
+
+impl OcrPage {
+    /// The recognised text, a space between words and a newline per line.
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        for line in &self.lines {
+            let words: Vec<&str> = line.words.iter().map(|w| w.text.as_str()).collect();
+            s.push_str(&words.join(" "));
+            s.push('\n');
+        }
+        s
+    }
+}
+
+/// What the engine is asked to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OcrOptions {
+    /// Tesseract-style language list, e.g. `eng` or `eng+deu`.
+    pub languages: String,
+}
+
+impl Default for OcrOptions {
+    fn default() -> Self {
+        OcrOptions {
+            languages: "eng".into(),
+        }
+    }
+}
+
+/// An OCR engine instance. One per worker thread: engines are not shared.
+pub trait Engine {
+    fn recognize(&mut self, image: &GrayImage, dpi: Dpi) -> Result<OcrPage, String>;
+}

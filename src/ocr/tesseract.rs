@@ -1,0 +1,231 @@
+//! libtesseract in-process, through `tesseract-sys`.
+//!
+//! The `tesseract` crate's safe wrapper has no result iterator, and words,
+//! boxes, baselines and confidences come only from there, so this small safe
+//! type wraps the C API directly. One instance per worker; models load once.
+
+use super::{Engine, Line, OcrPage, Rect, Word};
+use crate::error::{Error, Result};
+use crate::input::Dpi;
+use image::GrayImage;
+use std::ffi::{CStr, CString};
+use std::os::raw::c_int;
+use std::path::PathBuf;
+use tesseract_sys as sys;
+
+/// Where Debian (and most builds) keep language data when
+/// `TESSDATA_PREFIX` is not set.
+const DEFAULT_TESSDATA: &[&str] = &[
+    "/usr/share/tesseract-ocr/5/tessdata",
+    "/usr/share/tesseract-ocr/4.00/tessdata",
+    "/usr/local/share/tessdata",
+    "/usr/share/tessdata",
+];
+
+/// Find the tessdata folder that holds every language of `languages`, or
+/// say which language is missing and where we looked.
+pub fn check_languages(languages: &str) -> Result<PathBuf> {
+    let langs: Vec<&str> = languages.split('+').collect();
+    for l in &langs {
+        let ok = !l.is_empty()
+            && l.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '/');
+        if !ok || l.contains("..") {
+            return Err(Error::Config(format!(
+                "'{languages}' is not a language list like 'eng' or 'eng+deu'"
+            )));
+        }
+    }
+    let dirs: Vec<PathBuf> = match std::env::var_os("TESSDATA_PREFIX") {
+        Some(p) => {
+            let p = PathBuf::from(p);
+            vec![p.join("tessdata"), p]
+        }
+        None => DEFAULT_TESSDATA.iter().map(PathBuf::from).collect(),
+    };
+    let first_missing = |d: &PathBuf| {
+        langs
+            .iter()
+            .find(|l| !d.join(format!("{l}.traineddata")).is_file())
+            .copied()
+    };
+    if let Some(d) = dirs.iter().find(|d| first_missing(d).is_none()) {
+        return Ok(d.clone());
+    }
+    let lang = dirs
+        .iter()
+        .find_map(first_missing)
+        .unwrap_or(langs[0])
+        .to_string();
+    let searched = dirs
+        .iter()
+        .map(|d| d.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Err(Error::MissingLanguage { lang, searched })
+}
+
+/// A Tesseract engine with its models loaded.
+pub struct Tesseract {
+    api: *mut sys::TessBaseAPI,
+}
+
+// The handle is used by one thread at a time (it is `&mut` in every call);
+// Tesseract keeps no thread-affine state in it.
+unsafe impl Send for Tesseract {}
+
+impl Tesseract {
+    pub fn new(languages: &str) -> Result<Self> {
+        let datapath = check_languages(languages)?;
+        let c_path = CString::new(datapath.to_string_lossy().as_bytes())
+            .map_err(|e| Error::OcrInit(e.to_string()))?;
+        let c_lang = CString::new(languages).map_err(|e| Error::OcrInit(e.to_string()))?;
+        // SAFETY: plain C calls on a handle we own; strings outlive the calls.
+        unsafe {
+            let api = sys::TessBaseAPICreate();
+            if api.is_null() {
+                return Err(Error::OcrInit("TessBaseAPICreate returned null".into()));
+            }
+            let engine = Tesseract { api };
+            // Tesseract prints size estimates and warnings to stderr; they
+            // mean nothing to users and would break the progress bar.
+            engine.set("debug_file", "/dev/null");
+            let rc = sys::TessBaseAPIInit2(
+                api,
+                c_path.as_ptr(),
+                c_lang.as_ptr(),
+                sys::TessOcrEngineMode_OEM_LSTM_ONLY,
+            );
+            if rc != 0 {
+                return Err(Error::OcrInit(format!(
+                    "cannot load language data '{languages}' from {}",
+                    datapath.display()
+                )));
+            }
+            sys::TessBaseAPISetPageSegMode(api, sys::TessPageSegMode_PSM_AUTO);
+            Ok(engine)
+        }
+    }
+
+    fn set(&self, name: &str, value: &str) {
+        let (n, v) = (CString::new(name).unwrap(), CString::new(value).unwrap());
+        // SAFETY: valid handle and NUL-terminated strings.
+        unsafe {
+            sys::TessBaseAPISetVariable(self.api, n.as_ptr(), v.as_ptr());
+        }
+    }
+}
+
+impl Drop for Tesseract {
+    fn drop(&mut self) {
+        // SAFETY: the handle came from TessBaseAPICreate and is freed once.
+        unsafe {
+            sys::TessBaseAPIEnd(self.api);
+            sys::TessBaseAPIDelete(self.api);
+        }
+    }
+}
+
+impl Engine for Tesseract {
+    fn recognize(&mut self, image: &GrayImage, dpi: Dpi) -> std::result::Result<OcrPage, String> {
+        let (w, h) = image.dimensions();
+        let (wi, hi) = (
+            c_int::try_from(w).map_err(|_| "image too wide")?,
+            c_int::try_from(h).map_err(|_| "image too tall")?,
+        );
+        // SAFETY: the buffer is w*h bytes, one byte per pixel, and outlives
+        // Recognize; results are read before Clear releases them.
+        unsafe {
+            sys::TessBaseAPISetImage(self.api, image.as_raw().as_ptr(), wi, hi, 1, wi);
+            sys::TessBaseAPISetSourceResolution(self.api, dpi.x.max(dpi.y).round() as c_int);
+            if sys::TessBaseAPIRecognize(self.api, std::ptr::null_mut()) != 0 {
+                sys::TessBaseAPIClear(self.api);
+                return Err("Tesseract could not recognise the page".into());
+            }
+            let page = read_results(self.api);
+            sys::TessBaseAPIClear(self.api);
+            Ok(page)
+        }
+    }
+}
+
+/// Walk the result iterator word by word, grouping words into lines.
+unsafe fn read_results(api: *mut sys::TessBaseAPI) -> OcrPage {
+    let mut page = OcrPage::default();
+    // SAFETY (whole fn): the iterator belongs to `api`'s current results and
+    // is deleted before return; strings from it are freed with TessDeleteText.
+    unsafe {
+        let ri = sys::TessBaseAPIGetIterator(api);
+        if ri.is_null() {
+            return page;
+        }
+        let pi = sys::TessResultIteratorGetPageIterator(ri);
+        let word_level = sys::TessPageIteratorLevel_RIL_WORD;
+        let line_level = sys::TessPageIteratorLevel_RIL_TEXTLINE;
+        loop {
+            if page.lines.is_empty() || sys::TessPageIteratorIsAtBeginningOf(pi, line_level) != 0 {
+                let bbox = bounding_box(pi, line_level).unwrap_or(Rect {
+                    x0: 0,
+                    y0: 0,
+                    x1: 0,
+                    y1: 0,
+                });
+                let (mut x1, mut y1, mut x2, mut y2) = (0, 0, 0, 0);
+                let baseline = if sys::TessPageIteratorBaseline(
+                    pi, line_level, &mut x1, &mut y1, &mut x2, &mut y2,
+                ) != 0
+                {
+                    ((x1 as f32, y1 as f32), (x2 as f32, y2 as f32))
+                } else {
+                    (
+                        (bbox.x0 as f32, bbox.y1 as f32),
+                        (bbox.x1 as f32, bbox.y1 as f32),
+                    )
+                };
+                page.lines.push(Line {
+                    bbox,
+                    baseline,
+                    words: Vec::new(),
+                });
+            }
+            let text_ptr = sys::TessResultIteratorGetUTF8Text(ri, word_level);
+            if !text_ptr.is_null() {
+                let text = CStr::from_ptr(text_ptr)
+                    .to_string_lossy()
+                    .trim()
+                    .to_string();
+                sys::TessDeleteText(text_ptr);
+                if let (false, Some(bbox)) = (text.is_empty(), bounding_box(pi, word_level)) {
+                    let confidence = sys::TessResultIteratorConfidence(ri, word_level);
+                    page.lines
+                        .last_mut()
+                        .expect("a line was pushed")
+                        .words
+                        .push(Word {
+                            text,
+                            bbox,
+                            confidence,
+                        });
+                }
+            }
+            if sys::TessPageIteratorNext(pi, word_level) == 0 {
+                break;
+            }
+        }
+        sys::TessResultIteratorDelete(ri);
+    }
+    page.lines.retain(|l| !l.words.is_empty());
+    page
+}
+
+unsafe fn bounding_box(
+    pi: *const sys::TessPageIterator,
+    level: sys::TessPageIteratorLevel,
+) -> Option<Rect> {
+    let (mut x0, mut y0, mut x1, mut y1) = (0, 0, 0, 0);
+    // SAFETY: `pi` is a live iterator; outputs are plain ints.
+    let ok =
+        unsafe { sys::TessPageIteratorBoundingBox(pi, level, &mut x0, &mut y0, &mut x1, &mut y1) }
+            != 0;
+    (ok && x1 > x0 && y1 > y0).then_some(Rect { x0, y0, x1, y1 })
+}

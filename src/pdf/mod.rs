@@ -1,0 +1,20 @@
+//! Turning cleaned pages and OCR words into a PDF: image encoding, the
+//! invisible text layer and its font, and the streaming document assembler.
+//! Nothing here knows which OCR engine ran.
+
+mod assemble;
+pub mod font;
+pub mod g4;
+mod page;
+mod text;
+
+pub use assemble::{Assembler, DocInfo};
+pub use page::{PagePdf, build as build_page};
+
+/// zlib-compress a stream body (PDF's FlateDecode).
+pub(crate) fn deflate(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(data).expect("writing to a Vec cannot fail");
+    enc.finish().expect("writing to a Vec cannot fail")
+}

@@ -1,0 +1,127 @@
+//! The invisible, word-aligned text layer of one page.
+//!
+//! Each line gets one font size from its height. Upright lines (every line
+//! of a deskewed page) place each word at its baseline point and stretch it
+//! to its box with horizontal scaling (`Tz`), as extractors expect.
+//! Lines that are still sloped get one rotated text matrix and one `Tz` for
+//! the whole line, words moved along the baseline with `Td` and fitted with
+//! character spacing (`Tc`): a per-word `Tz` under rotation makes PDF.js
+//! break lines after every word (see DESIGN.md). Words are separated by
+//! real spaces so extraction gives clean text.
+
+use super::font::{ADVANCE, ASCENT, DESCENT};
+use crate::ocr::{Line, OcrPage};
+use pdf_writer::types::TextRenderingMode;
+use pdf_writer::{Content, Name, Str};
+
+/// Append the text layer for `ocr` to `content`. Coordinates are image
+/// pixels with y pointing up (the caller scales pixels to points);
+/// `height` is the image height in pixels.
+pub fn write_layer(content: &mut Content, ocr: &OcrPage, font: Name, height: f32) {
+    if ocr.lines.iter().all(|l| l.words.is_empty()) {
+        return;
+    }
+    content.begin_text();
+    content.set_text_rendering_mode(TextRenderingMode::Invisible);
+    for line in &ocr.lines {
+        write_line(content, line, font, height);
+    }
+    content.end_text();
+}
+
+/// Lines flatter than this (after deskew, nearly all) are written upright.
+const UPRIGHT_SLOPE: f32 = 0.005;
+
+fn write_line(content: &mut Content, line: &Line, font: Name, height: f32) {
+    let ((bx1, by1), (bx2, by2)) = line.baseline;
+    // Slope in image coordinates (y down); clamp absurd baselines.
+    let slope = if (bx2 - bx1).abs() > 1.0 {
+        ((by2 - by1) / (bx2 - bx1)).clamp(-1.0, 1.0)
+    } else {
+        0.0
+    };
+    let base_y = |x: f32| by1 + (x - bx1) * slope;
+
+    // Font size: the line's height across the baseline direction, which is
+    // the em (ascent + descent) of the glyphless font.
+    let h = line.bbox.height() as f32;
+    let w = line.bbox.width() as f32;
+    let across = (h - w * slope.abs()).max(h * 0.5).max(1.0);
+    let size = across / (ASCENT - DESCENT);
+    content.set_font(font, size);
+
+    let last = line.words.len() - 1;
+    let with_space = |i: usize, text: &str| {
+        let mut units = utf16(text);
+        if i < last {
+            units.extend([0, b' ']);
+        }
+        units
+    };
+
+    if slope.abs() < UPRIGHT_SLOPE {
+        // Upright: each word on its own baseline point, scaled to its box.
+        for (i, word) in line.words.iter().enumerate() {
+            let x = word.bbox.x0 as f32;
+            let n = glyph_count(&word.text).max(1) as f32;
+            content.set_text_matrix([1.0, 0.0, 0.0, 1.0, x, height - base_y(x)]);
+            content.set_horizontal_scaling(100.0 * word.bbox.width() as f32 / (n * ADVANCE * size));
+            content.show(Str(&with_space(i, &word.text)));
+        }
+        return;
+    }
+
+    // Rotated: one matrix and one scale for the whole line.
+    let angle = slope.atan();
+    let (cos, sin) = (angle.cos(), angle.sin());
+    let chars: usize = line.words.iter().map(|w| glyph_count(&w.text)).sum();
+    let ink: f32 = line
+        .words
+        .iter()
+        .map(|w| w.bbox.width() as f32)
+        .sum::<f32>()
+        / cos;
+    let scale = (ink / (chars.max(1) as f32 * ADVANCE * size)).clamp(0.05, 20.0);
+    let x0 = line.words[0].bbox.x0 as f32;
+    // y points up in PDF, so the angle is negated.
+    content.set_text_matrix([cos, -sin, sin, cos, x0, height - base_y(x0)]);
+    content.set_horizontal_scaling(scale * 100.0);
+    let mut prev_x = x0;
+    for (i, word) in line.words.iter().enumerate() {
+        let x = word.bbox.x0 as f32;
+        if i > 0 {
+            content.next_line((x - prev_x) / cos, 0.0);
+        }
+        prev_x = x;
+        let n = glyph_count(&word.text).max(1) as f32;
+        let width = word.bbox.width() as f32 / cos;
+        // Glyph advance is (ADVANCE·size + Tc)·scale; solve for Tc.
+        content.set_char_spacing(width / (n * scale) - ADVANCE * size);
+        content.show(Str(&with_space(i, &word.text)));
+    }
+}
+
+fn glyph_count(text: &str) -> usize {
+    text.chars().count()
+}
+
+/// UTF-16BE code units; characters outside the BMP become U+FFFD so that one
+/// code is always one glyph of known width.
+fn utf16(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|c| if (c as u32) > 0xFFFF { '\u{FFFD}' } else { c })
+        .flat_map(|c| (c as u32 as u16).to_be_bytes())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_utf16be_one_unit_per_char() {
+        assert_eq!(utf16("Aé"), vec![0, 0x41, 0, 0xE9]);
+        assert_eq!(utf16("Ж"), vec![0x04, 0x16]);
+        assert_eq!(utf16("𝄞"), vec![0xFF, 0xFD]);
+    }
+}

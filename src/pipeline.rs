@@ -1,0 +1,256 @@
+//! Per-page work in parallel, pages written in order.
+//!
+//! Workers (a rayon pool of `jobs` threads, each with its own Tesseract
+//! loaded once) decode, clean, OCR and build each page; the calling thread
+//! streams finished pages to the assembler in input order. At most
+//! `2 × jobs` pages are in flight, so memory does not grow with the page
+//! count.
+
+use crate::clean::{self, CleanOptions};
+use crate::error::{Error, Result};
+use crate::input::{self, Dpi, Input, Limits, PageRef};
+use crate::ocr::{self, Engine, OcrOptions, OcrPage, Tesseract};
+use crate::output::AtomicFile;
+use crate::pdf::{self, Assembler, DocInfo, PagePdf};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::io::BufWriter;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+
+/// Everything a conversion needs, decided before it starts.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub inputs: Vec<Input>,
+    pub output: PathBuf,
+    pub ocr: OcrOptions,
+    pub clean: CleanOptions,
+    /// Worker threads; `None` means one per core.
+    pub jobs: Option<usize>,
+    /// Overrides the resolution stated by the images.
+    pub dpi: Option<Dpi>,
+    pub natural_sort: bool,
+    pub limits: Limits,
+    pub info: DocInfo,
+}
+
+/// Hears about progress; the CLI draws a bar with it.
+pub trait Progress: Sync {
+    fn start(&self, _pages: usize) {}
+    fn page_done(&self, _page: &PageRef) {}
+}
+
+/// Progress that reports nothing.
+pub struct Silent;
+impl Progress for Silent {}
+
+/// What a finished conversion produced.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub pages: usize,
+    pub bytes: u64,
+    /// Recognised text of each page, in order.
+    pub text: Vec<String>,
+}
+
+/// Convert the configured images into one searchable PDF.
+///
+/// `cancel` is polled between pages; once set, the run stops, the partial
+/// output is discarded and [`Error::Interrupted`] is returned.
+pub fn convert(cfg: &Config, progress: &dyn Progress, cancel: &AtomicBool) -> Result<Summary> {
+    check_paths(cfg)?;
+    ocr::check_languages(&cfg.ocr.languages)?;
+    let mut inputs = cfg.inputs.clone();
+    if cfg.natural_sort {
+        inputs.sort_by(|a, b| input::natural_cmp(&label(a), &label(b)));
+    }
+    let pages = input::list_pages(&inputs, &cfg.limits)?;
+    progress.start(pages.len());
+
+    let out = AtomicFile::create(&cfg.output)?;
+    let out_err = |e| Error::Output {
+        path: cfg.output.clone(),
+        source: e,
+    };
+    let mut asm = Assembler::new(BufWriter::new(out.file())).map_err(out_err)?;
+    let jobs = cfg
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .thread_name(|i| format!("ocrpdf-page-{i}"))
+        .build()
+        .map_err(|e| Error::Config(format!("cannot start worker threads: {e}")))?;
+
+    let mut text = Vec::with_capacity(pages.len());
+    let window = 2 * jobs;
+    let (tx, rx) = mpsc::channel::<(usize, Result<(PagePdf, OcrPage)>)>();
+    let stop = AtomicBool::new(false);
+    let mut first_error: Option<Error> = None;
+    pool.in_place_scope(|scope| {
+        let mut next_to_start = 0;
+        let mut pending = BTreeMap::new();
+        let start = |i: usize| {
+            let (tx, page, stop) = (tx.clone(), &pages[i], &stop);
+            scope.spawn(move |_| {
+                let result = if stop.load(Ordering::Relaxed) || cancel.load(Ordering::Relaxed) {
+                    Err(Error::Interrupted)
+                } else {
+                    // A bug on one page must not hang the run: report it.
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process(page, cfg)))
+                        .unwrap_or_else(|_| {
+                            Err(Error::Internal(format!(
+                                "{}: internal error (panic) while processing",
+                                page.label()
+                            )))
+                        })
+                };
+                let _ = tx.send((i, result));
+            });
+        };
+        while next_to_start < pages.len().min(window) {
+            start(next_to_start);
+            next_to_start += 1;
+        }
+        for next_to_write in 0..pages.len() {
+            let result = loop {
+                if let Some(r) = pending.remove(&next_to_write) {
+                    break r;
+                }
+                let (i, r) = rx
+                    .recv()
+                    .expect("a worker holds a sender for every page not yet received");
+                pending.insert(i, r);
+            };
+            if cancel.load(Ordering::Relaxed) {
+                first_error.get_or_insert(Error::Interrupted);
+            }
+            match result {
+                Ok((page_pdf, ocr)) if first_error.is_none() => {
+                    if let Err(e) = asm.add_page(&page_pdf) {
+                        first_error = Some(out_err(e));
+                    }
+                    text.push(ocr.text());
+                    progress.page_done(&pages[next_to_write]);
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+            if first_error.is_some() {
+                // Let queued pages return at once; keep draining to join them.
+                stop.store(true, Ordering::Relaxed);
+            }
+            if next_to_start < pages.len() {
+                start(next_to_start);
+                next_to_start += 1;
+            }
+        }
+    });
+    if let Some(e) = first_error {
+        return Err(e);
+    }
+    let writer = asm.finish(&cfg.info).map_err(out_err)?;
+    writer.into_inner().map_err(|e| out_err(e.into_error()))?;
+    verify(out.temp_path(), &cfg.output, pages.len())?;
+    let bytes = out.file().metadata().map(|m| m.len()).unwrap_or(0);
+    out.commit()?;
+    Ok(Summary {
+        pages: pages.len(),
+        bytes,
+        text,
+    })
+}
+
+fn label(i: &Input) -> String {
+    match i {
+        Input::Path(p) => p.to_string_lossy().into_owned(),
+        Input::Stdin => "-".into(),
+    }
+}
+
+/// Refuse outputs that would overwrite an input or cannot be a file.
+fn check_paths(cfg: &Config) -> Result<()> {
+    if cfg.inputs.is_empty() {
+        return Err(Error::Config("no input images given".into()));
+    }
+    if cfg.output.is_dir() {
+        return Err(Error::Config(format!(
+            "{}: output is a directory",
+            cfg.output.display()
+        )));
+    }
+    let canon_out = canonical_target(&cfg.output);
+    for i in &cfg.inputs {
+        if let Input::Path(p) = i
+            && let (Ok(a), Some(b)) = (p.canonicalize(), canon_out.as_ref())
+            && &a == b
+        {
+            return Err(Error::Config(format!(
+                "{}: output would overwrite an input",
+                cfg.output.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The canonical path the output will have, even if it does not exist yet.
+fn canonical_target(p: &std::path::Path) -> Option<PathBuf> {
+    if let Ok(c) = p.canonicalize() {
+        return Some(c);
+    }
+    let parent = match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.canonicalize().ok()?,
+        _ => std::env::current_dir().ok()?,
+    };
+    Some(parent.join(p.file_name()?))
+}
+
+/// Decode, clean, OCR and build one page.
+fn process(page: &PageRef, cfg: &Config) -> Result<(PagePdf, OcrPage)> {
+    let image = input::decode_page(page, &cfg.limits, cfg.dpi)?;
+    let cleaned = clean::clean(&image, &cfg.clean);
+    drop(image);
+    let ocr = with_engine(&cfg.ocr.languages, |e| {
+        e.recognize(cleaned.bits.as_gray(), cleaned.dpi)
+    })?
+    .map_err(|reason| Error::Ocr {
+        path: PathBuf::from(page.label()),
+        reason,
+    })?;
+    Ok((pdf::build_page(&cleaned, &ocr), ocr))
+}
+
+thread_local! {
+    /// Each worker's engine, loaded on its first page and kept.
+    static ENGINE: RefCell<Option<(String, Tesseract)>> = const { RefCell::new(None) };
+}
+
+fn with_engine<T>(languages: &str, f: impl FnOnce(&mut Tesseract) -> T) -> Result<T> {
+    ENGINE.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.as_ref().is_none_or(|(l, _)| l != languages) {
+            *slot = Some((languages.to_string(), Tesseract::new(languages)?));
+        }
+        let (_, engine) = slot.as_mut().expect("just set");
+        Ok(f(engine))
+    })
+}
+
+/// Re-read the written file and check it holds every page.
+fn verify(temp: &std::path::Path, dest: &std::path::Path, pages: usize) -> Result<()> {
+    let invalid = |reason: String| Error::InvalidOutput {
+        path: dest.to_path_buf(),
+        reason,
+    };
+    let doc = lopdf::Document::load(temp).map_err(|e| invalid(format!("cannot be parsed: {e}")))?;
+    let found = doc.get_pages().len();
+    if found != pages {
+        return Err(invalid(format!("has {found} pages, expected {pages}")));
+    }
+    Ok(())
+}
