@@ -35,14 +35,14 @@ fn sizes(level: Despeckle, dpi: Dpi) -> Option<Sizes> {
     match level {
         Despeckle::Off => None,
         Despeckle::Normal => Some(Sizes {
-            tiny: area(2.0),
+            tiny: area(6.0),
             small: area(30.0),
-            radius: (12.0 * s).round() as u32,
+            radius: (8.0 * s).round() as u32,
         }),
         Despeckle::Aggressive => Some(Sizes {
-            tiny: area(6.0),
+            tiny: area(12.0),
             small: area(80.0),
-            radius: (8.0 * s).round() as u32,
+            radius: (5.0 * s).round() as u32,
         }),
     }
 }

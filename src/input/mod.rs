@@ -264,7 +264,7 @@ fn sniff(head: &[u8], path: &Path) -> Result<Format> {
         Some(Format::Jpeg)
     } else if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") {
         Some(Format::Tiff)
-    } else if head.len() >= 2 && head[0] == b'P' && (b'1'..=b'6').contains(&head[1]) {
+    } else if head.len() >= 2 && head[0] == b'P' && (b'1'..=b'7').contains(&head[1]) {
         Some(Format::Pnm)
     } else {
         None

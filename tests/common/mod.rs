@@ -1,0 +1,175 @@
+//! One harness for the integration tests: a temp folder, the real binary,
+//! and the real PDF tools (poppler's pdftotext/pdfimages/pdfinfo, qpdf).
+#![allow(dead_code)]
+
+#[path = "gen.rs"]
+pub mod generator;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Run `ocrpdf` with `args` in `dir`, optionally feeding `stdin`.
+pub fn ocrpdf(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
+    use std::io::Write;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ocrpdf"));
+    cmd.current_dir(dir).args(args);
+    cmd.stdin(if stdin.is_some() {
+        std::process::Stdio::piped()
+    } else {
+        std::process::Stdio::null()
+    });
+    cmd.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("ocrpdf runs");
+    if let Some(bytes) = stdin {
+        child.stdin.take().unwrap().write_all(bytes).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn tool(name: &str, args: &[&str]) -> Output {
+    Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{name} is needed by the tests (poppler-utils, qpdf): {e}"))
+}
+
+/// Text of page `page` (1-based) as `pdftotext` extracts it.
+pub fn pdftotext(pdf: &Path, page: usize) -> String {
+    let p = page.to_string();
+    let out = tool(
+        "pdftotext",
+        &["-f", &p, "-l", &p, pdf.to_str().unwrap(), "-"],
+    );
+    assert!(
+        out.status.success(),
+        "pdftotext failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Words of page `page` with their boxes in points, origin top-left.
+pub fn pdftotext_bbox(pdf: &Path, page: usize) -> Vec<(String, [f32; 4])> {
+    let p = page.to_string();
+    let out = tool(
+        "pdftotext",
+        &["-bbox", "-f", &p, "-l", &p, pdf.to_str().unwrap(), "-"],
+    );
+    let html = String::from_utf8(out.stdout).unwrap();
+    let attr = |line: &str, name: &str| -> f32 {
+        let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        line[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    html.lines()
+        .filter(|l| l.trim_start().starts_with("<word "))
+        .map(|l| {
+            let text = l
+                .split('>')
+                .nth(1)
+                .unwrap()
+                .split('<')
+                .next()
+                .unwrap()
+                .to_string();
+            (
+                text,
+                [
+                    attr(l, "xMin"),
+                    attr(l, "yMin"),
+                    attr(l, "xMax"),
+                    attr(l, "yMax"),
+                ],
+            )
+        })
+        .collect()
+}
+
+pub fn page_count(pdf: &Path) -> usize {
+    let out = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    let info = String::from_utf8(out.stdout).unwrap();
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .map(|v| v.trim().parse().unwrap())
+        .expect("pdfinfo prints Pages:")
+}
+
+/// `qpdf --check` passes without warnings.
+pub fn assert_qpdf_ok(pdf: &Path) {
+    let out = tool("qpdf", &["--check", pdf.to_str().unwrap()]);
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && !text.contains("WARNING"),
+        "qpdf --check failed:\n{text}"
+    );
+}
+
+/// Rows of `pdfimages -list`: (page, width, height, color, bpc, enc).
+pub fn pdfimages_list(pdf: &Path) -> Vec<(usize, u32, u32, String, u32, String)> {
+    let out = tool("pdfimages", &["-list", pdf.to_str().unwrap()]);
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .skip(2)
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (
+                f[0].parse().unwrap(),
+                f[3].parse().unwrap(),
+                f[4].parse().unwrap(),
+                f[5].to_string(),
+                f[7].parse().unwrap(),
+                f[8].to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Extract every image of the PDF as PNG into `dir`; returns their paths in order.
+pub fn pdfimages_png(pdf: &Path, dir: &Path) -> Vec<PathBuf> {
+    let prefix = dir.join("img");
+    let out = tool(
+        "pdfimages",
+        &["-png", pdf.to_str().unwrap(), prefix.to_str().unwrap()],
+    );
+    assert!(out.status.success());
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_str().unwrap().starts_with("img"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// Files in `dir`, sorted by name.
+pub fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    v.sort();
+    v
+}
+
+/// A small page (few lines) for tests that need OCR but not a full page.
+pub fn small_page(seed: u64, lines: usize) -> generator::Page {
+    generator::render(&generator::Layout {
+        seed,
+        lines,
+        size_in: (8.27, 3.0),
+        ..Default::default()
+    })
+}
