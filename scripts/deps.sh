@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages ocrpdf needs to build, run and test, when any
+# is missing. Safe to run again: it does nothing when all are present.
+set -euo pipefail
+
+packages=(
+  gcc libc6-dev pkg-config               # linking, finding libtesseract
+  clang libclang-dev                     # bindgen for tesseract-sys
+  libtesseract-dev libleptonica-dev      # the OCR engine
+  tesseract-ocr-eng tesseract-ocr-osd    # English model, orientation model
+  poppler-utils qpdf fonts-dejavu-core   # tests: pdftotext/pdfimages, qpdf, a real font
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "deps.sh: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo=sudo
+fi
+echo "Installing: ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

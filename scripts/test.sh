@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: formatting and lints when the toolchain has
+# them, then unit and integration tests (real Tesseract, real PDFs).
+# Installs missing system packages first (Debian; needs root or sudo).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/deps.sh
+
+if cargo fmt --version >/dev/null 2>&1; then
+  cargo fmt --check
+else
+  echo "rustfmt not installed: format check skipped" >&2
+fi
+if cargo clippy --version >/dev/null 2>&1; then
+  cargo clippy --release --locked --all-targets -- -D warnings
+else
+  echo "clippy not installed: lint skipped" >&2
+fi
+# Release mode: the image stages are 10-30x slower unoptimised.
+cargo test --release --locked
