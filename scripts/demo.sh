@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 
 bash scripts/deps.sh
 cargo build --release --locked
-mkdir -p target/demo
-out=target/demo/samples.pdf
-./target/release/ocrpdf samples/*.jpg -o "$out"
+target="${CARGO_TARGET_DIR:-target}"
+mkdir -p "$target/demo"
+out="$target/demo/samples.pdf"
+"$target/release/ocrpdf" samples/*.jpg -o "$out"
 
 echo
 echo "Input:  $(du -ch samples/*.jpg | tail -1 | cut -f1) in $(ls samples/*.jpg | wc -l) JPEG scans"
