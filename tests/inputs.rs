@@ -220,3 +220,30 @@ fn help_documents_exit_codes_and_blank_pages_work() {
     assert!(pdftotext(&pdf, 1).trim().is_empty());
     assert!(pdftotext(&pdf, 2).trim().len() < 10);
 }
+
+#[test]
+fn interrupt_leaves_no_output_and_exits_130() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = small_page(7, 12);
+    let mut args = Vec::new();
+    for i in 0..12 {
+        let name = format!("p{i:02}.png");
+        save_png(&page, &dir.path().join(&name));
+        args.push(name);
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ocrpdf"))
+        .current_dir(dir.path())
+        .args(&args)
+        .args(["-j", "1", "-q", "-o", "out.pdf"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let killed = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
+    let left: Vec<String> = listing(dir.path()).into_iter().filter(|f| !f.ends_with(".png")).collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
