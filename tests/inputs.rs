@@ -239,11 +239,22 @@ fn interrupt_leaves_no_output_and_exits_130() {
         .spawn()
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(1500));
-    let killed = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(killed.success());
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
-    let left: Vec<String> = listing(dir.path()).into_iter().filter(|f| !f.ends_with(".png")).collect();
+    let left: Vec<String> = listing(dir.path())
+        .into_iter()
+        .filter(|f| !f.ends_with(".png"))
+        .collect();
     assert!(left.is_empty(), "left behind: {left:?}");
 }
