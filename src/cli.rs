@@ -2,7 +2,7 @@
 
 use clap::{Parser, ValueEnum};
 use ocrpdf::Config;
-use ocrpdf::clean::{Binarize, CleanOptions, Despeckle};
+use ocrpdf::clean::{Binarize, CleanOptions, Despeckle, Mode};
 use ocrpdf::input::{Dpi, Input, Limits};
 use ocrpdf::ocr::OcrOptions;
 use ocrpdf::pdf::DocInfo;
@@ -74,6 +74,14 @@ pub struct Cli {
     #[arg(long)]
     pub no_deskew: bool,
 
+    /// Keep dark scanner borders at the page edges instead of whitening them
+    #[arg(long)]
+    pub keep_borders: bool,
+
+    /// How pages are stored: `auto` keeps text bilevel and pictures in grey or colour; `bw`, `gray`, `color` force one kind for the whole page
+    #[arg(long, value_enum, default_value_t = ModeArg::Auto, value_name = "MODE")]
+    pub mode: ModeArg,
+
     /// Document title stored in the PDF
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
@@ -92,6 +100,14 @@ pub enum DespeckleArg {
     Off,
     Normal,
     Aggressive,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ModeArg {
+    Auto,
+    Bw,
+    Gray,
+    Color,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -127,6 +143,13 @@ impl Cli {
         cfg.clean = CleanOptions {
             keep_background: self.keep_background,
             no_deskew: self.no_deskew,
+            keep_borders: self.keep_borders,
+            mode: match self.mode {
+                ModeArg::Auto => Mode::Auto,
+                ModeArg::Bw => Mode::Bw,
+                ModeArg::Gray => Mode::Gray,
+                ModeArg::Color => Mode::Color,
+            },
             binarize: match self.binarize {
                 BinarizeArg::Sauvola => Binarize::default(),
                 BinarizeArg::Otsu => Binarize::Otsu,

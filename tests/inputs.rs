@@ -231,7 +231,7 @@ fn interrupt_leaves_no_output_and_exits_130() {
         save_png(&page, &dir.path().join(&name));
         args.push(name);
     }
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ocrpdf"))
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_ocrpdf"))
         .current_dir(dir.path())
         .args(&args)
         .args(["-j", "1", "-q", "-o", "out.pdf"])

@@ -8,7 +8,7 @@
 //! of Leptonica's `pixBackgroundNorm` in spirit, done in O(pixels).
 
 use crate::input::Dpi;
-use image::GrayImage;
+use image::{GrayImage, RgbImage};
 
 /// Which percentile of a block stands for its paper.
 const PAPER_PERCENTILE: f32 = 0.90;
@@ -21,65 +21,127 @@ const NOT_PAPER_FRACTION: f32 = 0.55;
 
 /// Flatten the background of a grey page so paper becomes 255.
 pub fn normalize(gray: &GrayImage, dpi: Dpi) -> GrayImage {
-    let (w, h) = gray.dimensions();
-    let block = ((dpi.x.max(dpi.y) / 12.0).round() as u32).clamp(8, 256);
-    let gw = w.div_ceil(block) as usize;
-    let gh = h.div_ceil(block) as usize;
-    let mut grid = block_percentiles(gray, block, gw, gh);
-
-    let mut sorted: Vec<f32> = grid.clone();
-    sorted.sort_by(f32::total_cmp);
-    let page_paper = sorted[(sorted.len() * 3) / 4].max(1.0);
-    let mut known: Vec<bool> = grid
-        .iter()
-        .map(|&v| v >= page_paper * NOT_PAPER_FRACTION)
-        .collect();
-    if !known.iter().any(|&k| k) {
+    let block = block_size(dpi);
+    let grid = block_percentiles(gray.as_raw(), 1, 0, gray.dimensions(), block);
+    let Some(known) = paper_blocks(&grid) else {
         // No paper anywhere (an all-dark page): leave levels as they are.
         return gray.clone();
-    }
-    fill_unknown(&mut grid, &mut known, gw, gh);
-    let grid = smooth(&grid, gw, gh);
+    };
+    let field = Field::new(grid, known, gray.dimensions(), block);
+    let mut out = gray.clone();
+    field.divide(&mut out, 1, 0);
+    out
+}
 
-    let mut out = GrayImage::new(w, h);
-    let raw = gray.as_raw();
-    let out_raw: &mut [u8] = &mut out;
-    // Bilinear interpolation between block centres, one row at a time.
-    let mut bg_row = vec![0f32; w as usize];
-    for y in 0..h as usize {
-        let fy = ((y as f32 + 0.5) / block as f32 - 0.5).clamp(0.0, (gh - 1) as f32);
-        let y0 = fy.floor() as usize;
-        let y1 = (y0 + 1).min(gh - 1);
-        let ty = fy - y0 as f32;
-        for (x, bg) in bg_row.iter_mut().enumerate() {
-            let fx = ((x as f32 + 0.5) / block as f32 - 0.5).clamp(0.0, (gw - 1) as f32);
-            let x0 = fx.floor() as usize;
-            let x1 = (x0 + 1).min(gw - 1);
-            let tx = fx - x0 as f32;
-            let top = grid[y0 * gw + x0] * (1.0 - tx) + grid[y0 * gw + x1] * tx;
-            let bot = grid[y1 * gw + x0] * (1.0 - tx) + grid[y1 * gw + x1] * tx;
-            *bg = ((top * (1.0 - ty) + bot * ty) * WHITE_POINT).max(1.0);
-        }
-        let row = &raw[y * w as usize..(y + 1) * w as usize];
-        let orow = &mut out_raw[y * w as usize..(y + 1) * w as usize];
-        for ((o, &v), &bg) in orow.iter_mut().zip(row).zip(&bg_row) {
-            *o = (v as f32 * 255.0 / bg).min(255.0) as u8;
-        }
+/// White-balance a colour page: each channel is divided by its own paper
+/// level, so yellowed or tinted paper becomes neutral white while inks and
+/// pictures keep their colours relative to it. Which blocks are paper is
+/// decided once, on brightness, so a red picture is not mistaken for paper
+/// in the red channel.
+pub fn normalize_rgb(rgb: &RgbImage, dpi: Dpi) -> RgbImage {
+    let block = block_size(dpi);
+    let dims = rgb.dimensions();
+    let luma = image::DynamicImage::ImageRgb8(rgb.clone()).into_luma8();
+    let Some(known) = paper_blocks(&block_percentiles(luma.as_raw(), 1, 0, dims, block)) else {
+        return rgb.clone();
+    };
+    let mut out = rgb.clone();
+    for c in 0..3 {
+        let grid = block_percentiles(rgb.as_raw(), 3, c, dims, block);
+        Field::new(grid, known.clone(), dims, block).divide(&mut out, 3, c);
     }
     out
 }
 
-fn block_percentiles(gray: &GrayImage, block: u32, gw: usize, gh: usize) -> Vec<f32> {
-    let (w, h) = gray.dimensions();
+/// About 1/12 inch: larger than a stroke, smaller than lighting changes.
+fn block_size(dpi: Dpi) -> u32 {
+    ((dpi.x.max(dpi.y) / 12.0).round() as u32).clamp(8, 256)
+}
+
+/// Which blocks show paper: those not far darker than the page's typical
+/// paper. `None` when no block does.
+fn paper_blocks(grid: &Grid) -> Option<Vec<bool>> {
+    let mut sorted = grid.values.clone();
+    sorted.sort_by(f32::total_cmp);
+    let page_paper = sorted[(sorted.len() * 3) / 4].max(1.0);
+    let known: Vec<bool> = grid
+        .values
+        .iter()
+        .map(|&v| v >= page_paper * NOT_PAPER_FRACTION)
+        .collect();
+    known.iter().any(|&k| k).then_some(known)
+}
+
+/// Per-block paper levels.
+struct Grid {
+    values: Vec<f32>,
+    gw: usize,
+    gh: usize,
+}
+
+/// The smoothed paper level over the page, interpolated between blocks.
+struct Field {
+    grid: Grid,
+    block: u32,
+    width: u32,
+}
+
+impl Field {
+    fn new(mut grid: Grid, mut known: Vec<bool>, (width, _): (u32, u32), block: u32) -> Self {
+        fill_unknown(&mut grid.values, &mut known, grid.gw, grid.gh);
+        grid.values = smooth(&grid.values, grid.gw, grid.gh);
+        Field { grid, block, width }
+    }
+
+    /// Divide channel `c` of an interleaved image with `channels` samples
+    /// per pixel by the paper level, so paper maps to 255.
+    fn divide(&self, img: &mut [u8], channels: usize, c: usize) {
+        let (gw, gh, grid) = (self.grid.gw, self.grid.gh, &self.grid.values);
+        let w = self.width as usize;
+        let block = self.block as f32;
+        let mut bg_row = vec![0f32; w];
+        for (y, row) in img.chunks_exact_mut(w * channels).enumerate() {
+            // Bilinear interpolation between block centres.
+            let fy = ((y as f32 + 0.5) / block - 0.5).clamp(0.0, (gh - 1) as f32);
+            let y0 = fy.floor() as usize;
+            let y1 = (y0 + 1).min(gh - 1);
+            let ty = fy - y0 as f32;
+            for (x, bg) in bg_row.iter_mut().enumerate() {
+                let fx = ((x as f32 + 0.5) / block - 0.5).clamp(0.0, (gw - 1) as f32);
+                let x0 = fx.floor() as usize;
+                let x1 = (x0 + 1).min(gw - 1);
+                let tx = fx - x0 as f32;
+                let top = grid[y0 * gw + x0] * (1.0 - tx) + grid[y0 * gw + x1] * tx;
+                let bot = grid[y1 * gw + x0] * (1.0 - tx) + grid[y1 * gw + x1] * tx;
+                *bg = 255.0 / ((top * (1.0 - ty) + bot * ty) * WHITE_POINT).max(1.0);
+            }
+            for (px, &scale) in row.chunks_exact_mut(channels).zip(&bg_row) {
+                px[c] = (px[c] as f32 * scale).min(255.0) as u8;
+            }
+        }
+    }
+}
+
+/// The paper percentile of each block of channel `c` of an interleaved
+/// image with `channels` samples per pixel.
+fn block_percentiles(
+    raw: &[u8],
+    channels: usize,
+    c: usize,
+    (w, h): (u32, u32),
+    block: u32,
+) -> Grid {
+    let gw = w.div_ceil(block) as usize;
+    let gh = h.div_ceil(block) as usize;
     let mut hist = vec![[0u32; 256]; gw];
-    let mut grid = vec![0f32; gw * gh];
+    let mut values = vec![0f32; gw * gh];
     for by in 0..gh {
         hist.iter_mut().for_each(|hh| *hh = [0; 256]);
         let y_end = ((by as u32 + 1) * block).min(h);
         for y in by as u32 * block..y_end {
-            let row = &gray.as_raw()[(y * w) as usize..((y + 1) * w) as usize];
-            for (x, &v) in row.iter().enumerate() {
-                hist[x / block as usize][v as usize] += 1;
+            let row = &raw[(y * w) as usize * channels..((y + 1) * w) as usize * channels];
+            for (x, px) in row.chunks_exact(channels).enumerate() {
+                hist[x / block as usize][px[c] as usize] += 1;
             }
         }
         for (bx, hh) in hist.iter().enumerate() {
@@ -87,17 +149,17 @@ fn block_percentiles(gray: &GrayImage, block: u32, gw: usize, gh: usize) -> Vec<
             let target = (total as f32 * PAPER_PERCENTILE) as u32;
             let mut acc = 0;
             let mut level = 255;
-            for (v, &c) in hh.iter().enumerate() {
-                acc += c;
+            for (v, &count) in hh.iter().enumerate() {
+                acc += count;
                 if acc > target {
                     level = v;
                     break;
                 }
             }
-            grid[by * gw + bx] = level as f32;
+            values[by * gw + bx] = level as f32;
         }
     }
-    grid
+    Grid { values, gw, gh }
 }
 
 /// Fill blocks that are not paper from known neighbours, growing outwards.
@@ -187,6 +249,19 @@ mod tests {
                 out.get_pixel(x, 150).0[0]
             );
         }
+    }
+
+    #[test]
+    fn yellow_paper_becomes_neutral_white_and_colours_stay() {
+        // Yellowed paper (240, 225, 170) with a blue square of ink on it.
+        let img = RgbImage::from_fn(400, 400, |x, y| {
+            let blue = (150..250).contains(&x) && (150..250).contains(&y);
+            image::Rgb(if blue { [48, 45, 136] } else { [240, 225, 170] })
+        });
+        let out = normalize_rgb(&img, Dpi::uniform(300.0));
+        assert_eq!(out.get_pixel(20, 20).0, [255, 255, 255]);
+        let [r, g, b] = out.get_pixel(200, 200).0;
+        assert!(b > r + 80 && b > g + 80, "blue kept: {r} {g} {b}");
     }
 
     #[test]

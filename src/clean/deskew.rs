@@ -50,6 +50,16 @@ pub fn rotate(gray: &GrayImage, angle_deg: f32) -> GrayImage {
     )
 }
 
+/// [`rotate`] for colour pages.
+pub fn rotate_rgb(rgb: &image::RgbImage, angle_deg: f32) -> image::RgbImage {
+    rotate_about_center(
+        rgb,
+        -angle_deg.to_radians(),
+        Interpolation::Bilinear,
+        Border::Constant(image::Rgb([255, 255, 255])),
+    )
+}
+
 /// Centres of ink blocks (any pixel < 128 in an f×f block), in block units.
 fn ink_points(gray: &GrayImage, f: u32) -> Vec<(f32, f32)> {
     let (w, h) = gray.dimensions();

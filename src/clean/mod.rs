@@ -1,20 +1,39 @@
-//! Page cleanup: paper to white, ink to black, specks removed.
+//! Page cleanup: paper to white, skew removed, ink to black, specks and
+//! scanner borders removed, pictures found and kept in tone.
 //!
 //! Each stage is a pure function over buffers in its own module; [`clean`]
-//! runs them in order. The result is the exact image that is OCR'd and
-//! embedded in the PDF.
+//! runs them in order. The result holds the exact bilevel image that is
+//! OCR'd and embedded in the PDF, plus any continuous-tone parts.
 
 pub mod background;
 pub mod binarize;
 pub mod bits;
+pub mod border;
+pub mod content;
 pub mod deskew;
 pub mod despeckle;
 
 pub use binarize::Method as Binarize;
 pub use bits::BitImage;
+pub use content::Rect;
 pub use despeckle::Despeckle;
 
 use crate::input::{Dpi, PageImage, Pixels};
+use image::{DynamicImage, GrayImage};
+
+/// How a page is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Bilevel text, with pictures kept in grey or colour where found.
+    #[default]
+    Auto,
+    /// Bilevel only.
+    Bw,
+    /// The whole page in grey.
+    Gray,
+    /// The whole page in colour (grey when the scan is grey).
+    Color,
+}
 
 /// Which cleanup stages run and how.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -25,12 +44,27 @@ pub struct CleanOptions {
     pub despeckle: Despeckle,
     /// Leave skewed pages as scanned.
     pub no_deskew: bool,
+    /// Keep dark scanner borders.
+    pub keep_borders: bool,
+    pub mode: Mode,
+}
+
+/// The continuous-tone part of a cleaned page.
+#[derive(Debug, Clone)]
+pub enum Picture {
+    /// Nothing: the page is the bilevel image alone.
+    None,
+    /// The whole page in tone; the bilevel image serves OCR only.
+    Page(Pixels),
+    /// Regions drawn in tone over the bilevel image (blank under them).
+    Regions(Vec<(Rect, Pixels)>),
 }
 
 /// A cleaned page, ready for OCR and the PDF.
 #[derive(Debug, Clone)]
 pub struct CleanPage {
     pub bits: BitImage,
+    pub picture: Picture,
     pub dpi: Dpi,
     /// Skew that was detected and removed, in degrees (0 when none).
     pub skew_deg: f32,
@@ -38,30 +72,115 @@ pub struct CleanPage {
 
 /// Run the cleanup stages on one decoded page.
 pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
+    let dpi = page.dpi;
     let gray = match &page.pixels {
-        Pixels::Gray(g) => g.clone(),
-        Pixels::Rgb(c) => image::DynamicImage::ImageRgb8(c.clone()).into_luma8(),
+        Pixels::Gray(g) if opts.keep_background => g.clone(),
+        Pixels::Gray(g) => background::normalize(g, dpi),
+        Pixels::Rgb(c) => {
+            let g = DynamicImage::ImageRgb8(c.clone()).into_luma8();
+            if opts.keep_background {
+                g
+            } else {
+                background::normalize(&g, dpi)
+            }
+        }
     };
-    let gray = if opts.keep_background {
-        gray
-    } else {
-        background::normalize(&gray, page.dpi)
-    };
+
     let skew = if opts.no_deskew {
         None
     } else {
-        deskew::detect(&gray, page.dpi)
+        deskew::detect(&gray, dpi)
     };
     // Rotating costs a resampling; below a twentieth of a degree it buys nothing.
-    let (gray, skew_deg) = match skew {
-        Some(a) if a.abs() >= 0.05 => (deskew::rotate(&gray, a), a),
-        _ => (gray, 0.0),
+    let skew_deg = skew.filter(|a| a.abs() >= 0.05).unwrap_or(0.0);
+    let gray = if skew_deg != 0.0 {
+        deskew::rotate(&gray, skew_deg)
+    } else {
+        gray
     };
-    let bits = binarize::binarize(&gray, page.dpi, opts.binarize);
-    let bits = despeckle::despeckle(&bits, page.dpi, opts.despeckle);
+
+    let mut bits = binarize::binarize(&gray, dpi, opts.binarize);
+    if !opts.keep_borders {
+        border::remove(&mut bits);
+    }
+    let mut bits = despeckle::despeckle(&bits, dpi, opts.despeckle);
+
+    // The colour page, white-balanced and deskewed like the grey one; made
+    // only when some of it will be kept, as it triples the work.
+    let colour = || match &page.pixels {
+        Pixels::Rgb(c) => {
+            let c = if opts.keep_background {
+                c.clone()
+            } else {
+                background::normalize_rgb(c, dpi)
+            };
+            Some(if skew_deg != 0.0 {
+                deskew::rotate_rgb(&c, skew_deg)
+            } else {
+                c
+            })
+        }
+        Pixels::Gray(_) => None,
+    };
+    let picture = match opts.mode {
+        Mode::Bw => Picture::None,
+        Mode::Gray => Picture::Page(Pixels::Gray(gray)),
+        Mode::Color => Picture::Page(colour().map_or(Pixels::Gray(gray), Pixels::Rgb)),
+        Mode::Auto => {
+            let rects = content::picture_regions(&gray, dpi);
+            if rects.is_empty() {
+                Picture::None
+            } else {
+                let colour = colour();
+                let regions = rects
+                    .into_iter()
+                    .map(|r| {
+                        blank(&mut bits, r);
+                        (r, crop(&colour, &gray, r))
+                    })
+                    .collect();
+                Picture::Regions(regions)
+            }
+        }
+    };
     CleanPage {
         bits,
-        dpi: page.dpi,
+        picture,
+        dpi,
         skew_deg,
     }
+}
+
+/// Clear the bilevel image under a picture region: the picture covers it,
+/// and OCR should not read photographs as text.
+fn blank(bits: &mut BitImage, r: Rect) {
+    let g = bits.gray_mut();
+    for y in r.y0..r.y1 {
+        for x in r.x0..r.x1 {
+            g.put_pixel(x, y, image::Luma([bits::PAPER]));
+        }
+    }
+}
+
+/// The region's pixels, in colour only when they have visible colour.
+fn crop(colour: &Option<image::RgbImage>, gray: &GrayImage, r: Rect) -> Pixels {
+    if let Some(c) = colour {
+        let sub = image::imageops::crop_imm(c, r.x0, r.y0, r.width(), r.height()).to_image();
+        if is_colourful(&sub) {
+            return Pixels::Rgb(sub);
+        }
+    }
+    Pixels::Gray(image::imageops::crop_imm(gray, r.x0, r.y0, r.width(), r.height()).to_image())
+}
+
+/// More than 5% of pixels with a chroma (max − min channel) above 24.
+fn is_colourful(img: &image::RgbImage) -> bool {
+    let coloured = img
+        .pixels()
+        .filter(|p| {
+            let [r, g, b] = p.0;
+            r.max(g).max(b) - r.min(g).min(b) > 24
+        })
+        .count();
+    coloured * 20 > img.pixels().len()
 }

@@ -2,9 +2,11 @@
 //! that the assembler renumbers.
 
 use super::{deflate, g4};
-use crate::clean::CleanPage;
+use crate::clean::{BitImage, CleanPage, Picture, Rect};
+use crate::input::Pixels;
 use crate::ocr::OcrPage;
-use pdf_writer::{Chunk, Content, Filter, Finish, Name, Rect, Ref};
+use image::ImageEncoder;
+use pdf_writer::{Chunk, Content, Filter, Finish, Name, Rect as PdfRect, Ref};
 
 /// Local id that stands for the document's shared text-layer font.
 pub(crate) const FONT: Ref = Ref::new(1);
@@ -35,39 +37,66 @@ fn chunk() -> Chunk {
     Chunk::with_settings(pdf_writer::Settings { pretty: false })
 }
 
-/// Build the page: the cleaned image as a CCITT G4 image and the OCR words
-/// as an invisible text layer on top, page size from the image's DPI.
+/// JPEG quality for continuous-tone parts: pictures stay clean, and text is
+/// carried by the bilevel layer, not by them.
+const JPEG_QUALITY: u8 = 75;
+
+/// Build the page: the cleaned image (CCITT G4 for the bilevel part, JPEG
+/// for pictures) and the OCR words as an invisible text layer on top. Page
+/// size follows the image's DPI.
 pub fn build(page: &CleanPage, ocr: &OcrPage) -> PagePdf {
     let (w, h) = (page.bits.width(), page.bits.height());
-    let pt_w = w as f32 * 72.0 / page.dpi.x;
-    let pt_h = h as f32 * 72.0 / page.dpi.y;
-    let (page_id, content_id, image_id) = (
-        Ref::new(FIRST_LOCAL),
-        Ref::new(FIRST_LOCAL + 1),
-        Ref::new(FIRST_LOCAL + 2),
-    );
-    let image_name = Name(b"Im0");
+    let (sx, sy) = (72.0 / page.dpi.x, 72.0 / page.dpi.y);
+    let (pt_w, pt_h) = (w as f32 * sx, h as f32 * sy);
+    let page_id = Ref::new(FIRST_LOCAL);
+    let content_id = Ref::new(FIRST_LOCAL + 1);
+    let mut next_id = FIRST_LOCAL + 2;
     let font_name = Name(b"F0");
 
-    let mut image = chunk();
-    let data = g4::encode(&page.bits);
-    let mut xobj = image.image_xobject(image_id, &data);
-    xobj.filter(Filter::CcittFaxDecode);
-    xobj.width(w as i32).height(h as i32).bits_per_component(1);
-    xobj.color_space().device_gray();
-    xobj.decode_parms()
-        .pair(Name(b"K"), -1)
-        .pair(Name(b"Columns"), w as i32)
-        .pair(Name(b"Rows"), h as i32);
-    xobj.finish();
+    // (name, object id, rectangle in pixels) of every image drawn, in order.
+    let mut images: Vec<(String, Ref, Rect)> = Vec::new();
+    let mut objects = Vec::new();
+    let full = Rect {
+        x0: 0,
+        y0: 0,
+        x1: w,
+        y1: h,
+    };
+    let mut add = |chunk: Chunk, id: Ref, rect: Rect, images: &mut Vec<(String, Ref, Rect)>| {
+        images.push((format!("Im{}", images.len()), id, rect));
+        objects.push(chunk);
+    };
+    let mut alloc = || {
+        next_id += 1;
+        Ref::new(next_id - 1)
+    };
+    match &page.picture {
+        Picture::Page(pixels) => {
+            let id = alloc();
+            add(jpeg_image(id, pixels), id, full, &mut images);
+        }
+        Picture::None | Picture::Regions(_) => {
+            let id = alloc();
+            add(g4_image(id, &page.bits), id, full, &mut images);
+        }
+    }
+    if let Picture::Regions(regions) = &page.picture {
+        for (rect, pixels) in regions {
+            let id = alloc();
+            add(jpeg_image(id, pixels), id, *rect, &mut images);
+        }
+    }
 
     let mut content = Content::new();
+    for (name, _, r) in &images {
+        content.save_state();
+        let (rw, rh) = (r.width() as f32 * sx, r.height() as f32 * sy);
+        content.transform([rw, 0.0, 0.0, rh, r.x0 as f32 * sx, pt_h - r.y1 as f32 * sy]);
+        content.x_object(Name(name.as_bytes()));
+        content.restore_state();
+    }
     content.save_state();
-    content.transform([pt_w, 0.0, 0.0, pt_h, 0.0, 0.0]);
-    content.x_object(image_name);
-    content.restore_state();
-    content.save_state();
-    content.transform([72.0 / page.dpi.x, 0.0, 0.0, 72.0 / page.dpi.y, 0.0, 0.0]);
+    content.transform([sx, 0.0, 0.0, sy, 0.0, 0.0]);
     super::text::write_layer(&mut content, ocr, font_name, h as f32);
     content.restore_state();
     let content = deflate(&content.finish().into_vec());
@@ -79,16 +108,59 @@ pub fn build(page: &CleanPage, ocr: &OcrPage) -> PagePdf {
     let mut page_obj = chunk();
     let mut p = page_obj.page(page_id);
     p.parent(PARENT)
-        .media_box(Rect::new(0.0, 0.0, pt_w, pt_h))
+        .media_box(PdfRect::new(0.0, 0.0, pt_w, pt_h))
         .contents(content_id);
     let mut res = p.resources();
-    res.x_objects().pair(image_name, image_id);
+    let mut xobjects = res.x_objects();
+    for (name, id, _) in &images {
+        xobjects.pair(Name(name.as_bytes()), *id);
+    }
+    xobjects.finish();
     res.fonts().pair(font_name, FONT);
     res.finish();
     p.finish();
 
+    let mut all = vec![page_obj, contents];
+    all.extend(objects);
     PagePdf {
-        objects: vec![page_obj, contents, image],
+        objects: all,
         page: page_id,
     }
+}
+
+fn g4_image(id: Ref, bits: &BitImage) -> Chunk {
+    let (w, h) = (bits.width() as i32, bits.height() as i32);
+    let data = g4::encode(bits);
+    let mut c = chunk();
+    let mut xobj = c.image_xobject(id, &data);
+    xobj.filter(Filter::CcittFaxDecode);
+    xobj.width(w).height(h).bits_per_component(1);
+    xobj.color_space().device_gray();
+    xobj.decode_parms()
+        .pair(Name(b"K"), -1)
+        .pair(Name(b"Columns"), w)
+        .pair(Name(b"Rows"), h);
+    xobj.finish();
+    c
+}
+
+fn jpeg_image(id: Ref, pixels: &Pixels) -> Chunk {
+    let (w, h) = pixels.dimensions();
+    let mut data = Vec::new();
+    let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut data, JPEG_QUALITY);
+    let ok = match pixels {
+        Pixels::Gray(g) => enc.write_image(g.as_raw(), w, h, image::ExtendedColorType::L8),
+        Pixels::Rgb(c) => enc.write_image(c.as_raw(), w, h, image::ExtendedColorType::Rgb8),
+    };
+    ok.expect("JPEG encoding of an in-memory image cannot fail");
+    let mut c = chunk();
+    let mut xobj = c.image_xobject(id, &data);
+    xobj.filter(Filter::DctDecode);
+    xobj.width(w as i32).height(h as i32).bits_per_component(8);
+    match pixels {
+        Pixels::Gray(_) => xobj.color_space().device_gray(),
+        Pixels::Rgb(_) => xobj.color_space().device_rgb(),
+    }
+    xobj.finish();
+    c
 }

@@ -1,0 +1,221 @@
+//! Content kind: finding the photographs and continuous-tone figures on a
+//! page, so they are kept in grey or colour while text is stored bilevel.
+//!
+//! Text on white paper is bimodal: paper, ink, and a rim of mid-tones at
+//! stroke edges, with paper showing between strokes, letters and lines.
+//! Pictures are mostly mid-tones with little pure paper. The page is cut
+//! into cells of 1/10 inch (a few strokes wide); cells that are mostly
+//! mid-tone and almost free of paper are picture cells; a morphological
+//! closing joins them, and connected groups of at least half a square inch
+//! become picture regions (bounding rectangles, merged where they overlap).
+
+use crate::input::Dpi;
+use image::GrayImage;
+
+/// A rectangle in page pixels, `x1`/`y1` exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rect {
+    pub x0: u32,
+    pub y0: u32,
+    pub x1: u32,
+    pub y1: u32,
+}
+
+impl Rect {
+    pub fn width(&self) -> u32 {
+        self.x1 - self.x0
+    }
+    pub fn height(&self) -> u32 {
+        self.y1 - self.y0
+    }
+    fn overlaps(&self, o: &Rect) -> bool {
+        self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
+    }
+    fn union(&self, o: &Rect) -> Rect {
+        Rect {
+            x0: self.x0.min(o.x0),
+            y0: self.y0.min(o.y0),
+            x1: self.x1.max(o.x1),
+            y1: self.y1.max(o.y1),
+        }
+    }
+}
+
+/// Grey levels counted as mid-tone (neither paper nor ink) after
+/// background normalisation.
+const MID: std::ops::RangeInclusive<u8> = 50..=210;
+/// Grey levels counted as paper after background normalisation.
+const PAPER: u8 = 235;
+/// A cell is a picture cell when this share of its pixels is mid-tone…
+const PICTURE_MID: f32 = 0.5;
+/// …and at most this share is paper.
+const PICTURE_PAPER: f32 = 0.15;
+/// Smallest picture, in square inches.
+const MIN_AREA_IN2: f32 = 0.5;
+
+/// Picture regions of a normalised grey page, largest first.
+pub fn picture_regions(gray: &GrayImage, dpi: Dpi) -> Vec<Rect> {
+    let (w, h) = gray.dimensions();
+    let cell = ((dpi.x.max(dpi.y) / 10.0).round() as u32).max(2);
+    let (cw, ch) = (w.div_ceil(cell) as usize, h.div_ceil(cell) as usize);
+    let mut mid = vec![0u32; cw * ch];
+    let mut paper = vec![0u32; cw * ch];
+    let mut total = vec![0u32; cw * ch];
+    for (y, row) in gray.as_raw().chunks_exact(w as usize).enumerate() {
+        let cy = y / cell as usize;
+        for (x, &v) in row.iter().enumerate() {
+            let i = cy * cw + x / cell as usize;
+            total[i] += 1;
+            mid[i] += MID.contains(&v) as u32;
+            paper[i] += (v >= PAPER) as u32;
+        }
+    }
+    let marked: Vec<bool> = (0..cw * ch)
+        .map(|i| {
+            let t = total[i] as f32;
+            mid[i] as f32 >= PICTURE_MID * t && paper[i] as f32 <= PICTURE_PAPER * t
+        })
+        .collect();
+    // Closing: dilate then erode by two cells, to bridge text-like gaps
+    // inside pictures (dark or light patches) without joining separate ones.
+    let closed = erode(&dilate(&marked, cw, ch, 2), cw, ch, 2);
+
+    let min_cells = (MIN_AREA_IN2 * (dpi.x / cell as f32) * (dpi.y / cell as f32)) as usize;
+    let mut seen = vec![false; cw * ch];
+    let mut rects = Vec::new();
+    for start in 0..cw * ch {
+        if !closed[start] || seen[start] {
+            continue;
+        }
+        let (mut n, mut x0, mut y0, mut x1, mut y1) = (0, usize::MAX, usize::MAX, 0, 0);
+        let mut stack = vec![start];
+        seen[start] = true;
+        while let Some(i) = stack.pop() {
+            let (x, y) = (i % cw, i / cw);
+            n += 1;
+            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+            let neighbours = [
+                (x > 0).then(|| i - 1),
+                (x + 1 < cw).then(|| i + 1),
+                (y > 0).then(|| i - cw),
+                (y + 1 < ch).then(|| i + cw),
+            ];
+            for j in neighbours.into_iter().flatten() {
+                if closed[j] && !seen[j] {
+                    seen[j] = true;
+                    stack.push(j);
+                }
+            }
+        }
+        if n >= min_cells.max(1) {
+            rects.push(Rect {
+                x0: x0 as u32 * cell,
+                y0: y0 as u32 * cell,
+                x1: ((x1 as u32 + 1) * cell).min(w),
+                y1: ((y1 as u32 + 1) * cell).min(h),
+            });
+        }
+    }
+    merge(rects)
+}
+
+fn dilate(m: &[bool], w: usize, h: usize, r: usize) -> Vec<bool> {
+    morph(m, w, h, r, true)
+}
+
+fn erode(m: &[bool], w: usize, h: usize, r: usize) -> Vec<bool> {
+    morph(m, w, h, r, false)
+}
+
+/// Square structuring element of radius `r`; `any` picks dilation.
+fn morph(m: &[bool], w: usize, h: usize, r: usize, any: bool) -> Vec<bool> {
+    let mut out = vec![false; m.len()];
+    for y in 0..h {
+        for x in 0..w {
+            let mut hit = !any;
+            'win: for yy in y.saturating_sub(r)..=(y + r).min(h - 1) {
+                for xx in x.saturating_sub(r)..=(x + r).min(w - 1) {
+                    if m[yy * w + xx] == any {
+                        hit = any;
+                        break 'win;
+                    }
+                }
+            }
+            out[y * w + x] = hit;
+        }
+    }
+    out
+}
+
+/// Merge overlapping rectangles until none overlap; largest first.
+fn merge(mut rects: Vec<Rect>) -> Vec<Rect> {
+    loop {
+        let mut merged = false;
+        'outer: for i in 0..rects.len() {
+            for j in i + 1..rects.len() {
+                if rects[i].overlaps(&rects[j]) {
+                    rects[i] = rects[i].union(&rects[j]);
+                    rects.swap_remove(j);
+                    merged = true;
+                    break 'outer;
+                }
+            }
+        }
+        if !merged {
+            break;
+        }
+    }
+    rects.sort_by_key(|r| std::cmp::Reverse(r.width() as u64 * r.height() as u64));
+    rects
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::Luma;
+
+    #[test]
+    fn a_photo_among_text_is_found_and_text_is_not() {
+        // 300 dpi page: text-like stripes on the top half, a smooth
+        // gradient "photo" of 2 x 1.5 inches below.
+        let img = GrayImage::from_fn(1200, 1500, |x, y| {
+            let photo = (300..900).contains(&x) && (800..1250).contains(&y);
+            let v = if photo {
+                (60 + (x - 300) / 5 + (y - 800) / 8) as u8
+            } else if y < 600 && y % 40 < 12 && x % 20 < 9 {
+                0
+            } else {
+                255
+            };
+            Luma([v])
+        });
+        let regions = picture_regions(&img, Dpi::uniform(300.0));
+        assert_eq!(regions.len(), 1, "{regions:?}");
+        let r = regions[0];
+        // Within one cell (30 px) of the picture's edges.
+        assert!(
+            r.x0 <= 330 && r.x1 >= 870 && r.y0 <= 830 && r.y1 >= 1220,
+            "{r:?}"
+        );
+        assert!(
+            r.x0 >= 270 && r.x1 <= 930 && r.y0 >= 770 && r.y1 <= 1280,
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn text_pages_and_blank_pages_have_no_pictures() {
+        let blank = GrayImage::from_pixel(600, 600, Luma([255]));
+        assert!(picture_regions(&blank, Dpi::uniform(300.0)).is_empty());
+        // Grey anti-aliased text edges (every stroke 1 px grey each side).
+        let text = GrayImage::from_fn(900, 900, |x, y| {
+            let (xm, ym) = (x % 14, y % 30);
+            Luma([match (xm, ym < 14) {
+                (0 | 5, true) => 128,
+                (1..=4, true) => 0,
+                _ => 255,
+            }])
+        });
+        assert!(picture_regions(&text, Dpi::uniform(300.0)).is_empty());
+    }
+}
