@@ -1,0 +1,179 @@
+//! Per-stage timings of one scan-like A4 page at 300 dpi (2480×3508).
+//!
+//! Run it as
+//!
+//!     OMP_THREAD_LIMIT=1 cargo bench --bench stages
+//!
+//! `OMP_THREAD_LIMIT=1` matters: libgomp (used by Tesseract) reads it once,
+//! when the library is loaded at process start, so it cannot be set from
+//! inside the benchmark. Without it Tesseract spreads one page over every
+//! core and the OCR figure is not the per-worker cost the pipeline sees.
+//!
+//! The page comes from the test generator (`tests/common/gen.rs`): rendered
+//! DejaVu text, degraded like a typical office scan (uneven yellow paper,
+//! specks, blur, 0.8° skew, noise, JPEG). Each stage is fed the output of the
+//! stage before it, as `clean::clean` chains them (grey, background,
+//! deskew detect + rotate, binarize, border removal, picture regions,
+//! despeckle), so every figure is "milliseconds per page" for that stage
+//! alone and they add up to about `clean::clean`. The page has no pictures,
+//! so the colour path of `clean` (which only runs when pictures are kept) is
+//! not exercised. Sample sizes and
+//! measurement times are kept short so the whole run takes a few minutes on
+//! two cores; the numbers are for spotting the dominant stage and gross
+//! regressions, not for microsecond comparisons.
+
+#[path = "../tests/common/gen.rs"]
+mod generator;
+
+use criterion::{BatchSize, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+use ocrpdf::clean::{
+    self, Binarize, CleanOptions, Despeckle, background, binarize, border, content, deskew,
+};
+use ocrpdf::input::{Dpi, PageImage, Pixels};
+use ocrpdf::ocr::{Engine, Tesseract};
+use std::hint::black_box;
+use std::time::Duration;
+
+const SEED: u64 = 1;
+
+/// The generated page as the pipeline would decode it, and its ground truth.
+fn page() -> (PageImage, String) {
+    let page = generator::render(&generator::Layout {
+        seed: SEED,
+        ..Default::default()
+    });
+    let page = generator::degrade(&page, &generator::Degrade::typical(SEED));
+    let image = PageImage {
+        pixels: Pixels::Rgb(page.image),
+        dpi: Dpi::uniform(300.0),
+    };
+    (image, page.text)
+}
+
+fn stages(c: &mut Criterion) {
+    let (image, truth) = page();
+    let dpi = image.dpi;
+    let (w, h) = image.pixels.dimensions();
+    let Pixels::Rgb(rgb) = &image.pixels else {
+        unreachable!("the generator makes RGB pages")
+    };
+
+    // Inputs for each stage: the previous stage's output, made once.
+    let gray = image::DynamicImage::ImageRgb8(rgb.clone()).into_luma8();
+    let normalized = background::normalize(&gray, dpi);
+    let skew = deskew::detect(&normalized, dpi);
+    // Rotate by what was found (the generator skews by 0.8°), so the rotate
+    // figure is the cost on a page that needs it.
+    let angle = skew.filter(|a| a.abs() >= 0.05).unwrap_or(0.8);
+    let rotated = deskew::rotate(&normalized, angle);
+    let sauvola = Binarize::default();
+    let bits = binarize::binarize(&rotated, dpi, sauvola);
+    let mut unbordered = bits.clone();
+    let border_px = border::remove(&mut unbordered);
+    let pictures = content::picture_regions(&rotated, dpi);
+    let despeckled = clean::despeckle::despeckle(&unbordered, dpi, Despeckle::Normal);
+    let cleaned = clean::clean(&image, &CleanOptions::default());
+    let g4 = ocrpdf::pdf::g4::encode(&cleaned.bits);
+    eprintln!(
+        "page {w}x{h} @ {} dpi: skew detected {skew:?}°, ink px {} after binarize, \
+         {border_px} border px removed, {} picture regions, {} ink px after despeckle, \
+         G4 {} bytes",
+        dpi.x,
+        bits.ink_count(),
+        pictures.len(),
+        despeckled.ink_count(),
+        g4.len()
+    );
+
+    let mut g = c.benchmark_group("stages");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(6))
+        .throughput(Throughput::Elements(1));
+    g.bench_function("to_gray", |b| {
+        b.iter(|| image::DynamicImage::ImageRgb8(black_box(rgb).clone()).into_luma8())
+    });
+    g.bench_function("background::normalize", |b| {
+        b.iter(|| background::normalize(black_box(&gray), dpi))
+    });
+    g.bench_function("deskew::detect", |b| {
+        b.iter(|| deskew::detect(black_box(&normalized), dpi))
+    });
+    g.bench_function("deskew::rotate", |b| {
+        b.iter(|| deskew::rotate(black_box(&normalized), angle))
+    });
+    g.bench_function("binarize::sauvola", |b| {
+        b.iter(|| binarize::binarize(black_box(&rotated), dpi, sauvola))
+    });
+    g.bench_function("binarize::otsu", |b| {
+        b.iter(|| binarize::binarize(black_box(&rotated), dpi, Binarize::Otsu))
+    });
+    g.bench_function("border::remove", |b| {
+        b.iter_batched_ref(
+            || bits.clone(),
+            |bits| border::remove(black_box(bits)),
+            BatchSize::LargeInput,
+        )
+    });
+    g.bench_function("content::picture_regions", |b| {
+        b.iter(|| content::picture_regions(black_box(&rotated), dpi))
+    });
+    g.bench_function("despeckle::despeckle", |b| {
+        b.iter(|| clean::despeckle::despeckle(black_box(&unbordered), dpi, Despeckle::Normal))
+    });
+    g.bench_function("clean::clean", |b| {
+        b.iter(|| clean::clean(black_box(&image), &CleanOptions::default()))
+    });
+    g.bench_function("pdf::g4::encode", |b| {
+        b.iter(|| ocrpdf::pdf::g4::encode(black_box(&cleaned.bits)))
+    });
+    g.finish();
+
+    ocr(c, &cleaned, &truth);
+}
+
+/// OCR of the cleaned page: about a second or two per call, so few samples.
+fn ocr(c: &mut Criterion, cleaned: &clean::CleanPage, truth: &str) {
+    if std::env::var_os("OMP_THREAD_LIMIT").is_none() {
+        eprintln!(
+            "warning: OMP_THREAD_LIMIT is not set; run as \
+             `OMP_THREAD_LIMIT=1 cargo bench --bench stages` for the per-worker OCR cost"
+        );
+    }
+    let mut engine = match Tesseract::new("eng") {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("skipping ocr benchmark: {e}");
+            return;
+        }
+    };
+    match engine.recognize(cleaned.bits.as_gray(), cleaned.dpi) {
+        Ok(page) => eprintln!(
+            "ocr: {} lines, CER {:.2}% against the ground truth",
+            page.lines.len(),
+            100.0 * generator::cer(truth, &page.text())
+        ),
+        Err(e) => {
+            eprintln!("skipping ocr benchmark: {e}");
+            return;
+        }
+    }
+
+    let mut g = c.benchmark_group("ocr");
+    g.sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(20))
+        .throughput(Throughput::Elements(1));
+    g.bench_function("tesseract::recognize", |b| {
+        b.iter(|| {
+            engine
+                .recognize(black_box(cleaned.bits.as_gray()), cleaned.dpi)
+                .expect("recognised once already")
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);
