@@ -86,9 +86,12 @@ fn stages(c: &mut Criterion) {
     );
 
     let mut g = c.benchmark_group("stages");
+    // Flat sampling: the same few iterations per sample, so stages of
+    // 100+ ms fit the time without criterion's linear ramp.
     g.sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
         .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(6))
+        .measurement_time(Duration::from_secs(5))
         .throughput(Throughput::Elements(1));
     g.bench_function("to_gray", |b| {
         b.iter(|| image::DynamicImage::ImageRgb8(black_box(rgb).clone()).into_luma8())
