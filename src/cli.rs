@@ -74,6 +74,10 @@ pub struct Cli {
     #[arg(long)]
     pub no_deskew: bool,
 
+    /// Do not turn pages that lie sideways or upside down
+    #[arg(long)]
+    pub no_rotate: bool,
+
     /// Keep dark scanner borders at the page edges instead of whitening them
     #[arg(long)]
     pub keep_borders: bool,
@@ -163,6 +167,7 @@ impl Cli {
         cfg.jobs = self.jobs.map(usize::from);
         cfg.dpi = self.dpi.map(Dpi::uniform);
         cfg.natural_sort = self.natural_sort;
+        cfg.rotate = !self.no_rotate;
         cfg.limits = Limits {
             max_pixels: self.max_pixels,
         };

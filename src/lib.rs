@@ -40,6 +40,7 @@ impl Config {
             jobs: None,
             dpi: None,
             natural_sort: false,
+            rotate: true,
             limits: input::Limits::default(),
             info: pdf::DocInfo::default(),
         }

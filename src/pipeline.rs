@@ -9,7 +9,7 @@
 use crate::clean::{self, CleanOptions};
 use crate::error::{Error, Result};
 use crate::input::{self, Dpi, Input, Limits, PageRef};
-use crate::ocr::{self, Engine, OcrOptions, OcrPage, Tesseract};
+use crate::ocr::{self, Engine, OcrOptions, OcrPage, OrientationDetector, Tesseract};
 use crate::output::AtomicFile;
 use crate::pdf::{self, Assembler, DocInfo, PagePdf};
 use std::cell::RefCell;
@@ -31,6 +31,8 @@ pub struct Config {
     /// Overrides the resolution stated by the images.
     pub dpi: Option<Dpi>,
     pub natural_sort: bool,
+    /// Turn pages that lie sideways or upside down (Tesseract OSD).
+    pub rotate: bool,
     pub limits: Limits,
     pub info: DocInfo,
 }
@@ -61,6 +63,13 @@ pub struct Summary {
 pub fn convert(cfg: &Config, progress: &dyn Progress, cancel: &AtomicBool) -> Result<Summary> {
     check_paths(cfg)?;
     ocr::check_languages(&cfg.ocr.languages)?;
+    if cfg.rotate {
+        ocr::check_languages("osd").map_err(|_| {
+            Error::Config(
+                "page rotation needs Tesseract's orientation model (apt-get install tesseract-ocr-osd); or turn it off with --no-rotate".into(),
+            )
+        })?;
+    }
     let mut inputs = cfg.inputs.clone();
     if cfg.natural_sort {
         inputs.sort_by(|a, b| input::natural_cmp(&label(a), &label(b)));
@@ -212,29 +221,60 @@ fn canonical_target(p: &std::path::Path) -> Option<PathBuf> {
 
 /// Decode, clean, OCR and build one page.
 fn process(page: &PageRef, cfg: &Config) -> Result<(PagePdf, OcrPage)> {
-    let image = input::decode_page(page, &cfg.limits, cfg.dpi)?;
-    let cleaned = clean::clean(&image, &cfg.clean);
+    let ocr_err = |reason| Error::Ocr {
+        path: PathBuf::from(page.label()),
+        reason,
+    };
+    let mut image = input::decode_page(page, &cfg.limits, cfg.dpi)?;
+    let mut cleaned = clean::clean(&image, &cfg.clean);
+    if cfg.rotate {
+        let found = with_engine(OSD, |e| {
+            e.detect_orientation(cleaned.bits.as_gray(), cleaned.dpi)
+        })?
+        .map_err(ocr_err)?;
+        if found.degrees != 0 && found.confidence >= ROTATE_MIN_CONFIDENCE {
+            // Turn the scan itself and clean again, so deskew and
+            // everything after it see an upright page.
+            image = input::rotate(&image, found.degrees);
+            cleaned = clean::clean(&image, &cfg.clean);
+        }
+    }
     drop(image);
     let ocr = with_engine(&cfg.ocr.languages, |e| {
         e.recognize(cleaned.bits.as_gray(), cleaned.dpi)
     })?
-    .map_err(|reason| Error::Ocr {
-        path: PathBuf::from(page.label()),
-        reason,
-    })?;
+    .map_err(ocr_err)?;
     Ok((pdf::build_page(&cleaned, &ocr), ocr))
 }
+
+/// The orientation model's pseudo-language.
+const OSD: &str = "osd";
+/// Below this OSD confidence a page is left as scanned: turning a good
+/// page wrongly is worse than leaving a turned one.
+const ROTATE_MIN_CONFIDENCE: f32 = 2.0;
 
 thread_local! {
     /// Each worker's engine, loaded on its first page and kept.
     static ENGINE: RefCell<Option<(String, Tesseract)>> = const { RefCell::new(None) };
+    /// Each worker's orientation detector, likewise.
+    static OSD_ENGINE: RefCell<Option<(String, Tesseract)>> = const { RefCell::new(None) };
 }
 
 fn with_engine<T>(languages: &str, f: impl FnOnce(&mut Tesseract) -> T) -> Result<T> {
-    ENGINE.with(|cell| {
+    let slot = if languages == OSD {
+        &OSD_ENGINE
+    } else {
+        &ENGINE
+    };
+    slot.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.as_ref().is_none_or(|(l, _)| l != languages) {
-            *slot = Some((languages.to_string(), Tesseract::new(languages)?));
+            let engine = if languages == OSD {
+                Tesseract::osd()?
+            } else {
+                Tesseract::new(languages)?
+            };
+            *slot = Some((languages.to_string(), engine));
         }
         let (_, engine) = slot.as_mut().expect("just set");
         Ok(f(engine))

@@ -12,6 +12,10 @@ use image::{GrayImage, RgbImage};
 
 /// Which percentile of a block stands for its paper.
 const PAPER_PERCENTILE: f32 = 0.90;
+/// A block is paper only when its median is within this fraction of its
+/// paper percentile: text leaves most pixels at paper level, pictures and
+/// dense ink do not (they are filled in from the paper around them).
+const PAPER_SPREAD: f32 = 0.12;
 /// Pixels within this fraction of the local paper level become pure white,
 /// so paper grain and the estimate's small errors do not survive as grey.
 const WHITE_POINT: f32 = 0.96;
@@ -67,7 +71,8 @@ fn paper_blocks(grid: &Grid) -> Option<Vec<bool>> {
     let known: Vec<bool> = grid
         .values
         .iter()
-        .map(|&v| v >= page_paper * NOT_PAPER_FRACTION)
+        .zip(&grid.medians)
+        .map(|(&v, &m)| v >= page_paper * NOT_PAPER_FRACTION && v - m <= v * PAPER_SPREAD)
         .collect();
     known.iter().any(|&k| k).then_some(known)
 }
@@ -75,6 +80,9 @@ fn paper_blocks(grid: &Grid) -> Option<Vec<bool>> {
 /// Per-block paper levels.
 struct Grid {
     values: Vec<f32>,
+    /// Each block's median, to tell paper (mostly at its paper level) from
+    /// pictures (spread over many levels).
+    medians: Vec<f32>,
     gw: usize,
     gh: usize,
 }
@@ -135,6 +143,7 @@ fn block_percentiles(
     let gh = h.div_ceil(block) as usize;
     let mut hist = vec![[0u32; 256]; gw];
     let mut values = vec![0f32; gw * gh];
+    let mut medians = vec![0f32; gw * gh];
     for by in 0..gh {
         hist.iter_mut().for_each(|hh| *hh = [0; 256]);
         let y_end = ((by as u32 + 1) * block).min(h);
@@ -146,20 +155,28 @@ fn block_percentiles(
         }
         for (bx, hh) in hist.iter().enumerate() {
             let total: u32 = hh.iter().sum();
-            let target = (total as f32 * PAPER_PERCENTILE) as u32;
-            let mut acc = 0;
-            let mut level = 255;
-            for (v, &count) in hh.iter().enumerate() {
-                acc += count;
-                if acc > target {
-                    level = v;
-                    break;
-                }
-            }
-            values[by * gw + bx] = level as f32;
+            values[by * gw + bx] = percentile(hh, total, PAPER_PERCENTILE);
+            medians[by * gw + bx] = percentile(hh, total, 0.5);
         }
     }
-    Grid { values, gw, gh }
+    Grid {
+        values,
+        medians,
+        gw,
+        gh,
+    }
+}
+
+fn percentile(hist: &[u32; 256], total: u32, p: f32) -> f32 {
+    let target = (total as f32 * p) as u32;
+    let mut acc = 0;
+    for (v, &count) in hist.iter().enumerate() {
+        acc += count;
+        if acc > target {
+            return v as f32;
+        }
+    }
+    255.0
 }
 
 /// Fill blocks that are not paper from known neighbours, growing outwards.

@@ -8,7 +8,7 @@
 //! without a clear peak, are left alone.
 
 use crate::input::Dpi;
-use image::{GrayImage, Luma};
+use image::GrayImage;
 use imageproc::geometric_transformations::{Border, Interpolation, rotate_about_center};
 
 /// Largest skew searched for, in degrees.
@@ -39,14 +39,15 @@ pub fn detect(gray: &GrayImage, dpi: Dpi) -> Option<f32> {
     Some(angle)
 }
 
-/// Rotate the page so that a skew of `angle` degrees becomes level; new
-/// corners are filled with white paper.
+/// Rotate the page so that a skew of `angle` degrees becomes level. New
+/// corners repeat the nearest edge pixel, so paper stays paper and a dark
+/// scanner border still reaches the edge, where border removal finds it.
 pub fn rotate(gray: &GrayImage, angle_deg: f32) -> GrayImage {
     rotate_about_center(
         gray,
         -angle_deg.to_radians(),
         Interpolation::Bilinear,
-        Border::Constant(Luma([255])),
+        Border::Replicate,
     )
 }
 
@@ -56,7 +57,7 @@ pub fn rotate_rgb(rgb: &image::RgbImage, angle_deg: f32) -> image::RgbImage {
         rgb,
         -angle_deg.to_radians(),
         Interpolation::Bilinear,
-        Border::Constant(image::Rgb([255, 255, 255])),
+        Border::Replicate,
     )
 }
 
@@ -128,6 +129,7 @@ fn score(pts: &[(f32, f32)], angle_deg: f32) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use image::Luma;
 
     /// Parallel "text lines" of dashes, sheared by `deg`.
     fn lines_page(deg: f32) -> GrayImage {

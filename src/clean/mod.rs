@@ -86,23 +86,30 @@ pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
         }
     };
 
+    // Skew is measured on the binarised page once borders are gone: a dark
+    // band along an edge would otherwise pull the estimate to 0°.
+    let binarize = |gray: &GrayImage| {
+        let mut bits = binarize::binarize(gray, dpi, opts.binarize);
+        if !opts.keep_borders {
+            border::remove(&mut bits);
+        }
+        bits
+    };
+    let bits = binarize(&gray);
     let skew = if opts.no_deskew {
         None
     } else {
-        deskew::detect(&gray, dpi)
+        deskew::detect(bits.as_gray(), dpi)
     };
     // Rotating costs a resampling; below a twentieth of a degree it buys nothing.
     let skew_deg = skew.filter(|a| a.abs() >= 0.05).unwrap_or(0.0);
-    let gray = if skew_deg != 0.0 {
-        deskew::rotate(&gray, skew_deg)
+    let (gray, bits) = if skew_deg != 0.0 {
+        let gray = deskew::rotate(&gray, skew_deg);
+        let bits = binarize(&gray);
+        (gray, bits)
     } else {
-        gray
+        (gray, bits)
     };
-
-    let mut bits = binarize::binarize(&gray, dpi, opts.binarize);
-    if !opts.keep_borders {
-        border::remove(&mut bits);
-    }
     let mut bits = despeckle::despeckle(&bits, dpi, opts.despeckle);
 
     // The colour page, white-balanced and deskewed like the grey one; made

@@ -115,6 +115,37 @@ impl Pixels {
     }
 }
 
+/// Turn a page back from a clockwise rotation of `degrees` (90, 180, 270)
+/// as scanned. Quarter turns are lossless and swap the resolution axes.
+pub fn rotate(page: &PageImage, degrees: u16) -> PageImage {
+    use image::imageops::{rotate90, rotate180, rotate270};
+    let turn = |g: &GrayImage| match degrees {
+        90 => rotate270(g),
+        180 => rotate180(g),
+        270 => rotate90(g),
+        _ => g.clone(),
+    };
+    let turn_rgb = |c: &RgbImage| match degrees {
+        90 => rotate270(c),
+        180 => rotate180(c),
+        270 => rotate90(c),
+        _ => c.clone(),
+    };
+    let pixels = match &page.pixels {
+        Pixels::Gray(g) => Pixels::Gray(turn(g)),
+        Pixels::Rgb(c) => Pixels::Rgb(turn_rgb(c)),
+    };
+    let dpi = if degrees % 180 == 90 {
+        Dpi {
+            x: page.dpi.y,
+            y: page.dpi.x,
+        }
+    } else {
+        page.dpi
+    };
+    PageImage { pixels, dpi }
+}
+
 /// Composite any alpha onto white paper.
 fn flatten(img: &DynamicImage) -> RgbImage {
     let rgba = img.to_rgba8();

@@ -80,6 +80,20 @@ impl Default for OcrOptions {
     }
 }
 
+/// How a page lies: `degrees` is its clockwise rotation as scanned (0, 90,
+/// 180 or 270); turning it back by that much makes it upright.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Orientation {
+    pub degrees: u16,
+    /// The engine's confidence; 0 when it could not tell.
+    pub confidence: f32,
+}
+
+/// Finds which way up a page is. One per worker thread.
+pub trait OrientationDetector {
+    fn detect_orientation(&mut self, image: &GrayImage, dpi: Dpi) -> Result<Orientation, String>;
+}
+
 /// An OCR engine instance. One per worker thread: engines are not shared.
 pub trait Engine {
     fn recognize(&mut self, image: &GrayImage, dpi: Dpi) -> Result<OcrPage, String>;

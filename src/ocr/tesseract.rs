@@ -4,7 +4,7 @@
 //! boxes, baselines and confidences come only from there, so this small safe
 //! type wraps the C API directly. One instance per worker; models load once.
 
-use super::{Engine, Line, OcrPage, Rect, Word};
+use super::{Engine, Line, OcrPage, Orientation, OrientationDetector, Rect, Word};
 use crate::error::{Error, Result};
 use crate::input::Dpi;
 use image::GrayImage;
@@ -75,7 +75,18 @@ pub struct Tesseract {
 unsafe impl Send for Tesseract {}
 
 impl Tesseract {
+    /// An OCR engine for `languages` (LSTM models).
     pub fn new(languages: &str) -> Result<Self> {
+        Self::init(languages, sys::TessOcrEngineMode_OEM_LSTM_ONLY)
+    }
+
+    /// An orientation detector (the legacy `osd` model, Debian's
+    /// tesseract-ocr-osd).
+    pub fn osd() -> Result<Self> {
+        Self::init("osd", sys::TessOcrEngineMode_OEM_TESSERACT_ONLY)
+    }
+
+    fn init(languages: &str, oem: sys::TessOcrEngineMode) -> Result<Self> {
         let datapath = check_languages(languages)?;
         let c_path = CString::new(datapath.to_string_lossy().as_bytes())
             .map_err(|e| Error::OcrInit(e.to_string()))?;
@@ -90,12 +101,7 @@ impl Tesseract {
             // Tesseract prints size estimates and warnings to stderr; they
             // mean nothing to users and would break the progress bar.
             engine.set("debug_file", "/dev/null");
-            let rc = sys::TessBaseAPIInit2(
-                api,
-                c_path.as_ptr(),
-                c_lang.as_ptr(),
-                sys::TessOcrEngineMode_OEM_LSTM_ONLY,
-            );
+            let rc = sys::TessBaseAPIInit2(api, c_path.as_ptr(), c_lang.as_ptr(), oem);
             if rc != 0 {
                 return Err(Error::OcrInit(format!(
                     "cannot load language data '{languages}' from {}",
@@ -146,6 +152,48 @@ impl Engine for Tesseract {
             sys::TessBaseAPIClear(self.api);
             Ok(page)
         }
+    }
+}
+
+impl OrientationDetector for Tesseract {
+    fn detect_orientation(
+        &mut self,
+        image: &GrayImage,
+        dpi: Dpi,
+    ) -> std::result::Result<Orientation, String> {
+        let (w, h) = image.dimensions();
+        let (wi, hi) = (
+            c_int::try_from(w).map_err(|_| "image too wide")?,
+            c_int::try_from(h).map_err(|_| "image too tall")?,
+        );
+        let (mut deg, mut conf, mut script_conf) = (0 as c_int, 0f32, 0f32);
+        let mut script: *const std::os::raw::c_char = std::ptr::null();
+        // SAFETY: as in `recognize`; the script name points into Tesseract's
+        // static tables and is not freed.
+        let ok = unsafe {
+            sys::TessBaseAPISetImage(self.api, image.as_raw().as_ptr(), wi, hi, 1, wi);
+            sys::TessBaseAPISetSourceResolution(self.api, dpi.x.max(dpi.y).round() as c_int);
+            let ok = sys::TessBaseAPIDetectOrientationScript(
+                self.api,
+                &mut deg,
+                &mut conf,
+                &mut script,
+                &mut script_conf,
+            );
+            sys::TessBaseAPIClear(self.api);
+            ok
+        };
+        // Failure means too little text to tell: report upright, no confidence.
+        if ok == 0 {
+            return Ok(Orientation {
+                degrees: 0,
+                confidence: 0.0,
+            });
+        }
+        Ok(Orientation {
+            degrees: (deg.rem_euclid(360) as u16 / 90) * 90,
+            confidence: conf,
+        })
     }
 }
 

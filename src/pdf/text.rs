@@ -29,8 +29,10 @@ pub fn write_layer(content: &mut Content, ocr: &OcrPage, font: Name, height: f32
     content.end_text();
 }
 
-/// Lines flatter than this (after deskew, nearly all) are written upright.
-const UPRIGHT_SLOPE: f32 = 0.005;
+/// Lines flatter than this (2°; after deskew, all of them) are written
+/// upright, each word at its own baseline point: extractors then see
+/// ordinary horizontal text, and no word is off by more than a pixel or two.
+const UPRIGHT_SLOPE: f32 = 0.035;
 
 fn write_line(content: &mut Content, line: &Line, font: Name, height: f32) {
     let ((bx1, by1), (bx2, by2)) = line.baseline;

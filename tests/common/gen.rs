@@ -397,3 +397,55 @@ pub fn iou(a: [f32; 4], b: [f32; 4]) -> f32 {
     let area = |r: [f32; 4]| (r[2] - r[0]) * (r[3] - r[1]);
     inter / (area(a) + area(b) - inter)
 }
+
+/// Paint a colourful, photo-like picture into `rect` (x0, y0, x1, y1) of a
+/// page: overlapping soft-edged discs of varied colour and brightness over
+/// a gradient, with grain, so it has the edges, dark and light areas of a
+/// real photograph.
+pub fn add_photo(page: &mut Page, rect: [u32; 4], seed: u64) {
+    let mut rng = Rng::new(seed);
+    let [x0, y0, x1, y1] = rect;
+    let (w, h) = ((x1 - x0) as f32, (y1 - y0) as f32);
+    let discs: Vec<(f32, f32, f32, [f32; 3])> = (0..14)
+        .map(|_| {
+            let c = [rng.unit() * 230.0, rng.unit() * 230.0, rng.unit() * 230.0];
+            (
+                rng.unit() * w,
+                rng.unit() * h,
+                (0.08 + rng.unit() * 0.2) * w,
+                c,
+            )
+        })
+        .collect();
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let (u, v) = ((x - x0) as f32, (y - y0) as f32);
+            let mut c = [
+                40.0 + 120.0 * u / w,
+                90.0 + 60.0 * v / h,
+                170.0 - 110.0 * v / h,
+            ];
+            for &(cx, cy, r, col) in &discs {
+                let d = ((u - cx).powi(2) + (v - cy).powi(2)).sqrt();
+                let a = (1.0 - (d - r) / 6.0).clamp(0.0, 1.0);
+                for k in 0..3 {
+                    c[k] = c[k] * (1.0 - a) + col[k] * a;
+                }
+            }
+            let grain = (rng.unit() - 0.5) * 24.0;
+            page.image
+                .put_pixel(x, y, Rgb(c.map(|v| (v + grain).clamp(0.0, 255.0) as u8)));
+        }
+    }
+}
+
+/// Paint a solid dark band `width` pixels wide along the left and bottom
+/// edges, as a scanner lid leaves.
+pub fn add_dark_border(page: &mut Page, width: u32) {
+    let (w, h) = page.image.dimensions();
+    for (x, y, p) in page.image.enumerate_pixels_mut() {
+        if x < width || y >= h - width || (x >= w - width / 3) {
+            *p = Rgb([25, 25, 25]);
+        }
+    }
+}
