@@ -17,5 +17,8 @@ if cargo clippy --version >/dev/null 2>&1; then
 else
   echo "clippy not installed: lint skipped" >&2
 fi
+# Tests that call libtesseract in-process need OpenMP single-threaded
+# from process start (the ocrpdf binary arranges this for itself).
+export OMP_THREAD_LIMIT=1
 # Release mode: the image stages are 10-30x slower unoptimised.
 cargo test --release --locked

@@ -1,0 +1,269 @@
+//! Each kind of scan damage, cleaned: OCR accuracy after cleanup against
+//! OCR of the raw image, deskew accuracy, speck removal, degenerate pages.
+
+mod common;
+
+use common::generator::{
+    self as generator, Degrade, Layout, Page, add_dark_border, cer, degrade, render, save_png,
+};
+use common::*;
+use ocrpdf::input::{Dpi, PageImage, Pixels};
+use ocrpdf::ocr::{Engine, Tesseract};
+
+fn half_page(seed: u64) -> Page {
+    render(&Layout {
+        seed,
+        lines: 12,
+        size_in: (8.27, 5.5),
+        ..Default::default()
+    })
+}
+
+/// CER of Tesseract on the raw, uncleaned image.
+fn raw_cer(page: &Page) -> f64 {
+    let gray = image::DynamicImage::ImageRgb8(page.image.clone()).into_luma8();
+    let mut engine = Tesseract::new("eng").unwrap();
+    let ocr = engine.recognize(&gray, Dpi::uniform(page.dpi)).unwrap();
+    cer(&page.text, &ocr.text())
+}
+
+fn rotated(page: &Page, quarter_turns: u8) -> Page {
+    let img = image::DynamicImage::ImageRgb8(page.image.clone());
+    let img = match quarter_turns {
+        1 => img.rotate90(),
+        2 => img.rotate180(),
+        _ => img,
+    };
+    Page {
+        image: img.into_rgb8(),
+        ..page.clone()
+    }
+}
+
+#[test]
+fn cleanup_keeps_cer_low_on_every_degradation_and_beats_raw_ocr_where_it_hurts() {
+    let base = |seed| half_page(seed);
+    let plain = |seed: u64| Degrade {
+        seed,
+        ..Default::default()
+    };
+    let cases: Vec<(&str, Page)> = vec![
+        (
+            "yellow uneven paper",
+            degrade(
+                &base(51),
+                &Degrade {
+                    uneven_yellow: true,
+                    noise: 4.0,
+                    jpeg_quality: Some(80),
+                    ..plain(51)
+                },
+            ),
+        ),
+        (
+            "heavy specks",
+            degrade(
+                &base(52),
+                &Degrade {
+                    specks: 4000,
+                    ..plain(52)
+                },
+            ),
+        ),
+        (
+            "3° skew",
+            degrade(
+                &base(53),
+                &Degrade {
+                    skew_deg: 3.0,
+                    blur: 0.6,
+                    ..plain(53)
+                },
+            ),
+        ),
+        (
+            "180° rotation",
+            rotated(&degrade(&base(54), &Degrade::typical(54)), 2),
+        ),
+        (
+            "90° rotation",
+            rotated(&degrade(&base(55), &Degrade::typical(55)), 1),
+        ),
+        (
+            "low contrast",
+            degrade(
+                &base(56),
+                &Degrade {
+                    uneven_yellow: true,
+                    ink: Some(0.3),
+                    noise: 3.0,
+                    blur: 0.5,
+                    ..plain(56)
+                },
+            ),
+        ),
+        ("dark border", {
+            let mut p = degrade(&base(57), &Degrade::typical(57));
+            add_dark_border(&mut p, 90);
+            p
+        }),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let mut table = String::from("degradation            raw CER   cleaned CER\n");
+    let mut failures = Vec::new();
+    for (i, (name, page)) in cases.iter().enumerate() {
+        let file = format!("d{i}.png");
+        save_png(page, &dir.path().join(&file));
+        let out = format!("d{i}.pdf");
+        let run = ocrpdf(dir.path(), &[&file, "-o", &out], None);
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+        let cleaned = cer(&page.text, &pdftotext(&dir.path().join(&out), 1));
+        let raw = raw_cer(page);
+        table.push_str(&format!(
+            "{name:<22} {:>7.2}%  {:>9.2}%\n",
+            raw * 100.0,
+            cleaned * 100.0
+        ));
+        if cleaned > 0.03 {
+            failures.push(format!("{name}: cleaned CER {:.2}% > 3%", cleaned * 100.0));
+        }
+        // Where the damage costs raw OCR more than a couple of percent,
+        // cleanup must do better.
+        if raw > 0.02 && cleaned >= raw {
+            failures.push(format!(
+                "{name}: cleanup did not help ({:.2}% vs raw {:.2}%)",
+                cleaned * 100.0,
+                raw * 100.0
+            ));
+        }
+    }
+    eprintln!("{table}");
+    assert!(failures.is_empty(), "{failures:#?}\n{table}");
+}
+
+#[test]
+fn deskew_is_within_a_fifth_of_a_degree_on_random_angles() {
+    let page = render(&Layout {
+        seed: 60,
+        lines: 14,
+        size_in: (8.27, 6.0),
+        ..Default::default()
+    });
+    let mut rng = generator::Rng::new(60);
+    let mut worst: f32 = 0.0;
+    for i in 0..20 {
+        let angle = (rng.unit() * 2.0 - 1.0) * 15.0;
+        let skewed = degrade(
+            &page,
+            &Degrade {
+                skew_deg: angle,
+                noise: 3.0,
+                seed: i,
+                ..Default::default()
+            },
+        );
+        let image = PageImage {
+            pixels: Pixels::Rgb(skewed.image),
+            dpi: Dpi::uniform(300.0),
+        };
+        let opts = ocrpdf::clean::CleanOptions {
+            mode: ocrpdf::clean::Mode::Bw,
+            ..Default::default()
+        };
+        let found = ocrpdf::clean::clean(&image, &opts).skew_deg;
+        // The generator turns the page counter-clockwise by `angle`: lines
+        // then rise to the right, a skew of -angle in ocrpdf's convention.
+        let err = (found + angle).abs();
+        worst = worst.max(err);
+        assert!(err <= 0.2, "true skew {:.2}°, found {:.2}°", -angle, found);
+    }
+    eprintln!("worst deskew error over 20 angles: {worst:.3}°");
+}
+
+#[test]
+fn isolated_specks_are_removed_and_every_character_survives() {
+    let page = half_page(61);
+    let mut img = page.image.clone();
+    // 300 specks of 1–3 px radius in the margins and between lines, at
+    // least 20 px from any word.
+    let mut rng = generator::Rng::new(61);
+    let mut specks = Vec::new();
+    while specks.len() < 300 {
+        let (x, y) = (
+            rng.below(img.width() as usize) as i32,
+            rng.below(img.height() as usize) as i32,
+        );
+        let near_word = page.words.iter().any(|w| {
+            x as f32 > w.bbox[0] - 20.0
+                && (x as f32) < w.bbox[2] + 20.0
+                && y as f32 > w.bbox[1] - 20.0
+                && (y as f32) < w.bbox[3] + 20.0
+        });
+        if near_word
+            || x < 4
+            || y < 4
+            || x >= img.width() as i32 - 4
+            || y >= img.height() as i32 - 4
+        {
+            continue;
+        }
+        let r = 1 + rng.below(3) as i32;
+        for dy in -r..=r {
+            for dx in -r..=r {
+                if dx * dx + dy * dy <= r * r {
+                    img.put_pixel((x + dx) as u32, (y + dy) as u32, image::Rgb([0, 0, 0]));
+                }
+            }
+        }
+        specks.push((x as u32, y as u32));
+    }
+    let image = PageImage {
+        pixels: Pixels::Rgb(img.clone()),
+        dpi: Dpi::uniform(300.0),
+    };
+    let cleaned = ocrpdf::clean::clean(&image, &Default::default());
+    let left = specks
+        .iter()
+        .filter(|&&(x, y)| cleaned.bits.is_ink(x, y))
+        .count();
+    assert!(
+        left * 20 <= specks.len(),
+        "{left} of {} specks left",
+        specks.len()
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    save_png(
+        &Page {
+            image: img,
+            ..page.clone()
+        },
+        &dir.path().join("s.png"),
+    );
+    assert_eq!(ocrpdf(dir.path(), &["s.png", "-o", "s.pdf"], None).code, 0);
+    let text = pdftotext(&dir.path().join("s.pdf"), 1);
+    let rate = cer(&page.text, &text);
+    assert!(
+        rate <= 0.005,
+        "CER {:.2}% after despeckle:\n{text}",
+        rate * 100.0
+    );
+}
+
+#[test]
+fn noise_pages_do_not_crash_and_give_little_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = generator::Rng::new(62);
+    let noise = image::GrayImage::from_fn(1240, 1754, |_, _| {
+        image::Luma([(rng.next_u64() & 0xFF) as u8])
+    });
+    noise.save(dir.path().join("noise.png")).unwrap();
+    let run = ocrpdf(dir.path(), &["noise.png", "-o", "out.pdf"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_qpdf_ok(&dir.path().join("out.pdf"));
+    let text = pdftotext(&dir.path().join("out.pdf"), 1);
+    assert!(
+        text.split_whitespace().count() < 20,
+        "noise read as text: {text}"
+    );
+}
