@@ -30,8 +30,13 @@
 # ocrmypdf keeps its default output type (PDF/A via Ghostscript) because that
 # is what its users get; its page images stay colour (it does not binarise).
 #
+# Times: "s/page" is wall clock; "CPU s/page" is user + system time of the
+# tool and all its children, which is less disturbed by other work on the
+# machine (builds, tests) than the wall clock, so compare both.
+#
 # Ratios: "speed x" = peer seconds / ocrpdf seconds (above 1: ocrpdf is
-# faster); "size x" = ocrpdf bytes / peer bytes (below 1: ocrpdf is smaller).
+# faster), "CPU x" the same for CPU seconds; "size x" = ocrpdf bytes / peer
+# bytes (below 1: ocrpdf is smaller).
 # Multi-core peers are compared with `ocrpdf` (all cores), single-threaded
 # tesseract with `ocrpdf -j 1`.
 #
@@ -67,8 +72,17 @@ RESULTS="$WORK/results.tsv"
 CORES="$(nproc)"
 
 have() { command -v "$1" >/dev/null 2>&1; }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+# timed CMD...: run CMD; leave its wall-clock seconds in WALL and its CPU
+# seconds (user + system, its children included) in CPU; return its status.
+# CMD's own stderr goes wherever the caller sent timed's.
+timed() {
+    local tf="$WORK/time.txt" rc=0 user sys
+    local TIMEFORMAT='%R %U %S'
+    { time "$@" 2>&3; } 3>&2 2>"$tf" || rc=$?
+    read -r WALL user sys <"$tf"
+    CPU="$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')"
+    return "$rc"
+}
 log() { echo "== $*" >&2; }
 
 # --- pages and build -------------------------------------------------------
@@ -85,9 +99,10 @@ for l in sys.stdin:
         print(m["executable"])')"
 [[ -x "$OCRPDF" ]] || { echo "ocrpdf binary not found after build" >&2; exit 1; }
 
-# record NAME SECONDS BYTES PDF_OR_TEXT_DIR VS NOTE
-# (a row with SECONDS "skip" is printed as skipped)
-record() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$RESULTS"; }
+# record NAME WALL_S CPU_S BYTES TEXT_DIR VS NOTE
+# (a row with WALL_S "skip" is printed as skipped)
+record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$RESULTS"; }
+skip() { record "$1" skip 0 0 - - "$2"; } # NAME REASON
 
 # pdftotext of a PDF, one file per page, in two orders for the CER: DIR gets
 # pdftotext's default (reading order rebuilt from positions, what a reader
@@ -110,13 +125,11 @@ have pdftotext && have pdfinfo || { echo "pdftotext and pdfinfo (poppler-utils) 
 run_ocrpdf() { # NAME TAG [ARGS...]
     local name="$1" tag="$2"
     shift 2
-    local out="$WORK/$tag.pdf" t0 t1
+    local out="$WORK/$tag.pdf"
     log "$name"
-    t0="$(now)"
-    "$OCRPDF" --quiet "${IMAGES[@]}" -o "$out" "$@"
-    t1="$(now)"
+    timed "$OCRPDF" --quiet "${IMAGES[@]}" -o "$out" "$@"
     extract "$out" "$WORK/$tag.txt.d"
-    record "$name" "$(elapsed "$t0" "$t1")" "$(stat -c %s "$out")" "$WORK/$tag.txt.d" "-" ""
+    record "$name" "$WALL" "$CPU" "$(stat -c %s "$out")" "$WORK/$tag.txt.d" "-" ""
 }
 run_ocrpdf "ocrpdf (-j $CORES, default)" ocrpdf
 run_ocrpdf "ocrpdf -j 1" ocrpdf-j1 -j 1
@@ -133,41 +146,40 @@ run_ocrmypdf() { # NAME TAG [EXTRA ARGS...]
     local name="$1" tag="$2"
     shift 2
     if ! have ocrmypdf; then
-        record "$name" skip 0 - - "ocrmypdf not installed"
+        skip "$name" "ocrmypdf not installed"
         return
     fi
-    local out="$WORK/$tag.pdf" errlog="$WORK/$tag.log" t0 t1 note=""
+    local out="$WORK/$tag.pdf" errlog="$WORK/$tag.log" note=""
     local args=(--clean --deskew --rotate-pages --jobs 2 "$@")
     log "$name"
     if ((${#IMG2PDF[@]})); then
         [[ -f "$WORK/input.pdf" ]] || "${IMG2PDF[@]}" "${IMAGES[@]}" -o "$WORK/input.pdf"
-        t0="$(now)"
-        if ! ocrmypdf "${args[@]}" "$WORK/input.pdf" "$out" 2>"$errlog"; then
-            record "$name" skip 0 - - "failed: $(tail -n 1 "$errlog")"
+        if ! timed ocrmypdf "${args[@]}" "$WORK/input.pdf" "$out" 2>"$errlog"; then
+            skip "$name" "failed: $(tail -n 1 "$errlog")"
             return
         fi
-        t1="$(now)"
     else
         # No img2pdf: one run per page, then join the pages with qpdf.
         note="per page (no img2pdf)"
-        local parts=() i=0 img
-        t0="$(now)"
-        for img in "${IMAGES[@]}"; do
-            i=$((i + 1))
-            parts+=("$WORK/$tag-$i.pdf")
-            if ! ocrmypdf "${args[@]}" --image-dpi 300 "$img" "$WORK/$tag-$i.pdf" 2>"$errlog"; then
-                record "$name" skip 0 - - "failed: $(tail -n 1 "$errlog")"
-                return
-            fi
-        done
-        t1="$(now)"
+        local parts=() i
+        for ((i = 1; i <= N; i++)); do parts+=("$WORK/$tag-$i.pdf"); done
+        per_page() {
+            local i
+            for ((i = 1; i <= N; i++)); do
+                ocrmypdf "${args[@]}" --image-dpi 300 "${IMAGES[i - 1]}" "${parts[i - 1]}" || return
+            done
+        }
+        if ! timed per_page 2>"$errlog"; then
+            skip "$name" "failed: $(tail -n 1 "$errlog")"
+            return
+        fi
         qpdf --empty --pages "${parts[@]}" -- "$out"
     fi
     if grep -qi jbig2 "$errlog"; then
         note="${note:+$note; }jbig2enc missing: no JBIG2"
     fi
     extract "$out" "$WORK/$tag.txt.d"
-    record "$name" "$(elapsed "$t0" "$t1")" "$(stat -c %s "$out")" "$WORK/$tag.txt.d" \
+    record "$name" "$WALL" "$CPU" "$(stat -c %s "$out")" "$WORK/$tag.txt.d" \
         "ocrpdf (-j $CORES, default)" "$note"
 }
 run_ocrmypdf "ocrmypdf --jobs 2" ocrmypdf
@@ -175,28 +187,29 @@ run_ocrmypdf "ocrmypdf --jobs 2 -O3" ocrmypdf-o3 --optimize 3
 
 # --- bare tesseract ---------------------------------------------------------
 run_tesseract() { # NAME
-    local name="$1" img base bytes=0 t0 t1 i
+    local name="$1" base bytes=0 i
     if ! have tesseract; then
-        record "$name" skip 0 - - "tesseract not installed"
+        skip "$name" "tesseract not installed"
         return
     fi
     log "$name: sequential, OMP_THREAD_LIMIT=1"
     mkdir -p "$WORK/tess"
-    t0="$(now)"
-    for img in "${IMAGES[@]}"; do
-        base="$WORK/tess/$(basename "$img" .png)"
-        if ! OMP_THREAD_LIMIT=1 tesseract "$img" "$base" pdf >/dev/null 2>"$WORK/tess.log"; then
-            record "$name" skip 0 - - "failed: $(tail -n 1 "$WORK/tess.log")"
-            return
-        fi
-    done
-    t1="$(now)"
+    each_page() {
+        local img
+        for img in "${IMAGES[@]}"; do
+            OMP_THREAD_LIMIT=1 tesseract "$img" "$WORK/tess/$(basename "$img" .png)" pdf >/dev/null || return
+        done
+    }
+    if ! timed each_page 2>"$WORK/tess.log"; then
+        skip "$name" "failed: $(tail -n 1 "$WORK/tess.log")"
+        return
+    fi
     for ((i = 1; i <= N; i++)); do
         base="$WORK/tess/$(printf 'page%02d' "$i")"
         bytes=$((bytes + $(stat -c %s "$base.pdf")))
         extract "$base.pdf" "$WORK/tess.txt.d" "$i"
     done
-    record "$name" "$(elapsed "$t0" "$t1")" "$bytes" "$WORK/tess.txt.d" "ocrpdf -j 1" "one PDF per page"
+    record "$name" "$WALL" "$CPU" "$bytes" "$WORK/tess.txt.d" "ocrpdf -j 1" "one PDF per page"
 }
 run_tesseract "tesseract (1 thread)"
 
@@ -239,30 +252,34 @@ def cer(textdir):
 
 rows = []
 for line in open(results, encoding="utf-8"):
-    name, secs, size, textdir, vs, note = line.rstrip("\n").split("\t")
-    rows.append(dict(name=name, secs=None if secs == "skip" else float(secs),
+    name, secs, cpu, size, textdir, vs, note = line.rstrip("\n").split("\t")
+    rows.append(dict(name=name, secs=None if secs == "skip" else float(secs), cpu=float(cpu),
                      size=int(size), textdir=textdir, vs=vs, note=note))
 by_name = {r["name"]: r for r in rows}
 
-head = (f"{'tool':<26}{'s/page':>8}{'pages/min':>11}{'bytes/page':>12}{'CER %':>8}"
-        f"{'raw CER %':>11}{'speed x':>9}{'size x':>8}  vs / notes")
+head = (f"{'tool':<24}{'s/page':>8}{'CPU s/page':>12}{'pages/min':>11}{'bytes/page':>12}"
+        f"{'CER %':>8}{'raw CER %':>11}{'speed x':>9}{'CPU x':>7}{'size x':>8}  vs / notes")
 print(head)
 print("-" * len(head))
 for r in rows:
     if r["secs"] is None:
-        print(f"{r['name']:<26}{'skipped':>8}{'':>11}{'':>12}{'':>8}{'':>11}{'':>9}{'':>8}  {r['note']}")
+        print(f"{r['name']:<24}{'skipped':>8}  {r['note']}")
         continue
     spp = r["secs"] / n
     bpp = r["size"] / n
     c = 100 * cer(r["textdir"])
     raw = 100 * cer(r["textdir"] + ".raw")
-    speed = size = ""
+    speed = cpux = size = ""
     base = by_name.get(r["vs"])
     if base and base["secs"]:
         speed = f"{r['secs'] / base['secs']:.2f}"
+        cpux = f"{r['cpu'] / base['cpu']:.2f}" if base["cpu"] else ""
         size = f"{base['size'] / r['size']:.3f}"
     notes = ", ".join(x for x in (("vs " + r["vs"]) if base else "", r["note"]) if x)
-    print(f"{r['name']:<26}{spp:>8.2f}{60 / spp:>11.1f}{bpp:>12.0f}{c:>8.2f}{raw:>11.2f}{speed:>9}{size:>8}  {notes}")
+    line = (f"{r['name']:<24}{spp:>8.2f}{r['cpu'] / n:>12.2f}{60 / spp:>11.1f}{bpp:>12.0f}"
+            f"{c:>8.2f}{raw:>11.2f}{speed:>9}{cpux:>7}{size:>8}  {notes}")
+    print(line.rstrip())
 print()
-print("speed x = peer time / ocrpdf time (>1: ocrpdf faster); size x = ocrpdf bytes / peer bytes (<1: ocrpdf smaller)")
+print("speed x = peer wall time / ocrpdf wall time (>1: ocrpdf faster); CPU x = the same for CPU time;")
+print("size x = ocrpdf bytes / peer bytes (<1: ocrpdf smaller)")
 PY
