@@ -225,28 +225,63 @@ fn process(page: &PageRef, cfg: &Config) -> Result<(PagePdf, OcrPage)> {
         path: PathBuf::from(page.label()),
         reason,
     };
-    let mut image = input::decode_page(page, &cfg.limits, cfg.dpi)?;
-    let mut cleaned = clean::clean(&image, &cfg.clean);
-    if cfg.rotate {
-        let found = with_engine(OSD, |e| {
-            e.detect_orientation(cleaned.bits.as_gray(), cleaned.dpi)
-        })?
-        .map_err(ocr_err)?;
-        if found.degrees != 0 && found.confidence >= ROTATE_MIN_CONFIDENCE {
-            // Turn the scan itself and clean again, so deskew and
-            // everything after it see an upright page.
-            image = input::rotate(&image, found.degrees);
-            cleaned = clean::clean(&image, &cfg.clean);
-        }
+    let recognize = |c: &clean::CleanPage| {
+        with_engine(&cfg.ocr.languages, |e| e.recognize(c.bits.as_gray(), c.dpi))?.map_err(ocr_err)
+    };
+    let image = input::decode_page(page, &cfg.limits, cfg.dpi)?;
+    let cleaned = clean::clean(&image, &cfg.clean);
+    let ocr = recognize(&cleaned)?;
+    // Orientation detection costs a fifth of OCR; a page that already
+    // reads as confident, horizontal text is upright and skips it.
+    if !cfg.rotate || reads_upright(&ocr) {
+        return Ok((pdf::build_page(&cleaned, &ocr), ocr));
     }
-    drop(image);
-    let ocr = with_engine(&cfg.ocr.languages, |e| {
-        e.recognize(cleaned.bits.as_gray(), cleaned.dpi)
+    let found = with_engine(OSD, |e| {
+        e.detect_orientation(cleaned.bits.as_gray(), cleaned.dpi)
     })?
     .map_err(ocr_err)?;
+    if found.degrees == 0 || found.confidence < ROTATE_MIN_CONFIDENCE {
+        return Ok((pdf::build_page(&cleaned, &ocr), ocr));
+    }
+    // Turn the scan itself and clean again, so deskew and everything after
+    // it see an upright page.
+    let cleaned = clean::clean(&input::rotate(&image, found.degrees), &cfg.clean);
+    drop(image);
+    let ocr = recognize(&cleaned)?;
     Ok((pdf::build_page(&cleaned, &ocr), ocr))
 }
 
+/// Whether OCR output looks like an upright page: enough words, read with
+/// good confidence, laid out in horizontal lines. Upside-down pages read as
+/// low-confidence garbage; sideways ones as tall, narrow words.
+fn reads_upright(ocr: &OcrPage) -> bool {
+    let words: Vec<&ocr::Word> = ocr
+        .lines
+        .iter()
+        .flat_map(|l| &l.words)
+        .filter(|w| w.text.chars().count() >= 3)
+        .collect();
+    if words.len() < UPRIGHT_MIN_WORDS {
+        return false;
+    }
+    let chars: f32 = words.iter().map(|w| w.text.chars().count() as f32).sum();
+    let confidence = words
+        .iter()
+        .map(|w| w.confidence * w.text.chars().count() as f32)
+        .sum::<f32>()
+        / chars;
+    let wide = words
+        .iter()
+        .filter(|w| w.bbox.width() > w.bbox.height())
+        .count();
+    confidence >= UPRIGHT_MIN_CONFIDENCE && wide * 10 >= words.len() * 9
+}
+
+/// Fewer words than this (of three letters or more) say too little about
+/// orientation; such pages always get OSD.
+const UPRIGHT_MIN_WORDS: usize = 8;
+/// Mean word confidence (0–100) above which text is taken as read right.
+const UPRIGHT_MIN_CONFIDENCE: f32 = 75.0;
 /// The orientation model's pseudo-language.
 const OSD: &str = "osd";
 /// Below this OSD confidence a page is left as scanned: turning a good
