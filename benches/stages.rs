@@ -1,4 +1,4 @@
-//! Per-stage timings of one scan-like A4 page at 300 dpi (2480×3508).
+//! Per-stage timings of one scan-like A4 page at 300 dpi (2481×3507 pixels).
 //!
 //! Run it as
 //!
@@ -11,16 +11,20 @@
 //!
 //! The page comes from the test generator (`tests/common/gen.rs`): rendered
 //! DejaVu text, degraded like a typical office scan (uneven yellow paper,
-//! specks, blur, 0.8° skew, noise, JPEG). Each stage is fed the output of the
-//! stage before it, as `clean::clean` chains them (grey, background,
-//! deskew detect + rotate, binarize, border removal, picture regions,
-//! despeckle), so every figure is "milliseconds per page" for that stage
-//! alone and they add up to about `clean::clean`. The page has no pictures,
-//! so the colour path of `clean` (which only runs when pictures are kept) is
-//! not exercised. Sample sizes and
-//! measurement times are kept short so the whole run takes a few minutes on
-//! two cores; the numbers are for spotting the dominant stage and gross
-//! regressions, not for microsecond comparisons.
+//! specks, blur, 0.8° skew, noise, JPEG). Each stage is fed what it gets
+//! inside `clean::clean`: grey, background, binarize + border removal,
+//! deskew detect (on those bits), rotate, binarize + border removal again
+//! (on the level page), despeckle, picture regions. So every figure is
+//! milliseconds per page for that stage alone, and `clean::clean` is about
+//! the sum with binarize and border removal counted twice. The page has no
+//! pictures, so the colour path of `clean` (run only when pictures are
+//! kept) is not exercised. After cleanup come the orientation check (OSD)
+//! and OCR of the cleaned page, as in the pipeline.
+//!
+//! Sample sizes and measurement times are kept short so the whole run takes
+//! about two and a half minutes on two cores; the numbers are for spotting
+//! the dominant stage and gross regressions, not for fine comparisons. Other
+//! work on the machine (builds, tests) shows up directly in them.
 
 #[path = "../tests/common/gen.rs"]
 mod generator;
@@ -30,7 +34,7 @@ use ocrpdf::clean::{
     self, Binarize, CleanOptions, Despeckle, background, binarize, border, content, deskew,
 };
 use ocrpdf::input::{Dpi, PageImage, Pixels};
-use ocrpdf::ocr::{Engine, Tesseract};
+use ocrpdf::ocr::{Engine, OrientationDetector, Tesseract};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -58,30 +62,35 @@ fn stages(c: &mut Criterion) {
         unreachable!("the generator makes RGB pages")
     };
 
-    // Inputs for each stage: the previous stage's output, made once.
+    // Inputs for each stage, made once, in the order `clean::clean` runs them.
+    let sauvola = Binarize::default();
+    let binarize_unbordered = |gray: &image::GrayImage| {
+        let mut bits = binarize::binarize(gray, dpi, sauvola);
+        let removed = border::remove(&mut bits);
+        (bits, removed)
+    };
     let gray = image::DynamicImage::ImageRgb8(rgb.clone()).into_luma8();
     let normalized = background::normalize(&gray, dpi);
-    let skew = deskew::detect(&normalized, dpi);
+    let (skewed_bits, _) = binarize_unbordered(&normalized);
+    let skew = deskew::detect(skewed_bits.as_gray(), dpi);
     // Rotate by what was found (the generator skews by 0.8°), so the rotate
     // figure is the cost on a page that needs it.
     let angle = skew.filter(|a| a.abs() >= 0.05).unwrap_or(0.8);
     let rotated = deskew::rotate(&normalized, angle);
-    let sauvola = Binarize::default();
     let bits = binarize::binarize(&rotated, dpi, sauvola);
-    let mut unbordered = bits.clone();
-    let border_px = border::remove(&mut unbordered);
-    let pictures = content::picture_regions(&rotated, dpi);
+    let (unbordered, border_px) = binarize_unbordered(&rotated);
     let despeckled = clean::despeckle::despeckle(&unbordered, dpi, Despeckle::Normal);
+    let pictures = content::picture_regions(&rotated, dpi);
     let cleaned = clean::clean(&image, &CleanOptions::default());
     let g4 = ocrpdf::pdf::g4::encode(&cleaned.bits);
     eprintln!(
         "page {w}x{h} @ {} dpi: skew detected {skew:?}°, ink px {} after binarize, \
-         {border_px} border px removed, {} picture regions, {} ink px after despeckle, \
+         {border_px} border px removed, {} ink px after despeckle, {} picture regions, \
          G4 {} bytes",
         dpi.x,
         bits.ink_count(),
-        pictures.len(),
         despeckled.ink_count(),
+        pictures.len(),
         g4.len()
     );
 
@@ -99,12 +108,6 @@ fn stages(c: &mut Criterion) {
     g.bench_function("background::normalize", |b| {
         b.iter(|| background::normalize(black_box(&gray), dpi))
     });
-    g.bench_function("deskew::detect", |b| {
-        b.iter(|| deskew::detect(black_box(&normalized), dpi))
-    });
-    g.bench_function("deskew::rotate", |b| {
-        b.iter(|| deskew::rotate(black_box(&normalized), angle))
-    });
     g.bench_function("binarize::sauvola", |b| {
         b.iter(|| binarize::binarize(black_box(&rotated), dpi, sauvola))
     });
@@ -118,11 +121,17 @@ fn stages(c: &mut Criterion) {
             BatchSize::LargeInput,
         )
     });
-    g.bench_function("content::picture_regions", |b| {
-        b.iter(|| content::picture_regions(black_box(&rotated), dpi))
+    g.bench_function("deskew::detect", |b| {
+        b.iter(|| deskew::detect(black_box(skewed_bits.as_gray()), dpi))
+    });
+    g.bench_function("deskew::rotate", |b| {
+        b.iter(|| deskew::rotate(black_box(&normalized), angle))
     });
     g.bench_function("despeckle::despeckle", |b| {
         b.iter(|| clean::despeckle::despeckle(black_box(&unbordered), dpi, Despeckle::Normal))
+    });
+    g.bench_function("content::picture_regions", |b| {
+        b.iter(|| content::picture_regions(black_box(&rotated), dpi))
     });
     g.bench_function("clean::clean", |b| {
         b.iter(|| clean::clean(black_box(&image), &CleanOptions::default()))
@@ -135,7 +144,8 @@ fn stages(c: &mut Criterion) {
     ocr(c, &cleaned, &truth);
 }
 
-/// OCR of the cleaned page: about a second or two per call, so few samples.
+/// Orientation check and OCR of the cleaned page: a second or two per call,
+/// so few samples.
 fn ocr(c: &mut Criterion, cleaned: &clean::CleanPage, truth: &str) {
     if std::env::var_os("OMP_THREAD_LIMIT").is_none() {
         eprintln!(
@@ -162,12 +172,38 @@ fn ocr(c: &mut Criterion, cleaned: &clean::CleanPage, truth: &str) {
         }
     }
 
+    let mut osd = match Tesseract::osd() {
+        Ok(e) => Some(e),
+        Err(e) => {
+            eprintln!("skipping orientation benchmark: {e}");
+            None
+        }
+    };
+    if let Some(o) = osd.as_mut() {
+        match o.detect_orientation(cleaned.bits.as_gray(), cleaned.dpi) {
+            Ok(found) => eprintln!("osd: {found:?}"),
+            Err(e) => {
+                eprintln!("skipping orientation benchmark: {e}");
+                osd = None;
+            }
+        }
+    }
+
     let mut g = c.benchmark_group("ocr");
     g.sample_size(10)
         .sampling_mode(SamplingMode::Flat)
         .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(20))
+        .measurement_time(Duration::from_secs(8))
         .throughput(Throughput::Elements(1));
+    if let Some(mut osd) = osd {
+        g.bench_function("tesseract::detect_orientation", |b| {
+            b.iter(|| {
+                osd.detect_orientation(black_box(cleaned.bits.as_gray()), cleaned.dpi)
+                    .expect("detected once already")
+            })
+        });
+    }
+    g.measurement_time(Duration::from_secs(20));
     g.bench_function("tesseract::recognize", |b| {
         b.iter(|| {
             engine
