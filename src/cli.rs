@@ -97,6 +97,10 @@ pub struct Cli {
     /// Print nothing but errors
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Print a line per page: words found, confidence, skew removed, rotation, size
+    #[arg(short, long, conflicts_with = "quiet")]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -14,7 +14,7 @@
 //!
 //! let cfg = Config::new(vec![Input::Path("scan1.png".into())], "out.pdf".into());
 //! let summary = convert(&cfg, &ocrpdf::Silent, &AtomicBool::new(false))?;
-//! println!("{} pages, {} bytes", summary.pages, summary.bytes);
+//! println!("{} pages, {} bytes", summary.pages.len(), summary.bytes);
 //! # Ok::<(), ocrpdf::Error>(())
 //! ```
 
@@ -27,7 +27,7 @@ pub mod pdf;
 pub mod pipeline;
 
 pub use error::{Error, ErrorKind, Result};
-pub use pipeline::{Config, Progress, Silent, Summary, convert};
+pub use pipeline::{Config, PageReport, Progress, Silent, Summary, convert};
 
 impl Config {
     /// A configuration with the defaults: English, all cores, normal cleanup.

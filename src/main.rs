@@ -32,12 +32,26 @@ fn main() -> ExitCode {
     match ocrpdf::convert(&cli.to_config(), &progress, &CANCEL) {
         Ok(summary) => {
             progress.bar.finish_and_clear();
+            if cli.verbose && !cli.quiet {
+                for p in &summary.pages {
+                    eprintln!(
+                        "{}: {} words (confidence {:.0}), skew {:+.2}°, turned {}°, {} KiB",
+                        p.label,
+                        p.words,
+                        p.confidence,
+                        p.skew_deg,
+                        p.rotated_deg,
+                        p.bytes.div_ceil(1024)
+                    );
+                }
+            }
             if !cli.quiet {
+                let pages = summary.pages.len();
                 eprintln!(
                     "{}: {} page{}, {} KiB, {:.1} s",
                     cli.output.display(),
-                    summary.pages,
-                    if summary.pages == 1 { "" } else { "s" },
+                    pages,
+                    if pages == 1 { "" } else { "s" },
                     summary.bytes.div_ceil(1024),
                     started.elapsed().as_secs_f64()
                 );

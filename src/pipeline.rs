@@ -50,10 +50,55 @@ impl Progress for Silent {}
 /// What a finished conversion produced.
 #[derive(Debug, Clone)]
 pub struct Summary {
-    pub pages: usize,
+    /// One report per page, in page order.
+    pub pages: Vec<PageReport>,
+    /// Size of the PDF written.
     pub bytes: u64,
-    /// Recognised text of each page, in order.
-    pub text: Vec<String>,
+}
+
+/// What happened to one page.
+#[derive(Debug, Clone)]
+pub struct PageReport {
+    /// The input and page it came from, e.g. `scan.tiff (page 2 of 5)`.
+    pub label: String,
+    /// Skew removed, in degrees (positive: lines fell to the right).
+    pub skew_deg: f32,
+    /// Clockwise quarter-turn the page had as scanned and was undone (0,
+    /// 90, 180 or 270).
+    pub rotated_deg: u16,
+    /// Words recognised and their mean confidence (0–100).
+    pub words: usize,
+    pub confidence: f32,
+    /// Bytes the page's objects take in the PDF.
+    pub bytes: usize,
+    /// The recognised text, a line per text line.
+    pub text: String,
+}
+
+impl PageReport {
+    fn new(
+        page: &PageRef,
+        cleaned: &clean::CleanPage,
+        rotated_deg: u16,
+        ocr: &OcrPage,
+        pdf: &PagePdf,
+    ) -> Self {
+        let words: Vec<&ocr::Word> = ocr.lines.iter().flat_map(|l| &l.words).collect();
+        let confidence = if words.is_empty() {
+            0.0
+        } else {
+            words.iter().map(|w| w.confidence).sum::<f32>() / words.len() as f32
+        };
+        PageReport {
+            label: page.label(),
+            skew_deg: cleaned.skew_deg,
+            rotated_deg,
+            words: words.len(),
+            confidence,
+            bytes: pdf.len(),
+            text: ocr.text(),
+        }
+    }
 }
 
 /// Convert the configured images into one searchable PDF.
@@ -93,9 +138,9 @@ pub fn convert(cfg: &Config, progress: &dyn Progress, cancel: &AtomicBool) -> Re
         .build()
         .map_err(|e| Error::Config(format!("cannot start worker threads: {e}")))?;
 
-    let mut text = Vec::with_capacity(pages.len());
+    let mut reports = Vec::with_capacity(pages.len());
     let window = 2 * jobs;
-    let (tx, rx) = mpsc::channel::<(usize, Result<(PagePdf, OcrPage)>)>();
+    let (tx, rx) = mpsc::channel::<(usize, Result<(PagePdf, PageReport)>)>();
     let stop = AtomicBool::new(false);
     let mut first_error: Option<Error> = None;
     pool.in_place_scope(|scope| {
@@ -137,11 +182,11 @@ pub fn convert(cfg: &Config, progress: &dyn Progress, cancel: &AtomicBool) -> Re
                 first_error.get_or_insert(Error::Interrupted);
             }
             match result {
-                Ok((page_pdf, ocr)) if first_error.is_none() => {
+                Ok((page_pdf, report)) if first_error.is_none() => {
                     if let Err(e) = asm.add_page(&page_pdf) {
                         first_error = Some(out_err(e));
                     }
-                    text.push(ocr.text());
+                    reports.push(report);
                     progress.page_done(&pages[next_to_write]);
                 }
                 Ok(_) => {}
@@ -168,9 +213,8 @@ pub fn convert(cfg: &Config, progress: &dyn Progress, cancel: &AtomicBool) -> Re
     let bytes = out.file().metadata().map(|m| m.len()).unwrap_or(0);
     out.commit()?;
     Ok(Summary {
-        pages: pages.len(),
+        pages: reports,
         bytes,
-        text,
     })
 }
 
@@ -220,7 +264,7 @@ fn canonical_target(p: &std::path::Path) -> Option<PathBuf> {
 }
 
 /// Decode, clean, OCR and build one page.
-fn process(page: &PageRef, cfg: &Config) -> Result<(PagePdf, OcrPage)> {
+fn process(page: &PageRef, cfg: &Config) -> Result<(PagePdf, PageReport)> {
     let ocr_err = |reason| Error::Ocr {
         path: PathBuf::from(page.label()),
         reason,
@@ -233,22 +277,27 @@ fn process(page: &PageRef, cfg: &Config) -> Result<(PagePdf, OcrPage)> {
     let ocr = recognize(&cleaned)?;
     // Orientation detection costs a fifth of OCR; a page that already
     // reads as confident, horizontal text is upright and skips it.
+    let finish = |cleaned: &clean::CleanPage, rotated: u16, ocr: &OcrPage| {
+        let pdf = pdf::build_page(cleaned, ocr);
+        let report = PageReport::new(page, cleaned, rotated, ocr, &pdf);
+        Ok((pdf, report))
+    };
     if !cfg.rotate || reads_upright(&ocr) {
-        return Ok((pdf::build_page(&cleaned, &ocr), ocr));
+        return finish(&cleaned, 0, &ocr);
     }
     let found = with_engine(OSD, |e| {
         e.detect_orientation(cleaned.bits.as_gray(), cleaned.dpi)
     })?
     .map_err(ocr_err)?;
     if found.degrees == 0 || found.confidence < ROTATE_MIN_CONFIDENCE {
-        return Ok((pdf::build_page(&cleaned, &ocr), ocr));
+        return finish(&cleaned, 0, &ocr);
     }
     // Turn the scan itself and clean again, so deskew and everything after
     // it see an upright page.
     let cleaned = clean::clean(&input::rotate(&image, found.degrees), &cfg.clean);
     drop(image);
     let ocr = recognize(&cleaned)?;
-    Ok((pdf::build_page(&cleaned, &ocr), ocr))
+    finish(&cleaned, found.degrees, &ocr)
 }
 
 /// Whether OCR output looks like an upright page: enough words, read with
