@@ -133,9 +133,12 @@ fn stages(c: &mut Criterion) {
     g.bench_function("content::picture_regions", |b| {
         b.iter(|| content::picture_regions(black_box(&rotated), dpi))
     });
+    // Ten flat samples of the whole cleanup need about 7 s.
+    g.measurement_time(Duration::from_secs(8));
     g.bench_function("clean::clean", |b| {
         b.iter(|| clean::clean(black_box(&image), &CleanOptions::default()))
     });
+    g.measurement_time(Duration::from_secs(5));
     g.bench_function("pdf::g4::encode", |b| {
         b.iter(|| ocrpdf::pdf::g4::encode(black_box(&cleaned.bits)))
     });
