@@ -1,8 +1,9 @@
-//! Command-line definitions and their translation into a [`Config`].
+//! Command-line definitions and their translation into library configs.
 
-use clap::{Parser, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use ocrpdf::Config;
 use ocrpdf::clean::{Binarize, CleanOptions, Despeckle, Mode};
+use ocrpdf::export::{ExportConfig, ImageFormat, Target};
 use ocrpdf::input::{Dpi, Input, Limits};
 use ocrpdf::ocr::OcrOptions;
 use ocrpdf::pdf::DocInfo;
@@ -23,19 +24,46 @@ Exit codes:
 
 /// Turn scanned page images into one compact, searchable PDF.
 ///
-/// Every page is cleaned (paper made white, specks removed, binarised),
-/// recognised with Tesseract, and stored as a CCITT G4 image with an
-/// invisible text layer, so the PDF can be searched and copied from.
+/// Every page is cleaned (paper made white, specks and borders removed,
+/// straightened, turned upright, binarised), recognised with Tesseract, and
+/// stored as a CCITT G4 image (pictures as JPEG) with an invisible text
+/// layer, so the PDF can be searched and copied from.
+///
+/// `ocrpdf clean` runs the same cleanup and writes images instead.
 #[derive(Debug, Parser)]
-#[command(name = "ocrpdf", version, after_help = EXIT_CODES, max_term_width = 100)]
+#[command(
+    name = "ocrpdf",
+    version,
+    after_help = EXIT_CODES,
+    max_term_width = 100,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
 pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub pdf: PdfArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Clean pages and write them as images (PNG, TIFF, PNM) instead of a PDF
+    #[command(after_help = EXIT_CODES)]
+    Clean(CleanArgs),
+}
+
+/// Arguments of the main command.
+#[derive(Debug, Args)]
+pub struct PdfArgs {
     /// Page images in page order: PNG, JPEG, TIFF (every page), PNM; `-` reads one image from stdin
     #[arg(required = true, value_name = "IMAGE")]
     pub inputs: Vec<PathBuf>,
 
     /// The PDF to write (replaced atomically; never one of the inputs)
-    #[arg(short, long, value_name = "PDF")]
-    pub output: PathBuf,
+    #[arg(short, long, value_name = "PDF", required = true)]
+    pub output: Option<PathBuf>,
 
     /// OCR languages, Tesseract style: `eng`, `deu`, `eng+deu`
     #[arg(
@@ -46,6 +74,49 @@ pub struct Cli {
     )]
     pub language: String,
 
+    /// Document title stored in the PDF
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// Arguments of `ocrpdf clean`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["dir", "output"])))]
+pub struct CleanArgs {
+    /// Page images: PNG, JPEG, TIFF (every page), PNM; `-` reads one image from stdin
+    #[arg(required = true, value_name = "IMAGE")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Write one image per page into this folder, named after its input (multi-page TIFFs get -001, -002, …)
+    #[arg(short, long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Write the one page to this file; `-` writes it to standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Image format [default: from the output's extension, else png]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<FormatArg>,
+
+    /// Replace output files that already exist
+    #[arg(long)]
+    pub force: bool,
+
+    /// Print one JSON object per page on standard output (input, output, skew, rotation, kind)
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// Options both commands share.
+#[derive(Debug, Args)]
+pub struct Common {
     /// Pages processed at once [default: number of cores]
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
@@ -57,6 +128,10 @@ pub struct Cli {
     /// Order inputs by name with numbers compared by value (scan2 before scan10)
     #[arg(long)]
     pub natural_sort: bool,
+
+    /// How pages are stored: `auto` keeps text bilevel and pictures in grey or colour; `bw`, `gray`, `color` force one kind for the whole page
+    #[arg(long, value_enum, default_value_t = ModeArg::Auto, value_name = "MODE")]
+    pub mode: ModeArg,
 
     /// How hard to remove specks and dust
     #[arg(long, value_enum, default_value_t = DespeckleArg::Normal, value_name = "LEVEL")]
@@ -82,14 +157,6 @@ pub struct Cli {
     #[arg(long)]
     pub keep_borders: bool,
 
-    /// How pages are stored: `auto` keeps text bilevel and pictures in grey or colour; `bw`, `gray`, `color` force one kind for the whole page
-    #[arg(long, value_enum, default_value_t = ModeArg::Auto, value_name = "MODE")]
-    pub mode: ModeArg,
-
-    /// Document title stored in the PDF
-    #[arg(long, value_name = "TEXT")]
-    pub title: Option<String>,
-
     /// Refuse images larger than this many pixels (guards against decompression bombs)
     #[arg(long, value_name = "N", default_value_t = ocrpdf::input::DEFAULT_MAX_PIXELS)]
     pub max_pixels: u64,
@@ -98,7 +165,7 @@ pub struct Cli {
     #[arg(short, long)]
     pub quiet: bool,
 
-    /// Print a line per page: words found, confidence, skew removed, rotation, size
+    /// Print a line per page: what was found and done to it
     #[arg(short, long, conflicts_with = "quiet")]
     pub verbose: bool,
 }
@@ -124,6 +191,13 @@ pub enum BinarizeArg {
     Otsu,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Png,
+    Tiff,
+    Pnm,
+}
+
 fn parse_dpi(s: &str) -> Result<f32, String> {
     match s.parse::<f32>() {
         Ok(v) if (20.0..=10_000.0).contains(&v) => Ok(v),
@@ -131,33 +205,23 @@ fn parse_dpi(s: &str) -> Result<f32, String> {
     }
 }
 
-impl Cli {
-    pub fn to_config(&self) -> Config {
-        let inputs = self
-            .inputs
-            .iter()
-            .map(|p| {
-                if p.as_os_str() == "-" {
-                    Input::Stdin
-                } else {
-                    Input::Path(p.clone())
-                }
-            })
-            .collect();
-        let mut cfg = Config::new(inputs, self.output.clone());
-        cfg.ocr = OcrOptions {
-            languages: self.language.clone(),
-        };
-        cfg.clean = CleanOptions {
+fn inputs(paths: &[PathBuf]) -> Vec<Input> {
+    paths
+        .iter()
+        .map(|p| {
+            if p.as_os_str() == "-" {
+                Input::Stdin
+            } else {
+                Input::Path(p.clone())
+            }
+        })
+        .collect()
+}
+
+impl Common {
+    fn clean_options(&self) -> CleanOptions {
+        CleanOptions {
             keep_background: self.keep_background,
-            no_deskew: self.no_deskew,
-            keep_borders: self.keep_borders,
-            mode: match self.mode {
-                ModeArg::Auto => Mode::Auto,
-                ModeArg::Bw => Mode::Bw,
-                ModeArg::Gray => Mode::Gray,
-                ModeArg::Color => Mode::Color,
-            },
             binarize: match self.binarize {
                 BinarizeArg::Sauvola => Binarize::default(),
                 BinarizeArg::Otsu => Binarize::Otsu,
@@ -167,17 +231,70 @@ impl Cli {
                 DespeckleArg::Normal => Despeckle::Normal,
                 DespeckleArg::Aggressive => Despeckle::Aggressive,
             },
+            no_deskew: self.no_deskew,
+            keep_borders: self.keep_borders,
+            mode: match self.mode {
+                ModeArg::Auto => Mode::Auto,
+                ModeArg::Bw => Mode::Bw,
+                ModeArg::Gray => Mode::Gray,
+                ModeArg::Color => Mode::Color,
+            },
+        }
+    }
+}
+
+impl PdfArgs {
+    pub fn to_config(&self) -> Config {
+        let c = &self.common;
+        let output = self
+            .output
+            .clone()
+            .expect("clap requires -o without a subcommand");
+        let mut cfg = Config::new(inputs(&self.inputs), output);
+        cfg.ocr = OcrOptions {
+            languages: self.language.clone(),
         };
-        cfg.jobs = self.jobs.map(usize::from);
-        cfg.dpi = self.dpi.map(Dpi::uniform);
-        cfg.natural_sort = self.natural_sort;
-        cfg.rotate = !self.no_rotate;
+        cfg.clean = c.clean_options();
+        cfg.jobs = c.jobs.map(usize::from);
+        cfg.dpi = c.dpi.map(Dpi::uniform);
+        cfg.natural_sort = c.natural_sort;
+        cfg.rotate = !c.no_rotate;
         cfg.limits = Limits {
-            max_pixels: self.max_pixels,
+            max_pixels: c.max_pixels,
         };
         cfg.info = DocInfo {
             title: self.title.clone(),
         };
         cfg
+    }
+}
+
+impl CleanArgs {
+    pub fn to_config(&self) -> ExportConfig {
+        let c = &self.common;
+        let target = match (&self.dir, &self.output) {
+            (Some(d), _) => Target::Dir(d.clone()),
+            (None, Some(o)) if o.as_os_str() == "-" => Target::Stdout,
+            (None, Some(o)) => Target::File(o.clone()),
+            (None, None) => unreachable!("clap requires -d or -o"),
+        };
+        ExportConfig {
+            inputs: inputs(&self.inputs),
+            target,
+            format: self.format.map(|f| match f {
+                FormatArg::Png => ImageFormat::Png,
+                FormatArg::Tiff => ImageFormat::Tiff,
+                FormatArg::Pnm => ImageFormat::Pnm,
+            }),
+            clean: c.clean_options(),
+            rotate: !c.no_rotate,
+            jobs: c.jobs.map(usize::from),
+            dpi: c.dpi.map(Dpi::uniform),
+            natural_sort: c.natural_sort,
+            limits: Limits {
+                max_pixels: c.max_pixels,
+            },
+            force: self.force,
+        }
     }
 }

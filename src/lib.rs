@@ -20,6 +20,7 @@
 
 pub mod clean;
 pub mod error;
+pub mod export;
 pub mod input;
 pub mod ocr;
 pub mod output;

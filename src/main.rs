@@ -27,12 +27,26 @@ fn main() -> ExitCode {
         }
     };
     let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::SeqCst));
-    let progress = Bar::new(cli.quiet);
+    match &cli.command {
+        Some(cli::Command::Clean(args)) => run_clean(args),
+        None => run_pdf(&cli.pdf),
+    }
+}
+
+fn fail(e: &ocrpdf::Error) -> ExitCode {
+    eprintln!("ocrpdf: {e}");
+    ExitCode::from(e.kind().exit_code())
+}
+
+fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
+    let (quiet, verbose) = (args.common.quiet, args.common.verbose);
+    let progress = Bar::new(quiet);
     let started = std::time::Instant::now();
-    match ocrpdf::convert(&cli.to_config(), &progress, &CANCEL) {
+    let cfg = args.to_config();
+    match ocrpdf::convert(&cfg, &progress, &CANCEL) {
         Ok(summary) => {
             progress.bar.finish_and_clear();
-            if cli.verbose && !cli.quiet {
+            if verbose {
                 for p in &summary.pages {
                     eprintln!(
                         "{}: {} words (confidence {:.0}), skew {:+.2}°, turned {}°, {} KiB",
@@ -45,11 +59,11 @@ fn main() -> ExitCode {
                     );
                 }
             }
-            if !cli.quiet {
+            if !quiet {
                 let pages = summary.pages.len();
                 eprintln!(
                     "{}: {} page{}, {} KiB, {:.1} s",
-                    cli.output.display(),
+                    cfg.output.display(),
                     pages,
                     if pages == 1 { "" } else { "s" },
                     summary.bytes.div_ceil(1024),
@@ -60,9 +74,63 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             progress.bar.abandon();
-            eprintln!("ocrpdf: {e}");
-            ExitCode::from(e.kind().exit_code())
+            fail(&e)
         }
+    }
+}
+
+fn run_clean(args: &cli::CleanArgs) -> ExitCode {
+    let cfg = args.to_config();
+    if args.json && cfg.target == ocrpdf::export::Target::Stdout {
+        eprintln!("ocrpdf: --json and an image on standard output (-o -) cannot share it");
+        return ExitCode::from(ErrorKind::BadArgs.exit_code());
+    }
+    let (quiet, verbose) = (args.common.quiet, args.common.verbose);
+    let progress = Bar::new(quiet);
+    let outcome = match ocrpdf::export::export(&cfg, &progress, &CANCEL) {
+        Ok(o) => o,
+        Err(e) => {
+            progress.bar.abandon();
+            return fail(&e);
+        }
+    };
+    progress.bar.finish_and_clear();
+    for r in &outcome.written {
+        if args.json {
+            let line = serde_json::json!({
+                "input": r.label,
+                "output": r.output,
+                "skew_deg": (r.skew_deg as f64 * 100.0).round() / 100.0,
+                "rotated_deg": r.rotated_deg,
+                "kind": r.kind,
+            });
+            println!("{line}");
+        }
+        if verbose {
+            eprintln!(
+                "{} -> {}: {}, skew {:+.2}°, turned {}°",
+                r.label,
+                r.output.display(),
+                r.kind,
+                r.skew_deg,
+                r.rotated_deg
+            );
+        }
+    }
+    for e in &outcome.errors {
+        eprintln!("ocrpdf: {e}");
+    }
+    if !quiet && cfg.target != ocrpdf::export::Target::Stdout {
+        eprintln!(
+            "{} page{} written, {} failed",
+            outcome.written.len(),
+            if outcome.written.len() == 1 { "" } else { "s" },
+            outcome.errors.len()
+        );
+    }
+    match outcome.errors.first() {
+        Some(e) => ExitCode::from(e.kind().exit_code()),
+        None => ExitCode::SUCCESS,
     }
 }
 

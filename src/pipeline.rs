@@ -8,7 +8,7 @@
 
 use crate::clean::{self, CleanOptions};
 use crate::error::{Error, Result};
-use crate::input::{self, Dpi, Input, Limits, PageRef};
+use crate::input::{self, Dpi, Input, Limits, PageImage, PageRef};
 use crate::ocr::{self, Engine, OcrOptions, OcrPage, OrientationDetector, Tesseract};
 use crate::output::AtomicFile;
 use crate::pdf::{self, Assembler, DocInfo, PagePdf};
@@ -109,15 +109,11 @@ pub fn convert(cfg: &Config, progress: &dyn Progress, cancel: &AtomicBool) -> Re
     check_paths(cfg)?;
     ocr::check_languages(&cfg.ocr.languages)?;
     if cfg.rotate {
-        ocr::check_languages("osd").map_err(|_| {
-            Error::Config(
-                "page rotation needs Tesseract's orientation model (apt-get install tesseract-ocr-osd); or turn it off with --no-rotate".into(),
-            )
-        })?;
+        check_osd()?;
     }
     let mut inputs = cfg.inputs.clone();
     if cfg.natural_sort {
-        inputs.sort_by(|a, b| input::natural_cmp(&label(a), &label(b)));
+        inputs.sort_by(|a, b| input::natural_cmp(&input_label(a), &input_label(b)));
     }
     let pages = input::list_pages(&inputs, &cfg.limits)?;
     progress.start(pages.len());
@@ -128,15 +124,8 @@ pub fn convert(cfg: &Config, progress: &dyn Progress, cancel: &AtomicBool) -> Re
         source: e,
     };
     let mut asm = Assembler::new(BufWriter::new(out.file())).map_err(out_err)?;
-    let jobs = cfg
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .thread_name(|i| format!("ocrpdf-page-{i}"))
-        .build()
-        .map_err(|e| Error::Config(format!("cannot start worker threads: {e}")))?;
+    let pool = worker_pool(cfg.jobs)?;
+    let jobs = pool.current_num_threads();
 
     let mut reports = Vec::with_capacity(pages.len());
     let window = 2 * jobs;
@@ -218,7 +207,28 @@ pub fn convert(cfg: &Config, progress: &dyn Progress, cancel: &AtomicBool) -> Re
     })
 }
 
-fn label(i: &Input) -> String {
+/// Page rotation needs Tesseract's orientation model; say so up front.
+pub(crate) fn check_osd() -> Result<()> {
+    ocr::check_languages(OSD).map(|_| ()).map_err(|_| {
+        Error::Config(
+            "page rotation needs Tesseract's orientation model (apt-get install tesseract-ocr-osd); or turn it off with --no-rotate".into(),
+        )
+    })
+}
+
+/// A rayon pool of `jobs` workers (default: one per core).
+pub(crate) fn worker_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
+    let jobs = jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .thread_name(|i| format!("ocrpdf-page-{i}"))
+        .build()
+        .map_err(|e| Error::Config(format!("cannot start worker threads: {e}")))
+}
+
+pub(crate) fn input_label(i: &Input) -> String {
     match i {
         Input::Path(p) => p.to_string_lossy().into_owned(),
         Input::Stdin => "-".into(),
@@ -252,7 +262,7 @@ fn check_paths(cfg: &Config) -> Result<()> {
 }
 
 /// The canonical path the output will have, even if it does not exist yet.
-fn canonical_target(p: &std::path::Path) -> Option<PathBuf> {
+pub(crate) fn canonical_target(p: &std::path::Path) -> Option<PathBuf> {
     if let Ok(c) = p.canonicalize() {
         return Some(c);
     }
@@ -265,39 +275,75 @@ fn canonical_target(p: &std::path::Path) -> Option<PathBuf> {
 
 /// Decode, clean, OCR and build one page.
 fn process(page: &PageRef, cfg: &Config) -> Result<(PagePdf, PageReport)> {
-    let ocr_err = |reason| Error::Ocr {
-        path: PathBuf::from(page.label()),
-        reason,
-    };
     let recognize = |c: &clean::CleanPage| {
-        with_engine(&cfg.ocr.languages, |e| e.recognize(c.bits.as_gray(), c.dpi))?.map_err(ocr_err)
+        with_engine(&cfg.ocr.languages, |e| e.recognize(c.bits.as_gray(), c.dpi))?.map_err(
+            |reason| Error::Ocr {
+                path: PathBuf::from(page.label()),
+                reason,
+            },
+        )
+    };
+    let finish = |cleaned: &clean::CleanPage, rotated: u16, ocr: &OcrPage| {
+        let pdf = pdf::build_page(cleaned, ocr);
+        let report = PageReport::new(page, cleaned, rotated, ocr, &pdf);
+        Ok((pdf, report))
     };
     let image = input::decode_page(page, &cfg.limits, cfg.dpi)?;
     let cleaned = clean::clean(&image, &cfg.clean);
     let ocr = recognize(&cleaned)?;
     // Orientation detection costs a fifth of OCR; a page that already
     // reads as confident, horizontal text is upright and skips it.
-    let finish = |cleaned: &clean::CleanPage, rotated: u16, ocr: &OcrPage| {
-        let pdf = pdf::build_page(cleaned, ocr);
-        let report = PageReport::new(page, cleaned, rotated, ocr, &pdf);
-        Ok((pdf, report))
-    };
     if !cfg.rotate || reads_upright(&ocr) {
         return finish(&cleaned, 0, &ocr);
     }
+    match orient(page, &image, &cleaned, &cfg.clean)? {
+        None => finish(&cleaned, 0, &ocr),
+        Some((turned, degrees)) => {
+            drop(image);
+            let ocr = recognize(&turned)?;
+            finish(&turned, degrees, &ocr)
+        }
+    }
+}
+
+/// Clean a page and, when `rotate` is on, turn it upright: the page image
+/// both `ocrpdf` and `ocrpdf clean` produce. Returns the turn undone.
+pub(crate) fn clean_upright(
+    page: &PageRef,
+    image: &PageImage,
+    opts: &clean::CleanOptions,
+    rotate: bool,
+) -> Result<(clean::CleanPage, u16)> {
+    let cleaned = clean::clean(image, opts);
+    if !rotate {
+        return Ok((cleaned, 0));
+    }
+    Ok(orient(page, image, &cleaned, opts)?.unwrap_or((cleaned, 0)))
+}
+
+/// Ask OSD which way up the cleaned page is; if it is confidently turned,
+/// turn the scan itself and clean again (so deskew and everything after it
+/// see an upright page). `None` when the page stays as it is.
+fn orient(
+    page: &PageRef,
+    image: &PageImage,
+    cleaned: &clean::CleanPage,
+    opts: &clean::CleanOptions,
+) -> Result<Option<(clean::CleanPage, u16)>> {
     let found = with_engine(OSD, |e| {
         e.detect_orientation(cleaned.bits.as_gray(), cleaned.dpi)
     })?
-    .map_err(ocr_err)?;
+    .map_err(|reason| Error::Ocr {
+        path: PathBuf::from(page.label()),
+        reason,
+    })?;
     if found.degrees == 0 || found.confidence < ROTATE_MIN_CONFIDENCE {
-        return finish(&cleaned, 0, &ocr);
+        return Ok(None);
     }
-    // Turn the scan itself and clean again, so deskew and everything after
-    // it see an upright page.
-    let cleaned = clean::clean(&input::rotate(&image, found.degrees), &cfg.clean);
-    drop(image);
-    let ocr = recognize(&cleaned)?;
-    finish(&cleaned, found.degrees, &ocr)
+    Ok(Some((
+        clean::clean(&input::rotate(image, found.degrees), opts),
+        found.degrees,
+    )))
 }
 
 /// Whether OCR output looks like an upright page: enough words, read with

@@ -49,11 +49,6 @@ pub fn decode(
     let mut dec = dec.with_limits(tl);
     let dpi = read_dpi(&mut dec);
     let color = dec.colortype().map_err(page_err)?;
-    let white_is_zero = dec
-        .find_tag_unsigned::<u16>(Tag::PhotometricInterpretation)
-        .ok()
-        .flatten()
-        == Some(0);
     let data = dec.read_image().map_err(page_err)?;
     let unsupported = || {
         Error::input(
@@ -77,17 +72,15 @@ pub fn decode(
                     .copied()
                     .unwrap_or(0);
                 let bit = (byte >> (7 - (x % 8))) & 1;
-                // BlackIsZero: 1 is white. WhiteIsZero: 1 is black.
-                image::Luma([if (bit == 1) != white_is_zero { 255 } else { 0 }])
+                // The tiff crate hands out BlackIsZero whatever the file
+                // says (it inverts WhiteIsZero itself): 1 is white.
+                image::Luma([if bit == 1 { 255 } else { 0 }])
             });
             Pixels::Gray(g)
         }
         ColorType::Gray(8 | 16) if samples.len() >= n => {
             let mut s = samples;
             s.truncate(n);
-            if white_is_zero {
-                s.iter_mut().for_each(|v| *v = 255 - *v);
-            }
             Pixels::Gray(GrayImage::from_raw(w, h, s).ok_or_else(unsupported)?)
         }
         ColorType::RGB(8 | 16) if samples.len() >= 3 * n => {
@@ -123,10 +116,8 @@ pub fn decode(
 }
 
 fn read_dpi<R: std::io::Read + std::io::Seek>(dec: &mut Decoder<R>) -> Option<Dpi> {
-    let x = dec.get_tag_f64(Tag::XResolution).ok()? as f32;
-    let y = dec
-        .get_tag_f64(Tag::YResolution)
-        .ok()
+    let x = tag_number(dec, Tag::XResolution)? as f32;
+    let y = tag_number(dec, Tag::YResolution)
         .map(|v| v as f32)
         .unwrap_or(x);
     let unit = dec
@@ -137,6 +128,20 @@ fn read_dpi<R: std::io::Read + std::io::Seek>(dec: &mut Decoder<R>) -> Option<Dp
     match unit {
         2 => Dpi::plausible(x, y),
         3 => Dpi::plausible(x * 2.54, y * 2.54),
+        _ => None,
+    }
+}
+
+/// A numeric tag of any type; resolutions are RATIONAL, which the `tiff`
+/// crate's `get_tag_f64` refuses.
+fn tag_number<R: std::io::Read + std::io::Seek>(dec: &mut Decoder<R>, tag: Tag) -> Option<f64> {
+    use tiff::decoder::ifd::Value;
+    match dec.find_tag(tag).ok()?? {
+        Value::Rational(n, d) if d != 0 => Some(n as f64 / d as f64),
+        Value::Short(v) => Some(v as f64),
+        Value::Unsigned(v) => Some(v as f64),
+        Value::Float(v) => Some(v as f64),
+        Value::Double(v) => Some(v),
         _ => None,
     }
 }

@@ -1,0 +1,305 @@
+//! `ocrpdf clean`: the cleanup pipeline writing images instead of a PDF.
+//!
+//! Pages are decoded, cleaned and turned upright exactly as for the PDF
+//! (the same [`crate::pipeline::prepare`]), then written one file per page,
+//! each through a temp file and a rename. A page that fails does not stop
+//! the others; every failure is reported.
+
+mod encode;
+
+pub use encode::{ImageFormat, PageRaster};
+
+use crate::clean::{CleanOptions, CleanPage, Picture};
+use crate::error::{Error, Result};
+use crate::input::{self, Dpi, Input, Limits, PageRef, Pixels};
+use crate::output::AtomicFile;
+use crate::pipeline::{self, Progress};
+use rayon::prelude::*;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Where cleaned pages go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// One file per page in this folder, named after the input.
+    Dir(PathBuf),
+    /// Exactly one page to this file.
+    File(PathBuf),
+    /// Exactly one page to standard output.
+    Stdout,
+}
+
+/// An `ocrpdf clean` job.
+#[derive(Debug, Clone)]
+pub struct ExportConfig {
+    pub inputs: Vec<Input>,
+    pub target: Target,
+    /// Output format; `None` takes it from the file name, else PNG.
+    pub format: Option<ImageFormat>,
+    pub clean: CleanOptions,
+    pub rotate: bool,
+    pub jobs: Option<usize>,
+    pub dpi: Option<Dpi>,
+    pub natural_sort: bool,
+    pub limits: Limits,
+    /// Replace existing output files.
+    pub force: bool,
+}
+
+/// What was written for one page.
+#[derive(Debug, Clone)]
+pub struct ExportReport {
+    pub label: String,
+    pub output: PathBuf,
+    pub skew_deg: f32,
+    pub rotated_deg: u16,
+    /// `bilevel`, `gray`, `color` or `mixed` (bilevel with pictures).
+    pub kind: &'static str,
+}
+
+/// The result of a job: the pages written and the errors met, in page order.
+#[derive(Debug)]
+pub struct ExportOutcome {
+    pub written: Vec<ExportReport>,
+    pub errors: Vec<Error>,
+}
+
+/// Clean every page and write it as an image.
+pub fn export(
+    cfg: &ExportConfig,
+    progress: &dyn Progress,
+    cancel: &AtomicBool,
+) -> Result<ExportOutcome> {
+    if cfg.inputs.is_empty() {
+        return Err(Error::Config("no input images given".into()));
+    }
+    if cfg.rotate {
+        pipeline::check_osd()?;
+    }
+    let mut inputs = cfg.inputs.clone();
+    if cfg.natural_sort {
+        inputs.sort_by(|a, b| {
+            input::natural_cmp(&pipeline::input_label(a), &pipeline::input_label(b))
+        });
+    }
+    // Each input stands alone: an unreadable one is reported, the rest go on.
+    let (mut pages, mut errors) = (Vec::new(), Vec::new());
+    for i in &inputs {
+        match input::list_pages(std::slice::from_ref(i), &cfg.limits) {
+            Ok(p) => pages.extend(p),
+            Err(e) => errors.push(e),
+        }
+    }
+    if pages.is_empty() {
+        return Ok(ExportOutcome {
+            written: Vec::new(),
+            errors,
+        });
+    }
+    let plan = plan_outputs(cfg, &pages)?;
+    progress.start(pages.len());
+    let pool = pipeline::worker_pool(cfg.jobs)?;
+    let results: Vec<Result<ExportReport>> = pool.install(|| {
+        pages
+            .par_iter()
+            .zip(&plan)
+            .map(|(page, out)| {
+                if cancel.load(Ordering::Relaxed) {
+                    return Err(Error::Interrupted);
+                }
+                let r = export_page(page, out, cfg);
+                progress.page_done(page);
+                r
+            })
+            .collect()
+    });
+    if cancel.load(Ordering::Relaxed) {
+        return Err(Error::Interrupted);
+    }
+    let mut written = Vec::new();
+    for r in results {
+        match r {
+            Ok(w) => written.push(w),
+            Err(e) => errors.push(e),
+        }
+    }
+    Ok(ExportOutcome { written, errors })
+}
+
+/// Output path and format of each page, decided and checked before any
+/// work: no two pages to one file, never onto an input, never over an
+/// existing file unless forced.
+fn plan_outputs(
+    cfg: &ExportConfig,
+    pages: &[PageRef],
+) -> Result<Vec<(Option<PathBuf>, ImageFormat)>> {
+    let format_for = |path: Option<&Path>| {
+        cfg.format
+            .or_else(|| path.and_then(ImageFormat::from_path))
+            .unwrap_or(ImageFormat::Png)
+    };
+    let plan: Vec<(Option<PathBuf>, ImageFormat)> = match &cfg.target {
+        Target::File(_) | Target::Stdout if pages.len() != 1 => {
+            return Err(Error::Config(format!(
+                "{} pages to clean but one output file: give a folder with -d",
+                pages.len()
+            )));
+        }
+        Target::File(p) => {
+            if cfg.format.is_none() && ImageFormat::from_path(p).is_none() {
+                return Err(Error::Config(format!(
+                    "{}: unknown image extension; use --format png|tiff|pnm",
+                    p.display()
+                )));
+            }
+            vec![(Some(p.clone()), format_for(Some(p)))]
+        }
+        Target::Stdout => vec![(None, format_for(None))],
+        Target::Dir(dir) => {
+            if !dir.is_dir() {
+                std::fs::create_dir_all(dir).map_err(|e| Error::Output {
+                    path: dir.clone(),
+                    source: e,
+                })?;
+            }
+            let format = format_for(None);
+            pages
+                .iter()
+                .map(|p| {
+                    let stem = match p.path().file_stem() {
+                        Some(s) if p.path() != Path::new("-") => s.to_string_lossy().into_owned(),
+                        _ => "stdin".to_string(),
+                    };
+                    let name = if p.count > 1 {
+                        format!("{stem}-{:03}", p.index + 1)
+                    } else {
+                        stem
+                    };
+                    // The extension follows the page's kind for PNM only,
+                    // which is known after cleaning; PNG and TIFF fix it now.
+                    (
+                        Some(dir.join(format!("{name}.{}", format.extension(true, false)))),
+                        format,
+                    )
+                })
+                .collect()
+        }
+    };
+    let mut seen = std::collections::HashSet::new();
+    let inputs: Vec<PathBuf> = pages
+        .iter()
+        .filter_map(|p| p.path().canonicalize().ok())
+        .collect();
+    for (path, _) in &plan {
+        let Some(path) = path else { continue };
+        if !seen.insert(path.clone()) {
+            return Err(Error::Config(format!(
+                "{}: two pages would be written to this file",
+                path.display()
+            )));
+        }
+        if let Some(c) = pipeline::canonical_target(path)
+            && inputs.contains(&c)
+        {
+            return Err(Error::Config(format!(
+                "{}: output would overwrite an input",
+                path.display()
+            )));
+        }
+        if path.exists() && !cfg.force {
+            return Err(Error::Config(format!(
+                "{}: already exists (use --force to replace it)",
+                path.display()
+            )));
+        }
+    }
+    Ok(plan)
+}
+
+fn export_page(
+    page: &PageRef,
+    (path, format): &(Option<PathBuf>, ImageFormat),
+    cfg: &ExportConfig,
+) -> Result<ExportReport> {
+    let image = input::decode_page(page, &cfg.limits, cfg.dpi)?;
+    let (cleaned, rotated_deg) = pipeline::clean_upright(page, &image, &cfg.clean, cfg.rotate)?;
+    drop(image);
+    let (raster, kind) = raster(&cleaned);
+    let colour = matches!(raster, PageRaster::Tone(Pixels::Rgb(_)));
+    let bilevel = matches!(raster, PageRaster::Bilevel(_));
+    let mut encoded = Vec::new();
+    encode::write(&mut encoded, &raster, cleaned.dpi, *format)
+        .map_err(|e| Error::Internal(format!("{}: {e}", page.label())))?;
+    let output = match path {
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(&encoded)
+                .and_then(|_| out.flush())
+                .map_err(|e| Error::Output {
+                    path: "-".into(),
+                    source: e,
+                })?;
+            PathBuf::from("-")
+        }
+        Some(p) => {
+            // PNM's extension says what it holds (pbm/pgm/ppm).
+            let p = if *format == ImageFormat::Pnm && matches!(cfg.target, Target::Dir(_)) {
+                p.with_extension(format.extension(bilevel, colour))
+            } else {
+                p.clone()
+            };
+            let f = AtomicFile::create(&p)?;
+            f.file().write_all(&encoded).map_err(|e| Error::Output {
+                path: p.clone(),
+                source: e,
+            })?;
+            f.commit()?;
+            p
+        }
+    };
+    Ok(ExportReport {
+        label: page.label(),
+        output,
+        skew_deg: cleaned.skew_deg,
+        rotated_deg,
+        kind,
+    })
+}
+
+/// The page exactly as the PDF shows it: the bilevel image, the tone page,
+/// or the bilevel image with its pictures painted in.
+fn raster(page: &CleanPage) -> (PageRaster<'_>, &'static str) {
+    match &page.picture {
+        Picture::None => (PageRaster::Bilevel(&page.bits), "bilevel"),
+        Picture::Page(p @ Pixels::Gray(_)) => (PageRaster::Tone(p.clone()), "gray"),
+        Picture::Page(p) => (PageRaster::Tone(p.clone()), "color"),
+        Picture::Regions(regions) => {
+            let base = page.bits.as_gray();
+            let any_colour = regions.iter().any(|(_, p)| matches!(p, Pixels::Rgb(_)));
+            let mut out = if any_colour {
+                Pixels::Rgb(image::DynamicImage::ImageLuma8(base.clone()).into_rgb8())
+            } else {
+                Pixels::Gray(base.clone())
+            };
+            for (r, p) in regions {
+                match (&mut out, p) {
+                    (Pixels::Gray(o), Pixels::Gray(g)) => {
+                        image::imageops::replace(o, g, r.x0 as i64, r.y0 as i64)
+                    }
+                    (Pixels::Rgb(o), Pixels::Rgb(c)) => {
+                        image::imageops::replace(o, c, r.x0 as i64, r.y0 as i64)
+                    }
+                    (Pixels::Rgb(o), Pixels::Gray(g)) => {
+                        let c = image::DynamicImage::ImageLuma8(g.clone()).into_rgb8();
+                        image::imageops::replace(o, &c, r.x0 as i64, r.y0 as i64)
+                    }
+                    (Pixels::Gray(_), Pixels::Rgb(_)) => {
+                        unreachable!("colour regions make a colour page")
+                    }
+                }
+            }
+            (PageRaster::Tone(out), "mixed")
+        }
+    }
+}
