@@ -9,7 +9,6 @@
 
 use crate::input::Dpi;
 use image::GrayImage;
-use imageproc::geometric_transformations::{Border, Interpolation, rotate_about_center};
 
 /// Largest skew searched for, in degrees.
 pub const MAX_SKEW_DEG: f32 = 15.0;
@@ -39,26 +38,53 @@ pub fn detect(gray: &GrayImage, dpi: Dpi) -> Option<f32> {
     Some(angle)
 }
 
-/// Rotate the page so that a skew of `angle` degrees becomes level. New
-/// corners repeat the nearest edge pixel, so paper stays paper and a dark
-/// scanner border still reaches the edge, where border removal finds it.
+/// Rotate the page so that a skew of `angle` degrees becomes level
+/// (bilinear, about the centre). New corners repeat the nearest edge pixel,
+/// so paper stays paper and a dark scanner border still reaches the edge,
+/// where border removal finds it.
 pub fn rotate(gray: &GrayImage, angle_deg: f32) -> GrayImage {
-    rotate_about_center(
-        gray,
-        -angle_deg.to_radians(),
-        Interpolation::Bilinear,
-        Border::Replicate,
-    )
+    let (w, h) = gray.dimensions();
+    GrayImage::from_raw(w, h, rotate_raw(gray.as_raw(), w, h, 1, angle_deg)).expect("same size")
 }
 
 /// [`rotate`] for colour pages.
 pub fn rotate_rgb(rgb: &image::RgbImage, angle_deg: f32) -> image::RgbImage {
-    rotate_about_center(
-        rgb,
-        -angle_deg.to_radians(),
-        Interpolation::Bilinear,
-        Border::Replicate,
-    )
+    let (w, h) = rgb.dimensions();
+    image::RgbImage::from_raw(w, h, rotate_raw(rgb.as_raw(), w, h, 3, angle_deg))
+        .expect("same size")
+}
+
+/// Counter-clockwise rotation of an interleaved 8-bit image by `angle_deg`.
+/// Written out rather than taken from imageproc: source coordinates step
+/// linearly along each output row, which makes this several times faster
+/// than a general projective warp.
+fn rotate_raw(src: &[u8], w: u32, h: u32, ch: usize, angle_deg: f32) -> Vec<u8> {
+    let (w, h) = (w as usize, h as usize);
+    let (sin, cos) = angle_deg.to_radians().sin_cos();
+    let (cx, cy) = (w as f32 / 2.0, h as f32 / 2.0);
+    let (max_x, max_y) = ((w - 1) as f32, (h - 1) as f32);
+    let mut out = vec![0u8; src.len()];
+    for (y, row) in out.chunks_exact_mut(w * ch).enumerate() {
+        let dy = y as f32 - cy;
+        // Source of output pixel x: centre + R(angle)·(x − cx, y − cy).
+        let mut sx = cx - cos * cx - sin * dy;
+        let mut sy = cy - sin * cx + cos * dy;
+        for px in row.chunks_exact_mut(ch) {
+            let (fx, fy) = (sx.clamp(0.0, max_x), sy.clamp(0.0, max_y));
+            let (x0, y0) = (fx as usize, fy as usize);
+            let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(h - 1));
+            let (tx, ty) = (fx - x0 as f32, fy - y0 as f32);
+            for (c, v) in px.iter_mut().enumerate() {
+                let at = |x: usize, y: usize| src[(y * w + x) * ch + c] as f32;
+                let top = at(x0, y0) + (at(x1, y0) - at(x0, y0)) * tx;
+                let bot = at(x0, y1) + (at(x1, y1) - at(x0, y1)) * tx;
+                *v = (top + (bot - top) * ty + 0.5) as u8;
+            }
+            sx += cos;
+            sy += sin;
+        }
+    }
+    out
 }
 
 /// Centres of ink blocks (any pixel < 128 in an f×f block), in block units.

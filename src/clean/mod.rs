@@ -86,30 +86,29 @@ pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
         }
     };
 
-    // Skew is measured on the binarised page once borders are gone: a dark
-    // band along an edge would otherwise pull the estimate to 0°.
-    let binarize = |gray: &GrayImage| {
-        let mut bits = binarize::binarize(gray, dpi, opts.binarize);
+    // Skew is measured on a binarised page once borders are gone (a dark
+    // band along an edge would pull the estimate to 0°). A global threshold
+    // shows the lines well enough, at a fifth of the adaptive one's cost.
+    let without_borders = |mut bits: BitImage| {
         if !opts.keep_borders {
             border::remove(&mut bits);
         }
         bits
     };
-    let bits = binarize(&gray);
     let skew = if opts.no_deskew {
         None
     } else {
-        deskew::detect(bits.as_gray(), dpi)
+        let rough = without_borders(binarize::binarize(&gray, dpi, Binarize::Otsu));
+        deskew::detect(rough.as_gray(), dpi)
     };
     // Rotating costs a resampling; below a twentieth of a degree it buys nothing.
     let skew_deg = skew.filter(|a| a.abs() >= 0.05).unwrap_or(0.0);
-    let (gray, bits) = if skew_deg != 0.0 {
-        let gray = deskew::rotate(&gray, skew_deg);
-        let bits = binarize(&gray);
-        (gray, bits)
+    let gray = if skew_deg != 0.0 {
+        deskew::rotate(&gray, skew_deg)
     } else {
-        (gray, bits)
+        gray
     };
+    let bits = without_borders(binarize::binarize(&gray, dpi, opts.binarize));
     let mut bits = despeckle::despeckle(&bits, dpi, opts.despeckle);
 
     // The colour page, white-balanced and deskewed like the grey one; made
