@@ -1,21 +1,28 @@
 //! Writes generated scan-like pages (and their ground truth) to a folder,
 //! for `samples/`, the benchmark script and manual trials.
 //!
-//!     cargo run --release --example gen_pages -- OUT_DIR [COUNT] [clean|typical|samples]
+//!     cargo run --release --example gen_pages -- OUT_DIR [COUNT] [clean|typical|samples|degradations]
 //!
 //! `clean` and `typical` write A4 PNG pages at 300 dpi; `samples` writes the
 //! small JPEG pages kept in the repository's `samples/` folder.
+//!
+//! `degradations` writes the seven half-page cases of
+//! `tests/degradations.rs` (`cleanup_keeps_cer_low_on_every_degradation_…`),
+//! with the same seeds and damage, as 300 dpi RGB PNGs named
+//! `01-yellow-paper.png` … `07-dark-border.png`, each with its ground truth
+//! in `NAME.txt`; COUNT is ignored (always seven pages, pass any number).
+//! `benches/cleanup_cer.sh` uses them. Keep the cases in step with the test.
 
 #[path = "../tests/common/gen.rs"]
 mod generator;
 
-use generator::{Degrade, Layout, degrade, render, save_png};
+use generator::{Degrade, Layout, Page, add_dark_border, degrade, render, save_png};
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let dir = std::path::PathBuf::from(
         args.next()
-            .expect("usage: gen_pages OUT_DIR [COUNT] [clean|typical|samples]"),
+            .expect("usage: gen_pages OUT_DIR [COUNT] [clean|typical|samples|degradations]"),
     );
     let count: u64 = args
         .next()
@@ -23,6 +30,13 @@ fn main() {
         .unwrap_or(3);
     let kind = args.next().unwrap_or_else(|| "typical".into());
     std::fs::create_dir_all(&dir).unwrap();
+    if kind == "degradations" {
+        for (name, page) in degradations() {
+            save_png(&page, &dir.join(format!("{name}.png")));
+            std::fs::write(dir.join(format!("{name}.txt")), &page.text).unwrap();
+        }
+        return;
+    }
     for i in 1..=count {
         let name = format!("page{i:02}");
         match kind.as_str() {
@@ -92,4 +106,100 @@ fn main() {
             }
         }
     }
+}
+
+/// A half A4 page of 12 lines, as in `tests/degradations.rs`.
+fn half_page(seed: u64) -> Page {
+    render(&Layout {
+        seed,
+        lines: 12,
+        size_in: (8.27, 5.5),
+        ..Default::default()
+    })
+}
+
+/// `page` turned by a quarter turn (1) or a half turn (2), as in
+/// `tests/degradations.rs`; the ground truth stays as printed.
+fn rotated(page: &Page, quarter_turns: u8) -> Page {
+    let img = image::DynamicImage::ImageRgb8(page.image.clone());
+    let img = match quarter_turns {
+        1 => img.rotate90(),
+        2 => img.rotate180(),
+        _ => img,
+    };
+    Page {
+        image: img.into_rgb8(),
+        ..page.clone()
+    }
+}
+
+/// The cases of `cleanup_keeps_cer_low_on_every_degradation_and_beats_raw_ocr_where_it_hurts`
+/// in `tests/degradations.rs`, in its order, with the same seeds and damage.
+fn degradations() -> Vec<(&'static str, Page)> {
+    let base = half_page;
+    let plain = |seed: u64| Degrade {
+        seed,
+        ..Default::default()
+    };
+    vec![
+        (
+            "01-yellow-paper",
+            degrade(
+                &base(51),
+                &Degrade {
+                    uneven_yellow: true,
+                    noise: 4.0,
+                    jpeg_quality: Some(80),
+                    ..plain(51)
+                },
+            ),
+        ),
+        (
+            "02-heavy-specks",
+            degrade(
+                &base(52),
+                &Degrade {
+                    specks: 4000,
+                    ..plain(52)
+                },
+            ),
+        ),
+        (
+            "03-skew-3deg",
+            degrade(
+                &base(53),
+                &Degrade {
+                    skew_deg: 3.0,
+                    blur: 0.6,
+                    ..plain(53)
+                },
+            ),
+        ),
+        (
+            "04-rotated-180",
+            rotated(&degrade(&base(54), &Degrade::typical(54)), 2),
+        ),
+        (
+            "05-rotated-90",
+            rotated(&degrade(&base(55), &Degrade::typical(55)), 1),
+        ),
+        (
+            "06-low-contrast",
+            degrade(
+                &base(56),
+                &Degrade {
+                    uneven_yellow: true,
+                    ink: Some(0.3),
+                    noise: 3.0,
+                    blur: 0.5,
+                    ..plain(56)
+                },
+            ),
+        ),
+        ("07-dark-border", {
+            let mut p = degrade(&base(57), &Degrade::typical(57));
+            add_dark_border(&mut p, 90);
+            p
+        }),
+    ]
 }

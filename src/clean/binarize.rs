@@ -62,45 +62,58 @@ fn threshold_with(gray: &GrayImage, is_ink: impl Fn(u32, u32, u8) -> bool) -> Bi
 fn sauvola(gray: &GrayImage, window: u32, k: f64) -> BitImage {
     let (w, h) = gray.dimensions();
     let (wu, hu) = (w as usize, h as usize);
-    // Integral images with a zero row and column in front.
-    let stride = wu + 1;
-    let mut sum = vec![0u64; stride * (hu + 1)];
-    let mut sq = vec![0u64; stride * (hu + 1)];
     let raw = gray.as_raw();
-    for y in 0..hu {
-        let (mut rs, mut rq) = (0u64, 0u64);
-        for x in 0..wu {
-            let v = raw[y * wu + x] as u64;
-            rs += v;
-            rq += v * v;
-            sum[(y + 1) * stride + x + 1] = sum[y * stride + x + 1] + rs;
-            sq[(y + 1) * stride + x + 1] = sq[y * stride + x + 1] + rq;
+    let half = (window / 2) as usize;
+    // Sums over the window's rows, per column, slid down one row at a time;
+    // then a prefix over them for each row. O(1) per pixel like full
+    // integral images, without their two page-sized u64 buffers.
+    let mut col_sum = vec![0u32; wu];
+    let mut col_sq = vec![0u32; wu];
+    let mut pre_sum = vec![0u64; wu + 1];
+    let mut pre_sq = vec![0u64; wu + 1];
+    let row = |y: usize| &raw[y * wu..(y + 1) * wu];
+    for y in 0..half.min(hu) {
+        for (x, &v) in row(y).iter().enumerate() {
+            col_sum[x] += v as u32;
+            col_sq[x] += v as u32 * v as u32;
         }
     }
-    let half = (window / 2) as usize;
     let mut out = vec![PAPER; wu * hu];
     for y in 0..hu {
-        let y0 = y.saturating_sub(half);
-        let y1 = (y + half + 1).min(hu);
+        // Window rows are y0..y1: add the row entering, drop the one leaving.
+        if y + half < hu {
+            for (x, &v) in row(y + half).iter().enumerate() {
+                col_sum[x] += v as u32;
+                col_sq[x] += v as u32 * v as u32;
+            }
+        }
+        if y > half {
+            for (x, &v) in row(y - half - 1).iter().enumerate() {
+                col_sum[x] -= v as u32;
+                col_sq[x] -= v as u32 * v as u32;
+            }
+        }
+        let this = row(y);
+        if this.iter().all(|&v| v == 255) {
+            continue; // pure paper: nothing to decide
+        }
         for x in 0..wu {
-            let v = raw[y * wu + x];
+            pre_sum[x + 1] = pre_sum[x] + col_sum[x] as u64;
+            pre_sq[x + 1] = pre_sq[x] + col_sq[x] as u64;
+        }
+        let rows = ((y + half + 1).min(hu) - y.saturating_sub(half)) as f64;
+        let out_row = &mut out[y * wu..(y + 1) * wu];
+        for (x, (&v, o)) in this.iter().zip(out_row.iter_mut()).enumerate() {
             if v == 255 {
                 continue;
             }
-            let x0 = x.saturating_sub(half);
-            let x1 = (x + half + 1).min(wu);
-            let n = ((y1 - y0) * (x1 - x0)) as f64;
-            let s = (sum[y1 * stride + x1] + sum[y0 * stride + x0]
-                - sum[y0 * stride + x1]
-                - sum[y1 * stride + x0]) as f64;
-            let q = (sq[y1 * stride + x1] + sq[y0 * stride + x0]
-                - sq[y0 * stride + x1]
-                - sq[y1 * stride + x0]) as f64;
-            let mean = s / n;
-            let sd = (q / n - mean * mean).max(0.0).sqrt();
-            let t = mean * (1.0 + k * (sd / R - 1.0));
-            if (v as f64) <= t {
-                out[y * wu + x] = INK;
+            let (x0, x1) = (x.saturating_sub(half), (x + half + 1).min(wu));
+            let n = rows * (x1 - x0) as f64;
+            let mean = (pre_sum[x1] - pre_sum[x0]) as f64 / n;
+            let sq = (pre_sq[x1] - pre_sq[x0]) as f64 / n;
+            let sd = (sq - mean * mean).max(0.0).sqrt();
+            if (v as f64) <= mean * (1.0 + k * (sd / R - 1.0)) {
+                *o = INK;
             }
         }
     }

@@ -8,8 +8,6 @@
 
 use super::bits::{BitImage, PAPER};
 use crate::input::Dpi;
-use image::Luma;
-use imageproc::region_labelling::{Connectivity, connected_components};
 
 /// How hard to look for specks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -47,6 +45,14 @@ fn sizes(level: Despeckle, dpi: Dpi) -> Option<Sizes> {
     }
 }
 
+/// A horizontal run of ink in one row, `x0..x1`.
+#[derive(Clone, Copy)]
+struct Run {
+    x0: u32,
+    x1: u32,
+}
+
+/// Per-component statistics, indexed by the component's root run.
 #[derive(Clone, Copy)]
 struct Component {
     area: u32,
@@ -56,42 +62,99 @@ struct Component {
     y1: u32,
 }
 
+fn find(parent: &mut [u32], mut i: u32) -> u32 {
+    while parent[i as usize] != i {
+        parent[i as usize] = parent[parent[i as usize] as usize];
+        i = parent[i as usize];
+    }
+    i
+}
+
 /// Remove specks; returns the cleaned image.
+///
+/// Components are labelled on runs of ink rather than pixels (union-find
+/// over runs that touch, 8-connected): a text page has a few hundred
+/// thousand runs against millions of pixels.
 pub fn despeckle(bits: &BitImage, dpi: Dpi, level: Despeckle) -> BitImage {
     let Some(sizes) = sizes(level, dpi) else {
         return bits.clone();
     };
-    let labels = connected_components(bits.as_gray(), Connectivity::Eight, Luma([PAPER]));
-    let (w, h) = labels.dimensions();
-    let mut comps: Vec<Component> = Vec::new();
-    for (x, y, l) in labels.enumerate_pixels() {
-        let l = l.0[0] as usize;
-        if l == 0 {
-            continue;
+    let h = bits.height();
+    // Runs, row by row; row_start[y]..row_start[y + 1] are row y's runs.
+    let mut runs: Vec<Run> = Vec::new();
+    let mut row_start = Vec::with_capacity(h as usize + 1);
+    for y in 0..h {
+        row_start.push(runs.len());
+        let row = bits.row(y);
+        let mut x = 0;
+        while x < row.len() {
+            if row[x] == PAPER {
+                x += 1;
+                continue;
+            }
+            let start = x;
+            while x < row.len() && row[x] != PAPER {
+                x += 1;
+            }
+            runs.push(Run {
+                x0: start as u32,
+                x1: x as u32,
+            });
         }
-        if comps.len() < l {
-            comps.resize(
-                l,
-                Component {
-                    area: 0,
-                    x0: u32::MAX,
-                    y0: u32::MAX,
-                    x1: 0,
-                    y1: 0,
-                },
-            );
-        }
-        let c = &mut comps[l - 1];
-        c.area += 1;
-        c.x0 = c.x0.min(x);
-        c.y0 = c.y0.min(y);
-        c.x1 = c.x1.max(x);
-        c.y1 = c.y1.max(y);
     }
-    // keep[l-1]: true for ink that stays.
+    row_start.push(runs.len());
+
+    let mut parent: Vec<u32> = (0..runs.len() as u32).collect();
+    for y in 1..h as usize {
+        let (prev, cur) = (
+            row_start[y - 1]..row_start[y],
+            row_start[y]..row_start[y + 1],
+        );
+        let mut p = prev.start;
+        for c in cur {
+            let run = runs[c];
+            // Skip previous-row runs that end before this one can touch.
+            while p < prev.end && runs[p].x1 < run.x0 {
+                p += 1;
+            }
+            let mut q = p;
+            while q < prev.end && runs[q].x0 <= run.x1 {
+                let (a, b) = (find(&mut parent, c as u32), find(&mut parent, q as u32));
+                if a != b {
+                    parent[a.max(b) as usize] = a.min(b);
+                }
+                q += 1;
+            }
+        }
+    }
+    let mut comps: Vec<Component> = vec![
+        Component {
+            area: 0,
+            x0: u32::MAX,
+            y0: u32::MAX,
+            x1: 0,
+            y1: 0
+        };
+        runs.len()
+    ];
+    let mut root = vec![0u32; runs.len()];
+    for y in 0..h as usize {
+        for i in row_start[y]..row_start[y + 1] {
+            let r = find(&mut parent, i as u32);
+            root[i] = r;
+            let c = &mut comps[r as usize];
+            c.area += runs[i].x1 - runs[i].x0;
+            c.x0 = c.x0.min(runs[i].x0);
+            c.x1 = c.x1.max(runs[i].x1 - 1);
+            c.y0 = c.y0.min(y as u32);
+            c.y1 = c.y1.max(y as u32);
+        }
+    }
     let mut keep: Vec<bool> = comps.iter().map(|c| c.area > sizes.small).collect();
     let candidates: Vec<usize> = (0..comps.len())
-        .filter(|&i| comps[i].area > sizes.tiny && comps[i].area <= sizes.small)
+        .filter(|&i| {
+            root[i] == i as u32 && comps[i].area > sizes.tiny && comps[i].area <= sizes.small
+        })
         .collect();
     // A small mark next to kept ink is kept, and may in turn keep its
     // neighbours (an ellipsis after a word); repeat until nothing changes.
@@ -103,17 +166,27 @@ pub fn despeckle(bits: &BitImage, dpi: Dpi, level: Despeckle) -> BitImage {
             }
             let c = comps[i];
             let r = sizes.radius;
-            let (x0, y0) = (c.x0.saturating_sub(r), c.y0.saturating_sub(r));
-            let (x1, y1) = ((c.x1 + r).min(w - 1), (c.y1 + r).min(h - 1));
-            'scan: for y in y0..=y1 {
-                for x in x0..=x1 {
-                    let l = labels.get_pixel(x, y).0[0] as usize;
-                    if l != 0 && l - 1 != i && keep[l - 1] {
-                        keep[i] = true;
-                        changed = true;
-                        break 'scan;
-                    }
-                }
+            let (x0, x1) = (c.x0.saturating_sub(r), c.x1 + r);
+            let (y0, y1) = (
+                c.y0.saturating_sub(r) as usize,
+                ((c.y1 + r) as usize).min(h as usize - 1),
+            );
+            let near = (y0..=y1).any(|y| {
+                let row = &runs[row_start[y]..row_start[y + 1]];
+                let first = row.partition_point(|run| run.x1 <= x0);
+                let base = row_start[y];
+                row[first..]
+                    .iter()
+                    .take_while(|run| run.x0 <= x1)
+                    .enumerate()
+                    .any(|(k, _)| {
+                        let other = root[base + first + k] as usize;
+                        other != i && keep[other]
+                    })
+            });
+            if near {
+                keep[i] = true;
+                changed = true;
             }
         }
         if !changed {
@@ -122,10 +195,13 @@ pub fn despeckle(bits: &BitImage, dpi: Dpi, level: Despeckle) -> BitImage {
     }
     let mut out = bits.clone();
     let g = out.gray_mut();
-    for (x, y, l) in labels.enumerate_pixels() {
-        let l = l.0[0] as usize;
-        if l != 0 && !keep[l - 1] {
-            g.put_pixel(x, y, Luma([PAPER]));
+    for y in 0..h as usize {
+        for i in row_start[y]..row_start[y + 1] {
+            if !keep[root[i] as usize] {
+                for x in runs[i].x0..runs[i].x1 {
+                    g.put_pixel(x, y as u32, image::Luma([PAPER]));
+                }
+            }
         }
     }
     out
@@ -135,7 +211,7 @@ pub fn despeckle(bits: &BitImage, dpi: Dpi, level: Despeckle) -> BitImage {
 mod tests {
     use super::*;
     use crate::clean::bits::INK;
-    use image::GrayImage;
+    use image::{GrayImage, Luma};
 
     fn draw(img: &mut GrayImage, x: u32, y: u32, w: u32, h: u32) {
         for yy in y..y + h {
