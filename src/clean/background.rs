@@ -45,7 +45,7 @@ pub fn normalize(gray: &GrayImage, dpi: Dpi) -> GrayImage {
 pub fn normalize_rgb(rgb: &RgbImage, dpi: Dpi) -> RgbImage {
     let block = block_size(dpi);
     let dims = rgb.dimensions();
-    let luma = image::DynamicImage::ImageRgb8(rgb.clone()).into_luma8();
+    let luma = crate::input::luma(rgb);
     let Some(known) = paper_blocks(&block_percentiles(luma.as_raw(), 1, 0, dims, block)) else {
         return rgb.clone();
     };
@@ -107,23 +107,29 @@ impl Field {
         let (gw, gh, grid) = (self.grid.gw, self.grid.gh, &self.grid.values);
         let w = self.width as usize;
         let block = self.block as f32;
-        let mut bg_row = vec![0f32; w];
+        // Bilinear interpolation between block centres: the horizontal
+        // position of every column is the same on every row, so it is
+        // computed once; each row then blends two rows of block scales.
+        let centre =
+            |i: usize, n: usize| ((i as f32 + 0.5) / block - 0.5).clamp(0.0, (n - 1) as f32);
+        let cols: Vec<(usize, f32)> = (0..w)
+            .map(|x| {
+                let fx = centre(x, gw);
+                (fx.floor() as usize, fx - fx.floor())
+            })
+            .collect();
+        let mut blocks = vec![0f32; gw];
         for (y, row) in img.chunks_exact_mut(w * channels).enumerate() {
-            // Bilinear interpolation between block centres.
-            let fy = ((y as f32 + 0.5) / block - 0.5).clamp(0.0, (gh - 1) as f32);
-            let y0 = fy.floor() as usize;
+            let fy = centre(y, gh);
+            let (y0, ty) = (fy.floor() as usize, fy - fy.floor());
             let y1 = (y0 + 1).min(gh - 1);
-            let ty = fy - y0 as f32;
-            for (x, bg) in bg_row.iter_mut().enumerate() {
-                let fx = ((x as f32 + 0.5) / block - 0.5).clamp(0.0, (gw - 1) as f32);
-                let x0 = fx.floor() as usize;
-                let x1 = (x0 + 1).min(gw - 1);
-                let tx = fx - x0 as f32;
-                let top = grid[y0 * gw + x0] * (1.0 - tx) + grid[y0 * gw + x1] * tx;
-                let bot = grid[y1 * gw + x0] * (1.0 - tx) + grid[y1 * gw + x1] * tx;
-                *bg = 255.0 / ((top * (1.0 - ty) + bot * ty) * WHITE_POINT).max(1.0);
+            for (bx, b) in blocks.iter_mut().enumerate() {
+                let bg = grid[y0 * gw + bx] * (1.0 - ty) + grid[y1 * gw + bx] * ty;
+                *b = 255.0 / (bg * WHITE_POINT).max(1.0);
             }
-            for (px, &scale) in row.chunks_exact_mut(channels).zip(&bg_row) {
+            for (px, &(x0, tx)) in row.chunks_exact_mut(channels).zip(&cols) {
+                let x1 = (x0 + 1).min(gw - 1);
+                let scale = blocks[x0] + (blocks[x1] - blocks[x0]) * tx;
                 px[c] = (px[c] as f32 * scale).min(255.0) as u8;
             }
         }

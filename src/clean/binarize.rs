@@ -56,7 +56,7 @@ fn threshold_with(gray: &GrayImage, is_ink: impl Fn(u32, u32, u8) -> bool) -> Bi
             PAPER
         };
     }
-    BitImage::from_gray_threshold(out)
+    BitImage::from_levels(out)
 }
 
 fn sauvola(gray: &GrayImage, window: u32, k: f64) -> BitImage {
@@ -117,9 +117,7 @@ fn sauvola(gray: &GrayImage, window: u32, k: f64) -> BitImage {
             }
         }
     }
-    BitImage::from_gray_threshold(
-        GrayImage::from_raw(w, h, out).expect("buffer matches dimensions"),
-    )
+    BitImage::from_levels(GrayImage::from_raw(w, h, out).expect("buffer matches dimensions"))
 }
 
 #[cfg(test)]

@@ -21,6 +21,12 @@ impl BitImage {
         BitImage(g)
     }
 
+    /// Wrap a buffer that already holds only `INK` and `PAPER`.
+    pub(crate) fn from_levels(gray: GrayImage) -> Self {
+        debug_assert!(gray.iter().all(|&p| p == INK || p == PAPER));
+        BitImage(gray)
+    }
+
     pub fn width(&self) -> u32 {
         self.0.width()
     }

@@ -90,23 +90,28 @@ fn rotate_raw(src: &[u8], w: u32, h: u32, ch: usize, angle_deg: f32) -> Vec<u8> 
 /// Centres of ink blocks (any pixel < 128 in an f×f block), in block units.
 fn ink_points(gray: &GrayImage, f: u32) -> Vec<(f32, f32)> {
     let (w, h) = gray.dimensions();
-    let (bw, bh) = (w / f, h / f);
-    let mut dark = vec![false; (bw * bh) as usize];
-    for y in 0..bh * f {
-        let row = &gray.as_raw()[(y * w) as usize..((y + 1) * w) as usize];
-        for (x, &v) in row.iter().enumerate().take((bw * f) as usize) {
-            if v < 128 {
-                dark[((y / f) * bw + x as u32 / f) as usize] = true;
-            }
-        }
-    }
+    let (bw, bh) = ((w / f) as usize, (h / f) as usize);
+    let f = f as usize;
     let mut pts = Vec::new();
-    for by in 0..bh {
-        for bx in 0..bw {
-            if dark[(by * bw + bx) as usize] {
-                pts.push((bx as f32, by as f32));
+    let mut dark = vec![false; bw];
+    for (by, band) in gray
+        .as_raw()
+        .chunks_exact(w as usize * f)
+        .take(bh)
+        .enumerate()
+    {
+        dark.iter_mut().for_each(|d| *d = false);
+        for row in band.chunks_exact(w as usize) {
+            for (d, cell) in dark.iter_mut().zip(row.chunks_exact(f)) {
+                *d = *d || cell.iter().any(|&v| v < 128);
             }
         }
+        pts.extend(
+            dark.iter()
+                .enumerate()
+                .filter(|(_, d)| **d)
+                .map(|(bx, _)| (bx as f32, by as f32)),
+        );
     }
     pts
 }

@@ -19,7 +19,7 @@ pub use content::Rect;
 pub use despeckle::Despeckle;
 
 use crate::input::{Dpi, PageImage, Pixels};
-use image::{DynamicImage, GrayImage};
+use image::GrayImage;
 
 /// How a page is stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -77,7 +77,7 @@ pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
         Pixels::Gray(g) if opts.keep_background => g.clone(),
         Pixels::Gray(g) => background::normalize(g, dpi),
         Pixels::Rgb(c) => {
-            let g = DynamicImage::ImageRgb8(c.clone()).into_luma8();
+            let g = crate::input::luma(c);
             if opts.keep_background {
                 g
             } else {

@@ -91,6 +91,16 @@ pub enum Pixels {
     Rgb(RgbImage),
 }
 
+/// Luminance of a colour image (Rec. 709 weights in 8-bit fixed point).
+pub fn luma(rgb: &RgbImage) -> GrayImage {
+    let data = rgb
+        .as_raw()
+        .chunks_exact(3)
+        .map(|p| ((54 * p[0] as u32 + 183 * p[1] as u32 + 19 * p[2] as u32 + 128) >> 8) as u8)
+        .collect();
+    GrayImage::from_raw(rgb.width(), rgb.height(), data).expect("one byte per pixel")
+}
+
 impl Pixels {
     pub fn dimensions(&self) -> (u32, u32) {
         match self {
