@@ -35,7 +35,7 @@ pub fn binarize(gray: &GrayImage, dpi: Dpi, method: Method) -> BitImage {
     match method {
         Method::Otsu => {
             let t = imageproc::contrast::otsu_level(gray);
-            threshold_with(gray, |_, _, v| v <= t)
+            threshold_with(gray, |v| v <= t)
         }
         Method::Sauvola { k } => sauvola(gray, window_for(dpi), k as f64),
     }
@@ -46,17 +46,15 @@ fn window_for(dpi: Dpi) -> u32 {
     ((dpi.x.max(dpi.y) / 8.0).round() as u32).max(7) | 1
 }
 
-fn threshold_with(gray: &GrayImage, is_ink: impl Fn(u32, u32, u8) -> bool) -> BitImage {
-    let (w, h) = gray.dimensions();
-    let mut out = GrayImage::new(w, h);
-    for (x, y, p) in out.enumerate_pixels_mut() {
-        p.0[0] = if is_ink(x, y, gray.get_pixel(x, y).0[0]) {
-            INK
-        } else {
-            PAPER
-        };
-    }
-    BitImage::from_levels(out)
+fn threshold_with(gray: &GrayImage, is_ink: impl Fn(u8) -> bool) -> BitImage {
+    let data = gray
+        .as_raw()
+        .iter()
+        .map(|&v| if is_ink(v) { INK } else { PAPER })
+        .collect();
+    BitImage::from_levels(
+        GrayImage::from_raw(gray.width(), gray.height(), data).expect("same size"),
+    )
 }
 
 fn sauvola(gray: &GrayImage, window: u32, k: f64) -> BitImage {

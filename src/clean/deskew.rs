@@ -23,15 +23,21 @@ pub fn detect(gray: &GrayImage, dpi: Dpi) -> Option<f32> {
     if coarse.len() < 200 {
         return None;
     }
-    let (best, best_score) = sweep(&coarse, -MAX_SKEW_DEG, MAX_SKEW_DEG, 0.5);
+    let scores = sweep(&coarse, -MAX_SKEW_DEG, MAX_SKEW_DEG, 0.5);
+    let (best, best_score) = scores
+        .iter()
+        .copied()
+        .fold((0.0, f64::MIN), |b, s| if s.1 > b.1 { s } else { b });
     let flat = score(&coarse, 0.0);
     // A text page has a sharp peak; noise or pictures give a flat curve.
-    let worst = sweep_min(&coarse, -MAX_SKEW_DEG, MAX_SKEW_DEG, 1.5);
+    let worst = scores.iter().map(|s| s.1).fold(f64::MAX, f64::min);
     if best_score < worst * 1.15 {
         return None;
     }
     let fine = ink_points(gray, fine_f);
-    let (angle, fine_score) = sweep(&fine, best - 0.6, best + 0.6, 0.05);
+    let (angle, fine_score) = sweep(&fine, best - 0.6, best + 0.6, 0.05)
+        .into_iter()
+        .fold((0.0, f64::MIN), |b, s| if s.1 > b.1 { s } else { b });
     if fine_score <= score(&fine, 0.0) * 1.0001 && flat >= best_score {
         return Some(0.0);
     }
@@ -116,24 +122,13 @@ fn ink_points(gray: &GrayImage, f: u32) -> Vec<(f32, f32)> {
     pts
 }
 
-fn sweep(pts: &[(f32, f32)], from: f32, to: f32, step: f32) -> (f32, f64) {
-    let mut best = (0.0, f64::MIN);
-    let n = ((to - from) / step).round() as i32;
-    for i in 0..=n {
-        let a = from + i as f32 * step;
-        let s = score(pts, a);
-        if s > best.1 {
-            best = (a, s);
-        }
-    }
-    best
-}
-
-fn sweep_min(pts: &[(f32, f32)], from: f32, to: f32, step: f32) -> f64 {
+/// The profile score at every angle from `from` to `to` in `step`s.
+fn sweep(pts: &[(f32, f32)], from: f32, to: f32, step: f32) -> Vec<(f32, f64)> {
     let n = ((to - from) / step).round() as i32;
     (0..=n)
-        .map(|i| score(pts, from + i as f32 * step))
-        .fold(f64::MAX, f64::min)
+        .map(|i| from + i as f32 * step)
+        .map(|a| (a, score(pts, a)))
+        .collect()
 }
 
 /// Sum of squared differences between adjacent rows of the profile taken
@@ -141,8 +136,10 @@ fn sweep_min(pts: &[(f32, f32)], from: f32, to: f32, step: f32) -> f64 {
 fn score(pts: &[(f32, f32)], angle_deg: f32) -> f64 {
     let t = angle_deg.to_radians().tan();
     let min_x = 0.0f32;
+    // Points come row by row: the last is the lowest; the widest row is
+    // not known, so take the largest x (cheap next to the projection).
+    let max_y = pts.last().map_or(0.0, |p| p.1);
     let max_x = pts.iter().map(|p| p.0).fold(0.0, f32::max);
-    let max_y = pts.iter().map(|p| p.1).fold(0.0, f32::max);
     let offset = (max_x * t.abs()).ceil() + 1.0;
     let rows = (max_y + 2.0 * offset + 2.0) as usize;
     let mut hist = vec![0u32; rows];
