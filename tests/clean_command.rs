@@ -67,20 +67,7 @@ fn tiff_pages_become_numbered_files_with_their_dpi() {
             .into_luma8()
         })
         .collect();
-    {
-        let f = std::fs::File::create(dir.path().join("batch.tif")).unwrap();
-        let mut enc = tiff::encoder::TiffEncoder::new(std::io::BufWriter::new(f)).unwrap();
-        for p in &pages {
-            let mut img = enc
-                .new_image::<tiff::encoder::colortype::Gray8>(p.width(), p.height())
-                .unwrap();
-            img.resolution(
-                tiff::tags::ResolutionUnit::Inch,
-                tiff::encoder::Rational { n: 200, d: 1 },
-            );
-            img.write_data(p.as_raw()).unwrap();
-        }
-    }
+    write_tiff_pages(&dir.path().join("batch.tif"), &pages, 200);
     let run = ocrpdf(
         dir.path(),
         &[

@@ -6,24 +6,6 @@ mod common;
 use common::generator::{Degrade, add_dark_border, add_photo, cer, degrade, save_png};
 use common::*;
 
-fn page_size_pt(pdf: &std::path::Path) -> (f32, f32) {
-    let out = std::process::Command::new("pdfinfo")
-        .arg(pdf)
-        .output()
-        .unwrap();
-    let info = String::from_utf8(out.stdout).unwrap();
-    let line = info
-        .lines()
-        .find(|l| l.starts_with("Page size:"))
-        .unwrap()
-        .to_string();
-    let nums: Vec<f32> = line
-        .split_whitespace()
-        .filter_map(|t| t.parse().ok())
-        .collect();
-    (nums[0], nums[1])
-}
-
 #[test]
 fn pages_scanned_sideways_or_upside_down_are_turned_upright() {
     let dir = tempfile::tempdir().unwrap();

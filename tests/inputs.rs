@@ -7,21 +7,6 @@ use common::generator::{Degrade, cer, degrade, save_png};
 use common::*;
 use std::path::Path;
 
-fn write_tiff_pages(path: &Path, pages: &[image::GrayImage]) {
-    let f = std::fs::File::create(path).unwrap();
-    let mut enc = tiff::encoder::TiffEncoder::new(std::io::BufWriter::new(f)).unwrap();
-    for p in pages {
-        let mut img = enc
-            .new_image::<tiff::encoder::colortype::Gray8>(p.width(), p.height())
-            .unwrap();
-        img.resolution(
-            tiff::tags::ResolutionUnit::Inch,
-            tiff::encoder::Rational { n: 300, d: 1 },
-        );
-        img.write_data(p.as_raw()).unwrap();
-    }
-}
-
 #[test]
 fn tiff_pages_stdin_and_natural_order() {
     let dir = tempfile::tempdir().unwrap();
@@ -35,7 +20,7 @@ fn tiff_pages_stdin_and_natural_order() {
         .iter()
         .map(|p| image::DynamicImage::ImageRgb8(p.image.clone()).into_luma8())
         .collect();
-    write_tiff_pages(&dir.path().join("scan11.tif"), &gray);
+    write_tiff_pages(&dir.path().join("scan11.tif"), &gray, 300);
     let mut pnm = Vec::new();
     image::DynamicImage::ImageRgb8(pages[0].image.clone())
         .write_to(&mut std::io::Cursor::new(&mut pnm), image::ImageFormat::Pnm)
@@ -79,23 +64,7 @@ fn dpi_comes_from_the_file_or_the_flag() {
     let mut page = small_page(31, 2);
     page.dpi = 150.0; // same pixels declared at 150 dpi: the page is twice as large
     save_png(&page, &dir.path().join("p.png"));
-    let size = |pdf: &str| {
-        let out = std::process::Command::new("pdfinfo")
-            .arg(dir.path().join(pdf))
-            .output()
-            .unwrap();
-        let info = String::from_utf8(out.stdout).unwrap();
-        let line = info
-            .lines()
-            .find(|l| l.starts_with("Page size:"))
-            .unwrap()
-            .to_string();
-        let nums: Vec<f32> = line
-            .split_whitespace()
-            .filter_map(|t| t.parse().ok())
-            .collect();
-        (nums[0], nums[1])
-    };
+    let size = |pdf: &str| page_size_pt(&dir.path().join(pdf));
     assert_eq!(ocrpdf(dir.path(), &["p.png", "-o", "a.pdf"], None).code, 0);
     let (w, _) = size("a.pdf");
     assert!((w - 2481.0 * 72.0 / 150.0).abs() < 1.0, "width {w}");

@@ -173,3 +173,34 @@ pub fn small_page(seed: u64, lines: usize) -> generator::Page {
         ..Default::default()
     })
 }
+
+/// Page size in points of page 1, as `pdfinfo` reports it.
+pub fn page_size_pt(pdf: &Path) -> (f32, f32) {
+    let out = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    let info = String::from_utf8(out.stdout).unwrap();
+    let line = info
+        .lines()
+        .find(|l| l.starts_with("Page size:"))
+        .expect("pdfinfo prints Page size:");
+    let nums: Vec<f32> = line
+        .split_whitespace()
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    (nums[0], nums[1])
+}
+
+/// Write grey pages as one multi-page TIFF at `dpi`.
+pub fn write_tiff_pages(path: &Path, pages: &[image::GrayImage], dpi: u32) {
+    let f = std::fs::File::create(path).unwrap();
+    let mut enc = tiff::encoder::TiffEncoder::new(std::io::BufWriter::new(f)).unwrap();
+    for p in pages {
+        let mut img = enc
+            .new_image::<tiff::encoder::colortype::Gray8>(p.width(), p.height())
+            .unwrap();
+        img.resolution(
+            tiff::tags::ResolutionUnit::Inch,
+            tiff::encoder::Rational { n: dpi, d: 1 },
+        );
+        img.write_data(p.as_raw()).unwrap();
+    }
+}
