@@ -16,7 +16,7 @@
 #[path = "../tests/common/gen.rs"]
 mod generator;
 
-use generator::{Degrade, Layout, Page, add_dark_border, degrade, render, save_png};
+use generator::{Degrade, Layout, degrade, render, save_png};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -31,7 +31,7 @@ fn main() {
     let kind = args.next().unwrap_or_else(|| "typical".into());
     std::fs::create_dir_all(&dir).unwrap();
     if kind == "degradations" {
-        for (name, page) in degradations() {
+        for (name, _, page) in generator::degradation_cases() {
             save_png(&page, &dir.join(format!("{name}.png")));
             std::fs::write(dir.join(format!("{name}.txt")), &page.text).unwrap();
         }
@@ -106,100 +106,4 @@ fn main() {
             }
         }
     }
-}
-
-/// A half A4 page of 12 lines, as in `tests/degradations.rs`.
-fn half_page(seed: u64) -> Page {
-    render(&Layout {
-        seed,
-        lines: 12,
-        size_in: (8.27, 5.5),
-        ..Default::default()
-    })
-}
-
-/// `page` turned by a quarter turn (1) or a half turn (2), as in
-/// `tests/degradations.rs`; the ground truth stays as printed.
-fn rotated(page: &Page, quarter_turns: u8) -> Page {
-    let img = image::DynamicImage::ImageRgb8(page.image.clone());
-    let img = match quarter_turns {
-        1 => img.rotate90(),
-        2 => img.rotate180(),
-        _ => img,
-    };
-    Page {
-        image: img.into_rgb8(),
-        ..page.clone()
-    }
-}
-
-/// The cases of `cleanup_keeps_cer_low_on_every_degradation_and_beats_raw_ocr_where_it_hurts`
-/// in `tests/degradations.rs`, in its order, with the same seeds and damage.
-fn degradations() -> Vec<(&'static str, Page)> {
-    let base = half_page;
-    let plain = |seed: u64| Degrade {
-        seed,
-        ..Default::default()
-    };
-    vec![
-        (
-            "01-yellow-paper",
-            degrade(
-                &base(51),
-                &Degrade {
-                    uneven_yellow: true,
-                    noise: 4.0,
-                    jpeg_quality: Some(80),
-                    ..plain(51)
-                },
-            ),
-        ),
-        (
-            "02-heavy-specks",
-            degrade(
-                &base(52),
-                &Degrade {
-                    specks: 4000,
-                    ..plain(52)
-                },
-            ),
-        ),
-        (
-            "03-skew-3deg",
-            degrade(
-                &base(53),
-                &Degrade {
-                    skew_deg: 3.0,
-                    blur: 0.6,
-                    ..plain(53)
-                },
-            ),
-        ),
-        (
-            "04-rotated-180",
-            rotated(&degrade(&base(54), &Degrade::typical(54)), 2),
-        ),
-        (
-            "05-rotated-90",
-            rotated(&degrade(&base(55), &Degrade::typical(55)), 1),
-        ),
-        (
-            "06-low-contrast",
-            degrade(
-                &base(56),
-                &Degrade {
-                    uneven_yellow: true,
-                    ink: Some(0.3),
-                    noise: 3.0,
-                    blur: 0.5,
-                    ..plain(56)
-                },
-            ),
-        ),
-        ("07-dark-border", {
-            let mut p = degrade(&base(57), &Degrade::typical(57));
-            add_dark_border(&mut p, 90);
-            p
-        }),
-    ]
 }

@@ -4,20 +4,12 @@
 mod common;
 
 use common::generator::{
-    self as generator, Degrade, Layout, Page, add_dark_border, cer, degrade, render, save_png,
+    self as generator, Degrade, Layout, Page, cer, degradation_cases, degrade, half_page, render,
+    save_png,
 };
 use common::*;
 use ocrpdf::input::{Dpi, PageImage, Pixels};
 use ocrpdf::ocr::{Engine, Tesseract};
-
-fn half_page(seed: u64) -> Page {
-    render(&Layout {
-        seed,
-        lines: 12,
-        size_in: (8.27, 5.5),
-        ..Default::default()
-    })
-}
 
 /// CER of Tesseract on the raw, uncleaned image.
 fn raw_cer(page: &Page) -> f64 {
@@ -27,87 +19,12 @@ fn raw_cer(page: &Page) -> f64 {
     cer(&page.text, &ocr.text())
 }
 
-fn rotated(page: &Page, quarter_turns: u8) -> Page {
-    let img = image::DynamicImage::ImageRgb8(page.image.clone());
-    let img = match quarter_turns {
-        1 => img.rotate90(),
-        2 => img.rotate180(),
-        _ => img,
-    };
-    Page {
-        image: img.into_rgb8(),
-        ..page.clone()
-    }
-}
-
 #[test]
 fn cleanup_keeps_cer_low_on_every_degradation_and_beats_raw_ocr_where_it_hurts() {
-    let base = |seed| half_page(seed);
-    let plain = |seed: u64| Degrade {
-        seed,
-        ..Default::default()
-    };
-    let cases: Vec<(&str, Page)> = vec![
-        (
-            "yellow uneven paper",
-            degrade(
-                &base(51),
-                &Degrade {
-                    uneven_yellow: true,
-                    noise: 4.0,
-                    jpeg_quality: Some(80),
-                    ..plain(51)
-                },
-            ),
-        ),
-        (
-            "heavy specks",
-            degrade(
-                &base(52),
-                &Degrade {
-                    specks: 4000,
-                    ..plain(52)
-                },
-            ),
-        ),
-        (
-            "3° skew",
-            degrade(
-                &base(53),
-                &Degrade {
-                    skew_deg: 3.0,
-                    blur: 0.6,
-                    ..plain(53)
-                },
-            ),
-        ),
-        (
-            "180° rotation",
-            rotated(&degrade(&base(54), &Degrade::typical(54)), 2),
-        ),
-        (
-            "90° rotation",
-            rotated(&degrade(&base(55), &Degrade::typical(55)), 1),
-        ),
-        (
-            "low contrast",
-            degrade(
-                &base(56),
-                &Degrade {
-                    uneven_yellow: true,
-                    ink: Some(0.3),
-                    noise: 3.0,
-                    blur: 0.5,
-                    ..plain(56)
-                },
-            ),
-        ),
-        ("dark border", {
-            let mut p = degrade(&base(57), &Degrade::typical(57));
-            add_dark_border(&mut p, 90);
-            p
-        }),
-    ];
+    let cases: Vec<(&str, Page)> = degradation_cases()
+        .into_iter()
+        .map(|(_, label, page)| (label, page))
+        .collect();
     let dir = tempfile::tempdir().unwrap();
     let mut table = String::from("degradation            raw CER   cleaned CER\n");
     let mut failures = Vec::new();

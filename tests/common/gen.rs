@@ -449,3 +449,105 @@ pub fn add_dark_border(page: &mut Page, width: u32) {
         }
     }
 }
+
+/// A half A4 page of 12 lines: enough text for OCR, quick to process.
+pub fn half_page(seed: u64) -> Page {
+    render(&Layout {
+        seed,
+        lines: 12,
+        size_in: (8.27, 5.5),
+        ..Default::default()
+    })
+}
+
+/// `page` turned clockwise by a quarter turn (1) or a half turn (2); the
+/// ground truth stays as printed.
+pub fn rotated(page: &Page, quarter_turns: u8) -> Page {
+    let img = image::DynamicImage::ImageRgb8(page.image.clone());
+    let img = match quarter_turns {
+        1 => img.rotate90(),
+        2 => img.rotate180(),
+        _ => img,
+    };
+    Page {
+        image: img.into_rgb8(),
+        ..page.clone()
+    }
+}
+
+/// One half page per kind of scan damage: (file stem, label, page). Used by
+/// `tests/degradations.rs` and by `gen_pages degradations` for
+/// `benches/cleanup_cer.sh`, so both measure the same pages.
+pub fn degradation_cases() -> Vec<(&'static str, &'static str, Page)> {
+    let plain = |seed: u64| Degrade {
+        seed,
+        ..Default::default()
+    };
+    vec![
+        (
+            "01-yellow-paper",
+            "yellow uneven paper",
+            degrade(
+                &half_page(51),
+                &Degrade {
+                    uneven_yellow: true,
+                    noise: 4.0,
+                    jpeg_quality: Some(80),
+                    ..plain(51)
+                },
+            ),
+        ),
+        (
+            "02-heavy-specks",
+            "heavy specks",
+            degrade(
+                &half_page(52),
+                &Degrade {
+                    specks: 4000,
+                    ..plain(52)
+                },
+            ),
+        ),
+        (
+            "03-skew-3deg",
+            "3° skew",
+            degrade(
+                &half_page(53),
+                &Degrade {
+                    skew_deg: 3.0,
+                    blur: 0.6,
+                    ..plain(53)
+                },
+            ),
+        ),
+        (
+            "04-rotated-180",
+            "180° rotation",
+            rotated(&degrade(&half_page(54), &Degrade::typical(54)), 2),
+        ),
+        (
+            "05-rotated-90",
+            "90° rotation",
+            rotated(&degrade(&half_page(55), &Degrade::typical(55)), 1),
+        ),
+        (
+            "06-low-contrast",
+            "low contrast",
+            degrade(
+                &half_page(56),
+                &Degrade {
+                    uneven_yellow: true,
+                    ink: Some(0.3),
+                    noise: 3.0,
+                    blur: 0.5,
+                    ..plain(56)
+                },
+            ),
+        ),
+        ("07-dark-border", "dark border", {
+            let mut p = degrade(&half_page(57), &Degrade::typical(57));
+            add_dark_border(&mut p, 90);
+            p
+        }),
+    ]
+}
