@@ -59,16 +59,9 @@ if (($#)); then
     echo "usage: $0   (no arguments; KEEP=1 keeps the work folder)" >&2
     exit 1
 fi
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-WORK="$(mktemp -d /tmp/ocrpdf-cleanup-cer.XXXXXX)"
-cleanup() {
-    if [[ "${KEEP:-0}" == 1 ]]; then
-        echo "work folder kept: $WORK" >&2
-    else
-        rm -rf "$WORK"
-    fi
-}
-trap cleanup EXIT
+# shellcheck source=benches/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+work_dir ocrpdf-cleanup-cer
 PAGES="$WORK/pages"
 TEXT="$WORK/text"  # NAME.TOOL.txt for every result that exists
 OUT="$WORK/out"    # PDFs and logs
@@ -78,18 +71,6 @@ mkdir -p "$TEXT" "$OUT"
 : >"$TIMES"
 : >"$FAILED"
 
-have() { command -v "$1" >/dev/null 2>&1; }
-log() { echo "== $*" >&2; }
-# timed CMD...: run CMD; leave its wall-clock seconds in WALL and its CPU
-# seconds (user + system, its children included) in CPU; return its status.
-timed() {
-    local tf="$WORK/time.txt" rc=0 user sys
-    local TIMEFORMAT='%R %U %S'
-    { time "$@" 2>&3; } 3>&2 2>"$tf" || rc=$?
-    read -r WALL user sys <"$tf"
-    CPU="$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')"
-    return "$rc"
-}
 fail() { # NAME TOOL LOG
     printf '%s\t%s\t%s\n' "$1" "$2" "$(grep -v '^\s*$' "$3" 2>/dev/null | tail -n 1 | tr '\t' ' ')" >>"$FAILED"
 }
@@ -97,12 +78,7 @@ fail() { # NAME TOOL LOG
 for tool in pdftotext tesseract; do
     have "$tool" || { echo "$tool is required (poppler-utils, tesseract-ocr)" >&2; exit 1; }
 done
-IMG2PDF=()
-if have img2pdf; then
-    IMG2PDF=(img2pdf)
-elif /usr/bin/python3 -c 'import img2pdf' >/dev/null 2>&1; then
-    IMG2PDF=(/usr/bin/python3 -m img2pdf)
-fi
+find_img2pdf
 OCRMYPDF_OK=1
 if ! have ocrmypdf; then
     OCRMYPDF_OK=0
@@ -120,14 +96,7 @@ log "generating the degraded pages in $PAGES"
 mapfile -t IMAGES < <(ls "$PAGES"/*.png)
 ((${#IMAGES[@]})) || { echo "no pages generated" >&2; exit 1; }
 
-log "building ocrpdf (release)"
-OCRPDF="$(cd "$ROOT" && cargo build --release --bin ocrpdf --message-format=json-render-diagnostics |
-    python3 -c 'import json,sys
-for l in sys.stdin:
-    m = json.loads(l)
-    if m.get("reason") == "compiler-artifact" and m.get("executable") and m["target"]["name"] == "ocrpdf":
-        print(m["executable"])')"
-[[ -x "$OCRPDF" ]] || { echo "ocrpdf binary not found after build" >&2; exit 1; }
+build_ocrpdf
 
 # --- per page ----------------------------------------------------------------
 for img in "${IMAGES[@]}"; do

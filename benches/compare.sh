@@ -56,48 +56,21 @@ if ! [[ "$N" =~ ^[1-9][0-9]*$ ]]; then
     echo "usage: $0 [PAGES]" >&2
     exit 1
 fi
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-WORK="$(mktemp -d /tmp/ocrpdf-compare.XXXXXX)"
-cleanup() {
-    if [[ "${KEEP:-0}" == 1 ]]; then
-        echo "work folder kept: $WORK" >&2
-    else
-        rm -rf "$WORK"
-    fi
-}
-trap cleanup EXIT
+# shellcheck source=benches/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+work_dir ocrpdf-compare
 PAGES="$WORK/pages"
 RESULTS="$WORK/results.tsv"
 : >"$RESULTS"
 CORES="$(nproc)"
 
-have() { command -v "$1" >/dev/null 2>&1; }
-# timed CMD...: run CMD; leave its wall-clock seconds in WALL and its CPU
-# seconds (user + system, its children included) in CPU; return its status.
-# CMD's own stderr goes wherever the caller sent timed's.
-timed() {
-    local tf="$WORK/time.txt" rc=0 user sys
-    local TIMEFORMAT='%R %U %S'
-    { time "$@" 2>&3; } 3>&2 2>"$tf" || rc=$?
-    read -r WALL user sys <"$tf"
-    CPU="$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')"
-    return "$rc"
-}
-log() { echo "== $*" >&2; }
 
 # --- pages and build -------------------------------------------------------
 log "generating $N pages in $PAGES"
 (cd "$ROOT" && cargo run --quiet --release --example gen_pages -- "$PAGES" "$N" typical)
 mapfile -t IMAGES < <(ls "$PAGES"/page*.png)
 
-log "building ocrpdf (release)"
-OCRPDF="$(cd "$ROOT" && cargo build --release --bin ocrpdf --message-format=json-render-diagnostics |
-    python3 -c 'import json,sys
-for l in sys.stdin:
-    m = json.loads(l)
-    if m.get("reason") == "compiler-artifact" and m.get("executable") and m["target"]["name"] == "ocrpdf":
-        print(m["executable"])')"
-[[ -x "$OCRPDF" ]] || { echo "ocrpdf binary not found after build" >&2; exit 1; }
+build_ocrpdf
 
 # record NAME WALL_S CPU_S BYTES TEXT_DIR VS NOTE
 # (a row with WALL_S "skip" is printed as skipped)
@@ -135,12 +108,7 @@ run_ocrpdf "ocrpdf (-j $CORES, default)" ocrpdf
 run_ocrpdf "ocrpdf -j 1" ocrpdf-j1 -j 1
 
 # --- ocrmypdf --------------------------------------------------------------
-IMG2PDF=()
-if have img2pdf; then
-    IMG2PDF=(img2pdf)
-elif /usr/bin/python3 -c 'import img2pdf' >/dev/null 2>&1; then
-    IMG2PDF=(/usr/bin/python3 -m img2pdf)
-fi
+find_img2pdf
 
 run_ocrmypdf() { # NAME TAG [EXTRA ARGS...]
     local name="$1" tag="$2"
