@@ -46,10 +46,7 @@ pub struct PageRef {
 impl PageRef {
     /// The path used in messages: the file name, or `-` for stdin.
     pub fn path(&self) -> &Path {
-        match &self.source {
-            Source::File(p) => p,
-            Source::Stdin(_) => Path::new("-"),
-        }
+        source_path(&self.source)
     }
 
     /// A human label such as `scan.tiff (page 3 of 5)`.
@@ -231,6 +228,7 @@ pub fn list_pages(inputs: &[Input], limits: &Limits) -> Result<Vec<PageRef>> {
     Ok(pages)
 }
 
+/// The path used in messages: the file name, or `-` for stdin.
 fn source_path(source: &Source) -> &Path {
     match source {
         Source::File(p) => p,
@@ -359,10 +357,13 @@ pub fn decode_page(
     })
 }
 
-fn read_all(source: &Source) -> Result<Vec<u8>> {
+/// The whole input; stdin's buffer is shared, not copied.
+fn read_all(source: &Source) -> Result<std::borrow::Cow<'_, [u8]>> {
     match source {
-        Source::File(p) => std::fs::read(p).map_err(|e| Error::input(p, io_reason(&e))),
-        Source::Stdin(b) => Ok(b.as_ref().clone()),
+        Source::File(p) => std::fs::read(p)
+            .map(Into::into)
+            .map_err(|e| Error::input(p, io_reason(&e))),
+        Source::Stdin(b) => Ok(b.as_slice().into()),
     }
 }
 
