@@ -16,9 +16,9 @@
 set -euo pipefail
 
 N="${1:-4}"
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-WORK="$(mktemp -d /tmp/ocrpdf-unpaper.XXXXXX)"
-trap 'rm -rf "$WORK"' EXIT
+# shellcheck source=benches/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+work_dir ocrpdf-unpaper
 cd "$ROOT"
 cargo build --release --quiet --example gen_pages --bin ocrpdf
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"

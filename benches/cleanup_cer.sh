@@ -146,33 +146,13 @@ echo "${#IMAGES[@]} pages, half A4 at 300 dpi, $(nproc) cores, $(date -u +%Y-%m-
     "ocrmypdf $( (have ocrmypdf && ocrmypdf --version 2>/dev/null) || echo 'n/a')"
 echo "load average (1, 5, 15 min) before: $LOAD_START, after: $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo '?')" \
     "- times are only comparable on an otherwise idle machine"
-python3 - "$PAGES" "$TEXT" "$TIMES" "$FAILED" <<'PY'
+BENCHES="$ROOT/benches" python3 - "$PAGES" "$TEXT" "$TIMES" "$FAILED" <<'PY'
 import os, sys
 
 pages, text, times_file, failed_file = sys.argv[1:5]
 
-def norm(s):
-    return " ".join(s.split())
-
-def lev(a, b):
-    if len(a) < len(b):
-        a, b = b, a
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        append = cur.append
-        left = i
-        for j, cb in enumerate(b, 1):
-            v = prev[j - 1] + (ca != cb)
-            up = prev[j] + 1
-            if up < v:
-                v = up
-            if left + 1 < v:
-                v = left + 1
-            append(v)
-            left = v
-        prev = cur
-    return prev[-1]
+sys.path.insert(0, os.environ["BENCHES"])
+from cer import lev, norm  # noqa: E402
 
 names = sorted(f[:-4] for f in os.listdir(pages) if f.endswith(".png"))
 tools = ["tesseract", "ocrpdf", "ocrmypdf", "ocrpdf-raw", "ocrmypdf-raw"]

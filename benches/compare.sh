@@ -186,24 +186,13 @@ input_bytes=0
 for img in "${IMAGES[@]}"; do input_bytes=$((input_bytes + $(stat -c %s "$img"))); done
 echo
 echo "$N pages, A4 300 dpi RGB PNG ($((input_bytes / N)) bytes/page in), $CORES cores, $(date -u +%Y-%m-%dT%H:%MZ)"
-python3 - "$RESULTS" "$PAGES" "$N" <<'PY'
+BENCHES="$ROOT/benches" python3 - "$RESULTS" "$PAGES" "$N" <<'PY'
 import os, sys
 
 results, pages, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 
-def norm(s):
-    return " ".join(s.split())
-
-def lev(a, b):
-    if len(a) < len(b):
-        a, b = b, a
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j - 1] + (ca != cb), prev[j] + 1, cur[j - 1] + 1))
-        prev = cur
-    return prev[-1]
+sys.path.insert(0, os.environ["BENCHES"])
+from cer import lev, norm  # noqa: E402
 
 def cer(textdir):
     dist = total = 0
