@@ -1,12 +1,12 @@
 //! Command-line definitions and their translation into library configs.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use ocrpdf::Config;
 use ocrpdf::clean::{Binarize, CleanOptions, Despeckle, Mode};
 use ocrpdf::export::{ExportConfig, ImageFormat, Target};
 use ocrpdf::input::{Dpi, Input, Limits};
 use ocrpdf::ocr::OcrOptions;
 use ocrpdf::pdf::DocInfo;
+use ocrpdf::{Config, PageOptions};
 use std::path::PathBuf;
 
 const EXIT_CODES: &str = "\
@@ -65,6 +65,17 @@ pub struct PdfArgs {
     #[arg(short, long, value_name = "PDF", required = true)]
     pub output: Option<PathBuf>,
 
+    #[command(flatten)]
+    pub doc: DocArgs,
+
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// What goes into each PDF besides the pages: OCR language, metadata and
+/// encoding choices. Shared by every command that writes PDFs.
+#[derive(Debug, Args)]
+pub struct DocArgs {
     /// OCR languages, Tesseract style: `eng`, `deu`, `eng+deu`
     #[arg(
         short = 'l',
@@ -77,9 +88,18 @@ pub struct PdfArgs {
     /// Document title stored in the PDF
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
+}
 
-    #[command(flatten)]
-    pub common: Common,
+impl DocArgs {
+    /// Fill in the document part of a conversion's configuration.
+    pub fn apply(&self, cfg: &mut Config) {
+        cfg.ocr = OcrOptions {
+            languages: self.language.clone(),
+        };
+        cfg.info = DocInfo {
+            title: self.title.clone(),
+        };
+    }
 }
 
 /// Arguments of `ocrpdf clean`.
@@ -219,6 +239,20 @@ fn inputs(paths: &[PathBuf]) -> Vec<Input> {
 }
 
 impl Common {
+    /// The page options every command shares.
+    pub fn page_options(&self) -> PageOptions {
+        PageOptions {
+            clean: self.clean_options(),
+            rotate: !self.no_rotate,
+            jobs: self.jobs.map(usize::from),
+            dpi: self.dpi.map(Dpi::uniform),
+            natural_sort: self.natural_sort,
+            limits: Limits {
+                max_pixels: self.max_pixels,
+            },
+        }
+    }
+
     fn clean_options(&self) -> CleanOptions {
         CleanOptions {
             keep_background: self.keep_background,
@@ -245,33 +279,19 @@ impl Common {
 
 impl PdfArgs {
     pub fn to_config(&self) -> Config {
-        let c = &self.common;
         let output = self
             .output
             .clone()
             .expect("clap requires -o without a subcommand");
         let mut cfg = Config::new(inputs(&self.inputs), output);
-        cfg.ocr = OcrOptions {
-            languages: self.language.clone(),
-        };
-        cfg.clean = c.clean_options();
-        cfg.jobs = c.jobs.map(usize::from);
-        cfg.dpi = c.dpi.map(Dpi::uniform);
-        cfg.natural_sort = c.natural_sort;
-        cfg.rotate = !c.no_rotate;
-        cfg.limits = Limits {
-            max_pixels: c.max_pixels,
-        };
-        cfg.info = DocInfo {
-            title: self.title.clone(),
-        };
+        cfg.page = self.common.page_options();
+        self.doc.apply(&mut cfg);
         cfg
     }
 }
 
 impl CleanArgs {
     pub fn to_config(&self) -> ExportConfig {
-        let c = &self.common;
         let target = match (&self.dir, &self.output) {
             (Some(d), _) => Target::Dir(d.clone()),
             (None, Some(o)) if o.as_os_str() == "-" => Target::Stdout,
@@ -286,14 +306,7 @@ impl CleanArgs {
                 FormatArg::Tiff => ImageFormat::Tiff,
                 FormatArg::Pnm => ImageFormat::Pnm,
             }),
-            clean: c.clean_options(),
-            rotate: !c.no_rotate,
-            jobs: c.jobs.map(usize::from),
-            dpi: c.dpi.map(Dpi::uniform),
-            natural_sort: c.natural_sort,
-            limits: Limits {
-                max_pixels: c.max_pixels,
-            },
+            page: self.common.page_options(),
             force: self.force,
         }
     }

@@ -28,7 +28,7 @@ pub mod pdf;
 pub mod pipeline;
 
 pub use error::{Error, ErrorKind, Result};
-pub use pipeline::{Config, PageReport, Progress, Silent, Summary, convert};
+pub use pipeline::{Config, PageOptions, PageReport, Progress, Silent, Summary, convert};
 
 impl Config {
     /// A configuration with the defaults: English, all cores, normal cleanup.
@@ -37,12 +37,7 @@ impl Config {
             inputs,
             output,
             ocr: ocr::OcrOptions::default(),
-            clean: clean::CleanOptions::default(),
-            jobs: None,
-            dpi: None,
-            natural_sort: false,
-            rotate: true,
-            limits: input::Limits::default(),
+            page: PageOptions::default(),
             info: pdf::DocInfo::default(),
         }
     }

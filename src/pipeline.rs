@@ -19,21 +19,41 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
+/// How pages are read, cleaned and scheduled: the part every command
+/// (`ocrpdf`, `ocrpdf clean`, `ocrpdf watch`) shares.
+#[derive(Debug, Clone)]
+pub struct PageOptions {
+    pub clean: CleanOptions,
+    /// Turn pages that lie sideways or upside down (Tesseract OSD).
+    pub rotate: bool,
+    /// Worker threads; `None` means one per core.
+    pub jobs: Option<usize>,
+    /// Overrides the resolution stated by the images.
+    pub dpi: Option<Dpi>,
+    pub natural_sort: bool,
+    pub limits: Limits,
+}
+
+impl Default for PageOptions {
+    fn default() -> Self {
+        PageOptions {
+            clean: CleanOptions::default(),
+            rotate: true,
+            jobs: None,
+            dpi: None,
+            natural_sort: false,
+            limits: Limits::default(),
+        }
+    }
+}
+
 /// Everything a conversion needs, decided before it starts.
 #[derive(Debug, Clone)]
 pub struct Config {
     pub inputs: Vec<Input>,
     pub output: PathBuf,
     pub ocr: OcrOptions,
-    pub clean: CleanOptions,
-    /// Worker threads; `None` means one per core.
-    pub jobs: Option<usize>,
-    /// Overrides the resolution stated by the images.
-    pub dpi: Option<Dpi>,
-    pub natural_sort: bool,
-    /// Turn pages that lie sideways or upside down (Tesseract OSD).
-    pub rotate: bool,
-    pub limits: Limits,
+    pub page: PageOptions,
     pub info: DocInfo,
 }
 
@@ -108,14 +128,14 @@ impl PageReport {
 pub fn convert(cfg: &Config, progress: &dyn Progress, cancel: &AtomicBool) -> Result<Summary> {
     check_paths(cfg)?;
     ocr::check_languages(&cfg.ocr.languages)?;
-    if cfg.rotate {
+    if cfg.page.rotate {
         check_osd()?;
     }
     let mut inputs = cfg.inputs.clone();
-    if cfg.natural_sort {
+    if cfg.page.natural_sort {
         inputs.sort_by(|a, b| input::natural_cmp(&input_label(a), &input_label(b)));
     }
-    let pages = input::list_pages(&inputs, &cfg.limits)?;
+    let pages = input::list_pages(&inputs, &cfg.page.limits)?;
     progress.start(pages.len());
 
     let out = AtomicFile::create(&cfg.output)?;
@@ -124,7 +144,7 @@ pub fn convert(cfg: &Config, progress: &dyn Progress, cancel: &AtomicBool) -> Re
         source: e,
     };
     let mut asm = Assembler::new(BufWriter::new(out.file())).map_err(out_err)?;
-    let pool = worker_pool(cfg.jobs)?;
+    let pool = worker_pool(cfg.page.jobs)?;
     let jobs = pool.current_num_threads();
 
     let mut reports = Vec::with_capacity(pages.len());
@@ -288,15 +308,15 @@ fn process(page: &PageRef, cfg: &Config) -> Result<(PagePdf, PageReport)> {
         let report = PageReport::new(page, cleaned, rotated, ocr, &pdf);
         Ok((pdf, report))
     };
-    let image = input::decode_page(page, &cfg.limits, cfg.dpi)?;
-    let cleaned = clean::clean(&image, &cfg.clean);
+    let image = input::decode_page(page, &cfg.page.limits, cfg.page.dpi)?;
+    let cleaned = clean::clean(&image, &cfg.page.clean);
     let ocr = recognize(&cleaned)?;
     // Orientation detection costs a fifth of OCR; a page that already
     // reads as confident, horizontal text is upright and skips it.
-    if !cfg.rotate || reads_upright(&ocr) {
+    if !cfg.page.rotate || reads_upright(&ocr) {
         return finish(&cleaned, 0, &ocr);
     }
-    match orient(page, &image, &cleaned, &cfg.clean)? {
+    match orient(page, &image, &cleaned, &cfg.page.clean)? {
         None => finish(&cleaned, 0, &ocr),
         Some((turned, degrees)) => {
             drop(image);

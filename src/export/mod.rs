@@ -9,11 +9,11 @@ mod encode;
 
 pub use encode::{ImageFormat, PageRaster};
 
-use crate::clean::{CleanOptions, CleanPage, Picture};
+use crate::clean::{CleanPage, Picture};
 use crate::error::{Error, Result};
-use crate::input::{self, Dpi, Input, Limits, PageRef, Pixels};
+use crate::input::{self, Input, PageRef, Pixels};
 use crate::output::AtomicFile;
-use crate::pipeline::{self, Progress};
+use crate::pipeline::{self, PageOptions, Progress};
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -37,12 +37,7 @@ pub struct ExportConfig {
     pub target: Target,
     /// Output format; `None` takes it from the file name, else PNG.
     pub format: Option<ImageFormat>,
-    pub clean: CleanOptions,
-    pub rotate: bool,
-    pub jobs: Option<usize>,
-    pub dpi: Option<Dpi>,
-    pub natural_sort: bool,
-    pub limits: Limits,
+    pub page: PageOptions,
     /// Replace existing output files.
     pub force: bool,
 }
@@ -74,11 +69,11 @@ pub fn export(
     if cfg.inputs.is_empty() {
         return Err(Error::Config("no input images given".into()));
     }
-    if cfg.rotate {
+    if cfg.page.rotate {
         pipeline::check_osd()?;
     }
     let mut inputs = cfg.inputs.clone();
-    if cfg.natural_sort {
+    if cfg.page.natural_sort {
         inputs.sort_by(|a, b| {
             input::natural_cmp(&pipeline::input_label(a), &pipeline::input_label(b))
         });
@@ -86,7 +81,7 @@ pub fn export(
     // Each input stands alone: an unreadable one is reported, the rest go on.
     let (mut pages, mut errors) = (Vec::new(), Vec::new());
     for i in &inputs {
-        match input::list_pages(std::slice::from_ref(i), &cfg.limits) {
+        match input::list_pages(std::slice::from_ref(i), &cfg.page.limits) {
             Ok(p) => pages.extend(p),
             Err(e) => errors.push(e),
         }
@@ -99,7 +94,7 @@ pub fn export(
     }
     let plan = plan_outputs(cfg, &pages)?;
     progress.start(pages.len());
-    let pool = pipeline::worker_pool(cfg.jobs)?;
+    let pool = pipeline::worker_pool(cfg.page.jobs)?;
     let results: Vec<Result<ExportReport>> = pool.install(|| {
         pages
             .par_iter()
@@ -222,8 +217,9 @@ fn export_page(
     (path, format): &(Option<PathBuf>, ImageFormat),
     cfg: &ExportConfig,
 ) -> Result<ExportReport> {
-    let image = input::decode_page(page, &cfg.limits, cfg.dpi)?;
-    let (cleaned, rotated_deg) = pipeline::clean_upright(page, &image, &cfg.clean, cfg.rotate)?;
+    let image = input::decode_page(page, &cfg.page.limits, cfg.page.dpi)?;
+    let (cleaned, rotated_deg) =
+        pipeline::clean_upright(page, &image, &cfg.page.clean, cfg.page.rotate)?;
     drop(image);
     let (raster, kind) = raster(&cleaned);
     let colour = matches!(raster, PageRaster::Tone(Pixels::Rgb(_)));
