@@ -9,6 +9,8 @@ packages=(
   libtesseract-dev libleptonica-dev      # the OCR engine
   tesseract-ocr-eng tesseract-ocr-osd    # English model, orientation model
   poppler-utils qpdf fonts-dejavu-core   # tests: pdftotext/pdfimages, qpdf, a real font
+  tesseract-ocr-ell tesseract-ocr-rus    # tests: Greek, Cyrillic text layer
+  tesseract-ocr-heb tesseract-ocr-deu    # tests: right-to-left text, accents
 )
 
 missing=()

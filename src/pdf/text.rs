@@ -7,7 +7,8 @@
 //! the whole line, words moved along the baseline with `Td` and fitted with
 //! character spacing (`Tc`): a per-word `Tz` under rotation makes PDF.js
 //! break lines after every word (see DESIGN.md). Words are separated by
-//! real spaces so extraction gives clean text.
+//! real spaces so extraction gives clean text; each line is its own text
+//! object (`BT … ET`).
 
 use super::font::{ADVANCE, ASCENT, DESCENT};
 use crate::ocr::{Line, OcrPage};
@@ -18,15 +19,19 @@ use pdf_writer::{Content, Name, Str};
 /// pixels with y pointing up (the caller scales pixels to points);
 /// `height` is the image height in pixels.
 pub fn write_layer(content: &mut Content, ocr: &OcrPage, font: Name, height: f32) {
-    if ocr.lines.iter().all(|l| l.words.is_empty()) {
+    let mut lines = ocr.lines.iter().filter(|l| !l.words.is_empty()).peekable();
+    if lines.peek().is_none() {
         return;
     }
-    content.begin_text();
+    // Text state outlives text objects: set invisible once for the page.
     content.set_text_rendering_mode(TextRenderingMode::Invisible);
-    for line in &ocr.lines {
+    for line in lines {
+        // One text object per line: extractors and selection tools treat
+        // it as a unit, and no line's state leaks into the next.
+        content.begin_text();
         write_line(content, line, font, height);
+        content.end_text();
     }
-    content.end_text();
 }
 
 /// Lines flatter than this (2°; after deskew, all of them) are written
@@ -54,7 +59,7 @@ fn write_line(content: &mut Content, line: &Line, font: Name, height: f32) {
 
     let last = line.words.len() - 1;
     let with_space = |i: usize, text: &str| {
-        let mut units = utf16(text);
+        let mut units = utf16(&visual_order(text));
         if i < last {
             units.extend([0, b' ']);
         }
@@ -103,6 +108,32 @@ fn write_line(content: &mut Content, line: &Line, font: Name, height: f32) {
     }
 }
 
+/// A word's characters in the order they appear on the page, left to
+/// right. Extractors rebuild right-to-left text from glyph positions, so a
+/// Hebrew or Arabic word must be drawn with its first letter rightmost;
+/// the Unicode bidi algorithm (UAX #9) also keeps numbers inside such
+/// words left-to-right.
+fn visual_order(text: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_bidi::{BidiInfo, Level};
+    if !text.chars().any(is_rtl) {
+        return text.into();
+    }
+    let info = BidiInfo::new(text, Some(Level::rtl()));
+    match info.paragraphs.first() {
+        Some(para) => info
+            .reorder_line(para, para.range.clone())
+            .into_owned()
+            .into(),
+        None => text.into(),
+    }
+}
+
+/// Letters of the right-to-left scripts Tesseract reads (Hebrew, Arabic,
+/// Syriac, Thaana, N'Ko and their presentation forms).
+fn is_rtl(c: char) -> bool {
+    matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF)
+}
+
 fn glyph_count(text: &str) -> usize {
     text.chars().count()
 }
@@ -125,5 +156,13 @@ mod tests {
         assert_eq!(utf16("Aé"), vec![0, 0x41, 0, 0xE9]);
         assert_eq!(utf16("Ж"), vec![0x04, 0x16]);
         assert_eq!(utf16("𝄞"), vec![0xFF, 0xFD]);
+    }
+
+    #[test]
+    fn right_to_left_words_are_drawn_in_visual_order() {
+        assert_eq!(visual_order("abc"), "abc");
+        assert_eq!(visual_order("שלום"), "םולש");
+        // Digits inside a Hebrew word keep their own left-to-right order.
+        assert_eq!(visual_order("ב-2024"), "2024-ב");
     }
 }

@@ -72,7 +72,13 @@ pub fn font() -> FontVec {
         .iter()
         .find(|p| std::path::Path::new(p).exists())
         .expect("DejaVu fonts are missing: apt-get install fonts-dejavu-core");
-    FontVec::try_from_vec(std::fs::read(path).unwrap()).unwrap()
+    font_for(path)
+}
+
+fn font_for(path: &str) -> FontVec {
+    let data = std::fs::read(path)
+        .unwrap_or_else(|e| panic!("{path}: {e} (apt-get install fonts-dejavu-core)"));
+    FontVec::try_from_vec(data).unwrap()
 }
 
 /// Layout of a page to render.
@@ -146,6 +152,55 @@ pub fn render(layout: &Layout) -> Page {
     Page {
         image,
         dpi: layout.dpi,
+        words,
+        text,
+    }
+}
+
+/// Render the given lines (any script the DejaVu fonts cover) at `font_pt`
+/// on an A4 page at 300 dpi. Right-to-left lines (`rtl`) are drawn in
+/// visual order — words from the right margin leftwards, each word's
+/// letters reversed — while the truth keeps logical order, as a reader
+/// would type it. Only scripts without contextual shaping (Hebrew, not
+/// Arabic) render correctly this way.
+pub fn render_lines(lines: &[&str], font_pt: f32, rtl: bool) -> Page {
+    let font = font_for("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
+    let dpi = 300.0;
+    let px = font_pt * dpi / 72.0;
+    let scaled = font.as_scaled(PxScale::from(px));
+    let (w, h) = ((8.27 * dpi) as u32, (11.69 * dpi) as u32);
+    let margin = dpi;
+    let space = scaled.h_advance(font.glyph_id(' '));
+    let mut gray = GrayImage::from_pixel(w, h, Luma([255]));
+    let mut words = Vec::new();
+    let mut y = margin + scaled.ascent();
+    for line in lines {
+        let mut x = if rtl { w as f32 - margin } else { margin };
+        for word in line.split_whitespace() {
+            let visual: String = if rtl {
+                word.chars().rev().collect()
+            } else {
+                word.to_string()
+            };
+            let adv = word_advance(&font, &scaled, &visual);
+            let left = if rtl { x - adv } else { x };
+            draw_word(&mut gray, &font, px, &visual, left, y);
+            words.push(TruthWord {
+                text: word.to_string(),
+                bbox: [left, y - scaled.ascent(), left + adv, y - scaled.descent()],
+            });
+            x = if rtl {
+                left - space
+            } else {
+                left + adv + space
+            };
+        }
+        y += px * 1.5;
+    }
+    let text = lines.iter().map(|l| format!("{l}\n")).collect();
+    Page {
+        image: image::DynamicImage::ImageLuma8(gray).into_rgb8(),
+        dpi,
         words,
         text,
     }
