@@ -5,8 +5,9 @@ use ocrpdf::clean::{Binarize, CleanOptions, Despeckle, Mode};
 use ocrpdf::export::{ExportConfig, ImageFormat, Target};
 use ocrpdf::input::{Dpi, Input, Limits};
 use ocrpdf::ocr::OcrOptions;
-use ocrpdf::pdf::DocInfo;
-use ocrpdf::{Config, PageOptions};
+use ocrpdf::pdf::images::{DEFAULT_JPEG_QUALITY, DEFAULT_PICTURE_DPI};
+use ocrpdf::pdf::{DocInfo, ImageOptions};
+use ocrpdf::{Config, Extras, PageOptions};
 use std::path::PathBuf;
 
 const EXIT_CODES: &str = "\
@@ -65,6 +66,18 @@ pub struct PdfArgs {
     #[arg(short, long, value_name = "PDF", required = true)]
     pub output: Option<PathBuf>,
 
+    /// Also write the recognised text to this file (pages separated by form feeds)
+    #[arg(long, value_name = "FILE")]
+    pub sidecar: Option<PathBuf>,
+
+    /// Also write one hOCR file per page into this folder (NAME-0001.hocr, …)
+    #[arg(long, value_name = "DIR")]
+    pub hocr: Option<PathBuf>,
+
+    /// Also write a JSON report: per page codec, bytes, skew, rotation, confidence, seconds per stage
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+
     #[command(flatten)]
     pub doc: DocArgs,
 
@@ -88,6 +101,18 @@ pub struct DocArgs {
     /// Document title stored in the PDF
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
+
+    /// JPEG quality for pictures and grey/colour pages, 1–100 [default: 75]; also lets `--mode gray|color` store lossless scans as JPEG
+    #[arg(long, value_name = "Q", value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub jpeg_quality: Option<u8>,
+
+    /// Store every image losslessly: pictures and grey/colour pages as Flate instead of JPEG
+    #[arg(long, conflicts_with = "jpeg_quality")]
+    pub lossless: bool,
+
+    /// Resolution pictures are stored at when the scan is finer; 0 keeps the scan's
+    #[arg(long, value_name = "DPI", default_value_t = DEFAULT_PICTURE_DPI)]
+    pub picture_dpi: f32,
 }
 
 impl DocArgs {
@@ -99,6 +124,12 @@ impl DocArgs {
         cfg.info = DocInfo {
             title: self.title.clone(),
         };
+        cfg.images = ImageOptions {
+            jpeg_quality: self.jpeg_quality.unwrap_or(DEFAULT_JPEG_QUALITY),
+            lossless: self.lossless,
+            picture_dpi: (self.picture_dpi > 0.0).then_some(self.picture_dpi),
+        };
+        cfg.lossy_pages = self.jpeg_quality.is_some();
     }
 }
 
@@ -286,6 +317,11 @@ impl PdfArgs {
         let mut cfg = Config::new(inputs(&self.inputs), output);
         cfg.page = self.common.page_options();
         self.doc.apply(&mut cfg);
+        cfg.extras = Extras {
+            sidecar: self.sidecar.clone(),
+            hocr_dir: self.hocr.clone(),
+            report: self.report.clone(),
+        };
         cfg
     }
 }

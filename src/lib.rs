@@ -21,6 +21,7 @@
 pub mod clean;
 pub mod error;
 pub mod export;
+mod extras;
 pub mod input;
 pub mod ocr;
 pub mod output;
@@ -28,7 +29,9 @@ pub mod pdf;
 pub mod pipeline;
 
 pub use error::{Error, ErrorKind, Result};
-pub use pipeline::{Config, PageOptions, PageReport, Progress, Silent, Summary, convert};
+pub use pipeline::{
+    Config, Extras, PageOptions, PageReport, Progress, Silent, StageTimes, Summary, convert,
+};
 
 impl Config {
     /// A configuration with the defaults: English, all cores, normal cleanup.
@@ -38,6 +41,9 @@ impl Config {
             output,
             ocr: ocr::OcrOptions::default(),
             page: PageOptions::default(),
+            images: pdf::ImageOptions::default(),
+            lossy_pages: false,
+            extras: pipeline::Extras::default(),
             info: pdf::DocInfo::default(),
         }
     }

@@ -37,6 +37,11 @@ impl AtomicFile {
         self.temp.as_file()
     }
 
+    /// Where the file will appear.
+    pub fn dest(&self) -> &Path {
+        &self.dest
+    }
+
     /// Where the bytes are until commit (for checking them first).
     pub fn temp_path(&self) -> &Path {
         self.temp.path()

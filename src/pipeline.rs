@@ -8,16 +8,18 @@
 
 use crate::clean::{self, CleanOptions};
 use crate::error::{Error, Result};
+use crate::extras;
 use crate::input::{self, Dpi, Input, Limits, PageImage, PageRef};
 use crate::ocr::{self, Engine, OcrOptions, OcrPage, OrientationDetector, Tesseract};
 use crate::output::AtomicFile;
-use crate::pdf::{self, Assembler, DocInfo, PagePdf};
+use crate::pdf::{self, Assembler, DocInfo, ImageOptions, PageEncoding, PagePdf};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::BufWriter;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
+use std::time::Instant;
 
 /// How pages are read, cleaned and scheduled: the part every command
 /// (`ocrpdf`, `ocrpdf clean`, `ocrpdf watch`) shares.
@@ -55,6 +57,23 @@ pub struct Config {
     pub ocr: OcrOptions,
     pub page: PageOptions,
     pub info: DocInfo,
+    pub images: ImageOptions,
+    /// The user chose a JPEG quality: whole-page grey/colour images may be
+    /// JPEG even when the scan was lossless.
+    pub lossy_pages: bool,
+    /// Files written beside the PDF, committed together with it.
+    pub extras: Extras,
+}
+
+/// Optional outputs beside the PDF.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    /// The recognised text, pages separated by form feeds.
+    pub sidecar: Option<PathBuf>,
+    /// A folder for one hOCR file per page.
+    pub hocr_dir: Option<PathBuf>,
+    /// A JSON report of every page (codec, bytes, skew, timings, …).
+    pub report: Option<PathBuf>,
 }
 
 /// Hears about progress; the CLI draws a bar with it.
@@ -91,8 +110,29 @@ pub struct PageReport {
     pub confidence: f32,
     /// Bytes the page's objects take in the PDF.
     pub bytes: usize,
+    /// How its images were stored, e.g. `ccitt-g4` or `ccitt-g4+jpeg`.
+    pub codec: String,
+    /// Size of the cleaned page in pixels and its resolution.
+    pub width: u32,
+    pub height: u32,
+    pub dpi: f32,
+    /// Where the time went.
+    pub seconds: StageTimes,
     /// The recognised text, a line per text line.
     pub text: String,
+}
+
+/// Seconds spent in each stage of one page (on its worker thread).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StageTimes {
+    pub decode: f64,
+    /// Cleanup, including a second pass after turning the page.
+    pub clean: f64,
+    /// Orientation detection (zero when OCR showed the page upright).
+    pub orient: f64,
+    pub ocr: f64,
+    /// Image encoding and the page's PDF objects.
+    pub pdf: f64,
 }
 
 impl PageReport {
@@ -102,6 +142,7 @@ impl PageReport {
         rotated_deg: u16,
         ocr: &OcrPage,
         pdf: &PagePdf,
+        seconds: StageTimes,
     ) -> Self {
         let words: Vec<&ocr::Word> = ocr.lines.iter().flat_map(|l| &l.words).collect();
         let confidence = if words.is_empty() {
@@ -116,6 +157,11 @@ impl PageReport {
             words: words.len(),
             confidence,
             bytes: pdf.len(),
+            codec: pdf.codec(),
+            width: cleaned.bits.width() as u32,
+            height: cleaned.bits.height() as u32,
+            dpi: cleaned.dpi.x,
+            seconds,
             text: ocr.text(),
         }
     }
@@ -144,12 +190,13 @@ pub fn convert(cfg: &Config, progress: &dyn Progress, cancel: &AtomicBool) -> Re
         source: e,
     };
     let mut asm = Assembler::new(BufWriter::new(out.file())).map_err(out_err)?;
+    let mut extras = extras::Pending::create(&cfg.extras, &cfg.output)?;
     let pool = worker_pool(cfg.page.jobs)?;
     let jobs = pool.current_num_threads();
 
     let mut reports = Vec::with_capacity(pages.len());
     let window = 2 * jobs;
-    let (tx, rx) = mpsc::channel::<(usize, Result<(PagePdf, PageReport)>)>();
+    let (tx, rx) = mpsc::channel::<(usize, Result<PageDone>)>();
     let stop = AtomicBool::new(false);
     let mut first_error: Option<Error> = None;
     pool.in_place_scope(|scope| {
@@ -162,13 +209,15 @@ pub fn convert(cfg: &Config, progress: &dyn Progress, cancel: &AtomicBool) -> Re
                     Err(Error::Interrupted)
                 } else {
                     // A bug on one page must not hang the run: report it.
-                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process(page, cfg)))
-                        .unwrap_or_else(|_| {
-                            Err(Error::Internal(format!(
-                                "{}: internal error (panic) while processing",
-                                page.label()
-                            )))
-                        })
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        process(page, i + 1, cfg)
+                    }))
+                    .unwrap_or_else(|_| {
+                        Err(Error::Internal(format!(
+                            "{}: internal error (panic) while processing",
+                            page.label()
+                        )))
+                    })
                 };
                 let _ = tx.send((i, result));
             });
@@ -191,11 +240,14 @@ pub fn convert(cfg: &Config, progress: &dyn Progress, cancel: &AtomicBool) -> Re
                 first_error.get_or_insert(Error::Interrupted);
             }
             match result {
-                Ok((page_pdf, report)) if first_error.is_none() => {
-                    if let Err(e) = asm.add_page(&page_pdf) {
+                Ok(done) if first_error.is_none() => {
+                    if let Err(e) = asm.add_page(&done.pdf) {
                         first_error = Some(out_err(e));
                     }
-                    reports.push(report);
+                    if let Err(e) = extras.add_page(next_to_write + 1, &done.report, done.hocr) {
+                        first_error = Some(e);
+                    }
+                    reports.push(done.report);
                     progress.page_done(&pages[next_to_write]);
                 }
                 Ok(_) => {}
@@ -220,11 +272,14 @@ pub fn convert(cfg: &Config, progress: &dyn Progress, cancel: &AtomicBool) -> Re
     writer.into_inner().map_err(|e| out_err(e.into_error()))?;
     verify(out.temp_path(), &cfg.output, pages.len())?;
     let bytes = out.file().metadata().map(|m| m.len()).unwrap_or(0);
-    out.commit()?;
-    Ok(Summary {
+    let summary = Summary {
         pages: reports,
         bytes,
-    })
+    };
+    let extras = extras.finish(&summary, &cfg.output)?;
+    out.commit()?;
+    extras.commit()?;
+    Ok(summary)
 }
 
 /// Page rotation needs Tesseract's orientation model; say so up front.
@@ -293,8 +348,18 @@ pub(crate) fn canonical_target(p: &std::path::Path) -> Option<PathBuf> {
     Some(parent.join(p.file_name()?))
 }
 
-/// Decode, clean, OCR and build one page.
-fn process(page: &PageRef, cfg: &Config) -> Result<(PagePdf, PageReport)> {
+/// A page ready to be written: its PDF objects, its report, and its hOCR
+/// when asked for.
+struct PageDone {
+    pdf: PagePdf,
+    report: PageReport,
+    hocr: Option<String>,
+}
+
+/// Decode, clean, OCR and build one page (`number` counts from 1).
+fn process(page: &PageRef, number: usize, cfg: &Config) -> Result<PageDone> {
+    let mut t = StageTimes::default();
+    let timed = |slot: &mut f64, started: Instant| *slot += started.elapsed().as_secs_f64();
     let recognize = |c: &clean::CleanPage| {
         with_engine(&cfg.ocr.languages, |e| e.recognize(c.bits.as_gray(), c.dpi))?.map_err(
             |reason| Error::Ocr {
@@ -303,25 +368,53 @@ fn process(page: &PageRef, cfg: &Config) -> Result<(PagePdf, PageReport)> {
             },
         )
     };
-    let finish = |cleaned: &clean::CleanPage, rotated: u16, ocr: &OcrPage| {
-        let pdf = pdf::build_page(cleaned, ocr);
-        let report = PageReport::new(page, cleaned, rotated, ocr, &pdf);
-        Ok((pdf, report))
+    let finish = |cleaned: &clean::CleanPage, rotated: u16, ocr: &OcrPage, mut t: StageTimes| {
+        let started = Instant::now();
+        let encoding = PageEncoding {
+            images: cfg.images,
+            lossy_page: cfg.lossy_pages || page.format == input::Format::Jpeg,
+        };
+        let pdf = pdf::build_page(cleaned, ocr, &encoding);
+        let hocr = cfg.extras.hocr_dir.as_ref().map(|_| {
+            let (width, height) = (cleaned.bits.width() as u32, cleaned.bits.height() as u32);
+            let info = ocr::hocr::PageInfo {
+                width,
+                height,
+                dpi: cleaned.dpi.x,
+                number,
+                source: &page.label(),
+            };
+            ocr::hocr::page(ocr, info)
+        });
+        timed(&mut t.pdf, started);
+        let report = PageReport::new(page, cleaned, rotated, ocr, &pdf, t);
+        Ok(PageDone { pdf, report, hocr })
     };
+    let started = Instant::now();
     let image = input::decode_page(page, &cfg.page.limits, cfg.page.dpi)?;
+    timed(&mut t.decode, started);
+    let started = Instant::now();
     let cleaned = clean::clean(&image, &cfg.page.clean);
+    timed(&mut t.clean, started);
+    let started = Instant::now();
     let ocr = recognize(&cleaned)?;
+    timed(&mut t.ocr, started);
     // Orientation detection costs a fifth of OCR; a page that already
     // reads as confident, horizontal text is upright and skips it.
     if !cfg.page.rotate || reads_upright(&ocr) {
-        return finish(&cleaned, 0, &ocr);
+        return finish(&cleaned, 0, &ocr, t);
     }
-    match orient(page, &image, &cleaned, &cfg.page.clean)? {
-        None => finish(&cleaned, 0, &ocr),
+    let started = Instant::now();
+    let turned = orient(page, &image, &cleaned, &cfg.page.clean)?;
+    timed(&mut t.orient, started);
+    match turned {
+        None => finish(&cleaned, 0, &ocr, t),
         Some((turned, degrees)) => {
             drop(image);
+            let started = Instant::now();
             let ocr = recognize(&turned)?;
-            finish(&turned, degrees, &ocr)
+            timed(&mut t.ocr, started);
+            finish(&turned, degrees, &ocr, t)
         }
     }
 }

@@ -3,6 +3,7 @@
 //! The PDF side only sees [`OcrPage`]; which engine produced it is not its
 //! business.
 
+pub mod hocr;
 mod tesseract;
 
 pub use tesseract::{Tesseract, check_languages};

@@ -5,11 +5,13 @@
 mod assemble;
 pub mod font;
 pub mod g4;
+pub mod images;
 mod page;
 mod text;
 
 pub use assemble::{Assembler, DocInfo};
-pub use page::{PagePdf, build as build_page};
+pub use images::ImageOptions;
+pub use page::{PageEncoding, PagePdf, build as build_page};
 
 /// zlib-compress a stream body (PDF's FlateDecode).
 pub(crate) fn deflate(data: &[u8]) -> Vec<u8> {

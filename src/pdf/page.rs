@@ -1,11 +1,10 @@
 //! One page's PDF objects, built on a worker thread with local object ids
 //! that the assembler renumbers.
 
-use super::{deflate, g4};
-use crate::clean::{BitImage, CleanPage, Picture, Rect};
-use crate::input::Pixels;
+use super::deflate;
+use super::images::{self, Codec, ImageOptions, chunk};
+use crate::clean::{CleanPage, Picture, Rect};
 use crate::ocr::OcrPage;
-use image::ImageEncoder;
 use pdf_writer::{Chunk, Content, Filter, Finish, Name, Rect as PdfRect, Ref};
 
 /// Local id that stands for the document's shared text-layer font.
@@ -20,6 +19,8 @@ pub(crate) const FIRST_LOCAL: i32 = 10;
 pub struct PagePdf {
     pub(crate) objects: Vec<Chunk>,
     pub(crate) page: Ref,
+    /// Codecs of the page's images, the page background first.
+    codecs: Vec<Codec>,
 }
 
 impl PagePdf {
@@ -31,20 +32,29 @@ impl PagePdf {
     pub fn is_empty(&self) -> bool {
         self.objects.is_empty()
     }
+
+    /// How the page's images were stored, e.g. `ccitt-g4` or
+    /// `ccitt-g4+jpeg` for text with pictures.
+    pub fn codec(&self) -> String {
+        let names: Vec<&str> = self.codecs.iter().map(|c| c.name()).collect();
+        names.join("+")
+    }
 }
 
-fn chunk() -> Chunk {
-    Chunk::with_settings(pdf_writer::Settings { pretty: false })
+/// How one page's images are to be encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PageEncoding {
+    pub images: ImageOptions,
+    /// A whole-page tone image may be stored lossy: the scan was a JPEG
+    /// already, or the user chose a JPEG quality. Lossless scans are never
+    /// turned lossy behind the user's back.
+    pub lossy_page: bool,
 }
 
-/// JPEG quality for continuous-tone parts: pictures stay clean, and text is
-/// carried by the bilevel layer, not by them.
-const JPEG_QUALITY: u8 = 75;
-
-/// Build the page: the cleaned image (CCITT G4 for the bilevel part, JPEG
-/// for pictures) and the OCR words as an invisible text layer on top. Page
-/// size follows the image's DPI.
-pub fn build(page: &CleanPage, ocr: &OcrPage) -> PagePdf {
+/// Build the page: the cleaned image (bilevel for text, pictures in tone
+/// drawn over it) and the OCR words as an invisible text layer on top.
+/// Page size follows the image's DPI.
+pub fn build(page: &CleanPage, ocr: &OcrPage, enc: &PageEncoding) -> PagePdf {
     let (w, h) = (page.bits.width(), page.bits.height());
     let (sx, sy) = (72.0 / page.dpi.x, 72.0 / page.dpi.y);
     let (pt_w, pt_h) = (w as f32 * sx, h as f32 * sy);
@@ -52,19 +62,24 @@ pub fn build(page: &CleanPage, ocr: &OcrPage) -> PagePdf {
     let content_id = Ref::new(FIRST_LOCAL + 1);
     let mut next_id = FIRST_LOCAL + 2;
     let font_name = Name(b"F0");
+    let opts = enc.images;
 
     // (name, object id, rectangle in pixels) of every image drawn, in order.
     let mut images: Vec<(String, Ref, Rect)> = Vec::new();
     let mut objects = Vec::new();
+    let mut codecs = Vec::new();
     let full = Rect {
         x0: 0,
         y0: 0,
         x1: w,
         y1: h,
     };
-    let mut add = |chunk: Chunk, id: Ref, rect: Rect, images: &mut Vec<(String, Ref, Rect)>| {
+    let mut add = |(chunk, codec): (Chunk, Codec), id: Ref, rect: Rect| {
         images.push((format!("Im{}", images.len()), id, rect));
         objects.push(chunk);
+        if !codecs.contains(&codec) {
+            codecs.push(codec);
+        }
     };
     let mut alloc = || {
         next_id += 1;
@@ -73,17 +88,23 @@ pub fn build(page: &CleanPage, ocr: &OcrPage) -> PagePdf {
     match &page.picture {
         Picture::Page(pixels) => {
             let id = alloc();
-            add(jpeg_image(id, pixels), id, full, &mut images);
+            let lossy = enc.lossy_page && !opts.lossless;
+            add(images::tone(id, pixels, lossy, opts.jpeg_quality), id, full);
         }
         Picture::None | Picture::Regions(_) => {
             let id = alloc();
-            add(g4_image(id, &page.bits), id, full, &mut images);
+            add(images::bilevel(id, &page.bits), id, full);
         }
     }
     if let Picture::Regions(regions) = &page.picture {
         for (rect, pixels) in regions {
             let id = alloc();
-            add(jpeg_image(id, pixels), id, *rect, &mut images);
+            let small = match opts.picture_dpi {
+                Some(target) => images::downsample(pixels, page.dpi.x.min(page.dpi.y), target).0,
+                None => pixels.clone(),
+            };
+            let tone = images::tone(id, &small, !opts.lossless, opts.jpeg_quality);
+            add(tone, id, *rect);
         }
     }
 
@@ -125,42 +146,6 @@ pub fn build(page: &CleanPage, ocr: &OcrPage) -> PagePdf {
     PagePdf {
         objects: all,
         page: page_id,
+        codecs,
     }
-}
-
-fn g4_image(id: Ref, bits: &BitImage) -> Chunk {
-    let (w, h) = (bits.width() as i32, bits.height() as i32);
-    let data = g4::encode(bits);
-    let mut c = chunk();
-    let mut xobj = c.image_xobject(id, &data);
-    xobj.filter(Filter::CcittFaxDecode);
-    xobj.width(w).height(h).bits_per_component(1);
-    xobj.color_space().device_gray();
-    xobj.decode_parms()
-        .pair(Name(b"K"), -1)
-        .pair(Name(b"Columns"), w)
-        .pair(Name(b"Rows"), h);
-    xobj.finish();
-    c
-}
-
-fn jpeg_image(id: Ref, pixels: &Pixels) -> Chunk {
-    let (w, h) = pixels.dimensions();
-    let mut data = Vec::new();
-    let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut data, JPEG_QUALITY);
-    let ok = match pixels {
-        Pixels::Gray(g) => enc.write_image(g.as_raw(), w, h, image::ExtendedColorType::L8),
-        Pixels::Rgb(c) => enc.write_image(c.as_raw(), w, h, image::ExtendedColorType::Rgb8),
-    };
-    ok.expect("JPEG encoding of an in-memory image cannot fail");
-    let mut c = chunk();
-    let mut xobj = c.image_xobject(id, &data);
-    xobj.filter(Filter::DctDecode);
-    xobj.width(w as i32).height(h as i32).bits_per_component(8);
-    match pixels {
-        Pixels::Gray(_) => xobj.color_space().device_gray(),
-        Pixels::Rgb(_) => xobj.color_space().device_rgb(),
-    }
-    xobj.finish();
-    c
 }

@@ -1,0 +1,190 @@
+//! Files written beside the PDF: the text sidecar, hOCR pages and the JSON
+//! report. Each is written to a temp file as pages arrive and renamed into
+//! place only after the PDF itself checked out, so a failed run leaves none
+//! of them behind.
+
+use crate::error::{Error, Result};
+use crate::output::AtomicFile;
+use crate::pipeline::{Extras, PageReport, Summary};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use tempfile::TempPath;
+
+/// Extras being written during a run.
+pub(crate) struct Pending {
+    sidecar: Option<AtomicFile>,
+    hocr: Option<Hocr>,
+    report: Option<PathBuf>,
+}
+
+/// hOCR pages written so far: temp files in the target folder, closed so
+/// a long document does not hold a descriptor per page.
+struct Hocr {
+    dir: PathBuf,
+    stem: String,
+    pages: Vec<(TempPath, PathBuf)>,
+}
+
+/// Extras fully written, waiting to be renamed into place.
+pub(crate) struct Ready {
+    files: Vec<AtomicFile>,
+    hocr: Vec<(TempPath, PathBuf)>,
+}
+
+fn output_error(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |source| Error::Output {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+impl Pending {
+    /// Open what `extras` asks for; `pdf` names the hOCR files.
+    pub(crate) fn create(extras: &Extras, pdf: &Path) -> Result<Self> {
+        let sidecar = extras
+            .sidecar
+            .as_deref()
+            .map(AtomicFile::create)
+            .transpose()?;
+        let hocr = match &extras.hocr_dir {
+            None => None,
+            Some(dir) => {
+                std::fs::create_dir_all(dir).map_err(output_error(dir))?;
+                let stem = pdf
+                    .file_stem()
+                    .map_or("page".into(), |s| s.to_string_lossy().into_owned());
+                Some(Hocr {
+                    dir: dir.clone(),
+                    stem,
+                    pages: Vec::new(),
+                })
+            }
+        };
+        Ok(Pending {
+            sidecar,
+            hocr,
+            report: extras.report.clone(),
+        })
+    }
+
+    /// Record page `number` (from 1), in page order.
+    pub(crate) fn add_page(
+        &mut self,
+        number: usize,
+        report: &PageReport,
+        hocr: Option<String>,
+    ) -> Result<()> {
+        if let Some(file) = &self.sidecar {
+            let err = output_error(file.dest());
+            let mut f = file.file();
+            if number > 1 {
+                // Form feed between pages, as pdftotext and OCRmyPDF do.
+                f.write_all(b"\x0c").map_err(&err)?;
+            }
+            f.write_all(report.text.as_bytes()).map_err(&err)?;
+        }
+        if let (Some(h), Some(text)) = (&mut self.hocr, hocr) {
+            let dest = h.dir.join(format!("{}-{number:04}.hocr", h.stem));
+            let err = output_error(&dest);
+            let mut temp = tempfile::Builder::new()
+                .prefix(".ocrpdf-")
+                .suffix(".tmp")
+                .tempfile_in(&h.dir)
+                .map_err(&err)?;
+            temp.write_all(text.as_bytes()).map_err(&err)?;
+            temp.as_file().sync_all().map_err(&err)?;
+            let temp = temp.into_temp_path();
+            drop(err);
+            h.pages.push((temp, dest));
+        }
+        Ok(())
+    }
+
+    /// Write the report; everything is then on disk under temp names.
+    pub(crate) fn finish(self, summary: &Summary, pdf: &Path) -> Result<Ready> {
+        let mut files: Vec<AtomicFile> = self.sidecar.into_iter().collect();
+        if let Some(path) = &self.report {
+            let file = AtomicFile::create(path)?;
+            let json = report_json(summary, pdf);
+            let mut f = file.file();
+            serde_json::to_writer_pretty(&mut f, &json)
+                .map_err(std::io::Error::other)
+                .and_then(|_| f.write_all(b"\n"))
+                .map_err(output_error(path))?;
+            files.push(file);
+        }
+        Ok(Ready {
+            files,
+            hocr: self.hocr.map(|h| h.pages).unwrap_or_default(),
+        })
+    }
+}
+
+impl Ready {
+    /// Rename every extra into place.
+    pub(crate) fn commit(self) -> Result<()> {
+        for f in self.files {
+            f.commit()?;
+        }
+        for (temp, dest) in self.hocr {
+            set_readable(&temp);
+            temp.persist(&dest).map_err(|e| Error::Output {
+                path: dest.clone(),
+                source: e.error,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// Temp files are private (0600); hOCR pages are ordinary documents.
+fn set_readable(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644));
+    }
+}
+
+fn round(v: f64, places: i32) -> f64 {
+    let k = 10f64.powi(places);
+    (v * k).round() / k
+}
+
+/// The report: the document, then one object per page.
+pub fn report_json(summary: &Summary, pdf: &Path) -> serde_json::Value {
+    use serde_json::json;
+    let pages: Vec<_> = summary
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let t = &p.seconds;
+            json!({
+                "page": i + 1,
+                "input": p.label,
+                "codec": p.codec,
+                "bytes": p.bytes,
+                "width": p.width,
+                "height": p.height,
+                "dpi": round(p.dpi as f64, 1),
+                "skew_deg": round(p.skew_deg as f64, 2),
+                "rotated_deg": p.rotated_deg,
+                "words": p.words,
+                "confidence": round(p.confidence as f64, 1),
+                "seconds": {
+                    "decode": round(t.decode, 3),
+                    "clean": round(t.clean, 3),
+                    "orient": round(t.orient, 3),
+                    "ocr": round(t.ocr, 3),
+                    "pdf": round(t.pdf, 3),
+                },
+            })
+        })
+        .collect();
+    json!({
+        "output": pdf.to_string_lossy(),
+        "pages": pages,
+        "bytes": summary.bytes,
+    })
+}
