@@ -158,8 +158,8 @@ impl PageReport {
             confidence,
             bytes: pdf.len(),
             codec: pdf.codec(),
-            width: cleaned.bits.width() as u32,
-            height: cleaned.bits.height() as u32,
+            width: cleaned.bits.width(),
+            height: cleaned.bits.height(),
             dpi: cleaned.dpi.x,
             seconds,
             text: ocr.text(),
@@ -376,7 +376,7 @@ fn process(page: &PageRef, number: usize, cfg: &Config) -> Result<PageDone> {
         };
         let pdf = pdf::build_page(cleaned, ocr, &encoding);
         let hocr = cfg.extras.hocr_dir.as_ref().map(|_| {
-            let (width, height) = (cleaned.bits.width() as u32, cleaned.bits.height() as u32);
+            let (width, height) = (cleaned.bits.width(), cleaned.bits.height());
             let info = ocr::hocr::PageInfo {
                 width,
                 height,
