@@ -17,7 +17,7 @@ struct HocrWord {
 fn title_bbox(tag: &str) -> [f32; 4] {
     let at = tag.find("bbox ").expect("element has a bbox") + 5;
     let v: Vec<f32> = tag[at..]
-        .split(|c: char| c == ';' || c == '"')
+        .split([';', '"'])
         .next()
         .unwrap()
         .split_whitespace()
