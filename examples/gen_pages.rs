@@ -1,10 +1,17 @@
 //! Writes generated scan-like pages (and their ground truth) to a folder,
 //! for `samples/`, the benchmark script and manual trials.
 //!
-//!     cargo run --release --example gen_pages -- OUT_DIR [COUNT] [clean|typical|samples|degradations]
+//!     cargo run --release --example gen_pages -- OUT_DIR [COUNT] [clean|typical|mixed|samples|degradations]
 //!
 //! `clean` and `typical` write A4 PNG pages at 300 dpi; `samples` writes the
 //! small JPEG pages kept in the repository's `samples/` folder.
+//!
+//! `mixed` writes magazine-like pages for `benches/sizes.sh`: page N is the
+//! `typical` page N plus two colour photos covering about 44% of the page,
+//! one over the right half of the upper part and one across the bottom. The
+//! text flows around them as in print: words the photos would cut are left
+//! out before the page is degraded, so the truth holds exactly the words
+//! that can be read, none of them half hidden.
 //!
 //! `degradations` writes the seven half-page cases of
 //! `tests/degradations.rs` (`cleanup_keeps_cer_low_on_every_degradation_…`),
@@ -16,13 +23,13 @@
 #[path = "../tests/common/gen.rs"]
 mod generator;
 
-use generator::{Degrade, Layout, degrade, render, save_png};
+use generator::{Degrade, Layout, Page, add_photo, degrade, render, save_png};
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let dir = std::path::PathBuf::from(
         args.next()
-            .expect("usage: gen_pages OUT_DIR [COUNT] [clean|typical|samples|degradations]"),
+            .expect("usage: gen_pages OUT_DIR [COUNT] [clean|typical|mixed|samples|degradations]"),
     );
     let count: u64 = args
         .next()
@@ -91,6 +98,11 @@ fn main() {
                 enc.encode_image(&page.image).unwrap();
                 std::fs::write(dir.join(format!("{name}.txt")), &page.text).unwrap();
             }
+            "mixed" => {
+                let page = mixed(i);
+                save_png(&page, &dir.join(format!("{name}.png")));
+                std::fs::write(dir.join(format!("{name}.txt")), &page.text).unwrap();
+            }
             other => {
                 let page = render(&Layout {
                     seed: i,
@@ -104,6 +116,74 @@ fn main() {
                 save_png(&page, &dir.join(format!("{name}.png")));
                 std::fs::write(dir.join(format!("{name}.txt")), &page.text).unwrap();
             }
+        }
+    }
+}
+
+/// The `typical` page `seed` with two colour photos; see the module doc.
+fn mixed(seed: u64) -> Page {
+    let mut page = render(&Layout {
+        seed,
+        ..Default::default()
+    });
+    let d = Degrade::typical(seed);
+    let (w, h) = page.image.dimensions();
+    let photos = [
+        [w / 2, 300, w - 150, 1600],
+        [150, h - 1350, w - 150, h - 250],
+    ];
+    // The skew moves no point further than its distance from the centre
+    // times the angle, so a word whose box stays this far from every photo
+    // is still whole after `degrade`; the others are erased beforehand.
+    let half_diagonal = ((w * w + h * h) as f32).sqrt() / 2.0;
+    let reach = half_diagonal * d.skew_deg.abs().to_radians() + 4.0;
+    let hidden = |b: &[f32; 4]| {
+        photos.iter().any(|r| {
+            b[0] < r[2] as f32 + reach
+                && b[2] > r[0] as f32 - reach
+                && b[1] < r[3] as f32 + reach
+                && b[3] > r[1] as f32 - reach
+        })
+    };
+    // Rebuild the truth line by line from the words left visible.
+    let mut words = page.words.iter();
+    let mut kept = Vec::new();
+    let mut text = String::new();
+    for line in page.text.lines() {
+        let mut visible = Vec::new();
+        for _ in line.split_whitespace() {
+            let word = words.next().expect("one truth word per printed word");
+            if hidden(&word.bbox) {
+                erase(&mut page.image, word.bbox);
+            } else {
+                visible.push(word.text.as_str());
+                kept.push(word.clone());
+            }
+        }
+        if !visible.is_empty() {
+            text.push_str(&visible.join(" "));
+            text.push('\n');
+        }
+    }
+    page.words = kept;
+    page.text = text;
+    let mut page = degrade(&page, &d);
+    for (k, rect) in photos.into_iter().enumerate() {
+        add_photo(&mut page, rect, 1000 + 2 * seed + k as u64);
+    }
+    page
+}
+
+/// Paint a word's box (plus a few pixels for overhanging glyphs) white.
+fn erase(image: &mut image::RgbImage, bbox: [f32; 4]) {
+    let (w, h) = image.dimensions();
+    let x0 = (bbox[0] - 4.0).max(0.0) as u32;
+    let y0 = (bbox[1] - 2.0).max(0.0) as u32;
+    let x1 = ((bbox[2] + 4.0).ceil() as u32).min(w);
+    let y1 = ((bbox[3] + 2.0).ceil() as u32).min(h);
+    for y in y0..y1 {
+        for x in x0..x1 {
+            image.put_pixel(x, y, image::Rgb([255, 255, 255]));
         }
     }
 }

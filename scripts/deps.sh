@@ -11,6 +11,7 @@ packages=(
   poppler-utils qpdf fonts-dejavu-core   # tests: pdftotext/pdfimages, qpdf, a real font
   tesseract-ocr-ell tesseract-ocr-rus    # tests: Greek, Cyrillic text layer
   tesseract-ocr-heb tesseract-ocr-deu    # tests: right-to-left text, accents
+  liblcms2-utils                         # tests: transicc reads the PDF/A colour profile
 )
 
 missing=()

@@ -6,7 +6,7 @@ use ocrpdf::export::{ExportConfig, ImageFormat, Target};
 use ocrpdf::input::{Dpi, Input, Limits};
 use ocrpdf::ocr::OcrOptions;
 use ocrpdf::pdf::images::{DEFAULT_JPEG_QUALITY, DEFAULT_PICTURE_DPI};
-use ocrpdf::pdf::{DocInfo, ImageOptions};
+use ocrpdf::pdf::{DateSource, DocDate, DocInfo, ImageOptions};
 use ocrpdf::{Config, Extras, PageOptions};
 use std::path::PathBuf;
 
@@ -98,8 +98,8 @@ pub struct DocArgs {
     )]
     pub language: String,
 
-    /// Document title stored in the PDF
-    #[arg(long, value_name = "TEXT")]
+    /// Document title stored in the PDF (any language)
+    #[arg(long, value_name = "TEXT", value_parser = parse_text)]
     pub title: Option<String>,
 
     /// JPEG quality for pictures and grey/colour pages, 1–100 [default: 75]; also lets `--mode gray|color` store lossless scans as JPEG
@@ -113,16 +113,56 @@ pub struct DocArgs {
     /// Resolution pictures are stored at when the scan is finer; 0 keeps the scan's
     #[arg(long, value_name = "DPI", default_value_t = DEFAULT_PICTURE_DPI)]
     pub picture_dpi: f32,
+    /// Author stored in the PDF
+    #[arg(long, value_name = "TEXT", value_parser = parse_text)]
+    pub author: Option<String>,
+
+    /// Subject (a one-line description) stored in the PDF
+    #[arg(long, value_name = "TEXT", value_parser = parse_text)]
+    pub subject: Option<String>,
+
+    /// Keywords stored in the PDF, comma-separated
+    #[arg(long, value_name = "TEXT", value_parser = parse_text)]
+    pub keywords: Option<String>,
+
+    /// Creation date: a time like 2024-05-01T10:00:00Z, `now`, or `none` [default: $SOURCE_DATE_EPOCH if set, else the newest input file's modification time]
+    #[arg(long, value_name = "WHEN", value_parser = parse_date)]
+    pub date: Option<DateArg>,
+
+    /// Seconds since 1970 that stand in for the clock and the inputs' times,
+    /// the reproducible-builds convention; normally from the environment.
+    /// Checked in `apply`, not by clap: clap would check it for every
+    /// subcommand, and `ocrpdf clean` has no use for it.
+    #[arg(long, env = "SOURCE_DATE_EPOCH", value_name = "SECONDS", hide = true)]
+    pub source_date_epoch: Option<String>,
+
+    /// Write PDF/A-2b for long-term archiving (adds XMP metadata and an sRGB colour profile)
+    #[arg(long)]
+    pub pdfa: bool,
+}
+
+/// A `--date` value.
+#[derive(Debug, Clone, Copy)]
+pub enum DateArg {
+    Now,
+    None,
+    At(DocDate),
 }
 
 impl DocArgs {
-    /// Fill in the document part of a conversion's configuration.
-    pub fn apply(&self, cfg: &mut Config) {
+    /// Fill in the document part of a conversion's configuration. Fails
+    /// on a malformed `SOURCE_DATE_EPOCH`, as that convention asks.
+    pub fn apply(&self, cfg: &mut Config) -> Result<(), String> {
         cfg.ocr = OcrOptions {
             languages: self.language.clone(),
         };
         cfg.info = DocInfo {
             title: self.title.clone(),
+            author: self.author.clone(),
+            subject: self.subject.clone(),
+            keywords: self.keywords.clone(),
+            date: self.date_source()?,
+            pdfa: self.pdfa,
         };
         cfg.images = ImageOptions {
             jpeg_quality: self.jpeg_quality.unwrap_or(DEFAULT_JPEG_QUALITY),
@@ -130,6 +170,23 @@ impl DocArgs {
             picture_dpi: (self.picture_dpi > 0.0).then_some(self.picture_dpi),
         };
         cfg.lossy_pages = self.jpeg_quality.is_some();
+        Ok(())
+    }
+
+    /// `--date` wins; `SOURCE_DATE_EPOCH` replaces both the inputs' times
+    /// and the clock (even for `--date now`: under it, "now" is the build's
+    /// time); otherwise the inputs decide.
+    fn date_source(&self) -> Result<DateSource, String> {
+        let epoch = match &self.source_date_epoch {
+            Some(s) => parse_epoch(s)?,
+            None => None,
+        };
+        Ok(match self.date {
+            Some(DateArg::None) => DateSource::Omit,
+            Some(DateArg::At(d)) => DateSource::At(d),
+            Some(DateArg::Now) => DateSource::At(epoch.unwrap_or_else(DocDate::now)),
+            None => epoch.map_or(DateSource::Inputs, DateSource::At),
+        })
     }
 }
 
@@ -256,6 +313,43 @@ fn parse_dpi(s: &str) -> Result<f32, String> {
     }
 }
 
+/// Metadata text: no control characters (XML cannot hold them) and short
+/// enough for PDF's 32767-byte string limit even as UTF-16.
+fn parse_text(s: &str) -> Result<String, String> {
+    if let Some(c) = s.chars().find(|&c| ocrpdf::pdf::is_forbidden_char(c)) {
+        return Err(format!(
+            "control character U+{:04X} is not allowed",
+            c as u32
+        ));
+    }
+    if s.chars().count() > 8000 {
+        return Err("longer than 8000 characters".into());
+    }
+    Ok(s.to_string())
+}
+
+fn parse_date(s: &str) -> Result<DateArg, String> {
+    match s {
+        "now" => Ok(DateArg::Now),
+        "none" => Ok(DateArg::None),
+        _ => DocDate::parse(s).map(DateArg::At),
+    }
+}
+
+/// A `SOURCE_DATE_EPOCH` value; empty counts as unset.
+fn parse_epoch(s: &str) -> Result<Option<DocDate>, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    match s.parse::<i64>().ok().and_then(DocDate::from_unix) {
+        Some(d) => Ok(Some(d)),
+        None => Err(format!(
+            "SOURCE_DATE_EPOCH='{s}': expected whole seconds since 1970-01-01 UTC, before the year 10000"
+        )),
+    }
+}
+
 fn inputs(paths: &[PathBuf]) -> Vec<Input> {
     paths
         .iter()
@@ -309,20 +403,20 @@ impl Common {
 }
 
 impl PdfArgs {
-    pub fn to_config(&self) -> Config {
+    pub fn to_config(&self) -> Result<Config, String> {
         let output = self
             .output
             .clone()
             .expect("clap requires -o without a subcommand");
         let mut cfg = Config::new(inputs(&self.inputs), output);
         cfg.page = self.common.page_options();
-        self.doc.apply(&mut cfg);
+        self.doc.apply(&mut cfg)?;
         cfg.extras = Extras {
             sidecar: self.sidecar.clone(),
             hocr_dir: self.hocr.clone(),
             report: self.report.clone(),
         };
-        cfg
+        Ok(cfg)
     }
 }
 

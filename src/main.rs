@@ -39,10 +39,16 @@ fn fail(e: &ocrpdf::Error) -> ExitCode {
 }
 
 fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
+    let cfg = match args.to_config() {
+        Ok(c) => c,
+        Err(msg) => {
+            eprintln!("ocrpdf: {msg}");
+            return ExitCode::from(ErrorKind::BadArgs.exit_code());
+        }
+    };
     let (quiet, verbose) = (args.common.quiet, args.common.verbose);
     let progress = Bar::new(quiet);
     let started = std::time::Instant::now();
-    let cfg = args.to_config();
     match ocrpdf::convert(&cfg, &progress, &CANCEL) {
         Ok(summary) => {
             progress.bar.finish_and_clear();

@@ -12,7 +12,9 @@ use crate::extras;
 use crate::input::{self, Dpi, Input, Limits, PageImage, PageRef};
 use crate::ocr::{self, Engine, OcrOptions, OcrPage, OrientationDetector, Tesseract};
 use crate::output::AtomicFile;
-use crate::pdf::{self, Assembler, DocInfo, ImageOptions, PageEncoding, PagePdf};
+use crate::pdf::{
+    self, Assembler, DateSource, DocDate, DocInfo, ImageOptions, PageEncoding, PagePdf,
+};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::BufWriter;
@@ -268,7 +270,12 @@ pub fn convert(cfg: &Config, progress: &dyn Progress, cancel: &AtomicBool) -> Re
     if let Some(e) = first_error {
         return Err(e);
     }
-    let writer = asm.finish(&cfg.info).map_err(out_err)?;
+    let created = match cfg.info.date {
+        DateSource::Inputs => newest_input_time(&inputs),
+        DateSource::At(d) => Some(d),
+        DateSource::Omit => None,
+    };
+    let writer = asm.finish(&cfg.info, created).map_err(out_err)?;
     writer.into_inner().map_err(|e| out_err(e.into_error()))?;
     verify(out.temp_path(), &cfg.output, pages.len())?;
     let bytes = out.file().metadata().map(|m| m.len()).unwrap_or(0);
@@ -280,6 +287,19 @@ pub fn convert(cfg: &Config, progress: &dyn Progress, cancel: &AtomicBool) -> Re
     out.commit()?;
     extras.commit()?;
     Ok(summary)
+}
+
+/// The newest modification time of the input files ([`DateSource::Inputs`]
+/// says why newest); `None` when only standard input was read.
+fn newest_input_time(inputs: &[Input]) -> Option<DocDate> {
+    inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::Path(p) => std::fs::metadata(p).and_then(|m| m.modified()).ok(),
+            Input::Stdin => None,
+        })
+        .max()
+        .and_then(DocDate::from_system_time)
 }
 
 /// Page rotation needs Tesseract's orientation model; say so up front.

@@ -3,12 +3,30 @@
 //! Each page arrives as separately built objects with local ids; they are
 //! renumbered and written at once, so memory holds one page, not the
 //! document. The page tree, catalog, info and cross-reference table follow
-//! the last page. Ids 1–9 are fixed: catalog, page tree, font objects, info.
+//! the last page. Ids 1–9 are fixed: catalog, page tree, font objects, info;
+//! the PDF/A objects take the ids after the pages.
+//!
+//! Nothing random or clock-dependent goes in: the trailer's /ID is an MD5
+//! of every byte before it (the PDF spec's suggested way to derive it), so
+//! the same pages and metadata give the same file, byte for byte.
+//!
+//! With [`DocInfo::pdfa`] the document also follows PDF/A-2b: an XMP
+//! packet mirroring the Info dictionary and an sRGB output intent that
+//! gives DeviceGray/DeviceRGB images a defined colour meaning. The rest of
+//! PDF/A holds for every file we write: the binary header comment, /ID,
+//! the embedded text-layer font (see `font`), no transparency, no LZW, no
+//! JavaScript. Without `pdfa` the XMP and the ICC profile (about 2 KB) are
+//! left out: viewers show the Info dictionary, and small files are the
+//! point.
 
 use super::font::{self, FontRefs};
+use super::info::{DocDate, DocInfo};
 use super::page::{FIRST_LOCAL, FONT, PARENT, PagePdf};
+use super::{icc, xmp};
+use md5::{Digest, Md5};
+use pdf_writer::types::OutputIntentSubtype;
 use pdf_writer::writers::{Catalog, DocumentInfo};
-use pdf_writer::{Chunk, Finish, Ref, TextStr};
+use pdf_writer::{Chunk, Filter, Finish, Ref, TextStr};
 use std::io::{self, Write};
 
 const CATALOG: Ref = Ref::new(1);
@@ -24,12 +42,6 @@ const FONT_REFS: FontRefs = FontRefs {
 const INFO: Ref = Ref::new(9);
 const FIRST_PAGE_ID: i32 = 10;
 
-/// Document-level metadata.
-#[derive(Debug, Clone, Default)]
-pub struct DocInfo {
-    pub title: Option<String>,
-}
-
 /// Writes a PDF to `W` one page at a time.
 pub struct Assembler<W: Write> {
     out: W,
@@ -38,6 +50,8 @@ pub struct Assembler<W: Write> {
     offsets: Vec<Option<u64>>,
     next_id: i32,
     pages: Vec<Ref>,
+    /// Hash of everything written so far, for the /ID.
+    hash: Md5,
 }
 
 impl<W: Write> Assembler<W> {
@@ -49,6 +63,7 @@ impl<W: Write> Assembler<W> {
             offsets: Vec::new(),
             next_id: FIRST_PAGE_ID,
             pages: Vec::new(),
+            hash: Md5::new(),
         };
         // A binary comment marks the file as binary for transfer tools.
         a.write_raw(b"%PDF-1.7\n%\xB5\xED\xAE\xFB\n")?;
@@ -79,24 +94,57 @@ impl<W: Write> Assembler<W> {
         Ok(())
     }
 
-    /// Write the page tree, catalog, info and xref; return the writer.
-    pub fn finish(mut self, info: &DocInfo) -> io::Result<W> {
+    /// Write the page tree, catalog, metadata and xref; return the writer.
+    /// `created` is `info.date` resolved by the caller, which alone knows
+    /// the inputs' times.
+    pub fn finish(mut self, info: &DocInfo, created: Option<DocDate>) -> io::Result<W> {
+        let mut objects = Vec::new();
         let mut pages = chunk();
         pages
             .pages(PAGES)
             .kids(self.pages.iter().copied())
             .count(self.pages.len() as i32);
-        let mut catalog = chunk();
-        catalog.indirect(CATALOG).start::<Catalog>().pages(PAGES);
+        objects.push(pages);
+
         let mut doc_info = chunk();
-        let mut i = doc_info.indirect(INFO).start::<DocumentInfo>();
-        i.producer(TextStr(concat!("ocrpdf ", env!("CARGO_PKG_VERSION"))));
-        if let Some(t) = &info.title {
-            i.title(TextStr(t));
+        info.write(
+            &mut doc_info.indirect(INFO).start::<DocumentInfo>(),
+            created,
+        );
+        objects.push(doc_info);
+
+        let mut catalog = chunk();
+        let mut cat = catalog.indirect(CATALOG).start::<Catalog>();
+        cat.pages(PAGES);
+        if info.pdfa {
+            let (metadata, profile) = (Ref::new(self.next_id), Ref::new(self.next_id + 1));
+            self.next_id += 2;
+            cat.metadata(metadata);
+            cat.output_intents()
+                .push()
+                .subtype(OutputIntentSubtype::PDFA)
+                .output_condition_identifier(TextStr(icc::NAME))
+                .info(TextStr(icc::NAME))
+                .registry_name(TextStr("http://www.color.org"))
+                .dest_output_profile(profile);
+
+            // PDF/A wants the packet readable without decoding: no filter.
+            let packet = xmp::packet(info, created);
+            let mut m = chunk();
+            m.metadata(metadata, packet.as_bytes());
+            objects.push(m);
+
+            let bytes = icc::srgb();
+            let mut p = chunk();
+            p.icc_profile(profile, &super::deflate(&bytes))
+                .n(3)
+                .filter(Filter::FlateDecode);
+            objects.push(p);
         }
-        i.finish();
-        for c in [pages, catalog, doc_info] {
-            self.write_object(&c)?;
+        cat.finish();
+        objects.push(catalog);
+        for c in &objects {
+            self.write_object(c)?;
         }
 
         let xref_at = self.written;
@@ -108,8 +156,16 @@ impl<W: Write> Assembler<W> {
                 None => x.push_str("0000000000 65535 f \n"),
             }
         }
+        // Both halves equal: the file is new, not an update of another.
+        let id: String = self
+            .hash
+            .clone()
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect();
         x.push_str(&format!(
-            "trailer\n<< /Size {size} /Root {} 0 R /Info {} 0 R >>\nstartxref\n{xref_at}\n%%EOF\n",
+            "trailer\n<< /Size {size} /Root {} 0 R /Info {} 0 R /ID [<{id}> <{id}>] >>\nstartxref\n{xref_at}\n%%EOF\n",
             CATALOG.get(),
             INFO.get()
         ));
@@ -120,6 +176,7 @@ impl<W: Write> Assembler<W> {
 
     fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.out.write_all(bytes)?;
+        self.hash.update(bytes);
         self.written += bytes.len() as u64;
         Ok(())
     }

@@ -1,16 +1,21 @@
 //! Turning cleaned pages and OCR words into a PDF: image encoding, the
-//! invisible text layer and its font, and the streaming document assembler.
+//! invisible text layer and its font, the streaming document assembler and
+//! the document's metadata (Info, XMP, PDF/A output intent).
 //! Nothing here knows which OCR engine ran.
 
 mod assemble;
 pub mod font;
 pub mod g4;
+mod icc;
 pub mod images;
+mod info;
 mod page;
 mod text;
+mod xmp;
 
-pub use assemble::{Assembler, DocInfo};
+pub use assemble::Assembler;
 pub use images::ImageOptions;
+pub use info::{DateSource, DocDate, DocInfo, is_forbidden_char};
 pub use page::{PageEncoding, PagePdf, build as build_page};
 
 /// zlib-compress a stream body (PDF's FlateDecode).
