@@ -9,6 +9,7 @@ packages=(
   libtesseract-dev libleptonica-dev      # the OCR engine
   tesseract-ocr-eng tesseract-ocr-osd    # English model, orientation model
   poppler-utils qpdf fonts-dejavu-core   # tests: pdftotext/pdfimages, qpdf, a real font
+  mupdf-tools                            # tests: a second JBIG2 decoder (mutool draw)
 )
 
 missing=()

@@ -5,6 +5,7 @@
 mod assemble;
 pub mod font;
 pub mod g4;
+pub mod jbig2;
 mod page;
 mod text;
 
