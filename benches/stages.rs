@@ -83,15 +83,18 @@ fn stages(c: &mut Criterion) {
     let pictures = content::picture_regions(&rotated, dpi);
     let cleaned = clean::clean(&image, &CleanOptions::default());
     let g4 = ocrpdf::pdf::g4::encode(&cleaned.bits);
+    let jbig2 = ocrpdf::pdf::jbig2::encode(&cleaned.bits);
     eprintln!(
         "page {w}x{h} @ {} dpi: skew detected {skew:?}°, ink px {} after binarize, \
          {border_px} border px removed, {} ink px after despeckle, {} picture regions, \
-         G4 {} bytes",
+         G4 {} bytes, JBIG2 {} bytes ({:.2}× G4)",
         dpi.x,
         bits.ink_count(),
         despeckled.ink_count(),
         pictures.len(),
-        g4.len()
+        g4.len(),
+        jbig2.len(),
+        jbig2.len() as f64 / g4.len() as f64
     );
 
     let mut g = c.benchmark_group("stages");
@@ -141,6 +144,9 @@ fn stages(c: &mut Criterion) {
     g.measurement_time(Duration::from_secs(5));
     g.bench_function("pdf::g4::encode", |b| {
         b.iter(|| ocrpdf::pdf::g4::encode(black_box(&cleaned.bits)))
+    });
+    g.bench_function("pdf::jbig2::encode", |b| {
+        b.iter(|| ocrpdf::pdf::jbig2::encode(black_box(&cleaned.bits)))
     });
     g.finish();
 

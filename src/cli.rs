@@ -5,7 +5,7 @@ use ocrpdf::clean::{Binarize, CleanOptions, Despeckle, Mode};
 use ocrpdf::export::{ExportConfig, ImageFormat, Target};
 use ocrpdf::input::{Dpi, Input, Limits};
 use ocrpdf::ocr::OcrOptions;
-use ocrpdf::pdf::images::{DEFAULT_JPEG_QUALITY, DEFAULT_PICTURE_DPI};
+use ocrpdf::pdf::images::{Bilevel, DEFAULT_JPEG_QUALITY, DEFAULT_PICTURE_DPI};
 use ocrpdf::pdf::{DateSource, DocDate, DocInfo, ImageOptions};
 use ocrpdf::{Config, Extras, PageOptions};
 use std::path::PathBuf;
@@ -27,8 +27,8 @@ Exit codes:
 ///
 /// Every page is cleaned (paper made white, specks and borders removed,
 /// straightened, turned upright, binarised), recognised with Tesseract, and
-/// stored as a CCITT G4 image (pictures as JPEG) with an invisible text
-/// layer, so the PDF can be searched and copied from.
+/// stored as a lossless JBIG2 or CCITT G4 image (pictures as JPEG) with an
+/// invisible text layer, so the PDF can be searched and copied from.
 ///
 /// `ocrpdf clean` runs the same cleanup and writes images instead.
 #[derive(Debug, Parser)]
@@ -102,6 +102,10 @@ pub struct DocArgs {
     #[arg(long, value_name = "TEXT", value_parser = parse_text)]
     pub title: Option<String>,
 
+    /// Codec for bilevel (text) images: the smaller of lossless JBIG2 and CCITT G4 per page, or one of them
+    #[arg(long, value_enum, default_value_t = BilevelArg::Auto, value_name = "CODEC")]
+    pub bilevel: BilevelArg,
+
     /// JPEG quality for pictures and grey/colour pages, 1–100 [default: 75]; also lets `--mode gray|color` store lossless scans as JPEG
     #[arg(long, value_name = "Q", value_parser = clap::value_parser!(u8).range(1..=100))]
     pub jpeg_quality: Option<u8>,
@@ -165,6 +169,11 @@ impl DocArgs {
             pdfa: self.pdfa,
         };
         cfg.images = ImageOptions {
+            bilevel: match self.bilevel {
+                BilevelArg::Auto => Bilevel::Auto,
+                BilevelArg::G4 => Bilevel::G4,
+                BilevelArg::Jbig2 => Bilevel::Jbig2,
+            },
             jpeg_quality: self.jpeg_quality.unwrap_or(DEFAULT_JPEG_QUALITY),
             lossless: self.lossless,
             picture_dpi: (self.picture_dpi > 0.0).then_some(self.picture_dpi),
@@ -291,6 +300,13 @@ pub enum ModeArg {
     Bw,
     Gray,
     Color,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum BilevelArg {
+    Auto,
+    G4,
+    Jbig2,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -2,7 +2,8 @@
 //!
 //! Each page is decoded once ([`input`]), cleaned — paper made white, ink
 //! binarised, specks removed ([`clean`]) — and recognised by Tesseract
-//! ([`ocr`]); the cleaned image goes into the PDF as CCITT G4 with an
+//! ([`ocr`]); the cleaned image goes into the PDF as lossless JBIG2 or
+//! CCITT G4 (pictures as JPEG) with an
 //! invisible, word-aligned text layer on top ([`pdf`]). Pages run in
 //! parallel, one engine per worker, and are streamed to a temp file that is
 //! renamed into place only when the whole document is written and checked

@@ -70,7 +70,7 @@ fn a_photo_stays_in_colour_while_text_stays_bilevel() {
     assert_qpdf_ok(&pdf);
     let images = pdfimages_list(&pdf);
     assert!(
-        images.iter().any(|i| i.5 == "ccitt" && i.4 == 1),
+        images.iter().any(|i| i.5 == "jbig2" && i.4 == 1),
         "{images:?}"
     );
     let photo = images
@@ -204,5 +204,5 @@ fn forced_modes_store_the_whole_page_in_tone() {
     );
     let run = ocrpdf(dir.path(), &["p.png", "--mode", "bw", "-o", "bw.pdf"], None);
     assert_eq!(run.code, 0);
-    assert_eq!(pdfimages_list(&dir.path().join("bw.pdf"))[0].5, "ccitt");
+    assert_eq!(pdfimages_list(&dir.path().join("bw.pdf"))[0].5, "jbig2");
 }

@@ -104,13 +104,14 @@ fn three_page_job_is_searchable_compact_and_word_aligned() {
         );
     }
 
-    // Images: one bilevel CCITT image per page, at the page's full size.
+    // Images: one bilevel image per page (lossless JBIG2, smaller than G4
+    // on text), at the page's full size.
     let images = pdfimages_list(&pdf);
     assert_eq!(images.len(), 3, "{images:?}");
     for (n, (page, w, h, color, bpc, enc)) in images.iter().enumerate() {
         assert_eq!(
             (*page, *w, *h, color.as_str(), *bpc, enc.as_str()),
-            (n + 1, 2481, 3507, "gray", 1, "ccitt")
+            (n + 1, 2481, 3507, "gray", 1, "jbig2")
         );
     }
 

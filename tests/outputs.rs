@@ -117,7 +117,7 @@ fn sidecar_hocr_and_report_describe_the_pdf() {
     assert_eq!(rpages.len(), 2);
     let mut page_bytes = 0;
     for p in rpages {
-        assert_eq!(p["codec"], "ccitt-g4", "{p}");
+        assert_eq!(p["codec"], "jbig2", "{p}");
         assert!(p["confidence"].as_f64().unwrap() > 80.0, "{p}");
         assert!(p["words"].as_u64().unwrap() > 100, "{p}");
         let skew = p["skew_deg"].as_f64().unwrap();

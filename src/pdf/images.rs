@@ -1,7 +1,7 @@
 //! Image XObjects: how each part of a page is compressed.
 //!
-//! Bilevel text goes in as CCITT G4 (and, once available, whichever
-//! lossless bilevel codec is smaller for the page). Continuous-tone parts
+//! Bilevel text goes in as lossless JBIG2 (generic region) or CCITT G4,
+//! whichever is smaller for the page — JBIG2 usually, by about a third. Continuous-tone parts
 //! are JPEG — 4:2:0, optimised Huffman tables, via `jpeg-encoder`, which
 //! makes files ~15% smaller than `image`'s baseline 4:2:2 encoder — or,
 //! where lossy storage was not allowed, Flate with PNG row predictors: the
@@ -9,14 +9,27 @@
 //! IDAT stream, which is exactly what `FlateDecode` with `/Predictor 15`
 //! expects.
 
-use super::g4;
+use super::{g4, jbig2};
 use crate::clean::BitImage;
 use crate::input::Pixels;
 use pdf_writer::{Chunk, Filter, Finish, Name, Ref};
 
-/// How continuous-tone images are stored.
+/// Which lossless codec stores bilevel images.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Bilevel {
+    /// The smaller of JBIG2 and G4, page by page.
+    #[default]
+    Auto,
+    /// CCITT G4 only: what every PDF reader since PDF 1.0 decodes.
+    G4,
+    /// Lossless JBIG2 only (PDF 1.4 and later).
+    Jbig2,
+}
+
+/// How page images are stored.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ImageOptions {
+    pub bilevel: Bilevel,
     /// JPEG quality, 1–100.
     pub jpeg_quality: u8,
     /// Never store anything lossy (pictures and tone pages go in as Flate).
@@ -29,6 +42,7 @@ pub struct ImageOptions {
 impl Default for ImageOptions {
     fn default() -> Self {
         ImageOptions {
+            bilevel: Bilevel::Auto,
             jpeg_quality: DEFAULT_JPEG_QUALITY,
             lossless: false,
             picture_dpi: Some(DEFAULT_PICTURE_DPI),
@@ -48,6 +62,7 @@ pub const DEFAULT_PICTURE_DPI: f32 = 150.0;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Codec {
     G4,
+    Jbig2,
     Jpeg,
     Flate,
 }
@@ -56,6 +71,7 @@ impl Codec {
     pub fn name(self) -> &'static str {
         match self {
             Codec::G4 => "ccitt-g4",
+            Codec::Jbig2 => "jbig2",
             Codec::Jpeg => "jpeg",
             Codec::Flate => "flate",
         }
@@ -66,21 +82,38 @@ pub(crate) fn chunk() -> Chunk {
     Chunk::with_settings(pdf_writer::Settings { pretty: false })
 }
 
-/// A bilevel image (0 = ink) as CCITT G4.
-pub fn bilevel(id: Ref, bits: &BitImage) -> (Chunk, Codec) {
+/// A bilevel image (0 = ink), losslessly, with the codec `choice` asks
+/// for (with `Auto`, both are tried and the smaller kept).
+pub fn bilevel(id: Ref, bits: &BitImage, choice: Bilevel) -> (Chunk, Codec) {
     let (w, h) = (bits.width() as i32, bits.height() as i32);
-    let data = g4::encode(bits);
+    let (data, codec) = match choice {
+        Bilevel::G4 => (g4::encode(bits), Codec::G4),
+        Bilevel::Jbig2 => (jbig2::encode(bits), Codec::Jbig2),
+        Bilevel::Auto => {
+            let (j, g) = (jbig2::encode(bits), g4::encode(bits));
+            if j.len() <= g.len() {
+                (j, Codec::Jbig2)
+            } else {
+                (g, Codec::G4)
+            }
+        }
+    };
     let mut c = chunk();
     let mut xobj = c.image_xobject(id, &data);
-    xobj.filter(Filter::CcittFaxDecode);
     xobj.width(w).height(h).bits_per_component(1);
     xobj.color_space().device_gray();
-    xobj.decode_parms()
-        .pair(Name(b"K"), -1)
-        .pair(Name(b"Columns"), w)
-        .pair(Name(b"Rows"), h);
+    if codec == Codec::Jbig2 {
+        // JBIG2's 1 is black, as PDF's JBIG2Decode draws it: no /Decode.
+        xobj.filter(Filter::Jbig2Decode);
+    } else {
+        xobj.filter(Filter::CcittFaxDecode);
+        xobj.decode_parms()
+            .pair(Name(b"K"), -1)
+            .pair(Name(b"Columns"), w)
+            .pair(Name(b"Rows"), h);
+    }
     xobj.finish();
-    (c, Codec::G4)
+    (c, codec)
 }
 
 /// A grey or colour image, JPEG when `lossy`, else Flate (also for images

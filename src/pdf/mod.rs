@@ -9,6 +9,7 @@ pub mod g4;
 mod icc;
 pub mod images;
 mod info;
+pub mod jbig2;
 mod page;
 mod text;
 mod xmp;

@@ -93,7 +93,7 @@ pub fn build(page: &CleanPage, ocr: &OcrPage, enc: &PageEncoding) -> PagePdf {
         }
         Picture::None | Picture::Regions(_) => {
             let id = alloc();
-            add(images::bilevel(id, &page.bits), id, full);
+            add(images::bilevel(id, &page.bits, opts.bilevel), id, full);
         }
     }
     if let Picture::Regions(regions) = &page.picture {
