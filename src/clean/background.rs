@@ -74,7 +74,49 @@ fn paper_blocks(grid: &Grid) -> Option<Vec<bool>> {
         .zip(&grid.medians)
         .map(|(&v, &m)| v >= page_paper * NOT_PAPER_FRACTION && v - m <= v * PAPER_SPREAD)
         .collect();
+    let known = connected_paper(grid, &known, page_paper);
     known.iter().any(|&k| k).then_some(known)
+}
+
+/// Seeds of the paper surface: blocks within this fraction of the page's
+/// typical paper level.
+const PAPER_SEED: f32 = 0.93;
+/// Largest change in paper level between neighbouring blocks (1/12 inch
+/// apart): lighting and yellowing change far more slowly than this; the
+/// edge of a photograph or a tinted box changes faster.
+const PAPER_STEP: f32 = 0.04;
+
+/// Paper is one smooth surface. Of the blocks that look like paper, keep
+/// those joined to the page's bright paper by small steps between
+/// neighbours. A flat patch of a photograph (sky, a wall, a light object)
+/// also looks like paper block by block but sits behind a sharp edge; it
+/// is then filled in from the paper around it instead of being whitened,
+/// so pictures keep their light areas and are found as pictures.
+fn connected_paper(grid: &Grid, known: &[bool], page_paper: f32) -> Vec<bool> {
+    let (gw, gh, v) = (grid.gw, grid.gh, &grid.values);
+    let mut reached = vec![false; v.len()];
+    let mut stack: Vec<usize> = (0..v.len())
+        .filter(|&i| known[i] && v[i] >= page_paper * PAPER_SEED)
+        .collect();
+    for &i in &stack {
+        reached[i] = true;
+    }
+    while let Some(i) = stack.pop() {
+        let (x, y) = (i % gw, i / gw);
+        let near = [
+            (x > 0).then(|| i - 1),
+            (x + 1 < gw).then(|| i + 1),
+            (y > 0).then(|| i - gw),
+            (y + 1 < gh).then(|| i + gw),
+        ];
+        for j in near.into_iter().flatten() {
+            if known[j] && !reached[j] && (v[j] - v[i]).abs() <= v[i] * PAPER_STEP {
+                reached[j] = true;
+                stack.push(j);
+            }
+        }
+    }
+    reached
 }
 
 /// Per-block paper levels.
@@ -285,6 +327,21 @@ mod tests {
         assert_eq!(out.get_pixel(20, 20).0, [255, 255, 255]);
         let [r, g, b] = out.get_pixel(200, 200).0;
         assert!(b > r + 80 && b > g + 80, "blue kept: {r} {g} {b}");
+    }
+
+    #[test]
+    fn flat_light_patch_behind_an_edge_is_not_taken_for_paper() {
+        // Paper at 240 with a flat light-grey patch (190) — a photo's sky —
+        // and the paper itself fading to 200 smoothly towards the right.
+        let img = GrayImage::from_fn(900, 600, |x, y| {
+            let paper = 240.0 - 40.0 * x as f32 / 900.0;
+            let patch = (150..450).contains(&x) && (150..450).contains(&y);
+            image::Luma([if patch { 190 } else { paper as u8 }])
+        });
+        let out = normalize(&img, Dpi::uniform(300.0));
+        assert!(out.get_pixel(880, 20).0[0] >= 250, "faded paper whitened");
+        let patch = out.get_pixel(300, 300).0[0];
+        assert!((200..=225).contains(&patch), "patch kept in tone: {patch}");
     }
 
     #[test]
