@@ -357,11 +357,17 @@ fn fax_decode(data: &[u8], width: u32, height: u32, k: i64, black_is_1: bool) ->
         let start = out.len();
         out.resize(start + stride, 0);
         let row = &mut out[start..];
-        for (x, color) in fax::decoder::pels(transitions, width).enumerate() {
-            let black = color == fax::Color::Black;
+        // Runs alternate white, black, … between the colour changes; the
+        // last colour lasts to the end of the line.
+        let (mut from, mut black) = (0u32, false);
+        for &t in transitions.iter().chain([width].iter()) {
+            let to = t.clamp(from, width);
             if black == black_is_1 {
-                row[x / 8] |= 0x80 >> (x % 8);
+                for x in from as usize..to as usize {
+                    row[x / 8] |= 0x80 >> (x % 8);
+                }
             }
+            (from, black) = (to, !black);
         }
     };
     let mut rows = 0;

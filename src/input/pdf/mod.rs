@@ -31,6 +31,12 @@ use std::sync::Arc;
 const MAX_PAGES: usize = 100_000;
 /// Parent links followed for inherited page attributes.
 const MAX_INHERIT: usize = 64;
+const LETTER: Rect = Rect {
+    x0: 0.0,
+    y0: 0.0,
+    x1: 612.0,
+    y1: 792.0,
+};
 
 /// How one page of a PDF becomes pixels, decided when pages are listed.
 #[derive(Debug)]
@@ -202,9 +208,10 @@ fn plan_page(
     let page = doc
         .get_dictionary(id)
         .map_err(|_| bad("page object is missing"))?;
+    // Viewers take US Letter when the required /MediaBox is missing.
     let media = inherited(doc, page, b"MediaBox")
         .and_then(|o| Rect::from_object(doc, o))
-        .ok_or_else(|| bad("no valid /MediaBox"))?;
+        .unwrap_or(LETTER);
     let crop = inherited(doc, page, b"CropBox")
         .and_then(|o| Rect::from_object(doc, o))
         .map_or(media, |c| c.intersect(&media));
@@ -247,7 +254,7 @@ fn plan_page(
             super::check_size(path, job.width, job.height, limits)?;
             p.size()
         }
-        Plan::Render { dpi, .. } => (
+        Plan::Render { dpi } => (
             (crop.width() * dpi / 72.0).ceil() as u32,
             (crop.height() * dpi / 72.0).ceil() as u32,
         ),
