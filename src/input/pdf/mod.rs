@@ -381,15 +381,21 @@ mod tests {
     /// an 8x4 grey gradient `/Im0`, a form `/Fm0` whose content is `form`,
     /// and Helvetica as `/F1`.
     fn pdf(content: &str, form: &str) -> Vec<u8> {
+        pdf_with(content, form, Dictionary::new())
+    }
+
+    /// As [`pdf`], with `extra` entries in the image's dictionary.
+    fn pdf_with(content: &str, form: &str, extra: Dictionary) -> Vec<u8> {
         let mut doc = Document::with_version("1.7");
         let pixels: Vec<u8> = (0..32).map(|i| i * 8).collect();
-        let image = doc.add_object(Stream::new(
-            dictionary! {
-                "Type" => "XObject", "Subtype" => "Image", "Width" => 8, "Height" => 4,
-                "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
-            },
-            pixels,
-        ));
+        let mut image = dictionary! {
+            "Type" => "XObject", "Subtype" => "Image", "Width" => 8, "Height" => 4,
+            "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
+        };
+        for (k, v) in extra.iter() {
+            image.set(k.clone(), v.clone());
+        }
+        let image = doc.add_object(Stream::new(image, pixels));
         let font = doc.add_object(dictionary! {
             "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
         });
@@ -475,6 +481,47 @@ mod tests {
         .unwrap();
         assert!(matches!(page.plan, Plan::Extract(..)));
         assert!(matches!(px, Pixels::Gray(g) if g.as_raw() == &gradient()));
+    }
+
+    #[test]
+    fn codecs_and_transparency_without_a_decoder_are_rendered() {
+        let path = Path::new("t.pdf");
+        for extra in [
+            dictionary! { "Filter" => "JBIG2Decode" },
+            dictionary! { "Filter" => "JPXDecode" },
+            dictionary! { "Filter" => vec![Object::Name(b"FlateDecode".to_vec()), Object::Name(b"DCTDecode".to_vec()), Object::Name(b"FlateDecode".to_vec())] },
+            dictionary! { "ColorSpace" => "DeviceCMYK" },
+            dictionary! { "Decode" => vec![0.2.into(), 0.8.into()] },
+            dictionary! { "SMask" => Object::Reference((1, 0)) },
+        ] {
+            let bytes = pdf_with("q 8 0 0 4 0 0 cm /Im0 Do Q", "", extra.clone());
+            let pages = list(&bytes, path, &Limits::default()).unwrap();
+            // Rendered at the image's 72 dpi, raised to the 150 dpi floor.
+            assert!(
+                matches!(pages[0].plan, Plan::Render { dpi } if dpi == 150.0),
+                "{extra:?}: {:?}",
+                pages[0].plan
+            );
+        }
+    }
+
+    #[test]
+    fn color_space_components() {
+        let mut doc = Document::with_version("1.7");
+        let icc = doc.add_object(Stream::new(dictionary! { "N" => 3 }, vec![]));
+        let icc_cs = Object::Array(vec![Object::Name(b"ICCBased".to_vec()), icc.into()]);
+        assert_eq!(image::components(&doc, &icc_cs), Some(3));
+        let cal = Object::Array(vec![
+            Object::Name(b"CalGray".to_vec()),
+            Dictionary::new().into(),
+        ]);
+        assert_eq!(image::components(&doc, &cal), Some(1));
+        assert_eq!(
+            image::components(&doc, &Object::Name(b"DeviceCMYK".to_vec())),
+            Some(4)
+        );
+        let sep = Object::Array(vec![Object::Name(b"Separation".to_vec())]);
+        assert_eq!(image::components(&doc, &sep), None);
     }
 
     #[test]
