@@ -14,11 +14,13 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0    success
   1    bad arguments
-  2    an input is missing, unreadable, not an image, or fails to decode
-  3    a dependency is missing (Tesseract language data)
+  2    an input is missing, unreadable, not an image or PDF, or fails to decode
+       (or a PDF page already has text)
+  3    a dependency is missing (Tesseract language data, pdftoppm)
   4    the output was written but failed its own check
   5    the output cannot be written
   7    OCR engine failure
+  8    an input PDF is encrypted
   9    invalid or unsafe configuration (e.g. output would overwrite an input)
   15   other error
   130  interrupted; no output is left behind";
@@ -58,7 +60,7 @@ pub enum Command {
 /// Arguments of the main command.
 #[derive(Debug, Args)]
 pub struct PdfArgs {
-    /// Page images in page order: PNG, JPEG, TIFF (every page), PNM; `-` reads one image from stdin
+    /// Page images in page order: PNG, JPEG, TIFF (every page), PNM, scanned PDF (every page); `-` reads one from stdin
     #[arg(required = true, value_name = "IMAGE")]
     pub inputs: Vec<PathBuf>,
 
@@ -203,7 +205,7 @@ impl DocArgs {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("target").required(true).args(["dir", "output"])))]
 pub struct CleanArgs {
-    /// Page images: PNG, JPEG, TIFF (every page), PNM; `-` reads one image from stdin
+    /// Page images: PNG, JPEG, TIFF (every page), PNM, scanned PDF (every page); `-` reads one from stdin
     #[arg(required = true, value_name = "IMAGE")]
     pub inputs: Vec<PathBuf>,
 

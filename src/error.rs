@@ -11,9 +11,11 @@ use std::path::PathBuf;
 pub enum ErrorKind {
     /// Bad command-line arguments or option values.
     BadArgs,
-    /// An input is missing, unreadable, not an image, or fails to decode.
+    /// An input is missing, unreadable, not an image or PDF, or fails to
+    /// decode (a born-digital PDF page that already has text included).
     Input,
-    /// A dependency is missing: Tesseract itself or its language data.
+    /// A dependency is missing: Tesseract itself, its language data, or
+    /// pdftoppm for PDF pages that must be rendered.
     MissingDependency,
     /// The output was written but failed its own validity check.
     InvalidOutput,
@@ -21,6 +23,8 @@ pub enum ErrorKind {
     Output,
     /// The OCR engine failed on a page.
     Ocr,
+    /// An input PDF is encrypted and needs a password to open.
+    Encrypted,
     /// The configuration is invalid or unsafe (e.g. output overwrites an input).
     Config,
     /// The run was interrupted (Ctrl-C); nothing was left behind.
@@ -39,6 +43,7 @@ impl ErrorKind {
             ErrorKind::InvalidOutput => 4,
             ErrorKind::Output => 5,
             ErrorKind::Ocr => 7,
+            ErrorKind::Encrypted => 8,
             ErrorKind::Config => 9,
             ErrorKind::Other => 15,
             ErrorKind::Interrupted => 130,
@@ -59,6 +64,23 @@ pub enum Error {
         width: u32,
         height: u32,
         limit: u64,
+    },
+
+    #[error(
+        "{}: the PDF is encrypted and needs a password; decrypt it first (qpdf --decrypt --password=PASSWORD in.pdf out.pdf)",
+        path.display()
+    )]
+    Encrypted { path: PathBuf },
+
+    #[error(
+        "{}: {tool} was not found; it is needed to {purpose}. On Debian: apt-get install {package}",
+        path.display()
+    )]
+    MissingTool {
+        path: PathBuf,
+        tool: &'static str,
+        purpose: String,
+        package: &'static str,
     },
 
     #[error(
@@ -97,7 +119,10 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::Input { .. } | Error::TooLarge { .. } => ErrorKind::Input,
-            Error::MissingLanguage { .. } | Error::OcrInit(_) => ErrorKind::MissingDependency,
+            Error::Encrypted { .. } => ErrorKind::Encrypted,
+            Error::MissingLanguage { .. } | Error::OcrInit(_) | Error::MissingTool { .. } => {
+                ErrorKind::MissingDependency
+            }
             Error::Ocr { .. } => ErrorKind::Ocr,
             Error::Output { .. } => ErrorKind::Output,
             Error::InvalidOutput { .. } => ErrorKind::InvalidOutput,

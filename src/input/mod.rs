@@ -1,11 +1,12 @@
 //! Decoding inputs into [`PageImage`]s: format sniffing, size limits, DPI,
-//! multi-page TIFF, stdin, and the order pages appear in.
+//! multi-page TIFF, PDF, stdin, and the order pages appear in.
 //!
 //! Inputs are opened read-only and never modified. Each page is validated
 //! (dimensions against the pixel cap) before its pixels are allocated.
 
 mod dpi;
 mod order;
+mod pdf;
 mod tiff;
 
 pub use dpi::Dpi;
@@ -41,6 +42,9 @@ pub struct PageRef {
     pub index: u32,
     /// Number of pages in that file.
     pub count: u32,
+    /// For PDF pages: how the page becomes pixels, decided when the file
+    /// was listed (the document is parsed once, not once per page).
+    pub(crate) pdf: Option<Arc<pdf::PdfPage>>,
 }
 
 impl PageRef {
@@ -64,13 +68,14 @@ impl PageRef {
     }
 }
 
-/// The image formats ocrpdf reads, recognised by content, not by name.
+/// The formats ocrpdf reads, recognised by content, not by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Png,
     Jpeg,
     Tiff,
     Pnm,
+    Pdf,
 }
 
 /// A decoded page: pixels (8-bit grey or RGB, alpha flattened on white) and
@@ -197,15 +202,20 @@ pub fn list_pages(inputs: &[Input], limits: &Limits) -> Result<Vec<PageRef>> {
         let head = read_head(&source)?;
         let path = source_path(&source);
         let format = sniff(&head, path)?;
+        let mut pdf_pages = Vec::new();
         let count = match format {
             Format::Tiff => tiff::page_count(open(&source)?, path)?,
+            Format::Pdf => {
+                pdf_pages = pdf::list(&read_all(&source)?, path, limits)?;
+                pdf_pages.len() as u32
+            }
             _ => {
                 // Read only the header: refuse garbage and huge images now,
                 // before any page is decoded.
-                let r = image::ImageReader::with_format(
-                    std::io::BufReader::new(open(&source)?),
-                    image_format(format),
-                );
+                let f = image_format(format).ok_or_else(|| {
+                    Error::Internal(format!("{}: not an image format", path.display()))
+                })?;
+                let r = image::ImageReader::with_format(std::io::BufReader::new(open(&source)?), f);
                 let (w, h) = r.into_dimensions().map_err(|e| {
                     Error::input(
                         path,
@@ -222,6 +232,7 @@ pub fn list_pages(inputs: &[Input], limits: &Limits) -> Result<Vec<PageRef>> {
                 format,
                 index,
                 count,
+                pdf: pdf_pages.get(index as usize).cloned(),
             });
         }
     }
@@ -282,10 +293,14 @@ fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
+/// Bytes read to recognise a format: PDF readers accept the `%PDF-`
+/// header anywhere in the first 1024 bytes.
+const HEAD_LEN: u64 = 1024;
+
 fn read_head(source: &Source) -> Result<Vec<u8>> {
-    let mut head = Vec::with_capacity(16);
+    let mut head = Vec::with_capacity(HEAD_LEN as usize);
     open(source)?
-        .take(16)
+        .take(HEAD_LEN)
         .read_to_end(&mut head)
         .map_err(|e| Error::input(source_path(source), io_reason(&e)))?;
     Ok(head)
@@ -305,17 +320,13 @@ fn sniff(head: &[u8], path: &Path) -> Result<Format> {
         Some(Format::Tiff)
     } else if head.len() >= 2 && head[0] == b'P' && (b'1'..=b'7').contains(&head[1]) {
         Some(Format::Pnm)
+    } else if head.windows(5).any(|w| w == b"%PDF-") {
+        Some(Format::Pdf)
     } else {
         None
     };
     if let Some(f) = found {
         return Ok(f);
-    }
-    if head.starts_with(b"%PDF") {
-        return Err(Error::input(
-            path,
-            "PDF input is not supported yet; give the page images",
-        ));
     }
     let ext = path
         .extension()
@@ -326,13 +337,15 @@ fn sniff(head: &[u8], path: &Path) -> Result<Format> {
         Some("jpg" | "jpeg") => "not a JPEG image",
         Some("tif" | "tiff") => "not a TIFF image",
         Some("pnm" | "pbm" | "pgm" | "ppm") => "not a PNM image",
-        _ => "not a supported image (PNG, JPEG, TIFF or PNM)",
+        Some("pdf") => "not a PDF (no %PDF- header)",
+        _ => "not a supported image or PDF (PNG, JPEG, TIFF, PNM or PDF)",
     };
     Err(Error::input(path, expected))
 }
 
 /// Decode one page into pixels and resolution. `dpi_override` wins over the
-/// file's own value; 300 dpi is assumed when neither is known.
+/// file's own value; 300 dpi is assumed when neither is known. PDF pages
+/// ignore it: their size is fixed, so their resolution is known exactly.
 pub fn decode_page(
     page: &PageRef,
     limits: &Limits,
@@ -341,6 +354,14 @@ pub fn decode_page(
     let path = page.path();
     let (pixels, file_dpi) = match page.format {
         Format::Tiff => tiff::decode(open(&page.source)?, path, page.index, limits)?,
+        Format::Pdf => {
+            let plan = page
+                .pdf
+                .as_ref()
+                .ok_or_else(|| Error::Internal(format!("{}: PDF page not listed", page.label())))?;
+            let (pixels, dpi) = pdf::decode(plan, &page.source, path, limits)?;
+            return Ok(PageImage { pixels, dpi });
+        }
         format => {
             let bytes = read_all(&page.source)?;
             let dpi = match format {
@@ -368,7 +389,8 @@ fn read_all(source: &Source) -> Result<std::borrow::Cow<'_, [u8]>> {
 }
 
 fn decode_single(bytes: &[u8], format: Format, path: &Path, limits: &Limits) -> Result<Pixels> {
-    let image_format = image_format(format);
+    let image_format = image_format(format)
+        .ok_or_else(|| Error::Internal(format!("{}: not an image format", path.display())))?;
     let name = format_name(format);
     let reader = || image::ImageReader::with_format(Cursor::new(bytes), image_format);
     let (w, h) = reader()
@@ -402,12 +424,14 @@ pub(crate) fn check_size(path: &Path, width: u32, height: u32, limits: &Limits) 
     Ok(())
 }
 
-fn image_format(f: Format) -> ImageFormat {
+/// The `image` crate's name for a format it decodes (PDF is not one).
+fn image_format(f: Format) -> Option<ImageFormat> {
     match f {
-        Format::Png => ImageFormat::Png,
-        Format::Jpeg => ImageFormat::Jpeg,
-        Format::Pnm => ImageFormat::Pnm,
-        Format::Tiff => ImageFormat::Tiff,
+        Format::Png => Some(ImageFormat::Png),
+        Format::Jpeg => Some(ImageFormat::Jpeg),
+        Format::Pnm => Some(ImageFormat::Pnm),
+        Format::Tiff => Some(ImageFormat::Tiff),
+        Format::Pdf => None,
     }
 }
 
@@ -417,6 +441,7 @@ fn format_name(f: Format) -> &'static str {
         Format::Jpeg => "JPEG",
         Format::Tiff => "TIFF",
         Format::Pnm => "PNM",
+        Format::Pdf => "PDF",
     }
 }
 
@@ -431,6 +456,12 @@ mod tests {
         let e = sniff(b"", Path::new("a.jpg")).unwrap_err();
         assert_eq!(e.to_string(), "a.jpg: file is empty");
         assert_eq!(sniff(b"P5\n", Path::new("x")).unwrap(), Format::Pnm);
+        assert_eq!(sniff(b"%PDF-1.7\n", Path::new("x")).unwrap(), Format::Pdf);
+        // Readers allow junk (a mail header, a BOM) before the PDF header.
+        let late = [&[b' '; 600][..], b"%PDF-1.4"].concat();
+        assert_eq!(sniff(&late, Path::new("x")).unwrap(), Format::Pdf);
+        let e = sniff(b"%PS-Adobe", Path::new("a.pdf")).unwrap_err();
+        assert_eq!(e.to_string(), "a.pdf: not a PDF (no %PDF- header)");
     }
 
     #[test]
