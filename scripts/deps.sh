@@ -8,7 +8,8 @@ packages=(
   clang libclang-dev                     # bindgen for tesseract-sys
   libtesseract-dev libleptonica-dev      # the OCR engine
   tesseract-ocr-eng tesseract-ocr-osd    # English model, orientation model
-  poppler-utils qpdf fonts-dejavu-core   # tests: pdftotext/pdfimages, qpdf, a real font
+  poppler-utils                          # pdftoppm renders non-scan PDF input; tests: pdftotext/pdfimages
+  qpdf fonts-dejavu-core                 # tests: qpdf --check, a real font
   tesseract-ocr-ell tesseract-ocr-rus    # tests: Greek, Cyrillic text layer
   tesseract-ocr-heb tesseract-ocr-deu    # tests: right-to-left text, accents
   liblcms2-utils                         # tests: transicc reads the PDF/A colour profile
