@@ -26,9 +26,12 @@ pub mod ocr;
 pub mod output;
 pub mod pdf;
 pub mod pipeline;
+pub mod watch;
 
 pub use error::{Error, ErrorKind, Result};
-pub use pipeline::{Config, PageOptions, PageReport, Progress, Silent, Summary, convert};
+pub use pipeline::{
+    Config, PageOptions, PageReport, Progress, Silent, Summary, Workers, convert, convert_with,
+};
 
 impl Config {
     /// A configuration with the defaults: English, all cores, normal cleanup.
