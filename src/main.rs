@@ -130,6 +130,7 @@ fn open_in_viewer(pdf: &std::path::Path) {
 fn run_watch(args: &cli::WatchArgs) -> ExitCode {
     let log = WatchLog {
         quiet: args.common.quiet,
+        verbose: args.common.verbose,
         json: args.json,
     };
     match ocrpdf::watch::watch(&args.to_config(), &log, &CANCEL) {
@@ -151,6 +152,7 @@ fn run_watch(args: &cli::WatchArgs) -> ExitCode {
 /// `--json` one object per document on stdout.
 struct WatchLog {
     quiet: bool,
+    verbose: bool,
     json: bool,
 }
 
@@ -202,7 +204,13 @@ impl ocrpdf::watch::Events for WatchLog {
     }
 
     fn note(&self, level: ocrpdf::watch::Level, message: &str) {
-        if level == ocrpdf::watch::Level::Warning || !self.quiet {
+        use ocrpdf::watch::Level;
+        let show = match level {
+            Level::Detail => self.verbose,
+            Level::Info => !self.quiet,
+            Level::Warning => true,
+        };
+        if show {
             eprintln!("ocrpdf watch: {message}");
         }
     }

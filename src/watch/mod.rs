@@ -107,9 +107,11 @@ pub struct Outcome {
     pub recovered: bool,
 }
 
-/// How much a note matters; `-q` hides [`Level::Info`].
+/// How much a note matters: the CLI shows [`Level::Detail`] with `-v`
+/// only and hides [`Level::Info`] with `-q`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
+    Detail,
     Info,
     Warning,
 }
@@ -515,6 +517,16 @@ impl<'a> Watcher<'a> {
                 fingerprint: item.settle.fingerprint().clone(),
                 started: Instant::now(),
             };
+            let what = match &task {
+                Task::Convert(s) => format!(
+                    "converting {} ({} file{})",
+                    self.inbox.join(&name).display(),
+                    s.pages.len(),
+                    if s.pages.len() == 1 { "" } else { "s" }
+                ),
+                Task::Recover(_) => format!("finishing {}", self.inbox.join(&name).display()),
+            };
+            self.events.note(Level::Detail, &what);
             self.running += 1;
             let tx = tx.clone();
             scope.spawn(move || {
