@@ -67,7 +67,11 @@ fn convert(ctx: &Ctx, name: &OsString, snap: &Snapshot) -> JobEnd {
     cfg.inputs = snap.pages.iter().cloned().map(Input::Path).collect();
     cfg.output = stage.clone();
     cfg.page.natural_sort = false;
-    let summary = match convert_with(ctx.workers, &cfg, &Silent, ctx.cancel) {
+    let converted = ctx
+        .journal
+        .ensure_stage()
+        .and_then(|()| convert_with(ctx.workers, &cfg, &Silent, ctx.cancel));
+    let summary = match converted {
         Ok(s) => s,
         Err(e) => return JobEnd::Failed(e),
     };

@@ -160,6 +160,12 @@ impl Journal {
         self.stage.join(format!("{id}.pdf"))
     }
 
+    /// Make sure the stage folder exists (someone may have cleaned up the
+    /// outbox while the watcher ran).
+    pub fn ensure_stage(&self) -> Result<()> {
+        std::fs::create_dir_all(&self.stage).map_err(|e| io_err(&self.stage, e))
+    }
+
     /// Every intent left, oldest first. Unreadable records (which atomic
     /// writes should make impossible) are removed and reported.
     pub fn intents(&self) -> (Vec<Intent>, Vec<String>) {
