@@ -650,6 +650,11 @@ impl<'a> Watcher<'a> {
         let Some(item) = self.items.get_mut(name) else {
             return;
         };
+        if !dispose::taken(&self.inbox.join(name)) {
+            // Taken away meanwhile: nothing left to fail.
+            self.items.remove(name);
+            return;
+        }
         let attempts = item.attempts.max(1);
         let original = match dispose::failed(self.inbox, name, item.kind, &failure, attempts) {
             Ok(to) => {
