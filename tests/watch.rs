@@ -542,6 +542,54 @@ fn ctrl_c_mid_conversion_leaves_the_original_and_no_output() {
 }
 
 #[test]
+fn output_errors_are_retried_with_backoff_then_failed_with_exit_class_5() {
+    let (dir, inbox, out) = folders();
+    let mut w = Watch::started(
+        dir.path(),
+        &["in", "--out", "out", "--settle", "0.3", "--json"],
+    );
+    // Block the watcher's private folder in the outbox with a file: every
+    // write of a PDF fails (tests may run as root, so permissions would not).
+    let stage = listing(&out)
+        .into_iter()
+        .find(|n| n.starts_with(".ocrpdf-work-"))
+        .expect("the watcher's stage folder");
+    let stage = out.join(stage);
+    std::fs::remove_dir(&stage).unwrap();
+    std::fs::write(&stage, b"in the way").unwrap();
+
+    // Unblocked after the first retry is announced: converted, not failed.
+    let first = tiny_page(81);
+    std::fs::write(inbox.join("first.png"), png_bytes(&first)).unwrap();
+    w.wait_for("a retry", |w| w.stderr().contains("trying again in 2 s"));
+    std::fs::remove_file(&stage).unwrap();
+    w.wait_for("first.png", |w| w.done_inputs() == ["first.png"]);
+    assert_text(&out.join("first.pdf"), 1, &first.text);
+
+    // Never unblocked: after five tries (2 + 4 + 8 + 16 s apart) it fails.
+    std::fs::remove_dir(&stage).unwrap();
+    std::fs::write(&stage, b"in the way").unwrap();
+    std::fs::write(inbox.join("second.png"), png_bytes(&tiny_page(82))).unwrap();
+    w.wait_for("second.png to fail", |w| {
+        w.json().iter().any(|v| v["status"] == "failed")
+    });
+    let why = std::fs::read_to_string(inbox.join(".failed/second.png.error.txt")).unwrap();
+    assert!(
+        why.contains("exit code: 5") && why.contains("attempts: 5"),
+        "{why}"
+    );
+    assert!(inbox.join(".failed/second.png").exists());
+    assert_eq!(
+        w.stderr().matches("trying again in").count(),
+        1 + 4,
+        "{}",
+        w.stderr()
+    );
+    assert_eq!(w.interrupt(), 130);
+    assert_eq!(visible(&out), ["first.pdf"]);
+}
+
+#[test]
 fn polling_mode_finds_new_files_without_events() {
     let (dir, inbox, out) = folders();
     let mut w = Watch::started(
