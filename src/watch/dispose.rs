@@ -310,6 +310,25 @@ mod tests {
     }
 
     #[test]
+    fn done_names_clash_into_suffixes() {
+        let dir = tempfile::tempdir().unwrap();
+        let inbox = dir.path();
+        for (round, expect) in ["scan.png", "scan-1.png", "scan-2.png"].iter().enumerate() {
+            std::fs::write(inbox.join("scan.png"), format!("{round}")).unwrap();
+            let to = done(inbox, OsStr::new("scan.png"), Kind::File, None).unwrap();
+            assert_eq!(to, Some(inbox.join(DONE).join(expect)));
+            assert_eq!(
+                std::fs::read_to_string(inbox.join(DONE).join(expect)).unwrap(),
+                format!("{round}")
+            );
+        }
+        std::fs::create_dir_all(inbox.join("batch")).unwrap();
+        std::fs::create_dir_all(inbox.join(DONE).join("batch")).unwrap();
+        let to = done(inbox, OsStr::new("batch"), Kind::Folder, None).unwrap();
+        assert_eq!(to, Some(inbox.join(DONE).join("batch-1")));
+    }
+
+    #[test]
     fn deleting_goes_through_the_trash() {
         let dir = tempfile::tempdir().unwrap();
         let inbox = dir.path().join("in");
