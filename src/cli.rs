@@ -7,8 +7,10 @@ use ocrpdf::input::{Dpi, Input, Limits};
 use ocrpdf::ocr::OcrOptions;
 use ocrpdf::pdf::images::{Bilevel, DEFAULT_JPEG_QUALITY, DEFAULT_PICTURE_DPI};
 use ocrpdf::pdf::{DateSource, DocDate, DocInfo, ImageOptions};
+use ocrpdf::watch::WatchConfig;
 use ocrpdf::{Config, Extras, PageOptions};
 use std::path::PathBuf;
+use std::time::Duration;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -24,6 +26,19 @@ Exit codes:
   9    invalid or unsafe configuration (e.g. output would overwrite an input)
   15   other error
   130  interrupted; no output is left behind";
+
+const WATCH_EXIT_CODES: &str = "\
+Exit codes:
+  0    --once: every document converted (or nothing to do)
+  N    --once: the exit code of the first document that failed (2 = not an image, 5 = cannot write, …)
+  1    bad arguments
+  3    a dependency is missing (Tesseract language data)
+  9    invalid or unsafe configuration (e.g. OUTBOX inside INBOX, or another watcher on INBOX)
+  130  interrupted (Ctrl-C, SIGTERM); unfinished documents stay in the inbox
+
+Originals go to INBOX/.done/ after their PDF is in place, or to INBOX/.failed/ with
+NAME.error.txt. Killing the watcher at any moment loses nothing: on the next start each
+input still gets exactly one PDF.";
 
 /// Turn scanned page images into one compact, searchable PDF.
 ///
@@ -55,6 +70,9 @@ pub enum Command {
     /// Clean pages and write them as images (PNG, TIFF, PNM) instead of a PDF
     #[command(after_help = EXIT_CODES)]
     Clean(CleanArgs),
+    /// Convert every scan dropped into a folder, unattended (files: one PDF each; folders: one PDF of their images)
+    #[command(after_help = WATCH_EXIT_CODES)]
+    Watch(WatchArgs),
 }
 
 /// Arguments of the main command.
@@ -79,6 +97,18 @@ pub struct PdfArgs {
     /// Also write a JSON report: per page codec, bytes, skew, rotation, confidence, seconds per stage
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+
+    /// Print one JSON object per page (label, words, confidence, skew, rotation, bytes) and one for the document (output, pages, bytes, seconds) on standard output
+    #[arg(long)]
+    pub json: bool,
+
+    /// Open the finished PDF in the desktop's viewer (xdg-open); failing to open it is not an error
+    #[arg(long)]
+    pub open: bool,
+
+    /// Print the finished PDF's absolute path on standard output, for scripts
+    #[arg(long, conflicts_with = "json")]
+    pub print_path: bool,
 
     #[command(flatten)]
     pub doc: DocArgs,
@@ -233,7 +263,50 @@ pub struct CleanArgs {
     pub common: Common,
 }
 
-/// Options both commands share.
+/// Arguments of `ocrpdf watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The folder scanners drop files into: each file, and each subfolder of page images, becomes one PDF
+    #[arg(value_name = "INBOX")]
+    pub inbox: PathBuf,
+
+    /// The folder PDFs are written to (created if missing; never inside INBOX or the reverse)
+    #[arg(
+        short = 'o',
+        long = "out",
+        visible_alias = "output",
+        value_name = "OUTBOX"
+    )]
+    pub out: PathBuf,
+
+    /// Seconds a file (or every file of a folder) must stay unchanged before it is taken
+    #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = parse_seconds)]
+    pub settle: f64,
+
+    /// List INBOX every SECONDS instead of using file events (for network file systems)
+    #[arg(long, value_name = "SECONDS", value_parser = parse_positive_seconds)]
+    pub poll: Option<f64>,
+
+    /// Convert what is in INBOX now (waiting for it to settle), then exit
+    #[arg(long)]
+    pub once: bool,
+
+    /// Delete originals after their PDF is in place, instead of moving them to INBOX/.done/ (failed ones are always kept)
+    #[arg(long)]
+    pub delete_originals: bool,
+
+    /// Print one JSON object per document on standard output (input, output, pages, seconds, bytes, status, error)
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub doc: DocArgs,
+
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// Options every command shares.
 #[derive(Debug, Args)]
 pub struct Common {
     /// Pages processed at once [default: number of cores]
@@ -368,6 +441,20 @@ fn parse_epoch(s: &str) -> Result<Option<DocDate>, String> {
     }
 }
 
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (0.0..=86_400.0).contains(&v) => Ok(v),
+        _ => Err("expected a number of seconds between 0 and 86400".into()),
+    }
+}
+
+fn parse_positive_seconds(s: &str) -> Result<f64, String> {
+    match parse_seconds(s)? {
+        v if v >= 0.1 => Ok(v),
+        _ => Err("expected at least 0.1 seconds".into()),
+    }
+}
+
 fn inputs(paths: &[PathBuf]) -> Vec<Input> {
     paths
         .iter()
@@ -434,6 +521,20 @@ impl PdfArgs {
             hocr_dir: self.hocr.clone(),
             report: self.report.clone(),
         };
+        Ok(cfg)
+    }
+}
+
+impl WatchArgs {
+    pub fn to_config(&self) -> Result<WatchConfig, String> {
+        let mut template = Config::new(Vec::new(), PathBuf::new());
+        template.page = self.common.page_options();
+        self.doc.apply(&mut template)?;
+        let mut cfg = WatchConfig::new(self.inbox.clone(), self.out.clone(), template);
+        cfg.settle = Duration::from_secs_f64(self.settle);
+        cfg.poll = self.poll.map(Duration::from_secs_f64);
+        cfg.once = self.once;
+        cfg.delete_originals = self.delete_originals;
         Ok(cfg)
     }
 }

@@ -28,10 +28,12 @@ pub mod ocr;
 pub mod output;
 pub mod pdf;
 pub mod pipeline;
+pub mod watch;
 
 pub use error::{Error, ErrorKind, Result};
 pub use pipeline::{
-    Config, Extras, PageOptions, PageReport, Progress, Silent, StageTimes, Summary, convert,
+    Config, Extras, PageOptions, PageReport, Progress, Silent, StageTimes, Summary, Workers,
+    convert, convert_with,
 };
 
 impl Config {

@@ -29,6 +29,7 @@ fn main() -> ExitCode {
     let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::SeqCst));
     match &cli.command {
         Some(cli::Command::Clean(args)) => run_clean(args),
+        Some(cli::Command::Watch(args)) => run_watch(args),
         None => run_pdf(&cli.pdf),
     }
 }
@@ -49,38 +50,181 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
     let (quiet, verbose) = (args.common.quiet, args.common.verbose);
     let progress = Bar::new(quiet);
     let started = std::time::Instant::now();
-    match ocrpdf::convert(&cfg, &progress, &CANCEL) {
-        Ok(summary) => {
-            progress.bar.finish_and_clear();
-            if verbose {
-                for p in &summary.pages {
-                    eprintln!(
-                        "{}: {} words (confidence {:.0}), skew {:+.2}°, turned {}°, {} KiB",
-                        p.label,
-                        p.words,
-                        p.confidence,
-                        p.skew_deg,
-                        p.rotated_deg,
-                        p.bytes.div_ceil(1024)
-                    );
-                }
-            }
-            if !quiet {
-                let pages = summary.pages.len();
-                eprintln!(
-                    "{}: {} page{}, {} KiB, {:.1} s",
-                    cfg.output.display(),
-                    pages,
-                    if pages == 1 { "" } else { "s" },
-                    summary.bytes.div_ceil(1024),
-                    started.elapsed().as_secs_f64()
-                );
-            }
-            ExitCode::SUCCESS
-        }
+    let summary = match ocrpdf::convert(&cfg, &progress, &CANCEL) {
+        Ok(s) => s,
         Err(e) => {
             progress.bar.abandon();
-            fail(&e)
+            return fail(&e);
+        }
+    };
+    progress.bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    let output = cfg.output.canonicalize().unwrap_or(cfg.output.clone());
+    for p in &summary.pages {
+        if args.json {
+            let line = serde_json::json!({
+                "type": "page",
+                "label": p.label,
+                "words": p.words,
+                "confidence": (p.confidence as f64 * 10.0).round() / 10.0,
+                "skew": (p.skew_deg as f64 * 100.0).round() / 100.0,
+                "rotation": p.rotated_deg,
+                "bytes": p.bytes,
+            });
+            println!("{line}");
+        }
+        if verbose {
+            eprintln!(
+                "{}: {} words (confidence {:.0}), skew {:+.2}°, turned {}°, {} KiB",
+                p.label,
+                p.words,
+                p.confidence,
+                p.skew_deg,
+                p.rotated_deg,
+                p.bytes.div_ceil(1024)
+            );
+        }
+    }
+    if args.json {
+        let line = serde_json::json!({
+            "type": "document",
+            "output": output,
+            "pages": summary.pages.len(),
+            "bytes": summary.bytes,
+            "seconds": (seconds * 100.0).round() / 100.0,
+        });
+        println!("{line}");
+    }
+    if args.print_path {
+        println!("{}", output.display());
+    }
+    if !quiet {
+        let pages = summary.pages.len();
+        eprintln!(
+            "{}: {} page{}, {} KiB, {:.1} s",
+            cfg.output.display(),
+            pages,
+            if pages == 1 { "" } else { "s" },
+            summary.bytes.div_ceil(1024),
+            seconds
+        );
+    }
+    if args.open {
+        open_in_viewer(&output);
+    }
+    ExitCode::SUCCESS
+}
+
+/// Hand the PDF to the desktop's viewer and do not wait for it. A missing
+/// viewer is reported, not fatal: the PDF is written either way.
+fn open_in_viewer(pdf: &std::path::Path) {
+    use std::process::{Command, Stdio};
+    let spawned = Command::new("xdg-open")
+        .arg(pdf)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
+    if let Err(e) = spawned {
+        eprintln!(
+            "ocrpdf: warning: could not open {} with xdg-open: {e}",
+            pdf.display()
+        );
+    }
+}
+
+fn run_watch(args: &cli::WatchArgs) -> ExitCode {
+    let cfg = match args.to_config() {
+        Ok(c) => c,
+        Err(msg) => {
+            eprintln!("ocrpdf: {msg}");
+            return ExitCode::from(ErrorKind::BadArgs.exit_code());
+        }
+    };
+    let log = WatchLog {
+        quiet: args.common.quiet,
+        verbose: args.common.verbose,
+        json: args.json,
+    };
+    match ocrpdf::watch::watch(&cfg, &log, &CANCEL) {
+        Ok(totals) => match totals.first_failure {
+            Some(kind) => ExitCode::from(kind.exit_code()),
+            None => ExitCode::SUCCESS,
+        },
+        Err(ocrpdf::Error::Interrupted) => {
+            if !args.common.quiet {
+                eprintln!("ocrpdf watch: stopped; unfinished documents stay in the inbox");
+            }
+            ExitCode::from(ErrorKind::Interrupted.exit_code())
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+/// One line per document on stderr (`-q`: failures only), and with
+/// `--json` one object per document on stdout.
+struct WatchLog {
+    quiet: bool,
+    verbose: bool,
+    json: bool,
+}
+
+impl ocrpdf::watch::Events for WatchLog {
+    fn document(&self, o: &ocrpdf::watch::Outcome) {
+        if self.json {
+            let line = serde_json::json!({
+                "input": o.input,
+                "output": o.output,
+                "pages": o.pages,
+                "seconds": (o.seconds * 100.0).round() / 100.0,
+                "bytes": o.bytes,
+                "status": if o.failure.is_some() { "failed" } else { "done" },
+                "error": o.failure.as_ref().map(|f| &f.message),
+                "exit_code": o.failure.as_ref().map(|f| f.kind.exit_code()),
+                "original": o.original,
+                "recovered": o.recovered,
+            });
+            println!("{line}");
+        }
+        let moved = match &o.original {
+            Some(p) => format!("original moved to {}", p.display()),
+            None if o.failure.is_some() => "original left in place".into(),
+            None => "original deleted".into(),
+        };
+        match (&o.failure, &o.output) {
+            (Some(f), _) => eprintln!(
+                "ocrpdf watch: {}: failed (exit code {}): {}; {moved}",
+                o.input.display(),
+                f.kind.exit_code(),
+                f.message
+            ),
+            (None, Some(out)) if !self.quiet => eprintln!(
+                "{}: {} page{} → {}, {:.1} s, {} bytes{}",
+                o.input.display(),
+                o.pages,
+                if o.pages == 1 { "" } else { "s" },
+                out.display(),
+                o.seconds,
+                o.bytes,
+                if o.recovered {
+                    " (finished after a restart)"
+                } else {
+                    ""
+                }
+            ),
+            _ => {}
+        }
+    }
+
+    fn note(&self, level: ocrpdf::watch::Level, message: &str) {
+        use ocrpdf::watch::Level;
+        let show = match level {
+            Level::Detail => self.verbose,
+            Level::Info => !self.quiet,
+            Level::Warning => true,
+        };
+        if show {
+            eprintln!("ocrpdf watch: {message}");
         }
     }
 }

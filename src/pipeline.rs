@@ -174,6 +174,33 @@ impl PageReport {
 /// `cancel` is polled between pages; once set, the run stops, the partial
 /// output is discarded and [`Error::Interrupted`] is returned.
 pub fn convert(cfg: &Config, progress: &dyn Progress, cancel: &AtomicBool) -> Result<Summary> {
+    convert_with(&Workers::new(cfg.page.jobs)?, cfg, progress, cancel)
+}
+
+/// Page workers that outlive one document: each keeps its Tesseract models
+/// loaded, and several documents converted at once on the same workers
+/// share them page by page (`ocrpdf watch`). `PageOptions::jobs` is
+/// ignored by [`convert_with`]; the pool's size decides.
+pub struct Workers(rayon::ThreadPool);
+
+impl Workers {
+    /// `jobs` workers; `None` means one per core.
+    pub fn new(jobs: Option<usize>) -> Result<Self> {
+        worker_pool(jobs).map(Workers)
+    }
+
+    pub fn count(&self) -> usize {
+        self.0.current_num_threads()
+    }
+}
+
+/// [`convert`] on existing workers.
+pub fn convert_with(
+    workers: &Workers,
+    cfg: &Config,
+    progress: &dyn Progress,
+    cancel: &AtomicBool,
+) -> Result<Summary> {
     check_paths(cfg)?;
     ocr::check_languages(&cfg.ocr.languages)?;
     if cfg.page.rotate {
@@ -193,7 +220,7 @@ pub fn convert(cfg: &Config, progress: &dyn Progress, cancel: &AtomicBool) -> Re
     };
     let mut asm = Assembler::new(BufWriter::new(out.file())).map_err(out_err)?;
     let mut extras = extras::Pending::create(&cfg.extras, &cfg.output)?;
-    let pool = worker_pool(cfg.page.jobs)?;
+    let pool = &workers.0;
     let jobs = pool.current_num_threads();
 
     let mut reports = Vec::with_capacity(pages.len());

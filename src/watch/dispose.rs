@@ -1,0 +1,344 @@
+//! Where files go: the PDF into the outbox under a name nothing else has,
+//! the original into `INBOX/.done/` (or away) after success, or into
+//! `INBOX/.failed/` beside a `NAME.error.txt` that says why.
+//!
+//! Nothing is ever overwritten: a clash gets `-1`, `-2`, … before the
+//! extension. The outbox is shared with people and other programs, so the
+//! PDF is moved there with a no-replace rename (`renameat2(RENAME_NOREPLACE)`
+//! or link-and-unlink, via `tempfile`); `.done` and `.failed` belong to the
+//! one watcher holding the inbox's lock, so a look before the rename is
+//! enough there.
+
+use super::scan::Kind;
+use crate::error::{Error, ErrorKind};
+use std::ffi::{OsStr, OsString};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Folder under the inbox for originals converted successfully.
+pub(crate) const DONE: &str = ".done";
+/// Folder under the inbox for originals that could not be converted.
+pub(crate) const FAILED: &str = ".failed";
+
+/// The PDF name for an input: `scan.png` → `scan.pdf`, folder `batch 7`
+/// → `batch 7.pdf`.
+pub(crate) fn output_name(input: &OsStr, kind: Kind) -> OsString {
+    let path = Path::new(input);
+    let stem = match kind {
+        Kind::File => path.file_stem().unwrap_or(input),
+        Kind::Folder => input,
+    };
+    let mut name = stem.to_os_string();
+    name.push(".pdf");
+    name
+}
+
+/// `name` with `-n` before its extension (`scan.pdf` → `scan-2.pdf`), or
+/// at the end for folders; `n == 0` leaves it as it is.
+pub(crate) fn with_suffix(name: &OsStr, n: usize, kind: Kind) -> OsString {
+    if n == 0 {
+        return name.to_os_string();
+    }
+    let path = Path::new(name);
+    match (kind, path.file_stem(), path.extension()) {
+        (Kind::File, Some(stem), Some(ext)) => {
+            let mut s = stem.to_os_string();
+            s.push(format!("-{n}."));
+            s.push(ext);
+            s
+        }
+        _ => {
+            let mut s = name.to_os_string();
+            s.push(format!("-{n}"));
+            s
+        }
+    }
+}
+
+/// Whether anything (even a dangling link) has this path.
+pub(crate) fn taken(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok()
+}
+
+/// Move `stage` into `dir` as `name`, or `name-1`, `name-2`, … whichever is
+/// free, without ever replacing a file. `before` is told each name just
+/// before it is tried (the journal records it). Returns the name used.
+pub(crate) fn place(
+    stage: &Path,
+    dir: &Path,
+    name: &OsStr,
+    mut before: impl FnMut(&OsStr) -> crate::Result<()>,
+) -> crate::Result<OsString> {
+    for n in 0.. {
+        let candidate = with_suffix(name, n, Kind::File);
+        let dest = dir.join(&candidate);
+        if taken(&dest) {
+            continue;
+        }
+        before(&candidate)?;
+        let temp = tempfile::TempPath::try_from_path(stage).map_err(|e| Error::Output {
+            path: stage.to_path_buf(),
+            source: e,
+        })?;
+        match temp.persist_noclobber(&dest) {
+            Ok(()) => {
+                sync_dir(dir);
+                return Ok(candidate);
+            }
+            Err(e) => {
+                // Keep the staged PDF whatever happened.
+                let source = e.error;
+                let _ = e.path.keep();
+                if source.kind() != std::io::ErrorKind::AlreadyExists {
+                    return Err(Error::Output { path: dest, source });
+                }
+            }
+        }
+    }
+    unreachable!("some suffix is free")
+}
+
+/// Move an original out of the inbox after its PDF is safe: into
+/// `.done/` (returning where), or, with `delete`, into `trash` — a folder
+/// of the journal on the same file system — and from there away, so a
+/// folder is never left half-deleted where it could be taken again.
+pub(crate) fn done(
+    inbox: &Path,
+    name: &OsStr,
+    kind: Kind,
+    delete: Option<&Path>,
+) -> std::io::Result<Option<PathBuf>> {
+    let from = inbox.join(name);
+    if let Some(trash) = delete {
+        let to = trash.join(name);
+        if taken(&to) {
+            remove_any(&to)?;
+        }
+        std::fs::rename(&from, &to)?;
+        sync_dir(inbox);
+        remove_any(&to)?;
+        return Ok(None);
+    }
+    let to = move_free(&from, &inbox.join(DONE), name, kind)?;
+    sync_dir(inbox);
+    Ok(Some(to))
+}
+
+/// Why a document failed, as written into `NAME.error.txt`.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn of(e: &Error) -> Self {
+        Failure {
+            kind: e.kind(),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// Move a failed original into `.failed/` beside `NAME.error.txt`. The
+/// reason is written first, so a crash in between leaves a reason without
+/// its file rather than a file without its reason.
+pub(crate) fn failed(
+    inbox: &Path,
+    name: &OsStr,
+    kind: Kind,
+    why: &Failure,
+    attempts: u32,
+) -> std::io::Result<PathBuf> {
+    let dir = inbox.join(FAILED);
+    std::fs::create_dir_all(&dir)?;
+    let error_txt = |n: &OsStr| {
+        let mut s = n.to_os_string();
+        s.push(".error.txt");
+        dir.join(s)
+    };
+    let mut n = 0;
+    let free = loop {
+        let candidate = with_suffix(name, n, kind);
+        if !taken(&dir.join(&candidate)) && !taken(&error_txt(&candidate)) {
+            break candidate;
+        }
+        n += 1;
+    };
+    let text = format!(
+        "input: {}\nerror: {}\nexit code: {} ({})\nattempts: {attempts}\n",
+        name.to_string_lossy(),
+        why.message,
+        why.kind.exit_code(),
+        kind_meaning(why.kind),
+    );
+    let mut f = tempfile::Builder::new()
+        .prefix(".ocrpdf-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)?;
+    f.write_all(text.as_bytes())?;
+    f.as_file().sync_all()?;
+    f.persist(error_txt(&free)).map_err(|e| e.error)?;
+    let to = dir.join(&free);
+    std::fs::rename(inbox.join(name), &to)?;
+    sync_dir(&dir);
+    sync_dir(inbox);
+    Ok(to)
+}
+
+/// Rename `from` into `dir` as `name` or the first free suffixed name.
+fn move_free(from: &Path, dir: &Path, name: &OsStr, kind: Kind) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    for n in 0.. {
+        let candidate = with_suffix(name, n, kind);
+        let to = dir.join(&candidate);
+        if taken(&to) {
+            continue;
+        }
+        std::fs::rename(from, &to)?;
+        sync_dir(dir);
+        return Ok(to);
+    }
+    unreachable!("some suffix is free")
+}
+
+fn remove_any(path: &Path) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => std::fs::remove_dir_all(path),
+        Ok(_) => std::fs::remove_file(path),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Make renames in `dir` durable; losing this only costs a retry.
+pub(crate) fn sync_dir(dir: &Path) {
+    let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
+}
+
+/// What an exit code means, for `NAME.error.txt`.
+pub(crate) fn kind_meaning(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::BadArgs => "bad arguments",
+        ErrorKind::Input => "the input is unreadable, not an image, or fails to decode",
+        ErrorKind::MissingDependency => "a dependency is missing",
+        ErrorKind::InvalidOutput => "the output failed its own check",
+        ErrorKind::Output => "the output cannot be written",
+        ErrorKind::Ocr => "the OCR engine failed",
+        ErrorKind::Config => "invalid or unsafe configuration",
+        ErrorKind::Interrupted => "interrupted",
+        _ => "other error",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        let f = |s: &str| output_name(OsStr::new(s), Kind::File);
+        assert_eq!(f("scan.png"), "scan.pdf");
+        assert_eq!(f("report.pdf"), "report.pdf");
+        assert_eq!(f("noext"), "noext.pdf");
+        assert_eq!(
+            output_name(OsStr::new("batch.v2"), Kind::Folder),
+            "batch.v2.pdf"
+        );
+        assert_eq!(
+            with_suffix(OsStr::new("scan.pdf"), 2, Kind::File),
+            "scan-2.pdf"
+        );
+        assert_eq!(
+            with_suffix(OsStr::new("batch.v2"), 1, Kind::Folder),
+            "batch.v2-1"
+        );
+        assert_eq!(with_suffix(OsStr::new("x"), 0, Kind::File), "x");
+    }
+
+    #[test]
+    fn placing_never_replaces_and_reports_each_try() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join("scan.pdf"), b"someone else's").unwrap();
+        std::fs::write(out.join("scan-1.pdf"), b"another").unwrap();
+        let stage = dir.path().join("stage.pdf");
+        std::fs::write(&stage, b"ours").unwrap();
+        let mut tried = Vec::new();
+        let name = place(&stage, &out, OsStr::new("scan.pdf"), |n| {
+            tried.push(n.to_os_string());
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(name, "scan-2.pdf");
+        assert_eq!(tried, ["scan-2.pdf"]);
+        assert_eq!(
+            std::fs::read(out.join("scan.pdf")).unwrap(),
+            b"someone else's"
+        );
+        assert_eq!(std::fs::read(out.join("scan-2.pdf")).unwrap(), b"ours");
+        assert!(!stage.exists());
+    }
+
+    #[test]
+    fn failures_keep_the_original_and_say_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let inbox = dir.path();
+        let why = Failure {
+            kind: ErrorKind::Input,
+            message: "bad.png: not a PNG image".into(),
+        };
+        for round in 0..2 {
+            std::fs::write(inbox.join("bad.png"), format!("junk {round}")).unwrap();
+            let to = failed(inbox, OsStr::new("bad.png"), Kind::File, &why, 1).unwrap();
+            let expect = if round == 0 { "bad.png" } else { "bad-1.png" };
+            assert_eq!(to, inbox.join(FAILED).join(expect));
+            assert_eq!(
+                std::fs::read_to_string(&to).unwrap(),
+                format!("junk {round}")
+            );
+            let txt =
+                std::fs::read_to_string(inbox.join(FAILED).join(format!("{expect}.error.txt")))
+                    .unwrap();
+            assert!(
+                txt.contains("not a PNG image") && txt.contains("exit code: 2"),
+                "{txt}"
+            );
+        }
+        assert!(!inbox.join("bad.png").exists());
+    }
+
+    #[test]
+    fn done_names_clash_into_suffixes() {
+        let dir = tempfile::tempdir().unwrap();
+        let inbox = dir.path();
+        for (round, expect) in ["scan.png", "scan-1.png", "scan-2.png"].iter().enumerate() {
+            std::fs::write(inbox.join("scan.png"), format!("{round}")).unwrap();
+            let to = done(inbox, OsStr::new("scan.png"), Kind::File, None).unwrap();
+            assert_eq!(to, Some(inbox.join(DONE).join(expect)));
+            assert_eq!(
+                std::fs::read_to_string(inbox.join(DONE).join(expect)).unwrap(),
+                format!("{round}")
+            );
+        }
+        std::fs::create_dir_all(inbox.join("batch")).unwrap();
+        std::fs::create_dir_all(inbox.join(DONE).join("batch")).unwrap();
+        let to = done(inbox, OsStr::new("batch"), Kind::Folder, None).unwrap();
+        assert_eq!(to, Some(inbox.join(DONE).join("batch-1")));
+    }
+
+    #[test]
+    fn deleting_goes_through_the_trash() {
+        let dir = tempfile::tempdir().unwrap();
+        let inbox = dir.path().join("in");
+        let trash = dir.path().join("trash");
+        std::fs::create_dir_all(inbox.join("batch")).unwrap();
+        std::fs::create_dir_all(&trash).unwrap();
+        std::fs::write(inbox.join("batch/p1.png"), b"x").unwrap();
+        let to = done(&inbox, OsStr::new("batch"), Kind::Folder, Some(&trash)).unwrap();
+        assert_eq!(to, None);
+        assert!(!inbox.join("batch").exists());
+        assert_eq!(std::fs::read_dir(&trash).unwrap().count(), 0);
+    }
+}

@@ -1,0 +1,118 @@
+//! The inbox and outbox a watcher may use: both folders, canonical, and
+//! neither inside the other — else the watcher would take its own PDFs as
+//! new scans, or move its outbox into `.done`.
+
+use crate::error::{Error, Result};
+use std::path::{Component, Path, PathBuf};
+
+/// Canonical inbox and outbox (the outbox created if missing), refused
+/// when one is inside the other or they are the same.
+pub(super) fn check(inbox: &Path, outbox: &Path) -> Result<(PathBuf, PathBuf)> {
+    let inbox_c = inbox.canonicalize().map_err(|e| {
+        Error::Config(format!(
+            "{}: cannot watch this folder: {e}",
+            inbox.display()
+        ))
+    })?;
+    if !inbox_c.is_dir() {
+        return Err(Error::Config(format!(
+            "{}: is not a folder",
+            inbox.display()
+        )));
+    }
+    if let Some(out) = canonical_future(outbox) {
+        overlap(&inbox_c, &out, inbox, outbox)?;
+    }
+    std::fs::create_dir_all(outbox).map_err(|e| Error::Output {
+        path: outbox.to_path_buf(),
+        source: e,
+    })?;
+    let outbox_c = outbox.canonicalize().map_err(|e| Error::Output {
+        path: outbox.to_path_buf(),
+        source: e,
+    })?;
+    if !outbox_c.is_dir() {
+        return Err(Error::Config(format!(
+            "{}: is not a folder",
+            outbox.display()
+        )));
+    }
+    overlap(&inbox_c, &outbox_c, inbox, outbox)?;
+    Ok((inbox_c, outbox_c))
+}
+
+fn overlap(inbox: &Path, outbox: &Path, given_in: &Path, given_out: &Path) -> Result<()> {
+    let (i, o) = (given_in.display(), given_out.display());
+    if inbox == outbox {
+        return Err(Error::Config(format!(
+            "the inbox and the outbox are the same folder ({i})"
+        )));
+    }
+    if outbox.starts_with(inbox) {
+        return Err(Error::Config(format!(
+            "the outbox {o} is inside the inbox {i}: its PDFs would be taken as new scans"
+        )));
+    }
+    if inbox.starts_with(outbox) {
+        return Err(Error::Config(format!(
+            "the inbox {i} is inside the outbox {o}; use two separate folders"
+        )));
+    }
+    Ok(())
+}
+
+/// The canonical path `p` will have once created: its nearest existing
+/// ancestor canonicalised, the rest appended.
+fn canonical_future(p: &Path) -> Option<PathBuf> {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().ok()?.join(p)
+    };
+    let mut existing = abs.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(c) = existing.canonicalize() {
+            let mut out = c;
+            for comp in rest.iter().rev() {
+                match comp {
+                    Component::ParentDir => {
+                        out.pop();
+                    }
+                    Component::Normal(n) => out.push(n),
+                    _ => {}
+                }
+            }
+            return Some(out);
+        }
+        rest.push(existing.components().next_back()?);
+        existing = existing.parent()?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlapping_folders_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let inbox = dir.path().join("in");
+        std::fs::create_dir(&inbox).unwrap();
+        for out in [
+            inbox.join("out"),
+            inbox.join("a/../b"),
+            inbox.clone(),
+            dir.path().to_path_buf(),
+        ] {
+            let e = check(&inbox, &out).unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::Config, "{}: {e}", out.display());
+        }
+        assert!(
+            !inbox.join("out").exists(),
+            "a refused outbox is not created"
+        );
+        let (i, o) = check(&inbox, &dir.path().join("out/pdf")).unwrap();
+        assert!(o.is_dir() && o.ends_with("out/pdf") && i.ends_with("in"));
+    }
+}

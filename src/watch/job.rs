@@ -1,0 +1,131 @@
+//! One document's work, on its own thread: convert it into its stage file
+//! (its pages run on the shared workers), then finish it through the
+//! journal — or finish one an earlier attempt left half done.
+
+use super::WatchConfig;
+use super::dispose::output_name;
+use super::journal::{Finished, Intent, Journal, Recovered};
+use super::scan::{self, Kind, Snapshot};
+use crate::error::{Error, ErrorKind};
+use crate::input::Input;
+use crate::pipeline::{Silent, Workers, convert_with};
+use std::ffi::OsString;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// What a job is asked to do.
+#[derive(Debug, Clone)]
+pub(crate) enum Task {
+    /// Convert the document as it looked when it settled.
+    Convert(Snapshot),
+    /// Finish the document of a recorded intent (by id).
+    Recover(String),
+}
+
+/// How a job ended.
+#[derive(Debug)]
+pub(crate) enum JobEnd {
+    Done {
+        finished: Finished,
+        recovered: bool,
+    },
+    /// The input changed while it was read: its PDF was thrown away.
+    Changed,
+    /// Nothing was produced.
+    Failed(Error),
+    /// A PDF exists (staged or placed) but placing it or disposing of the
+    /// original failed; the intent stays and is retried.
+    Unfinished {
+        error: Error,
+        intent: String,
+    },
+    /// A recorded intent had nothing to finish; the input is converted
+    /// again.
+    Dropped,
+}
+
+/// Everything a job borrows from the watcher.
+pub(crate) struct Ctx<'a> {
+    pub cfg: &'a WatchConfig,
+    pub inbox: &'a Path,
+    pub journal: &'a Journal,
+    pub workers: &'a Workers,
+    pub cancel: &'a AtomicBool,
+}
+
+pub(crate) fn run(ctx: &Ctx, name: &OsString, task: Task) -> JobEnd {
+    match task {
+        Task::Convert(snap) => convert(ctx, name, &snap),
+        Task::Recover(id) => recover(ctx, &id),
+    }
+}
+
+fn convert(ctx: &Ctx, name: &OsString, snap: &Snapshot) -> JobEnd {
+    let id = ctx.journal.new_id();
+    let stage = ctx.journal.stage_path(&id);
+    let mut cfg = ctx.cfg.template.clone();
+    cfg.inputs = snap.pages.iter().cloned().map(Input::Path).collect();
+    cfg.output = stage.clone();
+    cfg.page.natural_sort = false;
+    let converted = ctx
+        .journal
+        .ensure_stage()
+        .and_then(|()| convert_with(ctx.workers, &cfg, &Silent, ctx.cancel));
+    let summary = match converted {
+        Ok(s) => s,
+        Err(e) => return JobEnd::Failed(e),
+    };
+    let discard = |end| {
+        let _ = std::fs::remove_file(&stage);
+        end
+    };
+    // A writer that paused longer than the settle time and went on: this
+    // PDF is of a half-written file.
+    let now = scan::snapshot(ctx.inbox, name, snap.kind);
+    if now.as_ref().map(|s| &s.fingerprint) != Some(&snap.fingerprint) {
+        return discard(JobEnd::Changed);
+    }
+    if ctx.cancel.load(Ordering::SeqCst) {
+        return discard(JobEnd::Failed(Error::Interrupted));
+    }
+    let intent = Intent {
+        id,
+        input: name.clone(),
+        folder: snap.kind == Kind::Folder,
+        fingerprint: snap.fingerprint.clone(),
+        pages: summary.pages.len(),
+        output: output_name(name, snap.kind),
+    };
+    let id = intent.id.clone();
+    match ctx.journal.finish(intent, ctx.cfg.delete_originals) {
+        Ok(finished) => JobEnd::Done {
+            finished,
+            recovered: false,
+        },
+        Err(e) => unfinished(e, id),
+    }
+}
+
+fn recover(ctx: &Ctx, id: &str) -> JobEnd {
+    let Some(intent) = ctx.journal.read(id) else {
+        return JobEnd::Dropped;
+    };
+    match ctx.journal.recover(intent, ctx.cfg.delete_originals) {
+        Ok(Recovered::Finished(finished)) => JobEnd::Done {
+            finished,
+            recovered: true,
+        },
+        Ok(Recovered::Dropped) => JobEnd::Dropped,
+        Err(e) => unfinished(e, id.to_string()),
+    }
+}
+
+/// A broken PDF was removed with its intent: a plain failure. Anything
+/// else leaves the intent to retry.
+fn unfinished(error: Error, intent: String) -> JobEnd {
+    if error.kind() == ErrorKind::InvalidOutput {
+        JobEnd::Failed(error)
+    } else {
+        JobEnd::Unfinished { error, intent }
+    }
+}

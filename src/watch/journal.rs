@@ -1,0 +1,647 @@
+//! Restart safety: each input gets exactly one PDF, and its original stays
+//! in the inbox until then, however the watcher is stopped.
+//!
+//! A document is converted into a *stage* file in a private folder of the
+//! outbox (`OUTBOX/.ocrpdf-work-TAG/`, on the outbox's file system so the
+//! final move is a rename). Then, for each name tried in the outbox, an
+//! *intent* — input name and fingerprint → stage and output name — is
+//! written atomically to `INBOX/.ocrpdf/intents/` before the stage is
+//! renamed to that name; the output is re-opened and checked; the original
+//! is moved to `.done` (or deleted); and only then is the intent removed.
+//!
+//! On start every intent is resolved:
+//! - stage still there → the rename did not happen: place it now, finish;
+//! - stage gone, output a valid PDF → the rename happened: finish the
+//!   disposition (if the original is still the one converted);
+//! - neither → drop the intent; the input is converted again.
+//!
+//! Stage files without an intent are partial conversions and are removed,
+//! as are `tempfile`'s own temp files in the stage folder. The folder is
+//! per inbox (TAG hashes its path) and a lock file keeps a second watcher
+//! off the same inbox, so whatever is in there is this watcher's.
+
+use super::dispose;
+use super::scan::{Fingerprint, Kind};
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The journal's folder inside the inbox.
+pub(crate) const DIR: &str = ".ocrpdf";
+
+/// A record of a converted document whose disposition is not finished.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub(crate) struct Intent {
+    #[serde(skip)]
+    pub id: String,
+    #[serde(with = "os_name")]
+    pub input: OsString,
+    pub folder: bool,
+    pub fingerprint: Fingerprint,
+    /// Pages the PDF must have to count as valid.
+    pub pages: usize,
+    /// The PDF name in the outbox being tried (or used).
+    #[serde(with = "os_name")]
+    pub output: OsString,
+}
+
+impl Intent {
+    pub fn kind(&self) -> Kind {
+        if self.folder {
+            Kind::Folder
+        } else {
+            Kind::File
+        }
+    }
+}
+
+/// The inbox's journal: intents, the stage folder, the lock, the trash.
+pub(crate) struct Journal {
+    inbox: PathBuf,
+    outbox: PathBuf,
+    intents: PathBuf,
+    trash: PathBuf,
+    stage: PathBuf,
+    next: AtomicU64,
+    _lock: std::fs::File,
+}
+
+/// How finishing a converted document ended.
+#[derive(Debug)]
+pub(crate) struct Finished {
+    pub output: PathBuf,
+    pub pages: usize,
+    pub bytes: u64,
+    /// Where the original went (`None`: deleted, or no longer there).
+    pub original: Option<PathBuf>,
+}
+
+/// How resolving a leftover intent ended.
+#[derive(Debug)]
+pub(crate) enum Recovered {
+    Finished(Finished),
+    /// Nothing was placed; the input will be converted again.
+    Dropped,
+}
+
+impl Journal {
+    /// Open (creating) the journal of `inbox`, whose PDFs go to `outbox`
+    /// (both canonical). Fails with [`Error::Config`] when another watcher
+    /// holds the inbox.
+    pub fn open(inbox: &Path, outbox: &Path) -> Result<Journal> {
+        let root = inbox.join(DIR);
+        let intents = root.join("intents");
+        let trash = root.join("trash");
+        let stage = outbox.join(format!(
+            ".ocrpdf-work-{:016x}",
+            fnv1a(inbox.as_os_str().as_encoded_bytes())
+        ));
+        for d in [&intents, &trash, &stage] {
+            std::fs::create_dir_all(d).map_err(|e| io_err(d, e))?;
+        }
+        let lock_path = root.join("lock");
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| io_err(&lock_path, e))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::Config(format!(
+                    "{}: another `ocrpdf watch` is already watching this folder",
+                    inbox.display()
+                )));
+            }
+            // File systems without locks: carry on unguarded.
+            Err(std::fs::TryLockError::Error(_)) => {}
+        }
+        let journal = Journal {
+            inbox: inbox.to_path_buf(),
+            outbox: outbox.to_path_buf(),
+            intents,
+            trash,
+            stage,
+            next: AtomicU64::new(0),
+            _lock: lock,
+        };
+        // Whatever is in the trash was being deleted after success.
+        for e in std::fs::read_dir(&journal.trash)
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let p = e.path();
+            let _ = if p.is_dir() {
+                std::fs::remove_dir_all(&p)
+            } else {
+                std::fs::remove_file(&p)
+            };
+        }
+        Ok(journal)
+    }
+
+    /// A fresh id for a document; unique across restarts.
+    pub fn new_id(&self) -> String {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        format!("{now:x}-{}", self.next.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// The stage file of document `id`.
+    pub fn stage_path(&self, id: &str) -> PathBuf {
+        self.stage.join(format!("{id}.pdf"))
+    }
+
+    /// Make sure the stage folder exists (someone may have cleaned up the
+    /// outbox while the watcher ran).
+    pub fn ensure_stage(&self) -> Result<()> {
+        std::fs::create_dir_all(&self.stage).map_err(|e| io_err(&self.stage, e))
+    }
+
+    /// Every intent left, oldest first. Unreadable records (which atomic
+    /// writes should make impossible) are removed and reported.
+    pub fn intents(&self) -> (Vec<Intent>, Vec<String>) {
+        let mut found = Vec::new();
+        let mut bad = Vec::new();
+        for e in std::fs::read_dir(&self.intents)
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let p = e.path();
+            let name = e.file_name().to_string_lossy().into_owned();
+            let Some(id) = name.strip_suffix(".json") else {
+                // A temp file of an interrupted write.
+                let _ = std::fs::remove_file(&p);
+                continue;
+            };
+            match std::fs::read(&p)
+                .map_err(|e| e.to_string())
+                .and_then(|b| serde_json::from_slice::<Intent>(&b).map_err(|e| e.to_string()))
+            {
+                Ok(mut i) => {
+                    i.id = id.to_string();
+                    found.push(i);
+                }
+                Err(e) => {
+                    bad.push(format!(
+                        "{}: unreadable journal record removed ({e})",
+                        p.display()
+                    ));
+                    let _ = std::fs::remove_file(&p);
+                }
+            }
+        }
+        found.sort_by(|a, b| a.id.cmp(&b.id));
+        (found, bad)
+    }
+
+    /// The intent `id`, if it is still recorded.
+    pub fn read(&self, id: &str) -> Option<Intent> {
+        let bytes = std::fs::read(self.intents.join(format!("{id}.json"))).ok()?;
+        let mut intent: Intent = serde_json::from_slice(&bytes).ok()?;
+        intent.id = id.to_string();
+        Some(intent)
+    }
+
+    /// Remove stage files no intent refers to: conversions cut short.
+    pub fn clean_stage(&self, intents: &[Intent]) {
+        let keep: HashSet<PathBuf> = intents.iter().map(|i| self.stage_path(&i.id)).collect();
+        for e in std::fs::read_dir(&self.stage)
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            if !keep.contains(&e.path()) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+
+    /// Write `intent` so that it is either wholly there or not at all.
+    pub fn write(&self, intent: &Intent) -> Result<()> {
+        let path = self.intents.join(format!("{}.json", intent.id));
+        let err = |e| io_err(&path, e);
+        let bytes = serde_json::to_vec(intent).map_err(|e| Error::Internal(e.to_string()))?;
+        let mut f = tempfile::Builder::new()
+            .prefix(".intent-")
+            .tempfile_in(&self.intents)
+            .map_err(err)?;
+        f.write_all(&bytes).map_err(err)?;
+        f.as_file().sync_all().map_err(err)?;
+        f.persist(&path).map_err(|e| err(e.error))?;
+        dispose::sync_dir(&self.intents);
+        Ok(())
+    }
+
+    pub fn remove(&self, id: &str) -> Result<()> {
+        let path = self.intents.join(format!("{id}.json"));
+        match std::fs::remove_file(&path) {
+            Ok(()) => {
+                dispose::sync_dir(&self.intents);
+                Ok(())
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(io_err(&path, e)),
+        }
+    }
+
+    /// Finish a document whose PDF is in its stage file (or, after a
+    /// restart, possibly already in place): place it under a free name,
+    /// check it, dispose of the original if it is still the one converted,
+    /// forget the intent.
+    pub fn finish(&self, mut intent: Intent, delete: bool) -> Result<Finished> {
+        let stage = self.stage_path(&intent.id);
+        if stage.exists() {
+            let placed_here = self.outbox.join(&intent.output);
+            if same_file(&stage, &placed_here) {
+                // A link-and-unlink rename stopped half way.
+                let _ = std::fs::remove_file(&stage);
+            } else {
+                let preferred = intent.output.clone();
+                dispose::place(&stage, &self.outbox, &preferred, |name| {
+                    intent.output = name.to_os_string();
+                    self.write(&intent)
+                })?;
+            }
+        }
+        let output = self.outbox.join(&intent.output);
+        if let Err(reason) = check_pdf(&output, intent.pages) {
+            // Ours (the intent says so) and broken: do not leave it.
+            let _ = std::fs::remove_file(&output);
+            self.remove(&intent.id)?;
+            return Err(Error::InvalidOutput {
+                path: output,
+                reason,
+            });
+        }
+        let bytes = std::fs::metadata(&output).map(|m| m.len()).unwrap_or(0);
+        let original = if self.still_there(&intent) {
+            let trash = delete.then_some(self.trash.as_path());
+            dispose::done(&self.inbox, &intent.input, intent.kind(), trash)
+                .map_err(|e| io_err(&self.inbox.join(&intent.input), e))?
+        } else {
+            None
+        };
+        self.remove(&intent.id)?;
+        Ok(Finished {
+            output,
+            pages: intent.pages,
+            bytes,
+            original,
+        })
+    }
+
+    /// Resolve an intent left by an earlier run (or a failed finish).
+    pub fn recover(&self, intent: Intent, delete: bool) -> Result<Recovered> {
+        let stage = self.stage_path(&intent.id);
+        let staged = stage.exists() && check_pdf(&stage, intent.pages).is_ok();
+        let placed =
+            !stage.exists() && check_pdf(&self.outbox.join(&intent.output), intent.pages).is_ok();
+        if staged || placed {
+            return self.finish(intent, delete).map(Recovered::Finished);
+        }
+        let _ = std::fs::remove_file(&stage);
+        self.remove(&intent.id)?;
+        Ok(Recovered::Dropped)
+    }
+
+    /// Whether the original in the inbox is the one that was converted.
+    fn still_there(&self, intent: &Intent) -> bool {
+        super::scan::snapshot(&self.inbox, &intent.input, intent.kind())
+            .is_some_and(|s| s.fingerprint == intent.fingerprint)
+    }
+}
+
+impl Drop for Journal {
+    fn drop(&mut self) {
+        // Leave no empty private folder in the outbox.
+        let _ = std::fs::remove_dir(&self.stage);
+    }
+}
+
+/// Re-open a PDF and count its pages.
+pub(crate) fn check_pdf(path: &Path, pages: usize) -> std::result::Result<(), String> {
+    let doc = lopdf::Document::load(path).map_err(|e| format!("cannot be parsed: {e}"))?;
+    let found = doc.get_pages().len();
+    if found != pages {
+        return Err(format!("has {found} pages, expected {pages}"));
+    }
+    Ok(())
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        false
+    }
+}
+
+fn io_err(path: &Path, source: std::io::Error) -> Error {
+    Error::Output {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// FNV-1a, 64 bit: a stable name for the stage folder of an inbox. std's
+/// hasher may change between Rust releases, and a hash crate for eight
+/// lines is not worth it.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// File names in JSON: text when they are UTF-8, raw bytes otherwise, so
+/// any name the file system allows round-trips.
+mod os_name {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::ffi::OsString;
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(untagged)]
+    enum Repr {
+        Text(String),
+        Bytes(Vec<u8>),
+    }
+
+    pub fn serialize<S: Serializer>(name: &OsString, s: S) -> Result<S::Ok, S::Error> {
+        match name.to_str() {
+            Some(t) => Repr::Text(t.to_string()),
+            None => Repr::Bytes(name.as_encoded_bytes().to_vec()),
+        }
+        .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OsString, D::Error> {
+        Ok(match Repr::deserialize(d)? {
+            Repr::Text(t) => t.into(),
+            #[cfg(unix)]
+            Repr::Bytes(b) => std::os::unix::ffi::OsStringExt::from_vec(b),
+            #[cfg(not(unix))]
+            Repr::Bytes(b) => String::from_utf8_lossy(&b).into_owned().into(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Each way a run can stop between the steps of finishing a document,
+    //! set up on disk as that run would have left it, then resolved.
+    use super::*;
+    use crate::watch::scan::snapshot;
+
+    struct Setup {
+        _dir: tempfile::TempDir,
+        inbox: PathBuf,
+        outbox: PathBuf,
+        journal: Journal,
+    }
+
+    fn setup() -> Setup {
+        let dir = tempfile::tempdir().unwrap();
+        let inbox = dir.path().join("in");
+        let outbox = dir.path().join("out");
+        std::fs::create_dir_all(&inbox).unwrap();
+        std::fs::create_dir_all(&outbox).unwrap();
+        let journal = Journal::open(&inbox, &outbox).unwrap();
+        Setup {
+            _dir: dir,
+            inbox,
+            outbox,
+            journal,
+        }
+    }
+
+    /// A real, minimal PDF of `pages` empty pages.
+    fn write_pdf(path: &Path, pages: usize) {
+        use lopdf::{Document, Object, dictionary};
+        let mut doc = Document::with_version("1.5");
+        let tree = doc.new_object_id();
+        let kids: Vec<Object> = (0..pages)
+            .map(|_| {
+                doc.add_object(dictionary! {
+                    "Type" => "Page",
+                    "Parent" => tree,
+                    "MediaBox" => vec![0.into(), 0.into(), 10.into(), 10.into()],
+                })
+                .into()
+            })
+            .collect();
+        doc.objects.insert(
+            tree,
+            Object::Dictionary(dictionary! {
+                "Type" => "Pages", "Kids" => kids, "Count" => pages as i64,
+            }),
+        );
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => tree });
+        doc.trailer.set("Root", catalog);
+        doc.save(path).unwrap();
+    }
+
+    /// An input in the inbox and the intent a run recorded for it.
+    fn converted(s: &Setup, name: &str) -> Intent {
+        std::fs::write(s.inbox.join(name), format!("scan {name}")).unwrap();
+        let fp = snapshot(&s.inbox, OsStr::new(name), Kind::File)
+            .unwrap()
+            .fingerprint;
+        Intent {
+            id: s.journal.new_id(),
+            input: name.into(),
+            folder: false,
+            fingerprint: fp,
+            pages: 2,
+            output: super::dispose::output_name(OsStr::new(name), Kind::File),
+        }
+    }
+
+    fn done_files(s: &Setup) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(s.inbox.join(".done"))
+            .map(|d| {
+                d.map(|e| e.unwrap().file_name().into_string().unwrap())
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    }
+
+    fn pdfs(s: &Setup) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(&s.outbox)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| !n.starts_with('.'))
+            .collect();
+        v.sort();
+        v
+    }
+
+    use std::ffi::OsStr;
+
+    #[test]
+    fn killed_while_converting_leaves_only_a_stage_file_which_is_removed() {
+        let s = setup();
+        let i = converted(&s, "a.png");
+        write_pdf(&s.journal.stage_path(&i.id), 2);
+        let (intents, bad) = s.journal.intents();
+        assert!(intents.is_empty() && bad.is_empty());
+        s.journal.clean_stage(&intents);
+        assert_eq!(std::fs::read_dir(&s.journal.stage).unwrap().count(), 0);
+        assert!(s.inbox.join("a.png").exists());
+        assert!(pdfs(&s).is_empty());
+    }
+
+    #[test]
+    fn killed_after_the_intent_before_the_rename_places_the_stage() {
+        let s = setup();
+        let i = converted(&s, "a.png");
+        write_pdf(&s.journal.stage_path(&i.id), 2);
+        s.journal.write(&i).unwrap();
+        let (intents, _) = s.journal.intents();
+        assert_eq!(intents, vec![i.clone()]);
+        s.journal.clean_stage(&intents);
+        let Recovered::Finished(f) = s.journal.recover(intents[0].clone(), false).unwrap() else {
+            panic!("not finished")
+        };
+        assert_eq!(f.output, s.outbox.join("a.pdf"));
+        assert_eq!(pdfs(&s), ["a.pdf"]);
+        assert_eq!(done_files(&s), ["a.png"]);
+        assert!(s.journal.intents().0.is_empty());
+    }
+
+    #[test]
+    fn killed_after_the_rename_finishes_the_disposition_without_a_second_pdf() {
+        let s = setup();
+        let i = converted(&s, "a.png");
+        s.journal.write(&i).unwrap();
+        write_pdf(&s.outbox.join("a.pdf"), 2);
+        let (intents, _) = s.journal.intents();
+        s.journal.clean_stage(&intents);
+        assert!(matches!(
+            s.journal.recover(intents[0].clone(), false).unwrap(),
+            Recovered::Finished(_)
+        ));
+        assert_eq!(pdfs(&s), ["a.pdf"]);
+        assert_eq!(done_files(&s), ["a.png"]);
+        assert!(!s.inbox.join("a.png").exists());
+        assert!(s.journal.intents().0.is_empty());
+    }
+
+    #[test]
+    fn killed_after_the_move_only_forgets_the_intent() {
+        let s = setup();
+        let i = converted(&s, "a.png");
+        s.journal.write(&i).unwrap();
+        write_pdf(&s.outbox.join("a.pdf"), 2);
+        std::fs::create_dir(s.inbox.join(".done")).unwrap();
+        std::fs::rename(s.inbox.join("a.png"), s.inbox.join(".done/a.png")).unwrap();
+        let (intents, _) = s.journal.intents();
+        let Recovered::Finished(f) = s.journal.recover(intents[0].clone(), false).unwrap() else {
+            panic!("not finished")
+        };
+        assert_eq!(f.original, None);
+        assert_eq!(pdfs(&s), ["a.pdf"]);
+        assert_eq!(done_files(&s), ["a.png"]);
+        assert!(s.journal.intents().0.is_empty());
+    }
+
+    #[test]
+    fn nothing_placed_drops_the_intent_and_keeps_the_original() {
+        let s = setup();
+        let i = converted(&s, "a.png");
+        s.journal.write(&i).unwrap();
+        // A PDF of that name with the wrong page count is someone else's.
+        write_pdf(&s.outbox.join("a.pdf"), 1);
+        // A half-written stage file is no PDF.
+        std::fs::write(s.journal.stage_path(&i.id), b"%PDF-1.5 trunc").unwrap();
+        let (intents, _) = s.journal.intents();
+        assert!(matches!(
+            s.journal.recover(intents[0].clone(), false).unwrap(),
+            Recovered::Dropped
+        ));
+        assert!(s.inbox.join("a.png").exists());
+        assert!(!s.journal.stage_path(&i.id).exists());
+        assert!(s.journal.intents().0.is_empty());
+        assert!(done_files(&s).is_empty());
+    }
+
+    #[test]
+    fn a_name_taken_meanwhile_gets_a_suffix_and_the_intent_follows() {
+        let s = setup();
+        let i = converted(&s, "a.png");
+        write_pdf(&s.journal.stage_path(&i.id), 2);
+        s.journal.write(&i).unwrap();
+        std::fs::write(s.outbox.join("a.pdf"), b"not ours").unwrap();
+        let (intents, _) = s.journal.intents();
+        let Recovered::Finished(f) = s.journal.recover(intents[0].clone(), false).unwrap() else {
+            panic!("not finished")
+        };
+        assert_eq!(f.output, s.outbox.join("a-1.pdf"));
+        assert_eq!(std::fs::read(s.outbox.join("a.pdf")).unwrap(), b"not ours");
+        assert_eq!(done_files(&s), ["a.png"]);
+    }
+
+    #[test]
+    fn a_replaced_original_is_not_disposed_of() {
+        let s = setup();
+        let i = converted(&s, "a.png");
+        s.journal.write(&i).unwrap();
+        write_pdf(&s.outbox.join("a.pdf"), 2);
+        std::fs::write(s.inbox.join("a.png"), b"a new scan under the same name").unwrap();
+        let (intents, _) = s.journal.intents();
+        let Recovered::Finished(f) = s.journal.recover(intents[0].clone(), true).unwrap() else {
+            panic!("not finished")
+        };
+        assert_eq!(f.original, None);
+        assert!(
+            s.inbox.join("a.png").exists(),
+            "the new scan stays to be converted"
+        );
+    }
+
+    #[test]
+    fn deleting_originals_and_a_second_watcher_is_refused() {
+        let s = setup();
+        let i = converted(&s, "a.png");
+        write_pdf(&s.journal.stage_path(&i.id), 2);
+        let f = s.journal.finish(i, true).unwrap();
+        assert_eq!(f.original, None);
+        assert!(!s.inbox.join("a.png").exists());
+        assert!(done_files(&s).is_empty());
+        assert_eq!(pdfs(&s), ["a.pdf"]);
+
+        let e = Journal::open(&s.inbox, &s.outbox).err().expect("locked");
+        assert_eq!(e.kind(), crate::ErrorKind::Config);
+    }
+
+    #[test]
+    fn non_utf8_names_round_trip() {
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStringExt;
+            let s = setup();
+            let mut i = converted(&s, "x.png");
+            i.input = OsString::from_vec(b"scan-\xff.png".to_vec());
+            s.journal.write(&i).unwrap();
+            assert_eq!(s.journal.read(&i.id).unwrap(), i);
+        }
+    }
+}

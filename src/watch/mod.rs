@@ -1,0 +1,154 @@
+//! `ocrpdf watch`: convert whatever is dropped into an inbox folder,
+//! unattended, without ever losing or duplicating a page.
+//!
+//! The loop (`watcher.rs`) lists the inbox whenever a file event arrives
+//! (`notify`), at every deadline it is waiting for, and at least every
+//! [`RESCAN`] (or every `--poll` seconds with events off): events can be
+//! lost, and a restart must pick up what is already there. Each top-level
+//! file or folder is a document (`scan.rs`); it is taken when it has settled
+//! (`settle.rs`), converted on the shared page workers (`job.rs`), and its
+//! PDF and original are put in place through a journal that survives a
+//! kill (`journal.rs`, `dispose.rs`). The inbox and outbox must not overlap
+//! (`folders.rs`).
+//!
+//! Parallelism: one pool of `-j` page workers serves every document, and up
+//! to `-j` documents are converted at once, so a drop of many one-page
+//! scans keeps every worker busy while a lone long document still gets all
+//! of them, and each worker keeps its Tesseract models loaded throughout.
+//!
+//! Failures: a document that does not decode is failed only if it has
+//! not changed one settle time later (a writer may have paused); an output
+//! error (full disk, busy file) is retried with exponential backoff
+//! ([`MAX_ATTEMPTS`] tries) before the original goes to `.failed`.
+
+mod dispose;
+mod folders;
+mod job;
+mod journal;
+mod scan;
+mod settle;
+mod watcher;
+
+pub use dispose::Failure;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::pipeline::{Config, Workers, check_osd};
+use job::Ctx;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+use watcher::Watcher;
+
+/// Default settle time: unchanged this long means written.
+pub const DEFAULT_SETTLE: Duration = Duration::from_secs(5);
+/// How long an empty file (or a folder with no pages, or a part under a
+/// temporary name) is waited for, counted from its last change, before it
+/// is failed (or, for a temporary name, ignored).
+pub const EMPTY_GRACE: Duration = Duration::from_secs(600);
+/// Full listing at least this often, even with file events.
+pub const RESCAN: Duration = Duration::from_secs(30);
+/// Tries for a document that hits output errors (full disk, busy file).
+pub const MAX_ATTEMPTS: u32 = 5;
+/// First retry delay; doubled on each further try (2, 4, 8, 16 s).
+pub const BACKOFF: Duration = Duration::from_secs(2);
+
+/// What to watch and how to convert.
+#[derive(Debug, Clone)]
+pub struct WatchConfig {
+    pub inbox: PathBuf,
+    pub outbox: PathBuf,
+    /// Options for every document; its `inputs` and `output` are replaced
+    /// per document, and `page.jobs` sizes the shared worker pool.
+    pub template: Config,
+    pub settle: Duration,
+    /// List the folder this often instead of using file events.
+    pub poll: Option<Duration>,
+    /// Convert what is in the inbox now, then return.
+    pub once: bool,
+    /// Delete originals after success instead of moving them to `.done`.
+    pub delete_originals: bool,
+    pub empty_grace: Duration,
+}
+
+impl WatchConfig {
+    pub fn new(inbox: PathBuf, outbox: PathBuf, template: Config) -> Self {
+        WatchConfig {
+            inbox,
+            outbox,
+            template,
+            settle: DEFAULT_SETTLE,
+            poll: None,
+            once: false,
+            delete_originals: false,
+            empty_grace: EMPTY_GRACE,
+        }
+    }
+}
+
+/// What became of one document.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub input: PathBuf,
+    /// The PDF written (`None` on failure).
+    pub output: Option<PathBuf>,
+    pub pages: usize,
+    /// From taking the document to its PDF being in place.
+    pub seconds: f64,
+    /// Size of the PDF.
+    pub bytes: u64,
+    /// Where the original went: `.done/…` or `.failed/…`; `None` when it
+    /// was deleted (`--delete-originals`) or could not be moved.
+    pub original: Option<PathBuf>,
+    /// Why it failed.
+    pub failure: Option<Failure>,
+    /// Finished after a restart from the journal.
+    pub recovered: bool,
+}
+
+/// How much a note matters: the CLI shows [`Level::Detail`] with `-v`
+/// only and hides [`Level::Info`] with `-q`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Detail,
+    Info,
+    Warning,
+}
+
+/// Hears what the watcher does; the CLI prints it.
+pub trait Events: Sync {
+    fn document(&self, _outcome: &Outcome) {}
+    fn note(&self, _level: Level, _message: &str) {}
+}
+
+/// Counts of a finished `--once` run.
+#[derive(Debug, Clone, Default)]
+pub struct Totals {
+    pub done: usize,
+    pub failed: usize,
+    /// The kind of the first failure, which decides the exit code.
+    pub first_failure: Option<ErrorKind>,
+}
+
+/// Watch until `cancel` is set ([`Error::Interrupted`]) or, with `once`,
+/// until what was in the inbox at the start is done.
+pub fn watch(cfg: &WatchConfig, events: &dyn Events, cancel: &AtomicBool) -> Result<Totals> {
+    if cfg.poll.is_some_and(|p| p.is_zero()) {
+        return Err(Error::Config("--poll must be more than 0 seconds".into()));
+    }
+    let (inbox, outbox) = folders::check(&cfg.inbox, &cfg.outbox)?;
+    crate::ocr::check_languages(&cfg.template.ocr.languages)?;
+    if cfg.template.page.rotate {
+        check_osd()?;
+    }
+    let journal = journal::Journal::open(&inbox, &outbox)?;
+    let workers = Workers::new(cfg.template.page.jobs)?;
+    let ctx = Ctx {
+        cfg,
+        inbox: &inbox,
+        journal: &journal,
+        workers: &workers,
+        cancel,
+    };
+    let w = Watcher::new(cfg, &inbox, events, workers.count());
+    w.watch(&journal, &ctx, &outbox)
+}

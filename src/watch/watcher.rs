@@ -1,0 +1,657 @@
+//! The watch loop: list the inbox, track each document through its life
+//! (settling → converting → done, or waiting, retrying, failing), start
+//! jobs within the worker budget and hear how they ended.
+
+use super::dispose::{self, Failure};
+use super::job::{self, Ctx, JobEnd, Task};
+use super::journal;
+use super::scan::{self, Fingerprint, Kind, Snapshot};
+use super::settle::{self, Readiness, Settle};
+use super::{BACKOFF, Events, Level, MAX_ATTEMPTS, Outcome, RESCAN, Totals, WatchConfig};
+use crate::error::{Error, ErrorKind, Result};
+use notify::Watcher as _;
+use std::collections::{BTreeMap, HashSet};
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::mpsc;
+use std::time::{Duration, Instant, SystemTime};
+
+/// Listing interval when file events are unavailable and no `--poll` was
+/// given.
+const FALLBACK_POLL: Duration = Duration::from_secs(5);
+/// Events closer together than this share one listing.
+const EVENT_GAP: Duration = Duration::from_millis(100);
+
+enum Msg {
+    /// Something changed in a watched folder.
+    Fs,
+    Job(OsString, JobEnd),
+}
+
+/// Where a document is in its life.
+#[derive(Debug)]
+enum Phase {
+    /// Settling, or settled but incomplete.
+    Waiting,
+    Running {
+        fingerprint: Fingerprint,
+        started: Instant,
+    },
+    /// Did not decode; failed if still unchanged at `until`.
+    Suspect { failure: Failure, until: Instant },
+    /// Output error; tried again at `until`.
+    Backoff { until: Instant },
+    /// A PDF exists but placing it or moving the original failed.
+    Unfinished { intent: String, until: Instant },
+    /// `--once`: incomplete (empty, still being written); left for later.
+    Left,
+    /// Failed, but could not be moved to `.failed`: left alone until it
+    /// changes.
+    Kept,
+}
+
+struct Item {
+    kind: Kind,
+    settle: Settle,
+    snap: Option<Snapshot>,
+    phase: Phase,
+    attempts: u32,
+}
+
+pub(super) struct Watcher<'a> {
+    cfg: &'a WatchConfig,
+    inbox: &'a Path,
+    events: &'a dyn Events,
+    items: BTreeMap<OsString, Item>,
+    /// Paths already warned about, so each is said once.
+    noted: HashSet<PathBuf>,
+    totals: Totals,
+    running: usize,
+    /// Documents converted at once: one per worker.
+    capacity: usize,
+    /// `--once`: the names present at the start.
+    only: Option<HashSet<OsString>>,
+    fs: Option<notify::RecommendedWatcher>,
+    /// Folder documents with their own event watch.
+    folders: HashSet<OsString>,
+    listing_failed: bool,
+}
+
+impl<'a> Watcher<'a> {
+    pub fn new(
+        cfg: &'a WatchConfig,
+        inbox: &'a Path,
+        events: &'a dyn Events,
+        capacity: usize,
+    ) -> Self {
+        Watcher {
+            cfg,
+            inbox,
+            events,
+            items: BTreeMap::new(),
+            noted: HashSet::new(),
+            totals: Totals::default(),
+            running: 0,
+            capacity,
+            only: None,
+            fs: None,
+            folders: HashSet::new(),
+            listing_failed: false,
+        }
+    }
+
+    /// Finish what an earlier run left, subscribe to events, and loop.
+    pub fn watch(mut self, journal: &journal::Journal, ctx: &Ctx, outbox: &Path) -> Result<Totals> {
+        self.recover(journal);
+        let (tx, rx) = mpsc::channel();
+        let mode = self.start_events(&tx);
+        let workers = ctx.workers.count();
+        self.events.note(
+            Level::Info,
+            &format!(
+                "watching {} → {} ({mode}; settle {} s, {} worker{})",
+                self.inbox.display(),
+                outbox.display(),
+                secs(self.cfg.settle),
+                workers,
+                if workers == 1 { "" } else { "s" }
+            ),
+        );
+        std::thread::scope(|scope| self.run(scope, ctx, &tx, &rx))
+    }
+
+    fn run<'s>(
+        &mut self,
+        scope: &'s std::thread::Scope<'s, '_>,
+        ctx: &'s Ctx<'s>,
+        tx: &mpsc::Sender<Msg>,
+        rx: &mpsc::Receiver<Msg>,
+    ) -> Result<Totals> {
+        let interval = match (self.cfg.poll, &self.fs) {
+            (Some(p), _) => p,
+            (None, Some(_)) => RESCAN,
+            (None, None) => FALLBACK_POLL,
+        };
+        let mut next = Instant::now();
+        let mut last = Instant::now();
+        while !ctx.cancel.load(Ordering::SeqCst) {
+            let now = Instant::now();
+            if now >= next {
+                last = now;
+                self.scan(now);
+                let due = self.step(now, scope, ctx, tx);
+                next = due.map_or(now + interval, |d| d.min(now + interval));
+                if self.once_finished() {
+                    return Ok(std::mem::take(&mut self.totals));
+                }
+            }
+            // Wake at least every 200 ms to notice Ctrl-C.
+            let wait = next
+                .saturating_duration_since(Instant::now())
+                .min(Duration::from_millis(200));
+            match rx.recv_timeout(wait) {
+                Ok(Msg::Fs) => next = next.min(last + EVENT_GAP),
+                Ok(Msg::Job(name, end)) => {
+                    self.job_ended(name, end);
+                    next = Instant::now();
+                }
+                Err(_) => {}
+            }
+        }
+        // Interrupted: running conversions see the flag and stop; wait for
+        // them so their temp files are gone and the journal is consistent.
+        while self.running > 0 {
+            if let Ok(Msg::Job(name, end)) = rx.recv() {
+                self.job_ended(name, end);
+            }
+        }
+        Err(Error::Interrupted)
+    }
+
+    /// Finish or drop what an earlier run left in the journal.
+    fn recover(&mut self, journal: &journal::Journal) {
+        let (intents, bad) = journal.intents();
+        for b in bad {
+            self.events.note(Level::Warning, &b);
+        }
+        journal.clean_stage(&intents);
+        let delete = self.cfg.delete_originals;
+        for intent in intents {
+            let (name, kind, fingerprint, id) = (
+                intent.input.clone(),
+                intent.kind(),
+                intent.fingerprint.clone(),
+                intent.id.clone(),
+            );
+            let end = match journal.recover(intent, delete) {
+                Ok(journal::Recovered::Finished(f)) => {
+                    self.done(&name, f, 0.0, true);
+                    continue;
+                }
+                Ok(journal::Recovered::Dropped) => continue,
+                Err(e) => e,
+            };
+            self.events.note(
+                Level::Warning,
+                &format!(
+                    "{}: unfinished from an earlier run: {end}; retrying",
+                    self.inbox.join(&name).display()
+                ),
+            );
+            self.items.insert(
+                name,
+                Item {
+                    kind,
+                    settle: Settle::new(fingerprint, Instant::now()),
+                    snap: None,
+                    phase: Phase::Unfinished {
+                        intent: id,
+                        until: Instant::now() + BACKOFF,
+                    },
+                    attempts: 1,
+                },
+            );
+        }
+    }
+
+    /// Subscribe to file events unless polling; says which mode is on.
+    fn start_events(&mut self, tx: &mpsc::Sender<Msg>) -> String {
+        if let Some(p) = self.cfg.poll {
+            return format!("polling every {} s", secs(p));
+        }
+        let tx = tx.clone();
+        let handler = move |res: notify::Result<notify::Event>| {
+            if res.as_ref().map_or(true, |e| matters(&e.kind)) {
+                let _ = tx.send(Msg::Fs);
+            }
+        };
+        let started = notify::recommended_watcher(handler).and_then(|mut w| {
+            w.watch(self.inbox, notify::RecursiveMode::NonRecursive)?;
+            Ok(w)
+        });
+        match started {
+            Ok(w) => {
+                self.fs = Some(w);
+                format!("file events, full listing every {} s", RESCAN.as_secs())
+            }
+            Err(e) => {
+                self.events.note(
+                    Level::Warning,
+                    &format!(
+                        "file events are unavailable ({e}); listing the inbox every {} s instead",
+                        FALLBACK_POLL.as_secs()
+                    ),
+                );
+                format!("polling every {} s", FALLBACK_POLL.as_secs())
+            }
+        }
+    }
+
+    /// List the inbox and update every document's state.
+    fn scan(&mut self, now: Instant) {
+        let (found, skipped) = match scan::list(self.inbox) {
+            Ok(l) => {
+                self.listing_failed = false;
+                l
+            }
+            Err(e) => {
+                if !self.listing_failed {
+                    self.events.note(
+                        Level::Warning,
+                        &format!("{}: cannot list the inbox: {e}", self.inbox.display()),
+                    );
+                    self.listing_failed = true;
+                }
+                return;
+            }
+        };
+        let first = self.only.is_none();
+        for s in skipped {
+            self.skip(s);
+        }
+        let mut seen = HashSet::new();
+        for f in found {
+            if let Some(only) = &self.only
+                && !only.contains(&f.name)
+            {
+                continue;
+            }
+            let Some(snap) = scan::snapshot(self.inbox, &f.name, f.kind) else {
+                continue;
+            };
+            for s in &snap.skipped {
+                self.skip(s.clone());
+            }
+            seen.insert(f.name.clone());
+            match self.items.get_mut(&f.name) {
+                Some(item)
+                    if item.kind == f.kind || matches!(item.phase, Phase::Running { .. }) =>
+                {
+                    item.update(snap, now)
+                }
+                _ => {
+                    if f.kind == Kind::Folder {
+                        self.watch_folder(&f.name);
+                    }
+                    self.items.insert(
+                        f.name,
+                        Item {
+                            kind: f.kind,
+                            settle: Settle::new(snap.fingerprint.clone(), now),
+                            snap: Some(snap),
+                            phase: Phase::Waiting,
+                            attempts: 0,
+                        },
+                    );
+                }
+            }
+        }
+        if self.cfg.once && first {
+            let mut names = seen.clone();
+            names.extend(self.items.keys().cloned());
+            self.only = Some(names);
+        }
+        self.items.retain(|name, item| {
+            seen.contains(name)
+                || matches!(item.phase, Phase::Running { .. } | Phase::Unfinished { .. })
+        });
+        let gone: Vec<OsString> = self
+            .folders
+            .iter()
+            .filter(|f| !self.items.contains_key(*f))
+            .cloned()
+            .collect();
+        for f in gone {
+            self.folders.remove(&f);
+            if let Some(w) = &mut self.fs {
+                let _ = w.unwatch(&self.inbox.join(&f));
+            }
+        }
+    }
+
+    /// Decide what each document needs now: fail it, start it, or wait
+    /// (returns the earliest instant something is due).
+    fn step<'s>(
+        &mut self,
+        now: Instant,
+        scope: &'s std::thread::Scope<'s, '_>,
+        ctx: &'s Ctx<'s>,
+        tx: &mpsc::Sender<Msg>,
+    ) -> Option<Instant> {
+        let wall = SystemTime::now();
+        let mut due: Option<Instant> = None;
+        let mut wake = |t: Instant| due = Some(due.map_or(t, |d| d.min(t)));
+        let mut ready = Vec::new();
+        let mut fail = Vec::new();
+        for (name, item) in &mut self.items {
+            match &item.phase {
+                Phase::Waiting => {
+                    let Some(snap) = &item.snap else { continue };
+                    match settle::readiness(
+                        &item.settle,
+                        snap,
+                        now,
+                        wall,
+                        self.cfg.settle,
+                        self.cfg.empty_grace,
+                    ) {
+                        Readiness::Changing { until } => wake(until),
+                        Readiness::Incomplete { .. } if self.cfg.once => item.phase = Phase::Left,
+                        Readiness::Incomplete { until } => wake(until),
+                        Readiness::Ready => ready.push((name.clone(), Task::Convert(snap.clone()))),
+                        Readiness::Abandoned(why) => fail.push((
+                            name.clone(),
+                            Failure {
+                                kind: ErrorKind::Input,
+                                message: format!("{}: {why}", self.inbox.join(name).display()),
+                            },
+                        )),
+                    }
+                }
+                Phase::Suspect { failure, until } if now >= *until => {
+                    fail.push((name.clone(), failure.clone()))
+                }
+                Phase::Backoff { until } if now >= *until => {
+                    if let Some(snap) = &item.snap {
+                        ready.push((name.clone(), Task::Convert(snap.clone())));
+                    }
+                }
+                Phase::Unfinished { intent, until } if now >= *until => {
+                    ready.push((name.clone(), Task::Recover(intent.clone())))
+                }
+                Phase::Suspect { until, .. }
+                | Phase::Backoff { until }
+                | Phase::Unfinished { until, .. } => wake(*until),
+                Phase::Running { .. } | Phase::Left | Phase::Kept => {}
+            }
+        }
+        for (name, failure) in fail {
+            self.fail(&name, failure);
+        }
+        for (name, task) in ready {
+            if self.running >= self.capacity {
+                break;
+            }
+            let Some(item) = self.items.get_mut(&name) else {
+                continue;
+            };
+            item.phase = Phase::Running {
+                fingerprint: item.settle.fingerprint().clone(),
+                started: Instant::now(),
+            };
+            let what = match &task {
+                Task::Convert(s) => format!(
+                    "converting {} ({} file{})",
+                    self.inbox.join(&name).display(),
+                    s.pages.len(),
+                    if s.pages.len() == 1 { "" } else { "s" }
+                ),
+                Task::Recover(_) => format!("finishing {}", self.inbox.join(&name).display()),
+            };
+            self.events.note(Level::Detail, &what);
+            self.running += 1;
+            let tx = tx.clone();
+            scope.spawn(move || {
+                let end = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    job::run(ctx, &name, task)
+                }))
+                .unwrap_or_else(|_| {
+                    JobEnd::Failed(Error::Internal(format!(
+                        "{}: internal error (panic) while converting",
+                        name.to_string_lossy()
+                    )))
+                });
+                let _ = tx.send(Msg::Job(name, end));
+            });
+        }
+        due
+    }
+
+    fn job_ended(&mut self, name: OsString, end: JobEnd) {
+        self.running -= 1;
+        let now = Instant::now();
+        let Some(item) = self.items.get_mut(&name) else {
+            return;
+        };
+        let (fingerprint, started) = match std::mem::replace(&mut item.phase, Phase::Waiting) {
+            Phase::Running {
+                fingerprint,
+                started,
+            } => (fingerprint, started),
+            _ => (Fingerprint::default(), now),
+        };
+        match end {
+            JobEnd::Done {
+                finished,
+                recovered,
+            } => {
+                self.items.remove(&name);
+                let seconds = now.duration_since(started).as_secs_f64();
+                self.done(&name, finished, seconds, recovered);
+            }
+            JobEnd::Changed | JobEnd::Dropped | JobEnd::Failed(Error::Interrupted) => {
+                // Settle again from scratch.
+                item.settle = Settle::new(Fingerprint::default(), now);
+            }
+            JobEnd::Failed(e) => self.attempt_failed(name, e, fingerprint, now),
+            JobEnd::Unfinished { error, intent } => {
+                item.attempts += 1;
+                let path = self.inbox.join(&name);
+                if item.attempts == MAX_ATTEMPTS {
+                    self.events.note(
+                        Level::Warning,
+                        &format!(
+                            "{}: its PDF is written but could not be put in place or the original moved ({error}); still trying every {} s",
+                            path.display(),
+                            RESCAN.as_secs()
+                        ),
+                    );
+                    self.totals.failed += 1;
+                    self.totals.first_failure.get_or_insert(error.kind());
+                }
+                if self.cfg.once && item.attempts >= MAX_ATTEMPTS {
+                    item.phase = Phase::Kept;
+                } else {
+                    item.phase = Phase::Unfinished {
+                        intent,
+                        until: now + backoff(item.attempts).min(RESCAN),
+                    };
+                }
+            }
+        }
+    }
+
+    /// A conversion failed: wait, retry or give up, by kind of error.
+    fn attempt_failed(&mut self, name: OsString, e: Error, fingerprint: Fingerprint, now: Instant) {
+        let Some(item) = self.items.get_mut(&name) else {
+            return;
+        };
+        let failure = Failure::of(&e);
+        match e.kind() {
+            ErrorKind::Input => match scan::snapshot(self.inbox, &name, item.kind) {
+                None => {
+                    self.events.note(
+                        Level::Info,
+                        &format!(
+                            "{}: gone before it was converted",
+                            self.inbox.join(&name).display()
+                        ),
+                    );
+                    self.items.remove(&name);
+                }
+                Some(s) if s.fingerprint != fingerprint => {
+                    item.settle = Settle::new(s.fingerprint, now);
+                }
+                Some(_) => {
+                    // Perhaps a writer that paused: fail only if still unchanged.
+                    item.phase = Phase::Suspect {
+                        failure,
+                        until: now + self.cfg.settle,
+                    };
+                }
+            },
+            ErrorKind::Output => {
+                item.attempts += 1;
+                if item.attempts >= MAX_ATTEMPTS {
+                    self.fail(&name, failure);
+                } else {
+                    let wait = backoff(item.attempts);
+                    self.events.note(
+                        Level::Warning,
+                        &format!("{}; trying again in {} s", failure.message, wait.as_secs()),
+                    );
+                    item.phase = Phase::Backoff { until: now + wait };
+                }
+            }
+            _ => self.fail(&name, failure),
+        }
+    }
+
+    /// Give up on a document: its original goes to `.failed` with a reason.
+    fn fail(&mut self, name: &OsString, mut failure: Failure) {
+        let Some(item) = self.items.get_mut(name) else {
+            return;
+        };
+        if !dispose::taken(&self.inbox.join(name)) {
+            // Taken away meanwhile: nothing left to fail.
+            self.items.remove(name);
+            return;
+        }
+        let attempts = item.attempts.max(1);
+        let original = match dispose::failed(self.inbox, name, item.kind, &failure, attempts) {
+            Ok(to) => {
+                self.items.remove(name);
+                Some(to)
+            }
+            Err(e) => {
+                failure.message = format!(
+                    "{}; and it could not be moved to {}: {e}",
+                    failure.message,
+                    dispose::FAILED
+                );
+                item.phase = Phase::Kept;
+                None
+            }
+        };
+        self.count_failure(failure.kind);
+        self.events.document(&Outcome {
+            input: self.inbox.join(name),
+            output: None,
+            pages: 0,
+            seconds: 0.0,
+            bytes: 0,
+            original,
+            failure: Some(failure),
+            recovered: false,
+        });
+    }
+
+    fn done(&mut self, name: &OsString, f: journal::Finished, seconds: f64, recovered: bool) {
+        self.totals.done += 1;
+        self.events.document(&Outcome {
+            input: self.inbox.join(name),
+            output: Some(f.output),
+            pages: f.pages,
+            seconds,
+            bytes: f.bytes,
+            original: f.original,
+            failure: None,
+            recovered,
+        });
+    }
+
+    fn count_failure(&mut self, kind: ErrorKind) {
+        self.totals.failed += 1;
+        self.totals.first_failure.get_or_insert(kind);
+    }
+
+    /// `--once`: everything present at the start is finished or left.
+    fn once_finished(&self) -> bool {
+        self.cfg.once
+            && self.running == 0
+            && self
+                .items
+                .values()
+                .all(|i| matches!(i.phase, Phase::Left | Phase::Kept))
+    }
+
+    fn skip(&mut self, s: scan::Skipped) {
+        if self.noted.insert(s.path.clone()) {
+            self.events
+                .note(Level::Warning, &format!("{}: {}", s.path.display(), s.why));
+        }
+    }
+
+    fn watch_folder(&mut self, name: &OsString) {
+        if let Some(w) = &mut self.fs
+            && w.watch(&self.inbox.join(name), notify::RecursiveMode::NonRecursive)
+                .is_ok()
+        {
+            self.folders.insert(name.clone());
+        }
+    }
+}
+
+impl Item {
+    /// A fresh look at the document; a change puts a waiting failure or
+    /// retry back to settling.
+    fn update(&mut self, snap: Snapshot, now: Instant) {
+        if matches!(self.phase, Phase::Running { .. } | Phase::Unfinished { .. }) {
+            return;
+        }
+        if self.settle.observe(&snap.fingerprint, now)
+            && matches!(
+                self.phase,
+                Phase::Suspect { .. } | Phase::Backoff { .. } | Phase::Left | Phase::Kept
+            )
+        {
+            self.phase = Phase::Waiting;
+            self.attempts = 0;
+        }
+        self.snap = Some(snap);
+    }
+}
+
+/// Events that can mean a document changed: not reads or opens.
+fn matters(kind: &notify::EventKind) -> bool {
+    use notify::event::{AccessKind, AccessMode};
+    match kind {
+        notify::EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        notify::EventKind::Access(_) => false,
+        _ => true,
+    }
+}
+
+fn backoff(attempt: u32) -> Duration {
+    BACKOFF * 2u32.pow(attempt.saturating_sub(1).min(10))
+}
+
+fn secs(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s.fract() == 0.0 {
+        format!("{s:.0}")
+    } else {
+        format!("{s}")
+    }
+}

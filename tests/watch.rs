@@ -1,0 +1,806 @@
+//! `ocrpdf watch` as a real process on temp folders: files written slowly,
+//! in bulk, broken, in folders, killed mid-job, polled; checked by what
+//! ends up where (and with pdftotext/pdfinfo/qpdf), never by timing.
+//!
+//! Synchronisation is by polling the file system and the watcher's JSON
+//! lines with generous deadlines, so a loaded CI machine only makes the
+//! tests slower. Pauses inside a slow write are shorter than the settle
+//! time on purpose; that is the behaviour under test.
+
+mod common;
+
+use common::generator::{Layout, Page, cer, render, save_png};
+use common::*;
+use serde_json::Value;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A running `ocrpdf watch`, its stdout and stderr collected as they come.
+struct Watch {
+    child: Option<Child>,
+    stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
+}
+
+fn collect(r: impl std::io::Read + Send + 'static) -> Arc<Mutex<String>> {
+    let buf = Arc::new(Mutex::new(String::new()));
+    let b = buf.clone();
+    std::thread::spawn(move || {
+        let mut r = std::io::BufReader::new(r);
+        let mut line = String::new();
+        while r.read_line(&mut line).unwrap_or(0) > 0 {
+            b.lock().unwrap().push_str(&line);
+            line.clear();
+        }
+    });
+    buf
+}
+
+impl Watch {
+    fn start(dir: &Path, args: &[&str]) -> Watch {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ocrpdf"))
+            .current_dir(dir)
+            .arg("watch")
+            .args(args)
+            .env("OMP_THREAD_LIMIT", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("ocrpdf runs");
+        let stdout = collect(child.stdout.take().unwrap());
+        let stderr = collect(child.stderr.take().unwrap());
+        Watch {
+            child: Some(child),
+            stdout,
+            stderr,
+        }
+    }
+
+    /// Start and wait until the watcher is listening.
+    fn started(dir: &Path, args: &[&str]) -> Watch {
+        let mut w = Watch::start(dir, args);
+        w.wait_for("the watcher to start", |w| w.stderr().contains("watching "));
+        w
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// The complete JSON lines printed so far.
+    fn json(&self) -> Vec<Value> {
+        let out = self.stdout.lock().unwrap().clone();
+        out.split_inclusive('\n')
+            .filter(|l| l.ends_with('\n'))
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+            .collect()
+    }
+
+    /// JSON lines of documents done, by input file name.
+    fn done_inputs(&self) -> Vec<String> {
+        self.json()
+            .iter()
+            .filter(|v| v["status"] == "done")
+            .map(|v| file_name(v["input"].as_str().unwrap()))
+            .collect()
+    }
+
+    /// Poll `cond` until it holds; fail with the watcher's stderr after
+    /// a deadline far beyond any expected duration, or if it exits.
+    fn wait_for(&mut self, what: &str, cond: impl Fn(&Watch) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(300);
+        while !cond(self) {
+            if let Some(c) = self.child.as_mut()
+                && let Ok(Some(status)) = c.try_wait()
+            {
+                std::thread::sleep(Duration::from_millis(200));
+                if cond(self) {
+                    return;
+                }
+                panic!(
+                    "watcher exited ({status}) while waiting for {what}\nstderr:\n{}",
+                    self.stderr()
+                );
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}\nstderr:\n{}\nstdout:\n{}",
+                self.stderr(),
+                self.stdout.lock().unwrap()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Wait for the process to exit by itself; its exit code.
+    fn exit_code(&mut self) -> i32 {
+        let child = self.child.as_mut().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(300);
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                self.child = None;
+                // Let the readers take the last lines.
+                std::thread::sleep(Duration::from_millis(200));
+                return status.code().unwrap_or(-1);
+            }
+            assert!(
+                Instant::now() < deadline,
+                "watcher did not exit\nstderr:\n{}",
+                self.stderr()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Ctrl-C, then its exit code.
+    fn interrupt(&mut self) -> i32 {
+        self.signal("-INT");
+        self.exit_code()
+    }
+
+    /// SIGKILL: no chance to clean up.
+    fn kill(&mut self) {
+        let mut child = self.child.take().unwrap();
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+
+    fn signal(&self, sig: &str) {
+        let pid = self.child.as_ref().unwrap().id().to_string();
+        assert!(
+            Command::new("kill")
+                .args([sig, &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+fn file_name(p: &str) -> String {
+    Path::new(p)
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// A temp folder with `in/` (existing) and `out/` (made by the watcher).
+fn folders() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("in");
+    std::fs::create_dir(&inbox).unwrap();
+    let out = dir.path().join("out");
+    (dir, inbox, out)
+}
+
+/// A tiny page (a few words at 150 dpi) so OCR is quick.
+fn tiny_page(seed: u64) -> Page {
+    render(&Layout {
+        seed,
+        dpi: 150.0,
+        size_in: (5.0, 2.2),
+        lines: 1,
+        font_pt: 14.0,
+    })
+}
+
+fn png_bytes(page: &Page) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("p.png");
+    save_png(page, &p);
+    std::fs::read(p).unwrap()
+}
+
+/// Visible files of a folder (not `.done`, `.ocrpdf`, stage folders).
+fn visible(dir: &Path) -> Vec<String> {
+    if !dir.exists() {
+        return Vec::new();
+    }
+    listing(dir)
+        .into_iter()
+        .filter(|n| !n.starts_with('.'))
+        .collect()
+}
+
+fn assert_text(pdf: &Path, page: usize, truth: &str) {
+    let got = pdftotext(pdf, page);
+    let rate = cer(truth, &got);
+    assert!(
+        rate < 0.1,
+        "{} page {page}: CER {rate:.2}\ntruth: {truth}\ngot: {got}",
+        pdf.display()
+    );
+}
+
+/// Write `bytes` to `path` in `chunks` pieces with `pause` between them.
+fn slow_write(path: &Path, bytes: &[u8], chunks: usize, pause: Duration) {
+    let mut f = std::fs::File::create(path).unwrap();
+    for (i, c) in bytes.chunks(bytes.len().div_ceil(chunks)).enumerate() {
+        if i > 0 {
+            std::thread::sleep(pause);
+        }
+        f.write_all(c).unwrap();
+        f.flush().unwrap();
+    }
+}
+
+#[test]
+fn slow_writes_renamed_parts_and_late_content_are_taken_once_complete() {
+    let (dir, inbox, out) = folders();
+    let (slow, part, late) = (tiny_page(1), tiny_page(2), tiny_page(3));
+    let mut w = Watch::started(
+        dir.path(),
+        &["in", "--out", "out", "--settle", "2", "--json"],
+    );
+    // Written under a temporary name, complete long before it is renamed.
+    std::fs::write(inbox.join("x.png.part"), png_bytes(&part)).unwrap();
+    // Created empty; content comes later.
+    std::fs::write(inbox.join("late.png"), b"").unwrap();
+    // Five chunks, 0.5 s apart: each pause shorter than the settle time.
+    let slow_png = png_bytes(&slow);
+    slow_write(
+        &inbox.join("slow.png"),
+        &slow_png,
+        5,
+        Duration::from_millis(500),
+    );
+
+    w.wait_for("slow.png", |w| w.done_inputs().contains(&"slow.png".into()));
+    // By now the .part file and the empty file have sat unchanged for
+    // longer than the settle time: neither was taken nor failed.
+    assert_eq!(visible(&out), ["slow.pdf"]);
+    assert_eq!(visible(&inbox), ["late.png", "x.png.part"]);
+    assert!(!inbox.join(".failed").exists(), "{}", w.stderr());
+
+    std::fs::rename(inbox.join("x.png.part"), inbox.join("x.png")).unwrap();
+    std::fs::write(inbox.join("late.png"), png_bytes(&late)).unwrap();
+    w.wait_for("x.png and late.png", |w| w.done_inputs().len() == 3);
+    assert_eq!(w.interrupt(), 130);
+
+    let mut done = w.done_inputs();
+    done.sort();
+    assert_eq!(done, ["late.png", "slow.png", "x.png"], "each exactly once");
+    assert_eq!(visible(&out), ["late.pdf", "slow.pdf", "x.pdf"]);
+    assert_eq!(
+        listing(&out),
+        ["late.pdf", "slow.pdf", "x.pdf"],
+        "no temp files left"
+    );
+    assert_eq!(visible(&inbox), Vec::<String>::new());
+    assert_eq!(
+        listing(&inbox.join(".done")),
+        ["late.png", "slow.png", "x.png"]
+    );
+    assert_eq!(
+        std::fs::read(inbox.join(".done/slow.png")).unwrap(),
+        slow_png
+    );
+    assert!(!inbox.join(".failed").exists());
+    for (name, page) in [("slow", &slow), ("x", &part), ("late", &late)] {
+        let pdf = out.join(format!("{name}.pdf"));
+        assert_qpdf_ok(&pdf);
+        assert_eq!(page_count(&pdf), 1);
+        assert_text(&pdf, 1, &page.text);
+    }
+}
+
+#[test]
+fn two_hundred_files_dropped_at_once_are_each_converted_once() {
+    let (dir, inbox, out) = folders();
+    let n = 200;
+    let pages: Vec<Page> = (0..n).map(|i| tiny_page(1000 + i)).collect();
+    let pngs: Vec<Vec<u8>> = pages.iter().map(png_bytes).collect();
+    let mut w = Watch::start(
+        dir.path(),
+        &["in", "--out", "out", "--settle", "1", "--json", "-q"],
+    );
+    // -q hides the start line; the journal's lock shows it is up.
+    w.wait_for("the watcher to start", |_| {
+        inbox.join(".ocrpdf/lock").exists()
+    });
+    for (i, png) in pngs.iter().enumerate() {
+        std::fs::write(inbox.join(format!("p{i:03}.png")), png).unwrap();
+    }
+    w.wait_for("200 documents", |w| {
+        let json = w.json();
+        assert!(
+            json.iter().all(|v| v["status"] == "done"),
+            "a document failed: {json:?}"
+        );
+        json.len() >= n as usize
+    });
+    assert_eq!(w.interrupt(), 130);
+    assert!(
+        w.stderr().trim().lines().all(|l| l.contains("stopped")),
+        "-q printed: {}",
+        w.stderr()
+    );
+
+    let expect = |ext: &str| -> Vec<String> { (0..n).map(|i| format!("p{i:03}.{ext}")).collect() };
+    let mut done = w.done_inputs();
+    done.sort();
+    assert_eq!(done, expect("png"), "each input reported exactly once");
+    assert_eq!(
+        listing(&out),
+        expect("pdf"),
+        "one PDF per input, no suffixed twins"
+    );
+    assert_eq!(listing(&inbox.join(".done")), expect("png"));
+    assert_eq!(visible(&inbox), Vec::<String>::new());
+    for i in 0..n as usize {
+        assert_eq!(page_count(&out.join(format!("p{i:03}.pdf"))), 1);
+    }
+    // Each PDF holds its own input's text.
+    for i in (0..n as usize).step_by(20) {
+        assert_text(&out.join(format!("p{i:03}.pdf")), 1, &pages[i].text);
+    }
+}
+
+#[test]
+fn a_corrupt_file_fails_with_its_reason_while_the_others_convert() {
+    let (dir, inbox, out) = folders();
+    let good = tiny_page(7);
+    let png = png_bytes(&good);
+    // A real PNG cut in half: its header reads, its pixels do not.
+    std::fs::write(inbox.join("a-broken.png"), &png[..png.len() / 2]).unwrap();
+    std::fs::write(inbox.join("b-good.png"), &png).unwrap();
+    std::fs::write(inbox.join("notes.txt"), "not a scan\n").unwrap();
+    std::fs::write(inbox.join("waiting.png"), b"").unwrap();
+    let mut w = Watch::start(
+        dir.path(),
+        &["in", "--out", "out", "--once", "--settle", "1", "--json"],
+    );
+    assert_eq!(w.exit_code(), 2, "first failure's code\n{}", w.stderr());
+
+    let failed = inbox.join(".failed");
+    assert_eq!(
+        listing(&failed),
+        [
+            "a-broken.png",
+            "a-broken.png.error.txt",
+            "notes.txt",
+            "notes.txt.error.txt"
+        ]
+    );
+    assert_eq!(
+        std::fs::read(failed.join("a-broken.png")).unwrap(),
+        &png[..png.len() / 2],
+        "the original is kept as it was"
+    );
+    let why = std::fs::read_to_string(failed.join("a-broken.png.error.txt")).unwrap();
+    assert!(
+        why.contains("a-broken.png") && why.contains("PNG") && why.contains("exit code: 2"),
+        "{why}"
+    );
+    let why = std::fs::read_to_string(failed.join("notes.txt.error.txt")).unwrap();
+    assert!(why.contains("not a supported image"), "{why}");
+
+    assert_eq!(visible(&out), ["b-good.pdf"]);
+    assert_text(&out.join("b-good.pdf"), 1, &good.text);
+    assert_eq!(listing(&inbox.join(".done")), ["b-good.png"]);
+    // An empty file is not failed: it may still be filled.
+    assert_eq!(visible(&inbox), ["waiting.png"]);
+
+    let json = w.json();
+    let failures: Vec<&Value> = json.iter().filter(|v| v["status"] == "failed").collect();
+    assert_eq!(failures.len(), 2, "{json:?}");
+    for f in failures {
+        assert_eq!(f["exit_code"], 2);
+        assert!(
+            f["error"]
+                .as_str()
+                .unwrap()
+                .contains(&file_name(f["input"].as_str().unwrap()))
+        );
+        assert!(f["output"].is_null());
+    }
+}
+
+#[test]
+fn a_folder_of_images_becomes_one_pdf_in_natural_order() {
+    let (dir, inbox, out) = folders();
+    let batch = inbox.join("batch7");
+    std::fs::create_dir(&batch).unwrap();
+    let pages = [tiny_page(21), tiny_page(22), tiny_page(23)];
+    // Natural order is p1, p2, p10 (plain byte order would put p10 second).
+    let names = ["p1.png", "p2.png", "p10.png"];
+    std::fs::write(batch.join(names[0]), png_bytes(&pages[0])).unwrap();
+    let mut w = Watch::start(
+        dir.path(),
+        &["in", "--out", "out", "--once", "--settle", "3", "--json"],
+    );
+    // The scanner is still adding pages, each within the settle time.
+    for (name, page) in names.iter().zip(&pages).skip(1) {
+        std::thread::sleep(Duration::from_millis(300));
+        std::fs::write(batch.join(name), png_bytes(page)).unwrap();
+    }
+    assert_eq!(w.exit_code(), 0, "{}", w.stderr());
+
+    assert_eq!(visible(&out), ["batch7.pdf"]);
+    let pdf = out.join("batch7.pdf");
+    assert_qpdf_ok(&pdf);
+    assert_eq!(page_count(&pdf), 3);
+    for (i, page) in pages.iter().enumerate() {
+        assert_text(&pdf, i + 1, &page.text);
+    }
+    assert_eq!(
+        listing(&inbox.join(".done/batch7")),
+        ["p1.png", "p10.png", "p2.png"]
+    );
+    let json = w.json();
+    assert_eq!(json.len(), 1);
+    assert_eq!(json[0]["pages"], 3);
+    assert_eq!(
+        json[0]["output"].as_str().unwrap(),
+        out.canonicalize()
+            .unwrap()
+            .join("batch7.pdf")
+            .to_str()
+            .unwrap()
+    );
+}
+
+#[test]
+fn killed_mid_job_and_restarted_gives_exactly_one_pdf_per_input() {
+    let (dir, inbox, out) = folders();
+    let n = 8;
+    let originals: Vec<Vec<u8>> = (0..n)
+        .map(|i| {
+            let p = inbox.join(format!("s{i}.png"));
+            save_png(&small_page(40 + i, 4), &p);
+            std::fs::read(&p).unwrap()
+        })
+        .collect();
+    let args = ["in", "--out", "out", "--settle", "0.3", "-j", "1", "--json"];
+    let pdfs = |out: &Path| visible(out).len();
+    // Each original is in the inbox or in .done, unchanged, never both.
+    let check_originals = |round: usize| {
+        for (i, bytes) in originals.iter().enumerate() {
+            let name = format!("s{i}.png");
+            let here = inbox.join(&name);
+            let done = inbox.join(".done").join(&name);
+            assert!(
+                here.exists() != done.exists(),
+                "round {round}: {name} lost or doubled"
+            );
+            let at = if here.exists() { here } else { done };
+            assert_eq!(
+                &std::fs::read(at).unwrap(),
+                bytes,
+                "round {round}: {name} changed"
+            );
+        }
+        for pdf in visible(&out) {
+            assert!(
+                pdf.ends_with(".pdf") && !pdf.contains('-'),
+                "round {round}: {pdf}"
+            );
+            assert_qpdf_ok(&out.join(pdf));
+        }
+    };
+    for round in 0..3 {
+        let before = if out.exists() { pdfs(&out) } else { 0 };
+        let mut w = Watch::started(dir.path(), &args);
+        // Kill as soon as one more PDF lands: the watcher is then in the
+        // middle of finishing it or of converting the next one.
+        let deadline = Instant::now() + Duration::from_secs(300);
+        while pdfs(&out) <= before {
+            assert!(Instant::now() < deadline, "no progress\n{}", w.stderr());
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        std::thread::sleep(Duration::from_millis(30 * round as u64));
+        w.kill();
+        check_originals(round);
+    }
+    let mut w = Watch::start(
+        dir.path(),
+        &["in", "--out", "out", "--settle", "0.3", "--once", "--json"],
+    );
+    assert_eq!(w.exit_code(), 0, "{}", w.stderr());
+    check_originals(99);
+    let expect: Vec<String> = (0..n).map(|i| format!("s{i}.pdf")).collect();
+    assert_eq!(
+        listing(&out),
+        expect,
+        "one PDF each, no temp or stage files left"
+    );
+    assert_eq!(visible(&inbox), Vec::<String>::new());
+    assert_eq!(
+        listing(&inbox.join(".ocrpdf/intents")),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn ctrl_c_mid_conversion_leaves_the_original_and_no_output() {
+    let (dir, inbox, out) = folders();
+    save_png(&render(&Layout::default()), &inbox.join("page.png"));
+    let before = std::fs::read(inbox.join("page.png")).unwrap();
+    let mut w = Watch::start(dir.path(), &["in", "--out", "out", "--settle", "0.3", "-v"]);
+    w.wait_for("the conversion to start", |w| {
+        w.stderr().contains("converting ")
+    });
+    assert_eq!(w.interrupt(), 130);
+    assert_eq!(listing(&out), Vec::<String>::new(), "no PDF, no temp file");
+    assert_eq!(std::fs::read(inbox.join("page.png")).unwrap(), before);
+    assert!(!inbox.join(".done").exists() && !inbox.join(".failed").exists());
+    assert!(w.stderr().contains("stopped"), "{}", w.stderr());
+}
+
+#[test]
+fn output_errors_are_retried_with_backoff_then_failed_with_exit_class_5() {
+    let (dir, inbox, out) = folders();
+    let mut w = Watch::started(
+        dir.path(),
+        &["in", "--out", "out", "--settle", "0.3", "--json"],
+    );
+    // Block the watcher's private folder in the outbox with a file: every
+    // write of a PDF fails (tests may run as root, so permissions would not).
+    let stage = listing(&out)
+        .into_iter()
+        .find(|n| n.starts_with(".ocrpdf-work-"))
+        .expect("the watcher's stage folder");
+    let stage = out.join(stage);
+    std::fs::remove_dir(&stage).unwrap();
+    std::fs::write(&stage, b"in the way").unwrap();
+
+    // Unblocked after the first retry is announced: converted, not failed.
+    let first = tiny_page(81);
+    std::fs::write(inbox.join("first.png"), png_bytes(&first)).unwrap();
+    w.wait_for("a retry", |w| w.stderr().contains("trying again in 2 s"));
+    std::fs::remove_file(&stage).unwrap();
+    w.wait_for("first.png", |w| w.done_inputs() == ["first.png"]);
+    assert_text(&out.join("first.pdf"), 1, &first.text);
+    let retries_before = w.stderr().matches("trying again in").count();
+
+    // Never unblocked: after five tries (2 + 4 + 8 + 16 s apart) it fails.
+    std::fs::remove_dir(&stage).unwrap();
+    std::fs::write(&stage, b"in the way").unwrap();
+    std::fs::write(inbox.join("second.png"), png_bytes(&tiny_page(82))).unwrap();
+    w.wait_for("second.png to fail", |w| {
+        w.json().iter().any(|v| v["status"] == "failed")
+    });
+    let why = std::fs::read_to_string(inbox.join(".failed/second.png.error.txt")).unwrap();
+    assert!(
+        why.contains("exit code: 5") && why.contains("attempts: 5"),
+        "{why}"
+    );
+    assert!(inbox.join(".failed/second.png").exists());
+    let retries = w.stderr().matches("trying again in").count() - retries_before;
+    assert_eq!(retries, 4, "{}", w.stderr());
+    assert_eq!(w.interrupt(), 130);
+    assert_eq!(visible(&out), ["first.pdf"]);
+}
+
+#[test]
+fn polling_mode_finds_new_files_without_events() {
+    let (dir, inbox, out) = folders();
+    let mut w = Watch::started(
+        dir.path(),
+        &[
+            "in",
+            "--out",
+            "out",
+            "--poll",
+            "0.5",
+            "--settle",
+            "0.5",
+            "--json",
+            "--delete-originals",
+        ],
+    );
+    assert!(w.stderr().contains("polling every 0.5 s"), "{}", w.stderr());
+    let page = tiny_page(31);
+    std::fs::write(inbox.join("polled.png"), png_bytes(&page)).unwrap();
+    w.wait_for("polled.png", |w| w.done_inputs().len() == 1);
+    assert_eq!(w.interrupt(), 130);
+    assert_eq!(visible(&out), ["polled.pdf"]);
+    assert_text(&out.join("polled.pdf"), 1, &page.text);
+    // --delete-originals: gone, not in .done.
+    assert_eq!(visible(&inbox), Vec::<String>::new());
+    assert!(!inbox.join(".done").exists());
+    assert_eq!(w.json()[0]["original"], Value::Null);
+}
+
+#[test]
+fn overlapping_inbox_and_outbox_are_refused_with_exit_9() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("in")).unwrap();
+    std::fs::create_dir_all(dir.path().join("docs/scans")).unwrap();
+    for (inbox, outbox) in [
+        ("in", "in/pdf"),
+        ("in", "./in/../in/"),
+        ("docs/scans", "docs"),
+    ] {
+        let mut w = Watch::start(dir.path(), &[inbox, "--out", outbox, "--once"]);
+        assert_eq!(w.exit_code(), 9, "{inbox} → {outbox}: {}", w.stderr());
+        assert!(w.stderr().contains("inbox"), "{}", w.stderr());
+    }
+    assert!(
+        !dir.path().join("in/pdf").exists(),
+        "a refused outbox is not created"
+    );
+    assert_eq!(listing(&dir.path().join("in")), Vec::<String>::new());
+}
+
+#[test]
+fn hidden_files_clutter_links_and_fifos_are_left_alone() {
+    let (dir, inbox, out) = folders();
+    let png = png_bytes(&tiny_page(51));
+    for name in [
+        ".hidden.png",
+        ".DS_Store",
+        "Thumbs.db",
+        "desktop.ini",
+        "real.png",
+    ] {
+        std::fs::write(inbox.join(name), &png).unwrap();
+    }
+    for folder in ["@eaDir", "#recycle", ".Trash-1000"] {
+        std::fs::create_dir(inbox.join(folder)).unwrap();
+        std::fs::write(inbox.join(folder).join("x.png"), &png).unwrap();
+    }
+    std::fs::write(dir.path().join("elsewhere.png"), &png).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("elsewhere.png"), inbox.join("link.png")).unwrap();
+    assert!(
+        Command::new("mkfifo")
+            .arg(inbox.join("pipe.png"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    let before = listing(&inbox);
+
+    let mut w = Watch::start(
+        dir.path(),
+        &["in", "--out", "out", "--once", "--settle", "0.5"],
+    );
+    assert_eq!(w.exit_code(), 0, "{}", w.stderr());
+    assert_eq!(visible(&out), ["real.pdf"]);
+    let mut after = listing(&inbox);
+    after.retain(|n| n != ".done" && n != ".ocrpdf");
+    let mut expect = before;
+    expect.retain(|n| n != "real.png");
+    assert_eq!(after, expect, "everything else left in place");
+    let err = w.stderr();
+    assert_eq!(
+        err.matches("link.png: symbolic link skipped").count(),
+        1,
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("pipe.png: not a regular file").count(),
+        1,
+        "{err}"
+    );
+}
+
+// The main command in scanner scripts.
+
+#[test]
+fn json_lines_print_path_and_open_for_scripts() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = small_page(61, 3);
+    save_png(&page, &dir.path().join("scan.png"));
+    let png = std::fs::read(dir.path().join("scan.png")).unwrap();
+
+    // `scanimage --format=png | ocrpdf - -o out.pdf --json`
+    let run = ocrpdf(
+        dir.path(),
+        &["-", "-o", "out.pdf", "--json", "-q"],
+        Some(&png),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{}", run.stdout);
+    let (p, d) = (&lines[0], &lines[1]);
+    assert_eq!(p["type"], "page");
+    assert_eq!(p["label"], "-");
+    assert!(p["words"].as_u64().unwrap() >= 10, "{p}");
+    assert!(p["confidence"].as_f64().unwrap() > 50.0, "{p}");
+    assert!(p["skew"].is_number() && p["rotation"] == 0 && p["bytes"].as_u64().unwrap() > 0);
+    let pdf = dir.path().join("out.pdf");
+    assert_eq!(d["type"], "document");
+    assert_eq!(d["output"], pdf.canonicalize().unwrap().to_str().unwrap());
+    assert_eq!(d["pages"], 1);
+    assert_eq!(d["bytes"], std::fs::metadata(&pdf).unwrap().len());
+    assert!(d["seconds"].as_f64().unwrap() > 0.0);
+    assert_text(&pdf, 1, &page.text);
+
+    // `--print-path`: the one line a script captures.
+    let run = ocrpdf(
+        dir.path(),
+        &["scan.png", "-o", "again.pdf", "--print-path"],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let again = dir.path().join("again.pdf").canonicalize().unwrap();
+    assert_eq!(run.stdout, format!("{}\n", again.display()));
+
+    // `--open` hands the PDF to xdg-open (here a stand-in that records it);
+    // without any xdg-open it warns and still succeeds.
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let opener = bin.join("xdg-open");
+    let record = dir.path().join("opened.txt");
+    std::fs::write(
+        &opener,
+        format!("#!/bin/sh\necho \"$1\" > '{}'\n", record.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&opener, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let open = |path_env: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_ocrpdf"))
+            .current_dir(dir.path())
+            .args(["scan.png", "-o", "opened.pdf", "--open", "-q"])
+            .env("PATH", path_env)
+            .env("OMP_THREAD_LIMIT", "1")
+            .output()
+            .unwrap()
+    };
+    let o = open(&bin);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let opened = dir.path().join("opened.pdf").canonicalize().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while std::fs::read_to_string(&record)
+        .ok()
+        .as_deref()
+        .map(str::trim)
+        != Some(opened.to_str().unwrap())
+    {
+        assert!(
+            Instant::now() < deadline,
+            "xdg-open was not run with {}",
+            opened.display()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let o = open(&dir.path().join("nowhere"));
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("could not open"));
+}
+
+#[test]
+fn scanimage_batch_names_work_through_a_shell_glob() {
+    // What `scanimage --batch=p%03d.png --format=png` leaves behind.
+    let dir = tempfile::tempdir().unwrap();
+    let pages = [tiny_page(71), tiny_page(72), tiny_page(73)];
+    for (i, p) in pages.iter().enumerate() {
+        save_png(p, &dir.path().join(format!("p{:03}.png", i + 1)));
+    }
+    std::fs::create_dir(dir.path().join("Scans")).unwrap();
+    let status = Command::new("sh")
+        .current_dir(dir.path())
+        .arg("-c")
+        .arg(format!(
+            "'{}' p*.png -o Scans/batch.pdf -q",
+            env!("CARGO_BIN_EXE_ocrpdf")
+        ))
+        .env("OMP_THREAD_LIMIT", "1")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let pdf = dir.path().join("Scans/batch.pdf");
+    assert_eq!(page_count(&pdf), 3);
+    for (i, p) in pages.iter().enumerate() {
+        assert_text(&pdf, i + 1, &p.text);
+    }
+}
