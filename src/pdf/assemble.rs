@@ -22,7 +22,7 @@
 use super::font::{self, FontRefs};
 use super::info::{DocDate, DocInfo};
 use super::page::{FIRST_LOCAL, FONT, PARENT, PagePdf};
-use super::{icc, xmp};
+use super::{chunk, icc, xmp};
 use md5::{Digest, Md5};
 use pdf_writer::types::OutputIntentSubtype;
 use pdf_writer::writers::{Catalog, DocumentInfo};
@@ -194,8 +194,4 @@ impl<W: Write> Assembler<W> {
         }
         self.write_raw(c.as_bytes())
     }
-}
-
-fn chunk() -> Chunk {
-    Chunk::with_settings(pdf_writer::Settings { pretty: false })
 }

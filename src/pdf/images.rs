@@ -9,7 +9,7 @@
 //! IDAT stream, which is exactly what `FlateDecode` with `/Predictor 15`
 //! expects.
 
-use super::{g4, jbig2};
+use super::{chunk, g4, jbig2};
 use crate::clean::BitImage;
 use crate::input::Pixels;
 use pdf_writer::{Chunk, Filter, Finish, Name, Ref};
@@ -76,10 +76,6 @@ impl Codec {
             Codec::Flate => "flate",
         }
     }
-}
-
-pub(crate) fn chunk() -> Chunk {
-    Chunk::with_settings(pdf_writer::Settings { pretty: false })
 }
 
 /// A bilevel image (0 = ink), losslessly, with the codec `choice` asks

@@ -19,6 +19,11 @@ pub use images::ImageOptions;
 pub use info::{DateSource, DocDate, DocInfo, is_forbidden_char};
 pub use page::{PageEncoding, PagePdf, build as build_page};
 
+/// A chunk for one object, written compactly (no pretty-printing).
+pub(crate) fn chunk() -> pdf_writer::Chunk {
+    pdf_writer::Chunk::with_settings(pdf_writer::Settings { pretty: false })
+}
+
 /// zlib-compress a stream body (PDF's FlateDecode).
 pub(crate) fn deflate(data: &[u8]) -> Vec<u8> {
     use std::io::Write;

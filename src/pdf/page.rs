@@ -1,8 +1,9 @@
 //! One page's PDF objects, built on a worker thread with local object ids
 //! that the assembler renumbers.
 
+use super::chunk;
 use super::deflate;
-use super::images::{self, Codec, ImageOptions, chunk};
+use super::images::{self, Codec, ImageOptions};
 use crate::clean::{CleanPage, Picture, Rect};
 use crate::ocr::OcrPage;
 use pdf_writer::{Chunk, Content, Filter, Finish, Name, Rect as PdfRect, Ref};
