@@ -804,3 +804,27 @@ fn scanimage_batch_names_work_through_a_shell_glob() {
         assert_text(&pdf, i + 1, &p.text);
     }
 }
+
+#[test]
+fn a_scanned_pdf_dropped_in_becomes_a_searchable_pdf() {
+    let (dir, inbox, out) = folders();
+    // A scanner that writes PDFs: an image-only PDF made from a page.
+    let page = tiny_page(41);
+    std::fs::write(dir.path().join("scan.png"), png_bytes(&page)).unwrap();
+    let run = common::ocrpdf(
+        dir.path(),
+        &["scan.png", "-o", "scanner.pdf", "--bilevel", "g4", "-q"],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    std::fs::copy(dir.path().join("scanner.pdf"), inbox.join("scan.pdf")).unwrap();
+    let mut w = Watch::started(
+        dir.path(),
+        &["in", "--out", "out", "--settle", "0.5", "--json", "--once"],
+    );
+    assert_eq!(w.exit_code(), 0, "{}", w.stderr());
+    assert_eq!(visible(&out), ["scan.pdf"]);
+    assert_text(&out.join("scan.pdf"), 1, &page.text);
+    assert_eq!(w.json()[0]["pages"], 1);
+    assert!(inbox.join(".done/scan.pdf").exists());
+}
