@@ -1,7 +1,7 @@
 //! `ocrpdf clean`: the cleanup pipeline writing images instead of a PDF.
 //!
 //! Pages are decoded, cleaned and turned upright exactly as for the PDF
-//! (the same [`crate::pipeline::prepare`]), then written one file per page,
+//! (the same `pipeline::clean_upright`), then written one file per page,
 //! each through a temp file and a rename. A page that fails does not stop
 //! the others; every failure is reported.
 
