@@ -11,7 +11,7 @@
 mod common;
 
 use common::generator::{add_photo, save_png};
-use common::{Run, assert_qpdf_ok, small_page};
+use common::{Run, assert_qpdf_ok, ocrpdf_with, small_page};
 use lopdf::{Document, Object};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -25,31 +25,12 @@ const EPOCH: u64 = 1_714_557_600;
 /// Run `ocrpdf` in `dir` with `SOURCE_DATE_EPOCH` only as `epoch` says (the
 /// test's own environment must not leak in).
 fn run(dir: &Path, args: &[&str], epoch: Option<&str>, stdin: Option<&[u8]>) -> Run {
-    use std::io::Write;
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ocrpdf"));
-    cmd.current_dir(dir)
-        .args(args)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(e) = epoch {
-        cmd.env("SOURCE_DATE_EPOCH", e);
-    }
-    let mut child = cmd.spawn().expect("ocrpdf runs");
-    if let Some(bytes) = stdin {
-        child.stdin.take().unwrap().write_all(bytes).unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    ocrpdf_with(dir, args, stdin, |cmd| {
+        cmd.env_remove("SOURCE_DATE_EPOCH");
+        if let Some(e) = epoch {
+            cmd.env("SOURCE_DATE_EPOCH", e);
+        }
+    })
 }
 
 fn run_ok(dir: &Path, args: &[&str], epoch: Option<&str>) -> PathBuf {

@@ -202,12 +202,12 @@ fn idat(png: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Resample `pixels` from `dpi` down to `target` dpi with an area-averaging
-/// filter; unchanged when already at or below it (or nearly so: a 10%
-/// reduction saves too little to be worth the softening).
-pub fn downsample(pixels: &Pixels, dpi: f32, target: f32) -> (Pixels, f32) {
+/// `pixels` resampled from `dpi` down to `target` dpi with an
+/// area-averaging filter; `None` when already at or below it (or nearly
+/// so: a 10% reduction saves too little to be worth the softening).
+pub fn downsample(pixels: &Pixels, dpi: f32, target: f32) -> Option<Pixels> {
     if target <= 0.0 || dpi <= target * 1.1 {
-        return (pixels.clone(), dpi);
+        return None;
     }
     let scale = target / dpi;
     let (w, h) = pixels.dimensions();
@@ -216,11 +216,10 @@ pub fn downsample(pixels: &Pixels, dpi: f32, target: f32) -> (Pixels, f32) {
         ((h as f32 * scale).round() as u32).max(1),
     );
     let filter = image::imageops::FilterType::Triangle;
-    let out = match pixels {
+    Some(match pixels {
         Pixels::Gray(g) => Pixels::Gray(image::imageops::resize(g, nw, nh, filter)),
         Pixels::Rgb(c) => Pixels::Rgb(image::imageops::resize(c, nw, nh, filter)),
-    };
-    (out, target)
+    })
 }
 
 #[cfg(test)]
@@ -269,9 +268,8 @@ mod tests {
     #[test]
     fn downsampling_halves_300_dpi_pictures_and_leaves_coarse_ones() {
         let px = gradient();
-        let (half, dpi) = downsample(&px, 300.0, 150.0);
-        assert_eq!((half.dimensions(), dpi), ((151, 49), 150.0));
-        let (same, dpi) = downsample(&px, 160.0, 150.0);
-        assert_eq!((same.dimensions(), dpi), ((301, 97), 160.0));
+        let half = downsample(&px, 300.0, 150.0).expect("halved");
+        assert_eq!(half.dimensions(), (151, 49));
+        assert!(downsample(&px, 160.0, 150.0).is_none());
     }
 }

@@ -100,11 +100,12 @@ pub fn build(page: &CleanPage, ocr: &OcrPage, enc: &PageEncoding) -> PagePdf {
     if let Picture::Regions(regions) = &page.picture {
         for (rect, pixels) in regions {
             let id = alloc();
-            let small = match opts.picture_dpi {
-                Some(target) => images::downsample(pixels, page.dpi.x.min(page.dpi.y), target).0,
-                None => pixels.clone(),
-            };
-            let tone = images::tone(id, &small, !opts.lossless, opts.jpeg_quality);
+            let dpi = page.dpi.x.min(page.dpi.y);
+            let small = opts
+                .picture_dpi
+                .and_then(|target| images::downsample(pixels, dpi, target));
+            let stored = small.as_ref().unwrap_or(pixels);
+            let tone = images::tone(id, stored, !opts.lossless, opts.jpeg_quality);
             add(tone, id, *rect);
         }
     }

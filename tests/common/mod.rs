@@ -16,9 +16,20 @@ pub struct Run {
 
 /// Run `ocrpdf` with `args` in `dir`, optionally feeding `stdin`.
 pub fn ocrpdf(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
+    ocrpdf_with(dir, args, stdin, |_| {})
+}
+
+/// [`ocrpdf`], with `setup` adjusting the command first (its environment).
+pub fn ocrpdf_with(
+    dir: &Path,
+    args: &[&str],
+    stdin: Option<&[u8]>,
+    setup: impl FnOnce(&mut Command),
+) -> Run {
     use std::io::Write;
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ocrpdf"));
     cmd.current_dir(dir).args(args);
+    setup(&mut cmd);
     cmd.stdin(if stdin.is_some() {
         std::process::Stdio::piped()
     } else {

@@ -80,6 +80,20 @@ impl Matrix {
         (a * x + c * y + e, b * x + d * y + f)
     }
 
+    /// Where the unit square lands: the area an image drawn under this
+    /// matrix covers on the page.
+    pub fn unit_square_bbox(&self) -> Rect {
+        let corners =
+            [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)].map(|(u, v)| self.apply(u, v));
+        let (xs, ys) = (corners.map(|p| p.0), corners.map(|p| p.1));
+        Rect {
+            x0: xs.into_iter().fold(f32::INFINITY, f32::min),
+            y0: ys.into_iter().fold(f32::INFINITY, f32::min),
+            x1: xs.into_iter().fold(f32::NEG_INFINITY, f32::max),
+            y1: ys.into_iter().fold(f32::NEG_INFINITY, f32::max),
+        }
+    }
+
     fn from_object(doc: &Document, o: &Object) -> Option<Matrix> {
         let v = numbers(doc, o)?;
         Some(Matrix(v.try_into().ok()?))
@@ -282,20 +296,7 @@ fn shows_text(doc: &Document, survey: &content::Survey, crop: &Rect) -> bool {
                         .all(|k| !s.dict.has(k.as_bytes()))
                 })
                 .unwrap_or(false);
-            let corners =
-                [(0.0, 0.0), (1.0, 1.0), (0.0, 1.0), (1.0, 0.0)].map(|(u, v)| im.ctm.apply(u, v));
-            let bbox = Rect {
-                x0: corners.iter().map(|p| p.0).fold(f32::INFINITY, f32::min),
-                y0: corners.iter().map(|p| p.1).fold(f32::INFINITY, f32::min),
-                x1: corners
-                    .iter()
-                    .map(|p| p.0)
-                    .fold(f32::NEG_INFINITY, f32::max),
-                y1: corners
-                    .iter()
-                    .map(|p| p.1)
-                    .fold(f32::NEG_INFINITY, f32::max),
-            };
+            let bbox = im.ctm.unit_square_bbox();
             opaque && bbox.intersect(crop).area() >= 0.95 * crop.area()
         })
         .map(|im| im.seq)

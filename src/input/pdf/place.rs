@@ -56,19 +56,7 @@ pub(super) fn place(ctm: &Matrix, w: u32, h: u32, crop: &Rect, rotate: u16) -> O
     } else {
         return None;
     };
-    let corners = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)].map(|(u, v)| ctm.apply(u, v));
-    let bbox = Rect {
-        x0: corners.iter().map(|p| p.0).fold(f32::INFINITY, f32::min),
-        y0: corners.iter().map(|p| p.1).fold(f32::INFINITY, f32::min),
-        x1: corners
-            .iter()
-            .map(|p| p.0)
-            .fold(f32::NEG_INFINITY, f32::max),
-        y1: corners
-            .iter()
-            .map(|p| p.1)
-            .fold(f32::NEG_INFINITY, f32::max),
-    };
+    let bbox = ctm.unit_square_bbox();
     if crop.area() <= 0.0 || bbox.intersect(crop).area() < MIN_COVER * crop.area() {
         return None;
     }
