@@ -5,7 +5,7 @@ use ocrpdf::clean::{Binarize, CleanOptions, Despeckle, Mode};
 use ocrpdf::export::{ExportConfig, ImageFormat, Target};
 use ocrpdf::input::{Dpi, Input, Limits};
 use ocrpdf::ocr::OcrOptions;
-use ocrpdf::pdf::images::{Bilevel, DEFAULT_JPEG_QUALITY, DEFAULT_PICTURE_DPI};
+use ocrpdf::pdf::images::{Bilevel, DEFAULT_PICTURE_DPI};
 use ocrpdf::pdf::{DateSource, DocDate, DocInfo, ImageOptions};
 use ocrpdf::watch::WatchConfig;
 use ocrpdf::{Config, Extras, PageOptions};
@@ -206,11 +206,10 @@ impl DocArgs {
                 BilevelArg::G4 => Bilevel::G4,
                 BilevelArg::Jbig2 => Bilevel::Jbig2,
             },
-            jpeg_quality: self.jpeg_quality.unwrap_or(DEFAULT_JPEG_QUALITY),
+            jpeg_quality: self.jpeg_quality,
             lossless: self.lossless,
             picture_dpi: (self.picture_dpi > 0.0).then_some(self.picture_dpi),
         };
-        cfg.lossy_pages = self.jpeg_quality.is_some();
         Ok(())
     }
 

@@ -45,7 +45,6 @@ impl Config {
             ocr: ocr::OcrOptions::default(),
             page: PageOptions::default(),
             images: pdf::ImageOptions::default(),
-            lossy_pages: false,
             extras: pipeline::Extras::default(),
             info: pdf::DocInfo::default(),
         }

@@ -60,9 +60,6 @@ pub struct Config {
     pub page: PageOptions,
     pub info: DocInfo,
     pub images: ImageOptions,
-    /// The user chose a JPEG quality: whole-page grey/colour images may be
-    /// JPEG even when the scan was lossless.
-    pub lossy_pages: bool,
     /// Files written beside the PDF, committed together with it.
     pub extras: Extras,
 }
@@ -419,7 +416,7 @@ fn process(page: &PageRef, number: usize, cfg: &Config) -> Result<PageDone> {
         let started = Instant::now();
         let encoding = PageEncoding {
             images: cfg.images,
-            lossy_page: cfg.lossy_pages || page.format == input::Format::Jpeg,
+            lossy_page: cfg.images.jpeg_quality.is_some() || page.format == input::Format::Jpeg,
         };
         let pdf = pdf::build_page(cleaned, ocr, &encoding);
         let hocr = cfg.extras.hocr_dir.as_ref().map(|_| {

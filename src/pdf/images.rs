@@ -30,8 +30,10 @@ pub enum Bilevel {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ImageOptions {
     pub bilevel: Bilevel,
-    /// JPEG quality, 1–100.
-    pub jpeg_quality: u8,
+    /// JPEG quality, 1–100, when the user chose one; choosing one also
+    /// lets whole-page grey/colour images of lossless scans be JPEG.
+    /// `None`: [`DEFAULT_JPEG_QUALITY`], and lossless scans stay lossless.
+    pub jpeg_quality: Option<u8>,
     /// Never store anything lossy (pictures and tone pages go in as Flate).
     pub lossless: bool,
     /// Pictures finer than this are resampled down to it; `None` keeps
@@ -43,7 +45,7 @@ impl Default for ImageOptions {
     fn default() -> Self {
         ImageOptions {
             bilevel: Bilevel::Auto,
-            jpeg_quality: DEFAULT_JPEG_QUALITY,
+            jpeg_quality: None,
             lossless: false,
             picture_dpi: Some(DEFAULT_PICTURE_DPI),
         }
@@ -57,6 +59,13 @@ pub const DEFAULT_JPEG_QUALITY: u8 = 75;
 /// 150 dpi, and take a quarter of the bytes of a 300-dpi scan; resampling
 /// with an area filter also removes most of a printed halftone's screen.
 pub const DEFAULT_PICTURE_DPI: f32 = 150.0;
+
+impl ImageOptions {
+    /// The JPEG quality in effect.
+    pub fn quality(&self) -> u8 {
+        self.jpeg_quality.unwrap_or(DEFAULT_JPEG_QUALITY)
+    }
+}
 
 /// The codec an image was stored with, as reported per page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

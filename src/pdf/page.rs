@@ -90,7 +90,7 @@ pub fn build(page: &CleanPage, ocr: &OcrPage, enc: &PageEncoding) -> PagePdf {
         Picture::Page(pixels) => {
             let id = alloc();
             let lossy = enc.lossy_page && !opts.lossless;
-            add(images::tone(id, pixels, lossy, opts.jpeg_quality), id, full);
+            add(images::tone(id, pixels, lossy, opts.quality()), id, full);
         }
         Picture::None | Picture::Regions(_) => {
             let id = alloc();
@@ -105,7 +105,7 @@ pub fn build(page: &CleanPage, ocr: &OcrPage, enc: &PageEncoding) -> PagePdf {
                 .picture_dpi
                 .and_then(|target| images::downsample(pixels, dpi, target));
             let stored = small.as_ref().unwrap_or(pixels);
-            let tone = images::tone(id, stored, !opts.lossless, opts.jpeg_quality);
+            let tone = images::tone(id, stored, !opts.lossless, opts.quality());
             add(tone, id, *rect);
         }
     }
