@@ -117,35 +117,14 @@ run_ocrmypdf() { # NAME TAG [EXTRA ARGS...]
         skip "$name" "ocrmypdf not installed"
         return
     fi
-    local out="$WORK/$tag.pdf" errlog="$WORK/$tag.log" note=""
-    local args=(--clean --deskew --rotate-pages --jobs 2 "$@")
+    local out="$WORK/$tag.pdf" errlog="$WORK/$tag.log"
     log "$name"
-    if ((${#IMG2PDF[@]})); then
-        [[ -f "$WORK/input.pdf" ]] || "${IMG2PDF[@]}" "${IMAGES[@]}" -o "$WORK/input.pdf"
-        if ! timed ocrmypdf "${args[@]}" "$WORK/input.pdf" "$out" 2>"$errlog"; then
-            skip "$name" "failed: $(tail -n 1 "$errlog")"
-            return
-        fi
-    else
-        # No img2pdf: one run per page, then join the pages with qpdf.
-        note="per page (no img2pdf)"
-        local parts=() i
-        for ((i = 1; i <= N; i++)); do parts+=("$WORK/$tag-$i.pdf"); done
-        per_page() {
-            local i
-            for ((i = 1; i <= N; i++)); do
-                ocrmypdf "${args[@]}" --image-dpi 300 "${IMAGES[i - 1]}" "${parts[i - 1]}" || return
-            done
-        }
-        if ! timed per_page 2>"$errlog"; then
-            skip "$name" "failed: $(tail -n 1 "$errlog")"
-            return
-        fi
-        qpdf --empty --pages "${parts[@]}" -- "$out"
+    if ! ocrmypdf_job "$out" "$errlog" "$WORK/input.pdf" \
+        --clean --deskew --rotate-pages --jobs 2 "$@"; then
+        skip "$name" "failed: $(tail -n 1 "$errlog")"
+        return
     fi
-    if grep -qi jbig2 "$errlog"; then
-        note="${note:+$note; }jbig2enc missing: no JBIG2"
-    fi
+    local note="$OCRMYPDF_NOTE"
     extract "$out" "$WORK/$tag.txt.d"
     record "$name" "$WALL" "$CPU" "$(stat -c %s "$out")" "$WORK/$tag.txt.d" \
         "ocrpdf (-j $CORES, default)" "$note"

@@ -7,6 +7,7 @@
 #                   (user + system, children included) in CPU; returns CMD's status
 # build_ocrpdf      builds the release binary and sets OCRPDF to its path
 # find_img2pdf      sets IMG2PDF to an img2pdf command (array), empty if none
+# ocrmypdf_job …    times ocrmypdf on IMAGES the same way for every script
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -48,5 +49,37 @@ find_img2pdf() {
         IMG2PDF=(img2pdf)
     elif /usr/bin/python3 -c 'import img2pdf' >/dev/null 2>&1; then
         IMG2PDF=(/usr/bin/python3 -m img2pdf)
+    fi
+}
+
+# ocrmypdf_job OUT ERRLOG INPUT_PDF ARGS…
+# Times ocrmypdf ARGS on the pages in IMAGES (N of them): combined losslessly
+# into INPUT_PDF with img2pdf (made once, not timed) when it is available,
+# else one run per page joined with qpdf. Leaves WALL/CPU from `timed` and a
+# remark for the result table in OCRMYPDF_NOTE; returns ocrmypdf's status.
+# Needs find_img2pdf first.
+ocrmypdf_job() {
+    local out="$1" errlog="$2" input="$3"
+    shift 3
+    local args=("$@")
+    OCRMYPDF_NOTE=""
+    if ((${#IMG2PDF[@]})); then
+        [[ -f "$input" ]] || "${IMG2PDF[@]}" "${IMAGES[@]}" -o "$input"
+        timed ocrmypdf "${args[@]}" "$input" "$out" 2>"$errlog" || return
+    else
+        OCRMYPDF_NOTE="per page (no img2pdf)"
+        local parts=() i
+        for ((i = 1; i <= N; i++)); do parts+=("$out.part$i.pdf"); done
+        per_page() {
+            local i
+            for ((i = 1; i <= N; i++)); do
+                ocrmypdf "${args[@]}" --image-dpi 300 "${IMAGES[i - 1]}" "${parts[i - 1]}" || return
+            done
+        }
+        timed per_page 2>"$errlog" || return
+        qpdf --empty --pages "${parts[@]}" -- "$out"
+    fi
+    if grep -qi jbig2 "$errlog"; then
+        OCRMYPDF_NOTE="${OCRMYPDF_NOTE:+$OCRMYPDF_NOTE; }jbig2enc missing: no JBIG2"
     fi
 }

@@ -133,35 +133,15 @@ run_ocrmypdf() { # NAME TAG SET [EXTRA ARGS...]
         skip "$name" "$set" "ocrmypdf not installed"
         return
     fi
-    local out="$WORK/$tag.pdf" errlog="$WORK/$tag.log" note="" input="$WORK/$set-input.pdf"
-    local args=(--clean --deskew --rotate-pages --jobs 2 --optimize 3 "$@")
+    local out="$WORK/$tag.pdf" errlog="$WORK/$tag.log"
     images "$set"
     log "$name on $set pages"
-    if ((${#IMG2PDF[@]})); then
-        [[ -f "$input" ]] || "${IMG2PDF[@]}" "${IMAGES[@]}" -o "$input"
-        if ! timed ocrmypdf "${args[@]}" "$input" "$out" 2>"$errlog"; then
-            skip "$name" "$set" "failed: $(last_line "$errlog")"
-            return
-        fi
-    else
-        note="per page (no img2pdf)"
-        local parts=() i
-        for ((i = 1; i <= N; i++)); do parts+=("$WORK/$tag-$i.pdf"); done
-        per_page() {
-            local i
-            for ((i = 1; i <= N; i++)); do
-                ocrmypdf "${args[@]}" --image-dpi 300 "${IMAGES[i - 1]}" "${parts[i - 1]}" || return
-            done
-        }
-        if ! timed per_page 2>"$errlog"; then
-            skip "$name" "$set" "failed: $(last_line "$errlog")"
-            return
-        fi
-        qpdf --empty --pages "${parts[@]}" -- "$out"
+    if ! ocrmypdf_job "$out" "$errlog" "$WORK/$set-input.pdf" \
+        --clean --deskew --rotate-pages --jobs 2 --optimize 3 "$@"; then
+        skip "$name" "$set" "failed: $(last_line "$errlog")"
+        return
     fi
-    if grep -qi jbig2 "$errlog"; then
-        note="${note:+$note; }jbig2enc missing: no JBIG2"
-    fi
+    local note="$OCRMYPDF_NOTE"
     extract "$out" "$WORK/$tag.txt.d"
     record "$name" "$set" ok "$WALL" "$(stat -c %s "$out")" "$WORK/$tag.txt.d" - "$out" "$note"
 }
