@@ -34,7 +34,8 @@ use ocrpdf::clean::{
     self, Binarize, CleanOptions, Despeckle, background, binarize, border, content, deskew,
 };
 use ocrpdf::input::{Dpi, PageImage, Pixels};
-use ocrpdf::ocr::{Engine, OrientationDetector, Tesseract};
+use ocrpdf::ocr::{OrientationDetector, Tesseract};
+use ocrpdf::read;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -169,7 +170,7 @@ fn ocr(c: &mut Criterion, cleaned: &clean::CleanPage, truth: &str) {
             return;
         }
     };
-    match engine.recognize(cleaned.bits.as_gray(), cleaned.dpi) {
+    match read::read(&mut engine, cleaned, Default::default()) {
         Ok(page) => eprintln!(
             "ocr: {} lines, CER {:.2}% against the ground truth",
             page.lines.len(),
@@ -213,10 +214,9 @@ fn ocr(c: &mut Criterion, cleaned: &clean::CleanPage, truth: &str) {
         });
     }
     g.measurement_time(Duration::from_secs(20));
-    g.bench_function("tesseract::recognize", |b| {
+    g.bench_function("read::read (grey page)", |b| {
         b.iter(|| {
-            engine
-                .recognize(black_box(cleaned.bits.as_gray()), cleaned.dpi)
+            read::read(&mut engine, black_box(cleaned), Default::default())
                 .expect("recognised once already")
         })
     });

@@ -4,7 +4,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use ocrpdf::clean::{Binarize, CleanOptions, Despeckle, Mode};
 use ocrpdf::export::{ExportConfig, ImageFormat, Target};
 use ocrpdf::input::{Dpi, Input, Limits};
-use ocrpdf::ocr::OcrOptions;
+use ocrpdf::ocr::{OcrOptions, OcrSource};
 use ocrpdf::pdf::images::{Bilevel, DEFAULT_PICTURE_DPI};
 use ocrpdf::pdf::{DateSource, DocDate, DocInfo, ImageOptions};
 use ocrpdf::watch::WatchConfig;
@@ -130,6 +130,10 @@ pub struct DocArgs {
     )]
     pub language: String,
 
+    /// Which cleaned image Tesseract reads: the grey page (best on most scans) or the stored bilevel one
+    #[arg(long, value_enum, default_value_t = OcrSource::Gray, value_name = "IMAGE")]
+    pub ocr_image: OcrSource,
+
     /// Document title stored in the PDF (any language)
     #[arg(long, value_name = "TEXT", value_parser = parse_text)]
     pub title: Option<String>,
@@ -191,6 +195,7 @@ impl DocArgs {
     pub fn apply(&self, cfg: &mut Config) -> Result<(), String> {
         cfg.ocr = OcrOptions {
             languages: self.language.clone(),
+            source: self.ocr_image,
         };
         cfg.info = DocInfo {
             title: self.title.clone(),

@@ -70,6 +70,7 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
                 "skew": (p.skew_deg as f64 * 100.0).round() / 100.0,
                 "rotation": p.rotated_deg,
                 "bytes": p.bytes,
+                "warnings": p.warnings,
             });
             println!("{line}");
         }
@@ -92,8 +93,14 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
             "pages": summary.pages.len(),
             "bytes": summary.bytes,
             "seconds": (seconds * 100.0).round() / 100.0,
+            "warnings": summary.warnings(),
         });
         println!("{line}");
+    }
+    if !quiet {
+        for w in summary.warnings() {
+            eprintln!("ocrpdf: warning: {}: {}", w.input, w.warning.message);
+        }
     }
     if args.print_path {
         println!("{}", output.display());

@@ -10,11 +10,12 @@ use crate::clean::{self, CleanOptions};
 use crate::error::{Error, Result};
 use crate::extras;
 use crate::input::{self, Dpi, Input, Limits, PageImage, PageRef};
-use crate::ocr::{self, Engine, OcrOptions, OcrPage, OrientationDetector, Tesseract};
+use crate::ocr::{self, OcrOptions, OcrPage, OrientationDetector, Tesseract};
 use crate::output::AtomicFile;
 use crate::pdf::{
     self, Assembler, DateSource, DocDate, DocInfo, ImageOptions, PageEncoding, PagePdf,
 };
+use crate::read::Warning;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::BufWriter;
@@ -94,6 +95,33 @@ pub struct Summary {
     pub bytes: u64,
 }
 
+impl Summary {
+    /// Every page's warnings, with the page (counting from 1) and its
+    /// label, in page order.
+    pub fn warnings(&self) -> Vec<PageWarning<'_>> {
+        self.pages
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| {
+                p.warnings.iter().map(move |w| PageWarning {
+                    page: i + 1,
+                    input: &p.label,
+                    warning: w,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A page's warning in a document's list.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PageWarning<'a> {
+    pub page: usize,
+    pub input: &'a str,
+    #[serde(flatten)]
+    pub warning: &'a Warning,
+}
+
 /// What happened to one page.
 #[derive(Debug, Clone)]
 pub struct PageReport {
@@ -119,6 +147,8 @@ pub struct PageReport {
     pub seconds: StageTimes,
     /// The recognised text, a line per text line.
     pub text: String,
+    /// What the user should know about this page (e.g. `few_words`).
+    pub warnings: Vec<Warning>,
 }
 
 /// Seconds spent in each stage of one page (on its worker thread).
@@ -162,6 +192,9 @@ impl PageReport {
             dpi: cleaned.dpi.x,
             seconds,
             text: ocr.text(),
+            warnings: crate::read::few_words(&cleaned.ink, words.len())
+                .into_iter()
+                .collect(),
         }
     }
 }
@@ -405,12 +438,13 @@ fn process(page: &PageRef, number: usize, cfg: &Config) -> Result<PageDone> {
     let mut t = StageTimes::default();
     let timed = |slot: &mut f64, started: Instant| *slot += started.elapsed().as_secs_f64();
     let recognize = |c: &clean::CleanPage| {
-        with_engine(&cfg.ocr.languages, |e| e.recognize(c.bits.as_gray(), c.dpi))?.map_err(
-            |reason| Error::Ocr {
-                path: PathBuf::from(page.label()),
-                reason,
-            },
-        )
+        with_engine(&cfg.ocr.languages, |e| {
+            crate::read::read(e, c, cfg.ocr.source)
+        })?
+        .map_err(|reason| Error::Ocr {
+            path: PathBuf::from(page.label()),
+            reason,
+        })
     };
     let finish = |cleaned: &clean::CleanPage, rotated: u16, ocr: &OcrPage, mut t: StageTimes| {
         let started = Instant::now();

@@ -2,8 +2,9 @@
 //! scanner borders removed, pictures found and kept in tone.
 //!
 //! Each stage is a pure function over buffers in its own module; [`clean`]
-//! runs them in order. The result holds the exact bilevel image that is
-//! OCR'd and embedded in the PDF, plus any continuous-tone parts.
+//! runs them in order. The result holds the exact bilevel image embedded in
+//! the PDF, any continuous-tone parts, and the cleaned grey page that OCR
+//! reads (so what is stored never decides what is read).
 
 pub mod background;
 pub mod binarize;
@@ -12,6 +13,7 @@ pub mod border;
 pub mod content;
 pub mod deskew;
 pub mod despeckle;
+pub mod lines;
 
 pub use binarize::Method as Binarize;
 pub use bits::BitImage;
@@ -63,11 +65,17 @@ pub enum Picture {
 /// A cleaned page, ready for OCR and the PDF.
 #[derive(Debug, Clone)]
 pub struct CleanPage {
+    /// The deskewed, background-normalised grey page (luma for colour
+    /// scans), pixel for pixel aligned with `bits`: what OCR reads.
+    pub gray: GrayImage,
+    /// The bilevel image stored in the PDF (blank under picture regions).
     pub bits: BitImage,
     pub picture: Picture,
     pub dpi: Dpi,
     /// Skew that was detected and removed, in degrees (0 when none).
     pub skew_deg: f32,
+    /// How much of the stored bilevel ink looks like lines of text.
+    pub ink: lines::InkStats,
 }
 
 /// Run the cleanup stages on one decoded page.
@@ -108,7 +116,8 @@ pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
     } else {
         gray
     };
-    let bits = without_borders(binarize::binarize(&gray, dpi, opts.binarize));
+    let raw = binarize::binarize(&gray, dpi, opts.binarize);
+    let bits = without_borders(raw.clone());
     let mut bits = despeckle::despeckle(&bits, dpi, opts.despeckle);
 
     // The colour page, white-balanced and deskewed like the grey one; made
@@ -130,8 +139,10 @@ pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
     };
     let picture = match opts.mode {
         Mode::Bw => Picture::None,
-        Mode::Gray => Picture::Page(Pixels::Gray(gray)),
-        Mode::Color => Picture::Page(colour().map_or(Pixels::Gray(gray), Pixels::Rgb)),
+        Mode::Gray => Picture::Page(Pixels::Gray(gray.clone())),
+        Mode::Color => {
+            Picture::Page(colour().map_or_else(|| Pixels::Gray(gray.clone()), Pixels::Rgb))
+        }
         Mode::Auto => {
             let rects = content::picture_regions(&gray, dpi);
             if rects.is_empty() {
@@ -149,11 +160,54 @@ pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
             }
         }
     };
+    let ink = lines::measure(&bits, dpi);
+    let mut gray = gray;
+    let pictures: Vec<Rect> = match &picture {
+        Picture::Regions(r) => r.iter().map(|(r, _)| *r).collect(),
+        _ => Vec::new(),
+    };
+    whiten_removed(&mut gray, &raw, &bits, &pictures);
     CleanPage {
+        gray,
         bits,
         picture,
         dpi,
         skew_deg,
+        ink,
+    }
+}
+
+/// Paint white, in the grey page OCR reads, the ink that cleanup removed
+/// from the bilevel one (specks, dust, scanner borders), with a one-pixel
+/// rim for their anti-aliased edges, so OCR does not read them as
+/// punctuation. Ink that was kept, and its own rim, is left alone; so is
+/// everything under picture regions (blank in `kept` for storage, not
+/// because it is dirt).
+fn whiten_removed(gray: &mut GrayImage, raw: &BitImage, kept: &BitImage, pictures: &[Rect]) {
+    let (w, h) = gray.dimensions();
+    let in_picture = |x: u32, y: u32| {
+        pictures
+            .iter()
+            .any(|r| (r.x0..r.x1).contains(&x) && (r.y0..r.y1).contains(&y))
+    };
+    let removed = |x: u32, y: u32| raw.is_ink(x, y) && !kept.is_ink(x, y) && !in_picture(x, y);
+    for y in 0..h {
+        let (r, k) = (raw.row(y), kept.row(y));
+        if r == k {
+            continue;
+        }
+        for x in 0..w {
+            if !removed(x, y) {
+                continue;
+            }
+            for yy in y.saturating_sub(1)..(y + 2).min(h) {
+                for xx in x.saturating_sub(1)..(x + 2).min(w) {
+                    if !kept.is_ink(xx, yy) {
+                        gray.put_pixel(xx, yy, image::Luma([255]));
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 //! boxes, baselines and confidences come only from there, so this small safe
 //! type wraps the C API directly. One instance per worker; models load once.
 
-use super::{Engine, Line, OcrPage, Orientation, OrientationDetector, Rect, Word};
+use super::{Engine, Line, OcrImage, OcrPage, Orientation, OrientationDetector, Rect, Word};
 use crate::error::{Error, Result};
 use crate::input::Dpi;
 use image::GrayImage;
@@ -133,7 +133,8 @@ impl Drop for Tesseract {
 }
 
 impl Engine for Tesseract {
-    fn recognize(&mut self, image: &GrayImage, dpi: Dpi) -> std::result::Result<OcrPage, String> {
+    fn recognize(&mut self, image: &OcrImage) -> std::result::Result<OcrPage, String> {
+        let (dpi, image) = (image.dpi, image.gray.as_ref());
         let (w, h) = image.dimensions();
         let (wi, hi) = (
             c_int::try_from(w).map_err(|_| "image too wide")?,
