@@ -74,6 +74,18 @@ pub fn page_kinds() -> Vec<Kind> {
 /// 100 when neither image has ink, 0 when only one has. The images must
 /// have the same size.
 pub fn fmeasure(truth: &GrayImage, got: &GrayImage) -> f64 {
+    match precision_recall(truth, got) {
+        None => 100.0,
+        Some((p, r)) if p + r == 0.0 => 0.0,
+        Some((p, r)) => 100.0 * 2.0 * p * r / (p + r),
+    }
+}
+
+/// Precision and recall (0..1) of `got`'s ink pixels against `truth`'s,
+/// which tell strokes drawn too thick (low precision) from strokes lost
+/// (low recall); `None` when neither image has ink. 0 stands for an
+/// undefined ratio (no ink on one side). Same sizes required.
+pub fn precision_recall(truth: &GrayImage, got: &GrayImage) -> Option<(f64, f64)> {
     assert_eq!(
         truth.dimensions(),
         got.dimensions(),
@@ -86,15 +98,8 @@ pub fn fmeasure(truth: &GrayImage, got: &GrayImage) -> f64 {
         t_ink += u64::from(t);
         g_ink += u64::from(g);
     }
-    if t_ink == 0 && g_ink == 0 {
-        return 100.0;
-    }
-    if tp == 0 {
-        return 0.0;
-    }
-    let p = tp as f64 / g_ink as f64;
-    let r = tp as f64 / t_ink as f64;
-    100.0 * 2.0 * p * r / (p + r)
+    let ratio = |n: u64, d: u64| if d == 0 { 0.0 } else { n as f64 / d as f64 };
+    (t_ink + g_ink > 0).then(|| (ratio(tp, g_ink), ratio(tp, t_ink)))
 }
 
 /// Save a bilevel truth image as a 1-channel PNG with `dpi` in pHYs.
