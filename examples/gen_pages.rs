@@ -1,7 +1,7 @@
 //! Writes generated scan-like pages (and their ground truth) to a folder,
 //! for `samples/`, the benchmark script and manual trials.
 //!
-//!     cargo run --release --example gen_pages -- OUT_DIR [COUNT] [clean|typical|mixed|samples|degradations]
+//!     cargo run --release --example gen_pages -- OUT_DIR [COUNT] [clean|typical|mixed|samples|degradations|kinds]
 //!
 //! `clean` and `typical` write A4 PNG pages at 300 dpi; `samples` writes the
 //! small JPEG pages kept in the repository's `samples/` folder.
@@ -19,18 +19,28 @@
 //! `01-yellow-paper.png` … `07-dark-border.png`, each with its ground truth
 //! in `NAME.txt`; COUNT is ignored (always seven pages, pass any number).
 //! `benches/cleanup_cer.sh` uses them. Keep the cases in step with the test.
+//!
+//! `kinds` writes the page kinds of `tests/common/kinds.rs` (issue 10:
+//! uneven light, book fold, stains, faded ink, tinted boxes and pages, a
+//! magazine page, 150 and 200 dpi, a photo alone) as RGB PNGs with their
+//! dpi in pHYs, named `01-clean.png` … `12-photo-only.png`, each with its
+//! text in `NAME.txt` and, for pages with text, the clean bilevel render
+//! pixel-aligned with it in `NAME.truth.png` (black = ink), against which a
+//! binarisation's F-measure is taken. COUNT is ignored.
+//! `benches/kinds_cer.sh` uses them.
 
 #[path = "../tests/common/gen.rs"]
 mod generator;
+#[path = "../tests/common/kinds.rs"]
+mod kinds;
 
 use generator::{Degrade, Layout, Page, add_photo, degrade, render, save_png};
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let dir = std::path::PathBuf::from(
-        args.next()
-            .expect("usage: gen_pages OUT_DIR [COUNT] [clean|typical|mixed|samples|degradations]"),
-    );
+    let dir = std::path::PathBuf::from(args.next().expect(
+        "usage: gen_pages OUT_DIR [COUNT] [clean|typical|mixed|samples|degradations|kinds]",
+    ));
     let count: u64 = args
         .next()
         .map(|c| c.parse().expect("COUNT is a number"))
@@ -41,6 +51,16 @@ fn main() {
         for (name, _, page) in generator::degradation_cases() {
             save_png(&page, &dir.join(format!("{name}.png")));
             std::fs::write(dir.join(format!("{name}.txt")), &page.text).unwrap();
+        }
+        return;
+    }
+    if kind == "kinds" {
+        for k in kinds::page_kinds() {
+            save_png(&k.page, &dir.join(format!("{}.png", k.name)));
+            std::fs::write(dir.join(format!("{}.txt", k.name)), &k.page.text).unwrap();
+            if let Some(bits) = &k.truth_bits {
+                kinds::save_gray_png(bits, k.page.dpi, &dir.join(format!("{}.truth.png", k.name)));
+            }
         }
         return;
     }

@@ -4,6 +4,8 @@
 
 #[path = "gen.rs"]
 pub mod generator;
+#[path = "kinds.rs"]
+pub mod kinds;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
