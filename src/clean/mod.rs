@@ -177,12 +177,17 @@ pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
     }
 }
 
-/// Paint white, in the grey page OCR reads, the ink that cleanup removed
-/// from the bilevel one (specks, dust, scanner borders), with a one-pixel
-/// rim for their anti-aliased edges, so OCR does not read them as
-/// punctuation. Ink that was kept, and its own rim, is left alone; so is
-/// everything under picture regions (blank in `kept` for storage, not
-/// because it is dirt).
+/// Below this grey level (paper = 255) removed ink is dirt to paint out of
+/// the grey page: dust and scanner borders are dark. Fragments of faded
+/// strokes that a threshold broke up and despeckle then dropped are light;
+/// they stay, so OCR still reads the letters they belong to.
+const DARK_DIRT: u8 = 128;
+
+/// Paint white, in the grey page OCR reads, the dark ink that cleanup
+/// removed from the bilevel one (specks, dust, scanner borders), with a
+/// one-pixel rim for their anti-aliased edges, so OCR does not read them
+/// as punctuation. Kept ink is left alone, and so is everything under
+/// picture regions (blank in `kept` for storage, not because it is dirt).
 fn whiten_removed(gray: &mut GrayImage, raw: &BitImage, kept: &BitImage, pictures: &[Rect]) {
     let (w, h) = gray.dimensions();
     let in_picture = |x: u32, y: u32| {
@@ -190,21 +195,24 @@ fn whiten_removed(gray: &mut GrayImage, raw: &BitImage, kept: &BitImage, picture
             .iter()
             .any(|r| (r.x0..r.x1).contains(&x) && (r.y0..r.y1).contains(&y))
     };
-    let removed = |x: u32, y: u32| raw.is_ink(x, y) && !kept.is_ink(x, y) && !in_picture(x, y);
+    let mut dirt = Vec::new();
     for y in 0..h {
         let (r, k) = (raw.row(y), kept.row(y));
         if r == k {
             continue;
         }
         for x in 0..w {
-            if !removed(x, y) {
-                continue;
+            let removed = r[x as usize] == bits::INK && k[x as usize] != bits::INK;
+            if removed && gray.get_pixel(x, y).0[0] < DARK_DIRT && !in_picture(x, y) {
+                dirt.push((x, y));
             }
-            for yy in y.saturating_sub(1)..(y + 2).min(h) {
-                for xx in x.saturating_sub(1)..(x + 2).min(w) {
-                    if !kept.is_ink(xx, yy) {
-                        gray.put_pixel(xx, yy, image::Luma([255]));
-                    }
+        }
+    }
+    for (x, y) in dirt {
+        for yy in y.saturating_sub(1)..(y + 2).min(h) {
+            for xx in x.saturating_sub(1)..(x + 2).min(w) {
+                if !kept.is_ink(xx, yy) {
+                    gray.put_pixel(xx, yy, image::Luma([255]));
                 }
             }
         }
