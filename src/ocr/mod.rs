@@ -6,10 +6,11 @@
 pub mod hocr;
 mod tesseract;
 
-pub use tesseract::{Tesseract, check_languages};
+pub use tesseract::{Tesseract, check_languages, own_tessdata};
 
 use crate::input::Dpi;
 use image::GrayImage;
+use std::path::PathBuf;
 
 /// An axis-aligned box in image pixels, origin top-left, `x1`/`y1` exclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,12 +72,17 @@ impl OcrPage {
 pub struct OcrOptions {
     /// Tesseract-style language list, e.g. `eng` or `eng+deu`.
     pub languages: String,
+    /// The folder of Tesseract models to use; `None` searches
+    /// `TESSDATA_PREFIX`, else ocrpdf's own folder, then the system's
+    /// ([`check_languages`]).
+    pub tessdata: Option<PathBuf>,
 }
 
 impl Default for OcrOptions {
     fn default() -> Self {
         OcrOptions {
             languages: "eng".into(),
+            tessdata: None,
         }
     }
 }
