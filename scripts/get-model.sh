@@ -3,11 +3,13 @@
 # ocrpdf's own model folder.
 #
 #     scripts/get-model.sh LANG [DIR]
-#     scripts/get-model.sh eng                # then: ocrpdf --tessdata ~/.local/share/ocrpdf/tessdata …
+#     scripts/get-model.sh eng                # ocrpdf reads English with it from now on
 #
 # LANG is a Tesseract language code (eng, deu, jpn, …); DIR defaults to
-# ${XDG_DATA_HOME:-$HOME/.local/share}/ocrpdf/tessdata, the folder the
-# README's "Better models" section describes.
+# ${XDG_DATA_HOME:-$HOME/.local/share}/ocrpdf/tessdata, ocrpdf's own model
+# folder, which it searches after --tessdata and TESSDATA_PREFIX and before
+# Debian's (README, "Better models"). Into another DIR, use it with
+# `ocrpdf --tessdata DIR`.
 #
 # The model is the tessdata repository's (legacy and LSTM in one file,
 # 23 MB for English), not tessdata_fast, which Debian's tesseract-ocr-LANG
@@ -32,7 +34,8 @@ LANG_CODE="$1"
     echo "get-model: '$LANG_CODE' is not a Tesseract language code like eng, deu or chi_sim" >&2
     exit 1
 }
-DEST="${2:-${XDG_DATA_HOME:-$HOME/.local/share}/ocrpdf/tessdata}"
+OWN="${XDG_DATA_HOME:-$HOME/.local/share}/ocrpdf/tessdata"
+DEST="${2:-$OWN}"
 
 # --- python3 and pip ---------------------------------------------------------
 if ! python3 -m pip --version >/dev/null 2>&1; then
@@ -89,5 +92,9 @@ if [[ "$LANG_CODE" == osd ]]; then
 else
     fetch "$LANG_CODE" "tessdata.$LANG_CODE"
     [[ -f "$DEST/osd.traineddata" ]] || fetch osd tessdata
-    echo "get-model: use it with: ocrpdf --tessdata $DEST -l $LANG_CODE …" >&2
+    if [[ "$(realpath -m "$DEST")" == "$(realpath -m "$OWN")" ]]; then
+        echo "get-model: ocrpdf -l $LANG_CODE now uses it (unless --tessdata or TESSDATA_PREFIX says otherwise)" >&2
+    else
+        echo "get-model: use it with: ocrpdf --tessdata $DEST -l $LANG_CODE …" >&2
+    fi
 fi
