@@ -163,7 +163,7 @@ fn ocr(c: &mut Criterion, cleaned: &clean::CleanPage, truth: &str) {
              `OMP_THREAD_LIMIT=1 cargo bench --bench stages` for the per-worker OCR cost"
         );
     }
-    let mut engine = match Tesseract::new("eng") {
+    let mut engine = match Tesseract::new("eng", None) {
         Ok(e) => e,
         Err(e) => {
             eprintln!("skipping ocr benchmark: {e}");
@@ -182,7 +182,7 @@ fn ocr(c: &mut Criterion, cleaned: &clean::CleanPage, truth: &str) {
         }
     }
 
-    let mut osd = match Tesseract::osd() {
+    let mut osd = match Tesseract::osd(None) {
         Ok(e) => Some(e),
         Err(e) => {
             eprintln!("skipping orientation benchmark: {e}");

@@ -1,7 +1,7 @@
 //! Writes generated scan-like pages (and their ground truth) to a folder,
 //! for `samples/`, the benchmark script and manual trials.
 //!
-//!     cargo run --release --example gen_pages -- OUT_DIR [COUNT] [clean|typical|mixed|samples|degradations|kinds]
+//!     cargo run --release --example gen_pages -- OUT_DIR [COUNT] [clean|typical|mixed|samples|degradations|kinds|models]
 //!
 //! `clean` and `typical` write A4 PNG pages at 300 dpi; `samples` writes the
 //! small JPEG pages kept in the repository's `samples/` folder.
@@ -28,6 +28,10 @@
 //! pixel-aligned with it in `NAME.truth.png` (black = ink), against which a
 //! binarisation's F-measure is taken. COUNT is ignored.
 //! `benches/kinds_cer.sh` uses them.
+//! `models` writes the pages `benches/models.sh` compares Tesseract models
+//! on: the seven `degradations`, plus `08-clean` (a clean half page),
+//! `09-150dpi` (a typical office scan at 150 dpi) and `10-faded-ink` (ink
+//! at 35 % on white paper), named and paired with their truth the same way.
 
 #[path = "../tests/common/gen.rs"]
 mod generator;
@@ -47,8 +51,15 @@ fn main() {
         .unwrap_or(3);
     let kind = args.next().unwrap_or_else(|| "typical".into());
     std::fs::create_dir_all(&dir).unwrap();
-    if kind == "degradations" {
-        for (name, _, page) in generator::degradation_cases() {
+    if kind == "degradations" || kind == "models" {
+        let mut pages: Vec<(&str, Page)> = generator::degradation_cases()
+            .into_iter()
+            .map(|(name, _, page)| (name, page))
+            .collect();
+        if kind == "models" {
+            pages.extend(model_cases());
+        }
+        for (name, page) in pages {
             save_png(&page, &dir.join(format!("{name}.png")));
             std::fs::write(dir.join(format!("{name}.txt")), &page.text).unwrap();
         }
@@ -206,4 +217,37 @@ fn erase(image: &mut image::RgbImage, bbox: [f32; 4]) {
             image.put_pixel(x, y, image::Rgb([255, 255, 255]));
         }
     }
+}
+
+/// The pages `models` adds to the degradations: where a larger model could
+/// differ most from a small one besides damage, i.e. clean print, few
+/// pixels per letter, and faint ink.
+fn model_cases() -> Vec<(&'static str, Page)> {
+    let half = |dpi: f32, seed: u64| {
+        render(&Layout {
+            dpi,
+            seed,
+            lines: 12,
+            size_in: (8.27, 5.5),
+            ..Default::default()
+        })
+    };
+    vec![
+        ("08-clean", half(300.0, 58)),
+        (
+            "09-150dpi",
+            degrade(&half(150.0, 59), &Degrade::typical(59)),
+        ),
+        (
+            "10-faded-ink",
+            degrade(
+                &half(300.0, 60),
+                &Degrade {
+                    ink: Some(0.35),
+                    seed: 60,
+                    ..Default::default()
+                },
+            ),
+        ),
+    ]
 }

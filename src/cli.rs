@@ -196,6 +196,7 @@ impl DocArgs {
         cfg.ocr = OcrOptions {
             languages: self.language.clone(),
             source: self.ocr_image,
+            tessdata: cfg.ocr.tessdata.take(),
         };
         cfg.info = DocInfo {
             title: self.title.clone(),
@@ -352,6 +353,10 @@ pub struct Common {
     /// Keep dark scanner borders at the page edges instead of whitening them
     #[arg(long)]
     pub keep_borders: bool,
+
+    /// Folder of Tesseract models (LANG.traineddata, osd.traineddata) to use, the only one searched [default: $TESSDATA_PREFIX if set, else ~/.local/share/ocrpdf/tessdata (scripts/get-model.sh) if it has the languages, else Debian's]
+    #[arg(long, value_name = "DIR")]
+    pub tessdata: Option<PathBuf>,
 
     /// Refuse images larger than this many pixels (guards against decompression bombs)
     #[arg(long, value_name = "N", default_value_t = ocrpdf::input::DEFAULT_MAX_PIXELS)]
@@ -519,6 +524,7 @@ impl PdfArgs {
             .expect("clap requires -o without a subcommand");
         let mut cfg = Config::new(inputs(&self.inputs), output);
         cfg.page = self.common.page_options();
+        cfg.ocr.tessdata = self.common.tessdata.clone();
         self.doc.apply(&mut cfg)?;
         cfg.extras = Extras {
             sidecar: self.sidecar.clone(),
@@ -533,6 +539,7 @@ impl WatchArgs {
     pub fn to_config(&self) -> Result<WatchConfig, String> {
         let mut template = Config::new(Vec::new(), PathBuf::new());
         template.page = self.common.page_options();
+        template.ocr.tessdata = self.common.tessdata.clone();
         self.doc.apply(&mut template)?;
         let mut cfg = WatchConfig::new(self.inbox.clone(), self.out.clone(), template);
         cfg.settle = Duration::from_secs_f64(self.settle);
@@ -560,6 +567,7 @@ impl CleanArgs {
                 FormatArg::Pnm => ImageFormat::Pnm,
             }),
             page: self.common.page_options(),
+            tessdata: self.common.tessdata.clone(),
             force: self.force,
         }
     }

@@ -48,6 +48,14 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
         }
     };
     let (quiet, verbose) = (args.common.quiet, args.common.verbose);
+    if verbose {
+        // Which model reads the pages matters for accuracy; say where it is.
+        if let Ok(dir) =
+            ocrpdf::ocr::check_languages(&cfg.ocr.languages, cfg.ocr.tessdata.as_deref())
+        {
+            eprintln!("OCR models: {} from {}", cfg.ocr.languages, dir.display());
+        }
+    }
     let progress = Bar::new(quiet);
     let started = std::time::Instant::now();
     let summary = match ocrpdf::convert(&cfg, &progress, &CANCEL) {

@@ -14,7 +14,7 @@ use ocrpdf::ocr::{self, OcrImage, Tesseract};
 /// CER of Tesseract on the raw, uncleaned image.
 fn raw_cer(page: &Page) -> f64 {
     let gray = image::DynamicImage::ImageRgb8(page.image.clone()).into_luma8();
-    let mut engine = Tesseract::new("eng").unwrap();
+    let mut engine = Tesseract::new("eng", None).unwrap();
     let ocr = ocr::read(&mut engine, &OcrImage::new(&gray, Dpi::uniform(page.dpi))).unwrap();
     cer(&page.text, &ocr.text())
 }

@@ -8,10 +8,11 @@ mod source;
 mod tesseract;
 
 pub use source::{OcrImage, enlargement};
-pub use tesseract::{Tesseract, check_languages};
+pub use tesseract::{Tesseract, check_languages, own_tessdata};
 
 use crate::input::Dpi;
 use image::GrayImage;
+use std::path::PathBuf;
 
 /// An axis-aligned box in image pixels, origin top-left, `x1`/`y1` exclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +76,10 @@ pub struct OcrOptions {
     pub languages: String,
     /// Which cleaned image OCR reads.
     pub source: OcrSource,
+    /// The folder of Tesseract models to use; `None` searches
+    /// `TESSDATA_PREFIX`, else ocrpdf's own folder, then the system's
+    /// ([`check_languages`]).
+    pub tessdata: Option<PathBuf>,
 }
 
 impl Default for OcrOptions {
@@ -82,6 +87,7 @@ impl Default for OcrOptions {
         OcrOptions {
             languages: "eng".into(),
             source: OcrSource::default(),
+            tessdata: None,
         }
     }
 }

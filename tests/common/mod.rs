@@ -31,6 +31,10 @@ pub fn ocrpdf_with(
     use std::io::Write;
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ocrpdf"));
     cmd.current_dir(dir).args(args);
+    // ocrpdf's own model folder is below XDG_DATA_HOME: point that at
+    // nothing, so models a developer installed there (scripts/get-model.sh)
+    // do not change what the tests measure. `setup` may set it again.
+    cmd.env("XDG_DATA_HOME", dir.join(".no-xdg-data"));
     setup(&mut cmd);
     cmd.stdin(if stdin.is_some() {
         std::process::Stdio::piped()
