@@ -15,6 +15,7 @@
 //! to "same row, nearby".
 
 use super::bits::BitImage;
+use super::content::Rect;
 use crate::input::Dpi;
 use image::{GrayImage, Luma};
 use imageproc::region_labelling::{Connectivity, connected_components};
@@ -59,13 +60,62 @@ const MAX_GAP: f32 = 1.5;
 /// Fewest marks that make a line.
 const MIN_LETTERS: usize = 4;
 
+/// A row of letter-sized marks, in page pixels (`x1`/`y1` exclusive).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TextLine {
+    pub rect: Rect,
+    /// Marks in the row.
+    pub letters: usize,
+    /// Median height of its marks in page pixels.
+    pub letter_px: f32,
+}
+
 /// Measure `bits` (cleaned, ink = black) at `dpi`.
 pub fn measure(bits: &BitImage, dpi: Dpi) -> InkStats {
+    let lines = find(bits, dpi);
+    summarize(bits, &lines, &[])
+}
+
+/// The statistics of `lines` found on `bits`, leaving out ink and lines
+/// whose centre lies in one of `outside` (picture regions).
+pub fn summarize(bits: &BitImage, lines: &[TextLine], outside: &[Rect]) -> InkStats {
     let (w, h) = (bits.width(), bits.height());
     if w == 0 || h == 0 {
         return InkStats::default();
     }
     let ink = bits.ink_count() as f32 / (w as f64 * h as f64) as f32;
+    let kept: Vec<&TextLine> = lines
+        .iter()
+        .filter(|l| {
+            let (cx, cy) = ((l.rect.x0 + l.rect.x1) / 2, (l.rect.y0 + l.rect.y1) / 2);
+            !outside
+                .iter()
+                .any(|r| (r.x0..r.x1).contains(&cx) && (r.y0..r.y1).contains(&cy))
+        })
+        .collect();
+    // Letter-weighted median of the lines' medians.
+    let mut by_height: Vec<(f32, usize)> = kept.iter().map(|l| (l.letter_px, l.letters)).collect();
+    by_height.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let letters: usize = kept.iter().map(|l| l.letters).sum();
+    let mut seen = 0;
+    let letter_px = by_height.iter().find_map(|&(px, n)| {
+        seen += n;
+        (seen * 2 >= letters).then_some(px)
+    });
+    InkStats {
+        ink,
+        lines: kept.len(),
+        letters,
+        letter_px,
+    }
+}
+
+/// The text lines of `bits` at `dpi`.
+pub fn find(bits: &BitImage, dpi: Dpi) -> Vec<TextLine> {
+    let (w, h) = (bits.width(), bits.height());
+    if w == 0 || h == 0 {
+        return Vec::new();
+    }
     let small = reduce(bits);
     let labels = connected_components(&small, Connectivity::Eight, Luma([0u8]));
     let boxes = component_boxes(&labels);
@@ -79,14 +129,19 @@ pub fn measure(bits: &BitImage, dpi: Dpi) -> InkStats {
             bh >= lo.max(2.0) && bh <= hi && bw <= bh * MAX_ASPECT
         })
         .collect();
-    let (lines, in_lines, heights) = chain(&letters);
-    let letter_px = median(heights).map(|m| m * 2.0);
-    InkStats {
-        ink,
-        lines,
-        letters: in_lines,
-        letter_px,
-    }
+    chain(&letters)
+        .into_iter()
+        .map(|(b, n, px)| TextLine {
+            rect: Rect {
+                x0: b.x0 * 2,
+                y0: b.y0 * 2,
+                x1: ((b.x1 + 1) * 2).min(w),
+                y1: ((b.y1 + 1) * 2).min(h),
+            },
+            letters: n,
+            letter_px: px * 2.0,
+        })
+        .collect()
 }
 
 /// Bounding box in reduced pixels, `x1`/`y1` inclusive.
@@ -156,12 +211,12 @@ fn component_boxes(labels: &image::ImageBuffer<Luma<u32>, Vec<u32>>) -> Vec<Box4
     boxes
 }
 
-/// Chain letters into lines; returns (lines, letters in lines, their
-/// heights).
-fn chain(letters: &[Box4]) -> (usize, usize, Vec<f32>) {
+/// Chain letters into lines; returns each line's box, letter count and
+/// median letter height (reduced pixels).
+fn chain(letters: &[Box4]) -> Vec<(Box4, usize, f32)> {
     let n = letters.len();
     if n == 0 {
-        return (0, 0, Vec::new());
+        return Vec::new();
     }
     // Sweep left to right: each letter looks back at letters whose right
     // edge is within reach of its left edge.
@@ -204,24 +259,30 @@ fn chain(letters: &[Box4]) -> (usize, usize, Vec<f32>) {
         }
         active.push(i);
     }
-    let mut count = vec![0usize; n];
+    let mut groups: std::collections::HashMap<usize, Vec<usize>> = Default::default();
     for i in 0..n {
         let r = find(&mut parent, i);
-        count[r] += 1;
+        groups.entry(r).or_default().push(i);
     }
-    let mut lines = 0;
-    let mut heights = Vec::new();
-    for i in 0..n {
-        let r = find(&mut parent, i);
-        if count[r] >= MIN_LETTERS {
-            heights.push(letters[i].h() as f32);
-        }
-        if r == i && count[i] >= MIN_LETTERS {
-            lines += 1;
-        }
-    }
-    let in_lines = heights.len();
-    (lines, in_lines, heights)
+    let mut lines: Vec<(Box4, usize, f32)> = groups
+        .into_values()
+        .filter(|g| g.len() >= MIN_LETTERS)
+        .map(|g| {
+            let b = g.iter().fold(letters[g[0]], |acc, &i| {
+                let l = letters[i];
+                Box4 {
+                    x0: acc.x0.min(l.x0),
+                    y0: acc.y0.min(l.y0),
+                    x1: acc.x1.max(l.x1),
+                    y1: acc.y1.max(l.y1),
+                }
+            });
+            let px = median(g.iter().map(|&i| letters[i].h() as f32).collect()).unwrap_or(0.0);
+            (b, g.len(), px)
+        })
+        .collect();
+    lines.sort_by_key(|(b, _, _)| (b.y0, b.x0));
+    lines
 }
 
 fn median(mut v: Vec<f32>) -> Option<f32> {
