@@ -293,6 +293,10 @@ fn every_page_kind_keeps_every_word_in_the_text_layer() {
 
 #[test]
 fn a_page_that_is_only_a_photo_has_no_words() {
+    assert!(
+        done().iter().any(|d| d.kind.photo_only),
+        "no photo-only kind"
+    );
     for d in done().iter().filter(|d| d.kind.photo_only) {
         assert_eq!(d.code, 0, "{}: {}", d.kind.name, d.stderr);
         let words: Vec<&str> = d.poppler.split_whitespace().collect();
@@ -308,6 +312,10 @@ fn a_page_that_is_only_a_photo_has_no_words() {
 
 #[test]
 fn a_magazine_caption_is_text_and_its_photo_stays_a_photo() {
+    assert!(
+        done().iter().any(|d| d.kind.has_caption),
+        "no kind with a caption"
+    );
     let mut failures = Vec::new();
     for d in done().iter().filter(|d| d.kind.has_caption) {
         let k = &d.kind;

@@ -258,10 +258,15 @@ fn tinted_box() -> Kind {
     });
     let cov = Coverage::of(&page.image);
     let ink = cov.blurred(0.5);
+    // The box's edges run midway between lines, clear of ascenders and
+    // descenders, and a sixth of an inch beyond the text at the sides.
     let lines = line_boxes(&page);
-    let pad = 0.1 * page.dpi;
-    let (x0, x1) = (page.dpi - 1.5 * pad, cov.w as f32 - page.dpi + 1.5 * pad);
-    let (y0, y1) = (lines[4][1] - pad, lines[8][3] + pad);
+    let pad = page.dpi / 6.0;
+    let (x0, x1) = (page.dpi - pad, cov.w as f32 - page.dpi + pad);
+    let (y0, y1) = (
+        (lines[3][3] + lines[4][1]) / 2.0,
+        (lines[8][3] + lines[9][1]) / 2.0,
+    );
     const PAPER_RGB: [f32; 3] = [250.0, 250.0, 248.0];
     const BOX_RGB: [f32; 3] = [190.0, 218.0, 240.0];
     const INK_RGB: [f32; 3] = [20.0, 20.0, 25.0];
