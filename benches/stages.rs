@@ -81,7 +81,7 @@ fn stages(c: &mut Criterion) {
     let bits = binarize::binarize(&rotated, dpi, sauvola);
     let (unbordered, border_px) = binarize_unbordered(&rotated);
     let despeckled = clean::despeckle::despeckle(&unbordered, dpi, Despeckle::Normal);
-    let pictures = content::picture_regions(&rotated, dpi);
+    let pictures = content::picture_regions(&rotated, dpi, &[]);
     let cleaned = clean::clean(&image, &CleanOptions::default());
     let g4 = ocrpdf::pdf::g4::encode(&cleaned.bits);
     let jbig2 = ocrpdf::pdf::jbig2::encode(&cleaned.bits);
@@ -135,7 +135,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| clean::despeckle::despeckle(black_box(&unbordered), dpi, Despeckle::Normal))
     });
     g.bench_function("content::picture_regions", |b| {
-        b.iter(|| content::picture_regions(black_box(&rotated), dpi))
+        b.iter(|| content::picture_regions(black_box(&rotated), dpi, &[]))
     });
     // Ten flat samples of the whole cleanup need 7-10 s.
     g.measurement_time(Duration::from_secs(10));

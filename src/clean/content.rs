@@ -8,7 +8,17 @@
 //! mid-tone and almost free of paper are picture cells; a morphological
 //! closing joins them, and connected groups of at least half a square inch
 //! become picture regions (bounding rectangles, merged where they overlap).
+//!
+//! Text lines win over pictures. A shadow, a stain, a tinted box or a
+//! tinted page on a white canvas is mid-tone with little paper, like a
+//! photo, but it holds rows of letters. Cells covered by text lines (found
+//! on the bilevel page, [`super::lines`]) are never picture cells, and a
+//! region whose area is largely text lines is text on a background, not a
+//! picture: its text goes into the crisp bilevel layer and its background
+//! is whitened. Words read in a real photo are OCR's business, not this
+//! module's (see `read`).
 
+use super::lines::TextLine;
 use crate::input::Dpi;
 use image::GrayImage;
 
@@ -52,9 +62,18 @@ const PICTURE_MID: f32 = 0.5;
 const PICTURE_PAPER: f32 = 0.15;
 /// Smallest picture, in square inches.
 const MIN_AREA_IN2: f32 = 0.5;
+/// Text line boxes are grown up and down by this share of their height
+/// when they claim cells, so the leading between the lines of a paragraph
+/// goes with the text too.
+const LINE_REACH: f32 = 0.5;
+/// A region is text on a background, not a picture, when text lines cover
+/// this share of its area (a photo with a label or two stays far below;
+/// a paragraph on a tint is at 0.5–0.8).
+const TEXT_REGION_SHARE: f32 = 0.25;
 
-/// Picture regions of a normalised grey page, largest first.
-pub fn picture_regions(gray: &GrayImage, dpi: Dpi) -> Vec<Rect> {
+/// Picture regions of a normalised grey page, largest first. `text`: the
+/// page's text lines, which no picture may take.
+pub fn picture_regions(gray: &GrayImage, dpi: Dpi, text: &[TextLine]) -> Vec<Rect> {
     let (w, h) = gray.dimensions();
     let cell = ((dpi.x.max(dpi.y) / 10.0).round() as u32).max(2);
     let (cw, ch) = (w.div_ceil(cell) as usize, h.div_ceil(cell) as usize);
@@ -79,6 +98,12 @@ pub fn picture_regions(gray: &GrayImage, dpi: Dpi) -> Vec<Rect> {
     // Closing: dilate then erode by two cells, to bridge text-like gaps
     // inside pictures (dark or light patches) without joining separate ones.
     let closed = erode(&dilate(&marked, cw, ch, 2), cw, ch, 2);
+    let text_cells = text_cells(text, cell, cw, ch);
+    let closed: Vec<bool> = closed
+        .iter()
+        .zip(&text_cells)
+        .map(|(&c, &t)| c && !t)
+        .collect();
 
     let min_cells = (MIN_AREA_IN2 * (dpi.x / cell as f32) * (dpi.y / cell as f32)) as usize;
     let mut seen = vec![false; cw * ch];
@@ -116,7 +141,43 @@ pub fn picture_regions(gray: &GrayImage, dpi: Dpi) -> Vec<Rect> {
             });
         }
     }
-    merge(rects)
+    let mut rects = merge(rects);
+    rects.retain(|r| text_share(r, text) < TEXT_REGION_SHARE);
+    rects
+}
+
+/// Cells (of `cell` pixels, `cw` × `ch` of them) that a text line, grown
+/// by [`LINE_REACH`] up and down, covers by at least a third.
+fn text_cells(text: &[TextLine], cell: u32, cw: usize, ch: usize) -> Vec<bool> {
+    let mut cover = vec![0u32; cw * ch];
+    for l in text {
+        let reach = (l.rect.height() as f32 * LINE_REACH) as u32;
+        let (y0, y1) = (l.rect.y0.saturating_sub(reach), l.rect.y1 + reach);
+        for cy in (y0 / cell) as usize..((y1.div_ceil(cell)) as usize).min(ch) {
+            let (top, bottom) = (cy as u32 * cell, (cy as u32 + 1) * cell);
+            let dy = bottom.min(y1).saturating_sub(top.max(y0));
+            for cx in (l.rect.x0 / cell) as usize..(l.rect.x1.div_ceil(cell) as usize).min(cw) {
+                let (left, right) = (cx as u32 * cell, (cx as u32 + 1) * cell);
+                let dx = right.min(l.rect.x1).saturating_sub(left.max(l.rect.x0));
+                cover[cy * cw + cx] += dx * dy;
+            }
+        }
+    }
+    cover.iter().map(|&a| a * 3 >= cell * cell).collect()
+}
+
+/// Share of `r`'s area that text lines cover (lines are disjoint enough
+/// that their overlaps are ignored).
+fn text_share(r: &Rect, text: &[TextLine]) -> f32 {
+    let covered: u64 = text
+        .iter()
+        .map(|l| {
+            let dx = r.x1.min(l.rect.x1).saturating_sub(r.x0.max(l.rect.x0)) as u64;
+            let dy = r.y1.min(l.rect.y1).saturating_sub(r.y0.max(l.rect.y0)) as u64;
+            dx * dy
+        })
+        .sum();
+    covered as f32 / (r.width() as u64 * r.height() as u64).max(1) as f32
 }
 
 fn dilate(m: &[bool], w: usize, h: usize, r: usize) -> Vec<bool> {
@@ -189,7 +250,7 @@ mod tests {
             };
             Luma([v])
         });
-        let regions = picture_regions(&img, Dpi::uniform(300.0));
+        let regions = picture_regions(&img, Dpi::uniform(300.0), &[]);
         assert_eq!(regions.len(), 1, "{regions:?}");
         let r = regions[0];
         // Within one cell (30 px) of the picture's edges.
@@ -206,7 +267,7 @@ mod tests {
     #[test]
     fn text_pages_and_blank_pages_have_no_pictures() {
         let blank = GrayImage::from_pixel(600, 600, Luma([255]));
-        assert!(picture_regions(&blank, Dpi::uniform(300.0)).is_empty());
+        assert!(picture_regions(&blank, Dpi::uniform(300.0), &[]).is_empty());
         // Grey anti-aliased text edges (every stroke 1 px grey each side).
         let text = GrayImage::from_fn(900, 900, |x, y| {
             let (xm, ym) = (x % 14, y % 30);
@@ -216,6 +277,6 @@ mod tests {
                 _ => 255,
             }])
         });
-        assert!(picture_regions(&text, Dpi::uniform(300.0)).is_empty());
+        assert!(picture_regions(&text, Dpi::uniform(300.0), &[]).is_empty());
     }
 }

@@ -137,6 +137,8 @@ pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
         }
         Pixels::Gray(_) => None,
     };
+    // Found before pictures blank anything: text lines win over pictures.
+    let text = lines::find(&bits, dpi);
     let picture = match opts.mode {
         Mode::Bw => Picture::None,
         Mode::Gray => Picture::Page(Pixels::Gray(gray.clone())),
@@ -144,7 +146,7 @@ pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
             Picture::Page(colour().map_or_else(|| Pixels::Gray(gray.clone()), Pixels::Rgb))
         }
         Mode::Auto => {
-            let rects = content::picture_regions(&gray, dpi);
+            let rects = content::picture_regions(&gray, dpi, &text);
             if rects.is_empty() {
                 Picture::None
             } else {
@@ -160,12 +162,12 @@ pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
             }
         }
     };
-    let ink = lines::measure(&bits, dpi);
     let mut gray = gray;
     let pictures: Vec<Rect> = match &picture {
         Picture::Regions(r) => r.iter().map(|(r, _)| *r).collect(),
         _ => Vec::new(),
     };
+    let ink = lines::summarize(&bits, &text, &pictures);
     whiten_removed(&mut gray, &raw, &bits, &pictures);
     CleanPage {
         gray,
