@@ -18,6 +18,8 @@ pub enum Method {
     Sauvola { k: f32 },
     /// One global threshold from the histogram.
     Otsu,
+    /// Local two-class means with a page-level contrast floor (the default).
+    Intermeans,
 }
 
 impl Default for Method {
@@ -38,6 +40,7 @@ pub fn binarize(gray: &GrayImage, dpi: Dpi, method: Method) -> BitImage {
             threshold_with(gray, |v| v <= t)
         }
         Method::Sauvola { k } => sauvola(gray, window_for(dpi), k as f64),
+        Method::Intermeans => intermeans(gray, dpi, &Tuning::from_env()),
     }
 }
 
@@ -115,6 +118,165 @@ fn sauvola(gray: &GrayImage, window: u32, k: f64) -> BitImage {
             }
         }
     }
+    BitImage::from_levels(GrayImage::from_raw(w, h, out).expect("buffer matches dimensions"))
+}
+
+/// Temporary tuning knobs (experiment only).
+#[derive(Debug, Clone)]
+pub struct Tuning {
+    pub window_div: f32,
+    pub iterations: usize,
+    pub floor: f64,
+    pub split: f64,
+    pub min_abs: f64,
+    pub lambda: f64,
+}
+
+impl Tuning {
+    pub fn from_env() -> Self {
+        let g = |n: &str, d: f64| {
+            std::env::var(n)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(d)
+        };
+        Tuning {
+            window_div: g("BZ_WIN", 8.0) as f32,
+            iterations: g("BZ_IT", 1.0) as usize,
+            floor: g("BZ_FLOOR", 0.4),
+            split: g("BZ_SPLIT", 0.5),
+            min_abs: g("BZ_MINABS", 12.0),
+            lambda: g("BZ_LAMBDA", 0.0),
+        }
+    }
+}
+
+/// Window sums of three per-pixel quantities, one row at a time, in O(1) per
+/// pixel: per-column sums slid down the page, then a prefix over each row.
+/// `visit(y, at)` gets, for row `y`, a function giving the sums and pixel
+/// count of the window centred on column `x`; rows `skip(y)` is true of are
+/// not visited (their prefixes are not built).
+fn window_sums(
+    (wu, hu): (usize, usize),
+    half: usize,
+    value: impl Fn(usize) -> [u32; 4],
+    skip: impl Fn(usize) -> bool,
+    mut visit: impl FnMut(usize, &dyn Fn(usize) -> ([u64; 4], u64)),
+) {
+    let mut col = vec![[0u32; 4]; wu];
+    let mut pre = vec![[0u64; 4]; wu + 1];
+    let add = |col: &mut [[u32; 4]], y: usize, sign_add: bool| {
+        for (x, c) in col.iter_mut().enumerate() {
+            let v = value(y * wu + x);
+            for k in 0..4 {
+                if sign_add {
+                    c[k] += v[k];
+                } else {
+                    c[k] -= v[k];
+                }
+            }
+        }
+    };
+    for y in 0..half.min(hu) {
+        add(&mut col, y, true);
+    }
+    for y in 0..hu {
+        if y + half < hu {
+            add(&mut col, y + half, true);
+        }
+        if y > half {
+            add(&mut col, y - half - 1, false);
+        }
+        if skip(y) {
+            continue;
+        }
+        for x in 0..wu {
+            for k in 0..4 {
+                pre[x + 1][k] = pre[x][k] + col[x][k] as u64;
+            }
+        }
+        let rows = ((y + half + 1).min(hu) - y.saturating_sub(half)) as u64;
+        let at = |x: usize| {
+            let (x0, x1) = (x.saturating_sub(half), (x + half + 1).min(wu));
+            let (a, b) = (pre[x0], pre[x1]);
+            ([b[0] - a[0], b[1] - a[1], b[2] - a[2], b[3] - a[3]], rows * (x1 - x0) as u64)
+        };
+        visit(y, &at);
+    }
+}
+
+pub fn intermeans(gray: &GrayImage, dpi: Dpi, t: &Tuning) -> BitImage {
+    let (w, h) = gray.dimensions();
+    let (wu, hu) = (w as usize, h as usize);
+    let raw = gray.as_raw();
+    let blank = || BitImage::from_levels(GrayImage::from_pixel(w, h, image::Luma([PAPER])));
+    if raw.is_empty() {
+        return blank();
+    }
+    let split = imageproc::contrast::otsu_level(gray);
+    let (mut n_ink, mut s_ink, mut n_pap, mut s_pap) = (0u64, 0u64, 0u64, 0u64);
+    for &v in raw {
+        if v <= split {
+            n_ink += 1;
+            s_ink += v as u64;
+        } else {
+            n_pap += 1;
+            s_pap += v as u64;
+        }
+    }
+    if n_ink == 0 || n_pap == 0 {
+        return blank();
+    }
+    let page_paper = s_pap as f64 / n_pap as f64;
+    let page_contrast = page_paper - s_ink as f64 / n_ink as f64;
+    if page_contrast < t.min_abs {
+        return blank();
+    }
+    let floor = (t.floor * page_contrast).max(t.min_abs);
+    let half = ((((dpi.x.max(dpi.y) / t.window_div).round() as u32).max(7) | 1) / 2) as usize;
+    let mut mask: Vec<u8> = raw.iter().map(|&v| u8::from(v <= split)).collect();
+    let row_white = |y: usize| raw[y * wu..(y + 1) * wu].iter().all(|&v| v == 255);
+    for _ in 0..t.iterations.max(1) {
+        let mut next = vec![0u8; wu * hu];
+        window_sums(
+            (wu, hu),
+            half,
+            |i| {
+                let v = raw[i] as u32;
+                let m = mask[i] as u32;
+                [v, m, m * v, m * v * v]
+            },
+            row_white,
+            |y, at| {
+                let row = &raw[y * wu..(y + 1) * wu];
+                let out = &mut next[y * wu..(y + 1) * wu];
+                for (x, (&v, o)) in row.iter().zip(out.iter_mut()).enumerate() {
+                    if v == 255 {
+                        continue;
+                    }
+                    let ([s, ni, si, qi], n) = at(x);
+                    if ni == 0 {
+                        continue;
+                    }
+                    let ink = si as f64 / ni as f64;
+                    let sd = (qi as f64 / ni as f64 - ink * ink).max(0.0).sqrt();
+                    let np = n - ni;
+                    let paper = if np * 16 < n {
+                        page_paper
+                    } else {
+                        (s - si) as f64 / np as f64
+                    };
+                    let c = paper - ink;
+                    let full = paper - (ink - t.lambda * sd);
+                    if c >= floor && (v as f64) <= paper - t.split * full {
+                        *o = 1;
+                    }
+                }
+            },
+        );
+        mask = next;
+    }
+    let out = mask.iter().map(|&m| if m == 1 { INK } else { PAPER }).collect();
     BitImage::from_levels(GrayImage::from_raw(w, h, out).expect("buffer matches dimensions"))
 }
 
