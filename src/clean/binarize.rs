@@ -198,6 +198,10 @@ fn intermeans(gray: &GrayImage, dpi: Dpi) -> BitImage {
         return done(out);
     }
     let floor = (CONTRAST_FLOOR * page_contrast).max(MIN_CONTRAST);
+    // No cut lies above this (paper ≤ 255, full depth ≥ the floor): pixels
+    // lighter than it are paper without looking at their window, which
+    // skips most of a page's noise and show-through.
+    let lightest_ink = (255.0 - THRESHOLD_DEPTH * floor).floor() as u8;
     let half = (window_for(dpi, WINDOW_PER_INCH) / 2) as usize;
     let row = |y: usize| &raw[y * wu..(y + 1) * wu];
     let guess = |v: u8| u32::from(v <= split);
@@ -210,28 +214,31 @@ fn intermeans(gray: &GrayImage, dpi: Dpi) -> BitImage {
                 *s = [v, m, m * v, m * v * v];
             }
         },
-        |y| row(y).iter().all(|&v| v == 255),
-        |y, at| {
+        |y| row(y).iter().all(|&v| v > lightest_ink),
+        |y, win| {
             let out_row = &mut out[y * wu..(y + 1) * wu];
             for (x, (&v, o)) in row(y).iter().zip(out_row.iter_mut()).enumerate() {
-                if v == 255 {
+                if v > lightest_ink {
                     continue;
                 }
-                let ([sum, n_ink, sum_ink, sq_ink], n) = at(x);
+                let ([sum, n_ink, sum_ink, sq_ink], n) = win.at(x);
                 if n_ink == 0 {
                     continue; // no ink near: paper
                 }
                 let ni = n_ink as f64;
                 let ink = sum_ink as f64 / ni;
-                let spread = (sq_ink as f64 / ni - ink * ink).max(0.0).sqrt();
                 let n_paper = n - n_ink;
                 let paper = if n_paper * MIN_PAPER_SHARE < n {
                     page.paper
                 } else {
                     (sum - sum_ink) as f64 / n_paper as f64
                 };
+                if paper - ink < floor {
+                    continue;
+                }
+                let spread = (sq_ink as f64 / ni - ink * ink).max(0.0).sqrt();
                 let full = paper - (ink - INK_SPREAD * spread);
-                if paper - ink >= floor && f64::from(v) <= paper - THRESHOLD_DEPTH * full {
+                if f64::from(v) <= paper - THRESHOLD_DEPTH * full {
                     *o = INK;
                 }
             }
@@ -267,18 +274,40 @@ impl PageLevels {
 /// Per-pixel quantities summed over windows.
 type Sums = [u32; 4];
 
+/// One row's window sums: prefixes over the row of the column sums.
+struct WindowRow<'a> {
+    pre: &'a [[u64; 4]],
+    half: usize,
+    rows: u64,
+}
+
+impl WindowRow<'_> {
+    /// Sums over the window centred on column `x`, and its pixel count.
+    #[inline]
+    fn at(&self, x: usize) -> ([u64; 4], u64) {
+        let (x0, x1) = (
+            x.saturating_sub(self.half),
+            (x + self.half + 1).min(self.pre.len() - 1),
+        );
+        let (a, b) = (self.pre[x0], self.pre[x1]);
+        (
+            [b[0] - a[0], b[1] - a[1], b[2] - a[2], b[3] - a[3]],
+            self.rows * (x1 - x0) as u64,
+        )
+    }
+}
+
 /// Window sums of [`Sums`] for every pixel, one row at a time, in O(1) per
 /// pixel: per-column sums slid down the page, then a prefix over each row.
-/// `fill(y, row)` writes row `y`'s per-pixel quantities; `visit(y, at)` gets
-/// a function giving, for column `x`, the sums over the window centred on
-/// (x, y) and its pixel count. Rows for which `skip(y)` holds are not
+/// `fill(y, row)` writes row `y`'s per-pixel quantities; `visit(y, win)`
+/// gets the window sums of row `y`. Rows for which `skip(y)` holds are not
 /// visited, which saves their prefix.
 fn window_sums(
     (wu, hu): (usize, usize),
     half: usize,
     fill: impl Fn(usize, &mut [Sums]),
     skip: impl Fn(usize) -> bool,
-    mut visit: impl FnMut(usize, &dyn Fn(usize) -> ([u64; 4], u64)),
+    mut visit: impl FnMut(usize, &WindowRow),
 ) {
     let mut col = vec![[0u32; 4]; wu];
     let mut vals = vec![[0u32; 4]; wu];
@@ -310,15 +339,14 @@ fn window_sums(
             }
         }
         let rows = ((y + half + 1).min(hu) - y.saturating_sub(half)) as u64;
-        let at = |x: usize| {
-            let (x0, x1) = (x.saturating_sub(half), (x + half + 1).min(wu));
-            let (a, b) = (pre[x0], pre[x1]);
-            (
-                [b[0] - a[0], b[1] - a[1], b[2] - a[2], b[3] - a[3]],
-                rows * (x1 - x0) as u64,
-            )
-        };
-        visit(y, &at);
+        visit(
+            y,
+            &WindowRow {
+                pre: &pre,
+                half,
+                rows,
+            },
+        );
     }
 }
 
