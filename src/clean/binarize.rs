@@ -14,14 +14,18 @@ use crate::input::Dpi;
 use image::GrayImage;
 
 /// How to choose each pixel's threshold.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub enum Method {
     /// Local adaptive threshold; `k` weighs the local contrast.
     Sauvola { k: f32 },
     /// One global threshold from the histogram.
     Otsu,
-    /// Local ink and paper means with a page-level contrast floor (the
-    /// default): see [`intermeans`].
+    /// Local ink and paper means with a page-level contrast floor: each
+    /// pixel's threshold lies between the ink and paper levels around it.
+    /// The default: Sauvola's threshold falls to m·(1 − k) where the local
+    /// spread is small, losing ink fainter than k·m (faded pages), and sits
+    /// close to the paper beside thin strokes, drawing them fat.
+    #[default]
     Intermeans,
 }
 
@@ -30,15 +34,6 @@ impl Method {
     /// normalisation keeps thin and faint strokes (0.5 in the paper is tuned
     /// for unnormalised scans).
     pub const SAUVOLA: Method = Method::Sauvola { k: 0.2 };
-}
-
-impl Default for Method {
-    fn default() -> Self {
-        // Sauvola falls to m·(1 − k) where the local spread is small and
-        // loses ink fainter than k·m (faded pages: F 23 against 96), and
-        // draws strong strokes fat (threshold near the paper).
-        Method::Intermeans
-    }
 }
 
 /// Dynamic range of the standard deviation for 8-bit images (Sauvola's R).
