@@ -173,6 +173,10 @@ const MIN_PAPER_SHARE: u64 = 16;
 /// strokes keep their full width when the whole page is faint, and strong
 /// strokes are not drawn fat by a threshold close to the paper. Window sums
 /// (Shafait et al. 2008) make the cost O(pixels).
+///
+/// The price of keeping show-through out: a window needs some pixels below
+/// the page's Otsu split to hold ink at all, so marks much fainter than the
+/// page's main ink (a light pencil note on a page of black print) stay paper.
 fn intermeans(gray: &GrayImage, dpi: Dpi) -> BitImage {
     let (w, h) = gray.dimensions();
     let (wu, hu) = (w as usize, h as usize);
