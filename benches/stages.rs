@@ -64,9 +64,9 @@ fn stages(c: &mut Criterion) {
     };
 
     // Inputs for each stage, made once, in the order `clean::clean` runs them.
-    let sauvola = Binarize::default();
+    let method = Binarize::default();
     let binarize_unbordered = |gray: &image::GrayImage| {
-        let mut bits = binarize::binarize(gray, dpi, sauvola);
+        let mut bits = binarize::binarize(gray, dpi, method);
         let removed = border::remove(&mut bits);
         (bits, removed)
     };
@@ -78,7 +78,7 @@ fn stages(c: &mut Criterion) {
     // figure is the cost on a page that needs it.
     let angle = skew.filter(|a| a.abs() >= 0.05).unwrap_or(0.8);
     let rotated = deskew::rotate(&normalized, angle);
-    let bits = binarize::binarize(&rotated, dpi, sauvola);
+    let bits = binarize::binarize(&rotated, dpi, method);
     let (unbordered, border_px) = binarize_unbordered(&rotated);
     let despeckled = clean::despeckle::despeckle(&unbordered, dpi, Despeckle::Normal);
     let pictures = content::picture_regions(&rotated, dpi, &[]);
@@ -112,8 +112,11 @@ fn stages(c: &mut Criterion) {
     g.bench_function("background::normalize", |b| {
         b.iter(|| background::normalize(black_box(&gray), dpi))
     });
+    g.bench_function("binarize::intermeans", |b| {
+        b.iter(|| binarize::binarize(black_box(&rotated), dpi, Binarize::Intermeans))
+    });
     g.bench_function("binarize::sauvola", |b| {
-        b.iter(|| binarize::binarize(black_box(&rotated), dpi, sauvola))
+        b.iter(|| binarize::binarize(black_box(&rotated), dpi, Binarize::SAUVOLA))
     });
     g.bench_function("binarize::otsu", |b| {
         b.iter(|| binarize::binarize(black_box(&rotated), dpi, Binarize::Otsu))

@@ -334,8 +334,8 @@ pub struct Common {
     #[arg(long, value_enum, default_value_t = DespeckleArg::Normal, value_name = "LEVEL")]
     pub despeckle: DespeckleArg,
 
-    /// Thresholding method: local adaptive (robust) or one global threshold
-    #[arg(long, value_enum, default_value_t = BinarizeArg::Sauvola, value_name = "METHOD")]
+    /// Thresholding method: local ink and paper means with a page contrast floor (keeps faded ink, drops show-through), Sauvola's local threshold, or one global threshold
+    #[arg(long, value_enum, default_value_t = BinarizeArg::Intermeans, value_name = "METHOD")]
     pub binarize: BinarizeArg,
 
     /// Do not whiten the paper background (for scans that are already clean)
@@ -395,6 +395,7 @@ pub enum BilevelArg {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum BinarizeArg {
+    Intermeans,
     Sauvola,
     Otsu,
 }
@@ -496,7 +497,8 @@ impl Common {
         CleanOptions {
             keep_background: self.keep_background,
             binarize: match self.binarize {
-                BinarizeArg::Sauvola => Binarize::default(),
+                BinarizeArg::Intermeans => Binarize::Intermeans,
+                BinarizeArg::Sauvola => Binarize::SAUVOLA,
                 BinarizeArg::Otsu => Binarize::Otsu,
             },
             despeckle: match self.despeckle {
