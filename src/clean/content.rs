@@ -141,9 +141,43 @@ pub fn picture_regions(gray: &GrayImage, dpi: Dpi, text: &[TextLine]) -> Vec<Rec
             });
         }
     }
-    let mut rects = merge(rects);
+    let mut rects: Vec<Rect> = merge(rects)
+        .into_iter()
+        .filter_map(|r| clear_of_text(r, text))
+        .filter(|r| r.width() as f32 * r.height() as f32 >= MIN_AREA_IN2 * dpi.x * dpi.y)
+        .collect();
     rects.retain(|r| text_share(r, text) < TEXT_REGION_SHARE);
     rects
+}
+
+/// `r` cut back so that no text line that starts or ends outside it
+/// reaches into it: the edge that loses the least area moves past the
+/// line. A region is a bounding box, and the dark band of a book fold or
+/// shadow next to a column would otherwise take the ends of its lines.
+/// Lines that lie inside the region (a label in a figure) are left for OCR
+/// to read from the grey page. `None` when nothing is left.
+fn clear_of_text(mut r: Rect, text: &[TextLine]) -> Option<Rect> {
+    loop {
+        let intruder = text.iter().find(|l| {
+            let l = l.rect;
+            let overlaps = l.x0 < r.x1 && r.x0 < l.x1 && l.y0 < r.y1 && r.y0 < l.y1;
+            let (cx, cy) = ((l.x0 + l.x1) / 2, (l.y0 + l.y1) / 2);
+            overlaps && !((r.x0..r.x1).contains(&cx) && (r.y0..r.y1).contains(&cy))
+        });
+        let Some(l) = intruder.map(|l| l.rect) else {
+            return Some(r);
+        };
+        let cuts = [
+            Rect { x0: l.x1, ..r },
+            Rect { x1: l.x0, ..r },
+            Rect { y0: l.y1, ..r },
+            Rect { y1: l.y0, ..r },
+        ];
+        r = cuts
+            .into_iter()
+            .filter(|c| c.x0 < c.x1 && c.y0 < c.y1)
+            .max_by_key(|c| c.width() as u64 * c.height() as u64)?;
+    }
 }
 
 /// Cells (of `cell` pixels, `cw` × `ch` of them) that a text line, grown
