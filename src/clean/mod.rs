@@ -139,6 +139,7 @@ pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
     };
     // Found before pictures blank anything: text lines win over pictures.
     let text = lines::find(&bits, dpi);
+    let near = near_ink(&bits, &text, dpi);
     let picture = match opts.mode {
         Mode::Bw => Picture::None,
         Mode::Gray => Picture::Page(Pixels::Gray(gray.clone())),
@@ -169,6 +170,7 @@ pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
     };
     let ink = lines::summarize(&bits, &text, &pictures);
     whiten_removed(&mut gray, &raw, &bits, &pictures);
+    whiten_far_from_ink(&mut gray, &near, &pictures);
     CleanPage {
         gray,
         bits,
@@ -216,6 +218,42 @@ fn whiten_removed(gray: &mut GrayImage, raw: &BitImage, kept: &BitImage, picture
                 if !kept.is_ink(xx, yy) {
                     gray.put_pixel(xx, yy, image::Luma([255]));
                 }
+            }
+        }
+    }
+}
+
+/// Ink kept after cleanup, grown by about one letter height (at least
+/// [`NEAR_INK_IN`]): 255 near ink, 0 elsewhere.
+fn near_ink(bits: &BitImage, text: &[lines::TextLine], dpi: Dpi) -> GrayImage {
+    let letter = lines::summarize(bits, text, &[]).letter_px.unwrap_or(0.0);
+    let radius = letter.max(NEAR_INK_IN * dpi.x.max(dpi.y)).clamp(1.0, 255.0) as u8;
+    let mut mask = bits.as_gray().clone();
+    mask.iter_mut()
+        .for_each(|p| *p = if *p == bits::INK { 255 } else { 0 });
+    imageproc::morphology::dilate_mut(&mut mask, imageproc::distance_transform::Norm::LInf, radius);
+    mask
+}
+
+/// Smallest reach of [`near_ink`], in inches.
+const NEAR_INK_IN: f32 = 0.05;
+
+/// Paint white, in the grey page OCR reads, the background far from any
+/// kept ink and outside picture regions: the rest of a shadow, a stain,
+/// bleed-through or a tint that binarisation already judged to be paper.
+/// Tesseract otherwise reads their edges as stray marks. Near ink the grey
+/// is kept as it is, so OCR still sees every stroke's own edges and faint
+/// parts of letters the threshold missed.
+fn whiten_far_from_ink(gray: &mut GrayImage, near: &GrayImage, pictures: &[Rect]) {
+    let w = gray.width() as usize;
+    for (i, (g, &n)) in gray.iter_mut().zip(near.iter()).enumerate() {
+        if n == 0 && *g != 255 {
+            let (x, y) = ((i % w) as u32, (i / w) as u32);
+            if !pictures
+                .iter()
+                .any(|r| (r.x0..r.x1).contains(&x) && (r.y0..r.y1).contains(&y))
+            {
+                *g = 255;
             }
         }
     }
