@@ -66,9 +66,9 @@ const MIN_AREA_IN2: f32 = 0.5;
 /// when they claim cells, so the leading between the lines of a paragraph
 /// goes with the text too.
 const LINE_REACH: f32 = 0.5;
-/// A region is text on a background, not a picture, when text lines cover
-/// this share of its area (a photo with a label or two stays far below;
-/// a paragraph on a tint is at 0.5–0.8).
+/// A region is text on a background, not a picture, when text lines (with
+/// their leading) cover this share of its area (a photo with a label or
+/// two stays far below; a paragraph on a tint is at 0.5–0.9).
 const TEXT_REGION_SHARE: f32 = 0.25;
 
 /// Picture regions of a normalised grey page, largest first. `text`: the
@@ -146,7 +146,7 @@ pub fn picture_regions(gray: &GrayImage, dpi: Dpi, text: &[TextLine]) -> Vec<Rec
         .filter_map(|r| clear_of_text(r, text))
         .filter(|r| r.width() as f32 * r.height() as f32 >= MIN_AREA_IN2 * dpi.x * dpi.y)
         .collect();
-    rects.retain(|r| text_share(r, text) < TEXT_REGION_SHARE);
+    rects.retain(|r| text_share(r, &text_cells, cell, cw) < TEXT_REGION_SHARE);
     rects
 }
 
@@ -200,18 +200,19 @@ fn text_cells(text: &[TextLine], cell: u32, cw: usize, ch: usize) -> Vec<bool> {
     cover.iter().map(|&a| a * 3 >= cell * cell).collect()
 }
 
-/// Share of `r`'s area that text lines cover (lines are disjoint enough
-/// that their overlaps are ignored).
-fn text_share(r: &Rect, text: &[TextLine]) -> f32 {
-    let covered: u64 = text
-        .iter()
-        .map(|l| {
-            let dx = r.x1.min(l.rect.x1).saturating_sub(r.x0.max(l.rect.x0)) as u64;
-            let dy = r.y1.min(l.rect.y1).saturating_sub(r.y0.max(l.rect.y0)) as u64;
-            dx * dy
-        })
-        .sum();
-    covered as f32 / (r.width() as u64 * r.height() as u64).max(1) as f32
+/// Share of `r`'s cells that are text cells (lines with their leading).
+fn text_share(r: &Rect, text_cells: &[bool], cell: u32, cw: usize) -> f32 {
+    let (cx0, cy0) = ((r.x0 / cell) as usize, (r.y0 / cell) as usize);
+    let (cx1, cy1) = (r.x1.div_ceil(cell) as usize, r.y1.div_ceil(cell) as usize);
+    let ch = text_cells.len() / cw.max(1);
+    let (mut text, mut all) = (0usize, 0usize);
+    for cy in cy0..cy1.min(ch) {
+        for cx in cx0..cx1.min(cw) {
+            all += 1;
+            text += text_cells[cy * cw + cx] as usize;
+        }
+    }
+    text as f32 / all.max(1) as f32
 }
 
 fn dilate(m: &[bool], w: usize, h: usize, r: usize) -> Vec<bool> {
@@ -295,6 +296,57 @@ mod tests {
         assert!(
             r.x0 >= 270 && r.x1 <= 930 && r.y0 >= 770 && r.y1 <= 1280,
             "{r:?}"
+        );
+    }
+
+    /// A 300-dpi page of `w` × `h`: a mid-grey band (a shadow or tint)
+    /// over `band`'s columns and rows of 14 × 20 px "letters" in
+    /// `text_x`.., with the text lines `lines::find` sees on it.
+    fn shaded_text(
+        band: (u32, u32),
+        text_x: (u32, u32),
+    ) -> (GrayImage, Vec<super::super::lines::TextLine>) {
+        let img = GrayImage::from_fn(1500, 1200, |x, y| {
+            let letter = (text_x.0..text_x.1).contains(&x)
+                && (x - text_x.0) % 22 < 14
+                && (200..1000).contains(&y)
+                && (y - 200) % 50 < 20;
+            let shade = (band.0..band.1).contains(&x);
+            Luma([match (letter, shade) {
+                (true, _) => 20,
+                (false, true) => 160,
+                (false, false) => 255,
+            }])
+        });
+        let bits = crate::clean::binarize::binarize(
+            &img,
+            Dpi::uniform(300.0),
+            crate::clean::binarize::Method::default(),
+        );
+        let text = super::super::lines::find(&bits, Dpi::uniform(300.0));
+        (img, text)
+    }
+
+    #[test]
+    fn a_shaded_area_holding_text_lines_is_not_a_picture() {
+        // Text on a grey band: a tinted box or a shadow across a column.
+        let (img, text) = shaded_text((200, 1300), (300, 1200));
+        assert_eq!(text.len(), 16, "{text:?}");
+        assert!(picture_regions(&img, Dpi::uniform(300.0), &[]).len() == 1);
+        let regions = picture_regions(&img, Dpi::uniform(300.0), &text);
+        assert!(regions.is_empty(), "{regions:?}");
+    }
+
+    #[test]
+    fn a_shadow_beside_a_column_does_not_take_its_line_ends() {
+        // A book-fold shadow from x = 1000 right; lines run to x = 1090.
+        let (img, text) = shaded_text((1000, 1500), (200, 1090));
+        let regions = picture_regions(&img, Dpi::uniform(300.0), &text);
+        assert_eq!(regions.len(), 1, "{regions:?}");
+        let line_end = text.iter().map(|l| l.rect.x1).max().unwrap();
+        assert!(
+            regions[0].x0 >= line_end,
+            "{regions:?} takes text ending at {line_end}"
         );
     }
 
