@@ -248,3 +248,96 @@ fn a_failed_run_leaves_no_sidecar_hocr_or_report() {
         assert!(listing(&dir.path().join("h")).is_empty());
     }
 }
+
+/// A page whose ink is rows of letter-sized bars: it looks like lines of
+/// text to the ink measure, but no OCR engine reads a word in it.
+fn unreadable_text_like_page() -> common::generator::Page {
+    let mut rng = common::generator::Rng::new(7);
+    let (w, h) = (2480u32, 1650u32);
+    let mut img = image::RgbImage::from_pixel(w, h, image::Rgb([255, 255, 255]));
+    for row in 0..14 {
+        let base = 340 + row * 70;
+        let mut x = 300;
+        while x < 2150 {
+            let bw = [6, 12, 18, 24][rng.below(4)];
+            let bh = [22, 22, 30, 40][rng.below(4)];
+            for y in base - bh..base {
+                for xx in x..x + bw {
+                    img.put_pixel(xx, y, image::Rgb([0, 0, 0]));
+                }
+            }
+            x += bw + [8, 8, 8, 30][rng.below(4)];
+        }
+    }
+    common::generator::Page {
+        image: img,
+        dpi: 300.0,
+        words: Vec::new(),
+        text: String::new(),
+    }
+}
+
+#[test]
+fn a_page_whose_text_lines_give_no_words_is_warned_about_not_a_text_or_photo_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = common::small_page(71, 8);
+    let mut photo = render(&Layout {
+        lines: 0,
+        size_in: (8.27, 5.5),
+        ..Default::default()
+    });
+    common::generator::add_photo(&mut photo, [300, 300, 2100, 1400], 72);
+    let pages = [text, photo, unreadable_text_like_page()];
+    let names = ["text.png", "photo.png", "bars.png"];
+    for (p, n) in pages.iter().zip(names) {
+        save_png(p, &dir.path().join(n));
+    }
+    let run = ocrpdf(
+        dir.path(),
+        &[
+            names[0], names[1], names[2], "-o", "doc.pdf", "--json", "--report", "doc.json",
+        ],
+        None,
+    );
+    assert_eq!(
+        run.code, 0,
+        "a warning does not change the exit code: {}",
+        run.stderr
+    );
+
+    // --json: the page's own list and the document's list, with page numbers.
+    let lines: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4, "{}", run.stdout);
+    for (i, l) in lines[..3].iter().enumerate() {
+        let warned = l["warnings"].as_array().unwrap();
+        let codes: Vec<&str> = warned.iter().map(|w| w["code"].as_str().unwrap()).collect();
+        let want: &[&str] = if i == 2 { &["few_words"] } else { &[] };
+        assert_eq!(codes, want, "page {}: {l}", i + 1);
+    }
+    let doc = &lines[3]["warnings"].as_array().unwrap();
+    assert_eq!(doc.len(), 1, "{}", lines[3]);
+    assert_eq!(doc[0]["page"], 3);
+    assert_eq!(doc[0]["input"], "bars.png");
+    assert_eq!(doc[0]["code"], "few_words");
+
+    // --report has the same list, and stderr says it in words.
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("doc.json")).unwrap()).unwrap();
+    assert_eq!(report["warnings"], lines[3]["warnings"]);
+    assert_eq!(report["pages"][2]["warnings"][0]["code"], "few_words");
+    let warned: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("warning"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{}", run.stderr);
+    assert!(
+        warned[0].contains("bars.png") && warned[0].contains("lines of text"),
+        "{}",
+        warned[0]
+    );
+}

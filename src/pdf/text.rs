@@ -39,6 +39,10 @@ pub fn write_layer(content: &mut Content, ocr: &OcrPage, font: Name, height: f32
 /// ordinary horizontal text, and no word is off by more than a pixel or two.
 const UPRIGHT_SLOPE: f32 = 0.035;
 
+/// Least gap drawn between two words of a line, in ems of the layer's
+/// font: poppler starts a new word after a gap of a tenth of the font size.
+const MIN_WORD_GAP: f32 = 0.15;
+
 fn write_line(content: &mut Content, line: &Line, font: Name, height: f32) {
     let ((bx1, by1), (bx2, by2)) = line.baseline;
     // Slope in image coordinates (y down); clamp absurd baselines.
@@ -67,13 +71,40 @@ fn write_line(content: &mut Content, line: &Line, font: Name, height: f32) {
     };
 
     if slope.abs() < UPRIGHT_SLOPE {
-        // Upright: each word on its own baseline point, scaled to its box.
+        // Upright: each word on its own baseline point, scaled to its box,
+        // and the space after it scaled to the gap before the next word: a
+        // space as wide as one of the word's letters can reach into the
+        // next word when words sit close, and poppler then drops it and
+        // joins the two words.
+        // Where the engine's boxes touch or overlap (a stray mark taken into
+        // a word), the word is drawn short of the next one by
+        // [`MIN_WORD_GAP`] ems, so extractors still see two words.
         for (i, word) in line.words.iter().enumerate() {
             let x = word.bbox.x0 as f32;
             let n = glyph_count(&word.text).max(1) as f32;
+            // The word to the right on the page (right-to-left lines list
+            // their words leftwards).
+            let next = line
+                .words
+                .iter()
+                .map(|w| w.bbox.x0)
+                .filter(|&x0| x0 > word.bbox.x0)
+                .min()
+                .map(|x0| x0 as f32);
+            let full = word.bbox.width() as f32;
+            let end = match next {
+                Some(nx) => (word.bbox.x1 as f32).min(nx - MIN_WORD_GAP * size),
+                None => word.bbox.x1 as f32,
+            };
+            let drawn = (end - x).max(full * 0.5).max(1.0);
             content.set_text_matrix([1.0, 0.0, 0.0, 1.0, x, height - base_y(x)]);
-            content.set_horizontal_scaling(100.0 * word.bbox.width() as f32 / (n * ADVANCE * size));
-            content.show(Str(&with_space(i, &word.text)));
+            content.set_horizontal_scaling(100.0 * drawn / (n * ADVANCE * size));
+            content.show(Str(&utf16(&visual_order(&word.text))));
+            if i + 1 < line.words.len() {
+                let gap = next.map_or(1.0, |nx| (nx - (x + drawn)).max(1.0));
+                content.set_horizontal_scaling(100.0 * gap / (ADVANCE * size));
+                content.show(Str(&[0, b' ']));
+            }
         }
         return;
     }
