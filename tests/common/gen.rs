@@ -398,14 +398,29 @@ fn gauss(rng: &mut Rng) -> f32 {
 
 /// Save as PNG with the page's DPI in pHYs.
 pub fn save_png(page: &Page, path: &std::path::Path) {
-    let f = std::fs::File::create(path).unwrap();
-    let mut enc = png::Encoder::new(
-        std::io::BufWriter::new(f),
-        page.image.width(),
-        page.image.height(),
+    let (w, h) = page.image.dimensions();
+    write_png(
+        page.image.as_raw(),
+        (w, h),
+        png::ColorType::Rgb,
+        page.dpi,
+        path,
     );
-    enc.set_color(png::ColorType::Rgb);
-    let ppm = (page.dpi / 0.0254).round() as u32;
+}
+
+/// Write 8-bit pixels (`color` says how many channels) as PNG with `dpi`
+/// in pHYs.
+pub fn write_png(
+    pixels: &[u8],
+    (w, h): (u32, u32),
+    color: png::ColorType,
+    dpi: f32,
+    path: &std::path::Path,
+) {
+    let f = std::fs::File::create(path).unwrap();
+    let mut enc = png::Encoder::new(std::io::BufWriter::new(f), w, h);
+    enc.set_color(color);
+    let ppm = (dpi / 0.0254).round() as u32;
     enc.set_pixel_dims(Some(png::PixelDimensions {
         xppu: ppm,
         yppu: ppm,
@@ -413,7 +428,7 @@ pub fn save_png(page: &Page, path: &std::path::Path) {
     }));
     enc.write_header()
         .unwrap()
-        .write_image_data(page.image.as_raw())
+        .write_image_data(pixels)
         .unwrap();
 }
 

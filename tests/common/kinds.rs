@@ -104,19 +104,13 @@ pub fn precision_recall(truth: &GrayImage, got: &GrayImage) -> Option<(f64, f64)
 
 /// Save a bilevel truth image as a 1-channel PNG with `dpi` in pHYs.
 pub fn save_gray_png(img: &GrayImage, dpi: f32, path: &std::path::Path) {
-    let f = std::fs::File::create(path).unwrap();
-    let mut enc = png::Encoder::new(std::io::BufWriter::new(f), img.width(), img.height());
-    enc.set_color(png::ColorType::Grayscale);
-    let ppm = (dpi / 0.0254).round() as u32;
-    enc.set_pixel_dims(Some(png::PixelDimensions {
-        xppu: ppm,
-        yppu: ppm,
-        unit: png::Unit::Meter,
-    }));
-    enc.write_header()
-        .unwrap()
-        .write_image_data(img.as_raw())
-        .unwrap();
+    super::generator::write_png(
+        img.as_raw(),
+        img.dimensions(),
+        png::ColorType::Grayscale,
+        dpi,
+        path,
+    );
 }
 
 // --- the kinds -------------------------------------------------------------
