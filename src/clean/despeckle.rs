@@ -1,13 +1,21 @@
-//! Despeckling by connected-component size and isolation.
+//! Despeckling: dust goes, punctuation stays, decided by text lines.
 //!
 //! A median filter would round letter corners and erase periods; instead
-//! each 8-connected ink component is measured. The tiniest (scanner noise,
-//! single dust pixels) go; small ones go only when no kept ink lies within a
-//! short radius, so i-dots, periods, commas and diacritics, which always sit
-//! next to letters, stay. Sizes scale with the resolution.
+//! each 8-connected ink component is measured. The tiniest (scanner noise)
+//! always go. Components that are small against the page's letters (a
+//! period, an i-dot, an accent, or dust of that size) are judged by where
+//! they sit: the letters are grouped into text lines (see [`lines`]), and a
+//! small mark on a line's band, within about a word space of its letters,
+//! is punctuation and stays; dots in a row (leaders, ellipses, fill-in
+//! lines) stay too; everything else is dust. Larger components always stay.
+//! Sizes scale with the page's typical letter height, so small print keeps
+//! its periods and large type is not searched for specks of its own size.
+
+mod lines;
 
 use super::bits::{BitImage, PAPER};
 use crate::input::Dpi;
+use lines::{Bands, Reach};
 
 /// How hard to look for specks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -18,30 +26,62 @@ pub enum Despeckle {
     Aggressive,
 }
 
-struct Sizes {
-    /// Components up to this many pixels always go.
+/// A component is a mark (judged by position) when its bounding box fits
+/// in this fraction of the typical letter height: periods, commas, quotes,
+/// i-dots and accents are 0.2 to 0.5 x-heights, letters and hyphens more.
+const MARK_SIZE: f32 = 0.5;
+/// Larger components are letters (and start text lines) when their height
+/// is within these multiples of the typical letter height; the rest (rules,
+/// dashes, frames, drawings, very large type) are kept but start no line.
+const LETTER_HEIGHT: (f32, f32) = (0.4, 4.0);
+/// Component heights counted for the typical letter height, in inches
+/// (2-point to 36-point type, roughly).
+const TYPICAL_RANGE_IN: (f32, f32) = (0.02, 0.5);
+/// Components always go up to this fraction of the typical letter height
+/// squared, when that is below the level's own size: an i-dot in 8-point
+/// type at 300 dpi has 6 pixels, about 0.025 of it.
+const TINY_OF_LETTER: f32 = 0.02;
+/// The typical letter height when a page has no letters: the x-height of
+/// 10-point type, in inches.
+const DEFAULT_HEIGHT_IN: f32 = 0.07;
+
+struct Params {
+    /// Components up to this many pixels always go (fewer in small print,
+    /// see [`TINY_OF_LETTER`]).
     tiny: u32,
-    /// Components up to this many pixels go when isolated.
-    small: u32,
-    /// "Isolated" means no kept ink within this many pixels (at least; it
-    /// grows with the page's letter size, see [`isolation_radius`]).
-    radius: u32,
+    /// How far around a text line a mark belongs to it.
+    reach: Reach,
+    /// Marks this close to a kept component that is not a letter (a rule, a
+    /// drawing, a frame) stay too, in typical letter heights.
+    near_other: Option<f32>,
+    /// Marks not on a text line stay when at least this many form a row.
+    min_row: u32,
 }
 
-fn sizes(level: Despeckle, dpi: Dpi) -> Option<Sizes> {
+fn params(level: Despeckle, dpi: Dpi) -> Option<Params> {
     let s = dpi.x.max(dpi.y) / 300.0;
     let area = |a: f32| (a * s * s).round().max(1.0) as u32;
     match level {
         Despeckle::Off => None,
-        Despeckle::Normal => Some(Sizes {
+        Despeckle::Normal => Some(Params {
             tiny: area(6.0),
-            small: area(30.0),
-            radius: (8.0 * s).round() as u32,
+            reach: Reach {
+                side: 1.5,
+                up: 0.7,
+                down: 0.35,
+            },
+            near_other: Some(0.3),
+            min_row: 4,
         }),
-        Despeckle::Aggressive => Some(Sizes {
-            tiny: area(12.0),
-            small: area(80.0),
-            radius: (5.0 * s).round() as u32,
+        Despeckle::Aggressive => Some(Params {
+            tiny: area(10.0),
+            reach: Reach {
+                side: 1.0,
+                up: 0.5,
+                down: 0.25,
+            },
+            near_other: None,
+            min_row: 5,
         }),
     }
 }
@@ -53,14 +93,51 @@ struct Run {
     x1: u32,
 }
 
-/// Per-component statistics, indexed by the component's root run.
-#[derive(Clone, Copy)]
-struct Component {
+/// A connected component: pixel count and bounding box (inclusive).
+#[derive(Debug, Clone, Copy)]
+struct Comp {
     area: u32,
     x0: u32,
     y0: u32,
     x1: u32,
     y1: u32,
+}
+
+impl Comp {
+    fn height(&self) -> u32 {
+        self.y1 - self.y0 + 1
+    }
+    fn side(&self) -> u32 {
+        (self.x1 - self.x0 + 1).max(self.height())
+    }
+    fn centre(&self) -> (i32, i32) {
+        (
+            ((self.x0 + self.x1) / 2) as i32,
+            ((self.y0 + self.y1) / 2) as i32,
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Tiny,
+    Mark,
+    Letter,
+    Other,
+}
+
+/// The page's ink as runs and 8-connected components.
+///
+/// Components are labelled on runs rather than pixels (union-find over runs
+/// that touch): a text page has a few hundred thousand runs against
+/// millions of pixels.
+struct Labels {
+    runs: Vec<Run>,
+    /// `row_start[y]..row_start[y + 1]` are row y's runs.
+    row_start: Vec<usize>,
+    /// The component of each run.
+    comp: Vec<u32>,
+    comps: Vec<Comp>,
 }
 
 fn find(parent: &mut [u32], mut i: u32) -> u32 {
@@ -71,157 +148,229 @@ fn find(parent: &mut [u32], mut i: u32) -> u32 {
     i
 }
 
-/// How far to look for the letter a small mark belongs to: at least
-/// `base`, and a third of the page's median letter height, since punctuation
-/// sits further from its letter in larger type (a period after a "g" in an
-/// 11-point serif face is 9 px away at 300 dpi).
-fn isolation_radius(comps: &[Component], root: &[u32], keep: &[bool], base: u32, dpi: Dpi) -> u32 {
-    let (min_h, max_h) = ((dpi.y * 0.02) as u32, (dpi.y * 0.5) as u32);
-    let mut heights: Vec<u32> = (0..comps.len())
-        .filter(|&i| root[i] == i as u32 && keep[i])
-        .map(|i| comps[i].y1 - comps[i].y0 + 1)
-        .filter(|h| (min_h..=max_h).contains(h))
-        .collect();
-    if heights.is_empty() {
-        return base;
+impl Labels {
+    fn new(bits: &BitImage) -> Self {
+        let h = bits.height() as usize;
+        let mut runs: Vec<Run> = Vec::new();
+        let mut row_start = Vec::with_capacity(h + 1);
+        for y in 0..h {
+            row_start.push(runs.len());
+            let row = bits.row(y as u32);
+            let mut x = 0;
+            while x < row.len() {
+                if row[x] == PAPER {
+                    x += 1;
+                    continue;
+                }
+                let start = x;
+                while x < row.len() && row[x] != PAPER {
+                    x += 1;
+                }
+                runs.push(Run {
+                    x0: start as u32,
+                    x1: x as u32,
+                });
+            }
+        }
+        row_start.push(runs.len());
+
+        let mut parent: Vec<u32> = (0..runs.len() as u32).collect();
+        for y in 1..h {
+            let (prev, cur) = (
+                row_start[y - 1]..row_start[y],
+                row_start[y]..row_start[y + 1],
+            );
+            let mut p = prev.start;
+            for c in cur {
+                let run = runs[c];
+                // Skip previous-row runs that end before this one can touch.
+                while p < prev.end && runs[p].x1 < run.x0 {
+                    p += 1;
+                }
+                let mut q = p;
+                while q < prev.end && runs[q].x0 <= run.x1 {
+                    let (a, b) = (find(&mut parent, c as u32), find(&mut parent, q as u32));
+                    if a != b {
+                        parent[a.max(b) as usize] = a.min(b);
+                    }
+                    q += 1;
+                }
+            }
+        }
+        // A root is the lowest run of its set, so it is met before the rest.
+        let mut comp = vec![0u32; runs.len()];
+        let mut comps: Vec<Comp> = Vec::new();
+        for y in 0..h {
+            for i in row_start[y]..row_start[y + 1] {
+                let r = find(&mut parent, i as u32) as usize;
+                let run = runs[i];
+                if r == i {
+                    comp[i] = comps.len() as u32;
+                    comps.push(Comp {
+                        area: 0,
+                        x0: run.x0,
+                        y0: y as u32,
+                        x1: run.x1 - 1,
+                        y1: y as u32,
+                    });
+                } else {
+                    comp[i] = comp[r];
+                }
+                let c = &mut comps[comp[i] as usize];
+                c.area += run.x1 - run.x0;
+                c.x0 = c.x0.min(run.x0);
+                c.x1 = c.x1.max(run.x1 - 1);
+                c.y1 = y as u32;
+            }
+        }
+        Labels {
+            runs,
+            row_start,
+            comp,
+            comps,
+        }
     }
-    let mid = heights.len() / 2;
-    let median = *heights.select_nth_unstable(mid).1;
-    (median / 3).clamp(base, 3 * base)
+
+    /// Whether a run of a component of class `wanted` lies within `r`
+    /// pixels of `c`'s box.
+    fn near(&self, c: Comp, r: u32, class: &[Class], wanted: Class) -> bool {
+        let (x0, x1) = (c.x0.saturating_sub(r), c.x1 + r);
+        let y1 = ((c.y1 + r) as usize).min(self.row_start.len() - 2);
+        (c.y0.saturating_sub(r) as usize..=y1).any(|y| {
+            let (a, b) = (self.row_start[y], self.row_start[y + 1]);
+            let first = a + self.runs[a..b].partition_point(|run| run.x1 <= x0);
+            (first..b)
+                .take_while(|&i| self.runs[i].x0 <= x1)
+                .any(|i| class[self.comp[i] as usize] == wanted)
+        })
+    }
+}
+
+/// The page's typical letter height: the height of the component a random
+/// ink pixel belongs to (the median weighted by area), over components in
+/// a plausible range. On a text page this is close to the x-height; the
+/// weighting keeps dust, however plentiful, from pulling it down to its own
+/// size, as each speck has a tenth of a letter's ink.
+fn typical_height(comps: &[Comp], tiny: u32, dpi: Dpi) -> f32 {
+    let (lo, hi) = (
+        (dpi.y * TYPICAL_RANGE_IN.0) as u32,
+        (dpi.y * TYPICAL_RANGE_IN.1) as u32,
+    );
+    let mut heights: Vec<(u32, u32)> = comps
+        .iter()
+        .filter(|c| c.area > tiny && (lo..=hi).contains(&c.height()))
+        .map(|c| (c.height(), c.area))
+        .collect();
+    heights.sort_unstable();
+    let total: u64 = heights.iter().map(|&(_, a)| a as u64).sum();
+    let mut seen = 0u64;
+    for (h, a) in heights {
+        seen += a as u64;
+        if 2 * seen >= total {
+            return h as f32;
+        }
+    }
+    dpi.y * DEFAULT_HEIGHT_IN
 }
 
 /// Remove specks; returns the cleaned image.
-///
-/// Components are labelled on runs of ink rather than pixels (union-find
-/// over runs that touch, 8-connected): a text page has a few hundred
-/// thousand runs against millions of pixels.
 pub fn despeckle(bits: &BitImage, dpi: Dpi, level: Despeckle) -> BitImage {
-    let Some(sizes) = sizes(level, dpi) else {
+    let Some(p) = params(level, dpi) else {
         return bits.clone();
     };
-    let h = bits.height();
-    // Runs, row by row; row_start[y]..row_start[y + 1] are row y's runs.
-    let mut runs: Vec<Run> = Vec::new();
-    let mut row_start = Vec::with_capacity(h as usize + 1);
-    for y in 0..h {
-        row_start.push(runs.len());
-        let row = bits.row(y);
-        let mut x = 0;
-        while x < row.len() {
-            if row[x] == PAPER {
-                x += 1;
-                continue;
-            }
-            let start = x;
-            while x < row.len() && row[x] != PAPER {
-                x += 1;
-            }
-            runs.push(Run {
-                x0: start as u32,
-                x1: x as u32,
-            });
-        }
+    if bits.width() == 0 || bits.height() == 0 {
+        return bits.clone();
     }
-    row_start.push(runs.len());
-
-    let mut parent: Vec<u32> = (0..runs.len() as u32).collect();
-    for y in 1..h as usize {
-        let (prev, cur) = (
-            row_start[y - 1]..row_start[y],
-            row_start[y]..row_start[y + 1],
-        );
-        let mut p = prev.start;
-        for c in cur {
-            let run = runs[c];
-            // Skip previous-row runs that end before this one can touch.
-            while p < prev.end && runs[p].x1 < run.x0 {
-                p += 1;
+    let labels = Labels::new(bits);
+    let comps = &labels.comps;
+    let typical = typical_height(comps, p.tiny, dpi);
+    let tiny = p.tiny.min((TINY_OF_LETTER * typical * typical) as u32);
+    let mark_side = (MARK_SIZE * typical) as u32;
+    let letter_h = (LETTER_HEIGHT.0 * typical, LETTER_HEIGHT.1 * typical);
+    let class: Vec<Class> = comps
+        .iter()
+        .map(|c| {
+            let h = c.height() as f32;
+            if c.area <= tiny {
+                Class::Tiny
+            } else if c.side() <= mark_side {
+                Class::Mark
+            } else if (letter_h.0..=letter_h.1).contains(&h) {
+                Class::Letter
+            } else {
+                Class::Other
             }
-            let mut q = p;
-            while q < prev.end && runs[q].x0 <= run.x1 {
-                let (a, b) = (find(&mut parent, c as u32), find(&mut parent, q as u32));
-                if a != b {
-                    parent[a.max(b) as usize] = a.min(b);
-                }
-                q += 1;
-            }
-        }
-    }
-    let mut comps: Vec<Component> = vec![
-        Component {
-            area: 0,
-            x0: u32::MAX,
-            y0: u32::MAX,
-            x1: 0,
-            y1: 0
-        };
-        runs.len()
-    ];
-    let mut root = vec![0u32; runs.len()];
-    for y in 0..h as usize {
-        for i in row_start[y]..row_start[y + 1] {
-            let r = find(&mut parent, i as u32);
-            root[i] = r;
-            let c = &mut comps[r as usize];
-            c.area += runs[i].x1 - runs[i].x0;
-            c.x0 = c.x0.min(runs[i].x0);
-            c.x1 = c.x1.max(runs[i].x1 - 1);
-            c.y0 = c.y0.min(y as u32);
-            c.y1 = c.y1.max(y as u32);
-        }
-    }
-    let mut keep: Vec<bool> = comps.iter().map(|c| c.area > sizes.small).collect();
-    let radius = isolation_radius(&comps, &root, &keep, sizes.radius, dpi);
-    let candidates: Vec<usize> = (0..comps.len())
-        .filter(|&i| {
-            root[i] == i as u32 && comps[i].area > sizes.tiny && comps[i].area <= sizes.small
         })
         .collect();
-    // A small mark next to kept ink is kept, and may in turn keep its
-    // neighbours (an ellipsis after a word); repeat until nothing changes.
+    let mut keep: Vec<bool> = class
+        .iter()
+        .map(|&c| c == Class::Letter || c == Class::Other)
+        .collect();
+
+    let letters: Vec<Comp> = (0..comps.len())
+        .filter(|&i| class[i] == Class::Letter)
+        .map(|i| comps[i])
+        .collect();
+    let (segs, _) = lines::group(&letters, typical, 1.0);
+    let mut bands = Bands::new(&segs, p.reach, bits.width(), bits.height(), typical);
+
+    // Marks on a text line stay. A kept mark stretches its segment, so a
+    // row of dots is followed away from the words in either direction.
+    let mut marks: Vec<u32> = (0..comps.len() as u32)
+        .filter(|&i| class[i as usize] == Class::Mark)
+        .collect();
+    marks.sort_unstable_by_key(|&i| comps[i as usize].x0);
     loop {
         let mut changed = false;
-        for &i in &candidates {
-            if keep[i] {
-                continue;
-            }
-            let c = comps[i];
-            let r = radius;
-            let (x0, x1) = (c.x0.saturating_sub(r), c.x1 + r);
-            let (y0, y1) = (
-                c.y0.saturating_sub(r) as usize,
-                ((c.y1 + r) as usize).min(h as usize - 1),
-            );
-            let near = (y0..=y1).any(|y| {
-                let row = &runs[row_start[y]..row_start[y + 1]];
-                let first = row.partition_point(|run| run.x1 <= x0);
-                let base = row_start[y];
-                row[first..]
-                    .iter()
-                    .take_while(|run| run.x0 <= x1)
-                    .enumerate()
-                    .any(|(k, _)| {
-                        let other = root[base + first + k] as usize;
-                        other != i && keep[other]
-                    })
-            });
-            if near {
-                keep[i] = true;
-                changed = true;
+        for pass in 0..2 {
+            for k in 0..marks.len() {
+                let i = marks[if pass == 0 { k } else { marks.len() - 1 - k }] as usize;
+                if keep[i] {
+                    continue;
+                }
+                let c = comps[i];
+                let (x, y) = c.centre();
+                if let Some(s) = bands.at(x, y) {
+                    keep[i] = true;
+                    bands.stretch(s, c.x0 as i32, c.x1 as i32);
+                    changed = true;
+                }
             }
         }
+        marks.retain(|&i| !keep[i as usize]);
         if !changed {
             break;
         }
     }
+
+    // Dots in a row off the text lines (a fill-in line of periods) stay.
+    let boxes: Vec<Comp> = marks.iter().map(|&i| comps[i as usize]).collect();
+    let join = p.reach.side / lines::JOIN_GAP;
+    let (rows, of) = lines::group(&boxes, typical, join);
+    for (k, &i) in marks.iter().enumerate() {
+        if rows[of[k] as usize].count >= p.min_row {
+            keep[i as usize] = true;
+        }
+    }
+    marks.retain(|&i| !keep[i as usize]);
+
+    if let Some(f) = p.near_other {
+        let r = (f * typical).round() as u32;
+        for &i in &marks {
+            if labels.near(comps[i as usize], r, &class, Class::Other) {
+                keep[i as usize] = true;
+            }
+        }
+    }
+
     let mut out = bits.clone();
-    let g = out.gray_mut();
-    for y in 0..h as usize {
-        for i in row_start[y]..row_start[y + 1] {
-            if !keep[root[i] as usize] {
-                for x in runs[i].x0..runs[i].x1 {
-                    g.put_pixel(x, y as u32, image::Luma([PAPER]));
-                }
+    let w = bits.width() as usize;
+    let buf: &mut [u8] = out.gray_mut();
+    for y in 0..bits.height() as usize {
+        for i in labels.row_start[y]..labels.row_start[y + 1] {
+            if !keep[labels.comp[i] as usize] {
+                let run = labels.runs[i];
+                buf[y * w + run.x0 as usize..y * w + run.x1 as usize].fill(PAPER);
             }
         }
     }
