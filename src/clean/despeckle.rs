@@ -39,8 +39,9 @@ const LETTER_HEIGHT: (f32, f32) = (0.4, 4.0);
 const TYPICAL_RANGE_IN: (f32, f32) = (0.02, 0.5);
 /// Components always go up to this fraction of the typical letter height
 /// squared, when that is below the level's own size: an i-dot in 8-point
-/// type at 300 dpi has 6 pixels, about 0.025 of it.
-const TINY_OF_LETTER: f32 = 0.02;
+/// type at 300 dpi, or 12-point at 200 dpi, has 4 to 6 pixels, 0.016 to
+/// 0.025 of it.
+const TINY_OF_LETTER: f32 = 0.015;
 /// The typical letter height when a page has no letters: the x-height of
 /// 10-point type, in inches.
 const DEFAULT_HEIGHT_IN: f32 = 0.07;
