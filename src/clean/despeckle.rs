@@ -409,6 +409,213 @@ mod tests {
         assert_eq!(out.ink_count(), 6 * 40 + 16 + 16);
     }
 
+    /// 11-point type at 300 dpi: x-height 22 px, letters 18 px wide with
+    /// 4 px between them.
+    const XH: u32 = 22;
+    const ADVANCE: u32 = 22;
+
+    /// An "o": a ring in the x-height band above `baseline`.
+    fn o(img: &mut GrayImage, x: u32, baseline: u32) {
+        let top = baseline - XH;
+        draw(img, x, top, 18, 3);
+        draw(img, x, baseline - 3, 18, 3);
+        draw(img, x, top, 3, XH);
+        draw(img, x + 15, top, 3, XH);
+    }
+
+    /// A "g": a bowl, a stem on the right and a hook below the baseline.
+    fn g(img: &mut GrayImage, x: u32, baseline: u32) {
+        o(img, x, baseline);
+        draw(img, x + 15, baseline - XH, 3, XH + 9);
+        draw(img, x + 2, baseline + 6, 16, 3);
+    }
+
+    /// A word of `n` letters (an "o" and a "g" by turns); returns the
+    /// right edge of its last letter.
+    fn word(img: &mut GrayImage, x: u32, baseline: u32, n: u32) -> u32 {
+        for k in 0..n {
+            if k % 2 == 0 {
+                o(img, x + k * ADVANCE, baseline);
+            } else {
+                g(img, x + k * ADVANCE, baseline);
+            }
+        }
+        x + (n - 1) * ADVANCE + 17
+    }
+
+    fn run(img: GrayImage, level: Despeckle) -> BitImage {
+        despeckle(
+            &BitImage::from_gray_threshold(img),
+            Dpi::uniform(300.0),
+            level,
+        )
+    }
+
+    const LEVELS: [Despeckle; 2] = [Despeckle::Normal, Despeckle::Aggressive];
+
+    #[test]
+    fn a_period_nine_pixels_after_a_g_stays_and_the_same_dot_in_the_margin_goes() {
+        for level in LEVELS {
+            let mut img = GrayImage::from_pixel(1000, 400, Luma([PAPER]));
+            let mut x = 100;
+            for n in [3, 5, 4] {
+                x = word(&mut img, x, 200, n) + 14;
+            }
+            // A "g" then a period 9 px to its right, on the baseline.
+            g(&mut img, x, 200);
+            draw(&mut img, x + 18 + 9, 195, 5, 5);
+            // The same dot in the margin, and in the gap above the line.
+            draw(&mut img, 900, 195, 5, 5);
+            draw(&mut img, 300, 60, 5, 5);
+            let out = run(img, level);
+            assert!(out.is_ink(x + 29, 197), "{level:?}: period removed");
+            assert!(!out.is_ink(902, 197), "{level:?}: margin dot kept");
+            assert!(!out.is_ink(302, 62), "{level:?}: dot above the line kept");
+        }
+    }
+
+    #[test]
+    fn dots_accents_commas_and_quotes_on_a_line_stay() {
+        for level in LEVELS {
+            let mut img = GrayImage::from_pixel(1000, 400, Luma([PAPER]));
+            // Opening quote at the line's start, above the x-height.
+            draw(&mut img, 92, 168, 3, 10);
+            // "mini"-like stems without ascenders, each with a dot above.
+            for k in 0..4 {
+                draw(&mut img, 100 + k * 12, 178, 4, XH);
+                draw(&mut img, 100 + k * 12, 170, 4, 4);
+            }
+            let end = word(&mut img, 160, 200, 3);
+            // A comma after the word, reaching below the baseline.
+            draw(&mut img, end + 3, 195, 5, 9);
+            let comma = (end + 5, 202);
+            // A colon inside the x-height band after the next word.
+            let end = word(&mut img, end + 20, 200, 3);
+            draw(&mut img, end + 3, 181, 4, 4);
+            draw(&mut img, end + 3, 196, 4, 4);
+            // A capital 30 px tall with an acute accent above it.
+            draw(&mut img, end + 20, 170, 4, 30);
+            draw(&mut img, end + 20, 170, 16, 3);
+            draw(&mut img, end + 24, 162, 6, 5);
+            let out = run(img, level);
+            assert!(out.is_ink(93, 170), "{level:?}: quote");
+            for k in 0..4 {
+                assert!(out.is_ink(101 + k * 12, 171), "{level:?}: i-dot {k}");
+            }
+            assert!(out.is_ink(comma.0, comma.1), "{level:?}: comma");
+            assert!(out.is_ink(end + 4, 182), "{level:?}: colon, upper dot");
+            assert!(out.is_ink(end + 4, 197), "{level:?}: colon, lower dot");
+            assert!(out.is_ink(end + 26, 164), "{level:?}: accent");
+        }
+    }
+
+    #[test]
+    fn dust_between_lines_and_above_them_goes() {
+        for level in LEVELS {
+            let mut img = GrayImage::from_pixel(1000, 500, Luma([PAPER]));
+            word(&mut img, 100, 150, 20);
+            word(&mut img, 100, 350, 20);
+            draw(&mut img, 300, 250, 5, 5); // halfway between the lines
+            draw(&mut img, 400, 150 - XH - 25, 5, 5); // 1.1 x-heights above
+            draw(&mut img, 500, 150 + 20, 5, 5); // under the descenders
+            let out = run(img, level);
+            assert!(!out.is_ink(302, 252), "{level:?}: between lines");
+            assert!(!out.is_ink(402, 150 - XH - 23), "{level:?}: above");
+            assert!(!out.is_ink(502, 172), "{level:?}: below");
+        }
+    }
+
+    #[test]
+    fn leaders_and_rows_of_dots_stay_and_pairs_of_dust_go() {
+        for level in LEVELS {
+            let mut img = GrayImage::from_pixel(1400, 500, Luma([PAPER]));
+            // "word ............ 12": dots every 12 px, far past the reach
+            // of the words on either side.
+            let end = word(&mut img, 100, 150, 4);
+            for k in 0..60 {
+                draw(&mut img, end + 6 + k * 12, 145, 4, 4);
+            }
+            word(&mut img, end + 6 + 60 * 12 + 10, 150, 2);
+            // A fill-in line of six periods with no letters.
+            for k in 0..6 {
+                draw(&mut img, 200 + k * 14, 350, 4, 4);
+            }
+            // Two specks side by side are not a row.
+            draw(&mut img, 800, 350, 4, 4);
+            draw(&mut img, 812, 350, 4, 4);
+            let out = run(img, level);
+            for k in 0..60 {
+                assert!(
+                    out.is_ink(end + 7 + k * 12, 146),
+                    "{level:?}: leader dot {k}"
+                );
+            }
+            for k in 0..6 {
+                assert!(out.is_ink(201 + k * 14, 351), "{level:?}: row dot {k}");
+            }
+            assert!(
+                !out.is_ink(801, 351) && !out.is_ink(813, 351),
+                "{level:?}: pair"
+            );
+        }
+    }
+
+    #[test]
+    fn aggressive_reaches_less_far_and_ignores_drawings() {
+        let mut img = GrayImage::from_pixel(1200, 500, Luma([PAPER]));
+        let end = word(&mut img, 100, 150, 10);
+        // 1.3 x-heights past the last letter, on the baseline.
+        draw(&mut img, end + 1 + 29, 145, 5, 5);
+        // A rule far from the text, with a dot 3 px above it.
+        draw(&mut img, 100, 400, 900, 3);
+        draw(&mut img, 500, 392, 5, 5);
+        let normal = run(img.clone(), Despeckle::Normal);
+        let aggressive = run(img, Despeckle::Aggressive);
+        assert!(normal.is_ink(end + 32, 147) && !aggressive.is_ink(end + 32, 147));
+        assert!(normal.is_ink(502, 394) && !aggressive.is_ink(502, 394));
+        assert!(normal.is_ink(300, 401) && aggressive.is_ink(300, 401));
+    }
+
+    #[test]
+    fn a_line_skewed_by_a_degree_keeps_its_periods() {
+        for level in LEVELS {
+            let mut img = GrayImage::from_pixel(2400, 300, Luma([PAPER]));
+            // 90 letters in words of five, the baseline falling 1 px every
+            // 57 px (1°); a period after every word.
+            let mut x = 50;
+            let mut periods = Vec::new();
+            for _ in 0..18 {
+                for k in 0..5 {
+                    let lx = x + k * ADVANCE;
+                    o(&mut img, lx, 100 + lx / 57);
+                }
+                let px = x + 4 * ADVANCE + 20;
+                let base = 100 + px / 57;
+                draw(&mut img, px, base - 5, 5, 5);
+                periods.push((px + 2, base - 3));
+                x += 5 * ADVANCE + 20;
+            }
+            let out = run(img, level);
+            for (k, &(px, py)) in periods.iter().enumerate() {
+                assert!(out.is_ink(px, py), "{level:?}: period {k}");
+            }
+        }
+    }
+
+    #[test]
+    fn empty_and_blank_pages_pass_through() {
+        let empty = BitImage::from_gray_threshold(GrayImage::new(0, 0));
+        assert_eq!(
+            despeckle(&empty, Dpi::uniform(300.0), Despeckle::Normal),
+            empty
+        );
+        let blank = BitImage::from_gray_threshold(GrayImage::from_pixel(50, 40, Luma([PAPER])));
+        assert_eq!(
+            despeckle(&blank, Dpi::uniform(300.0), Despeckle::Aggressive),
+            blank
+        );
+    }
+
     #[test]
     fn off_changes_nothing() {
         let mut img = GrayImage::from_pixel(20, 20, Luma([PAPER]));
