@@ -22,12 +22,12 @@ use lines::{Bands, Reach};
 pub enum Despeckle {
     /// Keep every component.
     Off,
-    /// Marks stay on a line's band within a letter height sideways and 0.6
-    /// up or down of a letter (or of a dot kept already), and next to rules
-    /// and drawings.
+    /// Marks stay on a line's band within 0.45 letter heights of a letter
+    /// (a letter height sideways on the baseline) or of a dot kept already,
+    /// and next to rules and drawings.
     #[default]
     Normal,
-    /// Tighter bands and distances (0.45 letter heights up or down), larger
+    /// Tighter bands (half a letter height above the line), larger
     /// noise, and marks off the text lines go even beside rules and
     /// drawings.
     Aggressive,
@@ -49,6 +49,11 @@ const TYPICAL_RANGE_IN: (f32, f32) = (0.02, 0.5);
 /// type at 300 dpi, or 12-point at 200 dpi, has 4 to 6 pixels, 0.016 to
 /// 0.025 of it.
 const TINY_OF_LETTER: f32 = 0.015;
+/// A mark whose bottom is within this many letter heights of its line's
+/// baseline (a period, a comma, a colon's lower dot), or whose top is as
+/// close to the line's top (a quote, an apostrophe), may stand a word space
+/// from the letter before it.
+const EDGE_MARK: f32 = 0.4;
 /// The typical letter height when a page has no letters: the x-height of
 /// 10-point type, in inches.
 const DEFAULT_HEIGHT_IN: f32 = 0.07;
@@ -60,11 +65,12 @@ struct Params {
     /// How far around a text line a mark belongs to it.
     reach: Reach,
     /// How close to a letter (or to a mark kept already) a mark on a line
-    /// must be, sideways and up or down, in the line's letter heights:
-    /// periods, i-dots and accents are within 0.45 (a period 9 px after a
-    /// "g" in 11-point type at 300 dpi is 0.42 away; one after a closing
-    /// quote 0.85 from the letter), dust in the gap between two lines mostly
-    /// is not.
+    /// must be, in the line's letter heights: sideways for a mark on the
+    /// baseline or hanging from the line's top (a period after a closing
+    /// quote is 0.85 from the letter, a quote after a comma 0.6), and in
+    /// every direction for the rest (i-dots and accents are within 0.3 of
+    /// their letter, a period 9 px after a "g" in 11-point type at 300 dpi
+    /// 0.42). Dust in the gaps between lines and words is further.
     near_letter: (f32, f32),
     /// Marks this close to a kept component that is not a letter (a rule, a
     /// drawing, a frame) stay too, in typical letter heights.
@@ -85,7 +91,7 @@ fn params(level: Despeckle, dpi: Dpi) -> Option<Params> {
                 up: 0.7,
                 down: 0.35,
             },
-            near_letter: (1.0, 0.6),
+            near_letter: (1.0, 0.45),
             near_other: Some(0.3),
             min_row: 4,
         }),
@@ -353,9 +359,18 @@ pub fn despeckle(bits: &BitImage, dpi: Dpi, level: Despeckle) -> BitImage {
                 };
                 // On the band, and beside a letter or a mark kept already
                 // (the next dot of an ellipsis or a leader).
-                let xh = segs[s as usize].xh;
-                let rx = (p.near_letter.0 * xh).round() as u32;
+                let seg = segs[s as usize];
+                let within = |v: u32, line: f32| (v as f32 - line).abs() <= EDGE_MARK * seg.xh;
+                let (xh, on_edge) = (
+                    seg.xh,
+                    within(c.y1, seg.base) || within(c.y0, seg.top as f32),
+                );
                 let ry = (p.near_letter.1 * xh).round() as u32;
+                let rx = if on_edge {
+                    (p.near_letter.0 * xh).round() as u32
+                } else {
+                    ry
+                };
                 let chain = (p.reach.side * xh).round() as u32;
                 if labels.near(c, rx, ry, |k| class[k] == Class::Letter)
                     || labels.near(c, chain, ry, |k| {
@@ -594,14 +609,15 @@ mod tests {
     fn aggressive_reaches_less_far_and_ignores_drawings() {
         let mut img = GrayImage::from_pixel(1200, 500, Luma([PAPER]));
         word(&mut img, 100, 150, 11);
-        // Half an x-height above the first letter.
-        draw(&mut img, 106, 150 - XH - 11 - 5, 5, 5);
+        // 0.4 x-heights above the first letter: inside the normal band,
+        // outside the aggressive one.
+        draw(&mut img, 106, 150 - XH - 9 - 5, 5, 5);
         // A rule far from the text, with a dot 3 px above it.
         draw(&mut img, 100, 400, 900, 3);
         draw(&mut img, 500, 392, 5, 5);
         let normal = run(img.clone(), Despeckle::Normal);
         let aggressive = run(img, Despeckle::Aggressive);
-        assert!(normal.is_ink(108, 150 - XH - 14) && !aggressive.is_ink(108, 150 - XH - 14));
+        assert!(normal.is_ink(108, 150 - XH - 10) && !aggressive.is_ink(108, 150 - XH - 10));
         assert!(normal.is_ink(502, 394) && !aggressive.is_ink(502, 394));
         assert!(normal.is_ink(300, 401) && aggressive.is_ink(300, 401));
     }

@@ -37,6 +37,8 @@ pub(super) struct Segment {
     pub count: u32,
     /// Median letter height, after [`group`].
     pub xh: f32,
+    /// Median letter bottom: the baseline, after [`group`].
+    pub base: f32,
 }
 
 /// Group `boxes` (any order) into segments; returns the segments and, for
@@ -94,6 +96,7 @@ pub(super) fn group(boxes: &[Comp], typical_h: f32, join: f32) -> (Vec<Segment>,
                     last_h: h,
                     count: 1,
                     xh: 0.0,
+                    base: 0.0,
                 });
             }
         }
@@ -106,6 +109,11 @@ pub(super) fn group(boxes: &[Comp], typical_h: f32, join: f32) -> (Vec<Segment>,
     heights.sort_unstable();
     for run in heights.chunk_by(|a, b| a.0 == b.0) {
         segs[run[0].0 as usize].xh = run[run.len() / 2].1 as f32;
+    }
+    let mut bottoms: Vec<(u32, u32)> = (0..boxes.len()).map(|i| (of[i], boxes[i].y1)).collect();
+    bottoms.sort_unstable();
+    for run in bottoms.chunk_by(|a, b| a.0 == b.0) {
+        segs[run[0].0 as usize].base = run[run.len() / 2].1 as f32;
     }
     (segs, of)
 }
