@@ -34,7 +34,8 @@ use ocrpdf::clean::{
     self, Binarize, CleanOptions, Despeckle, background, binarize, border, content, deskew,
 };
 use ocrpdf::input::{Dpi, PageImage, Pixels};
-use ocrpdf::ocr::{Engine, OrientationDetector, Tesseract};
+use ocrpdf::ocr::{OrientationDetector, Tesseract};
+use ocrpdf::read;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -63,9 +64,9 @@ fn stages(c: &mut Criterion) {
     };
 
     // Inputs for each stage, made once, in the order `clean::clean` runs them.
-    let sauvola = Binarize::default();
+    let method = Binarize::default();
     let binarize_unbordered = |gray: &image::GrayImage| {
-        let mut bits = binarize::binarize(gray, dpi, sauvola);
+        let mut bits = binarize::binarize(gray, dpi, method);
         let removed = border::remove(&mut bits);
         (bits, removed)
     };
@@ -77,10 +78,10 @@ fn stages(c: &mut Criterion) {
     // figure is the cost on a page that needs it.
     let angle = skew.filter(|a| a.abs() >= 0.05).unwrap_or(0.8);
     let rotated = deskew::rotate(&normalized, angle);
-    let bits = binarize::binarize(&rotated, dpi, sauvola);
+    let bits = binarize::binarize(&rotated, dpi, method);
     let (unbordered, border_px) = binarize_unbordered(&rotated);
     let despeckled = clean::despeckle::despeckle(&unbordered, dpi, Despeckle::Normal);
-    let pictures = content::picture_regions(&rotated, dpi);
+    let pictures = content::picture_regions(&rotated, dpi, &[]);
     let cleaned = clean::clean(&image, &CleanOptions::default());
     let g4 = ocrpdf::pdf::g4::encode(&cleaned.bits);
     let jbig2 = ocrpdf::pdf::jbig2::encode(&cleaned.bits);
@@ -111,8 +112,11 @@ fn stages(c: &mut Criterion) {
     g.bench_function("background::normalize", |b| {
         b.iter(|| background::normalize(black_box(&gray), dpi))
     });
+    g.bench_function("binarize::intermeans", |b| {
+        b.iter(|| binarize::binarize(black_box(&rotated), dpi, Binarize::Intermeans))
+    });
     g.bench_function("binarize::sauvola", |b| {
-        b.iter(|| binarize::binarize(black_box(&rotated), dpi, sauvola))
+        b.iter(|| binarize::binarize(black_box(&rotated), dpi, Binarize::SAUVOLA))
     });
     g.bench_function("binarize::otsu", |b| {
         b.iter(|| binarize::binarize(black_box(&rotated), dpi, Binarize::Otsu))
@@ -134,7 +138,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| clean::despeckle::despeckle(black_box(&unbordered), dpi, Despeckle::Normal))
     });
     g.bench_function("content::picture_regions", |b| {
-        b.iter(|| content::picture_regions(black_box(&rotated), dpi))
+        b.iter(|| content::picture_regions(black_box(&rotated), dpi, &[]))
     });
     // Ten flat samples of the whole cleanup need 7-10 s.
     g.measurement_time(Duration::from_secs(10));
@@ -162,14 +166,14 @@ fn ocr(c: &mut Criterion, cleaned: &clean::CleanPage, truth: &str) {
              `OMP_THREAD_LIMIT=1 cargo bench --bench stages` for the per-worker OCR cost"
         );
     }
-    let mut engine = match Tesseract::new("eng") {
+    let mut engine = match Tesseract::new("eng", None) {
         Ok(e) => e,
         Err(e) => {
             eprintln!("skipping ocr benchmark: {e}");
             return;
         }
     };
-    match engine.recognize(cleaned.bits.as_gray(), cleaned.dpi) {
+    match read::read(&mut engine, cleaned, Default::default()) {
         Ok(page) => eprintln!(
             "ocr: {} lines, CER {:.2}% against the ground truth",
             page.lines.len(),
@@ -181,7 +185,7 @@ fn ocr(c: &mut Criterion, cleaned: &clean::CleanPage, truth: &str) {
         }
     }
 
-    let mut osd = match Tesseract::osd() {
+    let mut osd = match Tesseract::osd(None) {
         Ok(e) => Some(e),
         Err(e) => {
             eprintln!("skipping orientation benchmark: {e}");
@@ -213,10 +217,9 @@ fn ocr(c: &mut Criterion, cleaned: &clean::CleanPage, truth: &str) {
         });
     }
     g.measurement_time(Duration::from_secs(20));
-    g.bench_function("tesseract::recognize", |b| {
+    g.bench_function("read::read (grey page)", |b| {
         b.iter(|| {
-            engine
-                .recognize(black_box(cleaned.bits.as_gray()), cleaned.dpi)
+            read::read(&mut engine, black_box(cleaned), Default::default())
                 .expect("recognised once already")
         })
     });

@@ -1,7 +1,7 @@
 //! Writes generated scan-like pages (and their ground truth) to a folder,
 //! for `samples/`, the benchmark script and manual trials.
 //!
-//!     cargo run --release --example gen_pages -- OUT_DIR [COUNT] [clean|typical|mixed|samples|degradations]
+//!     cargo run --release --example gen_pages -- OUT_DIR [COUNT] [clean|typical|mixed|samples|degradations|kinds|models]
 //!
 //! `clean` and `typical` write A4 PNG pages at 300 dpi; `samples` writes the
 //! small JPEG pages kept in the repository's `samples/` folder.
@@ -19,28 +19,59 @@
 //! `01-yellow-paper.png` … `07-dark-border.png`, each with its ground truth
 //! in `NAME.txt`; COUNT is ignored (always seven pages, pass any number).
 //! `benches/cleanup_cer.sh` uses them. Keep the cases in step with the test.
+//!
+//! `kinds` writes the page kinds of `tests/common/kinds.rs` (issue 10:
+//! uneven light, book fold, stains, faded ink, tinted boxes and pages, a
+//! magazine page, 150 and 200 dpi, a photo alone) as RGB PNGs with their
+//! dpi in pHYs, named `01-clean.png` … `12-photo-only.png`, each with its
+//! text in `NAME.txt` and, for pages with text, the clean bilevel render
+//! pixel-aligned with it in `NAME.truth.png` (black = ink), against which a
+//! binarisation's F-measure is taken. COUNT is ignored.
+//! `benches/kinds_cer.sh` uses them.
+//! `models` writes the pages `benches/models.sh` compares Tesseract models
+//! on: the seven `degradations`, plus `08-clean` (a clean half page),
+//! `09-150dpi` (a typical office scan at 150 dpi) and `10-faded-ink` (ink
+//! at 35 % on white paper), named and paired with their truth the same way.
 
 #[path = "../tests/common/gen.rs"]
 mod generator;
+#[path = "../tests/common/kinds.rs"]
+mod kinds;
 
 use generator::{Degrade, Layout, Page, add_photo, degrade, render, save_png};
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let dir = std::path::PathBuf::from(
-        args.next()
-            .expect("usage: gen_pages OUT_DIR [COUNT] [clean|typical|mixed|samples|degradations]"),
-    );
+    let dir = std::path::PathBuf::from(args.next().expect(
+        "usage: gen_pages OUT_DIR [COUNT] [clean|typical|mixed|samples|degradations|kinds]",
+    ));
     let count: u64 = args
         .next()
         .map(|c| c.parse().expect("COUNT is a number"))
         .unwrap_or(3);
     let kind = args.next().unwrap_or_else(|| "typical".into());
     std::fs::create_dir_all(&dir).unwrap();
-    if kind == "degradations" {
-        for (name, _, page) in generator::degradation_cases() {
+    if kind == "degradations" || kind == "models" {
+        let mut pages: Vec<(&str, Page)> = generator::degradation_cases()
+            .into_iter()
+            .map(|(name, _, page)| (name, page))
+            .collect();
+        if kind == "models" {
+            pages.extend(model_cases());
+        }
+        for (name, page) in pages {
             save_png(&page, &dir.join(format!("{name}.png")));
             std::fs::write(dir.join(format!("{name}.txt")), &page.text).unwrap();
+        }
+        return;
+    }
+    if kind == "kinds" {
+        for k in kinds::page_kinds() {
+            save_png(&k.page, &dir.join(format!("{}.png", k.name)));
+            std::fs::write(dir.join(format!("{}.txt", k.name)), &k.page.text).unwrap();
+            if let Some(bits) = &k.truth_bits {
+                kinds::save_gray_png(bits, k.page.dpi, &dir.join(format!("{}.truth.png", k.name)));
+            }
         }
         return;
     }
@@ -186,4 +217,37 @@ fn erase(image: &mut image::RgbImage, bbox: [f32; 4]) {
             image.put_pixel(x, y, image::Rgb([255, 255, 255]));
         }
     }
+}
+
+/// The pages `models` adds to the degradations: where a larger model could
+/// differ most from a small one besides damage, i.e. clean print, few
+/// pixels per letter, and faint ink.
+fn model_cases() -> Vec<(&'static str, Page)> {
+    let half = |dpi: f32, seed: u64| {
+        render(&Layout {
+            dpi,
+            seed,
+            lines: 12,
+            size_in: (8.27, 5.5),
+            ..Default::default()
+        })
+    };
+    vec![
+        ("08-clean", half(300.0, 58)),
+        (
+            "09-150dpi",
+            degrade(&half(150.0, 59), &Degrade::typical(59)),
+        ),
+        (
+            "10-faded-ink",
+            degrade(
+                &half(300.0, 60),
+                &Degrade {
+                    ink: Some(0.35),
+                    seed: 60,
+                    ..Default::default()
+                },
+            ),
+        ),
+    ]
 }

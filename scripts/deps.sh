@@ -13,7 +13,7 @@ packages=(
   tesseract-ocr-ell tesseract-ocr-rus    # tests: Greek, Cyrillic text layer
   tesseract-ocr-heb tesseract-ocr-deu    # tests: right-to-left text, accents
   liblcms2-utils                         # tests: transicc reads the PDF/A colour profile
-  mupdf-tools                            # tests: a second JBIG2 decoder (mutool draw)
+  mupdf-tools                            # tests: a second JBIG2 decoder and text extractor (mutool draw)
 )
 
 missing=()

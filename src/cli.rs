@@ -4,7 +4,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use ocrpdf::clean::{Binarize, CleanOptions, Despeckle, Mode};
 use ocrpdf::export::{ExportConfig, ImageFormat, Target};
 use ocrpdf::input::{Dpi, Input, Limits};
-use ocrpdf::ocr::OcrOptions;
+use ocrpdf::ocr::{OcrOptions, OcrSource};
 use ocrpdf::pdf::images::{Bilevel, DEFAULT_PICTURE_DPI};
 use ocrpdf::pdf::{DateSource, DocDate, DocInfo, ImageOptions};
 use ocrpdf::watch::WatchConfig;
@@ -130,6 +130,10 @@ pub struct DocArgs {
     )]
     pub language: String,
 
+    /// Which cleaned image Tesseract reads: the grey page (best on most scans) or the stored bilevel one
+    #[arg(long, value_enum, default_value_t = OcrSource::Gray, value_name = "IMAGE")]
+    pub ocr_image: OcrSource,
+
     /// Document title stored in the PDF (any language)
     #[arg(long, value_name = "TEXT", value_parser = parse_text)]
     pub title: Option<String>,
@@ -191,6 +195,8 @@ impl DocArgs {
     pub fn apply(&self, cfg: &mut Config) -> Result<(), String> {
         cfg.ocr = OcrOptions {
             languages: self.language.clone(),
+            source: self.ocr_image,
+            tessdata: cfg.ocr.tessdata.take(),
         };
         cfg.info = DocInfo {
             title: self.title.clone(),
@@ -328,8 +334,8 @@ pub struct Common {
     #[arg(long, value_enum, default_value_t = DespeckleArg::Normal, value_name = "LEVEL")]
     pub despeckle: DespeckleArg,
 
-    /// Thresholding method: local adaptive (robust) or one global threshold
-    #[arg(long, value_enum, default_value_t = BinarizeArg::Sauvola, value_name = "METHOD")]
+    /// Thresholding method: local ink and paper means with a page contrast floor (keeps faded ink, drops show-through), Sauvola's local threshold, or one global threshold
+    #[arg(long, value_enum, default_value_t = BinarizeArg::Intermeans, value_name = "METHOD")]
     pub binarize: BinarizeArg,
 
     /// Do not whiten the paper background (for scans that are already clean)
@@ -347,6 +353,10 @@ pub struct Common {
     /// Keep dark scanner borders at the page edges instead of whitening them
     #[arg(long)]
     pub keep_borders: bool,
+
+    /// Folder of Tesseract models (LANG.traineddata, osd.traineddata) to use, the only one searched [default: $TESSDATA_PREFIX if set, else ~/.local/share/ocrpdf/tessdata (scripts/get-model.sh) if it has the languages, else Debian's]
+    #[arg(long, value_name = "DIR")]
+    pub tessdata: Option<PathBuf>,
 
     /// Refuse images larger than this many pixels (guards against decompression bombs)
     #[arg(long, value_name = "N", default_value_t = ocrpdf::input::DEFAULT_MAX_PIXELS)]
@@ -385,6 +395,7 @@ pub enum BilevelArg {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum BinarizeArg {
+    Intermeans,
     Sauvola,
     Otsu,
 }
@@ -486,7 +497,8 @@ impl Common {
         CleanOptions {
             keep_background: self.keep_background,
             binarize: match self.binarize {
-                BinarizeArg::Sauvola => Binarize::default(),
+                BinarizeArg::Intermeans => Binarize::Intermeans,
+                BinarizeArg::Sauvola => Binarize::SAUVOLA,
                 BinarizeArg::Otsu => Binarize::Otsu,
             },
             despeckle: match self.despeckle {
@@ -514,6 +526,7 @@ impl PdfArgs {
             .expect("clap requires -o without a subcommand");
         let mut cfg = Config::new(inputs(&self.inputs), output);
         cfg.page = self.common.page_options();
+        cfg.ocr.tessdata = self.common.tessdata.clone();
         self.doc.apply(&mut cfg)?;
         cfg.extras = Extras {
             sidecar: self.sidecar.clone(),
@@ -528,6 +541,7 @@ impl WatchArgs {
     pub fn to_config(&self) -> Result<WatchConfig, String> {
         let mut template = Config::new(Vec::new(), PathBuf::new());
         template.page = self.common.page_options();
+        template.ocr.tessdata = self.common.tessdata.clone();
         self.doc.apply(&mut template)?;
         let mut cfg = WatchConfig::new(self.inbox.clone(), self.out.clone(), template);
         cfg.settle = Duration::from_secs_f64(self.settle);
@@ -555,6 +569,7 @@ impl CleanArgs {
                 FormatArg::Pnm => ImageFormat::Pnm,
             }),
             page: self.common.page_options(),
+            tessdata: self.common.tessdata.clone(),
             force: self.force,
         }
     }

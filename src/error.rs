@@ -88,6 +88,13 @@ pub enum Error {
     )]
     MissingLanguage { lang: String, searched: String },
 
+    /// A language missing from a model folder the user chose.
+    #[error(
+        "Tesseract language data for '{lang}' is not in the chosen model folder {} (it needs {lang}.traineddata)",
+        dir.display()
+    )]
+    MissingModel { lang: String, dir: PathBuf },
+
     #[error("Tesseract could not be initialised: {0}")]
     OcrInit(String),
 
@@ -120,9 +127,10 @@ impl Error {
         match self {
             Error::Input { .. } | Error::TooLarge { .. } => ErrorKind::Input,
             Error::Encrypted { .. } => ErrorKind::Encrypted,
-            Error::MissingLanguage { .. } | Error::OcrInit(_) | Error::MissingTool { .. } => {
-                ErrorKind::MissingDependency
-            }
+            Error::MissingLanguage { .. }
+            | Error::MissingModel { .. }
+            | Error::OcrInit(_)
+            | Error::MissingTool { .. } => ErrorKind::MissingDependency,
             Error::Ocr { .. } => ErrorKind::Ocr,
             Error::Output { .. } => ErrorKind::Output,
             Error::InvalidOutput { .. } => ErrorKind::InvalidOutput,

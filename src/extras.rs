@@ -172,6 +172,7 @@ pub fn report_json(summary: &Summary, pdf: &Path) -> serde_json::Value {
                 "rotated_deg": p.rotated_deg,
                 "words": p.words,
                 "confidence": round(p.confidence as f64, 1),
+                "warnings": p.warnings,
                 "seconds": {
                     "decode": round(t.decode, 3),
                     "clean": round(t.clean, 3),
@@ -186,5 +187,6 @@ pub fn report_json(summary: &Summary, pdf: &Path) -> serde_json::Value {
         "output": pdf.to_string_lossy(),
         "pages": pages,
         "bytes": summary.bytes,
+        "warnings": summary.warnings(),
     })
 }

@@ -28,12 +28,13 @@ pub mod ocr;
 pub mod output;
 pub mod pdf;
 pub mod pipeline;
+pub mod read;
 pub mod watch;
 
 pub use error::{Error, ErrorKind, Result};
 pub use pipeline::{
-    Config, Extras, PageOptions, PageReport, Progress, Silent, StageTimes, Summary, Workers,
-    convert, convert_with,
+    Config, Extras, PageOptions, PageReport, PageWarning, Progress, Silent, StageTimes, Summary,
+    Workers, convert, convert_with,
 };
 
 impl Config {

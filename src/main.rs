@@ -48,6 +48,14 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
         }
     };
     let (quiet, verbose) = (args.common.quiet, args.common.verbose);
+    if verbose {
+        // Which model reads the pages matters for accuracy; say where it is.
+        if let Ok(dir) =
+            ocrpdf::ocr::check_languages(&cfg.ocr.languages, cfg.ocr.tessdata.as_deref())
+        {
+            eprintln!("OCR models: {} from {}", cfg.ocr.languages, dir.display());
+        }
+    }
     let progress = Bar::new(quiet);
     let started = std::time::Instant::now();
     let summary = match ocrpdf::convert(&cfg, &progress, &CANCEL) {
@@ -70,6 +78,7 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
                 "skew": (p.skew_deg as f64 * 100.0).round() / 100.0,
                 "rotation": p.rotated_deg,
                 "bytes": p.bytes,
+                "warnings": p.warnings,
             });
             println!("{line}");
         }
@@ -92,8 +101,14 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
             "pages": summary.pages.len(),
             "bytes": summary.bytes,
             "seconds": (seconds * 100.0).round() / 100.0,
+            "warnings": summary.warnings(),
         });
         println!("{line}");
+    }
+    if !quiet {
+        for w in summary.warnings() {
+            eprintln!("ocrpdf: warning: {}: {}", w.input, w.warning.message);
+        }
     }
     if args.print_path {
         println!("{}", output.display());

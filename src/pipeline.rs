@@ -10,11 +10,12 @@ use crate::clean::{self, CleanOptions};
 use crate::error::{Error, Result};
 use crate::extras;
 use crate::input::{self, Dpi, Input, Limits, PageImage, PageRef};
-use crate::ocr::{self, Engine, OcrOptions, OcrPage, OrientationDetector, Tesseract};
+use crate::ocr::{self, OcrOptions, OcrPage, OrientationDetector, Tesseract};
 use crate::output::AtomicFile;
 use crate::pdf::{
     self, Assembler, DateSource, DocDate, DocInfo, ImageOptions, PageEncoding, PagePdf,
 };
+use crate::read::Warning;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::BufWriter;
@@ -94,6 +95,33 @@ pub struct Summary {
     pub bytes: u64,
 }
 
+impl Summary {
+    /// Every page's warnings, with the page (counting from 1) and its
+    /// label, in page order.
+    pub fn warnings(&self) -> Vec<PageWarning<'_>> {
+        self.pages
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| {
+                p.warnings.iter().map(move |w| PageWarning {
+                    page: i + 1,
+                    input: &p.label,
+                    warning: w,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A page's warning in a document's list.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PageWarning<'a> {
+    pub page: usize,
+    pub input: &'a str,
+    #[serde(flatten)]
+    pub warning: &'a Warning,
+}
+
 /// What happened to one page.
 #[derive(Debug, Clone)]
 pub struct PageReport {
@@ -119,6 +147,8 @@ pub struct PageReport {
     pub seconds: StageTimes,
     /// The recognised text, a line per text line.
     pub text: String,
+    /// What the user should know about this page (e.g. `few_words`).
+    pub warnings: Vec<Warning>,
 }
 
 /// Seconds spent in each stage of one page (on its worker thread).
@@ -162,6 +192,9 @@ impl PageReport {
             dpi: cleaned.dpi.x,
             seconds,
             text: ocr.text(),
+            warnings: crate::read::few_words(&cleaned.ink, words.len())
+                .into_iter()
+                .collect(),
         }
     }
 }
@@ -199,9 +232,10 @@ pub fn convert_with(
     cancel: &AtomicBool,
 ) -> Result<Summary> {
     check_paths(cfg)?;
-    ocr::check_languages(&cfg.ocr.languages)?;
+    let tessdata = cfg.ocr.tessdata.as_deref();
+    ocr::check_languages(&cfg.ocr.languages, tessdata)?;
     if cfg.page.rotate {
-        check_osd()?;
+        check_osd(tessdata)?;
     }
     let mut inputs = cfg.inputs.clone();
     if cfg.page.natural_sort {
@@ -326,12 +360,17 @@ fn newest_input_time(inputs: &[Input]) -> Option<DocDate> {
         .and_then(DocDate::from_system_time)
 }
 
-/// Page rotation needs Tesseract's orientation model; say so up front.
-pub(crate) fn check_osd() -> Result<()> {
-    ocr::check_languages(OSD).map(|_| ()).map_err(|_| {
-        Error::Config(
-            "page rotation needs Tesseract's orientation model (apt-get install tesseract-ocr-osd); or turn it off with --no-rotate".into(),
-        )
+/// Page rotation needs Tesseract's orientation model; say so up front,
+/// naming the chosen model folder if there is one.
+pub(crate) fn check_osd(tessdata: Option<&std::path::Path>) -> Result<()> {
+    ocr::check_languages(OSD, tessdata).map(|_| ()).map_err(|_| {
+        Error::Config(match tessdata {
+            Some(dir) => format!(
+                "page rotation needs Tesseract's orientation model osd.traineddata in the chosen model folder {} (copy Debian's from tesseract-ocr-osd); or turn it off with --no-rotate",
+                dir.display()
+            ),
+            None => "page rotation needs Tesseract's orientation model (apt-get install tesseract-ocr-osd); or turn it off with --no-rotate".into(),
+        })
     })
 }
 
@@ -405,12 +444,13 @@ fn process(page: &PageRef, number: usize, cfg: &Config) -> Result<PageDone> {
     let mut t = StageTimes::default();
     let timed = |slot: &mut f64, started: Instant| *slot += started.elapsed().as_secs_f64();
     let recognize = |c: &clean::CleanPage| {
-        with_engine(&cfg.ocr.languages, |e| e.recognize(c.bits.as_gray(), c.dpi))?.map_err(
-            |reason| Error::Ocr {
-                path: PathBuf::from(page.label()),
-                reason,
-            },
-        )
+        with_engine(&cfg.ocr.languages, cfg.ocr.tessdata.as_deref(), |e| {
+            crate::read::read(e, c, cfg.ocr.source)
+        })?
+        .map_err(|reason| Error::Ocr {
+            path: PathBuf::from(page.label()),
+            reason,
+        })
     };
     let finish = |cleaned: &clean::CleanPage, rotated: u16, ocr: &OcrPage, mut t: StageTimes| {
         let started = Instant::now();
@@ -449,7 +489,13 @@ fn process(page: &PageRef, number: usize, cfg: &Config) -> Result<PageDone> {
         return finish(&cleaned, 0, &ocr, t);
     }
     let started = Instant::now();
-    let turned = orient(page, &image, &cleaned, &cfg.page.clean)?;
+    let turned = orient(
+        page,
+        &image,
+        &cleaned,
+        &cfg.page.clean,
+        cfg.ocr.tessdata.as_deref(),
+    )?;
     timed(&mut t.orient, started);
     match turned {
         None => finish(&cleaned, 0, &ocr, t),
@@ -465,17 +511,19 @@ fn process(page: &PageRef, number: usize, cfg: &Config) -> Result<PageDone> {
 
 /// Clean a page and, when `rotate` is on, turn it upright: the page image
 /// both `ocrpdf` and `ocrpdf clean` produce. Returns the turn undone.
+/// `tessdata` is the model folder of the orientation model.
 pub(crate) fn clean_upright(
     page: &PageRef,
     image: &PageImage,
     opts: &clean::CleanOptions,
     rotate: bool,
+    tessdata: Option<&std::path::Path>,
 ) -> Result<(clean::CleanPage, u16)> {
     let cleaned = clean::clean(image, opts);
     if !rotate {
         return Ok((cleaned, 0));
     }
-    Ok(orient(page, image, &cleaned, opts)?.unwrap_or((cleaned, 0)))
+    Ok(orient(page, image, &cleaned, opts, tessdata)?.unwrap_or((cleaned, 0)))
 }
 
 /// Ask OSD which way up the cleaned page is; if it is confidently turned,
@@ -486,8 +534,9 @@ fn orient(
     image: &PageImage,
     cleaned: &clean::CleanPage,
     opts: &clean::CleanOptions,
+    tessdata: Option<&std::path::Path>,
 ) -> Result<Option<(clean::CleanPage, u16)>> {
-    let found = with_engine(OSD, |e| {
+    let found = with_engine(OSD, tessdata, |e| {
         e.detect_orientation(cleaned.bits.as_gray(), cleaned.dpi)
     })?
     .map_err(|reason| Error::Ocr {
@@ -540,14 +589,24 @@ const OSD: &str = "osd";
 /// page wrongly is worse than leaving a turned one.
 const ROTATE_MIN_CONFIDENCE: f32 = 2.0;
 
+/// What a cached engine was made for: its languages and model folder.
+type EngineKey = (String, Option<PathBuf>);
+
 thread_local! {
     /// Each worker's engine, loaded on its first page and kept.
-    static ENGINE: RefCell<Option<(String, Tesseract)>> = const { RefCell::new(None) };
+    static ENGINE: RefCell<Option<(EngineKey, Tesseract)>> = const { RefCell::new(None) };
     /// Each worker's orientation detector, likewise.
-    static OSD_ENGINE: RefCell<Option<(String, Tesseract)>> = const { RefCell::new(None) };
+    static OSD_ENGINE: RefCell<Option<(EngineKey, Tesseract)>> = const { RefCell::new(None) };
 }
 
-fn with_engine<T>(languages: &str, f: impl FnOnce(&mut Tesseract) -> T) -> Result<T> {
+/// Run `f` on this worker's engine for `languages` from `tessdata`, made
+/// on first use and again whenever either changes (a watcher's jobs, a
+/// library caller's configs).
+fn with_engine<T>(
+    languages: &str,
+    tessdata: Option<&std::path::Path>,
+    f: impl FnOnce(&mut Tesseract) -> T,
+) -> Result<T> {
     let slot = if languages == OSD {
         &OSD_ENGINE
     } else {
@@ -555,13 +614,16 @@ fn with_engine<T>(languages: &str, f: impl FnOnce(&mut Tesseract) -> T) -> Resul
     };
     slot.with(|cell| {
         let mut slot = cell.borrow_mut();
-        if slot.as_ref().is_none_or(|(l, _)| l != languages) {
+        if slot
+            .as_ref()
+            .is_none_or(|((l, d), _)| l != languages || d.as_deref() != tessdata)
+        {
             let engine = if languages == OSD {
-                Tesseract::osd()?
+                Tesseract::osd(tessdata)?
             } else {
-                Tesseract::new(languages)?
+                Tesseract::new(languages, tessdata)?
             };
-            *slot = Some((languages.to_string(), engine));
+            *slot = Some(((languages.to_string(), tessdata.map(PathBuf::from)), engine));
         }
         let (_, engine) = slot.as_mut().expect("just set");
         Ok(f(engine))

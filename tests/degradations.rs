@@ -9,13 +9,13 @@ use common::generator::{
 };
 use common::*;
 use ocrpdf::input::{Dpi, PageImage, Pixels};
-use ocrpdf::ocr::{Engine, Tesseract};
+use ocrpdf::ocr::{self, OcrImage, Tesseract};
 
 /// CER of Tesseract on the raw, uncleaned image.
 fn raw_cer(page: &Page) -> f64 {
     let gray = image::DynamicImage::ImageRgb8(page.image.clone()).into_luma8();
-    let mut engine = Tesseract::new("eng").unwrap();
-    let ocr = engine.recognize(&gray, Dpi::uniform(page.dpi)).unwrap();
+    let mut engine = Tesseract::new("eng", None).unwrap();
+    let ocr = ocr::read(&mut engine, &OcrImage::new(&gray, Dpi::uniform(page.dpi))).unwrap();
     cer(&page.text, &ocr.text())
 }
 

@@ -8,7 +8,17 @@
 //! mid-tone and almost free of paper are picture cells; a morphological
 //! closing joins them, and connected groups of at least half a square inch
 //! become picture regions (bounding rectangles, merged where they overlap).
+//!
+//! Text lines win over pictures. A shadow, a stain, a tinted box or a
+//! tinted page on a white canvas is mid-tone with little paper, like a
+//! photo, but it holds rows of letters. Cells covered by text lines (found
+//! on the bilevel page, [`super::lines`]) are never picture cells, and a
+//! region whose area is largely text lines is text on a background, not a
+//! picture: its text goes into the crisp bilevel layer and its background
+//! is whitened. Words read in a real photo are OCR's business, not this
+//! module's (see `read`).
 
+use super::lines::TextLine;
 use crate::input::Dpi;
 use image::GrayImage;
 
@@ -52,9 +62,18 @@ const PICTURE_MID: f32 = 0.5;
 const PICTURE_PAPER: f32 = 0.15;
 /// Smallest picture, in square inches.
 const MIN_AREA_IN2: f32 = 0.5;
+/// Text line boxes are grown up and down by this share of their height
+/// when they claim cells, so the leading between the lines of a paragraph
+/// goes with the text too.
+const LINE_REACH: f32 = 0.5;
+/// A region is text on a background, not a picture, when text lines (with
+/// their leading) cover this share of its area (a photo with a label or
+/// two stays far below; a paragraph on a tint is at 0.5–0.9).
+const TEXT_REGION_SHARE: f32 = 0.25;
 
-/// Picture regions of a normalised grey page, largest first.
-pub fn picture_regions(gray: &GrayImage, dpi: Dpi) -> Vec<Rect> {
+/// Picture regions of a normalised grey page, largest first. `text`: the
+/// page's text lines, which no picture may take.
+pub fn picture_regions(gray: &GrayImage, dpi: Dpi, text: &[TextLine]) -> Vec<Rect> {
     let (w, h) = gray.dimensions();
     let cell = ((dpi.x.max(dpi.y) / 10.0).round() as u32).max(2);
     let (cw, ch) = (w.div_ceil(cell) as usize, h.div_ceil(cell) as usize);
@@ -79,6 +98,12 @@ pub fn picture_regions(gray: &GrayImage, dpi: Dpi) -> Vec<Rect> {
     // Closing: dilate then erode by two cells, to bridge text-like gaps
     // inside pictures (dark or light patches) without joining separate ones.
     let closed = erode(&dilate(&marked, cw, ch, 2), cw, ch, 2);
+    let text_cells = text_cells(text, cell, cw, ch);
+    let closed: Vec<bool> = closed
+        .iter()
+        .zip(&text_cells)
+        .map(|(&c, &t)| c && !t)
+        .collect();
 
     let min_cells = (MIN_AREA_IN2 * (dpi.x / cell as f32) * (dpi.y / cell as f32)) as usize;
     let mut seen = vec![false; cw * ch];
@@ -116,7 +141,78 @@ pub fn picture_regions(gray: &GrayImage, dpi: Dpi) -> Vec<Rect> {
             });
         }
     }
-    merge(rects)
+    let mut rects: Vec<Rect> = merge(rects)
+        .into_iter()
+        .filter_map(|r| clear_of_text(r, text))
+        .filter(|r| r.width() as f32 * r.height() as f32 >= MIN_AREA_IN2 * dpi.x * dpi.y)
+        .collect();
+    rects.retain(|r| text_share(r, &text_cells, cell, cw) < TEXT_REGION_SHARE);
+    rects
+}
+
+/// `r` cut back so that no text line that starts or ends outside it
+/// reaches into it: the edge that loses the least area moves past the
+/// line. A region is a bounding box, and the dark band of a book fold or
+/// shadow next to a column would otherwise take the ends of its lines.
+/// Lines that lie inside the region (a label in a figure) are left for OCR
+/// to read from the grey page. `None` when nothing is left.
+fn clear_of_text(mut r: Rect, text: &[TextLine]) -> Option<Rect> {
+    loop {
+        let intruder = text.iter().find(|l| {
+            let l = l.rect;
+            let overlaps = l.x0 < r.x1 && r.x0 < l.x1 && l.y0 < r.y1 && r.y0 < l.y1;
+            let (cx, cy) = ((l.x0 + l.x1) / 2, (l.y0 + l.y1) / 2);
+            overlaps && !((r.x0..r.x1).contains(&cx) && (r.y0..r.y1).contains(&cy))
+        });
+        let Some(l) = intruder.map(|l| l.rect) else {
+            return Some(r);
+        };
+        let cuts = [
+            Rect { x0: l.x1, ..r },
+            Rect { x1: l.x0, ..r },
+            Rect { y0: l.y1, ..r },
+            Rect { y1: l.y0, ..r },
+        ];
+        r = cuts
+            .into_iter()
+            .filter(|c| c.x0 < c.x1 && c.y0 < c.y1)
+            .max_by_key(|c| c.width() as u64 * c.height() as u64)?;
+    }
+}
+
+/// Cells (of `cell` pixels, `cw` × `ch` of them) that a text line, grown
+/// by [`LINE_REACH`] up and down, covers by at least a third.
+fn text_cells(text: &[TextLine], cell: u32, cw: usize, ch: usize) -> Vec<bool> {
+    let mut cover = vec![0u32; cw * ch];
+    for l in text {
+        let reach = (l.rect.height() as f32 * LINE_REACH) as u32;
+        let (y0, y1) = (l.rect.y0.saturating_sub(reach), l.rect.y1 + reach);
+        for cy in (y0 / cell) as usize..((y1.div_ceil(cell)) as usize).min(ch) {
+            let (top, bottom) = (cy as u32 * cell, (cy as u32 + 1) * cell);
+            let dy = bottom.min(y1).saturating_sub(top.max(y0));
+            for cx in (l.rect.x0 / cell) as usize..(l.rect.x1.div_ceil(cell) as usize).min(cw) {
+                let (left, right) = (cx as u32 * cell, (cx as u32 + 1) * cell);
+                let dx = right.min(l.rect.x1).saturating_sub(left.max(l.rect.x0));
+                cover[cy * cw + cx] += dx * dy;
+            }
+        }
+    }
+    cover.iter().map(|&a| a * 3 >= cell * cell).collect()
+}
+
+/// Share of `r`'s cells that are text cells (lines with their leading).
+fn text_share(r: &Rect, text_cells: &[bool], cell: u32, cw: usize) -> f32 {
+    let (cx0, cy0) = ((r.x0 / cell) as usize, (r.y0 / cell) as usize);
+    let (cx1, cy1) = (r.x1.div_ceil(cell) as usize, r.y1.div_ceil(cell) as usize);
+    let ch = text_cells.len() / cw.max(1);
+    let (mut text, mut all) = (0usize, 0usize);
+    for cy in cy0..cy1.min(ch) {
+        for cx in cx0..cx1.min(cw) {
+            all += 1;
+            text += text_cells[cy * cw + cx] as usize;
+        }
+    }
+    text as f32 / all.max(1) as f32
 }
 
 fn dilate(m: &[bool], w: usize, h: usize, r: usize) -> Vec<bool> {
@@ -189,7 +285,7 @@ mod tests {
             };
             Luma([v])
         });
-        let regions = picture_regions(&img, Dpi::uniform(300.0));
+        let regions = picture_regions(&img, Dpi::uniform(300.0), &[]);
         assert_eq!(regions.len(), 1, "{regions:?}");
         let r = regions[0];
         // Within one cell (30 px) of the picture's edges.
@@ -203,10 +299,61 @@ mod tests {
         );
     }
 
+    /// A 300-dpi page of `w` × `h`: a mid-grey band (a shadow or tint)
+    /// over `band`'s columns and rows of 14 × 20 px "letters" in
+    /// `text_x`.., with the text lines `lines::find` sees on it.
+    fn shaded_text(
+        band: (u32, u32),
+        text_x: (u32, u32),
+    ) -> (GrayImage, Vec<super::super::lines::TextLine>) {
+        let img = GrayImage::from_fn(1500, 1200, |x, y| {
+            let letter = (text_x.0..text_x.1).contains(&x)
+                && (x - text_x.0) % 22 < 14
+                && (200..1000).contains(&y)
+                && (y - 200) % 50 < 20;
+            let shade = (band.0..band.1).contains(&x);
+            Luma([match (letter, shade) {
+                (true, _) => 20,
+                (false, true) => 160,
+                (false, false) => 255,
+            }])
+        });
+        let bits = crate::clean::binarize::binarize(
+            &img,
+            Dpi::uniform(300.0),
+            crate::clean::binarize::Method::default(),
+        );
+        let text = super::super::lines::find(&bits, Dpi::uniform(300.0));
+        (img, text)
+    }
+
+    #[test]
+    fn a_shaded_area_holding_text_lines_is_not_a_picture() {
+        // Text on a grey band: a tinted box or a shadow across a column.
+        let (img, text) = shaded_text((200, 1300), (300, 1200));
+        assert_eq!(text.len(), 16, "{text:?}");
+        assert!(picture_regions(&img, Dpi::uniform(300.0), &[]).len() == 1);
+        let regions = picture_regions(&img, Dpi::uniform(300.0), &text);
+        assert!(regions.is_empty(), "{regions:?}");
+    }
+
+    #[test]
+    fn a_shadow_beside_a_column_does_not_take_its_line_ends() {
+        // A book-fold shadow from x = 1000 right; lines run to x = 1090.
+        let (img, text) = shaded_text((1000, 1500), (200, 1090));
+        let regions = picture_regions(&img, Dpi::uniform(300.0), &text);
+        assert_eq!(regions.len(), 1, "{regions:?}");
+        let line_end = text.iter().map(|l| l.rect.x1).max().unwrap();
+        assert!(
+            regions[0].x0 >= line_end,
+            "{regions:?} takes text ending at {line_end}"
+        );
+    }
+
     #[test]
     fn text_pages_and_blank_pages_have_no_pictures() {
         let blank = GrayImage::from_pixel(600, 600, Luma([255]));
-        assert!(picture_regions(&blank, Dpi::uniform(300.0)).is_empty());
+        assert!(picture_regions(&blank, Dpi::uniform(300.0), &[]).is_empty());
         // Grey anti-aliased text edges (every stroke 1 px grey each side).
         let text = GrayImage::from_fn(900, 900, |x, y| {
             let (xm, ym) = (x % 14, y % 30);
@@ -216,6 +363,6 @@ mod tests {
                 _ => 255,
             }])
         });
-        assert!(picture_regions(&text, Dpi::uniform(300.0)).is_empty());
+        assert!(picture_regions(&text, Dpi::uniform(300.0), &[]).is_empty());
     }
 }

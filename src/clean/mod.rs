@@ -2,8 +2,9 @@
 //! scanner borders removed, pictures found and kept in tone.
 //!
 //! Each stage is a pure function over buffers in its own module; [`clean`]
-//! runs them in order. The result holds the exact bilevel image that is
-//! OCR'd and embedded in the PDF, plus any continuous-tone parts.
+//! runs them in order. The result holds the exact bilevel image embedded in
+//! the PDF, any continuous-tone parts, and the cleaned grey page that OCR
+//! reads (so what is stored never decides what is read).
 
 pub mod background;
 pub mod binarize;
@@ -12,6 +13,7 @@ pub mod border;
 pub mod content;
 pub mod deskew;
 pub mod despeckle;
+pub mod lines;
 
 pub use binarize::Method as Binarize;
 pub use bits::BitImage;
@@ -63,11 +65,17 @@ pub enum Picture {
 /// A cleaned page, ready for OCR and the PDF.
 #[derive(Debug, Clone)]
 pub struct CleanPage {
+    /// The deskewed, background-normalised grey page (luma for colour
+    /// scans), pixel for pixel aligned with `bits`: what OCR reads.
+    pub gray: GrayImage,
+    /// The bilevel image stored in the PDF (blank under picture regions).
     pub bits: BitImage,
     pub picture: Picture,
     pub dpi: Dpi,
     /// Skew that was detected and removed, in degrees (0 when none).
     pub skew_deg: f32,
+    /// How much of the stored bilevel ink looks like lines of text.
+    pub ink: lines::InkStats,
 }
 
 /// Run the cleanup stages on one decoded page.
@@ -108,7 +116,8 @@ pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
     } else {
         gray
     };
-    let bits = without_borders(binarize::binarize(&gray, dpi, opts.binarize));
+    let raw = binarize::binarize(&gray, dpi, opts.binarize);
+    let bits = without_borders(raw.clone());
     let mut bits = despeckle::despeckle(&bits, dpi, opts.despeckle);
 
     // The colour page, white-balanced and deskewed like the grey one; made
@@ -128,12 +137,17 @@ pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
         }
         Pixels::Gray(_) => None,
     };
+    // Found before pictures blank anything: text lines win over pictures.
+    let text = lines::find(&bits, dpi);
+    let near = near_ink(&bits, &text, dpi);
     let picture = match opts.mode {
         Mode::Bw => Picture::None,
-        Mode::Gray => Picture::Page(Pixels::Gray(gray)),
-        Mode::Color => Picture::Page(colour().map_or(Pixels::Gray(gray), Pixels::Rgb)),
+        Mode::Gray => Picture::Page(Pixels::Gray(gray.clone())),
+        Mode::Color => {
+            Picture::Page(colour().map_or_else(|| Pixels::Gray(gray.clone()), Pixels::Rgb))
+        }
         Mode::Auto => {
-            let rects = content::picture_regions(&gray, dpi);
+            let rects = content::picture_regions(&gray, dpi, &text);
             if rects.is_empty() {
                 Picture::None
             } else {
@@ -149,11 +163,99 @@ pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
             }
         }
     };
+    let mut gray = gray;
+    let pictures: Vec<Rect> = match &picture {
+        Picture::Regions(r) => r.iter().map(|(r, _)| *r).collect(),
+        _ => Vec::new(),
+    };
+    let ink = lines::summarize(&bits, &text, &pictures);
+    whiten_removed(&mut gray, &raw, &bits, &pictures);
+    whiten_far_from_ink(&mut gray, &near, &pictures);
     CleanPage {
+        gray,
         bits,
         picture,
         dpi,
         skew_deg,
+        ink,
+    }
+}
+
+/// Below this grey level (paper = 255) removed ink is dirt to paint out of
+/// the grey page: dust and scanner borders are dark. Fragments of faded
+/// strokes that a threshold broke up and despeckle then dropped are light;
+/// they stay, so OCR still reads the letters they belong to.
+const DARK_DIRT: u8 = 128;
+
+/// Paint white, in the grey page OCR reads, the dark ink that cleanup
+/// removed from the bilevel one (specks, dust, scanner borders), with a
+/// one-pixel rim for their anti-aliased edges, so OCR does not read them
+/// as punctuation. Kept ink is left alone, and so is everything under
+/// picture regions (blank in `kept` for storage, not because it is dirt).
+fn whiten_removed(gray: &mut GrayImage, raw: &BitImage, kept: &BitImage, pictures: &[Rect]) {
+    let (w, h) = gray.dimensions();
+    let in_picture = |x: u32, y: u32| {
+        pictures
+            .iter()
+            .any(|r| (r.x0..r.x1).contains(&x) && (r.y0..r.y1).contains(&y))
+    };
+    let mut dirt = Vec::new();
+    for y in 0..h {
+        let (r, k) = (raw.row(y), kept.row(y));
+        if r == k {
+            continue;
+        }
+        for x in 0..w {
+            let removed = r[x as usize] == bits::INK && k[x as usize] != bits::INK;
+            if removed && gray.get_pixel(x, y).0[0] < DARK_DIRT && !in_picture(x, y) {
+                dirt.push((x, y));
+            }
+        }
+    }
+    for (x, y) in dirt {
+        for yy in y.saturating_sub(1)..(y + 2).min(h) {
+            for xx in x.saturating_sub(1)..(x + 2).min(w) {
+                if !kept.is_ink(xx, yy) {
+                    gray.put_pixel(xx, yy, image::Luma([255]));
+                }
+            }
+        }
+    }
+}
+
+/// Ink kept after cleanup, grown by about one letter height (at least
+/// [`NEAR_INK_IN`]): 255 near ink, 0 elsewhere.
+fn near_ink(bits: &BitImage, text: &[lines::TextLine], dpi: Dpi) -> GrayImage {
+    let letter = lines::summarize(bits, text, &[]).letter_px.unwrap_or(0.0);
+    let radius = letter.max(NEAR_INK_IN * dpi.x.max(dpi.y)).clamp(1.0, 255.0) as u8;
+    let mut mask = bits.as_gray().clone();
+    mask.iter_mut()
+        .for_each(|p| *p = if *p == bits::INK { 255 } else { 0 });
+    imageproc::morphology::dilate_mut(&mut mask, imageproc::distance_transform::Norm::LInf, radius);
+    mask
+}
+
+/// Smallest reach of [`near_ink`], in inches.
+const NEAR_INK_IN: f32 = 0.05;
+
+/// Paint white, in the grey page OCR reads, the background far from any
+/// kept ink and outside picture regions: the rest of a shadow, a stain,
+/// bleed-through or a tint that binarisation already judged to be paper.
+/// Tesseract otherwise reads their edges as stray marks. Near ink the grey
+/// is kept as it is, so OCR still sees every stroke's own edges and faint
+/// parts of letters the threshold missed.
+fn whiten_far_from_ink(gray: &mut GrayImage, near: &GrayImage, pictures: &[Rect]) {
+    let w = gray.width() as usize;
+    for (i, (g, &n)) in gray.iter_mut().zip(near.iter()).enumerate() {
+        if n == 0 && *g != 255 {
+            let (x, y) = ((i % w) as u32, (i / w) as u32);
+            if !pictures
+                .iter()
+                .any(|r| (r.x0..r.x1).contains(&x) && (r.y0..r.y1).contains(&y))
+            {
+                *g = 255;
+            }
+        }
     }
 }
 

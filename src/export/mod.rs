@@ -38,6 +38,9 @@ pub struct ExportConfig {
     /// Output format; `None` takes it from the file name, else PNG.
     pub format: Option<ImageFormat>,
     pub page: PageOptions,
+    /// The folder of Tesseract's orientation model (`osd.traineddata`);
+    /// `None` searches as for OCR ([`crate::ocr::check_languages`]).
+    pub tessdata: Option<PathBuf>,
     /// Replace existing output files.
     pub force: bool,
 }
@@ -70,7 +73,7 @@ pub fn export(
         return Err(Error::Config("no input images given".into()));
     }
     if cfg.page.rotate {
-        pipeline::check_osd()?;
+        pipeline::check_osd(cfg.tessdata.as_deref())?;
     }
     let mut inputs = cfg.inputs.clone();
     if cfg.page.natural_sort {
@@ -218,8 +221,13 @@ fn export_page(
     cfg: &ExportConfig,
 ) -> Result<ExportReport> {
     let image = input::decode_page(page, &cfg.page.limits, cfg.page.dpi)?;
-    let (cleaned, rotated_deg) =
-        pipeline::clean_upright(page, &image, &cfg.page.clean, cfg.page.rotate)?;
+    let (cleaned, rotated_deg) = pipeline::clean_upright(
+        page,
+        &image,
+        &cfg.page.clean,
+        cfg.page.rotate,
+        cfg.tessdata.as_deref(),
+    )?;
     drop(image);
     let (raster, kind) = raster(&cleaned);
     let colour = matches!(raster, PageRaster::Tone(Pixels::Rgb(_)));

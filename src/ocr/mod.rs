@@ -4,12 +4,15 @@
 //! business.
 
 pub mod hocr;
+mod source;
 mod tesseract;
 
-pub use tesseract::{Tesseract, check_languages};
+pub use source::{OcrImage, enlargement};
+pub use tesseract::{Tesseract, check_languages, own_tessdata};
 
 use crate::input::Dpi;
 use image::GrayImage;
+use std::path::PathBuf;
 
 /// An axis-aligned box in image pixels, origin top-left, `x1`/`y1` exclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,14 +74,32 @@ impl OcrPage {
 pub struct OcrOptions {
     /// Tesseract-style language list, e.g. `eng` or `eng+deu`.
     pub languages: String,
+    /// Which cleaned image OCR reads.
+    pub source: OcrSource,
+    /// The folder of Tesseract models to use; `None` searches
+    /// `TESSDATA_PREFIX`, else ocrpdf's own folder, then the system's
+    /// ([`check_languages`]).
+    pub tessdata: Option<PathBuf>,
 }
 
 impl Default for OcrOptions {
     fn default() -> Self {
         OcrOptions {
             languages: "eng".into(),
+            source: OcrSource::default(),
+            tessdata: None,
         }
     }
+}
+
+/// Which cleaned image OCR reads (both are deskewed and upright).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum OcrSource {
+    /// The background-normalised grey page.
+    #[default]
+    Gray,
+    /// The stored bilevel image (picture regions blank).
+    Bilevel,
 }
 
 /// How a page lies: `degrees` is its clockwise rotation as scanned (0, 90,
@@ -97,5 +118,14 @@ pub trait OrientationDetector {
 
 /// An OCR engine instance. One per worker thread: engines are not shared.
 pub trait Engine {
-    fn recognize(&mut self, image: &GrayImage, dpi: Dpi) -> Result<OcrPage, String>;
+    /// Read `image`; boxes are in `image.gray`'s pixels (see [`read`]).
+    fn recognize(&mut self, image: &OcrImage) -> Result<OcrPage, String>;
+}
+
+/// Read `image` with `engine`, boxes mapped back to the stored page's
+/// pixels: the one door through which the pipeline runs OCR.
+pub fn read(engine: &mut dyn Engine, image: &OcrImage) -> Result<OcrPage, String> {
+    engine
+        .recognize(image)
+        .map(|page| image.to_page_coords(page))
 }

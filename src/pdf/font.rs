@@ -3,10 +3,23 @@
 //!
 //! Text is written as UTF-16BE code units under `Identity-H`, so each code is
 //! its own Unicode value: the ToUnicode map is the identity and every viewer
-//! extracts the exact text, any script. Every code maps to the one empty
+//! extracts the exact text, any script. Every code maps to the one blank
 //! glyph. No crate builds such a font, and it is a few hundred bytes of
 //! fixed tables, so it is assembled here (the same idea as Tesseract's
 //! `pdf.ttf`, written from the OpenType spec).
+//!
+//! The blank glyph must still have an outline box. MuPDF bounds text by its
+//! glyph outlines (`fz_bound_glyph`, `source/fitz/font.c`; a glyph with no
+//! points becomes a 1e-7 em box, lost to rounding at page coordinates), and
+//! its display list drops invisible text (`Tr 3`) whose bounds have no
+//! area: `fz_run_display_list` (`source/fitz/list-device.c`) culls
+//! `FZ_CMD_IGNORE_TEXT` by `fz_is_empty_rect`, while filled text only needs
+//! `fz_is_valid_rect`. A level line of point-less glyphs is a box of zero
+//! height, so `mutool draw -F txt` (1.21, Debian 12) lost every straight
+//! line of the layer. The blank glyph is therefore two one-point contours
+//! at opposite corners of its advance × em cell: the control box spans the
+//! cell, and a one-point contour has no edge, so no rasterizer fills
+//! anything even where the text is drawn.
 
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo};
 use pdf_writer::{Chunk, Filter, Finish, Name, Rect, Ref, Str};
@@ -113,19 +126,53 @@ fn to_unicode_cmap() -> String {
     s
 }
 
-/// A TrueType font with two empty glyphs (.notdef and the blank), 1000
-/// units per em, every advance half an em.
+/// Font design units per em: PDF glyph space is 1000 units per em, so
+/// widths in the font and in the PDF are the same numbers.
+const UNITS_PER_EM: f32 = 1000.0;
+
+/// `em` (a fraction of the em) in font units.
+fn units(em: f32) -> i32 {
+    (em * UNITS_PER_EM).round() as i32
+}
+
+/// The blank glyph (`glyf` table, simple glyph): two contours of one
+/// on-curve point each, at the bottom left and top right of the cell
+/// `0..advance × descent..ascent`. Its bounding box is the cell; it has no
+/// edge to fill.
+fn blank_glyph(advance: i32, ascent: i32, descent: i32) -> Vec<u8> {
+    let be16 = |v: i32| (v as i16).to_be_bytes();
+    let mut g = Vec::new();
+    for v in [2, 0, descent, advance, ascent] {
+        g.extend(be16(v)); // numberOfContours, xMin, yMin, xMax, yMax
+    }
+    for v in [0, 1, 0] {
+        g.extend(be16(v)); // endPtsOfContours[2], instructionLength
+    }
+    // Flags: ON_CURVE_POINT only, so both coordinates are int16 deltas.
+    g.extend([1u8, 1u8]);
+    for v in [0, advance] {
+        g.extend(be16(v)); // x deltas
+    }
+    for v in [descent, ascent - descent] {
+        g.extend(be16(v)); // y deltas
+    }
+    g
+}
+
+/// A TrueType font of two glyphs: an empty `.notdef` and the blank (see
+/// [`blank_glyph`]), every advance half an em.
 pub fn truetype() -> Vec<u8> {
     let be16 = |v: i32| (v as u16).to_be_bytes();
+    let (adv, asc, desc) = (units(ADVANCE), units(ASCENT), units(DESCENT));
     let mut head = Vec::new();
     head.extend([0, 1, 0, 0, 0, 1, 0, 0]); // version, fontRevision
     head.extend([0, 0, 0, 0]); // checkSumAdjustment, patched below
     head.extend([0x5F, 0x0F, 0x3C, 0xF5]);
     head.extend(be16(0x000B)); // flags: baseline at 0, integer ppem, lsb at 0
-    head.extend(be16(1000)); // unitsPerEm
+    head.extend(be16(UNITS_PER_EM as i32)); // unitsPerEm
     head.extend([0; 16]); // created, modified
-    for v in [0, -200, 500, 800] {
-        head.extend(be16(v)); // xMin yMin xMax yMax
+    for v in [0, desc, adv, asc] {
+        head.extend(be16(v)); // xMin yMin xMax yMax: the blank glyph's box
     }
     head.extend(be16(0)); // macStyle
     head.extend(be16(8)); // lowestRecPPEM
@@ -134,19 +181,30 @@ pub fn truetype() -> Vec<u8> {
     head.extend(be16(0)); // glyphDataFormat
 
     let mut hhea = vec![0, 1, 0, 0];
-    for v in [800, -200, 0, 500, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2] {
-        hhea.extend(be16(v)); // ascender … numberOfHMetrics
+    // ascender, descender, lineGap, advanceWidthMax, minLeftSideBearing,
+    // minRightSideBearing, xMaxExtent, caretSlopeRise/Run, caretOffset,
+    // four reserved, metricDataFormat, numberOfHMetrics.
+    for v in [asc, desc, 0, adv, 0, 0, adv, 1, 0, 0, 0, 0, 0, 0, 0, 2] {
+        hhea.extend(be16(v));
     }
 
     let mut maxp = vec![0, 1, 0, 0];
     maxp.extend(be16(2)); // numGlyphs
-    for v in [0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0] {
+    // maxPoints, maxContours, composite points/contours, maxZones, twilight
+    // points, storage, function defs, instruction defs, stack elements,
+    // size of instructions, component elements, component depth.
+    for v in [2, 2, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0] {
         maxp.extend(be16(v));
     }
 
-    let hmtx: Vec<u8> = [500, 0, 500, 0].iter().flat_map(|&v| be16(v)).collect();
-    let loca = vec![0u8; 6];
-    let glyf = vec![0u8; 4];
+    // advanceWidth and leftSideBearing (= xMin, 0) of both glyphs.
+    let hmtx: Vec<u8> = [adv, 0, adv, 0].iter().flat_map(|&v| be16(v)).collect();
+    // .notdef has no outline; short loca offsets are halved.
+    let glyf = blank_glyph(adv, asc, desc);
+    let loca: Vec<u8> = [0, 0, glyf.len() as i32 / 2]
+        .iter()
+        .flat_map(|&v| be16(v))
+        .collect();
 
     // cmap: one (3,1) format 4 subtable with only the final 0xFFFF segment.
     let mut cmap = Vec::new();
@@ -178,18 +236,18 @@ pub fn truetype() -> Vec<u8> {
     post.extend([0u8; 28]);
 
     let mut os2 = Vec::new();
-    for v in [4, 250, 400, 5, 0] {
+    for v in [4, adv, 400, 5, 0] {
         os2.extend(be16(v)); // version, xAvgCharWidth, weight, width, fsType (installable)
     }
     os2.extend([0u8; 22]); // sub/superscript, strikeout, family class
     os2.extend([0u8; 10]); // panose
     os2.extend([0u8; 16]); // unicode ranges
     os2.extend(b"NONE");
-    for v in [0x40, 0x20, 0xFFFF, 800, -200, 0, 800, 200] {
+    for v in [0x40, 0x20, 0xFFFF, asc, desc, 0, asc, -desc] {
         os2.extend(be16(v)); // fsSelection, first/last char, typo asc/desc/gap, win asc/desc
     }
     os2.extend([0u8; 8]); // code page ranges
-    for v in [500, 800, 0, 32, 0] {
+    for v in [500, asc, 0, 32, 0] {
         os2.extend(be16(v)); // xHeight, capHeight, default, break, maxContext
     }
 

@@ -136,9 +136,10 @@ pub fn watch(cfg: &WatchConfig, events: &dyn Events, cancel: &AtomicBool) -> Res
         return Err(Error::Config("--poll must be more than 0 seconds".into()));
     }
     let (inbox, outbox) = folders::check(&cfg.inbox, &cfg.outbox)?;
-    crate::ocr::check_languages(&cfg.template.ocr.languages)?;
+    let tessdata = cfg.template.ocr.tessdata.as_deref();
+    crate::ocr::check_languages(&cfg.template.ocr.languages, tessdata)?;
     if cfg.template.page.rotate {
-        check_osd()?;
+        check_osd(tessdata)?;
     }
     let journal = journal::Journal::open(&inbox, &outbox)?;
     let workers = Workers::new(cfg.template.page.jobs)?;

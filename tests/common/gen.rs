@@ -15,7 +15,7 @@ pub const FONT_PATHS: &[&str] = &[
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
 ];
 
-const CORPUS: &str = "The committee met on Tuesday to review the annual budget and the plans for the new library. \
+pub const CORPUS: &str = "The committee met on Tuesday to review the annual budget and the plans for the new library. \
 Several members asked whether the building could be finished before winter, since the old reading room \
 is too small for the number of visitors it receives each week. The architect explained that the roof \
 would be delivered in October and that the windows, which had been ordered from a factory in the north, \
@@ -75,7 +75,7 @@ pub fn font() -> FontVec {
     font_for(path)
 }
 
-fn font_for(path: &str) -> FontVec {
+pub fn font_for(path: &str) -> FontVec {
     let data = std::fs::read(path)
         .unwrap_or_else(|e| panic!("{path}: {e} (apt-get install fonts-dejavu-core)"));
     FontVec::try_from_vec(data).unwrap()
@@ -210,7 +210,7 @@ pub fn render_lines_at(lines: &[&str], font_pt: f32, dpi: f32, font_path: &str, 
     }
 }
 
-fn word_advance(font: &FontVec, scaled: &ab_glyph::PxScaleFont<&FontVec>, word: &str) -> f32 {
+pub fn word_advance(font: &FontVec, scaled: &ab_glyph::PxScaleFont<&FontVec>, word: &str) -> f32 {
     let mut adv = 0.0;
     let mut prev = None;
     for c in word.chars() {
@@ -224,7 +224,7 @@ fn word_advance(font: &FontVec, scaled: &ab_glyph::PxScaleFont<&FontVec>, word: 
     adv
 }
 
-fn draw_word(img: &mut GrayImage, font: &FontVec, px: f32, word: &str, x: f32, baseline: f32) {
+pub fn draw_word(img: &mut GrayImage, font: &FontVec, px: f32, word: &str, x: f32, baseline: f32) {
     let scaled = font.as_scaled(PxScale::from(px));
     let mut pen = x;
     let mut prev = None;

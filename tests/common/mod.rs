@@ -1,9 +1,12 @@
 //! One harness for the integration tests: a temp folder, the real binary,
-//! and the real PDF tools (poppler's pdftotext/pdfimages/pdfinfo, qpdf).
+//! and the real PDF tools (poppler's pdftotext/pdfimages/pdfinfo, MuPDF's
+//! mutool, qpdf).
 #![allow(dead_code)]
 
 #[path = "gen.rs"]
 pub mod generator;
+#[path = "kinds.rs"]
+pub mod kinds;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -29,6 +32,10 @@ pub fn ocrpdf_with(
     use std::io::Write;
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ocrpdf"));
     cmd.current_dir(dir).args(args);
+    // ocrpdf's own model folder is below XDG_DATA_HOME: point that at
+    // nothing, so models a developer installed there (scripts/get-model.sh)
+    // do not change what the tests measure. `setup` may set it again.
+    cmd.env("XDG_DATA_HOME", dir.join(".no-xdg-data"));
     setup(&mut cmd);
     cmd.stdin(if stdin.is_some() {
         std::process::Stdio::piped()
@@ -50,10 +57,9 @@ pub fn ocrpdf_with(
 }
 
 fn tool(name: &str, args: &[&str]) -> Output {
-    Command::new(name)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{name} is needed by the tests (poppler-utils, qpdf): {e}"))
+    Command::new(name).args(args).output().unwrap_or_else(|e| {
+        panic!("{name} is needed by the tests (poppler-utils, mupdf-tools, qpdf): {e}")
+    })
 }
 
 /// Text of page `page` (1-based) as `pdftotext` extracts it.
@@ -69,6 +75,84 @@ pub fn pdftotext(pdf: &Path, page: usize) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap()
+}
+
+/// Text of page `page` (1-based) as MuPDF extracts it (`mutool draw -F
+/// txt`), the second extraction engine next to poppler's [`pdftotext`].
+pub fn mutool_text(pdf: &Path, page: usize) -> String {
+    let p = page.to_string();
+    let out = tool(
+        "mutool",
+        &[
+            "draw",
+            "-q",
+            "-F",
+            "txt",
+            "-o",
+            "-",
+            pdf.to_str().unwrap(),
+            &p,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "mutool draw failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Whitespace-separated words of `text`, punctuation kept, with counts.
+fn word_counts(text: &str) -> std::collections::BTreeMap<&str, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for w in text.split_whitespace() {
+        *counts.entry(w).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// Whether two extractions hold the same words the same number of times,
+/// in any order (engines order lines and columns differently, and that is
+/// not what a text layer controls). The error lists the words only one
+/// side has.
+pub fn same_words(a: &str, b: &str) -> Result<(), String> {
+    let (ca, cb) = (word_counts(a), word_counts(b));
+    let only = |x: &std::collections::BTreeMap<&str, usize>,
+                y: &std::collections::BTreeMap<&str, usize>| {
+        x.iter()
+            .filter_map(|(w, &n)| {
+                let extra = n.saturating_sub(y.get(w).copied().unwrap_or(0));
+                (extra > 0).then(|| format!("{w}×{extra}"))
+            })
+            .collect::<Vec<_>>()
+    };
+    let (in_a, in_b) = (only(&ca, &cb), only(&cb, &ca));
+    if in_a.is_empty() && in_b.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} words differ; only in the first: [{}]; only in the second: [{}]",
+            in_a.len() + in_b.len(),
+            in_a.join(" "),
+            in_b.join(" ")
+        ))
+    }
+}
+
+/// Fraction of the words of `truth` (with repeats) that `got` contains,
+/// compared exactly, punctuation kept; 1.0 for an empty truth.
+pub fn word_recall(truth: &str, got: &str) -> f64 {
+    let (ct, cg) = (word_counts(truth), word_counts(got));
+    let total: usize = ct.values().sum();
+    let found: usize = ct
+        .iter()
+        .map(|(w, &n)| n.min(cg.get(w).copied().unwrap_or(0)))
+        .sum();
+    if total == 0 {
+        1.0
+    } else {
+        found as f64 / total as f64
+    }
 }
 
 /// Words of page `page` with their boxes in points, origin top-left.
