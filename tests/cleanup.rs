@@ -206,3 +206,142 @@ fn forced_modes_store_the_whole_page_in_tone() {
     assert_eq!(run.code, 0);
     assert_eq!(pdfimages_list(&dir.path().join("bw.pdf"))[0].5, "jbig2");
 }
+
+/// Lines full of marks that must survive despeckling: periods, commas,
+/// colons, semicolons, i- and j-dots, diacritics, quotes, ellipses, dotted
+/// leaders. Blank lines leave room for dust between paragraphs.
+const PUNCTUATION: &[&str] = &[
+    "Periods. Commas, colons: semicolons; i, j, ij, mini, jiggly gig.",
+    "Diacritics: ä ö ü ï ë é è ê ç ñ å, Éé Èè Ää Öö Üü Åå Ïï Ññ.",
+    "",
+    "",
+    "\u{201c}Quoted,\u{201d} she said; \u{2018}single\u{2019} and \"plain\" 'ones'.",
+    "Ellipses\u{2026} and so on... e.g., i.e., a.m., p.m.; 3.14, 2,718; 10:30.",
+    "",
+    "",
+    "Contents .................................... 12",
+    "Index . . . . . . . . . . . . . . . . . . . . 345",
+    "Mini: iii; jjj; nun. Fin!",
+];
+
+/// Binarise a rendered page as the pipeline's bilevel stages would see a
+/// clean scan of it.
+fn bits_of(page: &common::generator::Page) -> ocrpdf::clean::BitImage {
+    ocrpdf::clean::BitImage::from_gray_threshold(
+        image::DynamicImage::ImageRgb8(page.image.clone()).into_luma8(),
+    )
+}
+
+/// Dust of period size (0.08 to 0.18 em across) at `n` random places at
+/// least one em from every word box and apart from each other (two specks
+/// that touch make one larger than a period); returns the dust centres.
+fn add_dust(page: &mut common::generator::Page, em: f32, n: usize, seed: u64) -> Vec<(u32, u32)> {
+    let mut rng = common::generator::Rng::new(seed);
+    let (w, h) = page.image.dimensions();
+    let mut dust = Vec::new();
+    while dust.len() < n {
+        let (x, y) = (rng.below(w as usize) as f32, rng.below(h as usize) as f32);
+        let r = (em * (0.04 + 0.05 * rng.unit())).max(1.0);
+        let near_word = page.words.iter().any(|word| {
+            let [x0, y0, x1, y1] = word.bbox;
+            x > x0 - em && x < x1 + em && y > y0 - em && y < y1 + em
+        });
+        let crowded = dust.iter().any(|&(dx, dy): &(u32, u32)| {
+            (dx as f32 - x).abs() < em / 2.0 && (dy as f32 - y).abs() < em / 2.0
+        });
+        if near_word
+            || crowded
+            || x < r + 2.0
+            || y < r + 2.0
+            || x > w as f32 - r - 2.0
+            || y > h as f32 - r - 2.0
+        {
+            continue;
+        }
+        let ri = r.ceil() as i32;
+        for dy in -ri..=ri {
+            for dx in -ri..=ri {
+                if ((dx * dx + dy * dy) as f32).sqrt() <= r {
+                    let (px, py) = ((x as i32 + dx) as u32, (y as i32 + dy) as u32);
+                    page.image.put_pixel(px, py, image::Rgb([0, 0, 0]));
+                }
+            }
+        }
+        dust.push((x as u32, y as u32));
+    }
+    dust
+}
+
+#[test]
+fn despeckle_keeps_every_punctuation_mark_and_removes_period_sized_dust() {
+    use imageproc::region_labelling::{Connectivity, connected_components};
+    use ocrpdf::clean::Despeckle;
+    use ocrpdf::clean::despeckle::despeckle;
+    use ocrpdf::input::Dpi;
+    let [serif, sans] = [
+        common::generator::FONT_PATHS[0],
+        common::generator::FONT_PATHS[1],
+    ];
+    let cases = [
+        (serif, 11.0, 300.0),
+        (sans, 8.0, 300.0),
+        (serif, 12.0, 300.0),
+        (sans, 10.0, 300.0),
+        (serif, 8.0, 200.0),
+        (sans, 10.0, 200.0),
+        (serif, 12.0, 200.0),
+    ];
+    for (k, &(font, pt, dpi)) in cases.iter().enumerate() {
+        let clean = common::generator::render_lines_at(PUNCTUATION, pt, dpi, font, false);
+        let truth = bits_of(&clean);
+        let em = pt * dpi / 72.0;
+        let mut dirty = clean.clone();
+        let dust = add_dust(&mut dirty, em, 400, 70 + k as u64);
+        let dirty = bits_of(&dirty);
+
+        // The clean render's components, and how many are marks (smaller
+        // than a third of an em each way): the marks this test is about.
+        let ink = image::GrayImage::from_fn(truth.width(), truth.height(), |x, y| {
+            image::Luma([if truth.is_ink(x, y) { 255 } else { 0 }])
+        });
+        let labels = connected_components(&ink, Connectivity::Eight, image::Luma([0u8]));
+        let mut boxes = std::collections::HashMap::<u32, [u32; 4]>::new();
+        for (x, y, l) in labels.enumerate_pixels() {
+            if l.0[0] != 0 {
+                let b = boxes.entry(l.0[0]).or_insert([x, y, x, y]);
+                *b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
+            }
+        }
+        let is_mark = |b: &[u32; 4]| ((b[2] - b[0] + 1).max(b[3] - b[1] + 1) as f32) < em / 3.0;
+        let marks = boxes.values().filter(|b| is_mark(b)).count();
+        assert!(marks >= 150, "only {marks} marks rendered");
+
+        for level in [Despeckle::Normal, Despeckle::Aggressive] {
+            let out = despeckle(&dirty, Dpi::uniform(dpi), level);
+            let lost: std::collections::BTreeSet<[u32; 4]> = labels
+                .enumerate_pixels()
+                .filter(|&(x, y, l)| l.0[0] != 0 && !out.is_ink(x, y))
+                .map(|(_, _, l)| boxes[&l.0[0]])
+                .collect();
+            let left = dust.iter().filter(|&&(x, y)| out.is_ink(x, y)).count();
+            eprintln!(
+                "{} {pt} pt {dpi} dpi {level:?}: {} components ({marks} marks), {} lost; \
+                 dust {} of {} left",
+                font.rsplit('/').next().unwrap(),
+                boxes.len(),
+                lost.len(),
+                left,
+                dust.len()
+            );
+            assert!(
+                lost.is_empty(),
+                "{pt} pt {dpi} dpi {level:?}: lost {lost:?}"
+            );
+            assert!(
+                left * 20 <= dust.len(),
+                "{pt} pt {dpi} dpi {level:?}: {left} of {} dust dots left",
+                dust.len()
+            );
+        }
+    }
+}

@@ -164,8 +164,12 @@ pub fn render(layout: &Layout) -> Page {
 /// would type it. Only scripts without contextual shaping (Hebrew, not
 /// Arabic) render correctly this way.
 pub fn render_lines(lines: &[&str], font_pt: f32, rtl: bool) -> Page {
-    let font = font_for("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
-    let dpi = 300.0;
+    render_lines_at(lines, font_pt, 300.0, FONT_PATHS[1], rtl)
+}
+
+/// [`render_lines`] at any resolution, in any of [`FONT_PATHS`].
+pub fn render_lines_at(lines: &[&str], font_pt: f32, dpi: f32, font_path: &str, rtl: bool) -> Page {
+    let font = font_for(font_path);
     let px = font_pt * dpi / 72.0;
     let scaled = font.as_scaled(PxScale::from(px));
     let (w, h) = ((8.27 * dpi) as u32, (11.69 * dpi) as u32);

@@ -1,0 +1,213 @@
+//! Text lines for despeckling, as short segments of letters.
+//!
+//! Letters are grouped left to right into segments (a sweep over their left
+//! edges): a letter joins the open segment it overlaps most vertically,
+//! when the horizontal gap is at most about a word space. This is the
+//! bottom-up grouping of the docstrum (O'Gorman 1993) restricted to
+//! horizontal neighbours, and plays the part of the horizontal smear of
+//! RLSA (Wong, Casey & Wahl 1982) without touching pixels. Segments are cut
+//! after a fixed width, so each has a tight band even on a page that is
+//! still slightly skewed (or was not deskewed); a line is then a chain of
+//! segments, and a mark only needs to sit on one of them.
+
+use super::Comp;
+
+/// A letter joins a segment when its vertical overlap with the segment's
+/// band is at least this fraction of the smaller of the two heights: a
+/// descender and the next line's ascenders overlap far less.
+const MIN_OVERLAP: f32 = 0.5;
+/// The horizontal gap a letter may leave to its segment, in letter heights
+/// (the page's typical one at least): a word space is about 0.6 x-heights,
+/// wider in justified text.
+pub(super) const JOIN_GAP: f32 = 1.5;
+/// Segments end after this many typical letter heights (about ten letters),
+/// so a residual skew of a degree moves a band by a few pixels only.
+const SEGMENT_WIDTH: f32 = 12.0;
+
+/// A run of letters on one text line: its extent and its band.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Segment {
+    pub x0: i32,
+    pub x1: i32,
+    pub top: i32,
+    pub bottom: i32,
+    /// Height of the last letter added (the next one is compared with it).
+    last_h: i32,
+    /// Number of letters.
+    pub count: u32,
+    /// Median letter height, after [`group`].
+    pub xh: f32,
+    /// Median letter bottom: the baseline, after [`group`].
+    pub base: f32,
+}
+
+/// Group `boxes` (any order) into segments; returns the segments and, for
+/// each box, the index of its segment. `typical_h` is the page's typical
+/// letter height; `join` scales [`JOIN_GAP`].
+pub(super) fn group(boxes: &[Comp], typical_h: f32, join: f32) -> (Vec<Segment>, Vec<u32>) {
+    let mut order: Vec<u32> = (0..boxes.len() as u32).collect();
+    order.sort_unstable_by_key(|&i| boxes[i as usize].x0);
+    let gap_for = |h: i32| JOIN_GAP * join * typical_h.max(h as f32);
+    let max_width = SEGMENT_WIDTH * typical_h;
+    let mut segs: Vec<Segment> = Vec::new();
+    let mut of = vec![0u32; boxes.len()];
+    let mut open: Vec<u32> = Vec::new();
+    for &i in &order {
+        let b = boxes[i as usize];
+        let (x0, x1, y0, y1) = (b.x0 as i32, b.x1 as i32, b.y0 as i32, b.y1 as i32);
+        let h = y1 - y0 + 1;
+        // Segments that no later letter can join (all start further right).
+        open.retain(|&s| {
+            let s = &segs[s as usize];
+            s.x1 as f32 + gap_for(s.last_h) >= x0 as f32 && ((s.x1 - s.x0) as f32) < max_width
+        });
+        let mut best: Option<(f32, u32)> = None;
+        for &s in &open {
+            let seg = &segs[s as usize];
+            if (x0 - seg.x1) as f32 > gap_for(h.min(seg.last_h)) {
+                continue;
+            }
+            let overlap = y1.min(seg.bottom) - y0.max(seg.top) + 1;
+            let smaller = h.min(seg.bottom - seg.top + 1);
+            let score = overlap as f32 / smaller as f32;
+            if score >= MIN_OVERLAP && best.is_none_or(|(b, _)| score > b) {
+                best = Some((score, s));
+            }
+        }
+        match best {
+            Some((_, s)) => {
+                let seg = &mut segs[s as usize];
+                seg.x0 = seg.x0.min(x0);
+                seg.x1 = seg.x1.max(x1);
+                seg.top = seg.top.min(y0);
+                seg.bottom = seg.bottom.max(y1);
+                seg.last_h = h;
+                seg.count += 1;
+                of[i as usize] = s;
+            }
+            None => {
+                of[i as usize] = segs.len() as u32;
+                open.push(segs.len() as u32);
+                segs.push(Segment {
+                    x0,
+                    x1,
+                    top: y0,
+                    bottom: y1,
+                    last_h: h,
+                    count: 1,
+                    xh: 0.0,
+                    base: 0.0,
+                });
+            }
+        }
+    }
+    // Each segment's median letter height: x-height for most lines, the
+    // capital height for lines of capitals or digits.
+    let mut heights: Vec<(u32, u32)> = (0..boxes.len())
+        .map(|i| (of[i], boxes[i].y1 - boxes[i].y0 + 1))
+        .collect();
+    heights.sort_unstable();
+    for run in heights.chunk_by(|a, b| a.0 == b.0) {
+        segs[run[0].0 as usize].xh = run[run.len() / 2].1 as f32;
+    }
+    let mut bottoms: Vec<(u32, u32)> = (0..boxes.len()).map(|i| (of[i], boxes[i].y1)).collect();
+    bottoms.sort_unstable();
+    for run in bottoms.chunk_by(|a, b| a.0 == b.0) {
+        segs[run[0].0 as usize].base = run[run.len() / 2].1 as f32;
+    }
+    (segs, of)
+}
+
+/// How far around a segment a mark still belongs to it, in the segment's
+/// letter heights.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Reach {
+    /// Beyond either end (a period after the last word, an opening quote).
+    pub side: f32,
+    /// Above the tallest letter (i-dots over "mini", accents over capitals).
+    pub up: f32,
+    /// Below the lowest letter.
+    pub down: f32,
+}
+
+/// Segments' neighbourhoods on a coarse grid, so finding the segment under
+/// a point costs a few comparisons.
+pub(super) struct Bands {
+    /// Extended rectangle of each segment: x0, y0, x1, y1 (inclusive).
+    rects: Vec<[i32; 4]>,
+    side: Vec<i32>,
+    cell: i32,
+    cols: i32,
+    rows: i32,
+    grid: Vec<Vec<u32>>,
+}
+
+impl Bands {
+    pub fn new(segs: &[Segment], reach: Reach, width: u32, height: u32, typical_h: f32) -> Self {
+        let cell = (2.0 * typical_h).max(8.0) as i32;
+        let (cols, rows) = (width as i32 / cell + 1, height as i32 / cell + 1);
+        let mut bands = Bands {
+            rects: Vec::with_capacity(segs.len()),
+            side: Vec::with_capacity(segs.len()),
+            cell,
+            cols,
+            rows,
+            grid: vec![Vec::new(); (cols * rows) as usize],
+        };
+        for (i, s) in segs.iter().enumerate() {
+            let side = (reach.side * s.xh).round() as i32;
+            let rect = [
+                s.x0 - side,
+                s.top - (reach.up * s.xh).round() as i32,
+                s.x1 + side,
+                s.bottom + (reach.down * s.xh).round() as i32,
+            ];
+            bands.rects.push(rect);
+            bands.side.push(side);
+            bands.register(i as u32, rect);
+        }
+        bands
+    }
+
+    fn cells(&self, r: [i32; 4]) -> impl Iterator<Item = usize> + use<> {
+        let c = |v: i32, n: i32| (v.div_euclid(self.cell)).clamp(0, n - 1);
+        let (cx0, cx1) = (c(r[0], self.cols), c(r[2], self.cols));
+        let (cy0, cy1) = (c(r[1], self.rows), c(r[3], self.rows));
+        let cols = self.cols;
+        (cy0..=cy1).flat_map(move |y| (cx0..=cx1).map(move |x| (y * cols + x) as usize))
+    }
+
+    fn register(&mut self, i: u32, r: [i32; 4]) {
+        for cell in self.cells(r).collect::<Vec<_>>() {
+            let list = &mut self.grid[cell];
+            if !list.contains(&i) {
+                list.push(i);
+            }
+        }
+    }
+
+    /// The segment whose neighbourhood holds the point, if any.
+    pub fn at(&self, x: i32, y: i32) -> Option<u32> {
+        let cell = self.cells([x, y, x, y]).next()?;
+        self.grid[cell].iter().copied().find(|&i| {
+            let r = self.rects[i as usize];
+            (r[0]..=r[2]).contains(&x) && (r[1]..=r[3]).contains(&y)
+        })
+    }
+
+    /// Stretch segment `i` along its line to cover `x0..=x1` (a mark just
+    /// kept on it), so a row of dots leading away from the words is
+    /// followed dot by dot.
+    pub fn stretch(&mut self, i: u32, x0: i32, x1: i32) {
+        let side = self.side[i as usize];
+        let r = &mut self.rects[i as usize];
+        let (new0, new1) = (r[0].min(x0 - side), r[2].max(x1 + side));
+        if new0 == r[0] && new1 == r[2] {
+            return;
+        }
+        r[0] = new0;
+        r[2] = new1;
+        let r = *r;
+        self.register(i, r);
+    }
+}
