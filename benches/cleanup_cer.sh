@@ -71,22 +71,10 @@ mkdir -p "$TEXT" "$OUT"
 : >"$TIMES"
 : >"$FAILED"
 
-fail() { # NAME TOOL LOG
-    printf '%s\t%s\t%s\n' "$1" "$2" "$(grep -v '^\s*$' "$3" 2>/dev/null | tail -n 1 | tr '\t' ' ')" >>"$FAILED"
-}
-
 for tool in pdftotext tesseract; do
     have "$tool" || { echo "$tool is required (poppler-utils, tesseract-ocr)" >&2; exit 1; }
 done
-find_img2pdf
-OCRMYPDF_OK=1
-if ! have ocrmypdf; then
-    OCRMYPDF_OK=0
-    echo "ocrmypdf not installed: its columns will say failed" >&2
-elif ((${#IMG2PDF[@]} == 0)); then
-    OCRMYPDF_OK=0
-    echo "img2pdf not installed (img2pdf or python3-img2pdf): ocrmypdf columns will say failed" >&2
-fi
+check_ocrmypdf
 
 LOAD_START="$(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo '?')"
 

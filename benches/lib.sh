@@ -83,3 +83,23 @@ ocrmypdf_job() {
         OCRMYPDF_NOTE="${OCRMYPDF_NOTE:+$OCRMYPDF_NOTE; }jbig2enc missing: no JBIG2"
     fi
 }
+
+# Record that TOOL failed on page NAME, with the last line of LOG, in
+# $FAILED (NAME TOOL REASON, tab-separated).
+fail() { # NAME TOOL LOG
+    printf '%s\t%s\t%s\n' "$1" "$2" "$(grep -v '^\s*$' "$3" 2>/dev/null | tail -n 1 | tr '\t' ' ')" >>"$FAILED"
+}
+
+# Set OCRMYPDF_OK to 1 when ocrmypdf and img2pdf (find_img2pdf) are there
+# to run its column, else 0 with a note on stderr.
+check_ocrmypdf() {
+    find_img2pdf
+    OCRMYPDF_OK=1
+    if ! have ocrmypdf; then
+        OCRMYPDF_OK=0
+        echo "ocrmypdf not installed: its column will say failed" >&2
+    elif ((${#IMG2PDF[@]} == 0)); then
+        OCRMYPDF_OK=0
+        echo "img2pdf not installed (img2pdf or python3-img2pdf): the ocrmypdf column will say failed" >&2
+    fi
+}
