@@ -21,4 +21,4 @@ fi
 # from process start (the ocrpdf binary arranges this for itself).
 export OMP_THREAD_LIMIT=1
 # Release mode: the image stages are 10-30x slower unoptimised.
-cargo test --release --locked
+cargo test --release --locked --no-fail-fast

@@ -208,11 +208,7 @@ fn interrupt_leaves_no_output_and_exits_130() {
         .spawn()
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(1500));
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    assert!(send_signal(child.id(), "-INT"));
     let out = child.wait_with_output().unwrap();
     assert_eq!(
         out.status.code(),

@@ -150,14 +150,7 @@ impl Watch {
     }
 
     fn signal(&self, sig: &str) {
-        let pid = self.child.as_ref().unwrap().id().to_string();
-        assert!(
-            Command::new("kill")
-                .args([sig, &pid])
-                .status()
-                .unwrap()
-                .success()
-        );
+        assert!(send_signal(self.child.as_ref().unwrap().id(), sig));
     }
 }
 

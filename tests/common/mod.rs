@@ -299,3 +299,13 @@ pub fn write_tiff_pages(path: &Path, pages: &[image::GrayImage], dpi: u32) {
         img.write_data(p.as_raw()).unwrap();
     }
 }
+
+/// Send `sig` (e.g. `-INT`) to process `pid` with bash's builtin `kill`: a
+/// minimal Debian has no `kill` program (procps), but bash is always there.
+pub fn send_signal(pid: u32, sig: &str) -> bool {
+    Command::new("bash")
+        .args(["-c", "kill \"$0\" \"$1\"", sig, &pid.to_string()])
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
