@@ -33,11 +33,10 @@ pub fn read(
     if let Picture::Regions(regions) = &page.picture {
         for line in &mut ocr.lines {
             line.words.retain(|w| {
-                let (cx, cy) = ((w.bbox.x0 + w.bbox.x1) / 2, (w.bbox.y0 + w.bbox.y1) / 2);
-                let inside = regions.iter().any(|(r, _)| {
-                    (r.x0 as i32..r.x1 as i32).contains(&cx)
-                        && (r.y0 as i32..r.y1 as i32).contains(&cy)
-                });
+                // Boxes are mapped back inside the page, so never negative.
+                let cx = ((w.bbox.x0 + w.bbox.x1) / 2).max(0) as u32;
+                let cy = ((w.bbox.y0 + w.bbox.y1) / 2).max(0) as u32;
+                let inside = regions.iter().any(|(r, _)| r.contains(cx, cy));
                 !inside || w.confidence >= PICTURE_MIN_CONFIDENCE
             });
         }

@@ -38,7 +38,15 @@ impl Rect {
     pub fn height(&self) -> u32 {
         self.y1 - self.y0
     }
-    fn overlaps(&self, o: &Rect) -> bool {
+    /// Whether pixel (`x`, `y`) lies inside.
+    pub fn contains(&self, x: u32, y: u32) -> bool {
+        (self.x0..self.x1).contains(&x) && (self.y0..self.y1).contains(&y)
+    }
+    /// The centre pixel.
+    pub fn centre(&self) -> (u32, u32) {
+        ((self.x0 + self.x1) / 2, (self.y0 + self.y1) / 2)
+    }
+    pub fn overlaps(&self, o: &Rect) -> bool {
         self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
     }
     fn union(&self, o: &Rect) -> Rect {
@@ -159,10 +167,8 @@ pub fn picture_regions(gray: &GrayImage, dpi: Dpi, text: &[TextLine]) -> Vec<Rec
 fn clear_of_text(mut r: Rect, text: &[TextLine]) -> Option<Rect> {
     loop {
         let intruder = text.iter().find(|l| {
-            let l = l.rect;
-            let overlaps = l.x0 < r.x1 && r.x0 < l.x1 && l.y0 < r.y1 && r.y0 < l.y1;
-            let (cx, cy) = ((l.x0 + l.x1) / 2, (l.y0 + l.y1) / 2);
-            overlaps && !((r.x0..r.x1).contains(&cx) && (r.y0..r.y1).contains(&cy))
+            let (cx, cy) = l.rect.centre();
+            l.rect.overlaps(&r) && !r.contains(cx, cy)
         });
         let Some(l) = intruder.map(|l| l.rect) else {
             return Some(r);

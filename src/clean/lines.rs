@@ -87,27 +87,34 @@ pub fn summarize(bits: &BitImage, lines: &[TextLine], outside: &[Rect]) -> InkSt
     let kept: Vec<&TextLine> = lines
         .iter()
         .filter(|l| {
-            let (cx, cy) = ((l.rect.x0 + l.rect.x1) / 2, (l.rect.y0 + l.rect.y1) / 2);
-            !outside
-                .iter()
-                .any(|r| (r.x0..r.x1).contains(&cx) && (r.y0..r.y1).contains(&cy))
+            let (cx, cy) = l.rect.centre();
+            !outside.iter().any(|r| r.contains(cx, cy))
         })
         .collect();
-    // Letter-weighted median of the lines' medians.
-    let mut by_height: Vec<(f32, usize)> = kept.iter().map(|l| (l.letter_px, l.letters)).collect();
-    by_height.sort_by(|a, b| a.0.total_cmp(&b.0));
     let letters: usize = kept.iter().map(|l| l.letters).sum();
-    let mut seen = 0;
-    let letter_px = by_height.iter().find_map(|&(px, n)| {
-        seen += n;
-        (seen * 2 >= letters).then_some(px)
-    });
+    let letter_px = letter_px(kept.iter().copied());
     InkStats {
         ink,
         lines: kept.len(),
         letters,
         letter_px,
     }
+}
+
+/// The median letter height of `lines` in page pixels: the
+/// letter-weighted median of the lines' own medians; `None` without lines.
+pub fn letter_px<'a>(lines: impl IntoIterator<Item = &'a TextLine>) -> Option<f32> {
+    let mut by_height: Vec<(f32, usize)> = lines
+        .into_iter()
+        .map(|l| (l.letter_px, l.letters))
+        .collect();
+    by_height.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let letters: usize = by_height.iter().map(|&(_, n)| n).sum();
+    let mut seen = 0;
+    by_height.iter().find_map(|&(px, n)| {
+        seen += n;
+        (seen * 2 >= letters).then_some(px)
+    })
 }
 
 /// The text lines of `bits` at `dpi`.

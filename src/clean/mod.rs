@@ -194,11 +194,7 @@ const DARK_DIRT: u8 = 128;
 /// picture regions (blank in `kept` for storage, not because it is dirt).
 fn whiten_removed(gray: &mut GrayImage, raw: &BitImage, kept: &BitImage, pictures: &[Rect]) {
     let (w, h) = gray.dimensions();
-    let in_picture = |x: u32, y: u32| {
-        pictures
-            .iter()
-            .any(|r| (r.x0..r.x1).contains(&x) && (r.y0..r.y1).contains(&y))
-    };
+    let in_picture = |x: u32, y: u32| pictures.iter().any(|r| r.contains(x, y));
     let mut dirt = Vec::new();
     for y in 0..h {
         let (r, k) = (raw.row(y), kept.row(y));
@@ -226,7 +222,7 @@ fn whiten_removed(gray: &mut GrayImage, raw: &BitImage, kept: &BitImage, picture
 /// Ink kept after cleanup, grown by about one letter height (at least
 /// [`NEAR_INK_IN`]): 255 near ink, 0 elsewhere.
 fn near_ink(bits: &BitImage, text: &[lines::TextLine], dpi: Dpi) -> GrayImage {
-    let letter = lines::summarize(bits, text, &[]).letter_px.unwrap_or(0.0);
+    let letter = lines::letter_px(text).unwrap_or(0.0);
     let radius = letter.max(NEAR_INK_IN * dpi.x.max(dpi.y)).clamp(1.0, 255.0) as u8;
     let mut mask = bits.as_gray().clone();
     mask.iter_mut()
@@ -249,10 +245,7 @@ fn whiten_far_from_ink(gray: &mut GrayImage, near: &GrayImage, pictures: &[Rect]
     for (i, (g, &n)) in gray.iter_mut().zip(near.iter()).enumerate() {
         if n == 0 && *g != 255 {
             let (x, y) = ((i % w) as u32, (i / w) as u32);
-            if !pictures
-                .iter()
-                .any(|r| (r.x0..r.x1).contains(&x) && (r.y0..r.y1).contains(&y))
-            {
+            if !pictures.iter().any(|r| r.contains(x, y)) {
                 *g = 255;
             }
         }
