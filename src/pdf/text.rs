@@ -23,15 +23,99 @@ pub fn write_layer(content: &mut Content, ocr: &OcrPage, font: Name, height: f32
     if lines.peek().is_none() {
         return;
     }
+    let lines: Vec<&Line> = lines.collect();
+    let sizes = run_sizes(&lines);
     // Text state outlives text objects: set invisible once for the page.
     content.set_text_rendering_mode(TextRenderingMode::Invisible);
-    for line in lines {
+    for (line, size) in lines.into_iter().zip(sizes) {
         // One text object per line: extractors and selection tools treat
         // it as a unit, and no line's state leaks into the next.
         content.begin_text();
-        write_line(content, line, font, height);
+        write_line(content, line, font, size, height);
         content.end_text();
     }
+}
+
+/// Slope of a line's baseline in image coordinates (y down), clamped.
+fn slope(line: &Line) -> f32 {
+    let ((bx1, by1), (bx2, by2)) = line.baseline;
+    if (bx2 - bx1).abs() > 1.0 {
+        ((by2 - by1) / (bx2 - bx1)).clamp(-1.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
+/// A line's own font size: its height across the baseline direction, which
+/// is the em (ascent + descent) of the glyphless font.
+fn own_size(line: &Line) -> f32 {
+    let h = line.bbox.height() as f32;
+    let w = line.bbox.width() as f32;
+    let across = (h - w * slope(line).abs()).max(h * 0.5).max(1.0);
+    across / (ASCENT - DESCENT)
+}
+
+/// Lines of one paragraph whose own sizes differ by more than this ratio
+/// are not one run (a heading above body text, a caption below it).
+const RUN_SIZE_RATIO: f32 = 1.35;
+
+/// Baselines farther apart than this many ems end a run: poppler joins
+/// lines into one block only up to 1.5 ems apart.
+const RUN_LINE_SPACING: f32 = 2.0;
+
+/// One font size per run of lines that belong together, the median of the
+/// run's own sizes.
+///
+/// A line's box height varies with its letters (a line without descenders
+/// is a fifth shorter), and poppler's `pdftotext` builds a text block only
+/// from lines whose font sizes agree within 5 % (`maxBlockFontSizeDelta1`
+/// in `TextOutputDev.cc`). With a size per line every line of a column is a
+/// block of its own, and a one-line block then takes in the words of the
+/// next column on the same baseline up to an em away: the columns of a
+/// magazine page come out interleaved line by line. A run is a sequence of
+/// consecutive lines (the engine lists a column's lines together) that
+/// overlap horizontally, follow each other downwards within
+/// [`RUN_LINE_SPACING`] ems and agree in size within [`RUN_SIZE_RATIO`].
+fn run_sizes(lines: &[&Line]) -> Vec<f32> {
+    let own: Vec<f32> = lines.iter().map(|l| own_size(l)).collect();
+    let mut sizes = vec![0.0; lines.len()];
+    let mut start = 0;
+    while start < lines.len() {
+        let (mut x0, mut x1) = (lines[start].bbox.x0, lines[start].bbox.x1);
+        let mut end = start + 1;
+        while end < lines.len() {
+            let (prev, next) = (lines[end - 1], lines[end]);
+            let mut run: Vec<f32> = own[start..end].to_vec();
+            run.sort_by(f32::total_cmp);
+            let median = run[run.len() / 2];
+            let drop = baseline_y(next) - baseline_y(prev);
+            let ratio = own[end] / median;
+            let joins = next.bbox.x0 < x1
+                && next.bbox.x1 > x0
+                && drop > 0.0
+                && drop <= RUN_LINE_SPACING * median
+                && (1.0 / RUN_SIZE_RATIO..=RUN_SIZE_RATIO).contains(&ratio);
+            if !joins {
+                break;
+            }
+            x0 = x0.min(next.bbox.x0);
+            x1 = x1.max(next.bbox.x1);
+            end += 1;
+        }
+        let mut run: Vec<f32> = own[start..end].to_vec();
+        run.sort_by(f32::total_cmp);
+        let median = run[run.len() / 2];
+        sizes[start..end].fill(median);
+        start = end;
+    }
+    sizes
+}
+
+/// Height of a line's baseline at its horizontal middle, image pixels.
+fn baseline_y(line: &Line) -> f32 {
+    let ((bx1, by1), _) = line.baseline;
+    let mid = (line.bbox.x0 + line.bbox.x1) as f32 / 2.0;
+    by1 + (mid - bx1) * slope(line)
 }
 
 /// Lines flatter than this (2°; after deskew, all of them) are written
@@ -43,22 +127,10 @@ const UPRIGHT_SLOPE: f32 = 0.035;
 /// font: poppler starts a new word after a gap of a tenth of the font size.
 const MIN_WORD_GAP: f32 = 0.15;
 
-fn write_line(content: &mut Content, line: &Line, font: Name, height: f32) {
-    let ((bx1, by1), (bx2, by2)) = line.baseline;
-    // Slope in image coordinates (y down); clamp absurd baselines.
-    let slope = if (bx2 - bx1).abs() > 1.0 {
-        ((by2 - by1) / (bx2 - bx1)).clamp(-1.0, 1.0)
-    } else {
-        0.0
-    };
+fn write_line(content: &mut Content, line: &Line, font: Name, size: f32, height: f32) {
+    let ((bx1, by1), _) = line.baseline;
+    let slope = slope(line);
     let base_y = |x: f32| by1 + (x - bx1) * slope;
-
-    // Font size: the line's height across the baseline direction, which is
-    // the em (ascent + descent) of the glyphless font.
-    let h = line.bbox.height() as f32;
-    let w = line.bbox.width() as f32;
-    let across = (h - w * slope.abs()).max(h * 0.5).max(1.0);
-    let size = across / (ASCENT - DESCENT);
     content.set_font(font, size);
 
     let last = line.words.len() - 1;
