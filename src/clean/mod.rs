@@ -11,6 +11,7 @@ pub mod binarize;
 pub mod bits;
 pub mod border;
 pub mod content;
+pub mod deconvolve;
 pub mod deskew;
 pub mod despeckle;
 pub mod lines;
