@@ -30,10 +30,9 @@
 mod generator;
 
 use criterion::{BatchSize, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
-use ocrpdf::clean::{
-    self, Binarize, CleanOptions, Despeckle, background, binarize, border, content, deskew,
-};
+use ocrpdf::clean::{self, Binarize, CleanOptions, Despeckle};
 use ocrpdf::input::{Dpi, PageImage, Pixels};
+use ocrpdf::internals::{background, binarize, border, content, deskew};
 use ocrpdf::ocr::{OrientationDetector, Tesseract};
 use ocrpdf::read;
 use std::hint::black_box;
@@ -80,11 +79,11 @@ fn stages(c: &mut Criterion) {
     let rotated = deskew::rotate(&normalized, angle);
     let bits = binarize::binarize(&rotated, dpi, method);
     let (unbordered, border_px) = binarize_unbordered(&rotated);
-    let despeckled = clean::despeckle::despeckle(&unbordered, dpi, Despeckle::Normal);
+    let despeckled = ocrpdf::internals::despeckle::despeckle(&unbordered, dpi, Despeckle::Normal);
     let pictures = content::picture_regions(&rotated, dpi, &[]);
     let cleaned = clean::clean(&image, &CleanOptions::default());
-    let g4 = ocrpdf::pdf::g4::encode(&cleaned.bits);
-    let jbig2 = ocrpdf::pdf::jbig2::encode(&cleaned.bits);
+    let g4 = ocrpdf::internals::g4::encode(&cleaned.bits);
+    let jbig2 = ocrpdf::internals::jbig2::encode(&cleaned.bits);
     eprintln!(
         "page {w}x{h} @ {} dpi: skew detected {skew:?}°, ink px {} after binarize, \
          {border_px} border px removed, {} ink px after despeckle, {} picture regions, \
@@ -116,7 +115,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| binarize::binarize(black_box(&rotated), dpi, Binarize::Intermeans))
     });
     g.bench_function("binarize::sauvola", |b| {
-        b.iter(|| binarize::binarize(black_box(&rotated), dpi, Binarize::SAUVOLA))
+        b.iter(|| binarize::binarize(black_box(&rotated), dpi, Binarize::Sauvola))
     });
     g.bench_function("binarize::otsu", |b| {
         b.iter(|| binarize::binarize(black_box(&rotated), dpi, Binarize::Otsu))
@@ -135,7 +134,9 @@ fn stages(c: &mut Criterion) {
         b.iter(|| deskew::rotate(black_box(&normalized), angle))
     });
     g.bench_function("despeckle::despeckle", |b| {
-        b.iter(|| clean::despeckle::despeckle(black_box(&unbordered), dpi, Despeckle::Normal))
+        b.iter(|| {
+            ocrpdf::internals::despeckle::despeckle(black_box(&unbordered), dpi, Despeckle::Normal)
+        })
     });
     g.bench_function("content::picture_regions", |b| {
         b.iter(|| content::picture_regions(black_box(&rotated), dpi, &[]))
@@ -147,10 +148,10 @@ fn stages(c: &mut Criterion) {
     });
     g.measurement_time(Duration::from_secs(5));
     g.bench_function("pdf::g4::encode", |b| {
-        b.iter(|| ocrpdf::pdf::g4::encode(black_box(&cleaned.bits)))
+        b.iter(|| ocrpdf::internals::g4::encode(black_box(&cleaned.bits)))
     });
     g.bench_function("pdf::jbig2::encode", |b| {
-        b.iter(|| ocrpdf::pdf::jbig2::encode(black_box(&cleaned.bits)))
+        b.iter(|| ocrpdf::internals::jbig2::encode(black_box(&cleaned.bits)))
     });
     g.finish();
 

@@ -1,6 +1,6 @@
 //! Command-line definitions and their translation into library configs.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use ocrpdf::clean::{Binarize, CleanOptions, Despeckle, Mode};
 use ocrpdf::export::{ExportConfig, ImageFormat, Target};
 use ocrpdf::input::{Dpi, Input, Limits};
@@ -139,8 +139,8 @@ pub struct DocArgs {
     pub title: Option<String>,
 
     /// Codec for bilevel (text) images: the smaller of lossless JBIG2 and CCITT G4 per page, or one of them
-    #[arg(long, value_enum, default_value_t = BilevelArg::Auto, value_name = "CODEC")]
-    pub bilevel: BilevelArg,
+    #[arg(long, value_enum, default_value_t = Bilevel::Auto, value_name = "CODEC")]
+    pub bilevel: Bilevel,
 
     /// JPEG quality for pictures and grey/colour pages, 1–100 [default: 75]; also lets `--mode gray|color` store lossless scans as JPEG
     #[arg(long, value_name = "Q", value_parser = clap::value_parser!(u8).range(1..=100))]
@@ -207,11 +207,7 @@ impl DocArgs {
             pdfa: self.pdfa,
         };
         cfg.images = ImageOptions {
-            bilevel: match self.bilevel {
-                BilevelArg::Auto => Bilevel::Auto,
-                BilevelArg::G4 => Bilevel::G4,
-                BilevelArg::Jbig2 => Bilevel::Jbig2,
-            },
+            bilevel: self.bilevel,
             jpeg_quality: self.jpeg_quality,
             lossless: self.lossless,
             picture_dpi: (self.picture_dpi > 0.0).then_some(self.picture_dpi),
@@ -254,7 +250,7 @@ pub struct CleanArgs {
 
     /// Image format [default: from the output's extension, else png]
     #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: Option<FormatArg>,
+    pub format: Option<ImageFormat>,
 
     /// Replace output files that already exist
     #[arg(long)]
@@ -327,16 +323,16 @@ pub struct Common {
     pub natural_sort: bool,
 
     /// How pages are stored: `auto` keeps text bilevel and pictures in grey or colour; `bw`, `gray`, `color` force one kind for the whole page
-    #[arg(long, value_enum, default_value_t = ModeArg::Auto, value_name = "MODE")]
-    pub mode: ModeArg,
+    #[arg(long, value_enum, default_value_t = Mode::Auto, value_name = "MODE")]
+    pub mode: Mode,
 
     /// How hard to remove specks and dust
-    #[arg(long, value_enum, default_value_t = DespeckleArg::Normal, value_name = "LEVEL")]
-    pub despeckle: DespeckleArg,
+    #[arg(long, value_enum, default_value_t = Despeckle::Normal, value_name = "LEVEL")]
+    pub despeckle: Despeckle,
 
     /// Thresholding method: local ink and paper means with a page contrast floor (keeps faded ink, drops show-through), Sauvola's local threshold, or one global threshold
-    #[arg(long, value_enum, default_value_t = BinarizeArg::Intermeans, value_name = "METHOD")]
-    pub binarize: BinarizeArg,
+    #[arg(long, value_enum, default_value_t = Binarize::Intermeans, value_name = "METHOD")]
+    pub binarize: Binarize,
 
     /// Do not whiten the paper background (for scans that are already clean)
     #[arg(long)]
@@ -369,42 +365,6 @@ pub struct Common {
     /// Print a line per page: what was found and done to it
     #[arg(short, long, conflicts_with = "quiet")]
     pub verbose: bool,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum DespeckleArg {
-    Off,
-    Normal,
-    Aggressive,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ModeArg {
-    Auto,
-    Bw,
-    Gray,
-    Color,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum BilevelArg {
-    Auto,
-    G4,
-    Jbig2,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum BinarizeArg {
-    Intermeans,
-    Sauvola,
-    Otsu,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FormatArg {
-    Png,
-    Tiff,
-    Pnm,
 }
 
 fn parse_dpi(s: &str) -> Result<f32, String> {
@@ -495,25 +455,12 @@ impl Common {
 
     fn clean_options(&self) -> CleanOptions {
         CleanOptions {
-            keep_background: self.keep_background,
-            binarize: match self.binarize {
-                BinarizeArg::Intermeans => Binarize::Intermeans,
-                BinarizeArg::Sauvola => Binarize::SAUVOLA,
-                BinarizeArg::Otsu => Binarize::Otsu,
-            },
-            despeckle: match self.despeckle {
-                DespeckleArg::Off => Despeckle::Off,
-                DespeckleArg::Normal => Despeckle::Normal,
-                DespeckleArg::Aggressive => Despeckle::Aggressive,
-            },
-            no_deskew: self.no_deskew,
-            keep_borders: self.keep_borders,
-            mode: match self.mode {
-                ModeArg::Auto => Mode::Auto,
-                ModeArg::Bw => Mode::Bw,
-                ModeArg::Gray => Mode::Gray,
-                ModeArg::Color => Mode::Color,
-            },
+            whiten_background: !self.keep_background,
+            binarize: self.binarize,
+            despeckle: self.despeckle,
+            deskew: !self.no_deskew,
+            remove_borders: !self.keep_borders,
+            mode: self.mode,
         }
     }
 }
@@ -563,11 +510,7 @@ impl CleanArgs {
         ExportConfig {
             inputs: inputs(&self.inputs),
             target,
-            format: self.format.map(|f| match f {
-                FormatArg::Png => ImageFormat::Png,
-                FormatArg::Tiff => ImageFormat::Tiff,
-                FormatArg::Pnm => ImageFormat::Pnm,
-            }),
+            format: self.format,
             page: self.common.page_options(),
             tessdata: self.common.tessdata.clone(),
             force: self.force,

@@ -25,11 +25,45 @@ pub mod export;
 mod extras;
 pub mod input;
 pub mod ocr;
-pub mod output;
+pub(crate) mod output;
 pub mod pdf;
 pub mod pipeline;
 pub mod read;
 pub mod watch;
+
+/// Stage functions and encoders that benches and tests call directly. Not
+/// part of the API: anything here may change in any release.
+#[doc(hidden)]
+pub mod internals {
+    pub mod background {
+        pub use crate::clean::background::*;
+    }
+    pub mod binarize {
+        pub use crate::clean::binarize::*;
+    }
+    pub mod border {
+        pub use crate::clean::border::*;
+    }
+    pub mod content {
+        pub use crate::clean::content::*;
+    }
+    pub mod deskew {
+        pub use crate::clean::deskew::*;
+    }
+    pub mod despeckle {
+        pub use crate::clean::despeckle::*;
+    }
+    pub mod lines {
+        pub use crate::clean::lines::*;
+    }
+    pub mod g4 {
+        pub use crate::pdf::g4::*;
+    }
+    pub mod jbig2 {
+        pub use crate::pdf::jbig2::*;
+    }
+    pub use crate::output::AtomicFile;
+}
 
 pub use error::{Error, ErrorKind, Result};
 pub use pipeline::{

@@ -14,27 +14,27 @@ use crate::input::Dpi;
 use image::GrayImage;
 
 /// How to choose each pixel's threshold.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Method {
-    /// Local adaptive threshold; `k` weighs the local contrast.
-    Sauvola { k: f32 },
-    /// One global threshold from the histogram.
-    Otsu,
-    /// Local ink and paper means with a page-level contrast floor: each
-    /// pixel's threshold lies between the ink and paper levels around it.
-    /// The default: Sauvola's threshold falls to m·(1 − k) where the local
-    /// spread is small, losing ink fainter than k·m (faded pages), and sits
-    /// close to the paper beside thin strokes, drawing them fat.
+    /// Local ink and paper means with a page contrast floor: keeps faded
+    /// ink, drops show-through.
+    ///
+    /// Each pixel's threshold lies between the ink and paper levels around
+    /// it. The default: Sauvola's threshold falls to m·(1 − k) where the
+    /// local spread is small, losing ink fainter than k·m (faded pages), and
+    /// sits close to the paper beside thin strokes, drawing them fat.
     #[default]
     Intermeans,
+    /// Sauvola's local adaptive threshold (k = 0.2, [`SAUVOLA_K`]).
+    Sauvola,
+    /// One global threshold from the histogram (Otsu).
+    Otsu,
 }
 
-impl Method {
-    /// Sauvola as offered on the command line: k = 0.2 after background
-    /// normalisation keeps thin and faint strokes (0.5 in the paper is tuned
-    /// for unnormalised scans).
-    pub const SAUVOLA: Method = Method::Sauvola { k: 0.2 };
-}
+/// Sauvola's k as used here: 0.2 after background normalisation keeps thin
+/// and faint strokes (0.5 in the paper is tuned for unnormalised scans).
+pub const SAUVOLA_K: f64 = 0.2;
 
 /// Dynamic range of the standard deviation for 8-bit images (Sauvola's R).
 const R: f64 = 128.0;
@@ -45,7 +45,7 @@ pub fn binarize(gray: &GrayImage, dpi: Dpi, method: Method) -> BitImage {
             let t = imageproc::contrast::otsu_level(gray);
             threshold_with(gray, |v| v <= t)
         }
-        Method::Sauvola { k } => sauvola(gray, window_for(dpi, 8.0), k as f64),
+        Method::Sauvola => sauvola(gray, window_for(dpi, 8.0), SAUVOLA_K),
         Method::Intermeans => intermeans(gray, dpi),
     }
 }
@@ -508,7 +508,7 @@ mod tests {
         assert_eq!(bits.ink_count(), n);
         assert!(bits.is_ink(100, 24) && !bits.is_ink(100, 30));
         // Sauvola's threshold falls below them: m · (1 − k) with s small.
-        assert!(binarize(&img, dpi, Method::SAUVOLA).ink_count() < n / 10);
+        assert!(binarize(&img, dpi, Method::Sauvola).ink_count() < n / 10);
     }
 
     #[test]
@@ -546,7 +546,7 @@ mod tests {
         };
         let cut = ink_from(Method::Intermeans);
         assert!((103..=105).contains(&cut), "cut at {cut}");
-        let sauvola = ink_from(Method::SAUVOLA);
+        let sauvola = ink_from(Method::Sauvola);
         assert!(sauvola < cut, "Sauvola from {sauvola}, here from {cut}");
     }
 

@@ -19,14 +19,21 @@ use lines::{Bands, Reach};
 
 /// How hard to look for specks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Despeckle {
     /// Keep every component.
     Off,
+    /// Dust off the text lines goes; punctuation and marks beside letters
+    /// stay.
+    ///
     /// Marks stay on a line's band within 0.45 letter heights of a letter
     /// (a letter height sideways on the baseline) or of a dot kept already,
     /// and next to rules and drawings.
     #[default]
     Normal,
+    /// Also larger specks, and marks off the text lines even beside rules
+    /// and drawings.
+    ///
     /// Tighter bands (half a letter height above the line), larger
     /// noise, and marks off the text lines go even beside rules and
     /// drawings.

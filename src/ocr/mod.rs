@@ -93,7 +93,8 @@ impl Default for OcrOptions {
 }
 
 /// Which cleaned image OCR reads (both are deskewed and upright).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum OcrSource {
     /// The background-normalised grey page.
     #[default]
