@@ -8,7 +8,7 @@ use ocrpdf::ocr::{OcrOptions, OcrSource};
 use ocrpdf::pdf::images::{Bilevel, DEFAULT_PICTURE_DPI};
 use ocrpdf::pdf::{DateSource, DocDate, DocInfo, ImageOptions};
 use ocrpdf::watch::WatchConfig;
-use ocrpdf::{Config, Extras, PageOptions};
+use ocrpdf::{Extras, Job, Options, PageOptions};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -192,7 +192,7 @@ pub enum DateArg {
 impl DocArgs {
     /// Fill in the document part of a conversion's configuration. Fails
     /// on a malformed `SOURCE_DATE_EPOCH`, as that convention asks.
-    pub fn apply(&self, cfg: &mut Config) -> Result<(), String> {
+    pub fn apply(&self, cfg: &mut Options) -> Result<(), String> {
         cfg.ocr = OcrOptions {
             languages: self.language.clone(),
             source: self.ocr_image,
@@ -439,6 +439,17 @@ fn inputs(paths: &[PathBuf]) -> Vec<Input> {
 }
 
 impl Common {
+    /// The conversion options of `ocrpdf` and `ocrpdf watch`.
+    fn options(&self, doc: &DocArgs) -> Result<Options, String> {
+        let mut opts = Options {
+            page: self.page_options(),
+            ..Options::default()
+        };
+        opts.ocr.tessdata = self.tessdata.clone();
+        doc.apply(&mut opts)?;
+        Ok(opts)
+    }
+
     /// The page options every command shares.
     pub fn page_options(&self) -> PageOptions {
         PageOptions {
@@ -466,31 +477,26 @@ impl Common {
 }
 
 impl PdfArgs {
-    pub fn to_config(&self) -> Result<Config, String> {
+    /// The document to make and how.
+    pub fn to_job(&self) -> Result<(Job, Options), String> {
         let output = self
             .output
             .clone()
             .expect("clap requires -o without a subcommand");
-        let mut cfg = Config::new(inputs(&self.inputs), output);
-        cfg.page = self.common.page_options();
-        cfg.ocr.tessdata = self.common.tessdata.clone();
-        self.doc.apply(&mut cfg)?;
-        cfg.extras = Extras {
+        let mut job = Job::new(inputs(&self.inputs), output);
+        job.extras = Extras {
             sidecar: self.sidecar.clone(),
             hocr_dir: self.hocr.clone(),
             report: self.report.clone(),
         };
-        Ok(cfg)
+        Ok((job, self.common.options(&self.doc)?))
     }
 }
 
 impl WatchArgs {
     pub fn to_config(&self) -> Result<WatchConfig, String> {
-        let mut template = Config::new(Vec::new(), PathBuf::new());
-        template.page = self.common.page_options();
-        template.ocr.tessdata = self.common.tessdata.clone();
-        self.doc.apply(&mut template)?;
-        let mut cfg = WatchConfig::new(self.inbox.clone(), self.out.clone(), template);
+        let options = self.common.options(&self.doc)?;
+        let mut cfg = WatchConfig::new(self.inbox.clone(), self.out.clone(), options);
         cfg.settle = Duration::from_secs_f64(self.settle);
         cfg.poll = self.poll.map(Duration::from_secs_f64);
         cfg.once = self.once;

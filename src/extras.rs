@@ -4,8 +4,9 @@
 //! of them behind.
 
 use crate::error::{Error, Result};
+use crate::job::Extras;
 use crate::output::AtomicFile;
-use crate::pipeline::{Extras, PageReport, Summary};
+use crate::summary::{PageReport, Summary};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use tempfile::TempPath;

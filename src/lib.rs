@@ -10,11 +10,11 @@
 //! ([`pipeline::convert`]).
 //!
 //! ```no_run
-//! use ocrpdf::{Config, convert, input::Input};
+//! use ocrpdf::{Job, Options, convert, input::Input};
 //! use std::sync::atomic::AtomicBool;
 //!
-//! let cfg = Config::new(vec![Input::Path("scan1.png".into())], "out.pdf".into());
-//! let summary = convert(&cfg, &ocrpdf::Silent, &AtomicBool::new(false))?;
+//! let job = Job::new(vec![Input::Path("scan1.png".into())], "out.pdf".into());
+//! let summary = convert(&job, &Options::default(), &ocrpdf::Silent, &AtomicBool::new(false))?;
 //! println!("{} pages, {} bytes", summary.pages.len(), summary.bytes);
 //! # Ok::<(), ocrpdf::Error>(())
 //! ```
@@ -24,11 +24,14 @@ pub mod error;
 pub mod export;
 mod extras;
 pub mod input;
+pub mod job;
 pub mod ocr;
 pub(crate) mod output;
 pub mod pdf;
 pub mod pipeline;
+pub mod prepare;
 pub mod read;
+pub mod summary;
 pub mod watch;
 
 /// Stage functions and encoders that benches and tests call directly. Not
@@ -66,22 +69,6 @@ pub mod internals {
 }
 
 pub use error::{Error, ErrorKind, Result};
-pub use pipeline::{
-    Config, Extras, PageOptions, PageReport, PageWarning, Progress, Silent, StageTimes, Summary,
-    Workers, convert, convert_with,
-};
-
-impl Config {
-    /// A configuration with the defaults: English, all cores, normal cleanup.
-    pub fn new(inputs: Vec<input::Input>, output: std::path::PathBuf) -> Self {
-        Config {
-            inputs,
-            output,
-            ocr: ocr::OcrOptions::default(),
-            page: PageOptions::default(),
-            images: pdf::ImageOptions::default(),
-            extras: pipeline::Extras::default(),
-            info: pdf::DocInfo::default(),
-        }
-    }
-}
+pub use job::{Extras, Job, Options, PageOptions};
+pub use pipeline::{Progress, Silent, Workers, convert, convert_with};
+pub use summary::{PageReport, PageWarning, StageTimes, Summary};

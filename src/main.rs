@@ -40,7 +40,7 @@ fn fail(e: &ocrpdf::Error) -> ExitCode {
 }
 
 fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
-    let cfg = match args.to_config() {
+    let (job, opts) = match args.to_job() {
         Ok(c) => c,
         Err(msg) => {
             eprintln!("ocrpdf: {msg}");
@@ -51,14 +51,14 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
     if verbose {
         // Which model reads the pages matters for accuracy; say where it is.
         if let Ok(dir) =
-            ocrpdf::ocr::check_languages(&cfg.ocr.languages, cfg.ocr.tessdata.as_deref())
+            ocrpdf::ocr::check_languages(&opts.ocr.languages, opts.ocr.tessdata.as_deref())
         {
-            eprintln!("OCR models: {} from {}", cfg.ocr.languages, dir.display());
+            eprintln!("OCR models: {} from {}", opts.ocr.languages, dir.display());
         }
     }
     let progress = Bar::new(quiet);
     let started = std::time::Instant::now();
-    let summary = match ocrpdf::convert(&cfg, &progress, &CANCEL) {
+    let summary = match ocrpdf::convert(&job, &opts, &progress, &CANCEL) {
         Ok(s) => s,
         Err(e) => {
             progress.bar.abandon();
@@ -67,7 +67,7 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
     };
     progress.bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
-    let output = cfg.output.canonicalize().unwrap_or(cfg.output.clone());
+    let output = job.output.canonicalize().unwrap_or(job.output.clone());
     for p in &summary.pages {
         if args.json {
             let line = serde_json::json!({
@@ -117,7 +117,7 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
         let pages = summary.pages.len();
         eprintln!(
             "{}: {} page{}, {} KiB, {:.1} s",
-            cfg.output.display(),
+            job.output.display(),
             pages,
             if pages == 1 { "" } else { "s" },
             summary.bytes.div_ceil(1024),

@@ -75,6 +75,18 @@ impl AtomicFile {
     }
 }
 
+/// The one output check: `path` parses as a PDF and has `pages` pages.
+/// Run on every PDF before it gets its final name, and by the watch
+/// folder's recovery on what an earlier run left.
+pub(crate) fn check_pdf(path: &Path, pages: usize) -> std::result::Result<(), String> {
+    let doc = lopdf::Document::load(path).map_err(|e| format!("cannot be parsed: {e}"))?;
+    let found = doc.get_pages().len();
+    if found != pages {
+        return Err(format!("has {found} pages, expected {pages}"));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

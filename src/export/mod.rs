@@ -12,8 +12,11 @@ pub use encode::{ImageFormat, PageRaster};
 use crate::clean::{CleanPage, Picture};
 use crate::error::{Error, Result};
 use crate::input::{self, Input, PageRef, Pixels};
+use crate::job::PageOptions;
+use crate::ocr::TesseractEngines;
 use crate::output::AtomicFile;
-use crate::pipeline::{self, PageOptions, Progress};
+use crate::pipeline::{self, Progress};
+use crate::prepare::{Preflight, prepare};
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -69,18 +72,14 @@ pub fn export(
     progress: &dyn Progress,
     cancel: &AtomicBool,
 ) -> Result<ExportOutcome> {
-    if cfg.inputs.is_empty() {
-        return Err(Error::Config("no input images given".into()));
-    }
-    if cfg.page.rotate {
-        pipeline::check_osd(cfg.tessdata.as_deref())?;
-    }
-    let mut inputs = cfg.inputs.clone();
-    if cfg.page.natural_sort {
-        inputs.sort_by(|a, b| {
-            input::natural_cmp(&pipeline::input_label(a), &pipeline::input_label(b))
-        });
-    }
+    // Output files are checked page by page once the pages are known.
+    let inputs = prepare(&Preflight {
+        inputs: Some(&cfg.inputs),
+        output: None,
+        ocr: None,
+        page: &cfg.page,
+        tessdata: cfg.tessdata.as_deref(),
+    })?;
     // Each input stands alone: an unreadable one is reported, the rest go on.
     let (mut pages, mut errors) = (Vec::new(), Vec::new());
     for i in &inputs {
@@ -197,7 +196,7 @@ fn plan_outputs(
                 path.display()
             )));
         }
-        if let Some(c) = pipeline::canonical_target(path)
+        if let Some(c) = crate::prepare::canonical_target(path)
             && inputs.contains(&c)
         {
             return Err(Error::Config(format!(
@@ -222,6 +221,7 @@ fn export_page(
 ) -> Result<ExportReport> {
     let image = input::decode_page(page, &cfg.page.limits, cfg.page.dpi)?;
     let (cleaned, rotated_deg) = pipeline::clean_upright(
+        &TesseractEngines,
         page,
         &image,
         &cfg.page.clean,

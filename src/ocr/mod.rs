@@ -3,10 +3,13 @@
 //! The PDF side only sees [`OcrPage`]; which engine produced it is not its
 //! business.
 
+mod engines;
 pub mod hocr;
 mod source;
 mod tesseract;
 
+pub(crate) use engines::OSD;
+pub use engines::{Engines, TesseractEngines};
 pub use source::{OcrImage, enlargement};
 pub use tesseract::{Tesseract, check_languages, own_tessdata};
 

@@ -23,6 +23,7 @@
 use super::dispose;
 use super::scan::{Fingerprint, Kind};
 use crate::error::{Error, Result};
+use crate::output::check_pdf;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::ffi::OsString;
@@ -326,16 +327,6 @@ impl Drop for Journal {
         // Leave no empty private folder in the outbox.
         let _ = std::fs::remove_dir(&self.stage);
     }
-}
-
-/// Re-open a PDF and count its pages.
-pub(crate) fn check_pdf(path: &Path, pages: usize) -> std::result::Result<(), String> {
-    let doc = lopdf::Document::load(path).map_err(|e| format!("cannot be parsed: {e}"))?;
-    let found = doc.get_pages().len();
-    if found != pages {
-        return Err(format!("has {found} pages, expected {pages}"));
-    }
-    Ok(())
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

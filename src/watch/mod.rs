@@ -32,7 +32,9 @@ mod watcher;
 pub use dispose::Failure;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::pipeline::{Config, Workers, check_osd};
+use crate::job::Options;
+use crate::pipeline::Workers;
+use crate::prepare::{Preflight, prepare};
 use job::Ctx;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
@@ -57,9 +59,9 @@ pub const BACKOFF: Duration = Duration::from_secs(2);
 pub struct WatchConfig {
     pub inbox: PathBuf,
     pub outbox: PathBuf,
-    /// Options for every document; its `inputs` and `output` are replaced
-    /// per document, and `page.jobs` sizes the shared worker pool.
-    pub template: Config,
+    /// How every document is converted; `page.jobs` sizes the shared
+    /// worker pool (each document is its own [`crate::Job`]).
+    pub options: Options,
     pub settle: Duration,
     /// List the folder this often instead of using file events.
     pub poll: Option<Duration>,
@@ -71,11 +73,11 @@ pub struct WatchConfig {
 }
 
 impl WatchConfig {
-    pub fn new(inbox: PathBuf, outbox: PathBuf, template: Config) -> Self {
+    pub fn new(inbox: PathBuf, outbox: PathBuf, options: Options) -> Self {
         WatchConfig {
             inbox,
             outbox,
-            template,
+            options,
             settle: DEFAULT_SETTLE,
             poll: None,
             once: false,
@@ -136,18 +138,24 @@ pub fn watch(cfg: &WatchConfig, events: &dyn Events, cancel: &AtomicBool) -> Res
         return Err(Error::Config("--poll must be more than 0 seconds".into()));
     }
     let (inbox, outbox) = folders::check(&cfg.inbox, &cfg.outbox)?;
-    let tessdata = cfg.template.ocr.tessdata.as_deref();
-    crate::ocr::check_languages(&cfg.template.ocr.languages, tessdata)?;
-    if cfg.template.page.rotate {
-        check_osd(tessdata)?;
-    }
+    prepare(&Preflight {
+        inputs: None,
+        output: None,
+        ocr: Some(&cfg.options.ocr),
+        page: &cfg.options.page,
+        tessdata: None,
+    })?;
+    // A document's pages come in the order the scan listed them.
+    let mut options = cfg.options.clone();
+    options.page.natural_sort = false;
     let journal = journal::Journal::open(&inbox, &outbox)?;
-    let workers = Workers::new(cfg.template.page.jobs)?;
+    let workers = Workers::new(options.page.jobs)?;
     let ctx = Ctx {
         cfg,
         inbox: &inbox,
         journal: &journal,
         workers: &workers,
+        options: &options,
         cancel,
     };
     let w = Watcher::new(cfg, &inbox, events, workers.count());
