@@ -6,6 +6,7 @@
 use crate::error::{Error, Result};
 use crate::output::AtomicFile;
 use crate::pipeline::{Extras, PageReport, Summary};
+use crate::report::{Body, DocumentReport, Record};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use tempfile::TempPath;
@@ -105,9 +106,11 @@ impl Pending {
         let mut files: Vec<AtomicFile> = self.sidecar.into_iter().collect();
         if let Some(path) = &self.report {
             let file = AtomicFile::create(path)?;
-            let json = report_json(summary, pdf);
+            // The PDF is still under its temp name; name where it will be.
+            let output = crate::pipeline::canonical_target(pdf).unwrap_or(pdf.to_path_buf());
+            let report = Record::new(Body::Document(DocumentReport::with_pages(summary, &output)));
             let mut f = file.file();
-            serde_json::to_writer_pretty(&mut f, &json)
+            serde_json::to_writer_pretty(&mut f, &report)
                 .map_err(std::io::Error::other)
                 .and_then(|_| f.write_all(b"\n"))
                 .map_err(output_error(path))?;
@@ -144,49 +147,4 @@ fn set_readable(path: &Path) {
         use std::os::unix::fs::PermissionsExt;
         let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644));
     }
-}
-
-fn round(v: f64, places: i32) -> f64 {
-    let k = 10f64.powi(places);
-    (v * k).round() / k
-}
-
-/// The report: the document, then one object per page.
-pub fn report_json(summary: &Summary, pdf: &Path) -> serde_json::Value {
-    use serde_json::json;
-    let pages: Vec<_> = summary
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let t = &p.seconds;
-            json!({
-                "page": i + 1,
-                "input": p.label,
-                "codec": p.codec,
-                "bytes": p.bytes,
-                "width": p.width,
-                "height": p.height,
-                "dpi": round(p.dpi as f64, 1),
-                "skew_deg": round(p.skew_deg as f64, 2),
-                "rotated_deg": p.rotated_deg,
-                "words": p.words,
-                "confidence": round(p.confidence as f64, 1),
-                "warnings": p.warnings,
-                "seconds": {
-                    "decode": round(t.decode, 3),
-                    "clean": round(t.clean, 3),
-                    "orient": round(t.orient, 3),
-                    "ocr": round(t.ocr, 3),
-                    "pdf": round(t.pdf, 3),
-                },
-            })
-        })
-        .collect();
-    json!({
-        "output": pdf.to_string_lossy(),
-        "pages": pages,
-        "bytes": summary.bytes,
-        "warnings": summary.warnings(),
-    })
 }

@@ -29,6 +29,7 @@ pub mod output;
 pub mod pdf;
 pub mod pipeline;
 pub mod read;
+pub mod report;
 pub mod watch;
 
 pub use error::{Error, ErrorKind, Result};

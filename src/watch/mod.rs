@@ -96,6 +96,8 @@ pub struct Outcome {
     pub seconds: f64,
     /// Size of the PDF.
     pub bytes: u64,
+    /// Its pages' warnings, as in a document report (empty on failure).
+    pub warnings: Vec<crate::report::Warning>,
     /// Where the original went: `.done/…` or `.failed/…`; `None` when it
     /// was deleted (`--delete-originals`) or could not be moved.
     pub original: Option<PathBuf>,
