@@ -9,15 +9,15 @@
 //! "JSON output" section documents each key; bump [`SCHEMA`] when a key
 //! changes meaning or goes away (new keys are not a breaking change).
 //!
-//! The types are built from the pipeline's results ([`Summary`],
-//! [`pipeline::PageReport`], [`ExportReport`], [`Outcome`]) and derive
-//! `Deserialize` too, so scripts written in Rust and the tests read the
-//! same model back.
+//! The types are built from the results of a run ([`Summary`] and its
+//! [`pipeline::PageReport`]s, [`ExportReport`]; `watch::Outcome` converts
+//! itself, as `watch` keeps [`Warning`]s in its journal and this module
+//! must not depend on it). They derive `Deserialize` too, so the tests and
+//! scripts written in Rust read the same model back.
 
 use crate::export::ExportReport;
 use crate::pipeline::{self, PageWarning, StageTimes, Summary};
 use crate::read;
-use crate::watch::Outcome;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::Path;
@@ -297,28 +297,6 @@ pub struct WatchReport {
     pub recovered: bool,
 }
 
-impl From<&Outcome> for WatchReport {
-    fn from(o: &Outcome) -> Self {
-        let lossy = |p: &Path| p.to_string_lossy().into_owned();
-        WatchReport {
-            input: lossy(&o.input),
-            status: match o.failure {
-                Some(_) => Status::Failed,
-                None => Status::Done,
-            },
-            output: o.output.as_deref().map(lossy),
-            page_count: o.pages,
-            bytes: o.bytes,
-            seconds: round(o.seconds, 2),
-            warnings: o.warnings.clone(),
-            error: o.failure.as_ref().map(|f| f.message.clone()),
-            exit_code: o.failure.as_ref().map(|f| f.kind.exit_code()),
-            original: o.original.as_deref().map(lossy),
-            recovered: o.recovered,
-        }
-    }
-}
-
 /// `path` made absolute when it exists; `-` (standard output) as it is.
 fn absolute(path: &Path) -> String {
     let shown = match path.canonicalize() {
@@ -330,7 +308,7 @@ fn absolute(path: &Path) -> String {
 
 /// Figures are rounded to what they mean: a skew to 0.01°, a time to the
 /// millisecond, so lines stay short and diff well.
-fn round(v: f64, places: i32) -> f64 {
+pub(crate) fn round(v: f64, places: i32) -> f64 {
     let k = 10f64.powi(places);
     (v * k).round() / k
 }
