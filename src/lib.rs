@@ -31,6 +31,7 @@ pub mod pdf;
 pub mod pipeline;
 pub mod prepare;
 pub mod read;
+pub mod report;
 pub mod summary;
 pub mod watch;
 
@@ -71,4 +72,4 @@ pub mod internals {
 pub use error::{Error, ErrorKind, Result};
 pub use job::{Extras, Job, Options, PageOptions};
 pub use pipeline::{Progress, Silent, Workers, convert, convert_with};
-pub use summary::{PageReport, PageWarning, StageTimes, Summary};
+pub use summary::{PageSummary, PageWarning, StageTimes, Summary};

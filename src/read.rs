@@ -9,7 +9,6 @@
 
 use crate::clean::{CleanPage, Picture, lines::InkStats};
 use crate::ocr::{self, Engine, OcrImage, OcrPage, OcrSource};
-use serde::Serialize;
 
 /// Words whose centre lies in a picture region are kept only at or above
 /// this confidence (0–100). Tesseract gives real words in a photo (signs,
@@ -47,7 +46,7 @@ pub fn read(
 
 /// Something about a page or document that a user (or script) should know,
 /// though the output was written.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Warning {
     /// A stable name for scripts, e.g. `few_words`.
     pub code: &'static str,

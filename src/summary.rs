@@ -1,4 +1,4 @@
-//! What a conversion produced: one [`PageReport`] per page and the
+//! What a conversion produced: one [`PageSummary`] per page and the
 //! document's [`Summary`]. Written by the pipeline, read by the report
 //! writers and callers; it depends on no stage that produces it.
 
@@ -12,7 +12,7 @@ use crate::read::Warning;
 #[derive(Debug, Clone)]
 pub struct Summary {
     /// One report per page, in page order.
-    pub pages: Vec<PageReport>,
+    pub pages: Vec<PageSummary>,
     /// Size of the PDF written.
     pub bytes: u64,
 }
@@ -36,17 +36,16 @@ impl Summary {
 }
 
 /// A page's warning in a document's list.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct PageWarning<'a> {
     pub page: usize,
     pub input: &'a str,
-    #[serde(flatten)]
     pub warning: &'a Warning,
 }
 
 /// What happened to one page.
 #[derive(Debug, Clone)]
-pub struct PageReport {
+pub struct PageSummary {
     /// The input and page it came from, e.g. `scan.tiff (page 2 of 5)`.
     pub label: String,
     /// Skew removed, in degrees (positive: lines fell to the right).
@@ -86,7 +85,7 @@ pub struct StageTimes {
     pub pdf: f64,
 }
 
-impl PageReport {
+impl PageSummary {
     pub(crate) fn new(
         page: &PageRef,
         cleaned: &clean::CleanPage,
@@ -101,7 +100,7 @@ impl PageReport {
         } else {
             words.iter().map(|w| w.confidence).sum::<f32>() / words.len() as f32
         };
-        PageReport {
+        PageSummary {
             label: page.label(),
             skew_deg: cleaned.skew_deg,
             rotated_deg,

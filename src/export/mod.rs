@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::input::{self, Input, PageRef, Pixels};
 use crate::job::PageOptions;
 use crate::ocr::TesseractEngines;
-use crate::output::AtomicFile;
+use crate::output::{self, Mode};
 use crate::pipeline::{self, Progress};
 use crate::prepare::{Preflight, prepare};
 use rayon::prelude::*;
@@ -253,12 +253,14 @@ fn export_page(
             } else {
                 p.clone()
             };
-            let f = AtomicFile::create(&p)?;
-            f.file().write_all(&encoded).map_err(|e| Error::Output {
-                path: p.clone(),
-                source: e,
-            })?;
-            f.commit()?;
+            // Without --force an existing file was refused up front; one
+            // that appeared since is not replaced either.
+            let mode = if cfg.force {
+                Mode::Replace
+            } else {
+                Mode::NoReplace
+            };
+            output::write(&p, &encoded, mode)?;
             p
         }
     };

@@ -9,7 +9,7 @@ use crate::extras;
 use crate::job::Job;
 use crate::output::{AtomicFile, check_pdf};
 use crate::pdf::{Assembler, DocDate, DocInfo};
-use crate::summary::{PageReport, Summary};
+use crate::summary::{PageSummary, Summary};
 use std::fs::File;
 use std::io::BufWriter;
 
@@ -19,7 +19,7 @@ pub(crate) struct Document<'a> {
     out: AtomicFile,
     asm: Assembler<BufWriter<File>>,
     extras: extras::Pending,
-    reports: Vec<PageReport>,
+    reports: Vec<PageSummary>,
 }
 
 impl<'a> Document<'a> {
@@ -60,7 +60,7 @@ impl<'a> Document<'a> {
             .into_inner()
             .map_err(|e| output_error(job, e.into_error()))?;
         let pages = self.reports.len();
-        check_pdf(self.out.temp_path(), pages).map_err(|reason| Error::InvalidOutput {
+        check_pdf(&self.out.temp_path(), pages).map_err(|reason| Error::InvalidOutput {
             path: job.output.clone(),
             reason,
         })?;

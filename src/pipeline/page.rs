@@ -7,7 +7,7 @@ use crate::input::{self, PageImage, PageRef};
 use crate::job::{Job, Options};
 use crate::ocr::{self, Engines, OcrPage, Orientation};
 use crate::pdf::{self, PageEncoding, PagePdf};
-use crate::summary::{PageReport, StageTimes};
+use crate::summary::{PageSummary, StageTimes};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -15,7 +15,7 @@ use std::time::Instant;
 /// when asked for.
 pub(crate) struct PageDone {
     pub pdf: PagePdf,
-    pub report: PageReport,
+    pub report: PageSummary,
     pub hocr: Option<String>,
 }
 
@@ -78,7 +78,7 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
             ocr::hocr::page(ocr, info)
         });
         timed(&mut t.pdf, started);
-        let report = PageReport::new(page, cleaned, rotated, ocr, &pdf, t);
+        let report = PageSummary::new(page, cleaned, rotated, ocr, &pdf, t);
         Ok(PageDone { pdf, report, hocr })
     };
     let started = Instant::now();

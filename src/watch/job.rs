@@ -103,6 +103,7 @@ fn convert(ctx: &Ctx, name: &OsString, snap: &Snapshot) -> JobEnd {
         fingerprint: snap.fingerprint.clone(),
         pages: summary.pages.len(),
         output: output_name(name, snap.kind),
+        warnings: crate::report::document_warnings(&summary),
     };
     let id = intent.id.clone();
     match ctx.journal.finish(intent, ctx.cfg.delete_originals) {

@@ -35,8 +35,9 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::job::Options;
 use crate::pipeline::Workers;
 use crate::prepare::{Preflight, prepare};
+use crate::report::{self, Status, WatchReport};
 use job::Ctx;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 use watcher::Watcher;
@@ -98,6 +99,8 @@ pub struct Outcome {
     pub seconds: f64,
     /// Size of the PDF.
     pub bytes: u64,
+    /// Its pages' warnings, as in a document report (empty on failure).
+    pub warnings: Vec<report::Warning>,
     /// Where the original went: `.done/…` or `.failed/…`; `None` when it
     /// was deleted (`--delete-originals`) or could not be moved.
     pub original: Option<PathBuf>,
@@ -105,6 +108,29 @@ pub struct Outcome {
     pub failure: Option<Failure>,
     /// Finished after a restart from the journal.
     pub recovered: bool,
+}
+
+/// The `--json` line of a document.
+impl From<&Outcome> for WatchReport {
+    fn from(o: &Outcome) -> Self {
+        let lossy = |p: &Path| p.to_string_lossy().into_owned();
+        WatchReport {
+            input: lossy(&o.input),
+            status: match o.failure {
+                Some(_) => Status::Failed,
+                None => Status::Done,
+            },
+            output: o.output.as_deref().map(lossy),
+            page_count: o.pages,
+            bytes: o.bytes,
+            seconds: report::round(o.seconds, 2),
+            warnings: o.warnings.clone(),
+            error: o.failure.as_ref().map(|f| f.message.clone()),
+            exit_code: o.failure.as_ref().map(|f| f.kind.exit_code()),
+            original: o.original.as_deref().map(lossy),
+            recovered: o.recovered,
+        }
+    }
 }
 
 /// How much a note matters: the CLI shows [`Level::Detail`] with `-v`

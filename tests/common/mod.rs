@@ -7,6 +7,8 @@
 pub mod generator;
 #[path = "kinds.rs"]
 pub mod kinds;
+#[path = "schema.rs"]
+pub mod schema;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
