@@ -1,13 +1,24 @@
 //! ocrpdf turns scanned page images into compact, searchable PDFs.
 //!
-//! Each page is decoded once ([`input`]), cleaned — paper made white, ink
-//! binarised, specks removed ([`clean`]) — and recognised by Tesseract
-//! ([`ocr`]); the cleaned image goes into the PDF as lossless JBIG2 or
-//! CCITT G4 (pictures as JPEG) with an
-//! invisible, word-aligned text layer on top ([`pdf`]). Pages run in
-//! parallel, one engine per worker, and are streamed to a temp file that is
-//! renamed into place only when the whole document is written and checked
-//! ([`pipeline::convert`]).
+//! A [`Job`] names one document (inputs, output, extra files) and
+//! [`Options`] say how its pages are treated; [`convert`] runs it:
+//!
+//! 1. [`prepare`]: the pre-flight every command shares (inputs, an output
+//!    onto an input, missing language or orientation models).
+//! 2. [`input`]: each page decoded once, with its resolution.
+//! 3. [`clean`]: paper made white, skew removed, ink binarised, specks and
+//!    borders removed, pictures found ([`clean::CleanPage`]).
+//! 4. [`read`]: OCR of the cleaned grey page, enlarged when the text is
+//!    small, through the one door [`ocr::read`]; engines come from
+//!    [`ocr::Engines`] (Tesseract, one per worker thread).
+//! 5. [`pdf`]: the bilevel image as lossless JBIG2 or CCITT G4, pictures as
+//!    JPEG, an invisible word-aligned text layer on top.
+//! 6. [`pipeline`]: pages in parallel, written in order into a temp file
+//!    that is checked and renamed into place with its extras only when
+//!    every page is in (one atomic write for every file ocrpdf makes).
+//!
+//! What happened is a [`Summary`]; [`report`] turns it into the JSON
+//! reports.
 //!
 //! ```no_run
 //! use ocrpdf::{Job, Options, convert, input::Input};

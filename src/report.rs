@@ -10,12 +10,11 @@
 //! changes meaning or goes away (new keys are not a breaking change).
 //!
 //! The types are built from the results of a run ([`Summary`] and its
-//! [`summary::PageSummary`]s, [`ExportReport`]; `watch::Outcome` converts
+//! [`summary::PageSummary`]s, `export::ExportReport` (converted there); `watch::Outcome` converts
 //! itself, as `watch` keeps [`Warning`]s in its journal and this module
 //! must not depend on it). They derive `Deserialize` too, so the tests and
 //! scripts written in Rust read the same model back.
 
-use crate::export::ExportReport;
 use crate::read;
 use crate::summary::{self, PageWarning, StageTimes, Summary};
 use serde::{Deserialize, Serialize};
@@ -250,19 +249,6 @@ pub struct CleanPageReport {
     pub warnings: Vec<Warning>,
 }
 
-impl From<&ExportReport> for CleanPageReport {
-    fn from(r: &ExportReport) -> Self {
-        CleanPageReport {
-            input: r.label.clone(),
-            output: absolute(&r.output),
-            skew_deg: round(r.skew_deg.into(), 2),
-            rotation_deg: r.rotated_deg,
-            kind: r.kind.to_string(),
-            warnings: Vec::new(),
-        }
-    }
-}
-
 /// Whether a watched document's PDF is in place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -298,7 +284,7 @@ pub struct WatchReport {
 }
 
 /// `path` made absolute when it exists; `-` (standard output) as it is.
-fn absolute(path: &Path) -> String {
+pub(crate) fn absolute(path: &Path) -> String {
     let shown = match path.canonicalize() {
         Ok(p) if path != Path::new("-") => p,
         _ => path.to_path_buf(),

@@ -15,7 +15,7 @@
 //! to "same row, nearby".
 
 use super::bits::BitImage;
-use super::content::Rect;
+use super::rect::Rect;
 use crate::input::Dpi;
 use image::{GrayImage, Luma};
 use imageproc::region_labelling::{Connectivity, connected_components};

@@ -16,12 +16,13 @@ pub(crate) mod content;
 pub(crate) mod deskew;
 pub(crate) mod despeckle;
 pub(crate) mod lines;
+pub(crate) mod rect;
 
 pub use binarize::Method as Binarize;
 pub use bits::BitImage;
-pub use content::Rect;
 pub use despeckle::Despeckle;
 pub use lines::{InkStats, TextLine};
+pub use rect::Rect;
 
 use crate::input::{Dpi, PageImage, Pixels};
 use image::GrayImage;

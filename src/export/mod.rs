@@ -59,6 +59,19 @@ pub struct ExportReport {
     pub kind: &'static str,
 }
 
+impl From<&ExportReport> for crate::report::CleanPageReport {
+    fn from(r: &ExportReport) -> Self {
+        crate::report::CleanPageReport {
+            input: r.label.clone(),
+            output: crate::report::absolute(&r.output),
+            skew_deg: crate::report::round(r.skew_deg.into(), 2),
+            rotation_deg: r.rotated_deg,
+            kind: r.kind.to_string(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
 /// The result of a job: the pages written and the errors met, in page order.
 #[derive(Debug)]
 pub struct ExportOutcome {
