@@ -134,6 +134,10 @@ pub struct DocArgs {
     #[arg(long, value_enum, default_value_t = OcrSource::Gray, value_name = "IMAGE")]
     pub ocr_image: OcrSource,
 
+    /// Fail a page whose OCR takes longer than this many seconds (exit 7, naming the page); 0 means no limit
+    #[arg(long, value_name = "SECS", default_value_t = 180.0, value_parser = parse_seconds)]
+    pub ocr_timeout: f64,
+
     /// Document title stored in the PDF (any language)
     #[arg(long, value_name = "TEXT", value_parser = parse_text)]
     pub title: Option<String>,
@@ -196,6 +200,7 @@ impl DocArgs {
         cfg.ocr = OcrOptions {
             languages: self.language.clone(),
             source: self.ocr_image,
+            timeout: (self.ocr_timeout > 0.0).then(|| Duration::from_secs_f64(self.ocr_timeout)),
             tessdata: cfg.ocr.tessdata.take(),
         };
         cfg.info = DocInfo {

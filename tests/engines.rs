@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{listing, page_count, pdftotext};
+use common::{generator, listing, ocrpdf, page_count, pdftotext, small_page};
 use image::{GrayImage, Luma};
 use ocrpdf::ocr::{
     Engine, Engines, Line, OcrImage, OcrOptions, OcrPage, Orientation, OrientationDetector, Rect,
@@ -273,4 +273,43 @@ fn cancelling_leaves_no_output() {
     .unwrap_err();
     assert!(matches!(err, Error::Interrupted), "{err}");
     assert_nothing_left(dir.path(), ws.len());
+}
+
+/// The real engine's deadline: a page over its time limit fails the run
+/// (exit 7) naming the page and the option, and nothing is written.
+#[test]
+fn tesseract_stops_a_page_at_its_time_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    generator::save_png(&small_page(3, 6), &dir.path().join("slow.png"));
+    let run = ocrpdf(
+        dir.path(),
+        &[
+            "slow.png",
+            "-o",
+            "out.pdf",
+            "--ocr-timeout",
+            "0.001",
+            "--no-rotate",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 7, "{}", run.stderr);
+    assert!(run.stderr.contains("slow.png"), "{}", run.stderr);
+    assert!(run.stderr.contains("--ocr-timeout"), "{}", run.stderr);
+    assert_nothing_left(dir.path(), 1);
+    // The same page within a generous limit reads.
+    let run = ocrpdf(
+        dir.path(),
+        &[
+            "slow.png",
+            "-o",
+            "out.pdf",
+            "--ocr-timeout",
+            "120",
+            "--no-rotate",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!pdftotext(&dir.path().join("out.pdf"), 1).trim().is_empty());
 }

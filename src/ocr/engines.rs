@@ -76,7 +76,10 @@ fn cached<T>(
 
 impl Engines for TesseractEngines {
     fn with_ocr(&self, opts: &OcrOptions, f: &mut dyn FnMut(&mut dyn Engine)) -> Result<()> {
-        cached(&opts.languages, opts.tessdata.as_deref(), |e| f(e))
+        cached(&opts.languages, opts.tessdata.as_deref(), |e| {
+            e.set_deadline(opts.timeout);
+            f(e)
+        })
     }
 
     fn with_osd(
