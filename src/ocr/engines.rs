@@ -11,7 +11,9 @@ use crate::error::Result;
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
-/// Hands each worker thread its engines. Called from many threads at once.
+/// Hands each worker thread its engines. Called from many threads at once;
+/// each method runs `f` once, or returns the error that kept it from making
+/// the engine (a missing model).
 pub trait Engines: Sync {
     /// Run `f` on this thread's OCR engine for `opts` (languages and model
     /// folder), made on first use.

@@ -40,11 +40,19 @@ fn recognize(
     engines.with_ocr(&opts.ocr, &mut |e| {
         read = Some(crate::read::read(e, cleaned, opts.ocr.source));
     })?;
-    read.expect("with_ocr runs its closure or fails")
+    read.ok_or_else(|| not_run(page))?
         .map_err(|reason| Error::Ocr {
             path: PathBuf::from(page.label()),
             reason,
         })
+}
+
+/// An [`Engines`] that returned without running the engine: a bug in it.
+fn not_run(page: &PageRef) -> Error {
+    Error::Internal(format!(
+        "{}: the engine provider returned without reading the page",
+        page.label()
+    ))
 }
 
 /// Decode, clean, OCR and build one page.
@@ -151,7 +159,7 @@ fn orient(
         found = Some(e.detect_orientation(cleaned.bits.as_gray(), cleaned.dpi));
     })?;
     let found = found
-        .expect("with_osd runs its closure or fails")
+        .ok_or_else(|| not_run(page))?
         .map_err(|reason| Error::Ocr {
             path: PathBuf::from(page.label()),
             reason,
