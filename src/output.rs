@@ -8,7 +8,9 @@
 //! tmpfs), the file is created with `O_TMPFILE`: it has no name until the
 //! commit links it in (`linkat` through `/proc/self/fd`), so a process
 //! killed mid-write (SIGKILL, power loss) leaves nothing behind. Elsewhere
-//! a named temp file `.ocrpdf-XXXXXX.tmp` is used and removed on drop.
+//! a named temp file `.ocrpdf-HOST-PID-XXXXXX.tmp` is used and removed on
+//! drop; one left by a killed process is removed by the next ocrpdf that
+//! writes into that folder, once its owner (same host, that PID) is gone.
 //!
 //! Two modes: [`Mode::Replace`] (the default of every command: the new
 //! file atomically replaces any old one) and [`Mode::NoReplace`] (the
@@ -67,9 +69,71 @@ fn output_error(dest: &Path) -> impl Fn(io::Error) -> Error + '_ {
 /// A named temp file in `dir`, removed on drop.
 fn named_temp(dir: &Path) -> io::Result<NamedTempFile> {
     tempfile::Builder::new()
-        .prefix(".ocrpdf-")
+        .prefix(&temp_prefix())
         .suffix(".tmp")
         .tempfile_in(dir)
+}
+
+/// This process's temp names start with `.ocrpdf-HOST-PID-`: enough to
+/// tell later whether their owner still runs.
+fn temp_prefix() -> String {
+    format!(".ocrpdf-{}-{}-", host(), std::process::id())
+}
+
+/// The host's name, as far as a file name can hold it.
+fn host() -> &'static str {
+    static HOST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HOST.get_or_init(|| {
+        let name = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+            .unwrap_or_default();
+        let name: String = name
+            .trim()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
+            .collect();
+        if name.is_empty() { "host".into() } else { name }
+    })
+}
+
+/// The PID in a temp name of this host, if it is one.
+fn temp_owner(name: &OsStr) -> Option<u32> {
+    let name = name.to_str()?;
+    let middle = name.strip_prefix(".ocrpdf-")?.strip_suffix(".tmp")?;
+    // HOST-PID-RANDOM; the host may hold dashes, the other two do not.
+    let mut parts = middle.rsplitn(3, '-');
+    let _random = parts.next()?;
+    let pid = parts.next()?.parse().ok()?;
+    (parts.next()? == host()).then_some(pid)
+}
+
+/// Remove temp files in `dir` whose owner, a process of this host, is no
+/// longer running (killed mid-write). Each folder is swept once per run;
+/// where processes cannot be looked up (`/proc`) nothing is removed.
+fn sweep(dir: &Path) {
+    static SWEPT: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    {
+        let mut swept = SWEPT.lock().unwrap_or_else(|e| e.into_inner());
+        if swept.contains(&dir) {
+            return;
+        }
+        swept.push(dir.clone());
+    }
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        if let Some(pid) = temp_owner(&e.file_name())
+            && pid != std::process::id()
+            && !Path::new(&format!("/proc/{pid}")).exists()
+        {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 impl AtomicFile {
@@ -85,6 +149,7 @@ impl AtomicFile {
 
     pub fn with_mode(dest: &Path, mode: Mode) -> Result<Self> {
         let dir = parent(dest);
+        sweep(dir);
         let (file, temp) = match unnamed::create(dir) {
             Some(file) => (file, None),
             None => {
@@ -279,7 +344,11 @@ mod unnamed {
     /// Link `f` under a fresh temp name in `dir`.
     pub fn link_temp(f: &File, dir: &Path) -> io::Result<TempPath> {
         loop {
-            let name = dir.join(format!(".ocrpdf-{:016x}.tmp", fastrand_u64()));
+            let name = dir.join(format!(
+                "{}{:016x}.tmp",
+                super::temp_prefix(),
+                fastrand_u64()
+            ));
             match link(f, &name) {
                 Ok(()) => return TempPath::try_from_path(&name),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
@@ -441,6 +510,26 @@ mod tests {
             assert_eq!(mode & 0o777, 0o644);
         }
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn temp_files_of_dead_owners_are_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        // PIDs above the kernel's limit (4194304) never run.
+        let dead = dir
+            .path()
+            .join(format!(".ocrpdf-{}-4999999-abc123.tmp", host()));
+        let mine = dir.path().join(format!("{}abc123.tmp", temp_prefix()));
+        let other_host = dir.path().join(".ocrpdf-elsewhere-4999999-abc123.tmp");
+        let not_ours = dir.path().join(".ocrpdf-work-0123");
+        for p in [&dead, &mine, &other_host, &not_ours] {
+            std::fs::write(p, b"x").unwrap();
+        }
+        assert_eq!(temp_owner(dead.file_name().unwrap()), Some(4_999_999));
+        let f = AtomicFile::create(&dir.path().join("out.pdf")).unwrap();
+        f.commit().unwrap();
+        assert!(!dead.exists(), "a dead owner's temp file stays");
+        assert!(mine.exists() && other_host.exists() && not_ours.exists());
     }
 
     #[test]
