@@ -5,6 +5,7 @@
 //! (dimensions against the pixel cap) before its pixels are allocated.
 
 mod dpi;
+mod jpeg;
 mod order;
 mod pdf;
 mod tiff;
@@ -169,18 +170,40 @@ fn flatten(img: &DynamicImage) -> RgbImage {
     })
 }
 
-/// Limits that guard decoders against huge or hostile images.
+/// Limits that guard decoders against huge, hostile or incomplete images.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub max_pixels: u64,
+    /// Keep what a truncated JPEG decodes to (with a `truncated_input`
+    /// warning) instead of refusing it. Off by default: a scan cut short
+    /// loses part of its page silently otherwise.
+    pub accept_truncated: bool,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_pixels: DEFAULT_MAX_PIXELS,
+            accept_truncated: false,
         }
     }
+}
+
+/// Something about a decoded page the user should know, though it was
+/// decoded: the pipeline passes it on as a page warning.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecodeWarning {
+    /// A stable name for scripts, e.g. `truncated_input` (README lists them).
+    pub code: &'static str,
+    /// What happened, in words.
+    pub message: String,
+}
+
+/// A decoded page and what decoding it had to say.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    pub image: PageImage,
+    pub warnings: Vec<DecodeWarning>,
 }
 
 /// One input as named on the command line.
@@ -210,6 +233,11 @@ pub fn list_pages(inputs: &[Input], limits: &Limits) -> Result<Vec<PageRef>> {
                 pdf_pages.len() as u32
             }
             _ => {
+                // A truncated JPEG decodes without complaint, so its end is
+                // checked now, before any page is converted.
+                if format == Format::Jpeg {
+                    jpeg_truncation(&read_all(&source)?, path, limits)?;
+                }
                 // Read only the header: refuse garbage and huge images now,
                 // before any page is decoded.
                 let f = image_format(format).ok_or_else(|| {
@@ -351,7 +379,14 @@ pub fn decode_page(
     limits: &Limits,
     dpi_override: Option<Dpi>,
 ) -> Result<PageImage> {
+    decode(page, limits, dpi_override).map(|d| d.image)
+}
+
+/// [`decode_page`], with the warnings decoding gave (a truncated JPEG kept
+/// under [`Limits::accept_truncated`]).
+pub fn decode(page: &PageRef, limits: &Limits, dpi_override: Option<Dpi>) -> Result<Decoded> {
     let path = page.path();
+    let mut warnings = Vec::new();
     let (pixels, file_dpi) = match page.format {
         Format::Tiff => tiff::decode(open(&page.source)?, path, page.index, limits)?,
         Format::Pdf => {
@@ -360,10 +395,16 @@ pub fn decode_page(
                 .as_ref()
                 .ok_or_else(|| Error::Internal(format!("{}: PDF page not listed", page.label())))?;
             let (pixels, dpi) = pdf::decode(plan, &page.source, path, limits)?;
-            return Ok(PageImage { pixels, dpi });
+            return Ok(Decoded {
+                image: PageImage { pixels, dpi },
+                warnings,
+            });
         }
         format => {
             let bytes = read_all(&page.source)?;
+            if format == Format::Jpeg {
+                warnings.extend(jpeg_truncation(&bytes, path, limits)?);
+            }
             let dpi = match format {
                 Format::Png => dpi::png(&bytes),
                 Format::Jpeg => dpi::jpeg(&bytes),
@@ -372,10 +413,32 @@ pub fn decode_page(
             (decode_single(&bytes, format, path, limits)?, dpi)
         }
     };
-    Ok(PageImage {
-        pixels,
-        dpi: dpi_override.or(file_dpi).unwrap_or(Dpi::DEFAULT),
+    Ok(Decoded {
+        image: PageImage {
+            pixels,
+            dpi: dpi_override.or(file_dpi).unwrap_or(Dpi::DEFAULT),
+        },
+        warnings,
     })
+}
+
+/// A JPEG without its end marker is refused, or with
+/// [`Limits::accept_truncated`] kept with a warning.
+fn jpeg_truncation(bytes: &[u8], path: &Path, limits: &Limits) -> Result<Option<DecodeWarning>> {
+    let jpeg::Ending::Truncated { at } = jpeg::ending(bytes) else {
+        return Ok(None);
+    };
+    let what = format!("truncated JPEG (data ends at byte {at})");
+    if !limits.accept_truncated {
+        return Err(Error::input(
+            path,
+            format!("{what}; --accept-truncated keeps what decodes"),
+        ));
+    }
+    Ok(Some(DecodeWarning {
+        code: "truncated_input",
+        message: format!("{what}: kept what decoded; the rest of the page is missing"),
+    }))
 }
 
 /// The whole input; stdin's buffer is shared, not copied.
@@ -479,7 +542,10 @@ mod tests {
 
     #[test]
     fn oversized_images_are_refused_before_decoding() {
-        let limits = Limits { max_pixels: 100 };
+        let limits = Limits {
+            max_pixels: 100,
+            ..Limits::default()
+        };
         let e = check_size(Path::new("big.png"), 20, 20, &limits).unwrap_err();
         assert!(matches!(e, Error::TooLarge { .. }));
     }
