@@ -7,6 +7,7 @@ mod common;
 
 use common::generator::cer;
 use common::*;
+use std::path::Path;
 
 /// A small page of text as a baseline and a progressive JPEG.
 fn jpegs(seed: u64) -> (common::generator::Page, Vec<u8>, Vec<u8>) {
@@ -88,4 +89,106 @@ fn accept_truncated_keeps_the_page_with_a_warning() {
         cer(first, text.lines().next().unwrap_or("")) <= 0.1,
         "{text}"
     );
+}
+
+fn write_tiff<C: tiff::encoder::colortype::ColorType>(
+    path: &Path,
+    w: u32,
+    h: u32,
+    data: &[C::Inner],
+) where
+    [C::Inner]: tiff::encoder::TiffValue,
+{
+    let f = std::fs::File::create(path).unwrap();
+    let mut enc = tiff::encoder::TiffEncoder::new(std::io::BufWriter::new(f)).unwrap();
+    enc.write_image::<C>(w, h, data).unwrap();
+}
+
+/// Widths and heights of every page in points, as `pdfinfo` reports them.
+fn page_sizes(pdf: &Path, pages: usize) -> Vec<(f32, f32)> {
+    let out = std::process::Command::new("pdfinfo")
+        .args(["-f", "1", "-l", &pages.to_string(), pdf.to_str().unwrap()])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("Page") && l.contains("size:"))
+        .map(|l| {
+            let n: Vec<f32> = l
+                .split_once("size:")
+                .unwrap()
+                .1
+                .split_whitespace()
+                .filter_map(|t| t.parse().ok())
+                .collect();
+            (n[0], n[1])
+        })
+        .collect()
+}
+
+#[test]
+fn webp_bmp_gif_16_bit_and_cmyk_pages_are_read() {
+    use image::{DynamicImage, ImageFormat};
+    let dir = tempfile::tempdir().unwrap();
+    let page = small_page(73, 3);
+    let (w, h) = page.image.dimensions();
+    let rgb = DynamicImage::ImageRgb8(page.image.clone());
+    let gray = rgb.to_luma8();
+    let save = |name: &str, img: &DynamicImage, f: ImageFormat| {
+        img.save_with_format(dir.path().join(name), f).unwrap();
+        name.to_string()
+    };
+    let mut names = vec![
+        save("scan.webp", &rgb, ImageFormat::WebP),
+        save("scan.bmp", &rgb, ImageFormat::Bmp),
+        save(
+            "grey16.png",
+            &DynamicImage::ImageLuma16(rgb.to_luma16()),
+            ImageFormat::Png,
+        ),
+        save(
+            "rgb16.png",
+            &DynamicImage::ImageRgb16(rgb.to_rgb16()),
+            ImageFormat::Png,
+        ),
+    ];
+    // GIF: grey pages quantise to a grey palette; the fastest quantiser.
+    {
+        let f = std::fs::File::create(dir.path().join("scan.gif")).unwrap();
+        let mut enc = image::codecs::gif::GifEncoder::new_with_speed(f, 30);
+        let frame = image::Frame::new(DynamicImage::ImageLuma8(gray.clone()).to_rgba8());
+        enc.encode_frames([frame.clone(), frame]).unwrap();
+        names.push("scan.gif".into());
+    }
+    let grey16: Vec<u16> = gray.as_raw().iter().map(|&v| v as u16 * 257).collect();
+    write_tiff::<tiff::encoder::colortype::Gray16>(&dir.path().join("grey16.tif"), w, h, &grey16);
+    // CMYK: grey ink as K only, plus a cyan band so colour is kept.
+    let cmyk: Vec<u8> = gray
+        .enumerate_pixels()
+        .flat_map(|(_, y, p)| [if y < 8 { 255 } else { 0 }, 0, 0, 255 - p.0[0]])
+        .collect();
+    write_tiff::<tiff::encoder::colortype::CMYK8>(&dir.path().join("cmyk.tif"), w, h, &cmyk);
+    names.extend(["grey16.tif", "cmyk.tif"].map(String::from));
+
+    let mut args: Vec<&str> = names.iter().map(String::as_str).collect();
+    args.extend(["-o", "out.pdf"]);
+    let run = ocrpdf(dir.path(), &args, None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pdf = dir.path().join("out.pdf");
+    assert_eq!(
+        page_count(&pdf),
+        names.len(),
+        "a GIF gives its first frame only"
+    );
+    // None of these carries a resolution (BMP's is 0): 300 dpi is assumed.
+    let want = (w as f32 * 72.0 / 300.0, h as f32 * 72.0 / 300.0);
+    for (i, (name, size)) in names.iter().zip(page_sizes(&pdf, names.len())).enumerate() {
+        let rate = cer(&page.text, &pdftotext(&pdf, i + 1));
+        assert!(rate <= 0.05, "{name}: CER {rate}");
+        assert!(
+            (size.0 - want.0).abs() < 1.0 && (size.1 - want.1).abs() < 1.0,
+            "{name}: page {size:?}, want {want:?}"
+        );
+    }
 }

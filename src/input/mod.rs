@@ -76,6 +76,10 @@ pub enum Format {
     Jpeg,
     Tiff,
     Pnm,
+    Webp,
+    Bmp,
+    /// GIF: the first frame.
+    Gif,
     Pdf,
 }
 
@@ -348,6 +352,12 @@ fn sniff(head: &[u8], path: &Path) -> Result<Format> {
         Some(Format::Tiff)
     } else if head.len() >= 2 && head[0] == b'P' && (b'1'..=b'7').contains(&head[1]) {
         Some(Format::Pnm)
+    } else if head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP" {
+        Some(Format::Webp)
+    } else if head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a") {
+        Some(Format::Gif)
+    } else if head.starts_with(b"BM") && head.len() >= 18 && bmp_header_size(&head[14..18]) {
+        Some(Format::Bmp)
     } else if head.windows(5).any(|w| w == b"%PDF-") {
         Some(Format::Pdf)
     } else {
@@ -365,10 +375,20 @@ fn sniff(head: &[u8], path: &Path) -> Result<Format> {
         Some("jpg" | "jpeg") => "not a JPEG image",
         Some("tif" | "tiff") => "not a TIFF image",
         Some("pnm" | "pbm" | "pgm" | "ppm") => "not a PNM image",
+        Some("webp") => "not a WebP image",
+        Some("bmp") => "not a BMP image",
+        Some("gif") => "not a GIF image",
         Some("pdf") => "not a PDF (no %PDF- header)",
-        _ => "not a supported image or PDF (PNG, JPEG, TIFF, PNM or PDF)",
+        _ => "not a supported image or PDF (PNG, JPEG, TIFF, PNM, WebP, BMP, GIF or PDF)",
     };
     Err(Error::input(path, expected))
+}
+
+/// "BM" is a short magic: a BMP also names one of the known info-header
+/// sizes (core 12, OS/2 16 or 64, v1 40, v2 52, v3 56, v4 108, v5 124).
+fn bmp_header_size(le: &[u8]) -> bool {
+    let size = u32::from_le_bytes([le[0], le[1], le[2], le[3]]);
+    matches!(size, 12 | 16 | 40 | 52 | 56 | 64 | 108 | 124)
 }
 
 /// Decode one page into pixels and resolution. `dpi_override` wins over the
@@ -408,6 +428,7 @@ pub fn decode(page: &PageRef, limits: &Limits, dpi_override: Option<Dpi>) -> Res
             let dpi = match format {
                 Format::Png => dpi::png(&bytes),
                 Format::Jpeg => dpi::jpeg(&bytes),
+                Format::Bmp => dpi::bmp(&bytes),
                 _ => None,
             };
             (decode_single(&bytes, format, path, limits)?, dpi)
@@ -494,6 +515,9 @@ fn image_format(f: Format) -> Option<ImageFormat> {
         Format::Jpeg => Some(ImageFormat::Jpeg),
         Format::Pnm => Some(ImageFormat::Pnm),
         Format::Tiff => Some(ImageFormat::Tiff),
+        Format::Webp => Some(ImageFormat::WebP),
+        Format::Bmp => Some(ImageFormat::Bmp),
+        Format::Gif => Some(ImageFormat::Gif),
         Format::Pdf => None,
     }
 }
@@ -504,6 +528,9 @@ fn format_name(f: Format) -> &'static str {
         Format::Jpeg => "JPEG",
         Format::Tiff => "TIFF",
         Format::Pnm => "PNM",
+        Format::Webp => "WebP",
+        Format::Bmp => "BMP",
+        Format::Gif => "GIF",
         Format::Pdf => "PDF",
     }
 }
@@ -519,6 +546,16 @@ mod tests {
         let e = sniff(b"", Path::new("a.jpg")).unwrap_err();
         assert_eq!(e.to_string(), "a.jpg: file is empty");
         assert_eq!(sniff(b"P5\n", Path::new("x")).unwrap(), Format::Pnm);
+        assert_eq!(
+            sniff(b"RIFF\0\0\0\0WEBPVP8 ", Path::new("x")).unwrap(),
+            Format::Webp
+        );
+        assert_eq!(sniff(b"GIF89a\x01\0", Path::new("x")).unwrap(), Format::Gif);
+        let bmp = [&b"BM"[..], &[0; 12], &[40, 0, 0, 0]].concat();
+        assert_eq!(sniff(&bmp, Path::new("x")).unwrap(), Format::Bmp);
+        // "BM" alone (a text file starting "BMW …") is not a BMP.
+        let e = sniff(b"BMW 320i, 1987, blue", Path::new("car.bmp")).unwrap_err();
+        assert_eq!(e.to_string(), "car.bmp: not a BMP image");
         assert_eq!(sniff(b"%PDF-1.7\n", Path::new("x")).unwrap(), Format::Pdf);
         // Readers allow junk (a mail header, a BOM) before the PDF header.
         let late = [&[b' '; 600][..], b"%PDF-1.4"].concat();
