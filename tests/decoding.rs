@@ -192,3 +192,80 @@ fn webp_bmp_gif_16_bit_and_cmyk_pages_are_read() {
         );
     }
 }
+
+/// `jpeg` with an EXIF APP1 segment stating `orientation` inserted after
+/// SOI: "Exif\0\0", a big-endian TIFF header and one IFD entry (tag 0x0112,
+/// SHORT, count 1).
+fn with_exif_orientation(jpeg: &[u8], orientation: u16) -> Vec<u8> {
+    let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
+    tiff.extend(1u16.to_be_bytes());
+    tiff.extend([0x01, 0x12, 0x00, 0x03, 0, 0, 0, 1]);
+    tiff.extend(orientation.to_be_bytes());
+    tiff.extend([0, 0, 0, 0, 0, 0]); // value padding, then no next IFD
+    let body = [&b"Exif\0\0"[..], &tiff].concat();
+    let mut out = jpeg[..2].to_vec();
+    out.extend([0xFF, 0xE1]);
+    out.extend((body.len() as u16 + 2).to_be_bytes());
+    out.extend(body);
+    out.extend(&jpeg[2..]);
+    out
+}
+
+#[test]
+fn exif_orientation_is_applied_even_with_no_rotate() {
+    use image::DynamicImage;
+    let dir = tempfile::tempdir().unwrap();
+    let page = small_page(74, 3);
+    let upright = DynamicImage::ImageRgb8(page.image.clone());
+    // Stored turned as a phone might, with the tag that undoes it.
+    let cases = [
+        ("cw.jpg", upright.rotate90(), 8),
+        ("ccw.jpg", upright.rotate270(), 6),
+        ("flipped.jpg", upright.rotate180(), 3),
+    ];
+    for (name, stored, tag) in &cases {
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+            .encode_image(stored)
+            .unwrap();
+        std::fs::write(dir.path().join(name), with_exif_orientation(&jpeg, *tag)).unwrap();
+    }
+    let run = ocrpdf(
+        dir.path(),
+        &[
+            "cw.jpg",
+            "ccw.jpg",
+            "flipped.jpg",
+            "--no-rotate",
+            "-v",
+            "-o",
+            "out.pdf",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for line in [
+        "cw.jpg: ",
+        "turned 90° counter-clockwise (orientation tag 8) as its file says",
+    ] {
+        assert!(run.stderr.contains(line), "{}", run.stderr);
+    }
+    assert!(run.stderr.contains("(orientation tag 6)"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("turned 180° (orientation tag 3)"),
+        "{}",
+        run.stderr
+    );
+    let pdf = dir.path().join("out.pdf");
+    let (w, h) = page.image.dimensions();
+    let want = (w as f32 * 72.0 / 300.0, h as f32 * 72.0 / 300.0);
+    for (i, size) in page_sizes(&pdf, cases.len()).into_iter().enumerate() {
+        let name = cases[i].0;
+        let rate = cer(&page.text, &pdftotext(&pdf, i + 1));
+        assert!(rate <= 0.05, "{name}: CER {rate}");
+        assert!(
+            (size.0 - want.0).abs() < 1.0 && (size.1 - want.1).abs() < 1.0,
+            "{name}: page {size:?}, want {want:?}"
+        );
+    }
+}

@@ -14,7 +14,8 @@ pub use dpi::Dpi;
 pub use order::natural_cmp;
 
 use crate::error::{Error, Result};
-use image::{DynamicImage, GrayImage, ImageFormat, RgbImage};
+use image::metadata::Orientation;
+use image::{DynamicImage, GrayImage, ImageDecoder, ImageFormat, RgbImage};
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -208,6 +209,9 @@ pub struct DecodeWarning {
 pub struct Decoded {
     pub image: PageImage,
     pub warnings: Vec<DecodeWarning>,
+    /// The file's orientation tag (EXIF in JPEG, PNG and WebP; TIFF's
+    /// own), in words, when it was not upright; already applied to `image`.
+    pub orientation: Option<String>,
 }
 
 /// One input as named on the command line.
@@ -407,7 +411,7 @@ pub fn decode_page(
 pub fn decode(page: &PageRef, limits: &Limits, dpi_override: Option<Dpi>) -> Result<Decoded> {
     let path = page.path();
     let mut warnings = Vec::new();
-    let (pixels, file_dpi) = match page.format {
+    let (pixels, file_dpi, orientation) = match page.format {
         Format::Tiff => tiff::decode(open(&page.source)?, path, page.index, limits)?,
         Format::Pdf => {
             let plan = page
@@ -418,6 +422,7 @@ pub fn decode(page: &PageRef, limits: &Limits, dpi_override: Option<Dpi>) -> Res
             return Ok(Decoded {
                 image: PageImage { pixels, dpi },
                 warnings,
+                orientation: None,
             });
         }
         format => {
@@ -431,16 +436,69 @@ pub fn decode(page: &PageRef, limits: &Limits, dpi_override: Option<Dpi>) -> Res
                 Format::Bmp => dpi::bmp(&bytes),
                 _ => None,
             };
-            (decode_single(&bytes, format, path, limits)?, dpi)
+            let (pixels, orientation) = decode_single(&bytes, format, path, limits)?;
+            (pixels, dpi, orientation)
         }
     };
+    let image = PageImage {
+        pixels,
+        dpi: dpi_override.or(file_dpi).unwrap_or(Dpi::DEFAULT),
+    };
+    // Orientation is metadata, not detection: applied before anything else
+    // sees the page, whatever `--no-rotate` says.
     Ok(Decoded {
-        image: PageImage {
-            pixels,
-            dpi: dpi_override.or(file_dpi).unwrap_or(Dpi::DEFAULT),
-        },
+        image: apply_orientation(image, orientation),
         warnings,
+        orientation: describe_orientation(orientation),
     })
+}
+
+/// Turn and mirror a page as its orientation tag says it is meant to be
+/// seen (TIFF 6.0 `Orientation`, the same values in EXIF); a quarter turn
+/// swaps the resolution axes.
+fn apply_orientation(page: PageImage, o: Orientation) -> PageImage {
+    if o == Orientation::NoTransforms {
+        return page;
+    }
+    let mut img = match page.pixels {
+        Pixels::Gray(g) => DynamicImage::ImageLuma8(g),
+        Pixels::Rgb(c) => DynamicImage::ImageRgb8(c),
+    };
+    img.apply_orientation(o);
+    let quarter = matches!(
+        o,
+        Orientation::Rotate90
+            | Orientation::Rotate270
+            | Orientation::Rotate90FlipH
+            | Orientation::Rotate270FlipH
+    );
+    let dpi = if quarter {
+        Dpi {
+            x: page.dpi.y,
+            y: page.dpi.x,
+        }
+    } else {
+        page.dpi
+    };
+    PageImage {
+        pixels: Pixels::from_dynamic(img),
+        dpi,
+    }
+}
+
+/// What an orientation tag asked for, for `-v`; `None` when upright.
+fn describe_orientation(o: Orientation) -> Option<String> {
+    let (tag, what) = match o {
+        Orientation::NoTransforms => return None,
+        Orientation::FlipHorizontal => (2, "mirrored left to right"),
+        Orientation::Rotate180 => (3, "turned 180°"),
+        Orientation::FlipVertical => (4, "mirrored top to bottom"),
+        Orientation::Rotate90FlipH => (5, "turned 90° clockwise and mirrored"),
+        Orientation::Rotate90 => (6, "turned 90° clockwise"),
+        Orientation::Rotate270FlipH => (7, "turned 90° counter-clockwise and mirrored"),
+        Orientation::Rotate270 => (8, "turned 90° counter-clockwise"),
+    };
+    Some(format!("{what} (orientation tag {tag})"))
 }
 
 /// A JPEG without its end marker is refused, or with
@@ -472,7 +530,15 @@ fn read_all(source: &Source) -> Result<std::borrow::Cow<'_, [u8]>> {
     }
 }
 
-fn decode_single(bytes: &[u8], format: Format, path: &Path, limits: &Limits) -> Result<Pixels> {
+/// Decode an image the `image` crate reads, with the orientation its
+/// metadata states (EXIF in JPEG, PNG `eXIf` and WebP; upright when absent
+/// or unreadable, as viewers do).
+fn decode_single(
+    bytes: &[u8],
+    format: Format,
+    path: &Path,
+    limits: &Limits,
+) -> Result<(Pixels, Orientation)> {
     let image_format = image_format(format)
         .ok_or_else(|| Error::Internal(format!("{}: not an image format", path.display())))?;
     let name = format_name(format);
@@ -487,10 +553,12 @@ fn decode_single(bytes: &[u8], format: Format, path: &Path, limits: &Limits) -> 
     lim.max_image_height = Some(h);
     lim.max_alloc = Some(limits.max_pixels.saturating_mul(8));
     r.limits(lim);
-    let img = r
-        .decode()
-        .map_err(|e| Error::input(path, format!("cannot decode {name} image: {e}")))?;
-    Ok(Pixels::from_dynamic(img))
+    let decode_err =
+        |e: image::ImageError| Error::input(path, format!("cannot decode {name} image: {e}"));
+    let mut decoder = r.into_decoder().map_err(decode_err)?;
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let img = DynamicImage::from_decoder(decoder).map_err(decode_err)?;
+    Ok((Pixels::from_dynamic(img), orientation))
 }
 
 pub(crate) fn check_size(path: &Path, width: u32, height: u32, limits: &Limits) -> Result<()> {

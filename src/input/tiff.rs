@@ -3,6 +3,7 @@
 
 use super::{Dpi, Limits, Pixels, ReadSeek, check_size};
 use crate::error::{Error, Result};
+use image::metadata::Orientation;
 use image::{GrayImage, RgbImage};
 use std::path::Path;
 use tiff::ColorType;
@@ -35,7 +36,7 @@ pub fn decode(
     path: &Path,
     index: u32,
     limits: &Limits,
-) -> Result<(Pixels, Option<Dpi>)> {
+) -> Result<(Pixels, Option<Dpi>, Orientation)> {
     let page_err = |e: tiff::TiffError| Error::input(path, format!("TIFF page {}: {e}", index + 1));
     let mut dec = decoder(r, path)?;
     for _ in 0..index {
@@ -48,6 +49,13 @@ pub fn decode(
     tl.intermediate_buffer_size = tl.decoding_buffer_size;
     let mut dec = dec.with_limits(tl);
     let dpi = read_dpi(&mut dec);
+    let orientation = dec
+        .find_tag_unsigned::<u16>(Tag::Orientation)
+        .ok()
+        .flatten()
+        .and_then(|v| u8::try_from(v).ok())
+        .and_then(Orientation::from_exif)
+        .unwrap_or(Orientation::NoTransforms);
     let color = dec.colortype().map_err(page_err)?;
     if matches!(color, ColorType::Lab(_)) {
         // The tiff crate names Lab but does not decode its samples (0.11).
@@ -136,7 +144,7 @@ pub fn decode(
         }
         _ => return Err(unsupported()),
     };
-    Ok((pixels, dpi))
+    Ok((pixels, dpi, orientation))
 }
 
 /// Ink to light without a colour profile: each of C, M, Y takes its share

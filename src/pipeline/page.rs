@@ -62,6 +62,7 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
     let input::Decoded {
         image,
         warnings: decoded,
+        orientation,
     } = input::decode(page, &cfg.page.limits, cfg.page.dpi)?;
     timed(&mut t.decode, started);
     let recognize = |c: &clean::CleanPage| recognize(engines, cfg, page, c);
@@ -91,6 +92,7 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
             message: w.message.clone(),
         });
         report.warnings.splice(0..0, decoded);
+        report.orientation_tag = orientation.clone();
         Ok(PageDone { pdf, report, hocr })
     };
     let started = Instant::now();
