@@ -230,17 +230,23 @@ fn exif_orientation_is_applied_even_with_no_rotate() {
             .unwrap();
         std::fs::write(dir.path().join(name), with_exif_orientation(&jpeg, *tag)).unwrap();
     }
+    // A TIFF's own Orientation tag (TIFF 6.0), the same values.
+    {
+        let gray = upright.rotate270().into_luma8();
+        let f = std::fs::File::create(dir.path().join("ccw.tif")).unwrap();
+        let mut enc = tiff::encoder::TiffEncoder::new(std::io::BufWriter::new(f)).unwrap();
+        let mut img = enc
+            .new_image::<tiff::encoder::colortype::Gray8>(gray.width(), gray.height())
+            .unwrap();
+        img.encoder()
+            .write_tag(tiff::tags::Tag::Orientation, 6u16)
+            .unwrap();
+        img.write_data(gray.as_raw()).unwrap();
+    }
+    let names = ["cw.jpg", "ccw.jpg", "flipped.jpg", "ccw.tif"];
     let run = ocrpdf(
         dir.path(),
-        &[
-            "cw.jpg",
-            "ccw.jpg",
-            "flipped.jpg",
-            "--no-rotate",
-            "-v",
-            "-o",
-            "out.pdf",
-        ],
+        &[&names[..], &["--no-rotate", "-v", "-o", "out.pdf"]].concat(),
         None,
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -250,7 +256,8 @@ fn exif_orientation_is_applied_even_with_no_rotate() {
     ] {
         assert!(run.stderr.contains(line), "{}", run.stderr);
     }
-    assert!(run.stderr.contains("(orientation tag 6)"), "{}", run.stderr);
+    let sixes = run.stderr.matches("(orientation tag 6)").count();
+    assert_eq!(sixes, 2, "JPEG and TIFF: {}", run.stderr);
     assert!(
         run.stderr.contains("turned 180° (orientation tag 3)"),
         "{}",
@@ -259,8 +266,9 @@ fn exif_orientation_is_applied_even_with_no_rotate() {
     let pdf = dir.path().join("out.pdf");
     let (w, h) = page.image.dimensions();
     let want = (w as f32 * 72.0 / 300.0, h as f32 * 72.0 / 300.0);
-    for (i, size) in page_sizes(&pdf, cases.len()).into_iter().enumerate() {
-        let name = cases[i].0;
+    let sizes = page_sizes(&pdf, names.len());
+    assert_eq!(sizes.len(), names.len());
+    for (i, (size, name)) in sizes.into_iter().zip(names).enumerate() {
         let rate = cer(&page.text, &pdftotext(&pdf, i + 1));
         assert!(rate <= 0.05, "{name}: CER {rate}");
         assert!(
