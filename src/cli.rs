@@ -363,6 +363,10 @@ pub struct Common {
     #[arg(long, value_name = "N", default_value_t = ocrpdf::input::DEFAULT_MAX_PIXELS)]
     pub max_pixels: u64,
 
+    /// Keep what a truncated JPEG decodes to, with a warning for its page, instead of refusing it (exit 2)
+    #[arg(long)]
+    pub accept_truncated: bool,
+
     /// Print nothing but errors
     #[arg(short, long)]
     pub quiet: bool,
@@ -465,6 +469,7 @@ impl Common {
             natural_sort: self.natural_sort,
             limits: Limits {
                 max_pixels: self.max_pixels,
+                accept_truncated: self.accept_truncated,
             },
         }
     }

@@ -75,7 +75,7 @@ pub struct PageOptions {
     pub dpi: Option<Dpi>,
     /// Order inputs by name, numbers by value (default `false`: as given).
     pub natural_sort: bool,
-    /// Decoding limits (default: 300 Mpx per image).
+    /// Decoding limits (default: 300 Mpx per image, truncated JPEGs refused).
     pub limits: Limits,
 }
 

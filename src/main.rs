@@ -81,8 +81,12 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
             print_record(Body::Page(PageReport::new(i + 1, p)));
         }
         if verbose {
+            let tagged = match &p.orientation_tag {
+                Some(o) => format!("{o} as its file says, then "),
+                None => String::new(),
+            };
             eprintln!(
-                "{}: {} words (confidence {:.0}), skew {:+.2}°, turned {}°, {} KiB",
+                "{}: {} words (confidence {:.0}), skew {:+.2}°, {tagged}turned {}°, {} KiB",
                 p.label,
                 p.words,
                 p.confidence,

@@ -70,6 +70,9 @@ pub struct PageSummary {
     pub text: String,
     /// What the user should know about this page (e.g. `few_words`).
     pub warnings: Vec<Warning>,
+    /// The file's orientation tag, in words, when it turned or mirrored
+    /// the page at decoding (a phone photo's EXIF); `None` when upright.
+    pub orientation_tag: Option<String>,
 }
 
 /// Seconds spent in each stage of one page (on its worker thread).
@@ -116,6 +119,7 @@ impl PageSummary {
             warnings: crate::read::few_words(&cleaned.ink, words.len())
                 .into_iter()
                 .collect(),
+            orientation_tag: None,
         }
     }
 }

@@ -66,6 +66,13 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
     } = *task;
     let mut t = StageTimes::default();
     let timed = |slot: &mut f64, started: Instant| *slot += started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let input::Decoded {
+        image,
+        warnings: decoded,
+        orientation,
+    } = input::decode(page, &cfg.page.limits, cfg.page.dpi)?;
+    timed(&mut t.decode, started);
     let recognize = |c: &clean::CleanPage| recognize(engines, cfg, page, c);
     let finish = |cleaned: &clean::CleanPage, rotated: u16, ocr: &OcrPage, mut t: StageTimes| {
         let started = Instant::now();
@@ -86,12 +93,16 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
             ocr::hocr::page(ocr, info)
         });
         timed(&mut t.pdf, started);
-        let report = PageSummary::new(page, cleaned, rotated, ocr, &pdf, t);
+        let mut report = PageSummary::new(page, cleaned, rotated, ocr, &pdf, t);
+        // What decoding said (a kept truncated JPEG) comes first.
+        let decoded = decoded.iter().map(|w| crate::read::Warning {
+            code: w.code,
+            message: w.message.clone(),
+        });
+        report.warnings.splice(0..0, decoded);
+        report.orientation_tag = orientation.clone();
         Ok(PageDone { pdf, report, hocr })
     };
-    let started = Instant::now();
-    let image = input::decode_page(page, &cfg.page.limits, cfg.page.dpi)?;
-    timed(&mut t.decode, started);
     let started = Instant::now();
     let cleaned = clean::clean(&image, &cfg.page.clean);
     timed(&mut t.clean, started);
