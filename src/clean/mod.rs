@@ -14,6 +14,8 @@ pub mod content;
 pub mod deskew;
 pub mod despeckle;
 pub mod lines;
+#[cfg(test)]
+pub(crate) mod testing;
 
 pub use binarize::Method as Binarize;
 pub use bits::BitImage;
