@@ -66,3 +66,55 @@ pub fn gray() -> impl Strategy<Value = GrayImage> {
     );
     prop_oneof![1 => flat, 1 => noise, 3 => page]
 }
+
+/// An 8-connected component found by flood fill: its pixel count and
+/// bounding box (inclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Component {
+    pub area: u32,
+    pub x0: u32,
+    pub y0: u32,
+    pub x1: u32,
+    pub y1: u32,
+}
+
+/// The 8-connected ink components of `bits` by flood fill from each
+/// unlabelled ink pixel in raster order, and each pixel's component.
+pub fn components(bits: &BitImage) -> (Vec<Component>, Vec<Option<usize>>) {
+    let (w, h) = (bits.width() as i64, bits.height() as i64);
+    let mut label = vec![None; (w * h) as usize];
+    let mut comps = Vec::new();
+    for start in 0..w * h {
+        if label[start as usize].is_some() || !bits.is_ink((start % w) as u32, (start / w) as u32) {
+            continue;
+        }
+        let id = comps.len();
+        let (sx, sy) = ((start % w) as u32, (start / w) as u32);
+        let mut c = Component {
+            area: 0,
+            x0: sx,
+            y0: sy,
+            x1: sx,
+            y1: sy,
+        };
+        label[start as usize] = Some(id);
+        let mut stack = vec![(start % w, start / w)];
+        while let Some((x, y)) = stack.pop() {
+            c.area += 1;
+            (c.x0, c.y0) = (c.x0.min(x as u32), c.y0.min(y as u32));
+            (c.x1, c.y1) = (c.x1.max(x as u32), c.y1.max(y as u32));
+            for (nx, ny) in (y - 1..=y + 1).flat_map(|ny| (x - 1..=x + 1).map(move |nx| (nx, ny))) {
+                let inside = (0..w).contains(&nx) && (0..h).contains(&ny);
+                if inside
+                    && label[(ny * w + nx) as usize].is_none()
+                    && bits.is_ink(nx as u32, ny as u32)
+                {
+                    label[(ny * w + nx) as usize] = Some(id);
+                    stack.push((nx, ny));
+                }
+            }
+        }
+        comps.push(c);
+    }
+    (comps, label)
+}
