@@ -346,3 +346,122 @@ mod tests {
         assert_eq!(measure(&rule, Dpi::uniform(300.0)).lines, 0);
     }
 }
+
+/// The 2× reduction, the boxes from the labelling and the sweep that
+/// chains letters, against direct loops, a flood fill and all pairs.
+#[cfg(test)]
+mod against_naive {
+    use super::*;
+    use crate::clean::bits::PAPER;
+    use crate::clean::testing;
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+
+    /// A line as a sortable tuple, to compare sets of lines.
+    fn key(&(b, n, px): &(Box4, usize, f32)) -> (u32, u32, u32, u32, usize, u32) {
+        (b.y0, b.x0, b.y1, b.x1, n, px.to_bits())
+    }
+
+    /// [`chain`] trying every pair of letters, the one further right
+    /// looking back at the other.
+    fn chain_naive(letters: &[Box4]) -> Vec<(Box4, usize, f32)> {
+        let n = letters.len();
+        let mut group: Vec<usize> = (0..n).collect();
+        let joins = |a: Box4, b: Box4| {
+            let (ha, hb) = (a.h() as f32, b.h() as f32);
+            let (small, big) = (ha.min(hb), ha.max(hb));
+            let overlap = (a.y1.min(b.y1) as i64 - a.y0.max(b.y0) as i64 + 1) as f32;
+            let gap = a.x0 as f32 - b.x1 as f32;
+            b.x0 <= a.x0
+                && big <= small * MAX_HEIGHT_RATIO
+                && overlap >= 0.5 * small
+                && gap <= MAX_GAP * big
+        };
+        // Relabel until every joined pair shares the smaller label.
+        loop {
+            let mut changed = false;
+            for i in 0..n {
+                for j in 0..n {
+                    if i != j && joins(letters[i], letters[j]) && group[i] != group[j] {
+                        let g = group[i].min(group[j]);
+                        (group[i], group[j]) = (g, g);
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let mut lines: Vec<_> = (0..n)
+            .filter(|&g| group[g] == g)
+            .map(|g| {
+                (0..n)
+                    .filter(|&i| group[i] == g)
+                    .map(|i| letters[i])
+                    .collect::<Vec<_>>()
+            })
+            .filter(|m| m.len() >= MIN_LETTERS)
+            .map(|m| {
+                let b = Box4 {
+                    x0: m.iter().map(|l| l.x0).min().unwrap(),
+                    y0: m.iter().map(|l| l.y0).min().unwrap(),
+                    x1: m.iter().map(|l| l.x1).max().unwrap(),
+                    y1: m.iter().map(|l| l.y1).max().unwrap(),
+                };
+                let mut hs: Vec<u32> = m.iter().map(|l| l.h()).collect();
+                hs.sort_unstable();
+                (b, m.len(), hs[hs.len() / 2] as f32)
+            })
+            .collect();
+        lines.sort_by_key(key);
+        lines
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// A reduced pixel is ink when any pixel of its 2 × 2 block is.
+        #[test]
+        fn reduction_is_the_or_of_each_block(bits in testing::bits()) {
+            let (w, h) = (bits.width(), bits.height());
+            let small = reduce(&bits);
+            prop_assert_eq!(small.dimensions(), (w.div_ceil(2), h.div_ceil(2)));
+            for (x, y, p) in small.enumerate_pixels() {
+                let any = (2 * y..(2 * y + 2).min(h))
+                    .any(|yy| (2 * x..(2 * x + 2).min(w)).any(|xx| bits.is_ink(xx, yy)));
+                prop_assert_eq!(p.0[0], if any { 255 } else { 0 }, "at {},{}", x, y);
+            }
+        }
+
+        /// The boxes taken from the labelling are those of a flood fill.
+        #[test]
+        fn component_boxes_are_the_flood_fill_boxes(bits in testing::bits()) {
+            let labels = connected_components(bits.as_gray(), Connectivity::Eight, Luma([PAPER]));
+            let mut got: Vec<_> =
+                component_boxes(&labels).iter().map(|b| (b.x0, b.y0, b.x1, b.y1)).collect();
+            let (comps, _) = testing::components(&bits);
+            let mut want: Vec<_> = comps.iter().map(|c| (c.x0, c.y0, c.x1, c.y1)).collect();
+            got.sort_unstable();
+            want.sort_unstable();
+            prop_assert_eq!(got, want);
+        }
+
+        /// Dropping letters that ended too far left changes no line.
+        #[test]
+        fn the_sweep_chains_as_all_pairs(
+            letters in vec((0u32..150, 0u32..60, 0u32..12, 0u32..24), 0..40),
+        ) {
+            let letters: Vec<Box4> = letters
+                .into_iter()
+                .map(|(x0, y0, dw, dh)| Box4 { x0, y0, x1: x0 + dw, y1: y0 + dh })
+                .collect();
+            let mut got = chain(&letters);
+            got.sort_by_key(key);
+            prop_assert_eq!(
+                got.iter().map(key).collect::<Vec<_>>(),
+                chain_naive(&letters).iter().map(key).collect::<Vec<_>>()
+            );
+        }
+    }
+}
