@@ -266,13 +266,15 @@ fn chain(letters: &[Box4]) -> Vec<(Box4, usize, f32)> {
         }
         active.push(i);
     }
-    let mut groups: std::collections::HashMap<usize, Vec<usize>> = Default::default();
+    // Grouped by root in index order, not through a hash map: lines whose
+    // boxes share a top-left corner keep one order (the sort is stable).
+    let mut groups: Vec<Vec<usize>> = vec![Vec::new(); n];
     for i in 0..n {
         let r = find(&mut parent, i);
-        groups.entry(r).or_default().push(i);
+        groups[r].push(i);
     }
     let mut lines: Vec<(Box4, usize, f32)> = groups
-        .into_values()
+        .into_iter()
         .filter(|g| g.len() >= MIN_LETTERS)
         .map(|g| {
             let b = g.iter().fold(letters[g[0]], |acc, &i| {
@@ -336,6 +338,33 @@ mod tests {
         let s = measure(&specks, Dpi::uniform(300.0));
         assert_eq!(s.lines, 0, "{s:?}");
         assert!(s.ink > 0.0);
+    }
+
+    #[test]
+    fn lines_sharing_a_corner_come_in_the_same_order_every_time() {
+        // In reduced pixels: four 4 × 4 letters on rows 0..4, and between
+        // them four letters 14 tall (too tall to join them), the first on
+        // rows 6..20: two lines whose boxes both start at (0, 0).
+        let small = |x: u32, y: u32| x % 8 < 4 && x < 28 && y < 4;
+        let tall = |x: u32, y: u32| {
+            (x < 4 && (6..20).contains(&y)) || ([5, 6, 13, 14, 21, 22].contains(&x) && y < 14)
+        };
+        let bits = BitImage::from_gray_threshold(GrayImage::from_fn(64, 48, |x, y| {
+            Luma([if small(x / 2, y / 2) || tall(x / 2, y / 2) {
+                0
+            } else {
+                255
+            }])
+        }));
+        let first = find(&bits, Dpi::uniform(300.0));
+        assert_eq!(first.len(), 2, "{first:?}");
+        assert_eq!(
+            (first[0].rect.x0, first[0].rect.y0),
+            (first[1].rect.x0, first[1].rect.y0)
+        );
+        for _ in 0..64 {
+            assert_eq!(find(&bits, Dpi::uniform(300.0)), first);
+        }
     }
 
     #[test]
