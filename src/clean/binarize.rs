@@ -761,6 +761,30 @@ mod against_naive {
             prop_assert_eq!(cut_between_means(&gray, dpi), intermeans_naive(&gray, dpi));
         }
 
+        /// No window makes a pixel lighter than [`PageCut::lightest_ink`]
+        /// ink, so skipping those pixels unseen changes nothing. Windows
+        /// of pixels at a paper and an ink level (often pure white), and
+        /// the pixel itself.
+        #[test]
+        fn no_cut_lies_above_the_lightest_ink(
+            (split, paper_above, floor) in (0u8..=254, 0f64..=1.0, MIN_CONTRAST..=255.0),
+            (paper, n_paper) in (prop_oneof![Just(255u8), any::<u8>()], 0u64..60),
+            (ink, n_ink) in (any::<u8>(), 0u64..60),
+            v in any::<u8>(),
+        ) {
+            let split_f = f64::from(split);
+            let cut = PageCut { split, paper: split_f + 1.0 + paper_above * (254.0 - split_f), floor };
+            let mut sums = [0u64; 4];
+            for (level, count) in [(paper, n_paper), (ink, n_ink), (v, 1)] {
+                let s = cut.sums(level);
+                (0..4).for_each(|k| sums[k] += count * u64::from(s[k]));
+            }
+            let n = n_paper + n_ink + 1;
+            if v > cut.lightest_ink() {
+                prop_assert!(!cut.is_ink(v, sums, n), "{} is ink, lightest {}", v, cut.lightest_ink());
+            }
+        }
+
         /// `window_sums` hands every row not skipped, in order, the sums
         /// over each pixel's clipped window and its pixel count.
         #[test]

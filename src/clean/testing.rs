@@ -35,10 +35,10 @@ pub fn bits() -> impl Strategy<Value = BitImage> {
     })
 }
 
-/// A grey image of random size: one flat level, uniform noise, or ink and
-/// paper levels of random contrast with noise around each (the shape of a
-/// scanned page, which the binarisations and background estimates are
-/// made for).
+/// A grey image of random size: one flat level, uniform noise, or three
+/// levels (ink, faint ink, paper) in random shares with noise around each:
+/// the shape of a scanned page, which the binarisations and background
+/// estimates are made for, with faint strokes near their thresholds.
 pub fn gray() -> impl Strategy<Value = GrayImage> {
     let flat =
         (dims(), any::<u8>()).prop_map(|((w, h), v)| GrayImage::from_pixel(w, h, image::Luma([v])));
@@ -46,17 +46,18 @@ pub fn gray() -> impl Strategy<Value = GrayImage> {
         vec(any::<u8>(), (w * h) as usize)
             .prop_map(move |v| GrayImage::from_raw(w, h, v).expect("w × h pixels"))
     });
-    let page = (dims(), density(), any::<u8>(), any::<u8>(), 0..=40i16).prop_flat_map(
-        |((w, h), p, ink, paper, spread)| {
-            vec(
-                (prop::bool::weighted(p), -spread..=spread),
-                (w * h) as usize,
-            )
-            .prop_map(move |px| {
+    let page = (dims(), any::<[u8; 3]>(), any::<[u8; 2]>(), 0..=40i16).prop_flat_map(
+        |((w, h), levels, shares, spread)| {
+            let (ink, faint) = (shares[0].min(shares[1]), shares[0].max(shares[1]));
+            vec((any::<u8>(), -spread..=spread), (w * h) as usize).prop_map(move |px| {
                 let data = px
                     .iter()
-                    .map(|&(is_ink, d)| {
-                        let base = if is_ink { ink } else { paper };
+                    .map(|&(r, d)| {
+                        let base = match r {
+                            _ if r < ink => levels[0],
+                            _ if r < faint => levels[1],
+                            _ => levels[2],
+                        };
                         (i16::from(base) + d).clamp(0, 255) as u8
                     })
                     .collect();
