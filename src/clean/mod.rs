@@ -17,6 +17,8 @@ pub(crate) mod deskew;
 pub(crate) mod despeckle;
 pub(crate) mod lines;
 pub(crate) mod rect;
+#[cfg(test)]
+pub(crate) mod testing;
 
 pub use binarize::Method as Binarize;
 pub use bits::BitImage;
