@@ -106,7 +106,7 @@ impl Pending {
             let mut f = file.file();
             serde_json::to_writer_pretty(&mut f, &report)
                 .map_err(std::io::Error::other)
-                .and_then(|_| f.write_all(b"\n"))
+                .and_then(|()| f.write_all(b"\n"))
                 .map_err(output_error(path))?;
             files.push(file);
         }

@@ -117,7 +117,9 @@ fn sweep(dir: &Path) {
     }
     let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     {
-        let mut swept = SWEPT.lock().unwrap_or_else(|e| e.into_inner());
+        let mut swept = SWEPT
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if swept.contains(&dir) {
             return;
         }
@@ -150,12 +152,11 @@ impl AtomicFile {
     pub fn with_mode(dest: &Path, mode: Mode) -> Result<Self> {
         let dir = parent(dest);
         sweep(dir);
-        let (file, temp) = match unnamed::create(dir) {
-            Some(file) => (file, None),
-            None => {
-                let (file, path) = named_temp(dir).map_err(output_error(dest))?.into_parts();
-                (file, Some(path))
-            }
+        let (file, temp) = if let Some(file) = unnamed::create(dir) {
+            (file, None)
+        } else {
+            let (file, path) = named_temp(dir).map_err(output_error(dest))?.into_parts();
+            (file, Some(path))
         };
         Ok(AtomicFile {
             file,
@@ -236,12 +237,11 @@ pub fn write(dest: &Path, bytes: &[u8], mode: Mode) -> Result<()> {
 /// exists: `renameat2(RENAME_NOREPLACE)`, or a hard link and an unlink
 /// where the filesystem lacks it. Fails with `AlreadyExists` when taken.
 pub fn rename_no_replace(from: &Path, to: &Path) -> io::Result<()> {
-    match unnamed::rename_noreplace(from, to) {
-        Some(r) => r,
-        None => {
-            std::fs::hard_link(from, to)?;
-            std::fs::remove_file(from)
-        }
+    if let Some(r) = unnamed::rename_noreplace(from, to) {
+        r
+    } else {
+        std::fs::hard_link(from, to)?;
+        std::fs::remove_file(from)
     }
 }
 
@@ -349,10 +349,11 @@ mod unnamed {
                 super::temp_prefix(),
                 fastrand_u64()
             ));
+            // A taken name is tried again with another.
             match link(f, &name) {
                 Ok(()) => return TempPath::try_from_path(&name),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(e),
+                Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(e),
+                Err(_) => {}
             }
         }
     }
@@ -404,7 +405,7 @@ mod unnamed {
         let e = io::Error::last_os_error();
         match e.raw_os_error() {
             // Not supported by this kernel or filesystem.
-            Some(libc::EINVAL) | Some(libc::ENOSYS) => None,
+            Some(libc::EINVAL | libc::ENOSYS) => None,
             _ => Some(Err(e)),
         }
     }
@@ -479,7 +480,7 @@ mod tests {
         let err = f.commit().unwrap_err();
         match err {
             Error::Output { source, .. } => {
-                assert_eq!(source.kind(), io::ErrorKind::AlreadyExists)
+                assert_eq!(source.kind(), io::ErrorKind::AlreadyExists);
             }
             other => panic!("{other}"),
         }

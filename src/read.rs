@@ -33,8 +33,8 @@ pub fn read(
         for line in &mut ocr.lines {
             line.words.retain(|w| {
                 // Boxes are mapped back inside the page, so never negative.
-                let cx = ((w.bbox.x0 + w.bbox.x1) / 2).max(0) as u32;
-                let cy = ((w.bbox.y0 + w.bbox.y1) / 2).max(0) as u32;
+                let cx = i32::midpoint(w.bbox.x0, w.bbox.x1).max(0) as u32;
+                let cy = i32::midpoint(w.bbox.y0, w.bbox.y1).max(0) as u32;
                 let inside = regions.iter().any(|(r, _)| r.contains(cx, cy));
                 !inside || w.confidence >= PICTURE_MIN_CONFIDENCE
             });

@@ -142,8 +142,8 @@ impl Comp {
     }
     fn centre(&self) -> (i32, i32) {
         (
-            ((self.x0 + self.x1) / 2) as i32,
-            ((self.y0 + self.y1) / 2) as i32,
+            u32::midpoint(self.x0, self.x1) as i32,
+            u32::midpoint(self.y0, self.y1) as i32,
         )
     }
 }

@@ -258,7 +258,7 @@ fn chain(letters: &[Box4]) -> Vec<(Box4, usize, f32)> {
         i
     }
     // Active letters sorted by x0; drop those that ended too far left.
-    let max_h = letters.iter().map(|b| b.h()).max().unwrap_or(1) as f32;
+    let max_h = letters.iter().map(Box4::h).max().unwrap_or(1) as f32;
     let mut active: Vec<usize> = Vec::new();
     for &i in &order {
         let a = letters[i];
@@ -466,7 +466,7 @@ mod against_naive {
                     x1: m.iter().map(|l| l.x1).max().unwrap(),
                     y1: m.iter().map(|l| l.y1).max().unwrap(),
                 };
-                let mut hs: Vec<u32> = m.iter().map(|l| l.h()).collect();
+                let mut hs: Vec<u32> = m.iter().map(super::Box4::h).collect();
                 hs.sort_unstable();
                 (b, m.len(), hs[hs.len() / 2] as f32)
             })

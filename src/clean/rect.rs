@@ -24,7 +24,10 @@ impl Rect {
     }
     /// The centre pixel.
     pub fn centre(&self) -> (u32, u32) {
-        ((self.x0 + self.x1) / 2, (self.y0 + self.y1) / 2)
+        (
+            u32::midpoint(self.x0, self.x1),
+            u32::midpoint(self.y0, self.y1),
+        )
     }
     pub fn overlaps(&self, o: &Rect) -> bool {
         self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1

@@ -252,7 +252,7 @@ fn export_page(
         None => {
             let mut out = std::io::stdout().lock();
             out.write_all(&encoded)
-                .and_then(|_| out.flush())
+                .and_then(|()| out.flush())
                 .map_err(|e| Error::Output {
                     path: "-".into(),
                     source: e,
@@ -304,14 +304,14 @@ fn raster(page: &CleanPage) -> (PageRaster<'_>, &'static str) {
             for (r, p) in regions {
                 match (&mut out, p) {
                     (Pixels::Gray(o), Pixels::Gray(g)) => {
-                        image::imageops::replace(o, g, r.x0 as i64, r.y0 as i64)
+                        image::imageops::replace(o, g, r.x0 as i64, r.y0 as i64);
                     }
                     (Pixels::Rgb(o), Pixels::Rgb(c)) => {
-                        image::imageops::replace(o, c, r.x0 as i64, r.y0 as i64)
+                        image::imageops::replace(o, c, r.x0 as i64, r.y0 as i64);
                     }
                     (Pixels::Rgb(o), Pixels::Gray(g)) => {
                         let c = image::DynamicImage::ImageLuma8(g.clone()).into_rgb8();
-                        image::imageops::replace(o, &c, r.x0 as i64, r.y0 as i64)
+                        image::imageops::replace(o, &c, r.x0 as i64, r.y0 as i64);
                     }
                     (Pixels::Gray(_), Pixels::Rgb(_)) => {
                         unreachable!("colour regions make a colour page")

@@ -304,7 +304,7 @@ fn open(source: &Source) -> Result<Box<dyn ReadSeek>> {
     match source {
         Source::File(p) => {
             let f = std::fs::File::open(p).map_err(|e| Error::input(p, io_reason(&e)))?;
-            if f.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+            if f.metadata().is_ok_and(|m| m.is_dir()) {
                 return Err(Error::input(p, "is a directory, not an image"));
             }
             Ok(Box::new(std::io::BufReader::new(f)))
@@ -373,7 +373,7 @@ fn sniff(head: &[u8], path: &Path) -> Result<Format> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
-        .map(|e| e.to_ascii_lowercase());
+        .map(str::to_ascii_lowercase);
     let expected = match ext.as_deref() {
         Some("png") => "not a PNG image",
         Some("jpg" | "jpeg") => "not a JPEG image",

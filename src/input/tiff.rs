@@ -161,9 +161,7 @@ fn cmyk_to_rgb(samples: &[u8], ch: usize) -> Vec<u8> {
 
 fn read_dpi<R: std::io::Read + std::io::Seek>(dec: &mut Decoder<R>) -> Option<Dpi> {
     let x = tag_number(dec, Tag::XResolution)? as f32;
-    let y = tag_number(dec, Tag::YResolution)
-        .map(|v| v as f32)
-        .unwrap_or(x);
+    let y = tag_number(dec, Tag::YResolution).map_or(x, |v| v as f32);
     let unit = dec
         .find_tag_unsigned::<u16>(Tag::ResolutionUnit)
         .ok()

@@ -80,7 +80,7 @@ impl Engines for TesseractEngines {
     fn with_ocr(&self, opts: &OcrOptions, f: &mut dyn FnMut(&mut dyn Engine)) -> Result<()> {
         cached(&opts.languages, opts.tessdata.as_deref(), |e| {
             e.set_deadline(opts.timeout);
-            f(e)
+            f(e);
         })
     }
 

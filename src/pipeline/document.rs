@@ -64,7 +64,7 @@ impl<'a> Document<'a> {
             path: job.output.clone(),
             reason,
         })?;
-        let bytes = self.out.file().metadata().map(|m| m.len()).unwrap_or(0);
+        let bytes = self.out.file().metadata().map_or(0, |m| m.len());
         let summary = Summary {
             pages: self.reports,
             bytes,

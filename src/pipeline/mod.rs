@@ -133,7 +133,7 @@ fn newest_input_time(inputs: &[Input]) -> Option<DocDate> {
 /// A rayon pool of `jobs` workers (default: one per core).
 pub(crate) fn worker_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
     let jobs = jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
         .max(1);
     rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)

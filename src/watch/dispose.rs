@@ -39,18 +39,15 @@ pub(crate) fn with_suffix(name: &OsStr, n: usize, kind: Kind) -> OsString {
         return name.to_os_string();
     }
     let path = Path::new(name);
-    match (kind, path.file_stem(), path.extension()) {
-        (Kind::File, Some(stem), Some(ext)) => {
-            let mut s = stem.to_os_string();
-            s.push(format!("-{n}."));
-            s.push(ext);
-            s
-        }
-        _ => {
-            let mut s = name.to_os_string();
-            s.push(format!("-{n}"));
-            s
-        }
+    if let (Kind::File, Some(stem), Some(ext)) = (kind, path.file_stem(), path.extension()) {
+        let mut s = stem.to_os_string();
+        s.push(format!("-{n}."));
+        s.push(ext);
+        s
+    } else {
+        let mut s = name.to_os_string();
+        s.push(format!("-{n}"));
+        s
     }
 }
 

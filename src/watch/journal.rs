@@ -156,8 +156,7 @@ impl Journal {
     pub fn new_id(&self) -> String {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
+            .map_or(0, |d| d.as_nanos());
         format!("{now:x}-{}", self.next.fetch_add(1, Ordering::Relaxed))
     }
 
@@ -280,7 +279,7 @@ impl Journal {
                 reason,
             });
         }
-        let bytes = std::fs::metadata(&output).map(|m| m.len()).unwrap_or(0);
+        let bytes = std::fs::metadata(&output).map_or(0, |m| m.len());
         let original = if self.still_there(&intent) {
             let trash = delete.then_some(self.trash.as_path());
             dispose::done(&self.inbox, &intent.input, intent.kind(), trash)

@@ -308,6 +308,5 @@ pub fn send_signal(pid: u32, sig: &str) -> bool {
     Command::new("bash")
         .args(["-c", "kill \"$0\" \"$1\"", sig, &pid.to_string()])
         .status()
-        .map(|s| s.success())
-        .unwrap_or(false)
+        .is_ok_and(|s| s.success())
 }

@@ -74,31 +74,28 @@ pub(super) fn group(boxes: &[Comp], typical_h: f32, join: f32) -> (Vec<Segment>,
                 best = Some((score, s));
             }
         }
-        match best {
-            Some((_, s)) => {
-                let seg = &mut segs[s as usize];
-                seg.x0 = seg.x0.min(x0);
-                seg.x1 = seg.x1.max(x1);
-                seg.top = seg.top.min(y0);
-                seg.bottom = seg.bottom.max(y1);
-                seg.last_h = h;
-                seg.count += 1;
-                of[i as usize] = s;
-            }
-            None => {
-                of[i as usize] = segs.len() as u32;
-                open.push(segs.len() as u32);
-                segs.push(Segment {
-                    x0,
-                    x1,
-                    top: y0,
-                    bottom: y1,
-                    last_h: h,
-                    count: 1,
-                    xh: 0.0,
-                    base: 0.0,
-                });
-            }
+        if let Some((_, s)) = best {
+            let seg = &mut segs[s as usize];
+            seg.x0 = seg.x0.min(x0);
+            seg.x1 = seg.x1.max(x1);
+            seg.top = seg.top.min(y0);
+            seg.bottom = seg.bottom.max(y1);
+            seg.last_h = h;
+            seg.count += 1;
+            of[i as usize] = s;
+        } else {
+            of[i as usize] = segs.len() as u32;
+            open.push(segs.len() as u32);
+            segs.push(Segment {
+                x0,
+                x1,
+                top: y0,
+                bottom: y1,
+                last_h: h,
+                count: 1,
+                xh: 0.0,
+                base: 0.0,
+            });
         }
     }
     // Each segment's median letter height: x-height for most lines, the
@@ -261,27 +258,24 @@ mod against_naive {
                     best = Some((score, s));
                 }
             }
-            of[i as usize] = match best {
-                Some((_, s)) => {
-                    let seg = &mut segs[s];
-                    (seg.x0, seg.x1) = (seg.x0.min(x0), seg.x1.max(x1));
-                    (seg.top, seg.bottom) = (seg.top.min(y0), seg.bottom.max(y1));
-                    (seg.last_h, seg.count) = (h, seg.count + 1);
-                    s as u32
-                }
-                None => {
-                    segs.push(Segment {
-                        x0,
-                        x1,
-                        top: y0,
-                        bottom: y1,
-                        last_h: h,
-                        count: 1,
-                        xh: 0.0,
-                        base: 0.0,
-                    });
-                    segs.len() as u32 - 1
-                }
+            of[i as usize] = if let Some((_, s)) = best {
+                let seg = &mut segs[s];
+                (seg.x0, seg.x1) = (seg.x0.min(x0), seg.x1.max(x1));
+                (seg.top, seg.bottom) = (seg.top.min(y0), seg.bottom.max(y1));
+                (seg.last_h, seg.count) = (h, seg.count + 1);
+                s as u32
+            } else {
+                segs.push(Segment {
+                    x0,
+                    x1,
+                    top: y0,
+                    bottom: y1,
+                    last_h: h,
+                    count: 1,
+                    xh: 0.0,
+                    base: 0.0,
+                });
+                segs.len() as u32 - 1
             };
         }
         for (s, seg) in segs.iter_mut().enumerate() {

@@ -216,7 +216,7 @@ fn decode_parms(doc: &Document, dict: &Dictionary, i: usize, n: usize) -> Option
         _ => return None,
     };
     let mut out = Dictionary::new();
-    for (k, v) in d.iter() {
+    for (k, v) in d {
         out.set(k.clone(), resolve(doc, v).clone());
     }
     Some(out)

@@ -291,12 +291,11 @@ fn shows_text(doc: &Document, survey: &content::Survey, crop: &Rect) -> bool {
             let opaque = doc
                 .get_object(im.id)
                 .and_then(Object::as_stream)
-                .map(|s| {
+                .is_ok_and(|s| {
                     ["SMask", "Mask", "ImageMask"]
                         .iter()
                         .all(|k| !s.dict.has(k.as_bytes()))
-                })
-                .unwrap_or(false);
+                });
             let bbox = im.ctm.unit_square_bbox();
             opaque && bbox.intersect(crop).area() >= 0.95 * crop.area()
         })
@@ -394,7 +393,7 @@ mod tests {
             "Type" => "XObject", "Subtype" => "Image", "Width" => 8, "Height" => 4,
             "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
         };
-        for (k, v) in extra.iter() {
+        for (k, v) in &extra {
             image.set(k.clone(), v.clone());
         }
         let image = doc.add_object(Stream::new(image, pixels));
