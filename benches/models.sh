@@ -113,8 +113,8 @@ for m in models:
     text = open(os.path.join(work, f"{m}.1.txt"), encoding="utf-8").read().split("\f")
     dist[m] = [lev(t, norm(g)) for t, g in zip(truth, text)]
     reports = [json.load(open(os.path.join(work, f"{m}.{r}.json"))) for r in range(1, runs + 1)]
-    ocr_s[m] = [min(rep["pages"][i]["seconds"]["ocr"] for rep in reports) for i in range(len(names))]
-    page_s[m] = [min(sum(rep["pages"][i]["seconds"].values()) for rep in reports)
+    ocr_s[m] = [min(rep["pages"][i]["stage_seconds"]["ocr"] for rep in reports) for i in range(len(names))]
+    page_s[m] = [min(sum(rep["pages"][i]["stage_seconds"].values()) for rep in reports)
                  for i in range(len(names))]
     cpu_s[m] = min(float(open(os.path.join(work, f"{m}.{r}.cpu")).read())
                    for r in range(1, runs + 1)) / len(names)

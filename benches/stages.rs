@@ -30,10 +30,9 @@
 mod generator;
 
 use criterion::{BatchSize, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
-use ocrpdf::clean::{
-    self, Binarize, CleanOptions, Despeckle, background, binarize, border, content, deskew,
-};
+use ocrpdf::clean::{self, Binarize, CleanOptions, Despeckle};
 use ocrpdf::input::{Dpi, PageImage, Pixels};
+use ocrpdf::internals::{background, binarize, border, content, deskew};
 use ocrpdf::ocr::{OrientationDetector, Tesseract};
 use ocrpdf::read;
 use std::hint::black_box;
@@ -80,11 +79,11 @@ fn stages(c: &mut Criterion) {
     let rotated = deskew::rotate(&normalized, angle);
     let bits = binarize::binarize(&rotated, dpi, method);
     let (unbordered, border_px) = binarize_unbordered(&rotated);
-    let despeckled = clean::despeckle::despeckle(&unbordered, dpi, Despeckle::Normal);
+    let despeckled = ocrpdf::internals::despeckle::despeckle(&unbordered, dpi, Despeckle::Normal);
     let pictures = content::picture_regions(&rotated, dpi, &[]);
     let cleaned = clean::clean(&image, &CleanOptions::default());
-    let g4 = ocrpdf::pdf::g4::encode(&cleaned.bits);
-    let jbig2 = ocrpdf::pdf::jbig2::encode(&cleaned.bits);
+    let g4 = ocrpdf::internals::g4::encode(&cleaned.bits);
+    let jbig2 = ocrpdf::internals::jbig2::encode(&cleaned.bits);
     eprintln!(
         "page {w}x{h} @ {} dpi: skew detected {skew:?}°, ink px {} after binarize, \
          {border_px} border px removed, {} ink px after despeckle, {} picture regions, \
@@ -107,50 +106,52 @@ fn stages(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(5))
         .throughput(Throughput::Elements(1));
     g.bench_function("to_gray", |b| {
-        b.iter(|| image::DynamicImage::ImageRgb8(black_box(rgb).clone()).into_luma8())
+        b.iter(|| image::DynamicImage::ImageRgb8(black_box(rgb).clone()).into_luma8());
     });
     g.bench_function("background::normalize", |b| {
-        b.iter(|| background::normalize(black_box(&gray), dpi))
+        b.iter(|| background::normalize(black_box(&gray), dpi));
     });
     g.bench_function("binarize::intermeans", |b| {
-        b.iter(|| binarize::binarize(black_box(&rotated), dpi, Binarize::Intermeans))
+        b.iter(|| binarize::binarize(black_box(&rotated), dpi, Binarize::Intermeans));
     });
     g.bench_function("binarize::sauvola", |b| {
-        b.iter(|| binarize::binarize(black_box(&rotated), dpi, Binarize::SAUVOLA))
+        b.iter(|| binarize::binarize(black_box(&rotated), dpi, Binarize::Sauvola));
     });
     g.bench_function("binarize::otsu", |b| {
-        b.iter(|| binarize::binarize(black_box(&rotated), dpi, Binarize::Otsu))
+        b.iter(|| binarize::binarize(black_box(&rotated), dpi, Binarize::Otsu));
     });
     g.bench_function("border::remove", |b| {
         b.iter_batched_ref(
             || bits.clone(),
             |bits| border::remove(black_box(bits)),
             BatchSize::LargeInput,
-        )
+        );
     });
     g.bench_function("deskew::detect", |b| {
-        b.iter(|| deskew::detect(black_box(skewed_bits.as_gray()), dpi))
+        b.iter(|| deskew::detect(black_box(skewed_bits.as_gray()), dpi));
     });
     g.bench_function("deskew::rotate", |b| {
-        b.iter(|| deskew::rotate(black_box(&normalized), angle))
+        b.iter(|| deskew::rotate(black_box(&normalized), angle));
     });
     g.bench_function("despeckle::despeckle", |b| {
-        b.iter(|| clean::despeckle::despeckle(black_box(&unbordered), dpi, Despeckle::Normal))
+        b.iter(|| {
+            ocrpdf::internals::despeckle::despeckle(black_box(&unbordered), dpi, Despeckle::Normal)
+        });
     });
     g.bench_function("content::picture_regions", |b| {
-        b.iter(|| content::picture_regions(black_box(&rotated), dpi, &[]))
+        b.iter(|| content::picture_regions(black_box(&rotated), dpi, &[]));
     });
     // Ten flat samples of the whole cleanup need 7-10 s.
     g.measurement_time(Duration::from_secs(10));
     g.bench_function("clean::clean", |b| {
-        b.iter(|| clean::clean(black_box(&image), &CleanOptions::default()))
+        b.iter(|| clean::clean(black_box(&image), &CleanOptions::default()));
     });
     g.measurement_time(Duration::from_secs(5));
     g.bench_function("pdf::g4::encode", |b| {
-        b.iter(|| ocrpdf::pdf::g4::encode(black_box(&cleaned.bits)))
+        b.iter(|| ocrpdf::internals::g4::encode(black_box(&cleaned.bits)));
     });
     g.bench_function("pdf::jbig2::encode", |b| {
-        b.iter(|| ocrpdf::pdf::jbig2::encode(black_box(&cleaned.bits)))
+        b.iter(|| ocrpdf::internals::jbig2::encode(black_box(&cleaned.bits)));
     });
     g.finish();
 
@@ -213,7 +214,7 @@ fn ocr(c: &mut Criterion, cleaned: &clean::CleanPage, truth: &str) {
             b.iter(|| {
                 osd.detect_orientation(black_box(cleaned.bits.as_gray()), cleaned.dpi)
                     .expect("detected once already")
-            })
+            });
         });
     }
     g.measurement_time(Duration::from_secs(20));
@@ -221,7 +222,7 @@ fn ocr(c: &mut Criterion, cleaned: &clean::CleanPage, truth: &str) {
         b.iter(|| {
             read::read(&mut engine, black_box(cleaned), Default::default())
                 .expect("recognised once already")
-        })
+        });
     });
     g.finish();
 }

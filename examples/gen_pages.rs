@@ -47,8 +47,7 @@ fn main() {
     ));
     let count: u64 = args
         .next()
-        .map(|c| c.parse().expect("COUNT is a number"))
-        .unwrap_or(3);
+        .map_or(3, |c| c.parse().expect("COUNT is a number"));
     let kind = args.next().unwrap_or_else(|| "typical".into());
     std::fs::create_dir_all(&dir).unwrap();
     if kind == "degradations" || kind == "models" {

@@ -17,6 +17,8 @@ if cargo clippy --version >/dev/null 2>&1; then
 else
   echo "clippy not installed: lint skipped" >&2
 fi
+# The library alone, without the CLI's dependencies (the `cli` feature).
+cargo check --release --locked --lib --no-default-features
 # Tests that call libtesseract in-process need OpenMP single-threaded
 # from process start (the ocrpdf binary arranges this for itself).
 export OMP_THREAD_LIMIT=1

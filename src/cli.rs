@@ -1,6 +1,6 @@
 //! Command-line definitions and their translation into library configs.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use ocrpdf::clean::{Binarize, CleanOptions, Despeckle, Mode};
 use ocrpdf::export::{ExportConfig, ImageFormat, Target};
 use ocrpdf::input::{Dpi, Input, Limits};
@@ -8,7 +8,7 @@ use ocrpdf::ocr::{OcrOptions, OcrSource};
 use ocrpdf::pdf::images::{Bilevel, DEFAULT_PICTURE_DPI};
 use ocrpdf::pdf::{DateSource, DocDate, DocInfo, ImageOptions};
 use ocrpdf::watch::WatchConfig;
-use ocrpdf::{Config, Extras, PageOptions};
+use ocrpdf::{Extras, Job, Options, PageOptions};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -134,13 +134,17 @@ pub struct DocArgs {
     #[arg(long, value_enum, default_value_t = OcrSource::Gray, value_name = "IMAGE")]
     pub ocr_image: OcrSource,
 
+    /// Fail a page whose OCR takes longer than this many seconds (exit 7, naming the page); 0 means no limit
+    #[arg(long, value_name = "SECS", default_value_t = 180.0, value_parser = parse_seconds)]
+    pub ocr_timeout: f64,
+
     /// Document title stored in the PDF (any language)
     #[arg(long, value_name = "TEXT", value_parser = parse_text)]
     pub title: Option<String>,
 
     /// Codec for bilevel (text) images: the smaller of lossless JBIG2 and CCITT G4 per page, or one of them
-    #[arg(long, value_enum, default_value_t = BilevelArg::Auto, value_name = "CODEC")]
-    pub bilevel: BilevelArg,
+    #[arg(long, value_enum, default_value_t = Bilevel::Auto, value_name = "CODEC")]
+    pub bilevel: Bilevel,
 
     /// JPEG quality for pictures and grey/colour pages, 1–100 [default: 75]; also lets `--mode gray|color` store lossless scans as JPEG
     #[arg(long, value_name = "Q", value_parser = clap::value_parser!(u8).range(1..=100))]
@@ -192,10 +196,11 @@ pub enum DateArg {
 impl DocArgs {
     /// Fill in the document part of a conversion's configuration. Fails
     /// on a malformed `SOURCE_DATE_EPOCH`, as that convention asks.
-    pub fn apply(&self, cfg: &mut Config) -> Result<(), String> {
+    pub fn apply(&self, cfg: &mut Options) -> Result<(), String> {
         cfg.ocr = OcrOptions {
             languages: self.language.clone(),
             source: self.ocr_image,
+            timeout: (self.ocr_timeout > 0.0).then(|| Duration::from_secs_f64(self.ocr_timeout)),
             tessdata: cfg.ocr.tessdata.take(),
         };
         cfg.info = DocInfo {
@@ -207,11 +212,7 @@ impl DocArgs {
             pdfa: self.pdfa,
         };
         cfg.images = ImageOptions {
-            bilevel: match self.bilevel {
-                BilevelArg::Auto => Bilevel::Auto,
-                BilevelArg::G4 => Bilevel::G4,
-                BilevelArg::Jbig2 => Bilevel::Jbig2,
-            },
+            bilevel: self.bilevel,
             jpeg_quality: self.jpeg_quality,
             lossless: self.lossless,
             picture_dpi: (self.picture_dpi > 0.0).then_some(self.picture_dpi),
@@ -254,7 +255,7 @@ pub struct CleanArgs {
 
     /// Image format [default: from the output's extension, else png]
     #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: Option<FormatArg>,
+    pub format: Option<ImageFormat>,
 
     /// Replace output files that already exist
     #[arg(long)]
@@ -327,16 +328,16 @@ pub struct Common {
     pub natural_sort: bool,
 
     /// How pages are stored: `auto` keeps text bilevel and pictures in grey or colour; `bw`, `gray`, `color` force one kind for the whole page
-    #[arg(long, value_enum, default_value_t = ModeArg::Auto, value_name = "MODE")]
-    pub mode: ModeArg,
+    #[arg(long, value_enum, default_value_t = Mode::Auto, value_name = "MODE")]
+    pub mode: Mode,
 
     /// How hard to remove specks and dust
-    #[arg(long, value_enum, default_value_t = DespeckleArg::Normal, value_name = "LEVEL")]
-    pub despeckle: DespeckleArg,
+    #[arg(long, value_enum, default_value_t = Despeckle::Normal, value_name = "LEVEL")]
+    pub despeckle: Despeckle,
 
     /// Thresholding method: local ink and paper means with a page contrast floor (keeps faded ink, drops show-through), Sauvola's local threshold, or one global threshold
-    #[arg(long, value_enum, default_value_t = BinarizeArg::Intermeans, value_name = "METHOD")]
-    pub binarize: BinarizeArg,
+    #[arg(long, value_enum, default_value_t = Binarize::Intermeans, value_name = "METHOD")]
+    pub binarize: Binarize,
 
     /// Do not whiten the paper background (for scans that are already clean)
     #[arg(long)]
@@ -362,6 +363,10 @@ pub struct Common {
     #[arg(long, value_name = "N", default_value_t = ocrpdf::input::DEFAULT_MAX_PIXELS)]
     pub max_pixels: u64,
 
+    /// Keep what a truncated JPEG decodes to, with a warning for its page, instead of refusing it (exit 2)
+    #[arg(long)]
+    pub accept_truncated: bool,
+
     /// Print nothing but errors
     #[arg(short, long)]
     pub quiet: bool,
@@ -369,42 +374,6 @@ pub struct Common {
     /// Print a line per page: what was found and done to it
     #[arg(short, long, conflicts_with = "quiet")]
     pub verbose: bool,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum DespeckleArg {
-    Off,
-    Normal,
-    Aggressive,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ModeArg {
-    Auto,
-    Bw,
-    Gray,
-    Color,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum BilevelArg {
-    Auto,
-    G4,
-    Jbig2,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum BinarizeArg {
-    Intermeans,
-    Sauvola,
-    Otsu,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FormatArg {
-    Png,
-    Tiff,
-    Pnm,
 }
 
 fn parse_dpi(s: &str) -> Result<f32, String> {
@@ -479,6 +448,17 @@ fn inputs(paths: &[PathBuf]) -> Vec<Input> {
 }
 
 impl Common {
+    /// The conversion options of `ocrpdf` and `ocrpdf watch`.
+    fn options(&self, doc: &DocArgs) -> Result<Options, String> {
+        let mut opts = Options {
+            page: self.page_options(),
+            ..Options::default()
+        };
+        opts.ocr.tessdata = self.tessdata.clone();
+        doc.apply(&mut opts)?;
+        Ok(opts)
+    }
+
     /// The page options every command shares.
     pub fn page_options(&self) -> PageOptions {
         PageOptions {
@@ -489,61 +469,44 @@ impl Common {
             natural_sort: self.natural_sort,
             limits: Limits {
                 max_pixels: self.max_pixels,
+                accept_truncated: self.accept_truncated,
             },
         }
     }
 
     fn clean_options(&self) -> CleanOptions {
         CleanOptions {
-            keep_background: self.keep_background,
-            binarize: match self.binarize {
-                BinarizeArg::Intermeans => Binarize::Intermeans,
-                BinarizeArg::Sauvola => Binarize::SAUVOLA,
-                BinarizeArg::Otsu => Binarize::Otsu,
-            },
-            despeckle: match self.despeckle {
-                DespeckleArg::Off => Despeckle::Off,
-                DespeckleArg::Normal => Despeckle::Normal,
-                DespeckleArg::Aggressive => Despeckle::Aggressive,
-            },
-            no_deskew: self.no_deskew,
-            keep_borders: self.keep_borders,
-            mode: match self.mode {
-                ModeArg::Auto => Mode::Auto,
-                ModeArg::Bw => Mode::Bw,
-                ModeArg::Gray => Mode::Gray,
-                ModeArg::Color => Mode::Color,
-            },
+            whiten_background: !self.keep_background,
+            binarize: self.binarize,
+            despeckle: self.despeckle,
+            deskew: !self.no_deskew,
+            remove_borders: !self.keep_borders,
+            mode: self.mode,
         }
     }
 }
 
 impl PdfArgs {
-    pub fn to_config(&self) -> Result<Config, String> {
+    /// The document to make and how.
+    pub fn to_job(&self) -> Result<(Job, Options), String> {
         let output = self
             .output
             .clone()
             .expect("clap requires -o without a subcommand");
-        let mut cfg = Config::new(inputs(&self.inputs), output);
-        cfg.page = self.common.page_options();
-        cfg.ocr.tessdata = self.common.tessdata.clone();
-        self.doc.apply(&mut cfg)?;
-        cfg.extras = Extras {
+        let mut job = Job::new(inputs(&self.inputs), output);
+        job.extras = Extras {
             sidecar: self.sidecar.clone(),
             hocr_dir: self.hocr.clone(),
             report: self.report.clone(),
         };
-        Ok(cfg)
+        Ok((job, self.common.options(&self.doc)?))
     }
 }
 
 impl WatchArgs {
     pub fn to_config(&self) -> Result<WatchConfig, String> {
-        let mut template = Config::new(Vec::new(), PathBuf::new());
-        template.page = self.common.page_options();
-        template.ocr.tessdata = self.common.tessdata.clone();
-        self.doc.apply(&mut template)?;
-        let mut cfg = WatchConfig::new(self.inbox.clone(), self.out.clone(), template);
+        let options = self.common.options(&self.doc)?;
+        let mut cfg = WatchConfig::new(self.inbox.clone(), self.out.clone(), options);
         cfg.settle = Duration::from_secs_f64(self.settle);
         cfg.poll = self.poll.map(Duration::from_secs_f64);
         cfg.once = self.once;
@@ -563,11 +526,7 @@ impl CleanArgs {
         ExportConfig {
             inputs: inputs(&self.inputs),
             target,
-            format: self.format.map(|f| match f {
-                FormatArg::Png => ImageFormat::Png,
-                FormatArg::Tiff => ImageFormat::Tiff,
-                FormatArg::Pnm => ImageFormat::Pnm,
-            }),
+            format: self.format,
             page: self.common.page_options(),
             tessdata: self.common.tessdata.clone(),
             force: self.force,

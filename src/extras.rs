@@ -4,11 +4,12 @@
 //! of them behind.
 
 use crate::error::{Error, Result};
-use crate::output::AtomicFile;
-use crate::pipeline::{Extras, PageReport, Summary};
+use crate::job::Extras;
+use crate::output::{AtomicFile, ClosedFile};
+use crate::report::{Body, DocumentReport, Record};
+use crate::summary::{PageSummary, Summary};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use tempfile::TempPath;
 
 /// Extras being written during a run.
 pub(crate) struct Pending {
@@ -22,13 +23,13 @@ pub(crate) struct Pending {
 struct Hocr {
     dir: PathBuf,
     stem: String,
-    pages: Vec<(TempPath, PathBuf)>,
+    pages: Vec<ClosedFile>,
 }
 
 /// Extras fully written, waiting to be renamed into place.
 pub(crate) struct Ready {
     files: Vec<AtomicFile>,
-    hocr: Vec<(TempPath, PathBuf)>,
+    hocr: Vec<ClosedFile>,
 }
 
 fn output_error(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
@@ -71,7 +72,7 @@ impl Pending {
     pub(crate) fn add_page(
         &mut self,
         number: usize,
-        report: &PageReport,
+        report: &PageSummary,
         hocr: Option<String>,
     ) -> Result<()> {
         if let Some(file) = &self.sidecar {
@@ -85,17 +86,11 @@ impl Pending {
         }
         if let (Some(h), Some(text)) = (&mut self.hocr, hocr) {
             let dest = h.dir.join(format!("{}-{number:04}.hocr", h.stem));
-            let err = output_error(&dest);
-            let mut temp = tempfile::Builder::new()
-                .prefix(".ocrpdf-")
-                .suffix(".tmp")
-                .tempfile_in(&h.dir)
-                .map_err(&err)?;
-            temp.write_all(text.as_bytes()).map_err(&err)?;
-            temp.as_file().sync_all().map_err(&err)?;
-            let temp = temp.into_temp_path();
-            drop(err);
-            h.pages.push((temp, dest));
+            let file = AtomicFile::create(&dest)?;
+            file.file()
+                .write_all(text.as_bytes())
+                .map_err(output_error(&dest))?;
+            h.pages.push(file.close()?);
         }
         Ok(())
     }
@@ -105,11 +100,13 @@ impl Pending {
         let mut files: Vec<AtomicFile> = self.sidecar.into_iter().collect();
         if let Some(path) = &self.report {
             let file = AtomicFile::create(path)?;
-            let json = report_json(summary, pdf);
+            // The PDF is still under its temp name; name where it will be.
+            let output = crate::prepare::canonical_target(pdf).unwrap_or(pdf.to_path_buf());
+            let report = Record::new(Body::Document(DocumentReport::with_pages(summary, &output)));
             let mut f = file.file();
-            serde_json::to_writer_pretty(&mut f, &json)
+            serde_json::to_writer_pretty(&mut f, &report)
                 .map_err(std::io::Error::other)
-                .and_then(|_| f.write_all(b"\n"))
+                .and_then(|()| f.write_all(b"\n"))
                 .map_err(output_error(path))?;
             files.push(file);
         }
@@ -126,67 +123,9 @@ impl Ready {
         for f in self.files {
             f.commit()?;
         }
-        for (temp, dest) in self.hocr {
-            set_readable(&temp);
-            temp.persist(&dest).map_err(|e| Error::Output {
-                path: dest.clone(),
-                source: e.error,
-            })?;
+        for page in self.hocr {
+            page.commit()?;
         }
         Ok(())
     }
-}
-
-/// Temp files are private (0600); hOCR pages are ordinary documents.
-fn set_readable(path: &Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644));
-    }
-}
-
-fn round(v: f64, places: i32) -> f64 {
-    let k = 10f64.powi(places);
-    (v * k).round() / k
-}
-
-/// The report: the document, then one object per page.
-pub fn report_json(summary: &Summary, pdf: &Path) -> serde_json::Value {
-    use serde_json::json;
-    let pages: Vec<_> = summary
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let t = &p.seconds;
-            json!({
-                "page": i + 1,
-                "input": p.label,
-                "codec": p.codec,
-                "bytes": p.bytes,
-                "width": p.width,
-                "height": p.height,
-                "dpi": round(p.dpi as f64, 1),
-                "skew_deg": round(p.skew_deg as f64, 2),
-                "rotated_deg": p.rotated_deg,
-                "words": p.words,
-                "confidence": round(p.confidence as f64, 1),
-                "warnings": p.warnings,
-                "seconds": {
-                    "decode": round(t.decode, 3),
-                    "clean": round(t.clean, 3),
-                    "orient": round(t.orient, 3),
-                    "ocr": round(t.ocr, 3),
-                    "pdf": round(t.pdf, 3),
-                },
-            })
-        })
-        .collect();
-    json!({
-        "output": pdf.to_string_lossy(),
-        "pages": pages,
-        "bytes": summary.bytes,
-        "warnings": summary.warnings(),
-    })
 }

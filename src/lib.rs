@@ -1,20 +1,31 @@
 //! ocrpdf turns scanned page images into compact, searchable PDFs.
 //!
-//! Each page is decoded once ([`input`]), cleaned — paper made white, ink
-//! binarised, specks removed ([`clean`]) — and recognised by Tesseract
-//! ([`ocr`]); the cleaned image goes into the PDF as lossless JBIG2 or
-//! CCITT G4 (pictures as JPEG) with an
-//! invisible, word-aligned text layer on top ([`pdf`]). Pages run in
-//! parallel, one engine per worker, and are streamed to a temp file that is
-//! renamed into place only when the whole document is written and checked
-//! ([`pipeline::convert`]).
+//! A [`Job`] names one document (inputs, output, extra files) and
+//! [`Options`] say how its pages are treated; [`convert`] runs it:
+//!
+//! 1. [`prepare`]: the pre-flight every command shares (inputs, an output
+//!    onto an input, missing language or orientation models).
+//! 2. [`input`]: each page decoded once, with its resolution.
+//! 3. [`clean`]: paper made white, skew removed, ink binarised, specks and
+//!    borders removed, pictures found ([`clean::CleanPage`]).
+//! 4. [`read`]: OCR of the cleaned grey page, enlarged when the text is
+//!    small, through the one door [`ocr::read`]; engines come from
+//!    [`ocr::Engines`] (Tesseract, one per worker thread).
+//! 5. [`pdf`]: the bilevel image as lossless JBIG2 or CCITT G4, pictures as
+//!    JPEG, an invisible word-aligned text layer on top.
+//! 6. [`pipeline`]: pages in parallel, written in order into a temp file
+//!    that is checked and renamed into place with its extras only when
+//!    every page is in (one atomic write for every file ocrpdf makes).
+//!
+//! What happened is a [`Summary`]; [`report`] turns it into the JSON
+//! reports.
 //!
 //! ```no_run
-//! use ocrpdf::{Config, convert, input::Input};
+//! use ocrpdf::{Job, Options, convert, input::Input};
 //! use std::sync::atomic::AtomicBool;
 //!
-//! let cfg = Config::new(vec![Input::Path("scan1.png".into())], "out.pdf".into());
-//! let summary = convert(&cfg, &ocrpdf::Silent, &AtomicBool::new(false))?;
+//! let job = Job::new(vec![Input::Path("scan1.png".into())], "out.pdf".into());
+//! let summary = convert(&job, &Options::default(), &ocrpdf::Silent, &AtomicBool::new(false))?;
 //! println!("{} pages, {} bytes", summary.pages.len(), summary.bytes);
 //! # Ok::<(), ocrpdf::Error>(())
 //! ```
@@ -24,30 +35,52 @@ pub mod error;
 pub mod export;
 mod extras;
 pub mod input;
+pub mod job;
 pub mod ocr;
-pub mod output;
+pub(crate) mod output;
 pub mod pdf;
 pub mod pipeline;
+pub mod prepare;
 pub mod read;
+pub mod report;
+pub mod summary;
 pub mod watch;
 
-pub use error::{Error, ErrorKind, Result};
-pub use pipeline::{
-    Config, Extras, PageOptions, PageReport, PageWarning, Progress, Silent, StageTimes, Summary,
-    Workers, convert, convert_with,
-};
-
-impl Config {
-    /// A configuration with the defaults: English, all cores, normal cleanup.
-    pub fn new(inputs: Vec<input::Input>, output: std::path::PathBuf) -> Self {
-        Config {
-            inputs,
-            output,
-            ocr: ocr::OcrOptions::default(),
-            page: PageOptions::default(),
-            images: pdf::ImageOptions::default(),
-            extras: pipeline::Extras::default(),
-            info: pdf::DocInfo::default(),
-        }
+/// Stage functions and encoders that benches and tests call directly. Not
+/// part of the API: anything here may change in any release.
+#[doc(hidden)]
+pub mod internals {
+    pub mod background {
+        pub use crate::clean::background::*;
     }
+    pub mod binarize {
+        pub use crate::clean::binarize::*;
+    }
+    pub mod border {
+        pub use crate::clean::border::*;
+    }
+    pub mod content {
+        pub use crate::clean::content::*;
+    }
+    pub mod deskew {
+        pub use crate::clean::deskew::*;
+    }
+    pub mod despeckle {
+        pub use crate::clean::despeckle::*;
+    }
+    pub mod lines {
+        pub use crate::clean::lines::*;
+    }
+    pub mod g4 {
+        pub use crate::pdf::g4::*;
+    }
+    pub mod jbig2 {
+        pub use crate::pdf::jbig2::*;
+    }
+    pub use crate::output::AtomicFile;
 }
+
+pub use error::{Error, ErrorKind, Result};
+pub use job::{Extras, Job, Options, PageOptions};
+pub use pipeline::{Progress, Silent, Workers, convert, convert_with};
+pub use summary::{PageSummary, PageWarning, StageTimes, Summary};

@@ -6,6 +6,7 @@ mod cli;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use ocrpdf::input::PageRef;
+use ocrpdf::report::{Body, CleanPageReport, DocumentReport, PageReport, Record, WatchReport};
 use ocrpdf::{ErrorKind, Progress};
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -34,13 +35,20 @@ fn main() -> ExitCode {
     }
 }
 
+/// One `--json` line on standard output. A failed write (a closed pipe)
+/// is ignored where `println!` would panic: the output is written either
+/// way, and the exit code says how that went.
+fn print_record(body: Body) {
+    let _ = Record::new(body).write_line(std::io::stdout().lock());
+}
+
 fn fail(e: &ocrpdf::Error) -> ExitCode {
     eprintln!("ocrpdf: {e}");
     ExitCode::from(e.kind().exit_code())
 }
 
 fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
-    let cfg = match args.to_config() {
+    let (job, opts) = match args.to_job() {
         Ok(c) => c,
         Err(msg) => {
             eprintln!("ocrpdf: {msg}");
@@ -51,14 +59,14 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
     if verbose {
         // Which model reads the pages matters for accuracy; say where it is.
         if let Ok(dir) =
-            ocrpdf::ocr::check_languages(&cfg.ocr.languages, cfg.ocr.tessdata.as_deref())
+            ocrpdf::ocr::check_languages(&opts.ocr.languages, opts.ocr.tessdata.as_deref())
         {
-            eprintln!("OCR models: {} from {}", cfg.ocr.languages, dir.display());
+            eprintln!("OCR models: {} from {}", opts.ocr.languages, dir.display());
         }
     }
     let progress = Bar::new(quiet);
     let started = std::time::Instant::now();
-    let summary = match ocrpdf::convert(&cfg, &progress, &CANCEL) {
+    let summary = match ocrpdf::convert(&job, &opts, &progress, &CANCEL) {
         Ok(s) => s,
         Err(e) => {
             progress.bar.abandon();
@@ -67,24 +75,18 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
     };
     progress.bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
-    let output = cfg.output.canonicalize().unwrap_or(cfg.output.clone());
-    for p in &summary.pages {
+    let output = job.output.canonicalize().unwrap_or(job.output.clone());
+    for (i, p) in summary.pages.iter().enumerate() {
         if args.json {
-            let line = serde_json::json!({
-                "type": "page",
-                "label": p.label,
-                "words": p.words,
-                "confidence": (p.confidence as f64 * 10.0).round() / 10.0,
-                "skew": (p.skew_deg as f64 * 100.0).round() / 100.0,
-                "rotation": p.rotated_deg,
-                "bytes": p.bytes,
-                "warnings": p.warnings,
-            });
-            println!("{line}");
+            print_record(Body::Page(PageReport::new(i + 1, p)));
         }
         if verbose {
+            let tagged = match &p.orientation_tag {
+                Some(o) => format!("{o} as its file says, then "),
+                None => String::new(),
+            };
             eprintln!(
-                "{}: {} words (confidence {:.0}), skew {:+.2}°, turned {}°, {} KiB",
+                "{}: {} words (confidence {:.0}), skew {:+.2}°, {tagged}turned {}°, {} KiB",
                 p.label,
                 p.words,
                 p.confidence,
@@ -95,15 +97,9 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
         }
     }
     if args.json {
-        let line = serde_json::json!({
-            "type": "document",
-            "output": output,
-            "pages": summary.pages.len(),
-            "bytes": summary.bytes,
-            "seconds": (seconds * 100.0).round() / 100.0,
-            "warnings": summary.warnings(),
-        });
-        println!("{line}");
+        print_record(Body::Document(DocumentReport::line(
+            &summary, &output, seconds,
+        )));
     }
     if !quiet {
         for w in summary.warnings() {
@@ -117,7 +113,7 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
         let pages = summary.pages.len();
         eprintln!(
             "{}: {} page{}, {} KiB, {:.1} s",
-            cfg.output.display(),
+            job.output.display(),
             pages,
             if pages == 1 { "" } else { "s" },
             summary.bytes.div_ceil(1024),
@@ -187,19 +183,7 @@ struct WatchLog {
 impl ocrpdf::watch::Events for WatchLog {
     fn document(&self, o: &ocrpdf::watch::Outcome) {
         if self.json {
-            let line = serde_json::json!({
-                "input": o.input,
-                "output": o.output,
-                "pages": o.pages,
-                "seconds": (o.seconds * 100.0).round() / 100.0,
-                "bytes": o.bytes,
-                "status": if o.failure.is_some() { "failed" } else { "done" },
-                "error": o.failure.as_ref().map(|f| &f.message),
-                "exit_code": o.failure.as_ref().map(|f| f.kind.exit_code()),
-                "original": o.original,
-                "recovered": o.recovered,
-            });
-            println!("{line}");
+            print_record(Body::WatchDocument(WatchReport::from(o)));
         }
         let moved = match &o.original {
             Some(p) => format!("original moved to {}", p.display()),
@@ -262,14 +246,7 @@ fn run_clean(args: &cli::CleanArgs) -> ExitCode {
     progress.bar.finish_and_clear();
     for r in &outcome.written {
         if args.json {
-            let line = serde_json::json!({
-                "input": r.label,
-                "output": r.output,
-                "skew_deg": (r.skew_deg as f64 * 100.0).round() / 100.0,
-                "rotated_deg": r.rotated_deg,
-                "kind": r.kind,
-            });
-            println!("{line}");
+            print_record(Body::CleanPage(CleanPageReport::from(r)));
         }
         if verbose {
             eprintln!(

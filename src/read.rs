@@ -9,7 +9,6 @@
 
 use crate::clean::{CleanPage, Picture, lines::InkStats};
 use crate::ocr::{self, Engine, OcrImage, OcrPage, OcrSource};
-use serde::Serialize;
 
 /// Words whose centre lies in a picture region are kept only at or above
 /// this confidence (0–100). Tesseract gives real words in a photo (signs,
@@ -34,8 +33,8 @@ pub fn read(
         for line in &mut ocr.lines {
             line.words.retain(|w| {
                 // Boxes are mapped back inside the page, so never negative.
-                let cx = ((w.bbox.x0 + w.bbox.x1) / 2).max(0) as u32;
-                let cy = ((w.bbox.y0 + w.bbox.y1) / 2).max(0) as u32;
+                let cx = i32::midpoint(w.bbox.x0, w.bbox.x1).max(0) as u32;
+                let cy = i32::midpoint(w.bbox.y0, w.bbox.y1).max(0) as u32;
                 let inside = regions.iter().any(|(r, _)| r.contains(cx, cy));
                 !inside || w.confidence >= PICTURE_MIN_CONFIDENCE
             });
@@ -47,7 +46,7 @@ pub fn read(
 
 /// Something about a page or document that a user (or script) should know,
 /// though the output was written.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Warning {
     /// A stable name for scripts, e.g. `few_words`.
     pub code: &'static str,

@@ -5,6 +5,7 @@ mod common;
 
 use common::generator::{Degrade, degrade, save_png};
 use common::*;
+use ocrpdf::report::{Body, CleanPageReport, Record};
 
 fn png_info(
     path: &std::path::Path,
@@ -86,21 +87,33 @@ fn tiff_pages_become_numbered_files_with_their_dpi() {
         listing(&dir.path().join("out")),
         ["batch-001.tif", "batch-002.tif", "batch-003.tif"]
     );
-    // One JSON line per page, naming input page and output.
-    let lines: Vec<serde_json::Value> = run
+    // One JSON line per page, naming input page and output: README's
+    // `clean_page` record, read back as the library's model.
+    let schema = common::schema::readme();
+    let lines: Vec<CleanPageReport> = run
         .stdout
         .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
+        .map(|l| {
+            let raw: serde_json::Value = serde_json::from_str(l).unwrap();
+            assert_eq!(schema.check_record(&raw), "clean_page", "{l}");
+            match serde_json::from_value::<Record>(raw).unwrap().body {
+                Body::CleanPage(p) => p,
+                other => panic!("{other:?}"),
+            }
+        })
         .collect();
     assert_eq!(lines.len(), 3);
-    assert_eq!(lines[1]["input"], "batch.tif (page 2 of 3)");
-    assert_eq!(lines[1]["kind"], "bilevel");
-    assert!(
-        lines[1]["output"]
-            .as_str()
-            .unwrap()
-            .ends_with("batch-002.tif")
-    );
+    let out = dir.path().join("out").canonicalize().unwrap();
+    for (i, l) in lines.iter().enumerate() {
+        assert_eq!(l.input, format!("batch.tif (page {} of 3)", i + 1));
+        assert_eq!(l.kind, "bilevel");
+        let name = format!("batch-{:03}.tif", i + 1);
+        assert_eq!(l.output, out.join(name).to_str().unwrap(), "absolute");
+        assert_eq!(l.rotation_deg, 0);
+        // Degrade::typical skews by 0.8°: found in degrees.
+        assert!((l.skew_deg.abs() - 0.8).abs() < 0.3, "{l:?}");
+        assert!(l.warnings.is_empty());
+    }
     // Bilevel TIFF is CCITT G4 at the input's 200 dpi.
     for name in ["batch-001.tif", "batch-003.tif"] {
         let mut dec = tiff::decoder::Decoder::new(

@@ -276,8 +276,8 @@ fn add_dust(page: &mut common::generator::Page, em: f32, n: usize, seed: u64) ->
 fn despeckle_keeps_every_punctuation_mark_and_removes_period_sized_dust() {
     use imageproc::region_labelling::{Connectivity, connected_components};
     use ocrpdf::clean::Despeckle;
-    use ocrpdf::clean::despeckle::despeckle;
     use ocrpdf::input::Dpi;
+    use ocrpdf::internals::despeckle::despeckle;
     let [serif, sans] = [
         common::generator::FONT_PATHS[0],
         common::generator::FONT_PATHS[1],

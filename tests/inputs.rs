@@ -223,3 +223,39 @@ fn interrupt_leaves_no_output_and_exits_130() {
         .collect();
     assert!(left.is_empty(), "left behind: {left:?}");
 }
+
+/// SIGKILL cannot be caught: what it leaves is up to how the output is
+/// created. An unnamed temp file (`O_TMPFILE`) leaves nothing; where the
+/// filesystem lacks it, the named temp file of the dead run is removed by
+/// the next run writing into that folder. Either way, after the next run
+/// only the inputs and its output are there, and the killed run's output
+/// never appeared.
+#[test]
+fn a_killed_run_leaves_no_temp_file_behind_after_the_next_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = small_page(8, 12);
+    let mut args = Vec::new();
+    for i in 0..8 {
+        let name = format!("p{i:02}.png");
+        save_png(&page, &dir.path().join(&name));
+        args.push(name);
+    }
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_ocrpdf"))
+        .current_dir(dir.path())
+        .args(&args)
+        .args(["-j", "1", "-q", "-o", "killed.pdf"])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(send_signal(child.id(), "-KILL"));
+    let mut child = child;
+    child.wait().unwrap();
+    assert!(!dir.path().join("killed.pdf").exists());
+    let run = ocrpdf(dir.path(), &["p00.png", "-o", "next.pdf", "-q"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let left: Vec<String> = listing(dir.path())
+        .into_iter()
+        .filter(|f| !f.ends_with(".png") && f != "next.pdf")
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}

@@ -1,4 +1,4 @@
-//! JBIG2 images (`ocrpdf::pdf::jbig2`) inside real PDFs, decoded by two
+//! JBIG2 images (`ocrpdf::internals::jbig2`) inside real PDFs, decoded by two
 //! independent JBIG2 decoders — poppler (`pdfimages`, `pdftoppm`) and
 //! MuPDF (`mutool draw`, jbig2dec inside) — and compared bit for bit with
 //! the pixels that went in; plus the size against CCITT G4 on generated
@@ -17,7 +17,7 @@ use common::generator::{Degrade, Layout, Rng, degrade, render};
 use image::{GrayImage, Luma};
 use ocrpdf::clean::{self, BitImage, CleanOptions};
 use ocrpdf::input::{Dpi, PageImage, Pixels};
-use ocrpdf::pdf::{g4, jbig2};
+use ocrpdf::internals::{g4, jbig2};
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref};
 use std::path::Path;
 use std::process::Command;

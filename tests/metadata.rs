@@ -543,8 +543,7 @@ fn cid_widths(font: &lopdf::Dictionary, deref: &dyn Fn(&Object) -> Object) -> BT
     let mut m = BTreeMap::new();
     let dw = font
         .get(b"DW")
-        .map(|o| o.as_float().unwrap() as f64)
-        .unwrap_or(1000.0);
+        .map_or(1000.0, |o| o.as_float().unwrap() as f64);
     m.insert(usize::MAX, dw);
     if let Ok(w) = font.get(b"W") {
         let w = deref(w);
@@ -577,8 +576,10 @@ fn truetype_advances(font: &[u8]) -> Vec<f64> {
         (0..u16_at(4))
             .map(|i| 12 + 16 * i)
             .find(|&r| &font[r..r + 4] == tag)
-            .map(|r| u32_at(r + 8))
-            .unwrap_or_else(|| panic!("no {} table", String::from_utf8_lossy(tag)))
+            .map_or_else(
+                || panic!("no {} table", String::from_utf8_lossy(tag)),
+                |r| u32_at(r + 8),
+            )
     };
     let units = u16_at(table(b"head") + 18) as f64;
     let metrics = u16_at(table(b"hhea") + 34);
@@ -603,13 +604,13 @@ fn check_no_forbidden_features(doc: &Document) {
             }
             _ => return,
         };
-        for (k, v) in dict.iter() {
+        for (k, v) in dict {
             let key = String::from_utf8_lossy(k).into_owned();
             match k.as_slice() {
                 b"SMask" | b"JS" | b"JavaScript" | b"AA" => found.push(key),
                 b"CA" | b"ca" if v.as_float().unwrap_or(1.0) < 1.0 => found.push(key),
-                b"S" if matches!(v.as_name(), Ok(b"Transparency") | Ok(b"JavaScript")) => {
-                    found.push(format!("S {:?}", v))
+                b"S" if matches!(v.as_name(), Ok(b"Transparency" | b"JavaScript")) => {
+                    found.push(format!("S {v:?}"));
                 }
                 b"Interpolate" if v.as_bool().unwrap_or(false) => found.push(key),
                 b"Filter" if format!("{v:?}").contains("LZW") => found.push(key),

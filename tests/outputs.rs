@@ -5,6 +5,8 @@ mod common;
 
 use common::generator::{Degrade, Layout, cer, degrade, iou, render, save_png};
 use common::*;
+use ocrpdf::report::{Body, DocumentReport, Record};
+use serde_json::Value;
 use std::path::Path;
 
 /// One word from an hOCR file: text, its box and its line's box (pixels).
@@ -50,6 +52,31 @@ fn hocr_words(path: &Path) -> Vec<HocrWord> {
         }
     }
     words
+}
+
+/// Read a `--report` file: checked against README's schema, then as the
+/// library's model.
+fn report_record(path: &Path) -> DocumentReport {
+    let raw: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    assert_eq!(schema::readme().check_record(&raw), "document");
+    match serde_json::from_value::<Record>(raw).unwrap().body {
+        Body::Document(d) => d,
+        other => panic!("a report is a document: {other:?}"),
+    }
+}
+
+/// `--json` lines: each checked against README's schema, then read as the
+/// library's model.
+fn json_records(stdout: &str) -> Vec<Body> {
+    let schema = schema::readme();
+    stdout
+        .lines()
+        .map(|l| {
+            let raw: Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"));
+            schema.check_record(&raw);
+            serde_json::from_value::<Record>(raw).unwrap().body
+        })
+        .collect()
 }
 
 fn typical_page(seed: u64) -> common::generator::Page {
@@ -108,26 +135,47 @@ fn sidecar_hocr_and_report_describe_the_pdf() {
         );
     }
 
-    // Report: one entry per page with codec, bytes and stage timings.
-    let report: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("doc.json")).unwrap()).unwrap();
+    // Report: the README's `document` record with every page: codec,
+    // bytes, size, resolution and stage timings, in their units.
+    let report = report_record(&dir.path().join("doc.json"));
     let file_bytes = std::fs::metadata(&pdf).unwrap().len();
-    assert_eq!(report["bytes"].as_u64(), Some(file_bytes));
-    let rpages = report["pages"].as_array().unwrap();
+    assert_eq!(report.bytes, file_bytes);
+    assert_eq!(report.page_count, 2);
+    assert_eq!(report.output, pdf.canonicalize().unwrap().to_str().unwrap());
+    assert_eq!(report.seconds, None, "a report has no run time");
+    let rpages = report.pages.unwrap();
     assert_eq!(rpages.len(), 2);
+    let images = pdfimages_list(&pdf);
     let mut page_bytes = 0;
-    for p in rpages {
-        assert_eq!(p["codec"], "jbig2", "{p}");
-        assert!(p["confidence"].as_f64().unwrap() > 80.0, "{p}");
-        assert!(p["words"].as_u64().unwrap() > 100, "{p}");
-        let skew = p["skew_deg"].as_f64().unwrap();
-        assert!((skew.abs() - 1.5).abs() < 0.2, "skew found {skew}");
-        let secs = &p["seconds"];
-        for stage in ["decode", "clean", "orient", "ocr", "pdf"] {
-            assert!(secs[stage].as_f64().unwrap() >= 0.0, "{stage}: {secs}");
+    for (i, p) in rpages.iter().enumerate() {
+        assert_eq!((p.page, p.input.as_str()), (i + 1, ["p0.png", "p1.png"][i]));
+        assert_eq!(p.codec, "jbig2", "{p:?}");
+        assert!(p.confidence > 80.0 && p.confidence <= 100.0, "{p:?}");
+        assert!(p.words > 100, "{p:?}");
+        assert!(
+            (p.skew_deg.abs() - 1.5).abs() < 0.2,
+            "skew found {}°",
+            p.skew_deg
+        );
+        assert_eq!(p.rotation_deg, 0);
+        // The stored image's size as poppler sees it, at the scan's dpi.
+        assert_eq!(
+            (images[i].0, images[i].1, images[i].2),
+            (i + 1, p.width_px, p.height_px)
+        );
+        assert_eq!(p.dpi, 300.0);
+        let t = p.stage_seconds;
+        for (stage, s) in [
+            ("decode", t.decode),
+            ("clean", t.clean),
+            ("orient", t.orient),
+            ("pdf", t.pdf),
+        ] {
+            assert!(s >= 0.0, "{stage}: {t:?}");
         }
-        assert!(secs["ocr"].as_f64().unwrap() > 0.0);
-        page_bytes += p["bytes"].as_u64().unwrap();
+        assert!(t.ocr > 0.0, "{t:?}");
+        assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+        page_bytes += p.bytes;
     }
     assert!(page_bytes < file_bytes && page_bytes > file_bytes * 8 / 10);
 
@@ -249,34 +297,6 @@ fn a_failed_run_leaves_no_sidecar_hocr_or_report() {
     }
 }
 
-/// A page whose ink is rows of letter-sized bars: it looks like lines of
-/// text to the ink measure, but no OCR engine reads a word in it.
-fn unreadable_text_like_page() -> common::generator::Page {
-    let mut rng = common::generator::Rng::new(7);
-    let (w, h) = (2480u32, 1650u32);
-    let mut img = image::RgbImage::from_pixel(w, h, image::Rgb([255, 255, 255]));
-    for row in 0..14 {
-        let base = 340 + row * 70;
-        let mut x = 300;
-        while x < 2150 {
-            let bw = [6, 12, 18, 24][rng.below(4)];
-            let bh = [22, 22, 30, 40][rng.below(4)];
-            for y in base - bh..base {
-                for xx in x..x + bw {
-                    img.put_pixel(xx, y, image::Rgb([0, 0, 0]));
-                }
-            }
-            x += bw + [8, 8, 8, 30][rng.below(4)];
-        }
-    }
-    common::generator::Page {
-        image: img,
-        dpi: 300.0,
-        words: Vec::new(),
-        text: String::new(),
-    }
-}
-
 #[test]
 fn a_page_whose_text_lines_give_no_words_is_warned_about_not_a_text_or_photo_page() {
     let dir = tempfile::tempdir().unwrap();
@@ -287,7 +307,7 @@ fn a_page_whose_text_lines_give_no_words_is_warned_about_not_a_text_or_photo_pag
         ..Default::default()
     });
     common::generator::add_photo(&mut photo, [300, 300, 2100, 1400], 72);
-    let pages = [text, photo, unreadable_text_like_page()];
+    let pages = [text, photo, common::generator::unreadable_text_like_page()];
     let names = ["text.png", "photo.png", "bars.png"];
     for (p, n) in pages.iter().zip(names) {
         save_png(p, &dir.path().join(n));
@@ -305,30 +325,43 @@ fn a_page_whose_text_lines_give_no_words_is_warned_about_not_a_text_or_photo_pag
         run.stderr
     );
 
-    // --json: the page's own list and the document's list, with page numbers.
-    let lines: Vec<serde_json::Value> = run
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(lines.len(), 4, "{}", run.stdout);
-    for (i, l) in lines[..3].iter().enumerate() {
-        let warned = l["warnings"].as_array().unwrap();
-        let codes: Vec<&str> = warned.iter().map(|w| w["code"].as_str().unwrap()).collect();
+    // --json: the page's own list and the document's list, with page
+    // numbers; a page's own warnings do not repeat its number and input.
+    let records = json_records(&run.stdout);
+    assert_eq!(records.len(), 4, "{}", run.stdout);
+    for (i, r) in records[..3].iter().enumerate() {
+        let Body::Page(p) = r else {
+            panic!("page lines first: {r:?}")
+        };
+        assert_eq!((p.page, p.input.as_str()), (i + 1, names[i]));
+        let codes: Vec<&str> = p.warnings.iter().map(|w| w.code.as_str()).collect();
         let want: &[&str] = if i == 2 { &["few_words"] } else { &[] };
-        assert_eq!(codes, want, "page {}: {l}", i + 1);
+        assert_eq!(codes, want, "page {}: {p:?}", i + 1);
+        assert!(
+            p.warnings
+                .iter()
+                .all(|w| w.page.is_none() && w.input.is_none())
+        );
     }
-    let doc = &lines[3]["warnings"].as_array().unwrap();
-    assert_eq!(doc.len(), 1, "{}", lines[3]);
-    assert_eq!(doc[0]["page"], 3);
-    assert_eq!(doc[0]["input"], "bars.png");
-    assert_eq!(doc[0]["code"], "few_words");
+    let Body::Document(doc) = &records[3] else {
+        panic!("the document line last: {:?}", records[3])
+    };
+    assert_eq!(doc.page_count, 3);
+    assert_eq!(doc.warnings.len(), 1, "{doc:?}");
+    let w = &doc.warnings[0];
+    assert_eq!(w.page, Some(3));
+    assert_eq!(w.input.as_deref(), Some("bars.png"));
+    assert_eq!(w.code, "few_words");
+    assert!(w.message.contains("lines of text"), "{}", w.message);
 
-    // --report has the same list, and stderr says it in words.
-    let report: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("doc.json")).unwrap()).unwrap();
-    assert_eq!(report["warnings"], lines[3]["warnings"]);
-    assert_eq!(report["pages"][2]["warnings"][0]["code"], "few_words");
+    // --report has the same lists, and stderr says it in words.
+    let report = report_record(&dir.path().join("doc.json"));
+    assert_eq!(report.warnings, doc.warnings);
+    let rpages = report.pages.unwrap();
+    let Body::Page(page3) = &records[2] else {
+        unreachable!()
+    };
+    assert_eq!(rpages[2].warnings, page3.warnings);
     let warned: Vec<&str> = run
         .stderr
         .lines()

@@ -130,7 +130,7 @@ fn flate_png_predicted(img: &GrayImage) -> Img {
                 0 => 0,
                 1 => a,
                 2 => b,
-                3 => ((a as u16 + b as u16) / 2) as u8,
+                3 => u16::midpoint(a as u16, b as u16) as u8,
                 _ => {
                     let p = a as i16 + b as i16 - c as i16;
                     let (pa, pb, pc) = (

@@ -11,6 +11,7 @@ mod common;
 
 use common::generator::{Layout, Page, cer, render, save_png};
 use common::*;
+use ocrpdf::report::{Body, Record, Status, WatchReport};
 use serde_json::Value;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -71,12 +72,31 @@ impl Watch {
         self.stderr.lock().unwrap().clone()
     }
 
-    /// The complete JSON lines printed so far.
+    /// The complete JSON lines printed so far, each checked against
+    /// README's `watch_document` record.
     fn json(&self) -> Vec<Value> {
         let out = self.stdout.lock().unwrap().clone();
+        let schema = common::schema::readme();
         out.split_inclusive('\n')
             .filter(|l| l.ends_with('\n'))
-            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+            .map(|l| {
+                let v = serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}"));
+                assert_eq!(schema.check_record(&v), "watch_document", "{l}");
+                v
+            })
+            .collect()
+    }
+
+    /// The JSON lines so far as the library's model.
+    fn reports(&self) -> Vec<WatchReport> {
+        self.json()
+            .into_iter()
+            .map(
+                |v| match serde_json::from_value::<Record>(v).unwrap().body {
+                    Body::WatchDocument(r) => r,
+                    other => panic!("{other:?}"),
+                },
+            )
             .collect()
     }
 
@@ -436,7 +456,7 @@ fn a_folder_of_images_becomes_one_pdf_in_natural_order() {
     );
     let json = w.json();
     assert_eq!(json.len(), 1);
-    assert_eq!(json[0]["pages"], 3);
+    assert_eq!(json[0]["page_count"], 3);
     assert_eq!(
         json[0]["output"].as_str().unwrap(),
         out.canonicalize()
@@ -698,24 +718,33 @@ fn json_lines_print_path_and_open_for_scripts() {
         Some(&png),
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
+    let schema = common::schema::readme();
     let lines: Vec<Value> = run
         .stdout
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines.len(), 2, "{}", run.stdout);
-    let (p, d) = (&lines[0], &lines[1]);
-    assert_eq!(p["type"], "page");
-    assert_eq!(p["label"], "-");
-    assert!(p["words"].as_u64().unwrap() >= 10, "{p}");
-    assert!(p["confidence"].as_f64().unwrap() > 50.0, "{p}");
-    assert!(p["skew"].is_number() && p["rotation"] == 0 && p["bytes"].as_u64().unwrap() > 0);
+    assert_eq!(schema.check_record(&lines[0]), "page");
+    assert_eq!(schema.check_record(&lines[1]), "document");
+    let read = |v: &Value| serde_json::from_value::<Record>(v.clone()).unwrap().body;
+    let (Body::Page(p), Body::Document(d)) = (read(&lines[0]), read(&lines[1])) else {
+        panic!("a page line, then the document's: {}", run.stdout)
+    };
+    assert_eq!((p.page, p.input.as_str()), (1, "-"));
+    assert!(p.words >= 10, "{p:?}");
+    assert!(p.confidence > 50.0, "{p:?}");
+    assert!(
+        p.skew_deg.abs() < 0.5 && p.rotation_deg == 0 && p.bytes > 0,
+        "{p:?}"
+    );
     let pdf = dir.path().join("out.pdf");
-    assert_eq!(d["type"], "document");
-    assert_eq!(d["output"], pdf.canonicalize().unwrap().to_str().unwrap());
-    assert_eq!(d["pages"], 1);
-    assert_eq!(d["bytes"], std::fs::metadata(&pdf).unwrap().len());
-    assert!(d["seconds"].as_f64().unwrap() > 0.0);
+    assert_eq!(d.output, pdf.canonicalize().unwrap().to_str().unwrap());
+    assert_eq!(d.page_count, 1);
+    assert_eq!(d.bytes, std::fs::metadata(&pdf).unwrap().len());
+    assert!(d.seconds.unwrap() > 0.0);
+    assert!(d.pages.is_none(), "pages are lines of their own");
+    assert!(p.warnings.is_empty() && d.warnings.is_empty());
     assert_text(&pdf, 1, &page.text);
 
     // `--print-path`: the one line a script captures.
@@ -798,6 +827,38 @@ fn scanimage_batch_names_work_through_a_shell_glob() {
     }
 }
 
+/// A document's warnings reach its `--json` line, with the page they are
+/// about, as in the main command's document line.
+#[test]
+fn a_documents_warnings_are_in_its_json_line() {
+    let (dir, inbox, _out) = folders();
+    save_png(
+        &common::generator::unreadable_text_like_page(),
+        &inbox.join("bars.png"),
+    );
+    std::fs::write(inbox.join("note.png"), png_bytes(&tiny_page(51))).unwrap();
+    let mut w = Watch::start(
+        dir.path(),
+        &["in", "--out", "out", "--once", "--settle", "0.3", "--json"],
+    );
+    assert_eq!(w.exit_code(), 0, "a warning is no failure: {}", w.stderr());
+    let mut reports = w.reports();
+    reports.sort_by(|a, b| a.input.cmp(&b.input));
+    assert_eq!(reports.len(), 2, "{reports:?}");
+    let (bars, note) = (&reports[0], &reports[1]);
+    assert!(bars.input.ends_with("bars.png") && note.input.ends_with("note.png"));
+    for r in &reports {
+        assert_eq!((r.status, r.page_count), (Status::Done, 1), "{r:?}");
+        assert!(r.error.is_none() && r.exit_code.is_none() && r.output.is_some());
+    }
+    assert_eq!(bars.warnings.len(), 1, "{bars:?}");
+    let warning = &bars.warnings[0];
+    assert_eq!(warning.code, "few_words");
+    assert_eq!(warning.page, Some(1));
+    assert!(warning.input.as_deref().unwrap().ends_with("bars.png"));
+    assert!(note.warnings.is_empty(), "{note:?}");
+}
+
 #[test]
 fn a_scanned_pdf_dropped_in_becomes_a_searchable_pdf() {
     let (dir, inbox, out) = folders();
@@ -818,6 +879,6 @@ fn a_scanned_pdf_dropped_in_becomes_a_searchable_pdf() {
     assert_eq!(w.exit_code(), 0, "{}", w.stderr());
     assert_eq!(visible(&out), ["scan.pdf"]);
     assert_text(&out.join("scan.pdf"), 1, &page.text);
-    assert_eq!(w.json()[0]["pages"], 1);
+    assert_eq!(w.json()[0]["page_count"], 1);
     assert!(inbox.join(".done/scan.pdf").exists());
 }

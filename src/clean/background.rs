@@ -350,3 +350,135 @@ mod tests {
         assert_eq!(normalize(&img, Dpi::uniform(300.0)), img);
     }
 }
+
+/// Block histograms, the interpolated division and the flood fill over
+/// paper blocks, against their definitions computed directly.
+#[cfg(test)]
+mod against_naive {
+    use super::*;
+    use crate::clean::testing;
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+
+    /// A grey image as 1 or 3 interleaved channels (the others derived
+    /// from it, so channels differ).
+    fn interleaved(gray: &GrayImage, channels: usize) -> Vec<u8> {
+        gray.as_raw()
+            .iter()
+            .flat_map(|&v| [v, 255 - v, v / 2].into_iter().take(channels))
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Each block's percentiles from its histogram are the values at
+        /// those ranks of its sorted samples.
+        #[test]
+        fn block_percentiles_are_ranks_of_the_sorted_block(
+            gray in testing::gray(),
+            channels in prop_oneof![Just(1usize), Just(3)],
+            c in 0usize..3,
+            block in 1u32..=45,
+        ) {
+            let c = c % channels;
+            let (w, h) = gray.dimensions();
+            let raw = interleaved(&gray, channels);
+            let grid = block_percentiles(&raw, channels, c, (w, h), block);
+            let (gw, gh) = (w.div_ceil(block) as usize, h.div_ceil(block) as usize);
+            prop_assert_eq!((grid.gw, grid.gh), (gw, gh));
+            for by in 0..gh {
+                for bx in 0..gw {
+                    let mut samples: Vec<u8> = (0..h)
+                        .filter(|&y| y / block == by as u32)
+                        .flat_map(|y| (0..w).filter(|&x| x / block == bx as u32).map(move |x| (x, y)))
+                        .map(|(x, y)| raw[(y * w + x) as usize * channels + c])
+                        .collect();
+                    samples.sort_unstable();
+                    let rank = |p: f32| {
+                        let target = (samples.len() as f32 * p) as usize;
+                        samples.get(target).map_or(255.0, |&v| f32::from(v))
+                    };
+                    let i = by * gw + bx;
+                    prop_assert_eq!(grid.values[i], rank(PAPER_PERCENTILE), "block {},{}", bx, by);
+                    prop_assert_eq!(grid.medians[i], rank(0.5), "block {},{}", bx, by);
+                }
+            }
+        }
+
+        /// The division, with column weights computed once and block scales
+        /// once per row, equals the bilinear scale worked out at each pixel.
+        #[test]
+        fn division_matches_per_pixel_interpolation(
+            gray in testing::gray(),
+            block in 1u32..=45,
+        ) {
+            let (w, h) = gray.dimensions();
+            let grid = block_percentiles(gray.as_raw(), 1, 0, (w, h), block);
+            let Some(known) = paper_blocks(&grid) else {
+                return Ok(());
+            };
+            let field = Field::new(grid, known, (w, h), block);
+            let mut fast = gray.clone();
+            field.divide(&mut fast, 1, 0);
+            let (gw, gh, v) = (field.grid.gw, field.grid.gh, &field.grid.values);
+            let b = block as f32;
+            // Position between block centres: lower block and weight.
+            let between = |i: u32, n: usize| {
+                let f = ((i as f32 + 0.5) / b - 0.5).clamp(0.0, (n - 1) as f32);
+                let lo = f.floor() as usize;
+                (lo, (lo + 1).min(n - 1), f - f.floor())
+            };
+            for y in 0..h {
+                let (y0, y1, ty) = between(y, gh);
+                let scale = |bx: usize| {
+                    let paper = v[y0 * gw + bx] * (1.0 - ty) + v[y1 * gw + bx] * ty;
+                    255.0 / (paper * WHITE_POINT).max(1.0)
+                };
+                for x in 0..w {
+                    let (x0, x1, tx) = between(x, gw);
+                    let s = scale(x0) + (scale(x1) - scale(x0)) * tx;
+                    let want = (f32::from(gray.get_pixel(x, y).0[0]) * s).min(255.0) as u8;
+                    prop_assert_eq!(fast.get_pixel(x, y).0[0], want, "pixel {},{}", x, y);
+                }
+            }
+        }
+
+        /// The flood fill from bright paper reaches exactly the blocks that
+        /// repeated passes of "next to a reached block by a small step"
+        /// reach.
+        #[test]
+        fn connected_paper_is_the_closure_of_small_steps(
+            ((gw, gh), values, known) in (1usize..=12, 1usize..=12).prop_flat_map(|(gw, gh)| {
+                let n = gw * gh;
+                // Levels a few steps apart, so steps near the limit occur.
+                (Just((gw, gh)), vec((150u8..=255).prop_map(f32::from), n), vec(any::<bool>(), n))
+            }),
+            page_paper in 150f32..=255.0,
+        ) {
+            let grid = Grid { values: values.clone(), medians: values.clone(), gw, gh };
+            let fast = connected_paper(&grid, &known, page_paper);
+            let mut reached: Vec<bool> = (0..gw * gh)
+                .map(|i| known[i] && values[i] >= page_paper * PAPER_SEED)
+                .collect();
+            loop {
+                let mut grew = false;
+                for i in 0..gw * gh {
+                    for j in 0..gw * gh {
+                        let (xi, yi, xj, yj) = (i % gw, i / gw, j % gw, j / gw);
+                        let beside = xi.abs_diff(xj) + yi.abs_diff(yj) == 1;
+                        let step = (values[j] - values[i]).abs() <= values[i] * PAPER_STEP;
+                        if reached[i] && !reached[j] && beside && known[j] && step {
+                            reached[j] = true;
+                            grew = true;
+                        }
+                    }
+                }
+                if !grew {
+                    break;
+                }
+            }
+            prop_assert_eq!(fast, reached);
+        }
+    }
+}

@@ -16,27 +16,27 @@ use crate::input::Dpi;
 use image::GrayImage;
 
 /// How to choose each pixel's threshold.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Method {
-    /// Local adaptive threshold; `k` weighs the local contrast.
-    Sauvola { k: f32 },
-    /// One global threshold from the histogram.
-    Otsu,
-    /// Local ink and paper means with a page-level contrast floor: each
-    /// pixel's threshold lies between the ink and paper levels around it.
-    /// The default: Sauvola's threshold falls to m·(1 − k) where the local
-    /// spread is small, losing ink fainter than k·m (faded pages), and sits
-    /// close to the paper beside thin strokes, drawing them fat.
+    /// Local ink and paper means with a page contrast floor: keeps faded
+    /// ink, drops show-through.
+    ///
+    /// Each pixel's threshold lies between the ink and paper levels around
+    /// it. The default: Sauvola's threshold falls to m·(1 − k) where the
+    /// local spread is small, losing ink fainter than k·m (faded pages), and
+    /// sits close to the paper beside thin strokes, drawing them fat.
     #[default]
     Intermeans,
+    /// Sauvola's local adaptive threshold (k = 0.2, [`SAUVOLA_K`]).
+    Sauvola,
+    /// One global threshold from the histogram (Otsu).
+    Otsu,
 }
 
-impl Method {
-    /// Sauvola as offered on the command line: k = 0.2 after background
-    /// normalisation keeps thin and faint strokes (0.5 in the paper is tuned
-    /// for unnormalised scans).
-    pub const SAUVOLA: Method = Method::Sauvola { k: 0.2 };
-}
+/// Sauvola's k as used here: 0.2 after background normalisation keeps thin
+/// and faint strokes (0.5 in the paper is tuned for unnormalised scans).
+pub const SAUVOLA_K: f64 = 0.2;
 
 /// Dynamic range of the standard deviation for 8-bit images (Sauvola's R).
 const R: f64 = 128.0;
@@ -47,7 +47,7 @@ pub fn binarize(gray: &GrayImage, dpi: Dpi, method: Method) -> BitImage {
             let t = imageproc::contrast::otsu_level(gray);
             threshold_with(gray, |v| v <= t)
         }
-        Method::Sauvola { k } => sauvola(gray, window_for(dpi, 8.0), k as f64),
+        Method::Sauvola => sauvola(gray, window_for(dpi, 8.0), SAUVOLA_K),
         Method::Intermeans => intermeans(gray, dpi),
     }
 }
@@ -223,32 +223,18 @@ fn cut_between_means(gray: &GrayImage, dpi: Dpi, cut: Cut) -> BitImage {
     let done = |out: Vec<u8>| {
         BitImage::from_levels(GrayImage::from_raw(w, h, out).expect("buffer matches dimensions"))
     };
-    if raw.is_empty() {
+    let Some(cut) = PageCut::of(gray, cut) else {
         return done(out);
-    }
-    let split = imageproc::contrast::otsu_level(gray);
-    let Some(page) = PageLevels::split_at(raw, split) else {
-        return done(out); // one level: nothing to tell apart
     };
-    let page_contrast = page.paper - page.ink;
-    if page_contrast < MIN_CONTRAST {
-        return done(out);
-    }
-    let floor = (CONTRAST_FLOOR * page_contrast).max(MIN_CONTRAST);
-    // No cut lies above this (paper ≤ 255, full depth ≥ the floor): pixels
-    // lighter than it are paper without looking at their window, which
-    // skips most of a page's noise and show-through.
-    let lightest_ink = (255.0 - cut.depth * floor).floor() as u8;
+    let lightest_ink = cut.lightest_ink();
     let half = (window_for(dpi, WINDOW_PER_INCH) / 2) as usize;
     let row = |y: usize| &raw[y * wu..(y + 1) * wu];
-    let guess = |v: u8| u32::from(v <= split);
     window_sums(
         (wu, hu),
         half,
         |y, sums| {
             for (s, &v) in sums.iter_mut().zip(row(y)) {
-                let (v, m) = (u32::from(v), guess(v));
-                *s = [v, m, m * v, m * v * v];
+                *s = cut.sums(v);
             }
         },
         |y| row(y).iter().all(|&v| v > lightest_ink),
@@ -258,24 +244,8 @@ fn cut_between_means(gray: &GrayImage, dpi: Dpi, cut: Cut) -> BitImage {
                 if v > lightest_ink {
                     continue;
                 }
-                let ([sum, n_ink, sum_ink, sq_ink], n) = win.at(x);
-                if n_ink == 0 {
-                    continue; // no ink near: paper
-                }
-                let ni = n_ink as f64;
-                let ink = sum_ink as f64 / ni;
-                let n_paper = n - n_ink;
-                let paper = if n_paper * MIN_PAPER_SHARE < n {
-                    page.paper
-                } else {
-                    (sum - sum_ink) as f64 / n_paper as f64
-                };
-                if paper - ink < floor {
-                    continue;
-                }
-                let spread = (sq_ink as f64 / ni - ink * ink).max(0.0).sqrt();
-                let full = paper - (ink - cut.spread * spread);
-                if f64::from(v) <= paper - cut.depth * full {
+                let (sums, n) = win.at(x);
+                if cut.is_ink(v, sums, n) {
                     *o = INK;
                 }
             }
@@ -284,12 +254,84 @@ fn cut_between_means(gray: &GrayImage, dpi: Dpi, cut: Cut) -> BitImage {
     done(out)
 }
 
+/// The page-level part of [`cut_between_means`]: where the first guess at
+/// the ink ends, the page's paper level and the contrast floor.
+struct PageCut {
+    split: u8,
+    paper: f64,
+    floor: f64,
+    cut: Cut,
+}
+
+impl PageCut {
+    /// `None` when the page has no ink to tell from its paper: one level,
+    /// or less contrast than [`MIN_CONTRAST`].
+    fn of(gray: &GrayImage, cut: Cut) -> Option<Self> {
+        let raw = gray.as_raw();
+        if raw.is_empty() {
+            return None;
+        }
+        let split = imageproc::contrast::otsu_level(gray);
+        let page = PageLevels::split_at(raw, split)?;
+        let page_contrast = page.paper - page.ink;
+        if page_contrast < MIN_CONTRAST {
+            return None;
+        }
+        Some(PageCut {
+            split,
+            paper: page.paper,
+            floor: (CONTRAST_FLOOR * page_contrast).max(MIN_CONTRAST),
+            cut,
+        })
+    }
+
+    /// No cut lies above this (paper ≤ 255, full depth ≥ the floor as the
+    /// spread is not negative): pixels
+    /// lighter than it are paper without looking at their window, which
+    /// skips most of a page's noise and show-through.
+    fn lightest_ink(&self) -> u8 {
+        (255.0 - self.cut.depth * self.floor).floor() as u8
+    }
+
+    /// A pixel's share of its windows' [`Sums`]: its level, and whether it
+    /// is guessed ink, with that ink's level and squared level.
+    #[inline]
+    fn sums(&self, v: u8) -> Sums {
+        let (v, m) = (u32::from(v), u32::from(v <= self.split));
+        [v, m, m * v, m * v * v]
+    }
+
+    /// Whether a pixel at level `v` is ink, from the sums of [`Self::sums`]
+    /// over its window of `n` pixels.
+    #[inline]
+    fn is_ink(&self, v: u8, [sum, n_ink, sum_ink, sq_ink]: [u64; 4], n: u64) -> bool {
+        if n_ink == 0 {
+            return false; // no ink near: paper
+        }
+        let ni = n_ink as f64;
+        let ink = sum_ink as f64 / ni;
+        let n_paper = n - n_ink;
+        let paper = if n_paper * MIN_PAPER_SHARE < n {
+            self.paper
+        } else {
+            (sum - sum_ink) as f64 / n_paper as f64
+        };
+        if paper - ink < self.floor {
+            return false;
+        }
+        let spread = (sq_ink as f64 / ni - ink * ink).max(0.0).sqrt();
+        let full = paper - (ink - self.cut.spread * spread);
+        f64::from(v) <= paper - self.cut.depth * full
+    }
+}
+
 /// Edge width (pixels) up to which a page counts as sharp and is cut as it
 /// is. Scans at 150–300 dpi with ordinary focus measure 1.5–1.9 by
 /// [`edge_width`]; there the width is mostly the anti-aliasing floor
-/// ([`UNBLURRED_EDGE_WIDTH`]), so a blur estimated from it would be
-/// mostly wrong: deconvolving the generated sharp page kinds with it loses
-/// 1–7 points of F-measure. A phone photo in soft focus (σ ≈ 1 px) measures 2.2 and more.
+/// ([`UNBLURRED_EDGE_WIDTH`]), so a blur estimated from it would be mostly
+/// wrong: deconvolving the generated sharp page kinds with it loses 1–7
+/// points of F-measure. A phone photo in soft focus (σ ≈ 1 px) measures
+/// 2.2 and more.
 const SHARP_EDGE_WIDTH: f64 = 2.0;
 /// [`edge_width`] of an unblurred, anti-aliased edge, and its growth per
 /// pixel of Gaussian blur σ: measured on generated pages (DejaVu Serif
@@ -542,7 +584,7 @@ mod tests {
         assert_eq!(bits.ink_count(), n);
         assert!(bits.is_ink(100, 24) && !bits.is_ink(100, 30));
         // Sauvola's threshold falls below them: m · (1 − k) with s small.
-        assert!(binarize(&img, dpi, Method::SAUVOLA).ink_count() < n / 10);
+        assert!(binarize(&img, dpi, Method::Sauvola).ink_count() < n / 10);
     }
 
     #[test]
@@ -580,7 +622,7 @@ mod tests {
         // deconvolution (made for a Gaussian blur) is not the point here.
         let cut = first_ink(cut_between_means(&img, dpi, Cut::AS_SCANNED));
         assert!((103..=105).contains(&cut), "cut at {cut}");
-        let sauvola = ink_from(Method::SAUVOLA);
+        let sauvola = ink_from(Method::Sauvola);
         assert!(sauvola < cut, "Sauvola from {sauvola}, here from {cut}");
     }
 
@@ -657,6 +699,191 @@ mod tests {
                 0,
                 "level {v}"
             );
+        }
+    }
+}
+
+/// The window sums, and the shortcuts past pure paper, against sums taken
+/// pixel by pixel over each window.
+#[cfg(test)]
+mod against_naive {
+    use super::*;
+    use crate::clean::testing;
+    use proptest::prelude::*;
+
+    /// The pixels of the window of half-side `half` around (`x`, `y`),
+    /// clipped to the image: the border rule of every windowed stage here.
+    fn window(
+        (w, h): (usize, usize),
+        half: usize,
+        x: usize,
+        y: usize,
+    ) -> impl Iterator<Item = (usize, usize)> {
+        let ys = y.saturating_sub(half)..(y + half + 1).min(h);
+        ys.flat_map(move |yy| {
+            (x.saturating_sub(half)..(x + half + 1).min(w)).map(move |xx| (xx, yy))
+        })
+    }
+
+    /// Sauvola's threshold at every pixel, straight from the formula.
+    fn sauvola_naive(gray: &GrayImage, window_px: u32, k: f64) -> BitImage {
+        let (w, h) = (gray.width() as usize, gray.height() as usize);
+        let raw = gray.as_raw();
+        let data = (0..w * h)
+            .map(|i| {
+                let (x, y) = (i % w, i / w);
+                let (mut sum, mut sq, mut n) = (0u64, 0u64, 0u64);
+                for (xx, yy) in window((w, h), window_px as usize / 2, x, y) {
+                    let v = u64::from(raw[yy * w + xx]);
+                    (sum, sq, n) = (sum + v, sq + v * v, n + 1);
+                }
+                let n = n as f64;
+                let (mean, sq) = (sum as f64 / n, sq as f64 / n);
+                let sd = (sq - mean * mean).max(0.0).sqrt();
+                let t = mean * (1.0 + k * (sd / R - 1.0));
+                if f64::from(raw[i]) <= t { INK } else { PAPER }
+            })
+            .collect();
+        BitImage::from_levels(GrayImage::from_raw(w as u32, h as u32, data).unwrap())
+    }
+
+    /// The intermeans cut at every pixel, from sums over its window.
+    fn intermeans_naive(gray: &GrayImage, dpi: Dpi, cut: Cut) -> BitImage {
+        let (w, h) = (gray.width() as usize, gray.height() as usize);
+        let raw = gray.as_raw();
+        let half = (window_for(dpi, WINDOW_PER_INCH) / 2) as usize;
+        let cut = PageCut::of(gray, cut);
+        let data = (0..w * h)
+            .map(|i| {
+                let Some(cut) = &cut else { return PAPER };
+                let (mut sums, mut n) = ([0u64; 4], 0u64);
+                for (xx, yy) in window((w, h), half, i % w, i / w) {
+                    let s = cut.sums(raw[yy * w + xx]);
+                    (0..4).for_each(|k| sums[k] += u64::from(s[k]));
+                    n += 1;
+                }
+                if cut.is_ink(raw[i], sums, n) {
+                    INK
+                } else {
+                    PAPER
+                }
+            })
+            .collect();
+        BitImage::from_levels(GrayImage::from_raw(w as u32, h as u32, data).unwrap())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Sliding column sums and row prefixes, and the rows and pixels
+        /// of pure paper skipped, give Sauvola's threshold exactly (for
+        /// k > 0, where paper at 255 is never below it).
+        #[test]
+        fn sauvola_matches_the_formula(
+            gray in testing::gray(),
+            half in 0u32..=24,
+            k in 0.01f64..=1.0,
+        ) {
+            let window_px = 2 * half + 1;
+            prop_assert_eq!(sauvola(&gray, window_px, k), sauvola_naive(&gray, window_px, k));
+        }
+
+        /// The intermeans cut with window sums and the shortcut past
+        /// pixels lighter than any cut equals the cut taken pixel by pixel,
+        /// as scanned and after deblurring.
+        #[test]
+        fn intermeans_cut_matches_direct_sums(
+            gray in testing::gray(),
+            dpi in 20f32..=400.0,
+            deblurred in any::<bool>(),
+        ) {
+            let dpi = Dpi::uniform(dpi);
+            let cut = if deblurred { Cut::DEBLURRED } else { Cut::AS_SCANNED };
+            prop_assert_eq!(cut_between_means(&gray, dpi, cut), intermeans_naive(&gray, dpi, cut));
+        }
+
+        /// No window makes a pixel lighter than [`PageCut::lightest_ink`]
+        /// ink, so skipping those pixels unseen changes nothing. Windows
+        /// of pixels at a paper and an ink level (often pure white), and
+        /// the pixel itself.
+        #[test]
+        fn no_cut_lies_above_the_lightest_ink(
+            (split, paper_above, floor) in (0u8..=254, 0f64..=1.0, MIN_CONTRAST..=255.0),
+            (paper, n_paper) in (prop_oneof![Just(255u8), any::<u8>()], 0u64..60),
+            (ink, n_ink) in (any::<u8>(), 0u64..60),
+            v in any::<u8>(),
+            deblurred in any::<bool>(),
+        ) {
+            let split_f = f64::from(split);
+            let paper_level = split_f + 1.0 + paper_above * (254.0 - split_f);
+            let how = if deblurred { Cut::DEBLURRED } else { Cut::AS_SCANNED };
+            let cut = PageCut { split, paper: paper_level, floor, cut: how };
+            let mut sums = [0u64; 4];
+            for (level, count) in [(paper, n_paper), (ink, n_ink), (v, 1)] {
+                let s = cut.sums(level);
+                (0..4).for_each(|k| sums[k] += count * u64::from(s[k]));
+            }
+            let n = n_paper + n_ink + 1;
+            if v > cut.lightest_ink() {
+                prop_assert!(!cut.is_ink(v, sums, n), "{} is ink, lightest {}", v, cut.lightest_ink());
+            }
+        }
+
+        /// `window_sums` hands every row not skipped, in order, the sums
+        /// over each pixel's clipped window and its pixel count.
+        #[test]
+        fn window_sums_are_the_sums_over_each_window(
+            ((w, h), vals, skipped) in testing::dims().prop_flat_map(|(w, h)| {
+                let n = (w * h) as usize;
+                (
+                    Just((w as usize, h as usize)),
+                    proptest::collection::vec(any::<[u8; 4]>(), n),
+                    proptest::collection::vec(any::<bool>(), h as usize),
+                )
+            }),
+            half in 0usize..=45,
+        ) {
+            let mut seen = Vec::new();
+            window_sums(
+                (w, h),
+                half,
+                |y, row| {
+                    for (s, v) in row.iter_mut().zip(&vals[y * w..(y + 1) * w]) {
+                        *s = v.map(u32::from);
+                    }
+                },
+                |y| skipped[y],
+                |y, win| seen.push((y, (0..w).map(|x| win.at(x)).collect::<Vec<_>>())),
+            );
+            let expected: Vec<_> = (0..h)
+                .filter(|&y| !skipped[y])
+                .map(|y| {
+                    let at = (0..w)
+                        .map(|x| {
+                            let (mut sums, mut n) = ([0u64; 4], 0u64);
+                            for (xx, yy) in window((w, h), half, x, y) {
+                                (0..4).for_each(|k| sums[k] += u64::from(vals[yy * w + xx][k]));
+                                n += 1;
+                            }
+                            (sums, n)
+                        })
+                        .collect::<Vec<_>>();
+                    (y, at)
+                })
+                .collect();
+            prop_assert_eq!(seen, expected);
+        }
+
+        /// The page levels from the histogram are the plain means of the
+        /// pixels either side of the split.
+        #[test]
+        fn page_levels_are_the_means_either_side(gray in testing::gray(), split in any::<u8>()) {
+            let (ink, paper): (Vec<u8>, Vec<u8>) = gray.as_raw().iter().partition(|&&v| v <= split);
+            let mean = |v: &[u8]| {
+                (!v.is_empty()).then(|| v.iter().map(|&p| u64::from(p)).sum::<u64>() as f64 / v.len() as f64)
+            };
+            let got = PageLevels::split_at(gray.as_raw(), split).map(|p| (p.ink, p.paper));
+            prop_assert_eq!(got, mean(&ink).zip(mean(&paper)));
         }
     }
 }

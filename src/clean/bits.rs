@@ -58,3 +58,36 @@ impl BitImage {
         &mut self.0
     }
 }
+
+/// The accessors against a plain list of ink pixels.
+#[cfg(test)]
+mod against_naive {
+    use super::*;
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Thresholding at 128, `row`, `is_ink` and `ink_count` agree with
+        /// the grey levels they come from.
+        #[test]
+        fn accessors_agree_with_the_levels(
+            (w, h, levels) in crate::clean::testing::dims()
+                .prop_flat_map(|(w, h)| (Just(w), Just(h), vec(any::<u8>(), (w * h) as usize))),
+        ) {
+            let ink: Vec<bool> = levels.iter().map(|&v| v < 128).collect();
+            let bits = BitImage::from_gray_threshold(GrayImage::from_raw(w, h, levels).unwrap());
+            prop_assert_eq!(bits.ink_count(), ink.iter().filter(|&&i| i).count());
+            for y in 0..h {
+                let row = bits.row(y);
+                prop_assert_eq!(row.len(), w as usize);
+                for x in 0..w {
+                    let want = ink[(y * w + x) as usize];
+                    prop_assert_eq!(bits.is_ink(x, y), want);
+                    prop_assert_eq!(row[x as usize], if want { INK } else { PAPER });
+                }
+            }
+        }
+    }
+}

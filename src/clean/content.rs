@@ -19,45 +19,9 @@
 //! module's (see `read`).
 
 use super::lines::TextLine;
+pub use super::rect::Rect;
 use crate::input::Dpi;
 use image::GrayImage;
-
-/// A rectangle in page pixels, `x1`/`y1` exclusive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rect {
-    pub x0: u32,
-    pub y0: u32,
-    pub x1: u32,
-    pub y1: u32,
-}
-
-impl Rect {
-    pub fn width(&self) -> u32 {
-        self.x1 - self.x0
-    }
-    pub fn height(&self) -> u32 {
-        self.y1 - self.y0
-    }
-    /// Whether pixel (`x`, `y`) lies inside.
-    pub fn contains(&self, x: u32, y: u32) -> bool {
-        (self.x0..self.x1).contains(&x) && (self.y0..self.y1).contains(&y)
-    }
-    /// The centre pixel.
-    pub fn centre(&self) -> (u32, u32) {
-        ((self.x0 + self.x1) / 2, (self.y0 + self.y1) / 2)
-    }
-    pub fn overlaps(&self, o: &Rect) -> bool {
-        self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
-    }
-    fn union(&self, o: &Rect) -> Rect {
-        Rect {
-            x0: self.x0.min(o.x0),
-            y0: self.y0.min(o.y0),
-            x1: self.x1.max(o.x1),
-            y1: self.y1.max(o.y1),
-        }
-    }
-}
 
 /// Grey levels counted as mid-tone (neither paper nor ink) after
 /// background normalisation.
@@ -84,19 +48,13 @@ const TEXT_REGION_SHARE: f32 = 0.25;
 pub fn picture_regions(gray: &GrayImage, dpi: Dpi, text: &[TextLine]) -> Vec<Rect> {
     let (w, h) = gray.dimensions();
     let cell = ((dpi.x.max(dpi.y) / 10.0).round() as u32).max(2);
-    let (cw, ch) = (w.div_ceil(cell) as usize, h.div_ceil(cell) as usize);
-    let mut mid = vec![0u32; cw * ch];
-    let mut paper = vec![0u32; cw * ch];
-    let mut total = vec![0u32; cw * ch];
-    for (y, row) in gray.as_raw().chunks_exact(w as usize).enumerate() {
-        let cy = y / cell as usize;
-        for (x, &v) in row.iter().enumerate() {
-            let i = cy * cw + x / cell as usize;
-            total[i] += 1;
-            mid[i] += MID.contains(&v) as u32;
-            paper[i] += (v >= PAPER) as u32;
-        }
-    }
+    let Cells {
+        cw,
+        ch,
+        mid,
+        paper,
+        total,
+    } = Cells::count(gray, cell);
     let marked: Vec<bool> = (0..cw * ch)
         .map(|i| {
             let t = total[i] as f32;
@@ -156,6 +114,46 @@ pub fn picture_regions(gray: &GrayImage, dpi: Dpi, text: &[TextLine]) -> Vec<Rec
         .collect();
     rects.retain(|r| text_share(r, &text_cells, cell, cw) < TEXT_REGION_SHARE);
     rects
+}
+
+/// Pixel counts per cell of the page, row by row.
+struct Cells {
+    cw: usize,
+    ch: usize,
+    /// Mid-tone pixels ([`MID`]).
+    mid: Vec<u32>,
+    /// Paper pixels ([`PAPER`] and lighter).
+    paper: Vec<u32>,
+    /// All pixels (fewer in the cells cut by the right and bottom edges).
+    total: Vec<u32>,
+}
+
+impl Cells {
+    /// Counts over cells of `cell` × `cell` pixels, in one pass over the
+    /// page.
+    fn count(gray: &GrayImage, cell: u32) -> Self {
+        let (w, h) = gray.dimensions();
+        let (cw, ch) = (w.div_ceil(cell) as usize, h.div_ceil(cell) as usize);
+        let mut mid = vec![0u32; cw * ch];
+        let mut paper = vec![0u32; cw * ch];
+        let mut total = vec![0u32; cw * ch];
+        for (y, row) in gray.as_raw().chunks_exact(w as usize).enumerate() {
+            let cy = y / cell as usize;
+            for (x, &v) in row.iter().enumerate() {
+                let i = cy * cw + x / cell as usize;
+                total[i] += 1;
+                mid[i] += MID.contains(&v) as u32;
+                paper[i] += (v >= PAPER) as u32;
+            }
+        }
+        Cells {
+            cw,
+            ch,
+            mid,
+            paper,
+            total,
+        }
+    }
 }
 
 /// `r` cut back so that no text line that starts or ends outside it
@@ -370,5 +368,69 @@ mod tests {
             }])
         });
         assert!(picture_regions(&text, Dpi::uniform(300.0), &[]).is_empty());
+    }
+}
+
+/// Cell counts and text-line cover against pixel-by-pixel counts.
+#[cfg(test)]
+mod against_naive {
+    use super::*;
+    use crate::clean::testing;
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// The one-pass counts are those of each cell's own pixels.
+        #[test]
+        fn cell_counts_are_the_counts_of_each_cell(gray in testing::gray(), cell in 1u32..=45) {
+            let (w, h) = gray.dimensions();
+            let cells = Cells::count(&gray, cell);
+            prop_assert_eq!((cells.cw, cells.ch), (w.div_ceil(cell) as usize, h.div_ceil(cell) as usize));
+            for cy in 0..cells.ch as u32 {
+                for cx in 0..cells.cw as u32 {
+                    let px: Vec<u8> = (cy * cell..((cy + 1) * cell).min(h))
+                        .flat_map(|y| (cx * cell..((cx + 1) * cell).min(w)).map(move |x| (x, y)))
+                        .map(|(x, y)| gray.get_pixel(x, y).0[0])
+                        .collect();
+                    let count = |f: fn(&u8) -> bool| px.iter().filter(|v| f(v)).count() as u32;
+                    let i = (cy as usize) * cells.cw + cx as usize;
+                    prop_assert_eq!(cells.total[i], px.len() as u32);
+                    prop_assert_eq!(cells.mid[i], count(|v| MID.contains(v)));
+                    prop_assert_eq!(cells.paper[i], count(|&v| v >= PAPER));
+                }
+            }
+        }
+
+        /// A cell is a text cell when the grown lines cover at least a third
+        /// of its pixels, counted one by one (lines may overlap, and reach
+        /// past the page).
+        #[test]
+        fn text_cells_count_covered_pixels(
+            (cell, cw, ch) in (1u32..=12, 1usize..=10, 1usize..=10),
+            rects in vec((0u32..130, 0u32..130, 1u32..60, 1u32..40), 0..6),
+        ) {
+            let text: Vec<TextLine> = rects
+                .iter()
+                .map(|&(x0, y0, rw, rh)| TextLine {
+                    rect: Rect { x0, y0, x1: x0 + rw, y1: y0 + rh },
+                    letters: 4,
+                    letter_px: rh as f32,
+                })
+                .collect();
+            let (gw, gh) = (cw as u32 * cell, ch as u32 * cell);
+            let mut cover = vec![0u32; cw * ch];
+            for l in &text {
+                let reach = (l.rect.height() as f32 * LINE_REACH) as u32;
+                for y in l.rect.y0.saturating_sub(reach)..(l.rect.y1 + reach).min(gh) {
+                    for x in l.rect.x0..l.rect.x1.min(gw) {
+                        cover[(y / cell) as usize * cw + (x / cell) as usize] += 1;
+                    }
+                }
+            }
+            let want: Vec<bool> = cover.iter().map(|&a| a * 3 >= cell * cell).collect();
+            prop_assert_eq!(text_cells(&text, cell, cw, ch), want);
+        }
     }
 }

@@ -19,14 +19,21 @@ use lines::{Bands, Reach};
 
 /// How hard to look for specks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Despeckle {
     /// Keep every component.
     Off,
+    /// Dust off the text lines goes; punctuation and marks beside letters
+    /// stay.
+    ///
     /// Marks stay on a line's band within 0.45 letter heights of a letter
     /// (a letter height sideways on the baseline) or of a dot kept already,
     /// and next to rules and drawings.
     #[default]
     Normal,
+    /// Also larger specks, and marks off the text lines even beside rules
+    /// and drawings.
+    ///
     /// Tighter bands (half a letter height above the line), larger
     /// noise, and marks off the text lines go even beside rules and
     /// drawings.
@@ -135,8 +142,8 @@ impl Comp {
     }
     fn centre(&self) -> (i32, i32) {
         (
-            ((self.x0 + self.x1) / 2) as i32,
-            ((self.y0 + self.y1) / 2) as i32,
+            u32::midpoint(self.x0, self.x1) as i32,
+            u32::midpoint(self.y0, self.y1) as i32,
         )
     }
 }
@@ -668,5 +675,137 @@ mod tests {
         draw(&mut img, 5, 5, 1, 1);
         let bits = BitImage::from_gray_threshold(img);
         assert_eq!(despeckle(&bits, Dpi::uniform(300.0), Despeckle::Off), bits);
+    }
+}
+
+/// Run labelling and the searches over runs against a pixel flood fill
+/// and pixel scans.
+#[cfg(test)]
+mod against_naive {
+    use super::*;
+    use crate::clean::testing::{self, Component};
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+
+    /// Each pixel's component as the runs say.
+    fn run_labels(labels: &Labels, w: usize, h: usize) -> Vec<Option<usize>> {
+        let mut out = vec![None; w * h];
+        for y in 0..h {
+            for i in labels.row_start[y]..labels.row_start[y + 1] {
+                let run = labels.runs[i];
+                for x in run.x0..run.x1 {
+                    out[y * w + x as usize] = Some(labels.comp[i] as usize);
+                }
+            }
+        }
+        out
+    }
+
+    /// A box inside a `w` × `h` image, from four values in `0..1`.
+    fn box_in(w: u32, h: u32, [a, b, c, d]: [f64; 4]) -> Comp {
+        let at = |t: f64, n: u32| ((t * n as f64) as u32).min(n - 1);
+        let (x0, x1, y0, y1) = (at(a, w), at(b, w), at(c, h), at(d, h));
+        Comp {
+            area: 1,
+            x0: x0.min(x1),
+            y0: y0.min(y1),
+            x1: x0.max(x1),
+            y1: y0.max(y1),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Union-find over touching runs gives the components of a pixel
+        /// flood fill: the same pixels, areas and boxes, in the same order
+        /// (by first pixel in raster order).
+        #[test]
+        fn run_components_are_the_flood_fill_components(bits in testing::bits()) {
+            let (w, h) = (bits.width() as usize, bits.height() as usize);
+            let labels = Labels::new(&bits);
+            let (comps, naive) = testing::components(&bits);
+            let got: Vec<Component> = labels
+                .comps
+                .iter()
+                .map(|c| Component { area: c.area, x0: c.x0, y0: c.y0, x1: c.x1, y1: c.y1 })
+                .collect();
+            prop_assert_eq!(got, comps);
+            prop_assert_eq!(run_labels(&labels, w, h), naive);
+        }
+
+        /// `near` finds a wanted component within reach of a box exactly
+        /// when a pixel of one lies in the grown box.
+        #[test]
+        fn near_is_a_scan_of_the_grown_box(
+            bits in testing::bits(),
+            corners in proptest::array::uniform4(0.0f64..1.0),
+            (rx, ry) in (0u32..=12, 0u32..=12),
+            wanted in vec(any::<bool>(), 1..200),
+        ) {
+            let (w, h) = (bits.width(), bits.height());
+            let labels = Labels::new(&bits);
+            let (_, naive) = testing::components(&bits);
+            let c = box_in(w, h, corners);
+            let wants = |k: usize| wanted[k % wanted.len()];
+            let ys = c.y0.saturating_sub(ry)..=(c.y1 + ry).min(h - 1);
+            let xs = c.x0.saturating_sub(rx)..=(c.x1 + rx).min(w - 1);
+            let scan = ys.into_iter().any(|y| {
+                xs.clone().any(|x| naive[(y * w + x) as usize].is_some_and(wants))
+            });
+            prop_assert_eq!(labels.near(c, rx, ry, wants), scan);
+        }
+
+        /// The area-weighted median height is the median of the heights of
+        /// every counted pixel, listed one by one.
+        #[test]
+        fn typical_height_is_the_median_over_pixels(
+            comps in vec((1u32..=60, 0u32..=60, 0u32..=60), 0..30),
+            tiny in 0u32..=20,
+            dpi in 20f32..=600.0,
+        ) {
+            let comps: Vec<Comp> = comps
+                .iter()
+                .map(|&(area, y0, dh)| Comp { area, x0: 0, y0, x1: 0, y1: y0 + dh })
+                .collect();
+            let dpi = Dpi::uniform(dpi);
+            let (lo, hi) = ((dpi.y * TYPICAL_RANGE_IN.0) as u32, (dpi.y * TYPICAL_RANGE_IN.1) as u32);
+            let mut pixels: Vec<u32> = comps
+                .iter()
+                .filter(|c| c.area > tiny && (lo..=hi).contains(&c.height()))
+                .flat_map(|c| std::iter::repeat_n(c.height(), c.area as usize))
+                .collect();
+            pixels.sort_unstable();
+            let want = match pixels.len() {
+                0 => dpi.y * DEFAULT_HEIGHT_IN,
+                n => pixels[n.div_ceil(2) - 1] as f32,
+            };
+            prop_assert_eq!(typical_height(&comps, tiny, dpi), want);
+        }
+
+        /// Whatever the page and level, despeckling removes whole
+        /// components and adds no ink.
+        #[test]
+        fn despeckle_removes_whole_components(
+            bits in testing::bits(),
+            dpi in 20f32..=600.0,
+            level in prop_oneof![Just(Despeckle::Normal), Just(Despeckle::Aggressive)],
+        ) {
+            let out = despeckle(&bits, Dpi::uniform(dpi), level);
+            let (comps, label) = testing::components(&bits);
+            let w = bits.width() as usize;
+            let mut kept = vec![None; comps.len()];
+            for (i, l) in label.iter().enumerate() {
+                let (x, y) = ((i % w) as u32, (i / w) as u32);
+                match *l {
+                    None => prop_assert!(!out.is_ink(x, y), "ink added at {},{}", x, y),
+                    Some(c) => {
+                        let k = out.is_ink(x, y);
+                        prop_assert!(kept[c].is_none_or(|was| was == k), "component {} split", c);
+                        kept[c] = Some(k);
+                    }
+                }
+            }
+        }
     }
 }

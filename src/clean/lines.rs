@@ -15,7 +15,7 @@
 //! to "same row, nearby".
 
 use super::bits::BitImage;
-use super::content::Rect;
+use super::rect::Rect;
 use crate::input::Dpi;
 use image::{GrayImage, Luma};
 use imageproc::region_labelling::{Connectivity, connected_components};
@@ -123,9 +123,7 @@ pub fn find(bits: &BitImage, dpi: Dpi) -> Vec<TextLine> {
     if w == 0 || h == 0 {
         return Vec::new();
     }
-    let small = reduce(bits);
-    let labels = connected_components(&small, Connectivity::Eight, Luma([0u8]));
-    let boxes = component_boxes(&labels);
+    let boxes = reduced_boxes(bits);
     // Letter sizes in reduced pixels.
     let res = dpi.y.max(1.0) / 2.0;
     let (lo, hi) = (MIN_LETTER_IN * res, MAX_LETTER_IN * res);
@@ -167,6 +165,28 @@ impl Box4 {
     fn h(&self) -> u32 {
         self.y1 - self.y0 + 1
     }
+}
+
+/// Bounding boxes of the 8-connected ink components of the 2× reduction.
+fn reduced_boxes(bits: &BitImage) -> Vec<Box4> {
+    let small = reduce(bits);
+    // imageproc 0.27 panics labelling a one-pixel image that holds ink: its
+    // first label, 1, lies past its one-entry union-find forest. The box of
+    // that one pixel is plain.
+    if small.width() * small.height() == 1 {
+        let ink = small.as_raw()[0] != 0;
+        return [Box4 {
+            x0: 0,
+            y0: 0,
+            x1: 0,
+            y1: 0,
+        }]
+        .into_iter()
+        .filter(|_| ink)
+        .collect();
+    }
+    let labels = connected_components(&small, Connectivity::Eight, Luma([0u8]));
+    component_boxes(&labels)
 }
 
 /// 2× reduction, ink (255 here, for the labelling's background of 0) when
@@ -238,7 +258,7 @@ fn chain(letters: &[Box4]) -> Vec<(Box4, usize, f32)> {
         i
     }
     // Active letters sorted by x0; drop those that ended too far left.
-    let max_h = letters.iter().map(|b| b.h()).max().unwrap_or(1) as f32;
+    let max_h = letters.iter().map(Box4::h).max().unwrap_or(1) as f32;
     let mut active: Vec<usize> = Vec::new();
     for &i in &order {
         let a = letters[i];
@@ -266,13 +286,15 @@ fn chain(letters: &[Box4]) -> Vec<(Box4, usize, f32)> {
         }
         active.push(i);
     }
-    let mut groups: std::collections::HashMap<usize, Vec<usize>> = Default::default();
+    // Grouped by root in index order, not through a hash map: lines whose
+    // boxes share a top-left corner keep one order (the sort is stable).
+    let mut groups: Vec<Vec<usize>> = vec![Vec::new(); n];
     for i in 0..n {
         let r = find(&mut parent, i);
-        groups.entry(r).or_default().push(i);
+        groups[r].push(i);
     }
     let mut lines: Vec<(Box4, usize, f32)> = groups
-        .into_values()
+        .into_iter()
         .filter(|g| g.len() >= MIN_LETTERS)
         .map(|g| {
             let b = g.iter().fold(letters[g[0]], |acc, &i| {
@@ -339,10 +361,169 @@ mod tests {
     }
 
     #[test]
+    fn lines_sharing_a_corner_come_in_the_same_order_every_time() {
+        // In reduced pixels: four 4 × 4 letters on rows 0..4, and between
+        // them four letters 14 tall (too tall to join them), the first on
+        // rows 6..20: two lines whose boxes both start at (0, 0).
+        let small = |x: u32, y: u32| x % 8 < 4 && x < 28 && y < 4;
+        let tall = |x: u32, y: u32| {
+            (x < 4 && (6..20).contains(&y)) || ([5, 6, 13, 14, 21, 22].contains(&x) && y < 14)
+        };
+        let bits = BitImage::from_gray_threshold(GrayImage::from_fn(64, 48, |x, y| {
+            Luma([if small(x / 2, y / 2) || tall(x / 2, y / 2) {
+                0
+            } else {
+                255
+            }])
+        }));
+        let first = find(&bits, Dpi::uniform(300.0));
+        assert_eq!(first.len(), 2, "{first:?}");
+        assert_eq!(
+            (first[0].rect.x0, first[0].rect.y0),
+            (first[1].rect.x0, first[1].rect.y0)
+        );
+        for _ in 0..64 {
+            assert_eq!(find(&bits, Dpi::uniform(300.0)), first);
+        }
+    }
+
+    #[test]
+    fn pages_of_a_few_pixels_have_no_lines() {
+        for (w, h) in [(1, 1), (1, 2), (2, 1), (2, 2), (3, 1), (3, 3)] {
+            let ink = BitImage::from_gray_threshold(GrayImage::new(w, h));
+            assert_eq!(find(&ink, Dpi::uniform(300.0)), Vec::new(), "{w}x{h}");
+        }
+    }
+
+    #[test]
     fn a_rule_is_not_a_line_of_text() {
         let rule = BitImage::from_gray_threshold(GrayImage::from_fn(800, 200, |_, y| {
             Luma([if (100..106).contains(&y) { 0 } else { 255 }])
         }));
         assert_eq!(measure(&rule, Dpi::uniform(300.0)).lines, 0);
+    }
+}
+
+/// The 2× reduction, the boxes from the labelling and the sweep that
+/// chains letters, against direct loops, a flood fill and all pairs.
+#[cfg(test)]
+mod against_naive {
+    use super::*;
+    use crate::clean::bits::{INK, PAPER};
+    use crate::clean::testing;
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+
+    /// A line as a sortable tuple, to compare sets of lines.
+    fn key(&(b, n, px): &(Box4, usize, f32)) -> (u32, u32, u32, u32, usize, u32) {
+        (b.y0, b.x0, b.y1, b.x1, n, px.to_bits())
+    }
+
+    /// [`chain`] trying every pair of letters, the one further right
+    /// looking back at the other.
+    fn chain_naive(letters: &[Box4]) -> Vec<(Box4, usize, f32)> {
+        let n = letters.len();
+        let mut group: Vec<usize> = (0..n).collect();
+        let joins = |a: Box4, b: Box4| {
+            let (ha, hb) = (a.h() as f32, b.h() as f32);
+            let (small, big) = (ha.min(hb), ha.max(hb));
+            let overlap = (a.y1.min(b.y1) as i64 - a.y0.max(b.y0) as i64 + 1) as f32;
+            let gap = a.x0 as f32 - b.x1 as f32;
+            b.x0 <= a.x0
+                && big <= small * MAX_HEIGHT_RATIO
+                && overlap >= 0.5 * small
+                && gap <= MAX_GAP * big
+        };
+        // Relabel until every joined pair shares the smaller label.
+        loop {
+            let mut changed = false;
+            for i in 0..n {
+                for j in 0..n {
+                    if i != j && joins(letters[i], letters[j]) && group[i] != group[j] {
+                        let g = group[i].min(group[j]);
+                        (group[i], group[j]) = (g, g);
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let mut lines: Vec<_> = (0..n)
+            .filter(|&g| group[g] == g)
+            .map(|g| {
+                (0..n)
+                    .filter(|&i| group[i] == g)
+                    .map(|i| letters[i])
+                    .collect::<Vec<_>>()
+            })
+            .filter(|m| m.len() >= MIN_LETTERS)
+            .map(|m| {
+                let b = Box4 {
+                    x0: m.iter().map(|l| l.x0).min().unwrap(),
+                    y0: m.iter().map(|l| l.y0).min().unwrap(),
+                    x1: m.iter().map(|l| l.x1).max().unwrap(),
+                    y1: m.iter().map(|l| l.y1).max().unwrap(),
+                };
+                let mut hs: Vec<u32> = m.iter().map(super::Box4::h).collect();
+                hs.sort_unstable();
+                (b, m.len(), hs[hs.len() / 2] as f32)
+            })
+            .collect();
+        lines.sort_by_key(key);
+        lines
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// A reduced pixel is ink when any pixel of its 2 × 2 block is.
+        #[test]
+        fn reduction_is_the_or_of_each_block(bits in testing::bits()) {
+            let (w, h) = (bits.width(), bits.height());
+            let small = reduce(&bits);
+            prop_assert_eq!(small.dimensions(), (w.div_ceil(2), h.div_ceil(2)));
+            for (x, y, p) in small.enumerate_pixels() {
+                let any = (2 * y..(2 * y + 2).min(h))
+                    .any(|yy| (2 * x..(2 * x + 2).min(w)).any(|xx| bits.is_ink(xx, yy)));
+                prop_assert_eq!(p.0[0], if any { 255 } else { 0 }, "at {},{}", x, y);
+            }
+        }
+
+        /// The boxes taken from the labelling of the reduction are those
+        /// of a flood fill over it.
+        #[test]
+        fn reduced_boxes_are_the_flood_fill_boxes(bits in testing::bits()) {
+            let small = reduce(&bits);
+            let levels = small.as_raw().iter().map(|&v| if v == 255 { INK } else { PAPER }).collect();
+            let small = BitImage::from_levels(
+                GrayImage::from_raw(small.width(), small.height(), levels).unwrap(),
+            );
+            let mut got: Vec<_> =
+                reduced_boxes(&bits).iter().map(|b| (b.x0, b.y0, b.x1, b.y1)).collect();
+            let (comps, _) = testing::components(&small);
+            let mut want: Vec<_> = comps.iter().map(|c| (c.x0, c.y0, c.x1, c.y1)).collect();
+            got.sort_unstable();
+            want.sort_unstable();
+            prop_assert_eq!(got, want);
+        }
+
+        /// Dropping letters that ended too far left changes no line.
+        #[test]
+        fn the_sweep_chains_as_all_pairs(
+            letters in vec((0u32..150, 0u32..60, 0u32..12, 0u32..24), 0..40),
+        ) {
+            let letters: Vec<Box4> = letters
+                .into_iter()
+                .map(|(x0, y0, dw, dh)| Box4 { x0, y0, x1: x0 + dw, y1: y0 + dh })
+                .collect();
+            let mut got = chain(&letters);
+            got.sort_by_key(key);
+            prop_assert_eq!(
+                got.iter().map(key).collect::<Vec<_>>(),
+                chain_naive(&letters).iter().map(key).collect::<Vec<_>>()
+            );
+        }
     }
 }

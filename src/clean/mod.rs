@@ -6,26 +6,33 @@
 //! the PDF, any continuous-tone parts, and the cleaned grey page that OCR
 //! reads (so what is stored never decides what is read).
 
-pub mod background;
-pub mod binarize;
+// The stages are crate-private: benches and tests reach them through
+// `ocrpdf::internals`, which is not part of the API.
+pub(crate) mod background;
+pub(crate) mod binarize;
 pub mod bits;
-pub mod border;
-pub mod content;
-pub mod deconvolve;
-pub mod deskew;
-pub mod despeckle;
-pub mod lines;
+pub(crate) mod border;
+pub(crate) mod content;
+pub(crate) mod deconvolve;
+pub(crate) mod deskew;
+pub(crate) mod despeckle;
+pub(crate) mod lines;
+pub(crate) mod rect;
+#[cfg(test)]
+pub(crate) mod testing;
 
 pub use binarize::Method as Binarize;
 pub use bits::BitImage;
-pub use content::Rect;
 pub use despeckle::Despeckle;
+pub use lines::{InkStats, TextLine};
+pub use rect::Rect;
 
 use crate::input::{Dpi, PageImage, Pixels};
 use image::GrayImage;
 
 /// How a page is stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Mode {
     /// Bilevel text, with pictures kept in grey or colour where found.
     #[default]
@@ -38,18 +45,36 @@ pub enum Mode {
     Color,
 }
 
-/// Which cleanup stages run and how.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+/// Which cleanup stages run and how. The defaults are what `ocrpdf` does
+/// without flags.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CleanOptions {
-    /// Skip background normalisation (for scans that are already white).
-    pub keep_background: bool,
+    /// Normalise the paper to white (default `true`; off for scans that are
+    /// already clean).
+    pub whiten_background: bool,
+    /// Thresholding method (default [`Binarize::Intermeans`]).
     pub binarize: Binarize,
+    /// How hard to remove specks (default [`Despeckle::Normal`]).
     pub despeckle: Despeckle,
-    /// Leave skewed pages as scanned.
-    pub no_deskew: bool,
-    /// Keep dark scanner borders.
-    pub keep_borders: bool,
+    /// Straighten skewed pages (default `true`).
+    pub deskew: bool,
+    /// Whiten dark scanner borders at the page edges (default `true`).
+    pub remove_borders: bool,
+    /// How the page is stored (default [`Mode::Auto`]).
     pub mode: Mode,
+}
+
+impl Default for CleanOptions {
+    fn default() -> Self {
+        CleanOptions {
+            whiten_background: true,
+            binarize: Binarize::default(),
+            despeckle: Despeckle::default(),
+            deskew: true,
+            remove_borders: true,
+            mode: Mode::default(),
+        }
+    }
 }
 
 /// The continuous-tone part of a cleaned page.
@@ -83,11 +108,11 @@ pub struct CleanPage {
 pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
     let dpi = page.dpi;
     let gray = match &page.pixels {
-        Pixels::Gray(g) if opts.keep_background => g.clone(),
+        Pixels::Gray(g) if !opts.whiten_background => g.clone(),
         Pixels::Gray(g) => background::normalize(g, dpi),
         Pixels::Rgb(c) => {
             let g = crate::input::luma(c);
-            if opts.keep_background {
+            if !opts.whiten_background {
                 g
             } else {
                 background::normalize(&g, dpi)
@@ -99,12 +124,12 @@ pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
     // band along an edge would pull the estimate to 0°). A global threshold
     // shows the lines well enough, at a fifth of the adaptive one's cost.
     let without_borders = |mut bits: BitImage| {
-        if !opts.keep_borders {
+        if opts.remove_borders {
             border::remove(&mut bits);
         }
         bits
     };
-    let skew = if opts.no_deskew {
+    let skew = if !opts.deskew {
         None
     } else {
         let rough = without_borders(binarize::binarize(&gray, dpi, Binarize::Otsu));
@@ -125,7 +150,7 @@ pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
     // only when some of it will be kept, as it triples the work.
     let colour = || match &page.pixels {
         Pixels::Rgb(c) => {
-            let c = if opts.keep_background {
+            let c = if !opts.whiten_background {
                 c.clone()
             } else {
                 background::normalize_rgb(c, dpi)

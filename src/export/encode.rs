@@ -12,6 +12,7 @@ use std::io::{self, Write};
 
 /// An output image format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum ImageFormat {
     Png,
     Tiff,

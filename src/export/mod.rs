@@ -12,8 +12,11 @@ pub use encode::{ImageFormat, PageRaster};
 use crate::clean::{CleanPage, Picture};
 use crate::error::{Error, Result};
 use crate::input::{self, Input, PageRef, Pixels};
-use crate::output::AtomicFile;
-use crate::pipeline::{self, PageOptions, Progress};
+use crate::job::PageOptions;
+use crate::ocr::TesseractEngines;
+use crate::output::{self, Mode};
+use crate::pipeline::{self, Progress};
+use crate::prepare::{Preflight, prepare};
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -56,6 +59,19 @@ pub struct ExportReport {
     pub kind: &'static str,
 }
 
+impl From<&ExportReport> for crate::report::CleanPageReport {
+    fn from(r: &ExportReport) -> Self {
+        crate::report::CleanPageReport {
+            input: r.label.clone(),
+            output: crate::report::absolute(&r.output),
+            skew_deg: crate::report::round(r.skew_deg.into(), 2),
+            rotation_deg: r.rotated_deg,
+            kind: r.kind.to_string(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
 /// The result of a job: the pages written and the errors met, in page order.
 #[derive(Debug)]
 pub struct ExportOutcome {
@@ -69,18 +85,14 @@ pub fn export(
     progress: &dyn Progress,
     cancel: &AtomicBool,
 ) -> Result<ExportOutcome> {
-    if cfg.inputs.is_empty() {
-        return Err(Error::Config("no input images given".into()));
-    }
-    if cfg.page.rotate {
-        pipeline::check_osd(cfg.tessdata.as_deref())?;
-    }
-    let mut inputs = cfg.inputs.clone();
-    if cfg.page.natural_sort {
-        inputs.sort_by(|a, b| {
-            input::natural_cmp(&pipeline::input_label(a), &pipeline::input_label(b))
-        });
-    }
+    // Output files are checked page by page once the pages are known.
+    let inputs = prepare(&Preflight {
+        inputs: Some(&cfg.inputs),
+        output: None,
+        ocr: None,
+        page: &cfg.page,
+        tessdata: cfg.tessdata.as_deref(),
+    })?;
     // Each input stands alone: an unreadable one is reported, the rest go on.
     let (mut pages, mut errors) = (Vec::new(), Vec::new());
     for i in &inputs {
@@ -197,7 +209,7 @@ fn plan_outputs(
                 path.display()
             )));
         }
-        if let Some(c) = pipeline::canonical_target(path)
+        if let Some(c) = crate::prepare::canonical_target(path)
             && inputs.contains(&c)
         {
             return Err(Error::Config(format!(
@@ -222,6 +234,7 @@ fn export_page(
 ) -> Result<ExportReport> {
     let image = input::decode_page(page, &cfg.page.limits, cfg.page.dpi)?;
     let (cleaned, rotated_deg) = pipeline::clean_upright(
+        &TesseractEngines,
         page,
         &image,
         &cfg.page.clean,
@@ -239,7 +252,7 @@ fn export_page(
         None => {
             let mut out = std::io::stdout().lock();
             out.write_all(&encoded)
-                .and_then(|_| out.flush())
+                .and_then(|()| out.flush())
                 .map_err(|e| Error::Output {
                     path: "-".into(),
                     source: e,
@@ -253,12 +266,14 @@ fn export_page(
             } else {
                 p.clone()
             };
-            let f = AtomicFile::create(&p)?;
-            f.file().write_all(&encoded).map_err(|e| Error::Output {
-                path: p.clone(),
-                source: e,
-            })?;
-            f.commit()?;
+            // Without --force an existing file was refused up front; one
+            // that appeared since is not replaced either.
+            let mode = if cfg.force {
+                Mode::Replace
+            } else {
+                Mode::NoReplace
+            };
+            output::write(&p, &encoded, mode)?;
             p
         }
     };
@@ -289,14 +304,14 @@ fn raster(page: &CleanPage) -> (PageRaster<'_>, &'static str) {
             for (r, p) in regions {
                 match (&mut out, p) {
                     (Pixels::Gray(o), Pixels::Gray(g)) => {
-                        image::imageops::replace(o, g, r.x0 as i64, r.y0 as i64)
+                        image::imageops::replace(o, g, r.x0 as i64, r.y0 as i64);
                     }
                     (Pixels::Rgb(o), Pixels::Rgb(c)) => {
-                        image::imageops::replace(o, c, r.x0 as i64, r.y0 as i64)
+                        image::imageops::replace(o, c, r.x0 as i64, r.y0 as i64);
                     }
                     (Pixels::Rgb(o), Pixels::Gray(g)) => {
                         let c = image::DynamicImage::ImageLuma8(g.clone()).into_rgb8();
-                        image::imageops::replace(o, &c, r.x0 as i64, r.y0 as i64)
+                        image::imageops::replace(o, &c, r.x0 as i64, r.y0 as i64);
                     }
                     (Pixels::Gray(_), Pixels::Rgb(_)) => {
                         unreachable!("colour regions make a colour page")

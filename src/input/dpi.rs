@@ -1,8 +1,9 @@
 //! Resolution read from the file's own header.
 //!
 //! The `image` crate decodes pixels but drops resolution metadata, so the few
-//! header fields that carry it (PNG `pHYs`, JPEG JFIF `APP0`, TIFF
-//! `XResolution`) are read here directly. TIFF is handled in `tiff.rs`.
+//! header fields that carry it (PNG `pHYs`, JPEG JFIF `APP0`, BMP
+//! `biXPelsPerMeter`, TIFF `XResolution`) are read here directly. TIFF is
+//! handled in `tiff.rs`; WebP and GIF carry no resolution.
 
 /// Horizontal and vertical resolution in dots per inch.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -49,6 +50,20 @@ pub fn png(data: &[u8]) -> Option<Dpi> {
         pos += 12 + len;
     }
     None
+}
+
+/// Resolution from a BMP's info header (pixels per metre at bytes 38 and
+/// 42 of the file, in every header version from BITMAPINFOHEADER on; the
+/// old 12-byte core header has none).
+pub fn bmp(data: &[u8]) -> Option<Dpi> {
+    let header = u32::from_le_bytes(data.get(14..18)?.try_into().ok()?);
+    if header < 40 {
+        return None;
+    }
+    let ppm = |at: usize| -> Option<f32> {
+        Some(i32::from_le_bytes(data.get(at..at + 4)?.try_into().ok()?) as f32)
+    };
+    Dpi::plausible(ppm(38)? * 0.0254, ppm(42)? * 0.0254)
 }
 
 /// Resolution from a JPEG's JFIF `APP0` segment, if it states inches or cm.

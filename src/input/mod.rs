@@ -5,6 +5,7 @@
 //! (dimensions against the pixel cap) before its pixels are allocated.
 
 mod dpi;
+mod jpeg;
 mod order;
 mod pdf;
 mod tiff;
@@ -13,7 +14,8 @@ pub use dpi::Dpi;
 pub use order::natural_cmp;
 
 use crate::error::{Error, Result};
-use image::{DynamicImage, GrayImage, ImageFormat, RgbImage};
+use image::metadata::Orientation;
+use image::{DynamicImage, GrayImage, ImageDecoder, ImageFormat, RgbImage};
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -75,6 +77,10 @@ pub enum Format {
     Jpeg,
     Tiff,
     Pnm,
+    Webp,
+    Bmp,
+    /// GIF: the first frame.
+    Gif,
     Pdf,
 }
 
@@ -169,18 +175,43 @@ fn flatten(img: &DynamicImage) -> RgbImage {
     })
 }
 
-/// Limits that guard decoders against huge or hostile images.
+/// Limits that guard decoders against huge, hostile or incomplete images.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub max_pixels: u64,
+    /// Keep what a truncated JPEG decodes to (with a `truncated_input`
+    /// warning) instead of refusing it. Off by default: a scan cut short
+    /// loses part of its page silently otherwise.
+    pub accept_truncated: bool,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_pixels: DEFAULT_MAX_PIXELS,
+            accept_truncated: false,
         }
     }
+}
+
+/// Something about a decoded page the user should know, though it was
+/// decoded: the pipeline passes it on as a page warning.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecodeWarning {
+    /// A stable name for scripts, e.g. `truncated_input` (README lists them).
+    pub code: &'static str,
+    /// What happened, in words.
+    pub message: String,
+}
+
+/// A decoded page and what decoding it had to say.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    pub image: PageImage,
+    pub warnings: Vec<DecodeWarning>,
+    /// The file's orientation tag (EXIF in JPEG, PNG and WebP; TIFF's
+    /// own), in words, when it was not upright; already applied to `image`.
+    pub orientation: Option<String>,
 }
 
 /// One input as named on the command line.
@@ -210,6 +241,11 @@ pub fn list_pages(inputs: &[Input], limits: &Limits) -> Result<Vec<PageRef>> {
                 pdf_pages.len() as u32
             }
             _ => {
+                // A truncated JPEG decodes without complaint, so its end is
+                // checked now, before any page is converted.
+                if format == Format::Jpeg {
+                    jpeg_truncation(&read_all(&source)?, path, limits)?;
+                }
                 // Read only the header: refuse garbage and huge images now,
                 // before any page is decoded.
                 let f = image_format(format).ok_or_else(|| {
@@ -268,7 +304,7 @@ fn open(source: &Source) -> Result<Box<dyn ReadSeek>> {
     match source {
         Source::File(p) => {
             let f = std::fs::File::open(p).map_err(|e| Error::input(p, io_reason(&e)))?;
-            if f.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+            if f.metadata().is_ok_and(|m| m.is_dir()) {
                 return Err(Error::input(p, "is a directory, not an image"));
             }
             Ok(Box::new(std::io::BufReader::new(f)))
@@ -320,6 +356,12 @@ fn sniff(head: &[u8], path: &Path) -> Result<Format> {
         Some(Format::Tiff)
     } else if head.len() >= 2 && head[0] == b'P' && (b'1'..=b'7').contains(&head[1]) {
         Some(Format::Pnm)
+    } else if head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP" {
+        Some(Format::Webp)
+    } else if head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a") {
+        Some(Format::Gif)
+    } else if head.starts_with(b"BM") && head.len() >= 18 && bmp_header_size(&head[14..18]) {
+        Some(Format::Bmp)
     } else if head.windows(5).any(|w| w == b"%PDF-") {
         Some(Format::Pdf)
     } else {
@@ -331,16 +373,26 @@ fn sniff(head: &[u8], path: &Path) -> Result<Format> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
-        .map(|e| e.to_ascii_lowercase());
+        .map(str::to_ascii_lowercase);
     let expected = match ext.as_deref() {
         Some("png") => "not a PNG image",
         Some("jpg" | "jpeg") => "not a JPEG image",
         Some("tif" | "tiff") => "not a TIFF image",
         Some("pnm" | "pbm" | "pgm" | "ppm") => "not a PNM image",
+        Some("webp") => "not a WebP image",
+        Some("bmp") => "not a BMP image",
+        Some("gif") => "not a GIF image",
         Some("pdf") => "not a PDF (no %PDF- header)",
-        _ => "not a supported image or PDF (PNG, JPEG, TIFF, PNM or PDF)",
+        _ => "not a supported image or PDF (PNG, JPEG, TIFF, PNM, WebP, BMP, GIF or PDF)",
     };
     Err(Error::input(path, expected))
+}
+
+/// "BM" is a short magic: a BMP also names one of the known info-header
+/// sizes (core 12, OS/2 16 or 64, v1 40, v2 52, v3 56, v4 108, v5 124).
+fn bmp_header_size(le: &[u8]) -> bool {
+    let size = u32::from_le_bytes([le[0], le[1], le[2], le[3]]);
+    matches!(size, 12 | 16 | 40 | 52 | 56 | 64 | 108 | 124)
 }
 
 /// Decode one page into pixels and resolution. `dpi_override` wins over the
@@ -351,8 +403,15 @@ pub fn decode_page(
     limits: &Limits,
     dpi_override: Option<Dpi>,
 ) -> Result<PageImage> {
+    decode(page, limits, dpi_override).map(|d| d.image)
+}
+
+/// [`decode_page`], with the warnings decoding gave (a truncated JPEG kept
+/// under [`Limits::accept_truncated`]).
+pub fn decode(page: &PageRef, limits: &Limits, dpi_override: Option<Dpi>) -> Result<Decoded> {
     let path = page.path();
-    let (pixels, file_dpi) = match page.format {
+    let mut warnings = Vec::new();
+    let (pixels, file_dpi, orientation) = match page.format {
         Format::Tiff => tiff::decode(open(&page.source)?, path, page.index, limits)?,
         Format::Pdf => {
             let plan = page
@@ -360,22 +419,105 @@ pub fn decode_page(
                 .as_ref()
                 .ok_or_else(|| Error::Internal(format!("{}: PDF page not listed", page.label())))?;
             let (pixels, dpi) = pdf::decode(plan, &page.source, path, limits)?;
-            return Ok(PageImage { pixels, dpi });
+            return Ok(Decoded {
+                image: PageImage { pixels, dpi },
+                warnings,
+                orientation: None,
+            });
         }
         format => {
             let bytes = read_all(&page.source)?;
+            if format == Format::Jpeg {
+                warnings.extend(jpeg_truncation(&bytes, path, limits)?);
+            }
             let dpi = match format {
                 Format::Png => dpi::png(&bytes),
                 Format::Jpeg => dpi::jpeg(&bytes),
+                Format::Bmp => dpi::bmp(&bytes),
                 _ => None,
             };
-            (decode_single(&bytes, format, path, limits)?, dpi)
+            let (pixels, orientation) = decode_single(&bytes, format, path, limits)?;
+            (pixels, dpi, orientation)
         }
     };
-    Ok(PageImage {
+    let image = PageImage {
         pixels,
         dpi: dpi_override.or(file_dpi).unwrap_or(Dpi::DEFAULT),
+    };
+    // Orientation is metadata, not detection: applied before anything else
+    // sees the page, whatever `--no-rotate` says.
+    Ok(Decoded {
+        image: apply_orientation(image, orientation),
+        warnings,
+        orientation: describe_orientation(orientation),
     })
+}
+
+/// Turn and mirror a page as its orientation tag says it is meant to be
+/// seen (TIFF 6.0 `Orientation`, the same values in EXIF); a quarter turn
+/// swaps the resolution axes.
+fn apply_orientation(page: PageImage, o: Orientation) -> PageImage {
+    if o == Orientation::NoTransforms {
+        return page;
+    }
+    let mut img = match page.pixels {
+        Pixels::Gray(g) => DynamicImage::ImageLuma8(g),
+        Pixels::Rgb(c) => DynamicImage::ImageRgb8(c),
+    };
+    img.apply_orientation(o);
+    let quarter = matches!(
+        o,
+        Orientation::Rotate90
+            | Orientation::Rotate270
+            | Orientation::Rotate90FlipH
+            | Orientation::Rotate270FlipH
+    );
+    let dpi = if quarter {
+        Dpi {
+            x: page.dpi.y,
+            y: page.dpi.x,
+        }
+    } else {
+        page.dpi
+    };
+    PageImage {
+        pixels: Pixels::from_dynamic(img),
+        dpi,
+    }
+}
+
+/// What an orientation tag asked for, for `-v`; `None` when upright.
+fn describe_orientation(o: Orientation) -> Option<String> {
+    let (tag, what) = match o {
+        Orientation::NoTransforms => return None,
+        Orientation::FlipHorizontal => (2, "mirrored left to right"),
+        Orientation::Rotate180 => (3, "turned 180°"),
+        Orientation::FlipVertical => (4, "mirrored top to bottom"),
+        Orientation::Rotate90FlipH => (5, "turned 90° clockwise and mirrored"),
+        Orientation::Rotate90 => (6, "turned 90° clockwise"),
+        Orientation::Rotate270FlipH => (7, "turned 90° counter-clockwise and mirrored"),
+        Orientation::Rotate270 => (8, "turned 90° counter-clockwise"),
+    };
+    Some(format!("{what} (orientation tag {tag})"))
+}
+
+/// A JPEG without its end marker is refused, or with
+/// [`Limits::accept_truncated`] kept with a warning.
+fn jpeg_truncation(bytes: &[u8], path: &Path, limits: &Limits) -> Result<Option<DecodeWarning>> {
+    let jpeg::Ending::Truncated { at } = jpeg::ending(bytes) else {
+        return Ok(None);
+    };
+    let what = format!("truncated JPEG (data ends at byte {at})");
+    if !limits.accept_truncated {
+        return Err(Error::input(
+            path,
+            format!("{what}; --accept-truncated keeps what decodes"),
+        ));
+    }
+    Ok(Some(DecodeWarning {
+        code: "truncated_input",
+        message: format!("{what}: kept what decoded; the rest of the page is missing"),
+    }))
 }
 
 /// The whole input; stdin's buffer is shared, not copied.
@@ -388,7 +530,15 @@ fn read_all(source: &Source) -> Result<std::borrow::Cow<'_, [u8]>> {
     }
 }
 
-fn decode_single(bytes: &[u8], format: Format, path: &Path, limits: &Limits) -> Result<Pixels> {
+/// Decode an image the `image` crate reads, with the orientation its
+/// metadata states (EXIF in JPEG, PNG `eXIf` and WebP; upright when absent
+/// or unreadable, as viewers do).
+fn decode_single(
+    bytes: &[u8],
+    format: Format,
+    path: &Path,
+    limits: &Limits,
+) -> Result<(Pixels, Orientation)> {
     let image_format = image_format(format)
         .ok_or_else(|| Error::Internal(format!("{}: not an image format", path.display())))?;
     let name = format_name(format);
@@ -403,10 +553,12 @@ fn decode_single(bytes: &[u8], format: Format, path: &Path, limits: &Limits) -> 
     lim.max_image_height = Some(h);
     lim.max_alloc = Some(limits.max_pixels.saturating_mul(8));
     r.limits(lim);
-    let img = r
-        .decode()
-        .map_err(|e| Error::input(path, format!("cannot decode {name} image: {e}")))?;
-    Ok(Pixels::from_dynamic(img))
+    let decode_err =
+        |e: image::ImageError| Error::input(path, format!("cannot decode {name} image: {e}"));
+    let mut decoder = r.into_decoder().map_err(decode_err)?;
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let img = DynamicImage::from_decoder(decoder).map_err(decode_err)?;
+    Ok((Pixels::from_dynamic(img), orientation))
 }
 
 pub(crate) fn check_size(path: &Path, width: u32, height: u32, limits: &Limits) -> Result<()> {
@@ -431,6 +583,9 @@ fn image_format(f: Format) -> Option<ImageFormat> {
         Format::Jpeg => Some(ImageFormat::Jpeg),
         Format::Pnm => Some(ImageFormat::Pnm),
         Format::Tiff => Some(ImageFormat::Tiff),
+        Format::Webp => Some(ImageFormat::WebP),
+        Format::Bmp => Some(ImageFormat::Bmp),
+        Format::Gif => Some(ImageFormat::Gif),
         Format::Pdf => None,
     }
 }
@@ -441,6 +596,9 @@ fn format_name(f: Format) -> &'static str {
         Format::Jpeg => "JPEG",
         Format::Tiff => "TIFF",
         Format::Pnm => "PNM",
+        Format::Webp => "WebP",
+        Format::Bmp => "BMP",
+        Format::Gif => "GIF",
         Format::Pdf => "PDF",
     }
 }
@@ -456,6 +614,16 @@ mod tests {
         let e = sniff(b"", Path::new("a.jpg")).unwrap_err();
         assert_eq!(e.to_string(), "a.jpg: file is empty");
         assert_eq!(sniff(b"P5\n", Path::new("x")).unwrap(), Format::Pnm);
+        assert_eq!(
+            sniff(b"RIFF\0\0\0\0WEBPVP8 ", Path::new("x")).unwrap(),
+            Format::Webp
+        );
+        assert_eq!(sniff(b"GIF89a\x01\0", Path::new("x")).unwrap(), Format::Gif);
+        let bmp = [&b"BM"[..], &[0; 12], &[40, 0, 0, 0]].concat();
+        assert_eq!(sniff(&bmp, Path::new("x")).unwrap(), Format::Bmp);
+        // "BM" alone (a text file starting "BMW …") is not a BMP.
+        let e = sniff(b"BMW 320i, 1987, blue", Path::new("car.bmp")).unwrap_err();
+        assert_eq!(e.to_string(), "car.bmp: not a BMP image");
         assert_eq!(sniff(b"%PDF-1.7\n", Path::new("x")).unwrap(), Format::Pdf);
         // Readers allow junk (a mail header, a BOM) before the PDF header.
         let late = [&[b' '; 600][..], b"%PDF-1.4"].concat();
@@ -479,7 +647,10 @@ mod tests {
 
     #[test]
     fn oversized_images_are_refused_before_decoding() {
-        let limits = Limits { max_pixels: 100 };
+        let limits = Limits {
+            max_pixels: 100,
+            ..Limits::default()
+        };
         let e = check_size(Path::new("big.png"), 20, 20, &limits).unwrap_err();
         assert!(matches!(e, Error::TooLarge { .. }));
     }

@@ -3,6 +3,7 @@
 
 use super::{Dpi, Limits, Pixels, ReadSeek, check_size};
 use crate::error::{Error, Result};
+use image::metadata::Orientation;
 use image::{GrayImage, RgbImage};
 use std::path::Path;
 use tiff::ColorType;
@@ -35,7 +36,7 @@ pub fn decode(
     path: &Path,
     index: u32,
     limits: &Limits,
-) -> Result<(Pixels, Option<Dpi>)> {
+) -> Result<(Pixels, Option<Dpi>, Orientation)> {
     let page_err = |e: tiff::TiffError| Error::input(path, format!("TIFF page {}: {e}", index + 1));
     let mut dec = decoder(r, path)?;
     for _ in 0..index {
@@ -48,7 +49,24 @@ pub fn decode(
     tl.intermediate_buffer_size = tl.decoding_buffer_size;
     let mut dec = dec.with_limits(tl);
     let dpi = read_dpi(&mut dec);
+    let orientation = dec
+        .find_tag_unsigned::<u16>(Tag::Orientation)
+        .ok()
+        .flatten()
+        .and_then(|v| u8::try_from(v).ok())
+        .and_then(Orientation::from_exif)
+        .unwrap_or(Orientation::NoTransforms);
     let color = dec.colortype().map_err(page_err)?;
+    if matches!(color, ColorType::Lab(_)) {
+        // The tiff crate names Lab but does not decode its samples (0.11).
+        return Err(Error::input(
+            path,
+            format!(
+                "TIFF page {}: CIELab colour is not supported; convert the file to RGB first",
+                index + 1
+            ),
+        ));
+    }
     let data = dec.read_image().map_err(page_err)?;
     let unsupported = || {
         Error::input(
@@ -110,16 +128,40 @@ pub fn decode(
             };
             Pixels::from_dynamic(img)
         }
+        ColorType::CMYK(8 | 16) | ColorType::CMYKA(8 | 16) => {
+            let ch = if matches!(color, ColorType::CMYK(_)) {
+                4
+            } else {
+                5
+            };
+            if samples.len() < ch * n {
+                return Err(unsupported());
+            }
+            Pixels::Rgb(
+                RgbImage::from_raw(w, h, cmyk_to_rgb(&samples[..ch * n], ch))
+                    .ok_or_else(unsupported)?,
+            )
+        }
         _ => return Err(unsupported()),
     };
-    Ok((pixels, dpi))
+    Ok((pixels, dpi, orientation))
+}
+
+/// Ink to light without a colour profile: each of C, M, Y takes its share
+/// of the light the black ink leaves, `R = (1 − C)(1 − K)` and so on. A
+/// press profile would shift hues a little; cleanup and OCR do not need
+/// that. `ch` is 4, or 5 with an alpha channel (dropped: the paper shows).
+fn cmyk_to_rgb(samples: &[u8], ch: usize) -> Vec<u8> {
+    let light = |ink: u8, k: u8| ((255 - ink as u32) * (255 - k as u32) / 255) as u8;
+    samples
+        .chunks_exact(ch)
+        .flat_map(|p| [light(p[0], p[3]), light(p[1], p[3]), light(p[2], p[3])])
+        .collect()
 }
 
 fn read_dpi<R: std::io::Read + std::io::Seek>(dec: &mut Decoder<R>) -> Option<Dpi> {
     let x = tag_number(dec, Tag::XResolution)? as f32;
-    let y = tag_number(dec, Tag::YResolution)
-        .map(|v| v as f32)
-        .unwrap_or(x);
+    let y = tag_number(dec, Tag::YResolution).map_or(x, |v| v as f32);
     let unit = dec
         .find_tag_unsigned::<u16>(Tag::ResolutionUnit)
         .ok()
@@ -143,5 +185,17 @@ fn tag_number<R: std::io::Read + std::io::Seek>(dec: &mut Decoder<R>, tag: Tag) 
         Value::Float(v) => Some(v as f64),
         Value::Double(v) => Some(v),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cmyk_becomes_rgb() {
+        // White paper, full black, pure cyan ink.
+        let cmyk = [0, 0, 0, 0, 0, 0, 0, 255, 255, 0, 0, 0];
+        assert_eq!(cmyk_to_rgb(&cmyk, 4), [255, 255, 255, 0, 0, 0, 0, 255, 255]);
     }
 }

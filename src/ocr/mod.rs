@@ -3,16 +3,20 @@
 //! The PDF side only sees [`OcrPage`]; which engine produced it is not its
 //! business.
 
+mod engines;
 pub mod hocr;
 mod source;
 mod tesseract;
 
+pub(crate) use engines::OSD;
+pub use engines::{Engines, TesseractEngines};
 pub use source::{OcrImage, enlargement};
 pub use tesseract::{Tesseract, check_languages, own_tessdata};
 
 use crate::input::Dpi;
 use image::GrayImage;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// An axis-aligned box in image pixels, origin top-left, `x1`/`y1` exclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +84,16 @@ pub struct OcrOptions {
     /// `TESSDATA_PREFIX`, else ocrpdf's own folder, then the system's
     /// ([`check_languages`]).
     pub tessdata: Option<PathBuf>,
+    /// How long OCR may take on one page before the page fails (default
+    /// 180 s; `None`: no limit). Engines that can stop cooperatively do
+    /// (Tesseract checks it between words).
+    pub timeout: Option<Duration>,
 }
+
+/// The default per-page OCR time limit: generous for a dense 600-dpi page
+/// on a slow core (a typical page takes 1–5 s), short enough that a hung
+/// page does not hold a batch for long.
+pub const DEFAULT_OCR_TIMEOUT: Duration = Duration::from_secs(180);
 
 impl Default for OcrOptions {
     fn default() -> Self {
@@ -88,12 +101,14 @@ impl Default for OcrOptions {
             languages: "eng".into(),
             source: OcrSource::default(),
             tessdata: None,
+            timeout: Some(DEFAULT_OCR_TIMEOUT),
         }
     }
 }
 
 /// Which cleaned image OCR reads (both are deskewed and upright).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum OcrSource {
     /// The background-normalised grey page.
     #[default]

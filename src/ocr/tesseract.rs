@@ -12,6 +12,7 @@ use std::ffi::{CStr, CString};
 use std::os::raw::c_int;
 use std::path::{Path, PathBuf};
 use std::sync::Once;
+use std::time::{Duration, Instant};
 use tesseract_sys as sys;
 
 /// Where Debian (and most builds) keep language data when
@@ -124,6 +125,8 @@ fn silence_tesseract() {
 /// A Tesseract engine with its models loaded.
 pub struct Tesseract {
     api: *mut sys::TessBaseAPI,
+    /// How long one page's recognition may take.
+    deadline: Option<Duration>,
 }
 
 // The handle is used by one thread at a time (it is `&mut` in every call);
@@ -155,7 +158,10 @@ impl Tesseract {
             if api.is_null() {
                 return Err(Error::OcrInit("TessBaseAPICreate returned null".into()));
             }
-            let engine = Tesseract { api };
+            let engine = Tesseract {
+                api,
+                deadline: None,
+            };
             let rc = sys::TessBaseAPIInit2(api, c_path.as_ptr(), c_lang.as_ptr(), oem);
             if rc != 0 {
                 return Err(Error::OcrInit(format!(
@@ -166,6 +172,15 @@ impl Tesseract {
             sys::TessBaseAPISetPageSegMode(api, sys::TessPageSegMode_PSM_AUTO);
             Ok(engine)
         }
+    }
+}
+
+impl Tesseract {
+    /// Give up on a page after `deadline` (`None`: never). Tesseract checks
+    /// it between words (its `ETEXT_DESC` monitor), so a page stops within a
+    /// word's time of it and the engine stays usable for the next page.
+    pub fn set_deadline(&mut self, deadline: Option<Duration>) {
+        self.deadline = deadline;
     }
 }
 
@@ -192,9 +207,29 @@ impl Engine for Tesseract {
         unsafe {
             sys::TessBaseAPISetImage(self.api, image.as_raw().as_ptr(), wi, hi, 1, wi);
             sys::TessBaseAPISetSourceResolution(self.api, dpi.x.max(dpi.y).round() as c_int);
-            if sys::TessBaseAPIRecognize(self.api, std::ptr::null_mut()) != 0 {
+            let monitor = match self.deadline {
+                Some(d) => {
+                    let m = sys::TessMonitorCreate();
+                    let ms = d.as_millis().clamp(1, c_int::MAX as u128) as c_int;
+                    sys::TessMonitorSetDeadlineMSecs(m, ms);
+                    m
+                }
+                None => std::ptr::null_mut(),
+            };
+            let started = Instant::now();
+            let rc = sys::TessBaseAPIRecognize(self.api, monitor);
+            if !monitor.is_null() {
+                sys::TessMonitorDelete(monitor);
+            }
+            if rc != 0 {
                 sys::TessBaseAPIClear(self.api);
-                return Err("Tesseract could not recognise the page".into());
+                return Err(match self.deadline {
+                    Some(d) if started.elapsed() >= d => format!(
+                        "took longer than the page's time limit of {} s (--ocr-timeout)",
+                        d.as_secs_f64()
+                    ),
+                    _ => "Tesseract could not recognise the page".into(),
+                });
             }
             let page = read_results(self.api);
             sys::TessBaseAPIClear(self.api);

@@ -222,10 +222,7 @@ pub fn truetype() -> Vec<u8> {
     }
 
     let family = "GlyphLessFont";
-    let utf16: Vec<u8> = family
-        .encode_utf16()
-        .flat_map(|u| u.to_be_bytes())
-        .collect();
+    let utf16: Vec<u8> = family.encode_utf16().flat_map(u16::to_be_bytes).collect();
     let mut name = Vec::new();
     for v in [0, 2, 6 + 2 * 12] {
         name.extend(be16(v));

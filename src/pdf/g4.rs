@@ -28,6 +28,30 @@ mod tests {
     use fax::decoder::{decode_g4, pels};
     use image::GrayImage;
 
+    /// The rows `decode_g4` gives back for `bits`' G4 stream, black = true.
+    fn round_trip(bits: &BitImage) -> Vec<Vec<bool>> {
+        let (w, h) = (bits.width(), bits.height());
+        let mut rows = Vec::new();
+        decode_g4(encode(bits).into_iter(), w, Some(h), |transitions| {
+            rows.push(pels(transitions, w).map(|c| c == Color::Black).collect());
+        })
+        .expect("decodes");
+        rows
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// Small pages of any size and ink density decode to their pixels.
+        #[test]
+        fn random_pages_decode_back_to_the_same_bits(bits in crate::clean::testing::bits()) {
+            let want: Vec<Vec<bool>> = (0..bits.height())
+                .map(|y| bits.row(y).iter().map(|&p| p == INK).collect())
+                .collect();
+            proptest::prop_assert_eq!(round_trip(&bits), want);
+        }
+    }
+
     #[test]
     fn encoded_page_decodes_back_to_the_same_bits() {
         let g = GrayImage::from_fn(301, 57, |x, y| {
@@ -38,16 +62,7 @@ mod tests {
             }])
         });
         let bits = BitImage::from_gray_threshold(g);
-        let data = encode(&bits);
-        let mut rows = Vec::new();
-        decode_g4(data.into_iter(), 301, Some(57), |transitions| {
-            rows.push(
-                pels(transitions, 301)
-                    .map(|c| c == Color::Black)
-                    .collect::<Vec<_>>(),
-            );
-        })
-        .expect("decodes");
+        let rows = round_trip(&bits);
         assert_eq!(rows.len(), 57);
         for (y, row) in rows.iter().enumerate() {
             for (x, &black) in row.iter().enumerate() {

@@ -48,15 +48,14 @@ pub fn srgb() -> Vec<u8> {
     let data_start = 128 + 4 + 12 * tags.len();
     let mut stored: Vec<(&Vec<u8>, u32)> = Vec::new();
     for (sig, body) in &tags {
-        let offset = match stored.iter().find(|(b, _)| *b == body) {
-            Some(&(_, off)) => off,
-            None => {
-                let off = (data_start + data.len()) as u32;
-                data.extend(body);
-                data.resize(data.len().div_ceil(4) * 4, 0);
-                stored.push((body, off));
-                off
-            }
+        let offset = if let Some(&(_, off)) = stored.iter().find(|(b, _)| *b == body) {
+            off
+        } else {
+            let off = (data_start + data.len()) as u32;
+            data.extend(body);
+            data.resize(data.len().div_ceil(4) * 4, 0);
+            stored.push((body, off));
+            off
         };
         table.extend(*sig);
         table.extend(offset.to_be_bytes());

@@ -16,6 +16,7 @@ use pdf_writer::{Chunk, Filter, Finish, Name, Ref};
 
 /// Which lossless codec stores bilevel images.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Bilevel {
     /// The smaller of JBIG2 and G4, page by page.
     #[default]

@@ -4,12 +4,12 @@
 //! Nothing here knows which OCR engine ran.
 
 mod assemble;
-pub mod font;
-pub mod g4;
+pub(crate) mod font;
+pub(crate) mod g4;
 mod icc;
 pub mod images;
 mod info;
-pub mod jbig2;
+pub(crate) mod jbig2;
 mod page;
 mod text;
 mod xmp;

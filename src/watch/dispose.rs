@@ -12,7 +12,6 @@
 use super::scan::Kind;
 use crate::error::{Error, ErrorKind};
 use std::ffi::{OsStr, OsString};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Folder under the inbox for originals converted successfully.
@@ -40,18 +39,15 @@ pub(crate) fn with_suffix(name: &OsStr, n: usize, kind: Kind) -> OsString {
         return name.to_os_string();
     }
     let path = Path::new(name);
-    match (kind, path.file_stem(), path.extension()) {
-        (Kind::File, Some(stem), Some(ext)) => {
-            let mut s = stem.to_os_string();
-            s.push(format!("-{n}."));
-            s.push(ext);
-            s
-        }
-        _ => {
-            let mut s = name.to_os_string();
-            s.push(format!("-{n}"));
-            s
-        }
+    if let (Kind::File, Some(stem), Some(ext)) = (kind, path.file_stem(), path.extension()) {
+        let mut s = stem.to_os_string();
+        s.push(format!("-{n}."));
+        s.push(ext);
+        s
+    } else {
+        let mut s = name.to_os_string();
+        s.push(format!("-{n}"));
+        s
     }
 }
 
@@ -76,23 +72,14 @@ pub(crate) fn place(
             continue;
         }
         before(&candidate)?;
-        let temp = tempfile::TempPath::try_from_path(stage).map_err(|e| Error::Output {
-            path: stage.to_path_buf(),
-            source: e,
-        })?;
-        match temp.persist_noclobber(&dest) {
+        // The staged PDF stays where it is whatever happens.
+        match crate::output::rename_no_replace(stage, &dest) {
             Ok(()) => {
                 sync_dir(dir);
                 return Ok(candidate);
             }
-            Err(e) => {
-                // Keep the staged PDF whatever happened.
-                let source = e.error;
-                let _ = e.path.keep();
-                if source.kind() != std::io::ErrorKind::AlreadyExists {
-                    return Err(Error::Output { path: dest, source });
-                }
-            }
+            Err(source) if source.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(source) => return Err(Error::Output { path: dest, source }),
         }
     }
     unreachable!("some suffix is free")
@@ -172,13 +159,15 @@ pub(crate) fn failed(
         why.kind.exit_code(),
         kind_meaning(why.kind),
     );
-    let mut f = tempfile::Builder::new()
-        .prefix(".ocrpdf-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)?;
-    f.write_all(text.as_bytes())?;
-    f.as_file().sync_all()?;
-    f.persist(error_txt(&free)).map_err(|e| e.error)?;
+    crate::output::write(
+        &error_txt(&free),
+        text.as_bytes(),
+        crate::output::Mode::Replace,
+    )
+    .map_err(|e| match e {
+        Error::Output { source, .. } => source,
+        other => std::io::Error::other(other.to_string()),
+    })?;
     let to = dir.join(&free);
     std::fs::rename(inbox.join(name), &to)?;
     sync_dir(&dir);

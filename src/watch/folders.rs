@@ -3,7 +3,7 @@
 //! new scans, or move its outbox into `.done`.
 
 use crate::error::{Error, Result};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// Canonical inbox and outbox (the outbox created if missing), refused
 /// when one is inside the other or they are the same.
@@ -20,7 +20,7 @@ pub(super) fn check(inbox: &Path, outbox: &Path) -> Result<(PathBuf, PathBuf)> {
             inbox.display()
         )));
     }
-    if let Some(out) = canonical_future(outbox) {
+    if let Some(out) = crate::prepare::canonical_target(outbox) {
         overlap(&inbox_c, &out, inbox, outbox)?;
     }
     std::fs::create_dir_all(outbox).map_err(|e| Error::Output {
@@ -59,35 +59,6 @@ fn overlap(inbox: &Path, outbox: &Path, given_in: &Path, given_out: &Path) -> Re
         )));
     }
     Ok(())
-}
-
-/// The canonical path `p` will have once created: its nearest existing
-/// ancestor canonicalised, the rest appended.
-fn canonical_future(p: &Path) -> Option<PathBuf> {
-    let abs = if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir().ok()?.join(p)
-    };
-    let mut existing = abs.as_path();
-    let mut rest = Vec::new();
-    loop {
-        if let Ok(c) = existing.canonicalize() {
-            let mut out = c;
-            for comp in rest.iter().rev() {
-                match comp {
-                    Component::ParentDir => {
-                        out.pop();
-                    }
-                    Component::Normal(n) => out.push(n),
-                    _ => {}
-                }
-            }
-            return Some(out);
-        }
-        rest.push(existing.components().next_back()?);
-        existing = existing.parent()?;
-    }
 }
 
 #[cfg(test)]

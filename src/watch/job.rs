@@ -8,6 +8,8 @@ use super::journal::{Finished, Intent, Journal, Recovered};
 use super::scan::{self, Kind, Snapshot};
 use crate::error::{Error, ErrorKind};
 use crate::input::Input;
+use crate::job::{Job, Options};
+use crate::ocr::TesseractEngines;
 use crate::pipeline::{Silent, Workers, convert_with};
 use std::ffi::OsString;
 use std::path::Path;
@@ -50,6 +52,8 @@ pub(crate) struct Ctx<'a> {
     pub inbox: &'a Path,
     pub journal: &'a Journal,
     pub workers: &'a Workers,
+    /// The watch's options, natural sort off.
+    pub options: &'a Options,
     pub cancel: &'a AtomicBool,
 }
 
@@ -63,14 +67,18 @@ pub(crate) fn run(ctx: &Ctx, name: &OsString, task: Task) -> JobEnd {
 fn convert(ctx: &Ctx, name: &OsString, snap: &Snapshot) -> JobEnd {
     let id = ctx.journal.new_id();
     let stage = ctx.journal.stage_path(&id);
-    let mut cfg = ctx.cfg.template.clone();
-    cfg.inputs = snap.pages.iter().cloned().map(Input::Path).collect();
-    cfg.output = stage.clone();
-    cfg.page.natural_sort = false;
-    let converted = ctx
-        .journal
-        .ensure_stage()
-        .and_then(|()| convert_with(ctx.workers, &cfg, &Silent, ctx.cancel));
+    let inputs = snap.pages.iter().cloned().map(Input::Path).collect();
+    let job = Job::new(inputs, stage.clone());
+    let converted = ctx.journal.ensure_stage().and_then(|()| {
+        convert_with(
+            ctx.workers,
+            &TesseractEngines,
+            &job,
+            ctx.options,
+            &Silent,
+            ctx.cancel,
+        )
+    });
     let summary = match converted {
         Ok(s) => s,
         Err(e) => return JobEnd::Failed(e),
@@ -95,6 +103,7 @@ fn convert(ctx: &Ctx, name: &OsString, snap: &Snapshot) -> JobEnd {
         fingerprint: snap.fingerprint.clone(),
         pages: summary.pages.len(),
         output: output_name(name, snap.kind),
+        warnings: crate::report::document_warnings(&summary),
     };
     let id = intent.id.clone();
     match ctx.journal.finish(intent, ctx.cfg.delete_originals) {

@@ -23,10 +23,11 @@
 use super::dispose;
 use super::scan::{Fingerprint, Kind};
 use crate::error::{Error, Result};
+use crate::output::check_pdf;
+use crate::report::Warning;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::ffi::OsString;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -47,6 +48,10 @@ pub(crate) struct Intent {
     /// The PDF name in the outbox being tried (or used).
     #[serde(with = "os_name")]
     pub output: OsString,
+    /// The document's warnings, reported when it is finished, even after
+    /// a restart. (Intents written before warnings were kept have none.)
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
 }
 
 impl Intent {
@@ -76,6 +81,7 @@ pub(crate) struct Finished {
     pub output: PathBuf,
     pub pages: usize,
     pub bytes: u64,
+    pub warnings: Vec<Warning>,
     /// Where the original went (`None`: deleted, or no longer there).
     pub original: Option<PathBuf>,
 }
@@ -150,8 +156,7 @@ impl Journal {
     pub fn new_id(&self) -> String {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
+            .map_or(0, |d| d.as_nanos());
         format!("{now:x}-{}", self.next.fetch_add(1, Ordering::Relaxed))
     }
 
@@ -229,17 +234,8 @@ impl Journal {
     /// Write `intent` so that it is either wholly there or not at all.
     pub fn write(&self, intent: &Intent) -> Result<()> {
         let path = self.intents.join(format!("{}.json", intent.id));
-        let err = |e| io_err(&path, e);
         let bytes = serde_json::to_vec(intent).map_err(|e| Error::Internal(e.to_string()))?;
-        let mut f = tempfile::Builder::new()
-            .prefix(".intent-")
-            .tempfile_in(&self.intents)
-            .map_err(err)?;
-        f.write_all(&bytes).map_err(err)?;
-        f.as_file().sync_all().map_err(err)?;
-        f.persist(&path).map_err(|e| err(e.error))?;
-        dispose::sync_dir(&self.intents);
-        Ok(())
+        crate::output::write(&path, &bytes, crate::output::Mode::Replace)
     }
 
     pub fn remove(&self, id: &str) -> Result<()> {
@@ -283,7 +279,7 @@ impl Journal {
                 reason,
             });
         }
-        let bytes = std::fs::metadata(&output).map(|m| m.len()).unwrap_or(0);
+        let bytes = std::fs::metadata(&output).map_or(0, |m| m.len());
         let original = if self.still_there(&intent) {
             let trash = delete.then_some(self.trash.as_path());
             dispose::done(&self.inbox, &intent.input, intent.kind(), trash)
@@ -296,6 +292,7 @@ impl Journal {
             output,
             pages: intent.pages,
             bytes,
+            warnings: intent.warnings,
             original,
         })
     }
@@ -326,16 +323,6 @@ impl Drop for Journal {
         // Leave no empty private folder in the outbox.
         let _ = std::fs::remove_dir(&self.stage);
     }
-}
-
-/// Re-open a PDF and count its pages.
-pub(crate) fn check_pdf(path: &Path, pages: usize) -> std::result::Result<(), String> {
-    let doc = lopdf::Document::load(path).map_err(|e| format!("cannot be parsed: {e}"))?;
-    let found = doc.get_pages().len();
-    if found != pages {
-        return Err(format!("has {found} pages, expected {pages}"));
-    }
-    Ok(())
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
@@ -470,6 +457,7 @@ mod tests {
             fingerprint: fp,
             pages: 2,
             output: super::dispose::output_name(OsStr::new(name), Kind::File),
+            warnings: Vec::new(),
         }
     }
 
@@ -525,6 +513,32 @@ mod tests {
         assert_eq!(pdfs(&s), ["a.pdf"]);
         assert_eq!(done_files(&s), ["a.png"]);
         assert!(s.journal.intents().0.is_empty());
+    }
+
+    #[test]
+    fn warnings_survive_a_restart_and_older_intents_without_them_still_read() {
+        let s = setup();
+        let mut i = converted(&s, "a.png");
+        i.warnings = vec![Warning {
+            code: "few_words".into(),
+            message: "no words".into(),
+            page: Some(2),
+            input: Some("a.png".into()),
+        }];
+        write_pdf(&s.journal.stage_path(&i.id), 2);
+        s.journal.write(&i).unwrap();
+        let Ok(Recovered::Finished(f)) = s.journal.recover(s.journal.read(&i.id).unwrap(), false)
+        else {
+            panic!("not finished")
+        };
+        assert_eq!(f.warnings, i.warnings);
+
+        // An intent as written before warnings were recorded.
+        let mut old = serde_json::to_value(&i).unwrap();
+        old.as_object_mut().unwrap().remove("warnings");
+        let read: Intent = serde_json::from_value(old).unwrap();
+        assert!(read.warnings.is_empty());
+        assert_eq!(read.pages, i.pages);
     }
 
     #[test]

@@ -32,9 +32,12 @@ mod watcher;
 pub use dispose::Failure;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::pipeline::{Config, Workers, check_osd};
+use crate::job::Options;
+use crate::pipeline::Workers;
+use crate::prepare::{Preflight, prepare};
+use crate::report::{self, Status, WatchReport};
 use job::Ctx;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 use watcher::Watcher;
@@ -57,9 +60,9 @@ pub const BACKOFF: Duration = Duration::from_secs(2);
 pub struct WatchConfig {
     pub inbox: PathBuf,
     pub outbox: PathBuf,
-    /// Options for every document; its `inputs` and `output` are replaced
-    /// per document, and `page.jobs` sizes the shared worker pool.
-    pub template: Config,
+    /// How every document is converted; `page.jobs` sizes the shared
+    /// worker pool (each document is its own [`crate::Job`]).
+    pub options: Options,
     pub settle: Duration,
     /// List the folder this often instead of using file events.
     pub poll: Option<Duration>,
@@ -71,11 +74,11 @@ pub struct WatchConfig {
 }
 
 impl WatchConfig {
-    pub fn new(inbox: PathBuf, outbox: PathBuf, template: Config) -> Self {
+    pub fn new(inbox: PathBuf, outbox: PathBuf, options: Options) -> Self {
         WatchConfig {
             inbox,
             outbox,
-            template,
+            options,
             settle: DEFAULT_SETTLE,
             poll: None,
             once: false,
@@ -96,6 +99,8 @@ pub struct Outcome {
     pub seconds: f64,
     /// Size of the PDF.
     pub bytes: u64,
+    /// Its pages' warnings, as in a document report (empty on failure).
+    pub warnings: Vec<report::Warning>,
     /// Where the original went: `.done/…` or `.failed/…`; `None` when it
     /// was deleted (`--delete-originals`) or could not be moved.
     pub original: Option<PathBuf>,
@@ -103,6 +108,29 @@ pub struct Outcome {
     pub failure: Option<Failure>,
     /// Finished after a restart from the journal.
     pub recovered: bool,
+}
+
+/// The `--json` line of a document.
+impl From<&Outcome> for WatchReport {
+    fn from(o: &Outcome) -> Self {
+        let lossy = |p: &Path| p.to_string_lossy().into_owned();
+        WatchReport {
+            input: lossy(&o.input),
+            status: match o.failure {
+                Some(_) => Status::Failed,
+                None => Status::Done,
+            },
+            output: o.output.as_deref().map(lossy),
+            page_count: o.pages,
+            bytes: o.bytes,
+            seconds: report::round(o.seconds, 2),
+            warnings: o.warnings.clone(),
+            error: o.failure.as_ref().map(|f| f.message.clone()),
+            exit_code: o.failure.as_ref().map(|f| f.kind.exit_code()),
+            original: o.original.as_deref().map(lossy),
+            recovered: o.recovered,
+        }
+    }
 }
 
 /// How much a note matters: the CLI shows [`Level::Detail`] with `-v`
@@ -136,18 +164,24 @@ pub fn watch(cfg: &WatchConfig, events: &dyn Events, cancel: &AtomicBool) -> Res
         return Err(Error::Config("--poll must be more than 0 seconds".into()));
     }
     let (inbox, outbox) = folders::check(&cfg.inbox, &cfg.outbox)?;
-    let tessdata = cfg.template.ocr.tessdata.as_deref();
-    crate::ocr::check_languages(&cfg.template.ocr.languages, tessdata)?;
-    if cfg.template.page.rotate {
-        check_osd(tessdata)?;
-    }
+    prepare(&Preflight {
+        inputs: None,
+        output: None,
+        ocr: Some(&cfg.options.ocr),
+        page: &cfg.options.page,
+        tessdata: None,
+    })?;
+    // A document's pages come in the order the scan listed them.
+    let mut options = cfg.options.clone();
+    options.page.natural_sort = false;
     let journal = journal::Journal::open(&inbox, &outbox)?;
-    let workers = Workers::new(cfg.template.page.jobs)?;
+    let workers = Workers::new(options.page.jobs)?;
     let ctx = Ctx {
         cfg,
         inbox: &inbox,
         journal: &journal,
         workers: &workers,
+        options: &options,
         cancel,
     };
     let w = Watcher::new(cfg, &inbox, events, workers.count());

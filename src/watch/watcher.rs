@@ -288,7 +288,7 @@ impl<'a> Watcher<'a> {
                 Some(item)
                     if item.kind == f.kind || matches!(item.phase, Phase::Running { .. }) =>
                 {
-                    item.update(snap, now)
+                    item.update(snap, now);
                 }
                 _ => {
                     if f.kind == Kind::Folder {
@@ -370,7 +370,7 @@ impl<'a> Watcher<'a> {
                     }
                 }
                 Phase::Suspect { failure, until } if now >= *until => {
-                    fail.push((name.clone(), failure.clone()))
+                    fail.push((name.clone(), failure.clone()));
                 }
                 Phase::Backoff { until } if now >= *until => {
                     if let Some(snap) = &item.snap {
@@ -378,7 +378,7 @@ impl<'a> Watcher<'a> {
                     }
                 }
                 Phase::Unfinished { intent, until } if now >= *until => {
-                    ready.push((name.clone(), Task::Recover(intent.clone())))
+                    ready.push((name.clone(), Task::Recover(intent.clone())));
                 }
                 Phase::Suspect { until, .. }
                 | Phase::Backoff { until }
@@ -561,6 +561,7 @@ impl<'a> Watcher<'a> {
             pages: 0,
             seconds: 0.0,
             bytes: 0,
+            warnings: Vec::new(),
             original,
             failure: Some(failure),
             recovered: false,
@@ -575,6 +576,7 @@ impl<'a> Watcher<'a> {
             pages: f.pages,
             seconds,
             bytes: f.bytes,
+            warnings: f.warnings,
             original: f.original,
             failure: None,
             recovered,

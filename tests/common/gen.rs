@@ -534,6 +534,35 @@ pub fn half_page(seed: u64) -> Page {
     })
 }
 
+/// A page whose ink is rows of letter-sized bars: it looks like lines of
+/// text to the ink measure, but no OCR engine reads a word in it (the
+/// `few_words` warning's page).
+pub fn unreadable_text_like_page() -> Page {
+    let mut rng = Rng::new(7);
+    let (w, h) = (2480u32, 1650u32);
+    let mut img = RgbImage::from_pixel(w, h, Rgb([255, 255, 255]));
+    for row in 0..14 {
+        let base = 340 + row * 70;
+        let mut x = 300;
+        while x < 2150 {
+            let bw = [6, 12, 18, 24][rng.below(4)];
+            let bh = [22, 22, 30, 40][rng.below(4)];
+            for y in base - bh..base {
+                for xx in x..x + bw {
+                    img.put_pixel(xx, y, Rgb([0, 0, 0]));
+                }
+            }
+            x += bw + [8, 8, 8, 30][rng.below(4)];
+        }
+    }
+    Page {
+        image: img,
+        dpi: 300.0,
+        words: Vec::new(),
+        text: String::new(),
+    }
+}
+
 /// `page` turned clockwise by a quarter turn (1) or a half turn (2); the
 /// ground truth stays as printed.
 pub fn rotated(page: &Page, quarter_turns: u8) -> Page {

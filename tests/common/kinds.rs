@@ -258,8 +258,8 @@ fn tinted_box() -> Kind {
     let pad = page.dpi / 6.0;
     let (x0, x1) = (page.dpi - pad, cov.w as f32 - page.dpi + pad);
     let (y0, y1) = (
-        (lines[3][3] + lines[4][1]) / 2.0,
-        (lines[8][3] + lines[9][1]) / 2.0,
+        f32::midpoint(lines[3][3], lines[4][1]),
+        f32::midpoint(lines[8][3], lines[9][1]),
     );
     const PAPER_RGB: [f32; 3] = [250.0, 250.0, 248.0];
     const BOX_RGB: [f32; 3] = [190.0, 218.0, 240.0];
@@ -536,7 +536,7 @@ impl Coverage {
     fn mirrored(&self) -> Self {
         let mut v = self.v.clone();
         v.chunks_exact_mut(self.w as usize)
-            .for_each(|r| r.reverse());
+            .for_each(<[f32]>::reverse);
         Coverage { v, ..*self }
     }
 

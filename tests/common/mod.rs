@@ -7,6 +7,8 @@
 pub mod generator;
 #[path = "kinds.rs"]
 pub mod kinds;
+#[path = "schema.rs"]
+pub mod schema;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -306,6 +308,5 @@ pub fn send_signal(pid: u32, sig: &str) -> bool {
     Command::new("bash")
         .args(["-c", "kill \"$0\" \"$1\"", sig, &pid.to_string()])
         .status()
-        .map(|s| s.success())
-        .unwrap_or(false)
+        .is_ok_and(|s| s.success())
 }

@@ -74,31 +74,28 @@ pub(super) fn group(boxes: &[Comp], typical_h: f32, join: f32) -> (Vec<Segment>,
                 best = Some((score, s));
             }
         }
-        match best {
-            Some((_, s)) => {
-                let seg = &mut segs[s as usize];
-                seg.x0 = seg.x0.min(x0);
-                seg.x1 = seg.x1.max(x1);
-                seg.top = seg.top.min(y0);
-                seg.bottom = seg.bottom.max(y1);
-                seg.last_h = h;
-                seg.count += 1;
-                of[i as usize] = s;
-            }
-            None => {
-                of[i as usize] = segs.len() as u32;
-                open.push(segs.len() as u32);
-                segs.push(Segment {
-                    x0,
-                    x1,
-                    top: y0,
-                    bottom: y1,
-                    last_h: h,
-                    count: 1,
-                    xh: 0.0,
-                    base: 0.0,
-                });
-            }
+        if let Some((_, s)) = best {
+            let seg = &mut segs[s as usize];
+            seg.x0 = seg.x0.min(x0);
+            seg.x1 = seg.x1.max(x1);
+            seg.top = seg.top.min(y0);
+            seg.bottom = seg.bottom.max(y1);
+            seg.last_h = h;
+            seg.count += 1;
+            of[i as usize] = s;
+        } else {
+            of[i as usize] = segs.len() as u32;
+            open.push(segs.len() as u32);
+            segs.push(Segment {
+                x0,
+                x1,
+                top: y0,
+                bottom: y1,
+                last_h: h,
+                count: 1,
+                xh: 0.0,
+                base: 0.0,
+            });
         }
     }
     // Each segment's median letter height: x-height for most lines, the
@@ -209,5 +206,151 @@ impl Bands {
         r[2] = new1;
         let r = *r;
         self.register(i, r);
+    }
+}
+
+/// The sweep and the grid of bands against exhaustive searches.
+#[cfg(test)]
+mod against_naive {
+    use super::*;
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+
+    /// Up to 40 boxes on a 300 × 120 page, 1 to 40 pixels each way.
+    fn boxes() -> impl Strategy<Value = Vec<Comp>> {
+        vec((0u32..300, 0u32..120, 0u32..40, 0u32..40), 0..40).prop_map(|v| {
+            v.into_iter()
+                .map(|(x0, y0, dw, dh)| Comp {
+                    area: 1,
+                    x0,
+                    y0,
+                    x1: x0 + dw,
+                    y1: y0 + dh,
+                })
+                .collect()
+        })
+    }
+
+    /// The fields of a segment, to compare.
+    fn fields(s: &Segment) -> (i32, i32, i32, i32, i32, u32, f32, f32) {
+        (s.x0, s.x1, s.top, s.bottom, s.last_h, s.count, s.xh, s.base)
+    }
+
+    /// [`group`] offering every segment made so far to each letter, where
+    /// the sweep offers only those still open.
+    fn group_naive(boxes: &[Comp], typical_h: f32, join: f32) -> (Vec<Segment>, Vec<u32>) {
+        let mut order: Vec<u32> = (0..boxes.len() as u32).collect();
+        order.sort_unstable_by_key(|&i| boxes[i as usize].x0);
+        let gap_for = |h: i32| JOIN_GAP * join * typical_h.max(h as f32);
+        let mut segs: Vec<Segment> = Vec::new();
+        let mut of = vec![0u32; boxes.len()];
+        for &i in &order {
+            let b = boxes[i as usize];
+            let (x0, x1, y0, y1) = (b.x0 as i32, b.x1 as i32, b.y0 as i32, b.y1 as i32);
+            let h = y1 - y0 + 1;
+            let mut best: Option<(f32, usize)> = None;
+            for (s, seg) in segs.iter().enumerate() {
+                let full = (seg.x1 - seg.x0) as f32 >= SEGMENT_WIDTH * typical_h;
+                let near = (x0 - seg.x1) as f32 <= gap_for(h.min(seg.last_h));
+                let overlap = y1.min(seg.bottom) - y0.max(seg.top) + 1;
+                let score = overlap as f32 / h.min(seg.bottom - seg.top + 1) as f32;
+                if !full && near && score >= MIN_OVERLAP && best.is_none_or(|(b, _)| score > b) {
+                    best = Some((score, s));
+                }
+            }
+            of[i as usize] = if let Some((_, s)) = best {
+                let seg = &mut segs[s];
+                (seg.x0, seg.x1) = (seg.x0.min(x0), seg.x1.max(x1));
+                (seg.top, seg.bottom) = (seg.top.min(y0), seg.bottom.max(y1));
+                (seg.last_h, seg.count) = (h, seg.count + 1);
+                s as u32
+            } else {
+                segs.push(Segment {
+                    x0,
+                    x1,
+                    top: y0,
+                    bottom: y1,
+                    last_h: h,
+                    count: 1,
+                    xh: 0.0,
+                    base: 0.0,
+                });
+                segs.len() as u32 - 1
+            };
+        }
+        for (s, seg) in segs.iter_mut().enumerate() {
+            let mine = || {
+                (0..boxes.len())
+                    .filter(|&i| of[i] == s as u32)
+                    .map(|i| boxes[i])
+            };
+            let mut heights: Vec<u32> = mine().map(|b| b.y1 - b.y0 + 1).collect();
+            let mut bottoms: Vec<u32> = mine().map(|b| b.y1).collect();
+            heights.sort_unstable();
+            bottoms.sort_unstable();
+            seg.xh = heights[heights.len() / 2] as f32;
+            seg.base = bottoms[bottoms.len() / 2] as f32;
+        }
+        (segs, of)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Closing segments that no later letter can join changes nothing.
+        #[test]
+        fn the_sweep_groups_as_an_exhaustive_search(
+            boxes in boxes(),
+            typical_h in 1f32..=30.0,
+            join in 0.2f32..=2.0,
+        ) {
+            let (segs, of) = group(&boxes, typical_h, join);
+            let (want, want_of) = group_naive(&boxes, typical_h, join);
+            prop_assert_eq!(of, want_of);
+            prop_assert_eq!(
+                segs.iter().map(fields).collect::<Vec<_>>(),
+                want.iter().map(fields).collect::<Vec<_>>()
+            );
+        }
+
+        /// The grid finds a segment whose stretched neighbourhood holds the
+        /// point exactly when there is one, on and off the page.
+        #[test]
+        fn bands_find_a_band_holding_the_point_when_there_is_one(
+            boxes in boxes(),
+            typical_h in 1f32..=30.0,
+            (side, up, down) in (0f32..=2.0, 0f32..=1.0, 0f32..=1.0),
+            stretches in vec((any::<prop::sample::Index>(), -20i32..340, 0i32..60), 0..8),
+        ) {
+            let (segs, _) = group(&boxes, typical_h, 1.0);
+            let reach = Reach { side, up, down };
+            let (w, h) = (300, 160);
+            let mut bands = Bands::new(&segs, reach, w, h, typical_h);
+            let mut rects: Vec<[i32; 4]> = segs
+                .iter()
+                .map(|s| {
+                    let grow = |f: f32| (f * s.xh).round() as i32;
+                    [s.x0 - grow(side), s.top - grow(up), s.x1 + grow(side), s.bottom + grow(down)]
+                })
+                .collect();
+            if !segs.is_empty() {
+                for (i, x0, len) in stretches {
+                    let i = i.index(segs.len());
+                    bands.stretch(i as u32, x0, x0 + len);
+                    let s = (side * segs[i].xh).round() as i32;
+                    rects[i][0] = rects[i][0].min(x0 - s);
+                    rects[i][2] = rects[i][2].max(x0 + len + s);
+                }
+            }
+            let holds = |r: &[i32; 4], x: i32, y: i32| (r[0]..=r[2]).contains(&x) && (r[1]..=r[3]).contains(&y);
+            for y in -30..h as i32 + 30 {
+                for x in -30..w as i32 + 30 {
+                    match bands.at(x, y) {
+                        Some(i) => prop_assert!(holds(&rects[i as usize], x, y), "{},{} not in {}", x, y, i),
+                        None => prop_assert!(!rects.iter().any(|r| holds(r, x, y)), "{},{} missed", x, y),
+                    }
+                }
+            }
+        }
     }
 }

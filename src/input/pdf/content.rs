@@ -6,6 +6,7 @@
 //! No crate interprets content streams at this level; lopdf tokenises them
 //! (`Content::decode_iter`) and this module follows the operators.
 
+use super::space::{Fill, components};
 use super::{Matrix, resolve};
 use lopdf::{Dictionary, Document, Object, ObjectId, content::Content};
 
@@ -18,16 +19,6 @@ const MAX_OPERATIONS: usize = 2_000_000;
 const MAX_FORM_DEPTH: u8 = 8;
 /// Graphics-state stack depth kept at most (`q` beyond it is ignored).
 const MAX_STACK: usize = 256;
-
-/// The colour that paints fills, text and image masks.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum Fill {
-    Gray(f32),
-    Rgb([f32; 3]),
-    Cmyk([f32; 4]),
-    /// Patterns, separations and other spaces this module does not follow.
-    Other,
-}
 
 /// A colour space as far as fill colours need it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -267,7 +258,7 @@ impl Walker<'_> {
             .and_then(|r| resolve(doc, r.get(b"ColorSpace").ok()?).as_dict().ok())
             .and_then(|cs| cs.get(name).ok())
             .map(|o| resolve(doc, o));
-        match found.and_then(|o| super::image::components(doc, o)) {
+        match found.and_then(|o| components(doc, o)) {
             Some(1) => Space::Gray,
             Some(3) => Space::Rgb,
             Some(4) => Space::Cmyk,

@@ -7,8 +7,8 @@
 //! unusual /Decode ranges) is left to the renderer: `plan` returns `None`,
 //! and so does `decode` when a codec meets a variant it cannot read.
 
-use super::content::Fill;
 use super::resolve;
+use super::space::{Fill, components};
 use crate::error::{Error, Result};
 use crate::input::{Limits, Pixels, check_size};
 use image::{GrayImage, RgbImage};
@@ -83,30 +83,6 @@ impl Job {
 impl Color {
     fn components(&self) -> u32 {
         if *self == Color::Rgb { 3 } else { 1 }
-    }
-}
-
-/// Colour components of a grey, RGB or CMYK-like colour space (device,
-/// calibrated or ICC-based); `None` for indexed, patterns, separations, Lab.
-pub(super) fn components(doc: &Document, cs: &Object) -> Option<u8> {
-    match resolve(doc, cs) {
-        Object::Name(n) => match n.as_slice() {
-            b"DeviceGray" | b"G" | b"CalGray" => Some(1),
-            b"DeviceRGB" | b"RGB" | b"CalRGB" => Some(3),
-            b"DeviceCMYK" | b"CMYK" => Some(4),
-            _ => None,
-        },
-        Object::Array(a) => match a.first().and_then(|o| o.as_name().ok())? {
-            b"CalGray" => Some(1),
-            b"CalRGB" => Some(3),
-            b"ICCBased" => {
-                let s = resolve(doc, a.get(1)?).as_stream().ok()?;
-                let n = resolve(doc, s.dict.get(b"N").ok()?).as_i64().ok()?;
-                u8::try_from(n).ok().filter(|n| matches!(n, 1 | 3 | 4))
-            }
-            _ => None,
-        },
-        _ => None,
     }
 }
 
@@ -240,7 +216,7 @@ fn decode_parms(doc: &Document, dict: &Dictionary, i: usize, n: usize) -> Option
         _ => return None,
     };
     let mut out = Dictionary::new();
-    for (k, v) in d.iter() {
+    for (k, v) in d {
         out.set(k.clone(), resolve(doc, v).clone());
     }
     Some(out)

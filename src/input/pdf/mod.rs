@@ -20,6 +20,7 @@ mod content;
 mod image;
 mod place;
 mod render;
+mod space;
 
 use super::{Dpi, Limits, Pixels, Source};
 use crate::error::{Error, Result};
@@ -290,12 +291,11 @@ fn shows_text(doc: &Document, survey: &content::Survey, crop: &Rect) -> bool {
             let opaque = doc
                 .get_object(im.id)
                 .and_then(Object::as_stream)
-                .map(|s| {
+                .is_ok_and(|s| {
                     ["SMask", "Mask", "ImageMask"]
                         .iter()
                         .all(|k| !s.dict.has(k.as_bytes()))
-                })
-                .unwrap_or(false);
+                });
             let bbox = im.ctm.unit_square_bbox();
             opaque && bbox.intersect(crop).area() >= 0.95 * crop.area()
         })
@@ -393,7 +393,7 @@ mod tests {
             "Type" => "XObject", "Subtype" => "Image", "Width" => 8, "Height" => 4,
             "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
         };
-        for (k, v) in extra.iter() {
+        for (k, v) in &extra {
             image.set(k.clone(), v.clone());
         }
         let image = doc.add_object(Stream::new(image, pixels));
@@ -511,18 +511,18 @@ mod tests {
         let mut doc = Document::with_version("1.7");
         let icc = doc.add_object(Stream::new(dictionary! { "N" => 3 }, vec![]));
         let icc_cs = Object::Array(vec![Object::Name(b"ICCBased".to_vec()), icc.into()]);
-        assert_eq!(image::components(&doc, &icc_cs), Some(3));
+        assert_eq!(space::components(&doc, &icc_cs), Some(3));
         let cal = Object::Array(vec![
             Object::Name(b"CalGray".to_vec()),
             Dictionary::new().into(),
         ]);
-        assert_eq!(image::components(&doc, &cal), Some(1));
+        assert_eq!(space::components(&doc, &cal), Some(1));
         assert_eq!(
-            image::components(&doc, &Object::Name(b"DeviceCMYK".to_vec())),
+            space::components(&doc, &Object::Name(b"DeviceCMYK".to_vec())),
             Some(4)
         );
         let sep = Object::Array(vec![Object::Name(b"Separation".to_vec())]);
-        assert_eq!(image::components(&doc, &sep), None);
+        assert_eq!(space::components(&doc, &sep), None);
     }
 
     #[test]

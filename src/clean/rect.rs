@@ -1,0 +1,44 @@
+//! Axis-aligned rectangles in page pixels: picture regions, text lines and
+//! their cells. Shared by the content detector and the line finder, so
+//! neither depends on the other for it.
+
+/// A rectangle in page pixels, `x1`/`y1` exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rect {
+    pub x0: u32,
+    pub y0: u32,
+    pub x1: u32,
+    pub y1: u32,
+}
+
+impl Rect {
+    pub fn width(&self) -> u32 {
+        self.x1 - self.x0
+    }
+    pub fn height(&self) -> u32 {
+        self.y1 - self.y0
+    }
+    /// Whether pixel (`x`, `y`) lies inside.
+    pub fn contains(&self, x: u32, y: u32) -> bool {
+        (self.x0..self.x1).contains(&x) && (self.y0..self.y1).contains(&y)
+    }
+    /// The centre pixel.
+    pub fn centre(&self) -> (u32, u32) {
+        (
+            u32::midpoint(self.x0, self.x1),
+            u32::midpoint(self.y0, self.y1),
+        )
+    }
+    pub fn overlaps(&self, o: &Rect) -> bool {
+        self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
+    }
+    /// The smallest rectangle holding both.
+    pub fn union(&self, o: &Rect) -> Rect {
+        Rect {
+            x0: self.x0.min(o.x0),
+            y0: self.y0.min(o.y0),
+            x1: self.x1.max(o.x1),
+            y1: self.y1.max(o.y1),
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! What to convert and how, in the manner of oxipng's
+//! `optimize(&InFile, &OutFile, &Options)`: a [`Job`] names one document's
+//! inputs and outputs; [`Options`] says how every page is treated and can be
+//! shared by many jobs (`ocrpdf watch` builds a job per document).
+
+use crate::clean::CleanOptions;
+use crate::input::{Dpi, Input, Limits};
+use crate::ocr::OcrOptions;
+use crate::pdf::{DocInfo, ImageOptions};
+use std::path::PathBuf;
+
+/// One document: the pages to read and the files to write.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// Page images (or PDFs, or multi-page TIFFs) in page order.
+    pub inputs: Vec<Input>,
+    /// The PDF to write; replaced atomically, never one of the inputs.
+    pub output: PathBuf,
+    /// Files written beside the PDF, committed together with it.
+    pub extras: Extras,
+}
+
+impl Job {
+    /// A job with no extra outputs.
+    pub fn new(inputs: Vec<Input>, output: PathBuf) -> Self {
+        Job {
+            inputs,
+            output,
+            extras: Extras::default(),
+        }
+    }
+}
+
+/// Optional outputs beside the PDF (default: none).
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    /// The recognised text, pages separated by form feeds.
+    pub sidecar: Option<PathBuf>,
+    /// A folder for one hOCR file per page.
+    pub hocr_dir: Option<PathBuf>,
+    /// A JSON report of every page (codec, bytes, skew, timings, …).
+    pub report: Option<PathBuf>,
+}
+
+/// How a document is converted. `Options::default()` is what `ocrpdf`
+/// does without flags.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Languages, model folder and the image OCR reads (default: English,
+    /// the cleaned grey page).
+    pub ocr: OcrOptions,
+    /// Reading, cleanup and scheduling of pages.
+    pub page: PageOptions,
+    /// How images are stored (default: bilevel as the smaller of JBIG2 and
+    /// G4, pictures as JPEG quality 75 at 150 dpi).
+    pub images: ImageOptions,
+    /// Document metadata (default: no title, dated by the newest input).
+    pub info: DocInfo,
+}
+
+/// How pages are read, cleaned and scheduled: the part every command
+/// (`ocrpdf`, `ocrpdf clean`, `ocrpdf watch`) shares.
+#[derive(Debug, Clone)]
+pub struct PageOptions {
+    /// Cleanup stages (default: all on, see [`CleanOptions`]).
+    pub clean: CleanOptions,
+    /// Turn pages that lie sideways or upside down (Tesseract OSD; default
+    /// `true`).
+    pub rotate: bool,
+    /// Worker threads (default `None`: one per core). Sizes the pool of
+    /// [`crate::convert`]; [`crate::convert_with`] runs on the pool it is
+    /// given.
+    pub jobs: Option<usize>,
+    /// Overrides the resolution stated by the images (default `None`).
+    pub dpi: Option<Dpi>,
+    /// Order inputs by name, numbers by value (default `false`: as given).
+    pub natural_sort: bool,
+    /// Decoding limits (default: 300 Mpx per image, truncated JPEGs refused).
+    pub limits: Limits,
+}
+
+impl Default for PageOptions {
+    fn default() -> Self {
+        PageOptions {
+            clean: CleanOptions::default(),
+            rotate: true,
+            jobs: None,
+            dpi: None,
+            natural_sort: false,
+            limits: Limits::default(),
+        }
+    }
+}

@@ -1,0 +1,220 @@
+//! One page from scan to PDF objects: decode, clean, read, turn upright if
+//! needed, build. Runs on a worker thread; engines come from [`Engines`].
+
+use crate::clean;
+use crate::error::{Error, Result};
+use crate::input::{self, PageImage, PageRef};
+use crate::job::{Job, Options};
+use crate::ocr::{self, Engines, OcrPage, Orientation};
+use crate::pdf::{self, PageEncoding, PagePdf};
+use crate::summary::{PageSummary, StageTimes};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// A page ready to be written: its PDF objects, its report, and its hOCR
+/// when asked for.
+pub(crate) struct PageDone {
+    pub pdf: PagePdf,
+    pub report: PageSummary,
+    pub hocr: Option<String>,
+}
+
+/// One page's work: the page, its number in the document (from 1), and
+/// what it is converted with.
+pub(crate) struct PageTask<'a> {
+    pub page: &'a PageRef,
+    pub number: usize,
+    pub job: &'a Job,
+    pub opts: &'a Options,
+    pub engines: &'a dyn Engines,
+}
+
+/// Read `cleaned` with this thread's engine.
+fn recognize(
+    engines: &dyn Engines,
+    opts: &Options,
+    page: &PageRef,
+    cleaned: &clean::CleanPage,
+) -> Result<OcrPage> {
+    let mut read = None;
+    engines.with_ocr(&opts.ocr, &mut |e| {
+        read = Some(crate::read::read(e, cleaned, opts.ocr.source));
+    })?;
+    read.ok_or_else(|| not_run(page))?
+        .map_err(|reason| Error::Ocr {
+            path: PathBuf::from(page.label()),
+            reason,
+        })
+}
+
+/// An [`Engines`] that returned without running the engine: a bug in it.
+fn not_run(page: &PageRef) -> Error {
+    Error::Internal(format!(
+        "{}: the engine provider returned without reading the page",
+        page.label()
+    ))
+}
+
+/// Decode, clean, OCR and build one page.
+pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
+    let PageTask {
+        page,
+        number,
+        job,
+        opts: cfg,
+        engines,
+    } = *task;
+    let mut t = StageTimes::default();
+    let timed = |slot: &mut f64, started: Instant| *slot += started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let input::Decoded {
+        image,
+        warnings: decoded,
+        orientation,
+    } = input::decode(page, &cfg.page.limits, cfg.page.dpi)?;
+    timed(&mut t.decode, started);
+    let recognize = |c: &clean::CleanPage| recognize(engines, cfg, page, c);
+    let finish = |cleaned: &clean::CleanPage, rotated: u16, ocr: &OcrPage, mut t: StageTimes| {
+        let started = Instant::now();
+        let encoding = PageEncoding {
+            images: cfg.images,
+            lossy_page: cfg.images.jpeg_quality.is_some() || page.format == input::Format::Jpeg,
+        };
+        let pdf = pdf::build_page(cleaned, ocr, &encoding);
+        let hocr = job.extras.hocr_dir.as_ref().map(|_| {
+            let (width, height) = (cleaned.bits.width(), cleaned.bits.height());
+            let info = ocr::hocr::PageInfo {
+                width,
+                height,
+                dpi: cleaned.dpi.x,
+                number,
+                source: &page.label(),
+            };
+            ocr::hocr::page(ocr, info)
+        });
+        timed(&mut t.pdf, started);
+        let mut report = PageSummary::new(page, cleaned, rotated, ocr, &pdf, t);
+        // What decoding said (a kept truncated JPEG) comes first.
+        let decoded = decoded.iter().map(|w| crate::read::Warning {
+            code: w.code,
+            message: w.message.clone(),
+        });
+        report.warnings.splice(0..0, decoded);
+        report.orientation_tag = orientation.clone();
+        Ok(PageDone { pdf, report, hocr })
+    };
+    let started = Instant::now();
+    let cleaned = clean::clean(&image, &cfg.page.clean);
+    timed(&mut t.clean, started);
+    let started = Instant::now();
+    let ocr = recognize(&cleaned)?;
+    timed(&mut t.ocr, started);
+    // Orientation detection costs a fifth of OCR; a page that already
+    // reads as confident, horizontal text is upright and skips it.
+    if !cfg.page.rotate || reads_upright(&ocr) {
+        return finish(&cleaned, 0, &ocr, t);
+    }
+    let started = Instant::now();
+    let turned = orient(
+        engines,
+        page,
+        &image,
+        &cleaned,
+        &cfg.page.clean,
+        cfg.ocr.tessdata.as_deref(),
+    )?;
+    timed(&mut t.orient, started);
+    match turned {
+        None => finish(&cleaned, 0, &ocr, t),
+        Some((turned, degrees)) => {
+            drop(image);
+            let started = Instant::now();
+            let ocr = recognize(&turned)?;
+            timed(&mut t.ocr, started);
+            finish(&turned, degrees, &ocr, t)
+        }
+    }
+}
+
+/// Clean a page and, when `rotate` is on, turn it upright: the page image
+/// both `ocrpdf` and `ocrpdf clean` produce. Returns the turn undone.
+/// `tessdata` is the model folder of the orientation model.
+pub(crate) fn clean_upright(
+    engines: &dyn Engines,
+    page: &PageRef,
+    image: &PageImage,
+    opts: &clean::CleanOptions,
+    rotate: bool,
+    tessdata: Option<&std::path::Path>,
+) -> Result<(clean::CleanPage, u16)> {
+    let cleaned = clean::clean(image, opts);
+    if !rotate {
+        return Ok((cleaned, 0));
+    }
+    Ok(orient(engines, page, image, &cleaned, opts, tessdata)?.unwrap_or((cleaned, 0)))
+}
+
+/// Ask OSD which way up the cleaned page is; if it is confidently turned,
+/// turn the scan itself and clean again (so deskew and everything after it
+/// see an upright page). `None` when the page stays as it is.
+fn orient(
+    engines: &dyn Engines,
+    page: &PageRef,
+    image: &PageImage,
+    cleaned: &clean::CleanPage,
+    opts: &clean::CleanOptions,
+    tessdata: Option<&std::path::Path>,
+) -> Result<Option<(clean::CleanPage, u16)>> {
+    let mut found: Option<std::result::Result<Orientation, String>> = None;
+    engines.with_osd(tessdata, &mut |e| {
+        found = Some(e.detect_orientation(cleaned.bits.as_gray(), cleaned.dpi));
+    })?;
+    let found = found
+        .ok_or_else(|| not_run(page))?
+        .map_err(|reason| Error::Ocr {
+            path: PathBuf::from(page.label()),
+            reason,
+        })?;
+    if found.degrees == 0 || found.confidence < ROTATE_MIN_CONFIDENCE {
+        return Ok(None);
+    }
+    Ok(Some((
+        clean::clean(&input::rotate(image, found.degrees), opts),
+        found.degrees,
+    )))
+}
+
+/// Whether OCR output looks like an upright page: enough words, read with
+/// good confidence, laid out in horizontal lines. Upside-down pages read as
+/// low-confidence garbage; sideways ones as tall, narrow words.
+fn reads_upright(ocr: &OcrPage) -> bool {
+    let words: Vec<&ocr::Word> = ocr
+        .lines
+        .iter()
+        .flat_map(|l| &l.words)
+        .filter(|w| w.text.chars().count() >= 3)
+        .collect();
+    if words.len() < UPRIGHT_MIN_WORDS {
+        return false;
+    }
+    let chars: f32 = words.iter().map(|w| w.text.chars().count() as f32).sum();
+    let confidence = words
+        .iter()
+        .map(|w| w.confidence * w.text.chars().count() as f32)
+        .sum::<f32>()
+        / chars;
+    let wide = words
+        .iter()
+        .filter(|w| w.bbox.width() > w.bbox.height())
+        .count();
+    confidence >= UPRIGHT_MIN_CONFIDENCE && wide * 10 >= words.len() * 9
+}
+
+/// Fewer words than this (of three letters or more) say too little about
+/// orientation; such pages always get OSD.
+const UPRIGHT_MIN_WORDS: usize = 8;
+/// Mean word confidence (0–100) above which text is taken as read right.
+const UPRIGHT_MIN_CONFIDENCE: f32 = 75.0;
+/// Below this OSD confidence a page is left as scanned: turning a good
+/// page wrongly is worse than leaving a turned one.
+const ROTATE_MIN_CONFIDENCE: f32 = 2.0;

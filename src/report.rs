@@ -1,0 +1,409 @@
+//! The one shape of what ocrpdf reports as JSON: the `--json` lines of the
+//! main command, of `ocrpdf clean` and of `ocrpdf watch`, and the
+//! `--report` file.
+//!
+//! Every top-level object is a [`Record`]: a `schema` version and a `type`
+//! naming its [`Body`]. Keys carry their unit (`skew_deg`, `bytes`,
+//! `seconds`), mean the same wherever they appear, and every page and
+//! document has a `warnings` list that checks append to. README's
+//! "JSON output" section documents each key; bump [`SCHEMA`] when a key
+//! changes meaning or goes away (new keys are not a breaking change).
+//!
+//! The types are built from the results of a run ([`Summary`] and its
+//! [`summary::PageSummary`]s, `export::ExportReport` (converted there); `watch::Outcome` converts
+//! itself, as `watch` keeps [`Warning`]s in its journal and this module
+//! must not depend on it). They derive `Deserialize` too, so the tests and
+//! scripts written in Rust read the same model back.
+
+use crate::read;
+use crate::summary::{self, PageWarning, StageTimes, Summary};
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::Path;
+
+/// Version of the JSON shape below, in every [`Record`].
+pub const SCHEMA: u32 = 1;
+
+/// A top-level JSON object: one `--json` line, or the `--report` file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// [`SCHEMA`] when written by this version.
+    pub schema: u32,
+    #[serde(flatten)]
+    pub body: Body,
+}
+
+/// What a record describes; its `type` key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Body {
+    /// A page of a PDF (`--json`, before its document).
+    Page(PageReport),
+    /// A PDF (`--json`, after its pages; `--report`, with its pages).
+    Document(DocumentReport),
+    /// A cleaned image written by `ocrpdf clean`.
+    CleanPage(CleanPageReport),
+    /// A document taken from a watched inbox, done or failed.
+    WatchDocument(WatchReport),
+}
+
+impl Record {
+    pub fn new(body: Body) -> Self {
+        Record {
+            schema: SCHEMA,
+            body,
+        }
+    }
+
+    /// Write the record as one line of JSON.
+    pub fn write_line(&self, mut w: impl Write) -> std::io::Result<()> {
+        serde_json::to_writer(&mut w, self)?;
+        w.write_all(b"\n")
+    }
+}
+
+/// Something a user or script should know about a page or document,
+/// though its output was written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Warning {
+    /// A stable name for scripts, e.g. `few_words` (README lists them).
+    pub code: String,
+    /// What happened, in words.
+    pub message: String,
+    /// In a document's list: the page it is about (from 1); absent on a
+    /// page's own list and for warnings about the whole document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<usize>,
+    /// In a document's list: that page's input label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<String>,
+}
+
+impl From<&read::Warning> for Warning {
+    fn from(w: &read::Warning) -> Self {
+        Warning {
+            code: w.code.to_string(),
+            message: w.message.clone(),
+            page: None,
+            input: None,
+        }
+    }
+}
+
+impl From<&PageWarning<'_>> for Warning {
+    fn from(w: &PageWarning<'_>) -> Self {
+        Warning {
+            page: Some(w.page),
+            input: Some(w.input.to_string()),
+            ..Warning::from(w.warning)
+        }
+    }
+}
+
+/// Every page's warnings, with page number and input, in page order.
+pub fn document_warnings(summary: &Summary) -> Vec<Warning> {
+    summary.warnings().iter().map(Warning::from).collect()
+}
+
+/// One page of a PDF.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageReport {
+    /// Its place in the PDF, from 1.
+    pub page: usize,
+    /// The input and page it came from, e.g. `scan.tiff (page 2 of 5)`.
+    pub input: String,
+    /// Words recognised and their mean confidence (0–100, one decimal).
+    pub words: usize,
+    pub confidence: f64,
+    /// Skew removed, in degrees, two decimals (positive: lines fell to
+    /// the right).
+    pub skew_deg: f64,
+    /// Clockwise quarter-turn the page had as scanned and was undone: 0,
+    /// 90, 180 or 270.
+    pub rotation_deg: u16,
+    /// Bytes the page's objects take in the PDF.
+    pub bytes: u64,
+    /// How its images were stored, e.g. `jbig2`, `ccitt-g4+jpeg`.
+    pub codec: String,
+    /// Size of the stored page in pixels and its resolution.
+    pub width_px: u32,
+    pub height_px: u32,
+    pub dpi: f64,
+    /// Seconds spent in each stage on its worker.
+    pub stage_seconds: StageSeconds,
+    pub warnings: Vec<Warning>,
+}
+
+/// Seconds per stage of one page, three decimals.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct StageSeconds {
+    pub decode: f64,
+    /// Cleanup, including a second pass after turning the page.
+    pub clean: f64,
+    /// Orientation detection (zero when OCR showed the page upright).
+    pub orient: f64,
+    pub ocr: f64,
+    /// Image encoding and the page's PDF objects.
+    pub pdf: f64,
+}
+
+impl From<&StageTimes> for StageSeconds {
+    fn from(t: &StageTimes) -> Self {
+        StageSeconds {
+            decode: round(t.decode, 3),
+            clean: round(t.clean, 3),
+            orient: round(t.orient, 3),
+            ocr: round(t.ocr, 3),
+            pdf: round(t.pdf, 3),
+        }
+    }
+}
+
+impl PageReport {
+    /// Page `number` (from 1) of a conversion.
+    pub fn new(number: usize, p: &summary::PageSummary) -> Self {
+        PageReport {
+            page: number,
+            input: p.label.clone(),
+            words: p.words,
+            confidence: round(p.confidence.into(), 1),
+            skew_deg: round(p.skew_deg.into(), 2),
+            rotation_deg: p.rotated_deg,
+            bytes: p.bytes as u64,
+            codec: p.codec.clone(),
+            width_px: p.width,
+            height_px: p.height,
+            dpi: round(p.dpi.into(), 1),
+            stage_seconds: StageSeconds::from(&p.seconds),
+            warnings: p.warnings.iter().map(Warning::from).collect(),
+        }
+    }
+
+    /// Every page of a conversion, in page order.
+    pub fn all(summary: &Summary) -> Vec<PageReport> {
+        let pages = summary.pages.iter().enumerate();
+        pages.map(|(i, p)| PageReport::new(i + 1, p)).collect()
+    }
+}
+
+/// A PDF written by a conversion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentReport {
+    /// The PDF's absolute path.
+    pub output: String,
+    pub page_count: usize,
+    /// Size of the PDF file.
+    pub bytes: u64,
+    /// Wall-clock seconds of the run, two decimals; in `--json` only
+    /// (the report is written before the run ends).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seconds: Option<f64>,
+    /// Every page's warnings (with `page` and `input`), then any about
+    /// the whole document.
+    pub warnings: Vec<Warning>,
+    /// Each page, in order; in `--report` only (`--json` prints them as
+    /// lines of their own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<Vec<PageReport>>,
+}
+
+impl DocumentReport {
+    /// The document line of `--json`, the PDF being at `output`.
+    pub fn line(summary: &Summary, output: &Path, seconds: f64) -> Self {
+        DocumentReport {
+            output: output.to_string_lossy().into_owned(),
+            page_count: summary.pages.len(),
+            bytes: summary.bytes,
+            seconds: Some(round(seconds, 2)),
+            warnings: document_warnings(summary),
+            pages: None,
+        }
+    }
+
+    /// The `--report` file: the document with its pages.
+    pub fn with_pages(summary: &Summary, output: &Path) -> Self {
+        DocumentReport {
+            output: output.to_string_lossy().into_owned(),
+            page_count: summary.pages.len(),
+            bytes: summary.bytes,
+            seconds: None,
+            warnings: document_warnings(summary),
+            pages: Some(PageReport::all(summary)),
+        }
+    }
+}
+
+/// A page image written by `ocrpdf clean`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CleanPageReport {
+    /// The input and page it came from.
+    pub input: String,
+    /// The image file written (absolute), or `-` for standard output.
+    pub output: String,
+    pub skew_deg: f64,
+    pub rotation_deg: u16,
+    /// `bilevel`, `gray`, `color` or `mixed` (bilevel with pictures).
+    pub kind: String,
+    /// No check warns about a cleaned page yet; the list is there so
+    /// scripts read every page alike.
+    pub warnings: Vec<Warning>,
+}
+
+/// Whether a watched document's PDF is in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Done,
+    Failed,
+}
+
+/// A document of `ocrpdf watch`, done or failed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WatchReport {
+    /// The file or folder taken from the inbox.
+    pub input: String,
+    pub status: Status,
+    /// The PDF in the outbox; `null` when it failed.
+    pub output: Option<String>,
+    /// Pages and bytes of the PDF (0 when it failed).
+    pub page_count: usize,
+    pub bytes: u64,
+    /// From taking the document to its PDF being in place (0 when it
+    /// failed), two decimals.
+    pub seconds: f64,
+    /// As a document's list in `--json`.
+    pub warnings: Vec<Warning>,
+    /// Why it failed, and the exit code that failure has alone.
+    pub error: Option<String>,
+    pub exit_code: Option<u8>,
+    /// Where the original went (`.done/…`, `.failed/…`); `null` when it
+    /// was deleted or could not be moved.
+    pub original: Option<String>,
+    /// Finished from the journal after a restart.
+    pub recovered: bool,
+}
+
+/// `path` made absolute when it exists; `-` (standard output) as it is.
+pub(crate) fn absolute(path: &Path) -> String {
+    let shown = match path.canonicalize() {
+        Ok(p) if path != Path::new("-") => p,
+        _ => path.to_path_buf(),
+    };
+    shown.to_string_lossy().into_owned()
+}
+
+/// Figures are rounded to what they mean: a skew to 0.01°, a time to the
+/// millisecond, so lines stay short and diff well.
+pub(crate) fn round(v: f64, places: i32) -> f64 {
+    let k = 10f64.powi(places);
+    (v * k).round() / k
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn warning(code: &str) -> Warning {
+        Warning {
+            code: code.into(),
+            message: "m".into(),
+            page: None,
+            input: None,
+        }
+    }
+
+    #[test]
+    fn records_carry_schema_and_type_and_read_back() {
+        let page = PageReport {
+            page: 2,
+            input: "a.png".into(),
+            words: 12,
+            confidence: 91.5,
+            skew_deg: -1.25,
+            rotation_deg: 90,
+            bytes: 4096,
+            codec: "jbig2".into(),
+            width_px: 2480,
+            height_px: 3508,
+            dpi: 300.0,
+            stage_seconds: StageSeconds {
+                decode: 0.01,
+                clean: 0.2,
+                orient: 0.0,
+                ocr: 1.5,
+                pdf: 0.05,
+            },
+            warnings: vec![warning("few_words")],
+        };
+        let rec = Record::new(Body::Page(page));
+        let mut line = Vec::new();
+        rec.write_line(&mut line).unwrap();
+        assert_eq!(line.last(), Some(&b'\n'));
+        let v: serde_json::Value = serde_json::from_slice(&line).unwrap();
+        assert_eq!(v["schema"], SCHEMA);
+        assert_eq!(v["type"], "page");
+        assert_eq!(v["rotation_deg"], 90);
+        assert_eq!(v["stage_seconds"]["ocr"], 1.5);
+        // A page's own warnings name neither page nor input.
+        assert_eq!(
+            v["warnings"][0]
+                .as_object()
+                .unwrap()
+                .keys()
+                .collect::<Vec<_>>(),
+            ["code", "message"]
+        );
+        let back: Record = serde_json::from_slice(&line).unwrap();
+        assert_eq!(back, rec);
+    }
+
+    #[test]
+    fn document_line_omits_pages_and_report_omits_seconds() {
+        let line = DocumentReport {
+            output: "/x.pdf".into(),
+            page_count: 1,
+            bytes: 10,
+            seconds: Some(1.5),
+            warnings: Vec::new(),
+            pages: None,
+        };
+        let v = serde_json::to_value(Record::new(Body::Document(line.clone()))).unwrap();
+        assert_eq!(v["type"], "document");
+        assert!(v.get("pages").is_none() && v["seconds"] == 1.5);
+        let report = DocumentReport {
+            seconds: None,
+            pages: Some(Vec::new()),
+            ..line
+        };
+        let v = serde_json::to_value(Record::new(Body::Document(report))).unwrap();
+        assert!(v.get("seconds").is_none() && v["pages"].is_array());
+    }
+
+    #[test]
+    fn watch_status_and_failures_as_null() {
+        let r = WatchReport {
+            input: "in/a.png".into(),
+            status: Status::Failed,
+            output: None,
+            page_count: 0,
+            bytes: 0,
+            seconds: 0.0,
+            warnings: Vec::new(),
+            error: Some("bad".into()),
+            exit_code: Some(2),
+            original: None,
+            recovered: false,
+        };
+        let v = serde_json::to_value(Record::new(Body::WatchDocument(r))).unwrap();
+        assert_eq!(v["type"], "watch_document");
+        assert_eq!(v["status"], "failed");
+        assert!(v["output"].is_null() && v["original"].is_null());
+    }
+
+    #[test]
+    fn rounding_keeps_the_meaningful_places() {
+        assert_eq!(round(1.23456, 2), 1.23);
+        assert_eq!(round(-0.005_1, 2), -0.01);
+        assert_eq!(round(91.96, 1), 92.0);
+    }
+}

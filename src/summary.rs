@@ -1,0 +1,125 @@
+//! What a conversion produced: one [`PageSummary`] per page and the
+//! document's [`Summary`]. Written by the pipeline, read by the report
+//! writers and callers; it depends on no stage that produces it.
+
+use crate::clean;
+use crate::input::PageRef;
+use crate::ocr::{self, OcrPage};
+use crate::pdf::PagePdf;
+use crate::read::Warning;
+
+/// What a finished conversion produced.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    /// One report per page, in page order.
+    pub pages: Vec<PageSummary>,
+    /// Size of the PDF written.
+    pub bytes: u64,
+}
+
+impl Summary {
+    /// Every page's warnings, with the page (counting from 1) and its
+    /// label, in page order.
+    pub fn warnings(&self) -> Vec<PageWarning<'_>> {
+        self.pages
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| {
+                p.warnings.iter().map(move |w| PageWarning {
+                    page: i + 1,
+                    input: &p.label,
+                    warning: w,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A page's warning in a document's list.
+#[derive(Debug, Clone)]
+pub struct PageWarning<'a> {
+    pub page: usize,
+    pub input: &'a str,
+    pub warning: &'a Warning,
+}
+
+/// What happened to one page.
+#[derive(Debug, Clone)]
+pub struct PageSummary {
+    /// The input and page it came from, e.g. `scan.tiff (page 2 of 5)`.
+    pub label: String,
+    /// Skew removed, in degrees (positive: lines fell to the right).
+    pub skew_deg: f32,
+    /// Clockwise quarter-turn the page had as scanned and was undone (0,
+    /// 90, 180 or 270).
+    pub rotated_deg: u16,
+    /// Words recognised and their mean confidence (0–100).
+    pub words: usize,
+    pub confidence: f32,
+    /// Bytes the page's objects take in the PDF.
+    pub bytes: usize,
+    /// How its images were stored, e.g. `ccitt-g4` or `ccitt-g4+jpeg`.
+    pub codec: String,
+    /// Size of the cleaned page in pixels and its resolution.
+    pub width: u32,
+    pub height: u32,
+    pub dpi: f32,
+    /// Where the time went.
+    pub seconds: StageTimes,
+    /// The recognised text, a line per text line.
+    pub text: String,
+    /// What the user should know about this page (e.g. `few_words`).
+    pub warnings: Vec<Warning>,
+    /// The file's orientation tag, in words, when it turned or mirrored
+    /// the page at decoding (a phone photo's EXIF); `None` when upright.
+    pub orientation_tag: Option<String>,
+}
+
+/// Seconds spent in each stage of one page (on its worker thread).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StageTimes {
+    pub decode: f64,
+    /// Cleanup, including a second pass after turning the page.
+    pub clean: f64,
+    /// Orientation detection (zero when OCR showed the page upright).
+    pub orient: f64,
+    pub ocr: f64,
+    /// Image encoding and the page's PDF objects.
+    pub pdf: f64,
+}
+
+impl PageSummary {
+    pub(crate) fn new(
+        page: &PageRef,
+        cleaned: &clean::CleanPage,
+        rotated_deg: u16,
+        ocr: &OcrPage,
+        pdf: &PagePdf,
+        seconds: StageTimes,
+    ) -> Self {
+        let words: Vec<&ocr::Word> = ocr.lines.iter().flat_map(|l| &l.words).collect();
+        let confidence = if words.is_empty() {
+            0.0
+        } else {
+            words.iter().map(|w| w.confidence).sum::<f32>() / words.len() as f32
+        };
+        PageSummary {
+            label: page.label(),
+            skew_deg: cleaned.skew_deg,
+            rotated_deg,
+            words: words.len(),
+            confidence,
+            bytes: pdf.len(),
+            codec: pdf.codec(),
+            width: cleaned.bits.width(),
+            height: cleaned.bits.height(),
+            dpi: cleaned.dpi.x,
+            seconds,
+            text: ocr.text(),
+            warnings: crate::read::few_words(&cleaned.ink, words.len())
+                .into_iter()
+                .collect(),
+            orientation_tag: None,
+        }
+    }
+}
