@@ -18,8 +18,11 @@
 //! milliseconds per page for that stage alone, and `clean::clean` is about
 //! the sum with binarize and border removal counted twice. The page has no
 //! pictures, so the colour path of `clean` (run only when pictures are
-//! kept) is not exercised. After cleanup come the orientation check (OSD)
-//! and OCR of the cleaned page, as in the pipeline.
+//! kept) is not exercised. The page measures sharp, so binarize does not
+//! deconvolve it; `deconvolve::richardson_lucy` is timed on the page
+//! blurred further by σ 1.1 px, what binarize adds on a phone photo in soft
+//! focus. After cleanup come the orientation check (OSD) and OCR of the
+//! cleaned page, as in the pipeline.
 //!
 //! Sample sizes and measurement times are kept short so the whole run takes
 //! about two and a half minutes on two cores; the numbers are for spotting
@@ -39,6 +42,8 @@ use std::hint::black_box;
 use std::time::Duration;
 
 const SEED: u64 = 1;
+/// Focus blur (Gaussian σ, pixels) added for the deconvolution figure.
+const SOFT_FOCUS_SIGMA: f32 = 1.1;
 
 /// The generated page as the pipeline would decode it, and its ground truth.
 fn page() -> (PageImage, String) {
@@ -119,6 +124,19 @@ fn stages(c: &mut Criterion) {
     });
     g.bench_function("binarize::otsu", |b| {
         b.iter(|| binarize::binarize(black_box(&rotated), dpi, Binarize::Otsu));
+    });
+    // The page as a phone in soft focus would take it (σ 1.1 px more),
+    // deconvolved as binarize does: 14·σ² iterations.
+    let soft = imageproc::filter::gaussian_blur_f32(&rotated, SOFT_FOCUS_SIGMA);
+    let soft_iterations = (14.0 * SOFT_FOCUS_SIGMA * SOFT_FOCUS_SIGMA).round() as usize;
+    g.bench_function("deconvolve::richardson_lucy", |b| {
+        b.iter(|| {
+            ocrpdf::internals::deconvolve::richardson_lucy(
+                black_box(&soft),
+                SOFT_FOCUS_SIGMA,
+                soft_iterations,
+            )
+        });
     });
     g.bench_function("border::remove", |b| {
         b.iter_batched_ref(

@@ -62,6 +62,9 @@ pub mod internals {
     pub mod content {
         pub use crate::clean::content::*;
     }
+    pub mod deconvolve {
+        pub use crate::clean::deconvolve::*;
+    }
     pub mod deskew {
         pub use crate::clean::deskew::*;
     }
