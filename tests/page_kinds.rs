@@ -10,7 +10,7 @@
 mod common;
 
 use common::generator::{Page, cer, save_png};
-use common::kinds::{Kind, fmeasure, page_kinds, precision_recall};
+use common::kinds::{Kind, fmeasure, page_kinds, phone, precision_recall};
 use common::*;
 use ocrpdf::clean::{CleanOptions, clean};
 use ocrpdf::input::{Dpi, PageImage, Pixels};
@@ -31,13 +31,13 @@ const MAX_PHOTO_WORDS: usize = 5;
 /// Binarisation F-measure (percent) against the clean render.
 const MIN_F: f64 = 92.0;
 const MIN_F_FADED: f64 = 95.0;
-/// The 200-dpi phone page (optical blur σ 1.1 px, noise, JPEG q70) is a
-/// known gap against issue 10's 92: a threshold of the blurred page cannot
-/// reach it (the best single cut of the noise-free blurred truth scores
-/// 92.2) and unsharp masking brings it from 83.5 to 89.3; real
-/// deconvolution is still to do. This bound holds what is reached, so a
-/// regression fails; it is not the target.
-const MIN_F_BLURRED: f64 = 88.5;
+/// The phone page in other focus blurs (σ 0.8–1.3 px, with and without
+/// JPEG) and type sizes (9 and 14 pt): deblurring must hold over a range,
+/// not only on 11-phone200. Below issue 10's 92 because the harder ones
+/// cannot reach it (σ 1.3 px scores 91.2; the 9 pt page, strokes two
+/// pixels wide under a blur of 1.1, 89.8; σ 0.8 measures sharp and is cut
+/// as it is, 90.2), above what unsharp masking gave (84–86 on those).
+const MIN_F_FOCUS_RANGE: f64 = 89.0;
 /// How far the stored photo's size may be from the printed one.
 const PHOTO_SIZE_TOLERANCE: f64 = 0.12;
 
@@ -417,7 +417,6 @@ fn cleanup_binarises_every_page_kind_close_to_the_clean_render() {
     for (k, got) in scored {
         let bound = match k.name {
             "05-faded-ink" => MIN_F_FADED,
-            "11-phone200" => MIN_F_BLURRED,
             _ => MIN_F,
         };
         match got {
@@ -436,6 +435,50 @@ fn cleanup_binarises_every_page_kind_close_to_the_clean_render() {
                     failures.push(format!("{}: F-measure {f:.2} < {bound}", k.name));
                 }
             }
+        }
+    }
+    eprintln!("{table}");
+    assert!(failures.is_empty(), "{failures:#?}\n{table}");
+}
+
+/// The phone kind's binarisation over focus blurs and type sizes.
+#[test]
+fn cleanup_binarises_phone_pages_over_a_range_of_focus_blur() {
+    let pages = [
+        phone("phone-s0.8", 200.0, 11.0, 0.8, None),
+        phone("phone-s0.8-jpeg", 200.0, 11.0, 0.8, Some(70)),
+        phone("phone-s1.0", 200.0, 11.0, 1.0, None),
+        phone("phone-s1.0-jpeg", 200.0, 11.0, 1.0, Some(70)),
+        phone("phone-s1.3", 200.0, 11.0, 1.3, None),
+        phone("phone-s1.3-jpeg", 200.0, 11.0, 1.3, Some(70)),
+        phone("phone-9pt-s1.1-jpeg", 200.0, 9.0, 1.1, Some(70)),
+        phone("phone-14pt-s1.1-jpeg", 200.0, 14.0, 1.1, Some(70)),
+    ];
+    let scored: Vec<(&Kind, Option<Score>)> = std::thread::scope(|s| {
+        let jobs: Vec<_> = pages
+            .chunks(pages.len().div_ceil(2))
+            .map(|chunk| s.spawn(move || chunk.iter().map(|k| (k, score(k))).collect::<Vec<_>>()))
+            .collect();
+        jobs.into_iter().flat_map(|j| j.join().unwrap()).collect()
+    });
+    let mut table = format!("{:<22}{:>8}{:>8}{:>8}\n", "page", "F %", "P %", "R %");
+    let mut failures = Vec::new();
+    for (k, got) in scored {
+        let Some(Score { f, p, r, .. }) = got else {
+            failures.push(format!("{}: cleanup changed the page size", k.name));
+            continue;
+        };
+        table.push_str(&format!(
+            "{:<22}{f:>8.2}{:>8.2}{:>8.2}\n",
+            k.name,
+            100.0 * p,
+            100.0 * r
+        ));
+        if f < MIN_F_FOCUS_RANGE {
+            failures.push(format!(
+                "{}: F-measure {f:.2} < {MIN_F_FOCUS_RANGE}",
+                k.name
+            ));
         }
     }
     eprintln!("{table}");

@@ -13,6 +13,7 @@ pub(crate) mod binarize;
 pub mod bits;
 pub(crate) mod border;
 pub(crate) mod content;
+pub(crate) mod deconvolve;
 pub(crate) mod deskew;
 pub(crate) mod despeckle;
 pub(crate) mod lines;

@@ -418,15 +418,23 @@ fn dpi150() -> Kind {
 /// A phone snapshot at 200 dpi: soft focus, light falling off to one side
 /// with a vignette, a cool cast, sensor noise and JPEG at quality 70.
 fn phone200() -> Kind {
+    phone("11-phone200", 200.0, 11.0, 1.1, Some(70))
+}
+
+/// [`phone200`]'s snapshot at `dpi` of `font_pt` text, in a focus blur of
+/// `sigma` pixels (Gaussian), with JPEG at quality `jpeg` (`None`: no JPEG
+/// round trip): deblurring is measured over a range of blurs and type
+/// sizes, not tuned to one page.
+pub fn phone(name: &'static str, dpi: f32, font_pt: f32, sigma: f32, jpeg: Option<u8>) -> Kind {
     let page = render(&Layout {
         seed: 71,
-        dpi: 200.0,
-        font_pt: 11.0,
+        dpi,
+        font_pt,
         lines: 12,
         size_in: HALF_A4,
     });
     let cov = Coverage::of(&page.image);
-    let ink = cov.blurred(1.1);
+    let ink = cov.blurred(sigma);
     let (w, h) = (cov.w as f32, cov.h as f32);
     const PAPER_RGB: [f32; 3] = [228.0, 232.0, 236.0];
     const INK_RGB: [f32; 3] = [30.0, 30.0, 34.0];
@@ -436,8 +444,8 @@ fn phone200() -> Kind {
         let light = 1.0 - 0.3 * fx.powf(1.2) - 0.35 * r2;
         mix(PAPER_RGB, INK_RGB, ink.at(x, y)).map(|v| v * light)
     });
-    let img = finish(img, 7.0, Some(70), 71);
-    text_kind("11-phone200", Page { image: img, ..page }, &cov)
+    let img = finish(img, 7.0, jpeg, 71);
+    text_kind(name, Page { image: img, ..page }, &cov)
 }
 
 /// A large colour photo on a half page, no text.
