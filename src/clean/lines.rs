@@ -25,7 +25,7 @@ use imageproc::region_labelling::{Connectivity, connected_components};
 pub struct InkStats {
     /// Share of the page's pixels that are ink (0–1).
     pub ink: f32,
-    /// Rows of at least [`MIN_LETTERS`] letter-sized marks.
+    /// Rows of at least `MIN_LETTERS` (4) letter-sized marks.
     pub lines: usize,
     /// Letter-sized marks in those rows (touching letters count as one).
     pub letters: usize,

@@ -1,10 +1,10 @@
 //! The page pipeline: pages in parallel, written in order.
 //!
 //! [`convert_with`] checks the job ([`crate::prepare`]), lists its pages,
-//! and runs each page ([`page`]: decode, clean, read, build) on the
-//! workers, at most `2 × workers` pages in flight ([`schedule`]), while
+//! and runs each page (`page`: decode, clean, read, build) on the
+//! workers, at most `2 × workers` pages in flight (`schedule`), while
 //! the calling thread streams finished pages into the document
-//! ([`document`]: temp file, extras, check, commit). Engines come from an
+//! (`document`: temp file, extras, check, commit). Engines come from an
 //! [`Engines`]: Tesseract for real runs, a fake in tests.
 
 mod document;
