@@ -164,6 +164,17 @@ fn options() -> Options {
     opts
 }
 
+/// `job` on `workers` threads with `fakes`, cancelled when `cancel` is.
+fn run(
+    workers: usize,
+    fakes: &Fakes,
+    job: &Job,
+    cancel: &AtomicBool,
+) -> ocrpdf::Result<ocrpdf::Summary> {
+    let workers = Workers::new(Some(workers)).unwrap();
+    convert_with(&workers, fakes, job, &options(), &Silent, cancel)
+}
+
 fn widths(n: u32) -> Vec<u32> {
     (0..n).map(|i| 300 + 7 * i).collect()
 }
@@ -174,16 +185,7 @@ fn pages_are_written_in_input_order_whatever_order_they_finish_in() {
     let ws = widths(12);
     let job = job(dir.path(), &ws);
     let fakes = Fakes::new(Fault::None);
-    let workers = Workers::new(Some(3)).unwrap();
-    let summary = convert_with(
-        &workers,
-        &fakes,
-        &job,
-        &options(),
-        &Silent,
-        &AtomicBool::new(false),
-    )
-    .expect("the run succeeds");
+    let summary = run(3, &fakes, &job, &AtomicBool::new(false)).expect("the run succeeds");
     let pdf = dir.path().join("out.pdf");
     assert_eq!(page_count(&pdf), ws.len());
     for (i, w) in ws.iter().enumerate() {
@@ -216,15 +218,7 @@ fn an_engine_failure_names_the_page_and_leaves_no_output() {
     let ws = widths(8);
     let job = job(dir.path(), &ws);
     let fakes = Fakes::new(Fault::Fail(ws[5]));
-    let err = convert_with(
-        &Workers::new(Some(2)).unwrap(),
-        &fakes,
-        &job,
-        &options(),
-        &Silent,
-        &AtomicBool::new(false),
-    )
-    .unwrap_err();
+    let err = run(2, &fakes, &job, &AtomicBool::new(false)).unwrap_err();
     match &err {
         Error::Ocr { path, reason } => {
             assert!(path.to_string_lossy().contains("p05.png"), "{err}");
@@ -242,15 +236,7 @@ fn an_engine_panic_is_an_internal_error_naming_the_page() {
     let ws = widths(6);
     let job = job(dir.path(), &ws);
     let fakes = Fakes::new(Fault::Panic(ws[2]));
-    let err = convert_with(
-        &Workers::new(Some(2)).unwrap(),
-        &fakes,
-        &job,
-        &options(),
-        &Silent,
-        &AtomicBool::new(false),
-    )
-    .unwrap_err();
+    let err = run(2, &fakes, &job, &AtomicBool::new(false)).unwrap_err();
     assert!(matches!(err, Error::Internal(_)), "{err}");
     assert!(err.to_string().contains("p02.png"), "{err}");
     assert_nothing_left(dir.path(), ws.len());
@@ -262,15 +248,7 @@ fn cancelling_leaves_no_output() {
     let ws = widths(6);
     let job = job(dir.path(), &ws);
     let cancel = AtomicBool::new(true);
-    let err = convert_with(
-        &Workers::new(Some(2)).unwrap(),
-        &Fakes::new(Fault::None),
-        &job,
-        &options(),
-        &Silent,
-        &cancel,
-    )
-    .unwrap_err();
+    let err = run(2, &Fakes::new(Fault::None), &job, &cancel).unwrap_err();
     assert!(matches!(err, Error::Interrupted), "{err}");
     assert_nothing_left(dir.path(), ws.len());
 }

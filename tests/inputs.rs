@@ -193,13 +193,7 @@ fn help_documents_exit_codes_and_blank_pages_work() {
 #[test]
 fn interrupt_leaves_no_output_and_exits_130() {
     let dir = tempfile::tempdir().unwrap();
-    let page = small_page(7, 12);
-    let mut args = Vec::new();
-    for i in 0..12 {
-        let name = format!("p{i:02}.png");
-        save_png(&page, &dir.path().join(&name));
-        args.push(name);
-    }
+    let args = copies(dir.path(), &small_page(7, 12), 12);
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_ocrpdf"))
         .current_dir(dir.path())
         .args(&args)
@@ -233,13 +227,7 @@ fn interrupt_leaves_no_output_and_exits_130() {
 #[test]
 fn a_killed_run_leaves_no_temp_file_behind_after_the_next_run() {
     let dir = tempfile::tempdir().unwrap();
-    let page = small_page(8, 12);
-    let mut args = Vec::new();
-    for i in 0..8 {
-        let name = format!("p{i:02}.png");
-        save_png(&page, &dir.path().join(&name));
-        args.push(name);
-    }
+    let args = copies(dir.path(), &small_page(8, 12), 8);
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_ocrpdf"))
         .current_dir(dir.path())
         .args(&args)
@@ -258,4 +246,15 @@ fn a_killed_run_leaves_no_temp_file_behind_after_the_next_run() {
         .filter(|f| !f.ends_with(".png") && f != "next.pdf")
         .collect();
     assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+/// `n` copies of `page` in `dir` as `p00.png`, `p01.png`, …; their names.
+fn copies(dir: &std::path::Path, page: &common::generator::Page, n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| {
+            let name = format!("p{i:02}.png");
+            save_png(page, &dir.join(&name));
+            name
+        })
+        .collect()
 }
