@@ -7,6 +7,7 @@ use ocrpdf::input::{Dpi, Input, Limits};
 use ocrpdf::ocr::{OcrOptions, OcrSource};
 use ocrpdf::pdf::images::{Bilevel, DEFAULT_PICTURE_DPI};
 use ocrpdf::pdf::{DateSource, DocDate, DocInfo, ImageOptions};
+use ocrpdf::stack::{BlankPages, SplitOn, StackOptions};
 use ocrpdf::watch::WatchConfig;
 use ocrpdf::{Extras, Job, Options, PageOptions};
 use std::path::PathBuf;
@@ -183,6 +184,30 @@ pub struct DocArgs {
     /// Write PDF/A-2b for long-term archiving (adds XMP metadata and an sRGB colour profile)
     #[arg(long)]
     pub pdfa: bool,
+
+    #[command(flatten)]
+    pub stack: StackArgs,
+}
+
+/// Sheet-feeder workflows: blank backs, two-pass duplex, separator sheets.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Scanner workflows")]
+pub struct StackArgs {
+    /// Blank pages (no ink beyond dust, borders, punched holes or show-through, and no words): keep, drop (listed with -v and --json), or keep and warn
+    #[arg(long, value_enum, default_value_t = BlankPages::Keep, value_name = "WHAT")]
+    pub blank: BlankPages,
+
+    /// The inputs are all fronts, then all backs as the turned-over stack gives them (last back first): put the pages in sheet order. With two inputs, the first holds the fronts
+    #[arg(long)]
+    pub duplex: bool,
+
+    /// Split into numbered documents (OUT-001.pdf, …) at separator sheets, which are left out: `blank` (a blank sheet), `patch` (a patch-T sheet, see `ocrpdf separator-sheet`), `qr` (any QR code) or `qr:TEXT`
+    #[arg(long, value_name = "SHEET", value_parser = parse_split)]
+    pub split_on: Option<SplitOn>,
+}
+
+fn parse_split(s: &str) -> Result<SplitOn, String> {
+    s.parse()
 }
 
 /// A `--date` value.
@@ -216,6 +241,11 @@ impl DocArgs {
             jpeg_quality: self.jpeg_quality,
             lossless: self.lossless,
             picture_dpi: (self.picture_dpi > 0.0).then_some(self.picture_dpi),
+        };
+        cfg.stack = StackOptions {
+            blank: self.stack.blank,
+            duplex: self.stack.duplex,
+            split: self.stack.split_on.clone(),
         };
         Ok(())
     }

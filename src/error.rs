@@ -119,13 +119,26 @@ pub enum Error {
 
     #[error("{0}")]
     Internal(String),
+
+    /// Options that contradict the inputs (e.g. `--duplex` with unequal
+    /// fronts and backs); exit code 1, like bad arguments.
+    #[error("{0}")]
+    Usage(String),
+
+    /// Every page of the stack was left out (blank or separator sheets):
+    /// an input error, never an empty PDF.
+    #[error("{0}")]
+    NothingKept(String),
 }
 
 impl Error {
     /// The coarse kind, which decides the exit code.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::Input { .. } | Error::TooLarge { .. } => ErrorKind::Input,
+            Error::Input { .. } | Error::TooLarge { .. } | Error::NothingKept(_) => {
+                ErrorKind::Input
+            }
+            Error::Usage(_) => ErrorKind::BadArgs,
             Error::Encrypted { .. } => ErrorKind::Encrypted,
             Error::MissingLanguage { .. }
             | Error::MissingModel { .. }

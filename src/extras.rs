@@ -28,7 +28,7 @@ struct Hocr {
 
 /// Extras fully written, waiting to be renamed into place.
 pub(crate) struct Ready {
-    files: Vec<AtomicFile>,
+    files: Vec<ClosedFile>,
     hocr: Vec<ClosedFile>,
 }
 
@@ -111,7 +111,10 @@ impl Pending {
             files.push(file);
         }
         Ok(Ready {
-            files,
+            files: files
+                .into_iter()
+                .map(AtomicFile::close)
+                .collect::<Result<_>>()?,
             hocr: self.hocr.map(|h| h.pages).unwrap_or_default(),
         })
     }

@@ -7,6 +7,7 @@ use crate::clean::CleanOptions;
 use crate::input::{Dpi, Input, Limits};
 use crate::ocr::OcrOptions;
 use crate::pdf::{DocInfo, ImageOptions};
+use crate::stack::StackOptions;
 use std::path::PathBuf;
 
 /// One document: the pages to read and the files to write.
@@ -56,6 +57,9 @@ pub struct Options {
     pub images: ImageOptions,
     /// Document metadata (default: no title, dated by the newest input).
     pub info: DocInfo,
+    /// Blank pages, duplex order and separator sheets (default: every page
+    /// kept, in the order given, one document).
+    pub stack: StackOptions,
 }
 
 /// How pages are read, cleaned and scheduled: the part every command

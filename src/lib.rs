@@ -43,6 +43,7 @@ pub mod pipeline;
 pub mod prepare;
 pub mod read;
 pub mod report;
+pub mod stack;
 pub mod summary;
 pub mod watch;
 

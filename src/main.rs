@@ -75,53 +75,81 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
     };
     progress.bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
-    let output = job.output.canonicalize().unwrap_or(job.output.clone());
-    for (i, p) in summary.pages.iter().enumerate() {
-        if args.json {
-            print_record(Body::Page(PageReport::new(i + 1, p)));
+    let outputs: Vec<std::path::PathBuf> = summary
+        .parts
+        .iter()
+        .map(|p| p.output.canonicalize().unwrap_or(p.output.clone()))
+        .collect();
+    for (k, part) in summary.parts.iter().enumerate() {
+        let pages = &summary.pages[part.pages.clone()];
+        for (i, p) in pages.iter().enumerate() {
+            if args.json {
+                print_record(Body::Page(PageReport::new(i + 1, p)));
+            }
+            if verbose {
+                let tagged = match &p.orientation_tag {
+                    Some(o) => format!("{o} as its file says, then "),
+                    None => String::new(),
+                };
+                eprintln!(
+                    "{}: {} words (confidence {:.0}), skew {:+.2}°, {tagged}turned {}°, {} KiB",
+                    p.label,
+                    p.words,
+                    p.confidence,
+                    p.skew_deg,
+                    p.rotated_deg,
+                    p.bytes.div_ceil(1024)
+                );
+            }
         }
-        if verbose {
-            let tagged = match &p.orientation_tag {
-                Some(o) => format!("{o} as its file says, then "),
-                None => String::new(),
-            };
-            eprintln!(
-                "{}: {} words (confidence {:.0}), skew {:+.2}°, {tagged}turned {}°, {} KiB",
-                p.label,
-                p.words,
-                p.confidence,
-                p.skew_deg,
-                p.rotated_deg,
-                p.bytes.div_ceil(1024)
-            );
+        if args.json {
+            print_record(Body::Document(DocumentReport::line(
+                &summary.part(k),
+                &outputs[k],
+                seconds,
+            )));
         }
     }
-    if args.json {
-        print_record(Body::Document(DocumentReport::line(
-            &summary, &output, seconds,
-        )));
+    if verbose || !quiet && !summary.dropped.is_empty() {
+        for d in &summary.dropped {
+            eprintln!(
+                "{}: left out ({}, sheet position {})",
+                d.label,
+                d.reason.as_str(),
+                d.position
+            );
+        }
     }
     if !quiet {
         for w in summary.warnings() {
             eprintln!("ocrpdf: warning: {}: {}", w.input, w.warning.message);
         }
+        for w in &summary.document_warnings {
+            eprintln!("ocrpdf: warning: {}", w.message);
+        }
     }
     if args.print_path {
-        println!("{}", output.display());
+        for o in &outputs {
+            println!("{}", o.display());
+        }
     }
     if !quiet {
-        let pages = summary.pages.len();
-        eprintln!(
-            "{}: {} page{}, {} KiB, {:.1} s",
-            job.output.display(),
-            pages,
-            if pages == 1 { "" } else { "s" },
-            summary.bytes.div_ceil(1024),
-            seconds
-        );
+        for part in &summary.parts {
+            let pages = part.pages.len();
+            eprintln!(
+                "{}: {} page{}, {} KiB, {:.1} s",
+                part.output.display(),
+                pages,
+                if pages == 1 { "" } else { "s" },
+                part.bytes.div_ceil(1024),
+                seconds
+            );
+        }
     }
     if args.open {
-        open_in_viewer(&output);
+        for o in &outputs {
+            open_in_viewer(o);
+        }
     }
     ExitCode::SUCCESS
 }

@@ -100,9 +100,39 @@ impl From<&PageWarning<'_>> for Warning {
     }
 }
 
-/// Every page's warnings, with page number and input, in page order.
+/// Every page's warnings, with page number and input, in page order,
+/// then those about the whole document.
 pub fn document_warnings(summary: &Summary) -> Vec<Warning> {
-    summary.warnings().iter().map(Warning::from).collect()
+    let pages = summary.warnings();
+    let pages = pages.iter().map(Warning::from);
+    pages
+        .chain(summary.document_warnings.iter().map(Warning::from))
+        .collect()
+}
+
+/// A page left out of the PDF (`--blank drop`, `--split-on`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DroppedReport {
+    /// The input and page it came from.
+    pub input: String,
+    /// Its place in the stack as scanned (after `--duplex` ordering), from 1.
+    pub position: usize,
+    /// `blank` or `separator`.
+    pub reason: String,
+}
+
+impl From<&summary::DroppedPage> for DroppedReport {
+    fn from(d: &summary::DroppedPage) -> Self {
+        DroppedReport {
+            input: d.label.clone(),
+            position: d.position,
+            reason: d.reason.as_str().to_string(),
+        }
+    }
+}
+
+fn dropped(summary: &Summary) -> Vec<DroppedReport> {
+    summary.dropped.iter().map(DroppedReport::from).collect()
 }
 
 /// One page of a PDF.
@@ -201,6 +231,10 @@ pub struct DocumentReport {
     /// Every page's warnings (with `page` and `input`), then any about
     /// the whole document.
     pub warnings: Vec<Warning>,
+    /// Pages of the stack left out of this PDF: blank pages it would have
+    /// held, and the separator sheet before it.
+    #[serde(default)]
+    pub dropped: Vec<DroppedReport>,
     /// Each page, in order; in `--report` only (`--json` prints them as
     /// lines of their own).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -216,6 +250,7 @@ impl DocumentReport {
             bytes: summary.bytes,
             seconds: Some(round(seconds, 2)),
             warnings: document_warnings(summary),
+            dropped: dropped(summary),
             pages: None,
         }
     }
@@ -228,6 +263,7 @@ impl DocumentReport {
             bytes: summary.bytes,
             seconds: None,
             warnings: document_warnings(summary),
+            dropped: dropped(summary),
             pages: Some(PageReport::all(summary)),
         }
     }

@@ -9,15 +9,66 @@ use crate::pdf::PagePdf;
 use crate::read::Warning;
 
 /// What a finished conversion produced.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Summary {
-    /// One report per page, in page order.
+    /// One report per page kept, in page order (over all parts).
     pub pages: Vec<PageSummary>,
-    /// Size of the PDF written.
+    /// Size of the PDFs written.
     pub bytes: u64,
+    /// Pages left out (blank with `--blank drop`, separator sheets), in
+    /// stack order.
+    pub dropped: Vec<DroppedPage>,
+    /// The PDFs written, in order: the job's output, or with `--split-on`
+    /// its numbered parts.
+    pub parts: Vec<Part>,
+    /// Warnings about the run as a whole (e.g. `stale_part`), after the
+    /// pages' own.
+    pub document_warnings: Vec<Warning>,
+}
+
+/// One PDF of a conversion.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// Where it was written.
+    pub output: std::path::PathBuf,
+    /// Its pages, as indices into [`Summary::pages`].
+    pub pages: std::ops::Range<usize>,
+    pub bytes: u64,
+    /// The dropped pages reported with it, as indices into
+    /// [`Summary::dropped`]: the separators before it and the blank pages
+    /// in it (the last part also takes any after it).
+    pub dropped: std::ops::Range<usize>,
+}
+
+/// A page left out of the PDF.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DroppedPage {
+    /// The input and page it came from.
+    pub label: String,
+    /// Its place in the stack as scanned, from 1 (after `--duplex`
+    /// ordering).
+    pub position: usize,
+    pub reason: crate::stack::Dropped,
 }
 
 impl Summary {
+    /// Part `i` alone, as the summary of its own document (its report
+    /// file and its `--json` line).
+    pub fn part(&self, i: usize) -> Summary {
+        let part = &self.parts[i];
+        Summary {
+            pages: self.pages[part.pages.clone()].to_vec(),
+            bytes: part.bytes,
+            dropped: self.dropped[part.dropped.clone()].to_vec(),
+            document_warnings: self.document_warnings.clone(),
+            parts: vec![Part {
+                pages: 0..part.pages.len(),
+                dropped: 0..part.dropped.len(),
+                ..part.clone()
+            }],
+        }
+    }
+
     /// Every page's warnings, with the page (counting from 1) and its
     /// label, in page order.
     pub fn warnings(&self) -> Vec<PageWarning<'_>> {

@@ -1,33 +1,35 @@
 //! One document being written: pages streamed to a temp file in order,
-//! the extras (sidecar, hOCR, report) beside it, and at the end the check
-//! and the commit of all of them together. Nothing appears under a final
-//! name unless every page was written and the PDF reads back whole.
+//! the extras (sidecar, hOCR, report) beside it, then the check
+//! ([`Document::seal`]) and the commit of all of them together
+//! ([`Sealed::commit`]). Nothing appears under a final name unless every
+//! page was written and the PDF reads back whole; a split stack seals all
+//! its parts before it commits any.
 
 use super::page::PageDone;
 use crate::error::{Error, Result};
 use crate::extras;
 use crate::job::Job;
-use crate::output::{AtomicFile, check_pdf};
+use crate::output::{AtomicFile, ClosedFile, check_pdf};
 use crate::pdf::{Assembler, DocDate, DocInfo};
-use crate::summary::{PageSummary, Summary};
+use crate::summary::{DroppedPage, PageSummary, Summary};
 use std::fs::File;
 use std::io::BufWriter;
 
 /// A document under construction.
-pub(crate) struct Document<'a> {
-    job: &'a Job,
+pub(crate) struct Document {
+    job: Job,
     out: AtomicFile,
     asm: Assembler<BufWriter<File>>,
     extras: extras::Pending,
     reports: Vec<PageSummary>,
 }
 
-impl<'a> Document<'a> {
+impl Document {
     /// Open the temp files for `job`.
-    pub(crate) fn create(job: &'a Job) -> Result<Self> {
+    pub(crate) fn create(job: Job) -> Result<Self> {
         let out = AtomicFile::create(&job.output)?;
-        let file = out.file().try_clone().map_err(|e| output_error(job, e))?;
-        let asm = Assembler::new(BufWriter::new(file)).map_err(|e| output_error(job, e))?;
+        let file = out.file().try_clone().map_err(|e| output_error(&job, e))?;
+        let asm = Assembler::new(BufWriter::new(file)).map_err(|e| output_error(&job, e))?;
         let extras = extras::Pending::create(&job.extras, &job.output)?;
         Ok(Document {
             job,
@@ -42,16 +44,28 @@ impl<'a> Document<'a> {
     pub(crate) fn add(&mut self, number: usize, done: PageDone) -> Result<()> {
         self.asm
             .add_page(&done.pdf)
-            .map_err(|e| output_error(self.job, e))?;
+            .map_err(|e| output_error(&self.job, e))?;
         self.extras.add_page(number, &done.report, done.hocr)?;
         self.reports.push(done.report);
         Ok(())
     }
 
-    /// Write the trailer, check the file holds every page, and rename the
-    /// PDF and its extras into place.
-    pub(crate) fn finish(self, info: &DocInfo, created: Option<DocDate>) -> Result<Summary> {
-        let job = self.job;
+    /// Pages added so far.
+    pub(crate) fn pages(&self) -> usize {
+        self.reports.len()
+    }
+
+    /// Write the trailer, check the file holds every page, and write the
+    /// extras: everything is then on disk under temp names, descriptors
+    /// closed (a stack split into many parts holds none open).
+    /// `dropped`: the pages of the stack left out of it, for its report.
+    pub(crate) fn seal(
+        self,
+        info: &DocInfo,
+        created: Option<DocDate>,
+        dropped: &[DroppedPage],
+    ) -> Result<Sealed> {
+        let job = &self.job;
         let writer = self
             .asm
             .finish(info, created)
@@ -68,11 +82,34 @@ impl<'a> Document<'a> {
         let summary = Summary {
             pages: self.reports,
             bytes,
+            dropped: dropped.to_vec(),
+            ..Summary::default()
         };
         let extras = self.extras.finish(&summary, &job.output)?;
-        self.out.commit()?;
-        extras.commit()?;
-        Ok(summary)
+        Ok(Sealed {
+            pdf: self.out.close()?,
+            extras,
+            summary,
+            output: self.job.output,
+        })
+    }
+}
+
+/// A document written whole under temp names, waiting for its commit.
+pub(crate) struct Sealed {
+    pdf: ClosedFile,
+    extras: extras::Ready,
+    /// Its pages and size (no parts or dropped pages: the stack adds them).
+    pub summary: Summary,
+    pub output: std::path::PathBuf,
+}
+
+impl Sealed {
+    /// Rename the PDF and then its extras into place.
+    pub(crate) fn commit(self) -> Result<Summary> {
+        self.pdf.commit()?;
+        self.extras.commit()?;
+        Ok(self.summary)
     }
 }
 

@@ -10,6 +10,9 @@
 mod document;
 mod page;
 mod schedule;
+mod stack;
+
+pub use stack::part_path;
 
 pub(crate) use page::clean_upright;
 
@@ -79,9 +82,30 @@ pub fn convert_with(
         page: &opts.page,
         tessdata: None,
     })?;
-    let pages = input::list_pages(&inputs, &opts.page.limits)?;
+    let mut pages = input::list_pages(&inputs, &opts.page.limits)?;
+    if opts.stack.duplex {
+        let per_input: Vec<usize> = pages
+            .iter()
+            .filter(|p| p.index == 0)
+            .map(|p| p.count.max(1) as usize)
+            .collect();
+        let fronts = crate::stack::duplex::fronts(&per_input).map_err(Error::Usage)?;
+        pages = crate::stack::duplex::interleave(pages, fronts);
+    }
+    if matches!(opts.stack.split, Some(crate::stack::SplitOn::Qr(_)))
+        && !crate::stack::separator::READS_BARCODES
+    {
+        return Err(Error::Config(
+            "--split-on qr needs barcode support, which this build of ocrpdf lacks (cargo feature `barcodes`)".into(),
+        ));
+    }
     progress.start(pages.len());
-    let mut doc = document::Document::create(job)?;
+    let created = match opts.info.date {
+        DateSource::Inputs => newest_input_time(&inputs),
+        DateSource::At(d) => Some(d),
+        DateSource::Omit => None,
+    };
+    let mut stack = stack::Stack::new(job, &opts.stack, &opts.info, created);
     let run = |i: usize| {
         page::process(&page::PageTask {
             page: &pages[i],
@@ -105,16 +129,11 @@ pub fn convert_with(
         panicked: &panicked,
     };
     schedule::in_order(&workers.0, work, |i, done| {
-        doc.add(i + 1, done)?;
+        stack.add(done)?;
         progress.page_done(&pages[i]);
         Ok(())
     })?;
-    let created = match opts.info.date {
-        DateSource::Inputs => newest_input_time(&inputs),
-        DateSource::At(d) => Some(d),
-        DateSource::Omit => None,
-    };
-    doc.finish(&opts.info, created)
+    stack.finish()
 }
 
 /// The newest modification time of the input files ([`DateSource::Inputs`]

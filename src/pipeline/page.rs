@@ -7,6 +7,7 @@ use crate::input::{self, PageImage, PageRef};
 use crate::job::{Job, Options};
 use crate::ocr::{self, Engines, OcrPage, Orientation};
 use crate::pdf::{self, PageEncoding, PagePdf};
+use crate::stack::{self, BlankPages, Blankness, Separator, SplitOn};
 use crate::summary::{PageSummary, StageTimes};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -17,6 +18,10 @@ pub(crate) struct PageDone {
     pub pdf: PagePdf,
     pub report: PageSummary,
     pub hocr: Option<String>,
+    /// How blank the page is, when the stack options ask.
+    pub blank: Option<Blankness>,
+    /// The separator it is, when splitting at patch or QR sheets.
+    pub separator: Option<Separator>,
 }
 
 /// One page's work: the page, its number in the document (from 1), and
@@ -101,7 +106,14 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
         });
         report.warnings.splice(0..0, decoded);
         report.orientation_tag = orientation.clone();
-        Ok(PageDone { pdf, report, hocr })
+        let (blank, separator) = judge_sheet(&cfg.stack, cleaned, ocr, &mut report);
+        Ok(PageDone {
+            pdf,
+            report,
+            hocr,
+            blank,
+            separator,
+        })
     };
     let started = Instant::now();
     let cleaned = clean::clean(&image, &cfg.page.clean);
@@ -134,6 +146,31 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
             finish(&turned, degrees, &ocr, t)
         }
     }
+}
+
+/// What the stack options need to know of a page: its blankness and the
+/// separator it is. `--blank report` adds its warning here.
+fn judge_sheet(
+    opts: &stack::StackOptions,
+    cleaned: &clean::CleanPage,
+    ocr: &OcrPage,
+    report: &mut PageSummary,
+) -> (Option<Blankness>, Option<Separator>) {
+    let blank = opts.needs_blank().then(|| stack::blank::assess(cleaned, ocr));
+    if opts.blank == BlankPages::Report && blank.is_some_and(|b| b.is_blank()) {
+        report.warnings.push(crate::read::Warning {
+            code: "blank_page",
+            message: "the page is blank (no ink beyond dust, borders or show-through, and no words)"
+                .into(),
+        });
+    }
+    let separator = match &opts.split {
+        Some(split @ (SplitOn::Patch | SplitOn::Qr(_))) => {
+            stack::separator::detect(&cleaned.gray, cleaned.dpi.x, split)
+        }
+        _ => None,
+    };
+    (blank, separator)
 }
 
 /// Clean a page and, when `rotate` is on, turn it upright: the page image

@@ -9,6 +9,8 @@ pub mod generator;
 pub mod kinds;
 #[path = "schema.rs"]
 pub mod schema;
+#[path = "sheets.rs"]
+pub mod sheets;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
