@@ -7,6 +7,7 @@ use ocrpdf::input::{Dpi, Input, Limits};
 use ocrpdf::ocr::{OcrOptions, OcrSource};
 use ocrpdf::pdf::images::{Bilevel, DEFAULT_PICTURE_DPI};
 use ocrpdf::pdf::{DateSource, DocDate, DocInfo, ImageOptions};
+use ocrpdf::stack::sheet::Paper;
 use ocrpdf::stack::{BlankPages, SplitOn, StackOptions};
 use ocrpdf::watch::WatchConfig;
 use ocrpdf::{Extras, Job, Options, PageOptions};
@@ -74,6 +75,24 @@ pub enum Command {
     /// Convert every scan dropped into a folder, unattended (files: one PDF each; folders: one PDF of their images)
     #[command(after_help = WATCH_EXIT_CODES)]
     Watch(WatchArgs),
+    /// Write a printable separator sheet for `--split-on patch` (patch T and a PATCHT barcode) or `--split-on qr:TEXT`
+    SeparatorSheet(SheetArgs),
+}
+
+/// Arguments of `ocrpdf separator-sheet`.
+#[derive(Debug, Args)]
+pub struct SheetArgs {
+    /// The PDF to write (replaced atomically)
+    #[arg(short, long, value_name = "PDF", default_value = "separator.pdf")]
+    pub output: PathBuf,
+
+    /// A QR code reading TEXT instead of the patch-T sheet
+    #[arg(long, value_name = "TEXT", value_parser = parse_text)]
+    pub qr: Option<String>,
+
+    /// Paper size
+    #[arg(long, value_enum, default_value_t = Paper::A4)]
+    pub paper: Paper,
 }
 
 /// Arguments of the main command.

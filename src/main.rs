@@ -31,6 +31,7 @@ fn main() -> ExitCode {
     match &cli.command {
         Some(cli::Command::Clean(args)) => run_clean(args),
         Some(cli::Command::Watch(args)) => run_watch(args),
+        Some(cli::Command::SeparatorSheet(args)) => run_sheet(args),
         None => run_pdf(&cli.pdf),
     }
 }
@@ -152,6 +153,18 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+fn run_sheet(args: &cli::SheetArgs) -> ExitCode {
+    use ocrpdf::stack::sheet::{SheetKind, write_separator_sheet};
+    let kind = match &args.qr {
+        Some(text) => SheetKind::Qr(text.clone()),
+        None => SheetKind::PatchT,
+    };
+    match write_separator_sheet(&args.output, &kind, args.paper) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
+    }
 }
 
 /// Hand the PDF to the desktop's viewer and do not wait for it. A missing

@@ -8,6 +8,7 @@
 pub mod blank;
 pub mod duplex;
 pub mod separator;
+pub mod sheet;
 
 pub use blank::Blankness;
 pub use separator::Separator;
