@@ -74,7 +74,7 @@ pub enum Command {
     Clean(CleanArgs),
     /// Convert every scan dropped into a folder, unattended (files: one PDF each; folders: one PDF of their images)
     #[command(after_help = WATCH_EXIT_CODES)]
-    Watch(WatchArgs),
+    Watch(Box<WatchArgs>),
     /// Write a printable separator sheet for `--split-on patch` (patch T and a PATCHT barcode) or `--split-on qr:TEXT`
     SeparatorSheet(SheetArgs),
 }

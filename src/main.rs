@@ -92,8 +92,16 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
                     Some(o) => format!("{o} as its file says, then "),
                     None => String::new(),
                 };
+                let blank = match p.blank {
+                    Some(b) if b.is_blank() => ", blank".to_string(),
+                    Some(b) => format!(
+                        ", not blank ({} marks, {} of {} words sure)",
+                        b.content_marks, b.confident_words, b.words
+                    ),
+                    None => String::new(),
+                };
                 eprintln!(
-                    "{}: {} words (confidence {:.0}), skew {:+.2}°, {tagged}turned {}°, {} KiB",
+                    "{}: {} words (confidence {:.0}), skew {:+.2}°, {tagged}turned {}°, {} KiB{blank}",
                     p.label,
                     p.words,
                     p.confidence,

@@ -401,6 +401,7 @@ mod tests {
             bytes: 10,
             seconds: Some(1.5),
             warnings: Vec::new(),
+            dropped: Vec::new(),
             pages: None,
         };
         let v = serde_json::to_value(Record::new(Body::Document(line.clone()))).unwrap();

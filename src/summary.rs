@@ -121,6 +121,8 @@ pub struct PageSummary {
     pub text: String,
     /// What the user should know about this page (e.g. `few_words`).
     pub warnings: Vec<Warning>,
+    /// How blank the page measured, when the stack options asked.
+    pub blank: Option<crate::stack::Blankness>,
     /// The file's orientation tag, in words, when it turned or mirrored
     /// the page at decoding (a phone photo's EXIF); `None` when upright.
     pub orientation_tag: Option<String>,
@@ -171,6 +173,7 @@ impl PageSummary {
                 .into_iter()
                 .collect(),
             orientation_tag: None,
+            blank: None,
         }
     }
 }

@@ -156,12 +156,16 @@ fn judge_sheet(
     ocr: &OcrPage,
     report: &mut PageSummary,
 ) -> (Option<Blankness>, Option<Separator>) {
-    let blank = opts.needs_blank().then(|| stack::blank::assess(cleaned, ocr));
+    let blank = opts
+        .needs_blank()
+        .then(|| stack::blank::assess(cleaned, ocr));
+    report.blank = blank;
     if opts.blank == BlankPages::Report && blank.is_some_and(|b| b.is_blank()) {
         report.warnings.push(crate::read::Warning {
             code: "blank_page",
-            message: "the page is blank (no ink beyond dust, borders or show-through, and no words)"
-                .into(),
+            message:
+                "the page is blank (no ink beyond dust, borders or show-through, and no words)"
+                    .into(),
         });
     }
     let separator = match &opts.split {

@@ -19,8 +19,11 @@
 //! - a punched hole: round, 4–10 mm across, within an inch of an edge
 //!   (ISO 838 puts 6 mm holes 12 mm from the edge).
 //!
-//! A page is blank when it has no content mark and OCR read no confident
-//! word. A page number alone is content: a numbered page belongs to the
+//! A page is blank when it has no content mark and OCR did not read it as
+//! text: Tesseract reads show-through as words too (mirrored letters make
+//! plausible ones), but few with confidence, so words count only when
+//! most of them are read with confidence (text too faint to make marks).
+//! A page number alone is content: a numbered page belongs to the
 //! document (blank backs carry no number).
 
 use crate::clean::CleanPage;
@@ -34,14 +37,21 @@ pub struct Blankness {
     pub content_marks: usize,
     /// Marks set aside as dust, scanner border or punched holes.
     pub ignored_marks: usize,
-    /// Words OCR read with confidence (three or more letters or digits at
-    /// [`WORD_MIN_CONFIDENCE`]).
+    /// Words OCR read.
+    pub words: usize,
+    /// Of those, words read with confidence (three or more letters or
+    /// digits at [`WORD_MIN_CONFIDENCE`]).
     pub confident_words: usize,
 }
 
 impl Blankness {
     pub fn is_blank(&self) -> bool {
-        self.content_marks == 0 && self.confident_words == 0
+        self.content_marks == 0 && !self.reads_as_text()
+    }
+
+    /// Whether OCR read the page as text: some words, most of them sure.
+    pub fn reads_as_text(&self) -> bool {
+        self.confident_words > 0 && self.confident_words * 2 >= self.words
     }
 }
 
@@ -81,6 +91,7 @@ const WORD_MIN_CHARS: usize = 3;
 /// Measure how blank `page` is, with what OCR read on it.
 pub fn assess(page: &CleanPage, ocr: &OcrPage) -> Blankness {
     let (content_marks, ignored_marks) = marks(&page.gray, page.dpi.x.max(1.0));
+    let words = ocr.lines.iter().map(|l| l.words.len()).sum();
     let confident_words = ocr
         .lines
         .iter()
@@ -93,6 +104,7 @@ pub fn assess(page: &CleanPage, ocr: &OcrPage) -> Blankness {
     Blankness {
         content_marks,
         ignored_marks,
+        words,
         confident_words,
     }
 }

@@ -103,8 +103,16 @@ mod tests {
         assert_eq!("blank".parse(), Ok(SplitOn::Blank));
         assert_eq!("patch".parse(), Ok(SplitOn::Patch));
         assert_eq!("qr".parse(), Ok(SplitOn::Qr(None)));
-        assert_eq!("qr:NEXT DOC".parse(), Ok(SplitOn::Qr(Some("NEXT DOC".into()))));
+        assert_eq!(
+            "qr:NEXT DOC".parse(),
+            Ok(SplitOn::Qr(Some("NEXT DOC".into())))
+        );
         assert!("qr:".parse::<SplitOn>().is_err());
-        assert!("barcode".parse::<SplitOn>().unwrap_err().contains("blank, patch, qr"));
+        assert!(
+            "barcode"
+                .parse::<SplitOn>()
+                .unwrap_err()
+                .contains("blank, patch, qr")
+        );
     }
 }

@@ -243,7 +243,13 @@ mod tests {
     fn patch_t_is_found_at_any_resolution() {
         for dpi in [150.0, 200.0, 300.0] {
             let mut g = page(dpi);
-            draw_patch_t(&mut g, dpi, dpi as u32, (2.0 * dpi) as u32, (6.0 * dpi) as u32);
+            draw_patch_t(
+                &mut g,
+                dpi,
+                dpi as u32,
+                (2.0 * dpi) as u32,
+                (6.0 * dpi) as u32,
+            );
             assert!(has_patch_t(&g, dpi), "{dpi} dpi");
         }
     }

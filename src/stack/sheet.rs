@@ -74,8 +74,10 @@ pub fn separator_sheet(kind: &SheetKind, paper: Paper) -> Result<Vec<u8>, String
                 "PATCH T",
                 vec![
                     "Document separator: put this sheet in front of each document.".into(),
-                    "ocrpdf --split-on patch starts a new PDF here and leaves the sheet out.".into(),
-                    "Print at 100 % (no \"fit to page\"); either edge may lead into the feeder.".into(),
+                    "ocrpdf --split-on patch starts a new PDF here and leaves the sheet out."
+                        .into(),
+                    "Print at 100 % (no \"fit to page\"); either edge may lead into the feeder."
+                        .into(),
                 ],
             )
         }
@@ -106,8 +108,13 @@ pub fn separator_sheet(kind: &SheetKind, paper: Paper) -> Result<Vec<u8>, String
     c.end_text();
     let content = c.finish();
 
-    let (catalog, tree, page, font, contents) =
-        (Ref::new(1), Ref::new(2), Ref::new(3), Ref::new(4), Ref::new(5));
+    let (catalog, tree, page, font, contents) = (
+        Ref::new(1),
+        Ref::new(2),
+        Ref::new(3),
+        Ref::new(4),
+        Ref::new(5),
+    );
     let mut pdf = Pdf::new();
     pdf.catalog(catalog).pages(tree);
     pdf.pages(tree).kids([page]).count(1);
@@ -190,7 +197,11 @@ fn qr(_c: &mut Content, _text: &str, _cx: f32, _cy: f32) -> Result<(), String> {
 }
 
 /// Write the separator sheet to `path`, atomically replacing it.
-pub fn write_separator_sheet(path: &std::path::Path, kind: &SheetKind, paper: Paper) -> crate::Result<()> {
+pub fn write_separator_sheet(
+    path: &std::path::Path,
+    kind: &SheetKind,
+    paper: Paper,
+) -> crate::Result<()> {
     let pdf = separator_sheet(kind, paper).map_err(crate::Error::Config)?;
     crate::output::write(path, &pdf, crate::output::Mode::Replace)
 }

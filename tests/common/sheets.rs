@@ -9,9 +9,9 @@
 use super::generator::{self, Layout, Page, Rng, draw_word, font, render};
 use image::{GrayImage, Luma, Rgb, RgbImage};
 
-/// A4 width by half its height: the geometry of a sheet (margins, holes
-/// 12 mm from the edge) at half the pixels.
-pub const SHEET_IN: (f32, f32) = (8.27, 5.85);
+/// A4 width, 4 in tall: a sheet's margins and edges (holes 12 mm from the
+/// edge, 80 mm apart) at a third of an A4 page's pixels.
+pub const SHEET_IN: (f32, f32) = (8.27, 4.0);
 
 /// What is on a generated sheet besides the paper.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -102,8 +102,7 @@ pub fn sheet(marks: &[Mark], scan: Scan) -> Page {
             Mark::PunchedHoles(n) => holes(&mut img, w, h, dpi, n),
             Mark::Crease => crease(&mut img, w, h, dpi, &mut rng),
             Mark::ShortLine => {
-                let t = ["Please turn over.", "See attached.", "Continued overleaf."]
-                    [rng.below(3)];
+                let t = ["Please turn over.", "See attached.", "Continued overleaf."][rng.below(3)];
                 let cov = words_coverage(w, h, dpi, t, 11.0, (1.0, 1.2), 0.0);
                 paint(&mut img, &cov, [0.08, 0.08, 0.08], 1.0);
                 text.push_str(t);
@@ -150,7 +149,9 @@ pub fn sheet(marks: &[Mark], scan: Scan) -> Page {
             [1.0, 1.0, 1.0]
         };
         let n = (0..4).map(|_| rng.unit()).sum::<f32>() - 2.0;
-        Rgb([0, 1, 2].map(|k| (r[k] * tint[k] * light * 255.0 + n * scan.noise * 1.7).clamp(0.0, 255.0) as u8))
+        Rgb([0, 1, 2].map(|k| {
+            (r[k] * tint[k] * light * 255.0 + n * scan.noise * 1.7).clamp(0.0, 255.0) as u8
+        }))
     });
     let out = match scan.jpeg {
         Some(q) => {
@@ -204,7 +205,15 @@ fn paint(img: &mut [[f32; 3]], cov: &[f32], colour: [f32; 3], strength: f32) {
 
 /// Coverage (0..1) of `text` at `pt` points, its baseline at `at` inches
 /// from the top left, blurred by `blur` pixels.
-fn words_coverage(w: u32, h: u32, dpi: f32, text: &str, pt: f32, at: (f32, f32), blur: f32) -> Vec<f32> {
+fn words_coverage(
+    w: u32,
+    h: u32,
+    dpi: f32,
+    text: &str,
+    pt: f32,
+    at: (f32, f32),
+    blur: f32,
+) -> Vec<f32> {
     let f = font();
     let mut g = GrayImage::from_pixel(w, h, Luma([255]));
     draw_word(&mut g, &f, pt * dpi / 72.0, text, at.0 * dpi, at.1 * dpi);
@@ -242,7 +251,8 @@ fn show_through(img: &mut [[f32; 3]], w: u32, h: u32, dpi: f32, share: f32, seed
         seed: seed ^ 0xB4C,
         ..Default::default()
     });
-    let g = image::imageops::flip_horizontal(&image::DynamicImage::ImageRgb8(back.image).to_luma8());
+    let g =
+        image::imageops::flip_horizontal(&image::DynamicImage::ImageRgb8(back.image).to_luma8());
     let g = imageproc::filter::gaussian_blur_f32(&g, 1.6 * dpi / 300.0);
     let cov: Vec<f32> = g.pixels().map(|p| 1.0 - p.0[0] as f32 / 255.0).collect();
     debug_assert_eq!(cov.len(), (w * h) as usize);
@@ -277,7 +287,9 @@ fn holes(img: &mut [[f32; 3]], w: u32, h: u32, dpi: f32, n: usize) {
     let mid = h as f32 / 2.0;
     let ys: Vec<f32> = if n >= 4 {
         // Four holes need a full A4 height; on a half sheet they sit closer.
-        (0..4).map(|i| mid + (i as f32 - 1.5) * pitch / 3.0).collect()
+        (0..4)
+            .map(|i| mid + (i as f32 - 1.5) * pitch / 3.0)
+            .collect()
     } else {
         vec![mid - pitch / 2.0, mid + pitch / 2.0]
     };
