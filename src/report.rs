@@ -302,6 +302,10 @@ pub struct WatchReport {
     /// The PDF in the outbox; `null` when it failed.
     pub output: Option<String>,
     /// Pages and bytes of the PDF (0 when it failed).
+    /// Every part of a document split at separator sheets (`output` is
+    /// the first); empty otherwise.
+    #[serde(default)]
+    pub parts: Vec<String>,
     pub page_count: usize,
     pub bytes: u64,
     /// From taking the document to its PDF being in place (0 when it
@@ -422,6 +426,7 @@ mod tests {
             input: "in/a.png".into(),
             status: Status::Failed,
             output: None,
+            parts: Vec::new(),
             page_count: 0,
             bytes: 0,
             seconds: 0.0,

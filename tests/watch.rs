@@ -882,3 +882,57 @@ fn a_scanned_pdf_dropped_in_becomes_a_searchable_pdf() {
     assert_eq!(w.json()[0]["page_count"], 1);
     assert!(inbox.join(".done/scan.pdf").exists());
 }
+
+/// `--split-on` applies to the inbox: a folder scanned as one stack with
+/// a blank separator sheet gives its numbered parts, all placed before
+/// the original is moved, and its JSON line lists every part.
+#[test]
+fn a_split_stack_gives_all_its_parts_then_the_original_moves() {
+    use common::sheets::{Mark, Scan, sheet};
+    let (dir, inbox, out) = folders();
+    let stack = inbox.join("stack");
+    std::fs::create_dir(&stack).unwrap();
+    let pages = [tiny_page(31), tiny_page(32), tiny_page(33)];
+    let blank = sheet(
+        &[Mark::Dust(40)],
+        Scan {
+            dpi: 150.0,
+            ..Scan::office(3)
+        },
+    );
+    std::fs::write(stack.join("p1.png"), png_bytes(&pages[0])).unwrap();
+    std::fs::write(stack.join("p2.png"), png_bytes(&blank)).unwrap();
+    std::fs::write(stack.join("p3.png"), png_bytes(&pages[1])).unwrap();
+    std::fs::write(stack.join("p4.png"), png_bytes(&pages[2])).unwrap();
+    let mut w = Watch::start(
+        dir.path(),
+        &[
+            "in",
+            "--out",
+            "out",
+            "--once",
+            "--settle",
+            "0.5",
+            "--json",
+            "--split-on",
+            "blank",
+        ],
+    );
+    assert_eq!(w.exit_code(), 0, "{}", w.stderr());
+    assert_eq!(visible(&out), ["stack-001.pdf", "stack-002.pdf"]);
+    assert_eq!(page_count(&out.join("stack-001.pdf")), 1);
+    assert_text(&out.join("stack-001.pdf"), 1, &pages[0].text);
+    assert_eq!(page_count(&out.join("stack-002.pdf")), 2);
+    assert_text(&out.join("stack-002.pdf"), 2, &pages[2].text);
+    assert_eq!(listing(&inbox.join(".done/stack")).len(), 4);
+    let json = w.json();
+    assert_eq!(json.len(), 1);
+    let parts: Vec<String> = json[0]["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| file_name(p.as_str().unwrap()))
+        .collect();
+    assert_eq!(parts, ["stack-001.pdf", "stack-002.pdf"]);
+    assert_eq!(json[0]["page_count"], 3);
+}

@@ -4,7 +4,7 @@
 
 use super::WatchConfig;
 use super::dispose::output_name;
-use super::journal::{Finished, Intent, Journal, Recovered};
+use super::journal::{Finished, Intent, Journal, PartIntent, Recovered};
 use super::scan::{self, Kind, Snapshot};
 use crate::error::{Error, ErrorKind};
 use crate::input::Input;
@@ -84,7 +84,9 @@ fn convert(ctx: &Ctx, name: &OsString, snap: &Snapshot) -> JobEnd {
         Err(e) => return JobEnd::Failed(e),
     };
     let discard = |end| {
-        let _ = std::fs::remove_file(&stage);
+        for part in &summary.parts {
+            let _ = std::fs::remove_file(&part.output);
+        }
         end
     };
     // A writer that paused longer than the settle time and went on: this
@@ -96,14 +98,29 @@ fn convert(ctx: &Ctx, name: &OsString, snap: &Snapshot) -> JobEnd {
     if ctx.cancel.load(Ordering::SeqCst) {
         return discard(JobEnd::Failed(Error::Interrupted));
     }
+    let output = output_name(name, snap.kind);
+    // A split stack (`--split-on`) was staged as ID-001.pdf, …: each part
+    // gets the document's name numbered the same way.
+    let parts = if ctx.options.stack.split.is_some() {
+        (1..=summary.parts.len())
+            .zip(&summary.parts)
+            .map(|(k, part)| PartIntent {
+                pages: part.pages.len(),
+                output: crate::pipeline::part_path(Path::new(&output), k).into_os_string(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let intent = Intent {
         id,
         input: name.clone(),
         folder: snap.kind == Kind::Folder,
         fingerprint: snap.fingerprint.clone(),
         pages: summary.pages.len(),
-        output: output_name(name, snap.kind),
+        output,
         warnings: crate::report::document_warnings(&summary),
+        parts,
     };
     let id = intent.id.clone();
     match ctx.journal.finish(intent, ctx.cfg.delete_originals) {

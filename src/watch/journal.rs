@@ -52,6 +52,20 @@ pub(crate) struct Intent {
     /// a restart. (Intents written before warnings were kept have none.)
     #[serde(default)]
     pub warnings: Vec<Warning>,
+    /// A stack split at separator sheets (`--split-on`): every part, each
+    /// staged as `ID-001.pdf`, … and placed like a document of its own;
+    /// the original is disposed of only when all are in place. Empty for
+    /// a document of one PDF (`output` and `pages` above).
+    #[serde(default)]
+    pub parts: Vec<PartIntent>,
+}
+
+/// One part of a split document.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub(crate) struct PartIntent {
+    pub pages: usize,
+    #[serde(with = "os_name")]
+    pub output: OsString,
 }
 
 impl Intent {
@@ -78,7 +92,10 @@ pub(crate) struct Journal {
 /// How finishing a converted document ended.
 #[derive(Debug)]
 pub(crate) struct Finished {
+    /// The PDF in the outbox (the first part of a split document).
     pub output: PathBuf,
+    /// Every part of a split document, in order (empty otherwise).
+    pub parts: Vec<PathBuf>,
     pub pages: usize,
     pub bytes: u64,
     pub warnings: Vec<Warning>,
@@ -165,6 +182,18 @@ impl Journal {
         self.stage.join(format!("{id}.pdf"))
     }
 
+    /// The stage files of `intent`: one, or one per part.
+    fn stage_paths(&self, intent: &Intent) -> Vec<PathBuf> {
+        let one = self.stage_path(&intent.id);
+        if intent.parts.is_empty() {
+            vec![one]
+        } else {
+            (1..=intent.parts.len())
+                .map(|k| crate::pipeline::part_path(&one, k))
+                .collect()
+        }
+    }
+
     /// Make sure the stage folder exists (someone may have cleaned up the
     /// outbox while the watcher ran).
     pub fn ensure_stage(&self) -> Result<()> {
@@ -219,7 +248,7 @@ impl Journal {
 
     /// Remove stage files no intent refers to: conversions cut short.
     pub fn clean_stage(&self, intents: &[Intent]) {
-        let keep: HashSet<PathBuf> = intents.iter().map(|i| self.stage_path(&i.id)).collect();
+        let keep: HashSet<PathBuf> = intents.iter().flat_map(|i| self.stage_paths(i)).collect();
         for e in std::fs::read_dir(&self.stage)
             .into_iter()
             .flatten()
@@ -255,6 +284,9 @@ impl Journal {
     /// check it, dispose of the original if it is still the one converted,
     /// forget the intent.
     pub fn finish(&self, mut intent: Intent, delete: bool) -> Result<Finished> {
+        if !intent.parts.is_empty() {
+            return self.finish_parts(intent, delete);
+        }
         let stage = self.stage_path(&intent.id);
         if stage.exists() {
             let placed_here = self.outbox.join(&intent.output);
@@ -270,26 +302,12 @@ impl Journal {
             }
         }
         let output = self.outbox.join(&intent.output);
-        if let Err(reason) = check_pdf(&output, intent.pages) {
-            // Ours (the intent says so) and broken: do not leave it.
-            let _ = std::fs::remove_file(&output);
-            self.remove(&intent.id)?;
-            return Err(Error::InvalidOutput {
-                path: output,
-                reason,
-            });
-        }
-        let bytes = std::fs::metadata(&output).map_or(0, |m| m.len());
-        let original = if self.still_there(&intent) {
-            let trash = delete.then_some(self.trash.as_path());
-            dispose::done(&self.inbox, &intent.input, intent.kind(), trash)
-                .map_err(|e| io_err(&self.inbox.join(&intent.input), e))?
-        } else {
-            None
-        };
+        let bytes = self.check_placed(&intent, &output, intent.pages)?;
+        let original = self.dispose(&intent, delete)?;
         self.remove(&intent.id)?;
         Ok(Finished {
             output,
+            parts: Vec::new(),
             pages: intent.pages,
             bytes,
             warnings: intent.warnings,
@@ -297,16 +315,94 @@ impl Journal {
         })
     }
 
+    /// [`Journal::finish`] for a split document: place every part still
+    /// staged, check them all, then dispose of the original once.
+    fn finish_parts(&self, mut intent: Intent, delete: bool) -> Result<Finished> {
+        for (k, stage) in self.stage_paths(&intent).into_iter().enumerate() {
+            if !stage.exists() {
+                continue;
+            }
+            let placed_here = self.outbox.join(&intent.parts[k].output);
+            if same_file(&stage, &placed_here) {
+                let _ = std::fs::remove_file(&stage);
+                continue;
+            }
+            let preferred = intent.parts[k].output.clone();
+            let mut record = intent.clone();
+            let name = dispose::place(&stage, &self.outbox, &preferred, |name| {
+                record.parts[k].output = name.to_os_string();
+                self.write(&record)
+            })?;
+            intent.parts[k].output = name;
+        }
+        let mut parts = Vec::new();
+        let mut bytes = 0;
+        for part in &intent.parts {
+            let output = self.outbox.join(&part.output);
+            bytes += self.check_placed(&intent, &output, part.pages)?;
+            parts.push(output);
+        }
+        let original = self.dispose(&intent, delete)?;
+        self.remove(&intent.id)?;
+        Ok(Finished {
+            output: parts[0].clone(),
+            pages: intent.parts.iter().map(|p| p.pages).sum(),
+            parts,
+            bytes,
+            warnings: intent.warnings,
+            original,
+        })
+    }
+
+    /// The placed PDF's size once it checks out; a broken one (ours, as
+    /// the intent says) is removed with the intent.
+    fn check_placed(&self, intent: &Intent, output: &Path, pages: usize) -> Result<u64> {
+        if let Err(reason) = check_pdf(output, pages) {
+            let _ = std::fs::remove_file(output);
+            self.remove(&intent.id)?;
+            return Err(Error::InvalidOutput {
+                path: output.to_path_buf(),
+                reason,
+            });
+        }
+        Ok(std::fs::metadata(output).map_or(0, |m| m.len()))
+    }
+
+    /// Move (or delete) the original if it is still the one converted.
+    fn dispose(&self, intent: &Intent, delete: bool) -> Result<Option<PathBuf>> {
+        if !self.still_there(intent) {
+            return Ok(None);
+        }
+        let trash = delete.then_some(self.trash.as_path());
+        dispose::done(&self.inbox, &intent.input, intent.kind(), trash)
+            .map_err(|e| io_err(&self.inbox.join(&intent.input), e))
+    }
+
     /// Resolve an intent left by an earlier run (or a failed finish).
     pub fn recover(&self, intent: Intent, delete: bool) -> Result<Recovered> {
-        let stage = self.stage_path(&intent.id);
-        let staged = stage.exists() && check_pdf(&stage, intent.pages).is_ok();
-        let placed =
-            !stage.exists() && check_pdf(&self.outbox.join(&intent.output), intent.pages).is_ok();
-        if staged || placed {
+        let stages = self.stage_paths(&intent);
+        let expected: Vec<(usize, &OsString)> = if intent.parts.is_empty() {
+            vec![(intent.pages, &intent.output)]
+        } else {
+            intent.parts.iter().map(|p| (p.pages, &p.output)).collect()
+        };
+        // Every part staged whole or already placed: finish the rest.
+        let whole = stages
+            .iter()
+            .zip(&expected)
+            .all(|(stage, &(pages, output))| {
+                if stage.exists() {
+                    check_pdf(stage, pages).is_ok()
+                } else {
+                    check_pdf(&self.outbox.join(output), pages).is_ok()
+                }
+            });
+        if whole {
             return self.finish(intent, delete).map(Recovered::Finished);
         }
-        let _ = std::fs::remove_file(&stage);
+        for stage in &stages {
+            let _ = std::fs::remove_file(stage);
+        }
         self.remove(&intent.id)?;
         Ok(Recovered::Dropped)
     }
@@ -458,6 +554,7 @@ mod tests {
             pages: 2,
             output: super::dispose::output_name(OsStr::new(name), Kind::File),
             warnings: Vec::new(),
+            parts: Vec::new(),
         }
     }
 
@@ -539,6 +636,68 @@ mod tests {
         let read: Intent = serde_json::from_value(old).unwrap();
         assert!(read.warnings.is_empty());
         assert_eq!(read.pages, i.pages);
+    }
+
+    /// A split document: two parts staged, one already placed when the
+    /// run stopped. Recovery places the other under its numbered name,
+    /// and only then moves the original; a part missing altogether drops
+    /// the whole intent (the input is converted again), never half of it.
+    #[test]
+    fn split_parts_are_all_placed_before_the_original_moves() {
+        let s = setup();
+        let mut i = converted(&s, "stack.png");
+        i.parts = vec![
+            PartIntent {
+                pages: 2,
+                output: "stack-001.pdf".into(),
+            },
+            PartIntent {
+                pages: 3,
+                output: "stack-002.pdf".into(),
+            },
+        ];
+        let stages = s.journal.stage_paths(&i);
+        assert_eq!(stages[1], s.journal.stage.join(format!("{}-002.pdf", i.id)));
+        write_pdf(&s.outbox.join("stack-001.pdf"), 2);
+        write_pdf(&stages[1], 3);
+        s.journal.write(&i).unwrap();
+        let (intents, _) = s.journal.intents();
+        s.journal.clean_stage(&intents);
+        assert!(stages[1].exists(), "a part's stage file is kept");
+        let Recovered::Finished(f) = s.journal.recover(intents[0].clone(), false).unwrap() else {
+            panic!("not finished")
+        };
+        assert_eq!(
+            f.parts,
+            [
+                s.outbox.join("stack-001.pdf"),
+                s.outbox.join("stack-002.pdf")
+            ]
+        );
+        assert_eq!(f.pages, 5);
+        assert_eq!(pdfs(&s), ["stack-001.pdf", "stack-002.pdf"]);
+        assert_eq!(done_files(&s), ["stack.png"]);
+
+        let mut j = converted(&s, "other.png");
+        j.parts = vec![
+            PartIntent {
+                pages: 2,
+                output: "other-001.pdf".into(),
+            },
+            PartIntent {
+                pages: 3,
+                output: "other-002.pdf".into(),
+            },
+        ];
+        write_pdf(&s.journal.stage_paths(&j)[0], 2);
+        s.journal.write(&j).unwrap();
+        assert!(matches!(
+            s.journal.recover(j.clone(), false).unwrap(),
+            Recovered::Dropped
+        ));
+        assert!(s.inbox.join("other.png").exists());
+        assert!(!s.journal.stage_paths(&j)[0].exists());
+        assert_eq!(pdfs(&s), ["stack-001.pdf", "stack-002.pdf"]);
     }
 
     #[test]

@@ -92,8 +92,11 @@ impl WatchConfig {
 #[derive(Debug, Clone)]
 pub struct Outcome {
     pub input: PathBuf,
-    /// The PDF written (`None` on failure).
+    /// The PDF written (`None` on failure; the first part of a split one).
     pub output: Option<PathBuf>,
+    /// Every part of a document split at separator sheets, in order
+    /// (empty otherwise).
+    pub parts: Vec<PathBuf>,
     pub pages: usize,
     /// From taking the document to its PDF being in place.
     pub seconds: f64,
@@ -121,6 +124,7 @@ impl From<&Outcome> for WatchReport {
                 None => Status::Done,
             },
             output: o.output.as_deref().map(lossy),
+            parts: o.parts.iter().map(|p| lossy(p)).collect(),
             page_count: o.pages,
             bytes: o.bytes,
             seconds: report::round(o.seconds, 2),

@@ -558,6 +558,7 @@ impl<'a> Watcher<'a> {
         self.events.document(&Outcome {
             input: self.inbox.join(name),
             output: None,
+            parts: Vec::new(),
             pages: 0,
             seconds: 0.0,
             bytes: 0,
@@ -573,6 +574,7 @@ impl<'a> Watcher<'a> {
         self.events.document(&Outcome {
             input: self.inbox.join(name),
             output: Some(f.output),
+            parts: f.parts,
             pages: f.pages,
             seconds,
             bytes: f.bytes,
