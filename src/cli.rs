@@ -40,6 +40,19 @@ Originals go to INBOX/.done/ after their PDF is in place, or to INBOX/.failed/ w
 NAME.error.txt. Killing the watcher at any moment loses nothing: on the next start each
 input still gets exactly one PDF.";
 
+const BATCH_EXIT_CODES: &str = "\
+Exit codes:
+  0    every document of the shard is done or skipped (its output was already in place)
+  N    the exit code of the first document that failed (2 = not an image, 5 = cannot write, …)
+  1    bad arguments (a bad --shard, or an array index without a shard count)
+  2    the manifest cannot be read
+  3    a dependency is missing (Tesseract language data)
+  130  interrupted; finished outputs stay, the document under way leaves nothing
+
+Standard output has one JSON line per document (type batch_document), then a batch_summary
+line. Output names are NAME-HASH.pdf, HASH covering the input bytes and the options that
+change the output; rerunning a shard (after a kill, say) skips what is in place.";
+
 /// Turn scanned page images into one compact, searchable PDF.
 ///
 /// Every page is cleaned (paper made white, specks and borders removed,
@@ -73,6 +86,9 @@ pub enum Command {
     /// Convert every scan dropped into a folder, unattended (files: one PDF each; folders: one PDF of their images)
     #[command(after_help = WATCH_EXIT_CODES)]
     Watch(WatchArgs),
+    /// Convert the documents of a manifest, or one shard of it (for array jobs: Kubernetes, Slurm, AWS Batch)
+    #[command(after_help = BATCH_EXIT_CODES)]
+    Batch(BatchArgs),
 }
 
 /// Arguments of the main command.
@@ -310,6 +326,50 @@ pub struct WatchArgs {
 
     #[command(flatten)]
     pub common: Common,
+}
+
+/// Arguments of `ocrpdf batch`.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// One document per line: an image, a PDF, or a folder of page images (one PDF of them, in natural order); `#` comments and blank lines are ignored; relative paths are from the manifest's folder
+    #[arg(long, value_name = "FILE")]
+    pub manifest: PathBuf,
+
+    /// The folder outputs go to, shared by every shard (created if missing)
+    #[arg(short = 'o', long = "out", value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Take only the documents whose index (from 0, comments and blank lines not counted) is I modulo N [default: from JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX or SLURM_ARRAY_TASK_ID; else all]
+    #[arg(long, value_name = "I/N", value_parser = ocrpdf::batch::Shard::parse)]
+    pub shard: Option<ocrpdf::batch::Shard>,
+
+    /// The number of shards when the index comes from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX (which give no count)
+    #[arg(long, env = "OCRPDF_SHARDS", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub shards: Option<u32>,
+
+    #[command(flatten)]
+    pub doc: DocArgs,
+
+    #[command(flatten)]
+    pub common: Common,
+}
+
+impl BatchArgs {
+    pub fn to_config(&self) -> Result<ocrpdf::batch::BatchConfig, String> {
+        let shard = match self.shard {
+            Some(s) => Some(s),
+            None => ocrpdf::batch::Shard::from_env(
+                |k| std::env::var(k).ok(),
+                self.shards.map(|n| n as usize),
+            )?,
+        };
+        Ok(ocrpdf::batch::BatchConfig {
+            manifest: self.manifest.clone(),
+            out: self.out.clone(),
+            shard,
+            options: self.common.options(&self.doc)?,
+        })
+    }
 }
 
 /// Options every command shares.

@@ -30,6 +30,7 @@
 //! # Ok::<(), ocrpdf::Error>(())
 //! ```
 
+pub mod batch;
 pub mod clean;
 pub mod error;
 pub mod export;

@@ -31,6 +31,7 @@ fn main() -> ExitCode {
     match &cli.command {
         Some(cli::Command::Clean(args)) => run_clean(args),
         Some(cli::Command::Watch(args)) => run_watch(args),
+        Some(cli::Command::Batch(args)) => run_batch(args),
         None => run_pdf(&cli.pdf),
     }
 }
@@ -273,6 +274,64 @@ fn run_clean(args: &cli::CleanArgs) -> ExitCode {
     match outcome.errors.first() {
         Some(e) => ExitCode::from(e.kind().exit_code()),
         None => ExitCode::SUCCESS,
+    }
+}
+
+fn run_batch(args: &cli::BatchArgs) -> ExitCode {
+    let cfg = match args.to_config() {
+        Ok(c) => c,
+        Err(msg) => {
+            eprintln!("ocrpdf: {msg}");
+            return ExitCode::from(ErrorKind::BadArgs.exit_code());
+        }
+    };
+    let log = BatchLog {
+        quiet: args.common.quiet,
+    };
+    match ocrpdf::batch::run(&cfg, &log, &CANCEL) {
+        Ok(summary) => {
+            let code = summary.exit_code;
+            if !args.common.quiet {
+                eprintln!(
+                    "ocrpdf batch: {} documents: {} done, {} skipped, {} failed, {:.1} s",
+                    summary.documents,
+                    summary.done,
+                    summary.skipped,
+                    summary.failed,
+                    summary.seconds
+                );
+            }
+            print_record(Body::BatchSummary(summary));
+            ExitCode::from(code)
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+/// A line per document on stderr (`-q`: failures only); the JSON lines
+/// always go to stdout.
+struct BatchLog {
+    quiet: bool,
+}
+
+impl ocrpdf::batch::Events for BatchLog {
+    fn document(&self, r: &ocrpdf::report::BatchReport) {
+        print_record(Body::BatchDocument(r.clone()));
+        match &r.error {
+            Some(e) => eprintln!("ocrpdf batch: {}: failed: {e}", r.input),
+            None if !self.quiet => eprintln!(
+                "{}: {} → {}, {} pages, {:.1} s",
+                r.input,
+                match r.status {
+                    ocrpdf::report::BatchStatus::Skipped => "already in place",
+                    _ => "done",
+                },
+                r.output.as_deref().unwrap_or("-"),
+                r.page_count,
+                r.seconds
+            ),
+            None => {}
+        }
     }
 }
 
