@@ -209,7 +209,10 @@ mod tests {
         for bad in ["3/3", "1", "a/2", "0/0", "-1/2"] {
             assert!(Shard::parse(bad).is_err(), "{bad}");
         }
-        assert_eq!(Shard::parse(" 2 / 5 ").unwrap(), Shard { index: 2, count: 5 });
+        assert_eq!(
+            Shard::parse(" 2 / 5 ").unwrap(),
+            Shard { index: 2, count: 5 }
+        );
     }
 
     #[test]

@@ -70,7 +70,9 @@ pub fn stem(path: &Path, folder: bool) -> String {
     } else {
         path.file_stem()
     };
-    let name = name.map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = name
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let clean: String = name
         .chars()
         .map(|c| if c.is_control() || c == '/' { '_' } else { c })
