@@ -89,6 +89,13 @@ pub enum Command {
     /// Convert the documents of a manifest, or one shard of it (for array jobs: Kubernetes, Slurm, AWS Batch)
     #[command(after_help = BATCH_EXIT_CODES)]
     Batch(BatchArgs),
+    /// The PostgreSQL job table of `ocrpdf worker`: create it, add documents, count them per state
+    #[cfg(feature = "queue")]
+    Queue(QueueArgs),
+    /// Convert documents from the job table until stopped (SIGTERM finishes or releases the current one)
+    #[cfg(feature = "queue")]
+    #[command(after_help = WORKER_EXIT_CODES)]
+    Worker(WorkerArgs),
 }
 
 /// Arguments of the main command.
@@ -368,6 +375,98 @@ impl BatchArgs {
             out: self.out.clone(),
             shard,
             options: self.common.options(&self.doc)?,
+        })
+    }
+}
+
+#[cfg(feature = "queue")]
+const WORKER_EXIT_CODES: &str = "\
+Exit codes:
+  0    stopped by SIGTERM or Ctrl-C (the current job finished or released), or --drain and nothing left
+  1    bad arguments
+  3    a dependency is missing (Tesseract language data)
+  9    the job table or the store cannot be reached or used
+
+A job's failures are recorded in the table (its error; `dead` after --max-attempts), not in
+the exit code.";
+
+/// Arguments of `ocrpdf queue`.
+#[cfg(feature = "queue")]
+#[derive(Debug, Args)]
+pub struct QueueArgs {
+    #[command(subcommand)]
+    pub action: QueueAction,
+}
+
+#[cfg(feature = "queue")]
+#[derive(Debug, Subcommand)]
+pub enum QueueAction {
+    /// Create the job table (safe to run again)
+    Init(DbArg),
+    /// Enqueue documents: local files or folders, or object-store URLs (s3://bucket/key, s3://bucket/prefix/ for a folder of pages, file:///path)
+    Add {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(required = true, value_name = "SOURCE")]
+        sources: Vec<String>,
+    },
+    /// Print how many jobs are in each state (queued, running, done, dead)
+    Status(DbArg),
+}
+
+#[cfg(feature = "queue")]
+#[derive(Debug, Args)]
+pub struct DbArg {
+    /// PostgreSQL URL, e.g. postgresql://user@host:5432/db
+    #[arg(long, env = "OCRPDF_DB", value_name = "URL")]
+    pub db: String,
+}
+
+/// Arguments of `ocrpdf worker`.
+#[cfg(feature = "queue")]
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    #[command(flatten)]
+    pub db: DbArg,
+
+    /// Where outputs go: file:///dir or s3://bucket/prefix (S3 settings from AWS_* variables)
+    #[arg(long = "out", value_name = "STORE_URL")]
+    pub out: String,
+
+    /// Seconds a claim holds without a heartbeat (beats come every third of it)
+    #[arg(long, value_name = "SECONDS", default_value = "60", value_parser = parse_positive_seconds)]
+    pub lease: f64,
+
+    /// Failed attempts after which a job is dead (its error kept)
+    #[arg(long, value_name = "K", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_attempts: u32,
+
+    /// Exit once no job is left to claim
+    #[arg(long)]
+    pub drain: bool,
+
+    /// Seconds between looks at an empty queue
+    #[arg(long, value_name = "SECONDS", default_value = "2", value_parser = parse_positive_seconds)]
+    pub poll: f64,
+
+    #[command(flatten)]
+    pub doc: DocArgs,
+
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[cfg(feature = "queue")]
+impl WorkerArgs {
+    pub fn to_config(&self) -> Result<ocrpdf::queue::WorkerConfig, String> {
+        Ok(ocrpdf::queue::WorkerConfig {
+            db: self.db.db.clone(),
+            out: self.out.clone(),
+            options: self.common.options(&self.doc)?,
+            lease: Duration::from_secs_f64(self.lease),
+            max_attempts: self.max_attempts,
+            drain: self.drain,
+            poll: Duration::from_secs_f64(self.poll),
         })
     }
 }

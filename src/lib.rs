@@ -42,6 +42,8 @@ pub(crate) mod output;
 pub mod pdf;
 pub mod pipeline;
 pub mod prepare;
+#[cfg(feature = "queue")]
+pub mod queue;
 pub mod read;
 pub mod report;
 pub mod summary;

@@ -32,6 +32,10 @@ fn main() -> ExitCode {
         Some(cli::Command::Clean(args)) => run_clean(args),
         Some(cli::Command::Watch(args)) => run_watch(args),
         Some(cli::Command::Batch(args)) => run_batch(args),
+        #[cfg(feature = "queue")]
+        Some(cli::Command::Queue(args)) => run_queue(args),
+        #[cfg(feature = "queue")]
+        Some(cli::Command::Worker(args)) => run_worker(args),
         None => run_pdf(&cli.pdf),
     }
 }
@@ -332,6 +336,56 @@ impl ocrpdf::batch::Events for BatchLog {
             ),
             None => {}
         }
+    }
+}
+
+#[cfg(feature = "queue")]
+fn run_queue(args: &cli::QueueArgs) -> ExitCode {
+    use cli::QueueAction;
+    let db = match &args.action {
+        QueueAction::Init(d) | QueueAction::Status(d) | QueueAction::Add { db: d, .. } => d,
+    };
+    let result = ocrpdf::queue::Queue::connect(&db.db).and_then(|mut q| match &args.action {
+        QueueAction::Init(_) => q.init(),
+        QueueAction::Add { sources, .. } => q.add(sources).map(|ids| {
+            eprintln!("ocrpdf queue: {} job(s) added", ids.len());
+        }),
+        QueueAction::Status(_) => q.status().map(|counts| {
+            for (state, n) in counts {
+                println!("{state} {n}");
+            }
+        }),
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
+    }
+}
+
+#[cfg(feature = "queue")]
+fn run_worker(args: &cli::WorkerArgs) -> ExitCode {
+    let cfg = match args.to_config() {
+        Ok(c) => c,
+        Err(msg) => {
+            eprintln!("ocrpdf: {msg}");
+            return ExitCode::from(ErrorKind::BadArgs.exit_code());
+        }
+    };
+    let quiet = args.common.quiet;
+    let log = |line: &str| {
+        if !quiet {
+            eprintln!("ocrpdf worker: {line}");
+        }
+    };
+    match ocrpdf::queue::run(&cfg, &log, &CANCEL) {
+        Ok(t) => {
+            log(&format!(
+                "stopped: {} done, {} failed, {} released, {} taken over",
+                t.done, t.failed, t.released, t.lost
+            ));
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
     }
 }
 

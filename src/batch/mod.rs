@@ -172,7 +172,7 @@ fn document(
 /// The page files of a document: a file is its own page(s), a folder its
 /// files in natural order (as a watched folder's document), and whether it
 /// was a folder.
-fn pages_of(path: &Path) -> Result<(Vec<PathBuf>, bool)> {
+pub(crate) fn pages_of(path: &Path) -> Result<(Vec<PathBuf>, bool)> {
     let meta =
         std::fs::metadata(path).map_err(|e| Error::input(path, format!("cannot be read: {e}")))?;
     if !meta.is_dir() {

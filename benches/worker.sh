@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Throughput of `ocrpdf worker` (1 and 2 workers, each -j 1) and the
+# queue's per-document overhead, on generated A4 scans.
+#
+#     benches/worker.sh [PAGES]      # default 40 one-page documents
+#     KEEP=1 benches/worker.sh       # keep the work folder
+#
+# Needs the `queue` feature and PostgreSQL (scripts/deps.sh). A private
+# cluster is started on a free loopback port in the work folder (as the
+# postgres user when run as root) and stopped by its PID at the end.
+#   1. plain: one `ocrpdf batch -j 1` over the PAGES documents (one process,
+#      the same per-document work without a queue);
+#   2. 1 worker: `ocrpdf worker -j 1 --drain` over the same documents
+#      queued, outputs to file://;
+#   3. 2 workers at once, each -j 1, over them queued again (new store).
+# Overhead = (1 worker − plain) / PAGES, per document, against the plain
+# per-document time: claim, heartbeat thread, output name, put, done.
+# Target: 2 workers ≥ 1.8 × one on 2 cores; overhead ≤ 2 % of page time.
+set -euo pipefail
+
+PAGES="${1:-40}"
+# shellcheck source=benches/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+work_dir ocrpdf-worker
+cd "$ROOT"
+cargo build --release --quiet --example gen_pages --bin ocrpdf --features queue
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+OCRPDF="$TARGET/release/ocrpdf"
+export OMP_THREAD_LIMIT=1
+
+log "generating $PAGES A4 pages"
+"$TARGET/release/examples/gen_pages" "$WORK/pages" "$PAGES" typical
+ls "$WORK"/pages/*.png >"$WORK/manifest.txt"
+
+PGBIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+as_pg=()
+if [[ "$(id -u)" == 0 ]]; then
+    chown -R postgres:postgres "$WORK"
+    chmod 755 "$WORK"
+    as_pg=(setpriv --reuid=postgres --regid=postgres --init-groups)
+fi
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+"${as_pg[@]}" "$PGBIN/initdb" -A trust -U ocrpdf --no-sync -D "$WORK/pg" >/dev/null
+"${as_pg[@]}" "$PGBIN/pg_ctl" start -w -D "$WORK/pg" -l "$WORK/pg.log" \
+    -o "-p $PORT -c listen_addresses=127.0.0.1 -k $WORK -c fsync=off" >/dev/null
+stop_pg() {
+    local pid
+    pid="$(head -1 "$WORK/pg/postmaster.pid" 2>/dev/null || true)"
+    if [[ -n "$pid" ]]; then
+        kill -INT "$pid" 2>/dev/null || true
+        while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    fi
+}
+trap 'stop_pg; if [[ "${KEEP:-0}" == 1 ]]; then echo "work folder kept: $WORK" >&2; else rm -rf "$WORK"; fi' EXIT
+DB="postgresql://ocrpdf@127.0.0.1:$PORT/postgres"
+
+log "plain: ocrpdf batch -j 1"
+timed "$OCRPDF" batch -q -j 1 --manifest "$WORK/manifest.txt" --out "$WORK/plain" >/dev/null
+PLAIN="$WALL"
+
+queue_run() { # N_WORKERS STORE_DIR
+    "$OCRPDF" queue init --db "$DB"
+    "$OCRPDF" queue add --db "$DB" "$WORK"/pages/*.png 2>/dev/null
+    local pids=() t0 t1
+    t0=$(date +%s.%N)
+    for _ in $(seq "$1"); do
+        "$OCRPDF" worker -q -j 1 --drain --db "$DB" --out "file://$2" &
+        pids+=($!)
+    done
+    wait "${pids[@]}"
+    t1=$(date +%s.%N)
+    WALL="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')"
+    "$OCRPDF" queue status --db "$DB" | grep -q "^done $PAGES\$" || { echo "not all done" >&2; exit 1; }
+    psql_reset
+}
+psql_reset() {
+    "$PGBIN/psql" -q "$DB" -c "DROP TABLE ocrpdf_jobs" >/dev/null
+}
+
+log "1 worker -j 1"
+queue_run 1 "$WORK/one"
+ONE="$WALL"
+log "2 workers, -j 1 each"
+queue_run 2 "$WORK/two"
+TWO="$WALL"
+cmp <(cd "$WORK/plain" && sha256sum ./*.pdf) <(cd "$WORK/one" && sha256sum ./*.pdf) ||
+    { echo "worker outputs differ from batch's" >&2; exit 1; }
+
+python3 - "$PAGES" "$PLAIN" "$ONE" "$TWO" <<'EOF'
+import sys
+n, plain, one, two = int(sys.argv[1]), *map(float, sys.argv[2:])
+per = plain / n
+print(f"| run | wall s | docs/min |")
+print(f"|---|---|---|")
+for name, t in [("plain batch -j 1", plain), ("1 worker -j 1", one), ("2 workers -j 1", two)]:
+    print(f"| {name} | {t:.1f} | {60 * n / t:.1f} |")
+print()
+print(f"2 workers / 1 worker throughput: {one / two:.2f}x (target >= 1.8)")
+over = (one - plain) / n
+print(f"queue overhead per document: {over * 1000:.0f} ms = {100 * over / per:.1f} % of {per:.2f} s per page (target <= 2 %)")
+EOF
