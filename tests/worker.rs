@@ -340,4 +340,42 @@ fn workers_over_postgres_and_s3_then_file_storage_give_one_output_per_document()
     std::fs::remove_file(out.join("probe")).unwrap();
     let files = || -> BTreeSet<String> { listing(&out).into_iter().collect() };
     suite(&pg, "filesuite", &url, &[], &local, &files);
+
+    // SIGTERM mid-document: the worker stops at the next page, gives the
+    // job back untried (attempts back to 0), leaves no output, exits 0.
+    let home = tempfile::tempdir().unwrap();
+    let db = pg.create_db("termsuite");
+    let doc = home.path().join("long");
+    std::fs::create_dir(&doc).unwrap();
+    for i in 0..6 {
+        save_png(&tiny_page(3000 + i), &doc.join(format!("{i}.png")));
+    }
+    let run = |args: &[&str]| {
+        let o = ocrpdf_cmd(args, &[], home.path()).output().unwrap();
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    run(&["queue", "init", "--db", &db]);
+    run(&["queue", "add", "--db", &db, doc.to_str().unwrap()]);
+    let term_out = home.path().join("out");
+    let term_url = format!("file://{}", term_out.display());
+    let mut w = worker(&db, &term_url, &[], home.path(), false);
+    wait_until("the claim", 60, || rows(&db)[0].2 == "running");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(send_signal(w.id(), "-TERM"));
+    let status = w.wait().unwrap();
+    let mut err = String::new();
+    std::io::Read::read_to_string(w.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert!(status.success(), "{err}");
+    let row = &rows(&db)[0];
+    assert_eq!(
+        (row.2.as_str(), row.3),
+        ("queued", 0),
+        "released: {row:?}\n{err}"
+    );
+    assert!(err.contains("released"), "{err}");
+    assert_eq!(listing(&term_out), Vec::<String>::new());
 }
