@@ -82,6 +82,7 @@ pub fn run(cfg: &WorkerConfig, log: &dyn Fn(&str), cancel: &AtomicBool) -> Resul
     let max = i32::try_from(cfg.max_attempts).unwrap_or(i32::MAX);
     let mut totals = Totals::default();
     while !cancel.load(Ordering::SeqCst) {
+        let claiming = Instant::now();
         let Some(claim) = queue.claim(&me, lease_s, max)? else {
             if cfg.drain {
                 break;
@@ -92,9 +93,10 @@ pub fn run(cfg: &WorkerConfig, log: &dyn Fn(&str), cancel: &AtomicBool) -> Resul
             }
             continue;
         };
-        let started = Instant::now();
+        let started = claiming;
+        let converting = std::cell::Cell::new(Duration::ZERO);
         let (result, lost) = with_heartbeat(cfg, &mut beats, &claim, cancel, |stop| {
-            process(cfg, &store, &workers, &claim, stop)
+            process(cfg, &store, &workers, &claim, stop, &converting)
         });
         let secs = started.elapsed().as_secs_f64();
         let what = format!(
@@ -109,7 +111,12 @@ pub fn run(cfg: &WorkerConfig, log: &dyn Fn(&str), cancel: &AtomicBool) -> Resul
             Ok(url) => {
                 if queue.done(&claim, &url)? {
                     totals.done += 1;
-                    log(&format!("{what}: done → {url}, {secs:.1} s"));
+                    // Everything but the conversion: claim, heartbeat
+                    // thread, download, output name, put, done.
+                    let queue_ms = (started.elapsed() - converting.get()).as_secs_f64() * 1e3;
+                    log(&format!(
+                        "{what}: done → {url}, {secs:.2} s (queue {queue_ms:.0} ms)"
+                    ));
                 } else {
                     totals.lost += 1;
                     log(&format!("{what}: {url} in place, job taken over meanwhile"));
@@ -191,6 +198,7 @@ fn process(
     workers: &Workers,
     claim: &Claim,
     cancel: &AtomicBool,
+    converting: &std::cell::Cell<Duration>,
 ) -> Result<String> {
     let tmp = tempfile::tempdir().map_err(|source| Error::Output {
         path: std::env::temp_dir(),
@@ -204,14 +212,17 @@ fn process(
     }
     let pdf = tmp.path().join("out.pdf");
     let job = Job::new(pages.into_iter().map(Input::Path).collect(), pdf.clone());
-    convert_with(
+    let t = Instant::now();
+    let converted = convert_with(
         workers,
         &TesseractEngines,
         &job,
         &cfg.options,
         &Silent,
         cancel,
-    )?;
+    );
+    converting.set(t.elapsed());
+    converted?;
     let bytes = std::fs::read(&pdf).map_err(|source| Error::Output { path: pdf, source })?;
     match store.put_new(&name, bytes)? {
         Put::Created | Put::AlreadyExists => Ok(store.url_of(&name)),
