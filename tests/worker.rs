@@ -324,6 +324,7 @@ fn workers_over_postgres_and_s3_then_file_storage_give_one_output_per_document()
             .collect()
     };
     suite(&pg, "s3suite", "s3://ocr/out", &env, &s3, &list);
+    store_inputs(&pg, &env);
 
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
@@ -378,4 +379,81 @@ fn workers_over_postgres_and_s3_then_file_storage_give_one_output_per_document()
     );
     assert!(err.contains("released"), "{err}");
     assert_eq!(listing(&term_out), Vec::<String>::new());
+}
+
+/// Inputs read from the store: one object, and a prefix of two page
+/// objects (one document, natural order). Each output is the plain
+/// command's on local copies dated by the objects' last-modified time.
+fn store_inputs(pg: &Postgres, env: &[(&'static str, String)]) {
+    let home = tempfile::tempdir().unwrap();
+    let db = pg.create_db("s3inputs");
+    let bucket = Store::open("s3://ocr").unwrap();
+    let pages: Vec<(&str, Page)> = vec![
+        ("in/one.png", tiny_page(4000)),
+        ("in/box/p2.png", tiny_page(4001)),
+        ("in/box/p10.png", tiny_page(4002)),
+    ];
+    let local = home.path().join("local");
+    std::fs::create_dir(&local).unwrap();
+    let mut copies = Vec::new();
+    for (key, page) in &pages {
+        let file = local.join(key.replace('/', "_"));
+        save_png(page, &file);
+        let bytes = std::fs::read(&file).unwrap();
+        assert_eq!(bucket.put_new(key, bytes).unwrap(), Put::Created);
+        let (_, modified) = bucket.get(key).unwrap().unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(modified)
+            .unwrap();
+        copies.push(file.display().to_string());
+    }
+    let run = |args: &[&str]| {
+        let o = ocrpdf_cmd(args, env, home.path()).output().unwrap();
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    run(&["queue", "init", "--db", &db]);
+    run(&[
+        "queue",
+        "add",
+        "--db",
+        &db,
+        "s3://ocr/in/one.png",
+        "s3://ocr/in/box/",
+    ]);
+    let mut w = worker(&db, "s3://ocr/fromstore", env, home.path(), true);
+    let status = w.wait().unwrap();
+    let mut err = String::new();
+    std::io::Read::read_to_string(w.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert!(status.success(), "{err}");
+    let r = rows(&db);
+    assert!(r.iter().all(|row| row.2 == "done"), "{r:?}\n{err}");
+    let out = Store::open("s3://ocr/fromstore").unwrap();
+    for (row, inputs) in r.iter().zip([
+        vec![copies[0].clone()],
+        vec![copies[1].clone(), copies[2].clone()],
+    ]) {
+        let key = row.5.as_deref().unwrap();
+        let name = key.rsplit('/').next().unwrap();
+        assert!(
+            name.starts_with(if inputs.len() == 1 { "one-" } else { "box-" }),
+            "{name}"
+        );
+        let reference = home.path().join(format!("{name}.ref"));
+        let mut args: Vec<&str> = inputs.iter().map(String::as_str).collect();
+        args.extend(["-o", reference.to_str().unwrap(), "-q"]);
+        run(&args);
+        let (bytes, _) = out.get(name).unwrap().unwrap();
+        assert_eq!(
+            bytes,
+            std::fs::read(&reference).unwrap(),
+            "{key} as plain ocrpdf"
+        );
+    }
 }
