@@ -13,7 +13,7 @@ else
   echo "rustfmt not installed: format check skipped" >&2
 fi
 if cargo clippy --version >/dev/null 2>&1; then
-  cargo clippy --release --locked --all-targets -- -D warnings
+  cargo clippy --release --locked --all-targets --all-features -- -D warnings
 else
   echo "clippy not installed: lint skipped" >&2
 fi
@@ -23,4 +23,4 @@ cargo check --release --locked --lib --no-default-features
 # from process start (the ocrpdf binary arranges this for itself).
 export OMP_THREAD_LIMIT=1
 # Release mode: the image stages are 10-30x slower unoptimised.
-cargo test --release --locked --no-fail-fast
+cargo test --release --locked --all-features --no-fail-fast

@@ -42,6 +42,19 @@ Originals go to INBOX/.done/ after their PDF is in place, or to INBOX/.failed/ w
 NAME.error.txt. Killing the watcher at any moment loses nothing: on the next start each
 input still gets exactly one PDF.";
 
+const BATCH_EXIT_CODES: &str = "\
+Exit codes:
+  0    every document of the shard is done or skipped (its output was already in place)
+  N    the exit code of the first document that failed (2 = not an image, 5 = cannot write, …)
+  1    bad arguments (a bad --shard, or an array index without a shard count)
+  2    the manifest cannot be read
+  3    a dependency is missing (Tesseract language data)
+  130  interrupted; finished outputs stay, the document under way leaves nothing
+
+Standard output has one JSON line per document (type batch_document), then a batch_summary
+line. Output names are NAME-HASH.pdf, HASH covering the input bytes and the options that
+change the output; rerunning a shard (after a kill, say) skips what is in place.";
+
 /// Turn scanned page images into one compact, searchable PDF.
 ///
 /// Every page is cleaned (paper made white, specks and borders removed,
@@ -75,6 +88,16 @@ pub enum Command {
     /// Convert every scan dropped into a folder, unattended (files: one PDF each; folders: one PDF of their images)
     #[command(after_help = WATCH_EXIT_CODES)]
     Watch(Box<WatchArgs>),
+    /// Convert the documents of a manifest, or one shard of it (for array jobs: Kubernetes, Slurm, AWS Batch)
+    #[command(after_help = BATCH_EXIT_CODES)]
+    Batch(BatchArgs),
+    /// The PostgreSQL job table of `ocrpdf worker`: create it, add documents, count them per state
+    #[cfg(feature = "queue")]
+    Queue(QueueArgs),
+    /// Convert documents from the job table until stopped (SIGTERM finishes or releases the current one)
+    #[cfg(feature = "queue")]
+    #[command(after_help = WORKER_EXIT_CODES)]
+    Worker(WorkerArgs),
     /// Write a printable separator sheet for `--split-on patch` (patch T and a PATCHT barcode) or `--split-on qr:TEXT`
     SeparatorSheet(SheetArgs),
 }
@@ -359,6 +382,142 @@ pub struct WatchArgs {
 
     #[command(flatten)]
     pub common: Common,
+}
+
+/// Arguments of `ocrpdf batch`.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// One document per line: an image, a PDF, or a folder of page images (one PDF of them, in natural order); `#` comments and blank lines are ignored; relative paths are from the manifest's folder
+    #[arg(long, value_name = "FILE")]
+    pub manifest: PathBuf,
+
+    /// The folder outputs go to, shared by every shard (created if missing)
+    #[arg(short = 'o', long = "out", value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Take only the documents whose index (from 0, comments and blank lines not counted) is I modulo N [default: from JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX or SLURM_ARRAY_TASK_ID; else all]
+    #[arg(long, value_name = "I/N", value_parser = ocrpdf::batch::Shard::parse)]
+    pub shard: Option<ocrpdf::batch::Shard>,
+
+    /// The number of shards when the index comes from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX (which give no count)
+    #[arg(long, env = "OCRPDF_SHARDS", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub shards: Option<u32>,
+
+    #[command(flatten)]
+    pub doc: DocArgs,
+
+    #[command(flatten)]
+    pub common: Common,
+}
+
+impl BatchArgs {
+    pub fn to_config(&self) -> Result<ocrpdf::batch::BatchConfig, String> {
+        let shard = match self.shard {
+            Some(s) => Some(s),
+            None => ocrpdf::batch::Shard::from_env(
+                |k| std::env::var(k).ok(),
+                self.shards.map(|n| n as usize),
+            )?,
+        };
+        Ok(ocrpdf::batch::BatchConfig {
+            manifest: self.manifest.clone(),
+            out: self.out.clone(),
+            shard,
+            options: self.common.options(&self.doc)?,
+        })
+    }
+}
+
+#[cfg(feature = "queue")]
+const WORKER_EXIT_CODES: &str = "\
+Exit codes:
+  0    stopped by SIGTERM or Ctrl-C (the current job finished or released), or --drain and nothing left
+  1    bad arguments
+  3    a dependency is missing (Tesseract language data)
+  9    the job table or the store cannot be reached or used
+
+A job's failures are recorded in the table (its error; `dead` after --max-attempts), not in
+the exit code.";
+
+/// Arguments of `ocrpdf queue`.
+#[cfg(feature = "queue")]
+#[derive(Debug, Args)]
+pub struct QueueArgs {
+    #[command(subcommand)]
+    pub action: QueueAction,
+}
+
+#[cfg(feature = "queue")]
+#[derive(Debug, Subcommand)]
+pub enum QueueAction {
+    /// Create the job table (safe to run again)
+    Init(DbArg),
+    /// Enqueue documents: local files or folders, or object-store URLs (s3://bucket/key, s3://bucket/prefix/ for a folder of pages, file:///path)
+    Add {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(required = true, value_name = "SOURCE")]
+        sources: Vec<String>,
+    },
+    /// Print how many jobs are in each state (queued, running, done, dead)
+    Status(DbArg),
+}
+
+#[cfg(feature = "queue")]
+#[derive(Debug, Args)]
+pub struct DbArg {
+    /// PostgreSQL URL, e.g. postgresql://user@host:5432/db
+    #[arg(long, env = "OCRPDF_DB", value_name = "URL")]
+    pub db: String,
+}
+
+/// Arguments of `ocrpdf worker`.
+#[cfg(feature = "queue")]
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    #[command(flatten)]
+    pub db: DbArg,
+
+    /// Where outputs go: file:///dir or s3://bucket/prefix (S3 settings from AWS_* variables)
+    #[arg(long = "out", value_name = "STORE_URL")]
+    pub out: String,
+
+    /// Seconds a claim holds without a heartbeat (beats come every third of it)
+    #[arg(long, value_name = "SECONDS", default_value = "60", value_parser = parse_positive_seconds)]
+    pub lease: f64,
+
+    /// Failed attempts after which a job is dead (its error kept)
+    #[arg(long, value_name = "K", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_attempts: u32,
+
+    /// Exit once no job is left to claim
+    #[arg(long)]
+    pub drain: bool,
+
+    /// Seconds between looks at an empty queue
+    #[arg(long, value_name = "SECONDS", default_value = "2", value_parser = parse_positive_seconds)]
+    pub poll: f64,
+
+    #[command(flatten)]
+    pub doc: DocArgs,
+
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[cfg(feature = "queue")]
+impl WorkerArgs {
+    pub fn to_config(&self) -> Result<ocrpdf::queue::WorkerConfig, String> {
+        Ok(ocrpdf::queue::WorkerConfig {
+            db: self.db.db.clone(),
+            out: self.out.clone(),
+            options: self.common.options(&self.doc)?,
+            lease: Duration::from_secs_f64(self.lease),
+            max_attempts: self.max_attempts,
+            drain: self.drain,
+            poll: Duration::from_secs_f64(self.poll),
+        })
+    }
 }
 
 /// Options every command shares.

@@ -30,6 +30,7 @@
 //! # Ok::<(), ocrpdf::Error>(())
 //! ```
 
+pub mod batch;
 pub mod clean;
 pub mod error;
 pub mod export;
@@ -41,6 +42,8 @@ pub(crate) mod output;
 pub mod pdf;
 pub mod pipeline;
 pub mod prepare;
+#[cfg(feature = "queue")]
+pub mod queue;
 pub mod read;
 pub mod report;
 pub mod stack;

@@ -32,6 +32,11 @@ fn main() -> ExitCode {
         Some(cli::Command::Clean(args)) => run_clean(args),
         Some(cli::Command::Watch(args)) => run_watch(args),
         Some(cli::Command::SeparatorSheet(args)) => run_sheet(args),
+        Some(cli::Command::Batch(args)) => run_batch(args),
+        #[cfg(feature = "queue")]
+        Some(cli::Command::Queue(args)) => run_queue(args),
+        #[cfg(feature = "queue")]
+        Some(cli::Command::Worker(args)) => run_worker(args),
         None => run_pdf(&cli.pdf),
     }
 }
@@ -322,6 +327,114 @@ fn run_clean(args: &cli::CleanArgs) -> ExitCode {
     match outcome.errors.first() {
         Some(e) => ExitCode::from(e.kind().exit_code()),
         None => ExitCode::SUCCESS,
+    }
+}
+
+fn run_batch(args: &cli::BatchArgs) -> ExitCode {
+    let cfg = match args.to_config() {
+        Ok(c) => c,
+        Err(msg) => {
+            eprintln!("ocrpdf: {msg}");
+            return ExitCode::from(ErrorKind::BadArgs.exit_code());
+        }
+    };
+    let log = BatchLog {
+        quiet: args.common.quiet,
+    };
+    match ocrpdf::batch::run(&cfg, &log, &CANCEL) {
+        Ok(summary) => {
+            let code = summary.exit_code;
+            if !args.common.quiet {
+                eprintln!(
+                    "ocrpdf batch: {} documents: {} done, {} skipped, {} failed, {:.1} s",
+                    summary.documents,
+                    summary.done,
+                    summary.skipped,
+                    summary.failed,
+                    summary.seconds
+                );
+            }
+            print_record(Body::BatchSummary(summary));
+            ExitCode::from(code)
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+/// A line per document on stderr (`-q`: failures only); the JSON lines
+/// always go to stdout.
+struct BatchLog {
+    quiet: bool,
+}
+
+impl ocrpdf::batch::Events for BatchLog {
+    fn document(&self, r: &ocrpdf::report::BatchReport) {
+        print_record(Body::BatchDocument(r.clone()));
+        match &r.error {
+            Some(e) => eprintln!("ocrpdf batch: {}: failed: {e}", r.input),
+            None if !self.quiet => eprintln!(
+                "{}: {} → {}, {} pages, {:.1} s",
+                r.input,
+                match r.status {
+                    ocrpdf::report::BatchStatus::Skipped => "already in place",
+                    _ => "done",
+                },
+                r.output.as_deref().unwrap_or("-"),
+                r.page_count,
+                r.seconds
+            ),
+            None => {}
+        }
+    }
+}
+
+#[cfg(feature = "queue")]
+fn run_queue(args: &cli::QueueArgs) -> ExitCode {
+    use cli::QueueAction;
+    let db = match &args.action {
+        QueueAction::Init(d) | QueueAction::Status(d) | QueueAction::Add { db: d, .. } => d,
+    };
+    let result = ocrpdf::queue::Queue::connect(&db.db).and_then(|mut q| match &args.action {
+        QueueAction::Init(_) => q.init(),
+        QueueAction::Add { sources, .. } => q.add(sources).map(|ids| {
+            eprintln!("ocrpdf queue: {} job(s) added", ids.len());
+        }),
+        QueueAction::Status(_) => q.status().map(|counts| {
+            for (state, n) in counts {
+                println!("{state} {n}");
+            }
+        }),
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
+    }
+}
+
+#[cfg(feature = "queue")]
+fn run_worker(args: &cli::WorkerArgs) -> ExitCode {
+    let cfg = match args.to_config() {
+        Ok(c) => c,
+        Err(msg) => {
+            eprintln!("ocrpdf: {msg}");
+            return ExitCode::from(ErrorKind::BadArgs.exit_code());
+        }
+    };
+    let quiet = args.common.quiet;
+    let log = |line: &str| {
+        if !quiet {
+            eprintln!("ocrpdf worker: {line}");
+        }
+    };
+    match ocrpdf::queue::run(&cfg, &log, &CANCEL) {
+        Ok(t) => {
+            log(&format!(
+                "stopped: {} done, {} failed, {} released, {} taken over",
+                t.done, t.failed, t.released, t.lost
+            ));
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
     }
 }
 

@@ -107,6 +107,16 @@ fn temp_owner(name: &OsStr) -> Option<u32> {
     (parts.next()? == host()).then_some(pid)
 }
 
+/// A name in `dir` for a finished file waiting for its no-replace rename
+/// (`ocrpdf batch`'s outputs). It has the shape of this process's temp
+/// files, so if the process is killed before the rename, the next ocrpdf
+/// writing into `dir` removes it (`sweep`). `tag` tells this process's
+/// stage files apart and must not hold a `-`.
+pub(crate) fn stage_path(dir: &Path, tag: &str) -> PathBuf {
+    debug_assert!(!tag.contains('-'));
+    dir.join(format!("{}{tag}.tmp", temp_prefix()))
+}
+
 /// Remove temp files in `dir` whose owner, a process of this host, is no
 /// longer running (killed mid-write). Each folder is swept once per run;
 /// where processes cannot be looked up (`/proc`) nothing is removed.
@@ -440,12 +450,20 @@ mod unnamed {
 /// Run on every PDF before it gets its final name, and by the watch
 /// folder's recovery on what an earlier run left.
 pub(crate) fn check_pdf(path: &Path, pages: usize) -> std::result::Result<(), String> {
-    let doc = lopdf::Document::load(path).map_err(|e| format!("cannot be parsed: {e}"))?;
-    let found = doc.get_pages().len();
+    let found = pdf_pages(path)?;
     if found != pages {
         return Err(format!("has {found} pages, expected {pages}"));
     }
     Ok(())
+}
+
+/// The page count of the PDF at `path` once it parses, at least one page.
+pub(crate) fn pdf_pages(path: &Path) -> std::result::Result<usize, String> {
+    let doc = lopdf::Document::load(path).map_err(|e| format!("cannot be parsed: {e}"))?;
+    match doc.get_pages().len() {
+        0 => Err("has no pages".into()),
+        n => Ok(n),
+    }
 }
 
 #[cfg(test)]

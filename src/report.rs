@@ -45,6 +45,10 @@ pub enum Body {
     CleanPage(CleanPageReport),
     /// A document taken from a watched inbox, done or failed.
     WatchDocument(WatchReport),
+    /// A document of `ocrpdf batch`: done, skipped or failed.
+    BatchDocument(BatchReport),
+    /// The last line of `ocrpdf batch`: what its shard came to.
+    BatchSummary(BatchSummary),
 }
 
 impl Record {
@@ -321,6 +325,54 @@ pub struct WatchReport {
     pub original: Option<String>,
     /// Finished from the journal after a restart.
     pub recovered: bool,
+}
+
+/// What became of a document of `ocrpdf batch`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchStatus {
+    /// Converted and placed by this run.
+    Done,
+    /// Its output was already in place and passed the output check.
+    Skipped,
+    Failed,
+}
+
+/// A document of `ocrpdf batch`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchReport {
+    /// The document as the manifest names it.
+    pub input: String,
+    /// Its 0-based index among the manifest's documents.
+    pub index: usize,
+    pub status: BatchStatus,
+    /// The PDF's absolute path; `null` when no name could be given (the
+    /// input could not be read).
+    pub output: Option<String>,
+    /// Pages and bytes of the PDF (0 when it failed).
+    pub page_count: usize,
+    pub bytes: u64,
+    /// Time spent on the document, two decimals.
+    pub seconds: f64,
+    pub warnings: Vec<Warning>,
+    pub error: Option<String>,
+    pub exit_code: Option<u8>,
+}
+
+/// Counts for one `ocrpdf batch` run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchSummary {
+    /// `I/N`, or `null` for the whole manifest.
+    pub shard: Option<String>,
+    /// Documents of the shard, and what became of them.
+    pub documents: usize,
+    pub done: usize,
+    pub skipped: usize,
+    pub failed: usize,
+    /// Wall-clock seconds of the run, two decimals.
+    pub seconds: f64,
+    /// The exit code of the run.
+    pub exit_code: u8,
 }
 
 /// `path` made absolute when it exists; `-` (standard output) as it is.

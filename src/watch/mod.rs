@@ -25,7 +25,7 @@ mod dispose;
 mod folders;
 mod job;
 mod journal;
-mod scan;
+pub(crate) mod scan;
 mod settle;
 mod watcher;
 

@@ -1,0 +1,285 @@
+//! `ocrpdf batch`: the documents of a manifest, or of one shard of it, each
+//! converted once into an output folder shared by every shard — the
+//! worker side of an array job (Kubernetes Indexed Job, Slurm job array,
+//! AWS Batch array job, GNU parallel), with no server of its own.
+//!
+//! Exactly one complete output per document however often a worker is
+//! killed: an output's name says what it holds (`name`), it is written
+//! under a stage name and given its final name by a no-replace rename
+//! (`commit`), and a rerun skips what is already in place and passes the
+//! output check. Outputs are reproducible (dated by `SOURCE_DATE_EPOCH` or
+//! the newest input, as in the main command), so the rerun of a killed
+//! shard gives the bytes a single process would have.
+
+mod commit;
+mod manifest;
+mod name;
+
+pub use commit::{Committed, Part, commit_parts};
+pub use manifest::{Entry, Manifest, Shard};
+pub use name::{output_name, stem};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::input::{self, Input};
+use crate::job::{Job, Options};
+use crate::ocr::TesseractEngines;
+use crate::output::stage_path;
+use crate::pipeline::{Silent, Workers, convert_with};
+use crate::prepare::{Preflight, prepare};
+use crate::report::{self, BatchReport, BatchStatus, BatchSummary};
+use crate::watch::scan;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct BatchConfig {
+    pub manifest: PathBuf,
+    /// The output folder every shard writes into (created if missing).
+    pub out: PathBuf,
+    /// `None`: every document of the manifest.
+    pub shard: Option<Shard>,
+    pub options: Options,
+}
+
+/// Hears about each document as it ends.
+pub trait Events {
+    fn document(&self, report: &BatchReport);
+}
+
+/// Convert the documents of `cfg`'s shard one after another, their pages
+/// in parallel. A document that fails is reported and the run goes on;
+/// the error is only for what stops the whole run (an unreadable manifest,
+/// a missing model, an output folder that cannot be made, an interrupt).
+pub fn run(cfg: &BatchConfig, events: &dyn Events, cancel: &AtomicBool) -> Result<BatchSummary> {
+    let started = Instant::now();
+    let manifest = Manifest::load(&cfg.manifest)
+        .map_err(|e| Error::input(&cfg.manifest, format!("cannot read the manifest: {e}")))?;
+    // Missing models fail the run once, not every document.
+    prepare(&Preflight {
+        inputs: None,
+        output: None,
+        ocr: Some(&cfg.options.ocr),
+        page: &cfg.options.page,
+        tessdata: None,
+    })?;
+    std::fs::create_dir_all(&cfg.out).map_err(|source| Error::Output {
+        path: cfg.out.clone(),
+        source,
+    })?;
+    let workers = Workers::new(cfg.options.page.jobs)?;
+    let mut summary = BatchSummary {
+        shard: cfg.shard.map(|s| s.to_string()),
+        documents: 0,
+        done: 0,
+        skipped: 0,
+        failed: 0,
+        seconds: 0.0,
+        exit_code: 0,
+    };
+    let mut first_failure: Option<ErrorKind> = None;
+    for (index, entry) in manifest.shard(cfg.shard) {
+        if cancel.load(Ordering::SeqCst) {
+            return Err(Error::Interrupted);
+        }
+        let r = document(cfg, &workers, index, entry, cancel)?;
+        summary.documents += 1;
+        match r.status {
+            BatchStatus::Done => summary.done += 1,
+            BatchStatus::Skipped => summary.skipped += 1,
+            BatchStatus::Failed => {
+                summary.failed += 1;
+                if first_failure.is_none() {
+                    first_failure = Some(r.kind);
+                }
+            }
+        }
+        events.document(&r.report);
+    }
+    summary.seconds = report::round(started.elapsed().as_secs_f64(), 2);
+    summary.exit_code = first_failure.map_or(0, ErrorKind::exit_code);
+    Ok(summary)
+}
+
+/// A document's report, and the kind of its failure.
+struct Ended {
+    report: BatchReport,
+    status: BatchStatus,
+    kind: ErrorKind,
+}
+
+/// One document: its pages, its output name, then skip, or convert and
+/// commit. Only an interrupt is an `Err`.
+fn document(
+    cfg: &BatchConfig,
+    workers: &Workers,
+    index: usize,
+    entry: &Entry,
+    cancel: &AtomicBool,
+) -> Result<Ended> {
+    let started = Instant::now();
+    let mut report = BatchReport {
+        input: entry.written.clone(),
+        index,
+        status: BatchStatus::Failed,
+        output: None,
+        page_count: 0,
+        bytes: 0,
+        seconds: 0.0,
+        warnings: Vec::new(),
+        error: None,
+        exit_code: None,
+    };
+    let mut dest = None;
+    let outcome = (|| {
+        let (pages, folder) = pages_of(&entry.path)?;
+        let name = output_name(&stem(&entry.path, folder), &pages, &cfg.options)
+            .map_err(|e| Error::input(&entry.path, e.to_string()))?;
+        let out = cfg.out.join(name);
+        dest = Some(out.clone());
+        produce(cfg, workers, index, pages, &out, cancel)
+    })();
+    report.seconds = report::round(started.elapsed().as_secs_f64(), 2);
+    if let Some(d) = &dest {
+        report.output = Some(report::absolute(d));
+    }
+    let mut kind = ErrorKind::Other;
+    match outcome {
+        Ok(p) => {
+            report.status = p.status;
+            report.page_count = p.pages;
+            report.bytes = dest
+                .as_deref()
+                .and_then(|d| std::fs::metadata(d).ok())
+                .map_or(0, |m| m.len());
+            report.warnings = p.warnings;
+        }
+        Err(Error::Interrupted) => return Err(Error::Interrupted),
+        Err(e) => {
+            kind = e.kind();
+            report.error = Some(e.to_string());
+            report.exit_code = Some(kind.exit_code());
+        }
+    }
+    Ok(Ended {
+        status: report.status,
+        report,
+        kind,
+    })
+}
+
+/// The page files of a document: a file is its own page(s), a folder its
+/// files in natural order (as a watched folder's document), and whether it
+/// was a folder.
+pub(crate) fn pages_of(path: &Path) -> Result<(Vec<PathBuf>, bool)> {
+    let meta =
+        std::fs::metadata(path).map_err(|e| Error::input(path, format!("cannot be read: {e}")))?;
+    if !meta.is_dir() {
+        return Ok((vec![path.to_path_buf()], false));
+    }
+    let real = path
+        .canonicalize()
+        .map_err(|e| Error::input(path, format!("cannot be read: {e}")))?;
+    let (Some(parent), Some(name)) = (real.parent(), real.file_name()) else {
+        return Err(Error::input(path, "a file system root is not a document"));
+    };
+    let snap = scan::snapshot(parent, name, scan::Kind::Folder)
+        .ok_or_else(|| Error::input(path, "the folder cannot be listed"))?;
+    if snap.pages.is_empty() {
+        return Err(Error::input(path, "the folder holds no page files"));
+    }
+    Ok((snap.pages, true))
+}
+
+struct Produced {
+    status: BatchStatus,
+    pages: usize,
+    warnings: Vec<report::Warning>,
+}
+
+/// Skip `dest` when it is in place and whole; otherwise convert into a
+/// stage file and commit it.
+fn produce(
+    cfg: &BatchConfig,
+    workers: &Workers,
+    index: usize,
+    pages: Vec<PathBuf>,
+    dest: &Path,
+    cancel: &AtomicBool,
+) -> Result<Produced> {
+    let inputs: Vec<Input> = pages.into_iter().map(Input::Path).collect();
+    let stack = &cfg.options.stack;
+    // With `--split-on` the parts are only known once converted: convert
+    // again and let the commit find the parts already in place (the bytes
+    // are the same). With `--blank drop` the page count is only known then.
+    let drops = stack.blank == crate::stack::BlankPages::Drop;
+    if dest.exists() && stack.split.is_none() {
+        let count = if drops {
+            None
+        } else {
+            Some(input::list_pages(&inputs, &cfg.options.page.limits)?.len())
+        };
+        let found = crate::output::pdf_pages(dest).and_then(|n| match count {
+            Some(c) if c != n => Err(format!("has {n} pages, expected {c}")),
+            _ => Ok(n),
+        });
+        let pages = found.map_err(|reason| Error::InvalidOutput {
+            path: dest.to_path_buf(),
+            reason: format!("it was already in place and {reason}; remove it to redo the document"),
+        })?;
+        return Ok(Produced {
+            status: BatchStatus::Skipped,
+            pages,
+            warnings: Vec::new(),
+        });
+    }
+    let stage = stage_path(&cfg.out, &index.to_string());
+    let job = Job::new(inputs, stage.clone());
+    let converted = convert_with(
+        workers,
+        &TesseractEngines,
+        &job,
+        &cfg.options,
+        &Silent,
+        cancel,
+    );
+    let summary = match converted {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = std::fs::remove_file(&stage);
+            return Err(e);
+        }
+    };
+    let parts: Vec<Part> = if stack.split.is_some() {
+        summary
+            .parts
+            .iter()
+            .enumerate()
+            .map(|(k, p)| Part {
+                stage: p.output.clone(),
+                dest: crate::pipeline::part_path(dest, k + 1),
+                pages: p.pages.len(),
+            })
+            .collect()
+    } else {
+        vec![Part {
+            stage: stage.clone(),
+            dest: dest.to_path_buf(),
+            pages: summary.pages.len(),
+        }]
+    };
+    let committed = commit_parts(&parts).inspect_err(|_| {
+        for p in &parts {
+            let _ = std::fs::remove_file(&p.stage);
+        }
+    })?;
+    Ok(Produced {
+        status: match committed {
+            Committed::Placed => BatchStatus::Done,
+            Committed::Found => BatchStatus::Skipped,
+        },
+        pages: summary.pages.len(),
+        warnings: report::document_warnings(&summary),
+    })
+}

@@ -1,0 +1,525 @@
+//! `ocrpdf batch` as real processes: a manifest over three shards run at
+//! once, one shard SIGKILLed mid-document and rerun, compared byte for
+//! byte with a one-process run; a failing document among good ones; a
+//! broken file under an output's name; the README's Slurm script run with
+//! the array variables a loop sets, and its Kubernetes Job checked against
+//! the Kubernetes schema.
+
+mod common;
+
+use common::generator::{Layout, Page, render, save_png};
+use common::*;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+/// A tiny page (a few words at 150 dpi) so OCR is quick; the seed is
+/// spread (Fibonacci hashing) as the generator's first draw barely moves
+/// between small seeds, and each document must differ.
+fn tiny_page(seed: u64) -> Page {
+    render(&Layout {
+        seed: seed.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+        dpi: 150.0,
+        size_in: (5.0, 2.2),
+        lines: 1,
+        font_pt: 14.0,
+    })
+}
+
+/// Twelve documents: ten single pages, two folders of two pages, among
+/// them two `scan.png` in different folders. Returns the manifest and the
+/// page count of each document.
+fn twelve_documents(root: &Path) -> (PathBuf, Vec<usize>) {
+    let data = root.join("data");
+    let mut lines = vec!["# twelve documents".to_string(), String::new()];
+    let mut pages = Vec::new();
+    for i in 0..12u64 {
+        let (line, n) = match i {
+            3 | 8 => {
+                let dir = data.join(format!("folder{i}"));
+                std::fs::create_dir_all(&dir).unwrap();
+                // Natural order: page2 before page10.
+                save_png(&tiny_page(100 + i), &dir.join("page2.png"));
+                save_png(&tiny_page(200 + i), &dir.join("page10.png"));
+                (format!("data/folder{i}"), 2)
+            }
+            5 | 6 => {
+                let dir = data.join(format!("box{i}"));
+                std::fs::create_dir_all(&dir).unwrap();
+                save_png(&tiny_page(i), &dir.join("scan.png"));
+                (format!("data/box{i}/scan.png"), 1)
+            }
+            _ => {
+                std::fs::create_dir_all(&data).unwrap();
+                save_png(&tiny_page(i), &data.join(format!("p{i}.png")));
+                (format!("data/p{i}.png"), 1)
+            }
+        };
+        lines.push(line);
+        pages.push(n);
+    }
+    let manifest = root.join("manifest.txt");
+    std::fs::write(&manifest, lines.join("\n") + "\n").unwrap();
+    (manifest, pages)
+}
+
+/// The batch command for `manifest` into `out`.
+fn batch(manifest: &Path, out: &Path, extra: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ocrpdf"));
+    cmd.args(["batch", "--manifest"])
+        .arg(manifest)
+        .arg("--out")
+        .arg(out)
+        .args(["-j", "1", "-q"])
+        .args(extra)
+        .env("XDG_DATA_HOME", out.with_extension("no-xdg"))
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env_remove("OCRPDF_SHARDS")
+        .stdin(Stdio::null());
+    for v in [
+        "JOB_COMPLETION_INDEX",
+        "AWS_BATCH_JOB_ARRAY_INDEX",
+        "SLURM_ARRAY_TASK_ID",
+        "SLURM_ARRAY_TASK_MIN",
+        "SLURM_ARRAY_TASK_COUNT",
+    ] {
+        cmd.env_remove(v);
+    }
+    cmd
+}
+
+/// Run to the end: exit code and the JSON lines, each checked against
+/// README's schema.
+fn run(mut cmd: Command) -> (i32, Vec<Value>, String) {
+    let out = cmd.output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    for v in &lines {
+        schema::readme().check_record(v);
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code().unwrap_or(-1), lines, stderr)
+}
+
+fn documents(lines: &[Value]) -> Vec<&Value> {
+    lines
+        .iter()
+        .filter(|v| v["type"] == "batch_document")
+        .collect()
+}
+
+/// Bytes, inode and modification time of every file in `dir`.
+fn files(dir: &Path) -> BTreeMap<String, (Vec<u8>, u64, SystemTime)> {
+    use std::os::unix::fs::MetadataExt;
+    listing(dir)
+        .into_iter()
+        .map(|n| {
+            let p = dir.join(&n);
+            let m = std::fs::metadata(&p).unwrap();
+            (
+                n,
+                (std::fs::read(&p).unwrap(), m.ino(), m.modified().unwrap()),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn three_shards_one_killed_and_rerun_give_the_one_process_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (manifest, pages) = twelve_documents(dir.path());
+
+    // One process, the whole manifest.
+    let single = dir.path().join("single");
+    let (code, lines, err) = run(batch(&manifest, &single, &[]));
+    assert_eq!(code, 0, "{err}");
+    let docs = documents(&lines);
+    assert_eq!(docs.len(), 12);
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["type"], "batch_summary");
+    assert_eq!(
+        (summary["done"].as_u64(), summary["failed"].as_u64()),
+        (Some(12), Some(0)),
+        "{lines:#?}"
+    );
+    let reference = files(&single);
+    assert_eq!(
+        reference.len(),
+        12,
+        "one output each: {:?}",
+        reference.keys()
+    );
+    for (d, n) in docs.iter().zip(&pages) {
+        let out = PathBuf::from(d["output"].as_str().unwrap());
+        assert_eq!(d["status"], "done");
+        assert_eq!(page_count(&out), *n, "{d}");
+        assert_eq!(d["page_count"].as_u64(), Some(*n as u64));
+        assert_qpdf_ok(&out);
+    }
+    // A folder is one PDF of its pages in natural order (page2, page10).
+    let folder3 = PathBuf::from(docs[3]["output"].as_str().unwrap());
+    for (page, seed) in [(1, 103), (2, 203)] {
+        let truth = tiny_page(seed).text;
+        let got = pdftotext(&folder3, page);
+        assert!(
+            word_recall(&truth, &got) >= 0.5,
+            "page {page}: {got:?} for {truth:?}"
+        );
+    }
+    // The two scan.png (different bytes) have different outputs, both
+    // named after the file.
+    let scans: Vec<&String> = reference
+        .keys()
+        .filter(|n| n.starts_with("scan-"))
+        .collect();
+    assert_eq!(scans.len(), 2, "{:?}", reference.keys());
+
+    // Three shards at once; shard 1 killed once its first output is in,
+    // that is during its second document.
+    let sharded = dir.path().join("sharded");
+    let mut children: Vec<_> = (0..3)
+        .map(|i| {
+            let mut c = batch(&manifest, &sharded, &["--shard", &format!("{i}/3")]);
+            c.stdout(Stdio::null()).stderr(Stdio::null());
+            c.spawn().unwrap()
+        })
+        .collect();
+    let shard1: Vec<String> = docs
+        .iter()
+        .filter(|d| d["index"].as_u64().unwrap() % 3 == 1)
+        .map(|d| file_name(d["output"].as_str().unwrap()))
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !sharded.join(&shard1[0]).exists() {
+        assert!(Instant::now() < deadline, "shard 1 made no output");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    children[1].kill().unwrap();
+    children[1].wait().unwrap();
+    for i in [0, 2] {
+        assert!(children[i].wait().unwrap().success(), "shard {i}");
+    }
+    let before = files(&sharded);
+    let placed_by_shard1 = shard1.iter().filter(|n| before.contains_key(*n)).count();
+    assert!(
+        (1..shard1.len()).contains(&placed_by_shard1),
+        "killed mid-shard: {placed_by_shard1} of {} placed",
+        shard1.len()
+    );
+    for (name, content) in &before {
+        assert_eq!(
+            content.0, reference[name].0,
+            "{name} as the one-process run"
+        );
+    }
+
+    // The rerun finishes the shard and leaves finished outputs untouched.
+    let (code, lines, err) = run(batch(&manifest, &sharded, &["--shard", "1/3"]));
+    assert_eq!(code, 0, "{err}");
+    let statuses: Vec<&str> = documents(&lines)
+        .iter()
+        .map(|d| d["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == "skipped").count(),
+        placed_by_shard1,
+        "{statuses:?}"
+    );
+    assert!(statuses.iter().all(|s| *s == "skipped" || *s == "done"));
+    assert_eq!(lines.last().unwrap()["shard"], "1/3");
+    let after = files(&sharded);
+    assert_eq!(
+        after.keys().collect::<Vec<_>>(),
+        reference.keys().collect::<Vec<_>>(),
+        "exactly the twelve outputs, no temp or stage file left"
+    );
+    for (name, content) in &after {
+        assert_eq!(content.0, reference[name].0, "{name}: bytes as one process");
+        assert_qpdf_ok(&sharded.join(name));
+        if let Some(old) = before.get(name) {
+            assert_eq!((content.1, content.2), (old.1, old.2), "{name} was touched");
+        }
+    }
+
+    // The whole manifest again: nothing to do.
+    let (code, lines, err) = run(batch(&manifest, &sharded, &[]));
+    assert_eq!(code, 0, "{err}");
+    let summary = lines.last().unwrap();
+    assert_eq!(
+        (summary["skipped"].as_u64(), summary["done"].as_u64()),
+        (Some(12), Some(0))
+    );
+    assert_eq!(files(&sharded), after);
+
+    // Other options that change the output, other names.
+    let (code, lines, err) = run(batch(
+        &manifest,
+        &sharded,
+        &["--shard", "0/12", "--no-deskew"],
+    ));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(documents(&lines)[0]["status"], "done");
+    assert_eq!(listing(&sharded).len(), 13);
+}
+
+fn file_name(p: &str) -> String {
+    Path::new(p)
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn failures_are_reported_per_document_and_set_the_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    save_png(&tiny_page(7), &dir.path().join("good.png"));
+    std::fs::write(
+        dir.path().join("corrupt.png"),
+        b"\x89PNG\r\n\x1a\nnot really",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    let manifest = dir.path().join("m.txt");
+    std::fs::write(&manifest, "corrupt.png\nmissing.png\nempty\ngood.png\n").unwrap();
+    let out = dir.path().join("out");
+    let (code, lines, err) = run(batch(&manifest, &out, &[]));
+    assert_eq!(code, 2, "the first failure's code (not an image): {err}");
+    let docs = documents(&lines);
+    let status: Vec<&str> = docs.iter().map(|d| d["status"].as_str().unwrap()).collect();
+    assert_eq!(status, ["failed", "failed", "failed", "done"]);
+    for d in &docs[..3] {
+        assert_eq!(d["exit_code"], 2, "{d}");
+        assert!(d["error"].as_str().is_some_and(|e| !e.is_empty()));
+    }
+    assert_eq!(listing(&out).len(), 1, "only the good document's output");
+
+    // A broken file under the good document's name is reported (exit 4)
+    // and left as it is, never replaced.
+    let good = listing(&out).remove(0);
+    std::fs::write(out.join(&good), b"%PDF-1.7 broken").unwrap();
+    std::fs::write(&manifest, "good.png\n").unwrap();
+    let (code, lines, _) = run(batch(&manifest, &out, &[]));
+    assert_eq!(code, 4);
+    assert!(
+        documents(&lines)[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("remove it")
+    );
+    assert_eq!(std::fs::read(out.join(&good)).unwrap(), b"%PDF-1.7 broken");
+
+    // An engine index without a shard count is refused up front.
+    let mut cmd = batch(&manifest, &out, &[]);
+    cmd.env("JOB_COMPLETION_INDEX", "0");
+    let (code, _, err) = run(cmd);
+    assert_eq!(code, 1);
+    assert!(err.contains("--shards"), "{err}");
+}
+
+/// A fenced block of README.md that follows the line holding `marker`.
+fn readme_block(marker: &str) -> String {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let at = text
+        .find(marker)
+        .unwrap_or_else(|| panic!("README has {marker}"));
+    let rest = &text[at..];
+    let start = rest.find("```").unwrap();
+    let body = &rest[start..];
+    let body = &body[body.find('\n').unwrap() + 1..];
+    body[..body.find("```").unwrap()].to_string()
+}
+
+#[test]
+fn the_readmes_slurm_script_runs_each_array_task_once() {
+    let dir = tempfile::tempdir().unwrap();
+    three_documents(dir.path(), 300);
+    let script = dir.path().join("ocrpdf.sbatch");
+    std::fs::write(&script, readme_block("<!-- slurm-array-script -->")).unwrap();
+    let path = path_with_ocrpdf();
+    // What Slurm sets for `sbatch --array=1-2` then `--array=3` … here one
+    // array 1-3 (MIN 1, COUNT 3): each task gets one document.
+    for id in 1..=3 {
+        let out = Command::new("bash")
+            .arg(&script)
+            .current_dir(dir.path())
+            .env("PATH", &path)
+            .env("SLURM_ARRAY_TASK_ID", id.to_string())
+            .env("SLURM_ARRAY_TASK_MIN", "1")
+            .env("SLURM_ARRAY_TASK_MAX", "3")
+            .env("SLURM_ARRAY_TASK_COUNT", "3")
+            .env("SLURM_ARRAY_TASK_STEP", "1")
+            .env("MANIFEST", "manifest.txt")
+            .env("OUT", "pdfs")
+            .env("XDG_DATA_HOME", dir.path().join("no-xdg"))
+            .env_remove("SOURCE_DATE_EPOCH")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let docs: Vec<Value> = stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .filter(|v: &Value| v["type"] == "batch_document")
+            .collect();
+        assert_eq!(docs.len(), 1, "task {id}: {stdout}");
+        assert_eq!(docs[0]["index"], id - 1);
+        assert_eq!(docs[0]["status"], "done");
+    }
+    let pdfs = listing(&dir.path().join("pdfs"));
+    assert_eq!(pdfs.len(), 3, "{pdfs:?}");
+    for (i, p) in pdfs.iter().enumerate() {
+        assert!(p.starts_with(&format!("s{i}-")), "{p}");
+    }
+}
+
+#[test]
+fn the_readmes_kubernetes_job_passes_the_kubernetes_schema() {
+    let validator =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("target/pytools/bin/kubernetes-validate");
+    assert!(
+        validator.exists(),
+        "{} missing: run scripts/deps.sh",
+        validator.display()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = dir.path().join("job.yaml");
+    let text = readme_block("<!-- kubernetes-indexed-job -->");
+    assert!(text.contains("completionMode: Indexed") && text.contains("backoffLimitPerIndex"));
+    std::fs::write(&yaml, &text).unwrap();
+    // Kubernetes 1.33, where backoffLimitPerIndex is GA (beta since 1.29).
+    let out = Command::new(&validator)
+        .args(["--strict", "-k", "1.33.0"])
+        .arg(&yaml)
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{said}");
+    // The validator does catch a wrong key, so its pass means something.
+    let broken = dir.path().join("broken.yaml");
+    std::fs::write(
+        &broken,
+        text.replace("backoffLimitPerIndex", "backoffLimitPerIndx"),
+    )
+    .unwrap();
+    let out = Command::new(&validator)
+        .args(["--strict", "-k", "1.33.0"])
+        .arg(&broken)
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "a misspelt key must fail");
+}
+
+/// Three one-page documents `data/sN.png` and `manifest.txt` in `dir`.
+fn three_documents(dir: &Path, seed: u64) {
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let mut manifest = String::new();
+    for i in 0..3 {
+        save_png(&tiny_page(seed + i), &data.join(format!("s{i}.png")));
+        manifest.push_str(&format!("data/s{i}.png\n"));
+    }
+    std::fs::write(dir.join("manifest.txt"), manifest).unwrap();
+}
+
+/// `PATH` with the built ocrpdf first.
+fn path_with_ocrpdf() -> String {
+    let bin = Path::new(env!("CARGO_BIN_EXE_ocrpdf")).parent().unwrap();
+    format!("{}:{}", bin.display(), std::env::var("PATH").unwrap())
+}
+
+#[test]
+fn the_readmes_aws_batch_command_takes_its_array_index() {
+    let dir = tempfile::tempdir().unwrap();
+    three_documents(dir.path(), 400);
+    let def: Value =
+        serde_json::from_str(&readme_block("<!-- aws-batch-job-definition -->")).unwrap();
+    let params = &def["parameters"];
+    let command: Vec<String> = def["containerProperties"]["command"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let a = a.as_str().unwrap();
+            match a.strip_prefix("Ref::") {
+                Some("manifest") => "manifest.txt".to_string(),
+                Some("out") => "pdfs".to_string(),
+                Some(other) => panic!("parameter {other} not filled in by the test"),
+                None => a.to_string(),
+            }
+        })
+        .collect();
+    assert!(params["manifest"].is_string() && params["out"].is_string());
+    // The array is larger than the manifest: indices past it have nothing.
+    for index in 0..4 {
+        let out = Command::new(env!("CARGO_BIN_EXE_ocrpdf"))
+            .args(&command)
+            .current_dir(dir.path())
+            .env("AWS_BATCH_JOB_ARRAY_INDEX", index.to_string())
+            .env_remove("OCRPDF_SHARDS")
+            .env("XDG_DATA_HOME", dir.path().join("no-xdg"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let last: Value = serde_json::from_str(
+            String::from_utf8(out.stdout)
+                .unwrap()
+                .lines()
+                .last()
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(last["shard"], format!("{index}/100"));
+        assert_eq!(last["done"], u64::from(index < 3));
+    }
+    assert_eq!(listing(&dir.path().join("pdfs")).len(), 3);
+}
+
+#[test]
+fn the_readmes_gnu_parallel_line_converts_every_document_once() {
+    let dir = tempfile::tempdir().unwrap();
+    three_documents(dir.path(), 500);
+    let line = readme_block("<!-- gnu-parallel -->");
+    let out = Command::new("bash")
+        .args(["-c", line.trim()])
+        .current_dir(dir.path())
+        .env("PATH", path_with_ocrpdf())
+        .env("XDG_DATA_HOME", dir.path().join("no-xdg"))
+        .env("HOME", dir.path())
+        .env_remove("SOURCE_DATE_EPOCH")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let summaries: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|v: &Value| v["type"] == "batch_summary")
+        .collect();
+    assert_eq!(summaries.len(), 8, "one shard per job: {stdout}");
+    let done: u64 = summaries.iter().map(|s| s["done"].as_u64().unwrap()).sum();
+    assert_eq!(done, 3);
+    assert_eq!(listing(&dir.path().join("pdf")).len(), 3);
+}
