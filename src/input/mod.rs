@@ -4,12 +4,14 @@
 //! Inputs are opened read-only and never modified. Each page is validated
 //! (dimensions against the pixel cap) before its pixels are allocated.
 
+mod complete;
 mod dpi;
 mod jpeg;
 mod order;
 mod pdf;
 mod tiff;
 
+pub(crate) use complete::incomplete;
 pub use dpi::Dpi;
 pub use order::natural_cmp;
 
@@ -344,7 +346,7 @@ fn read_head(source: &Source) -> Result<Vec<u8>> {
 
 /// Recognise the format from the first bytes; name the expected format in
 /// the message when the extension promised one.
-fn sniff(head: &[u8], path: &Path) -> Result<Format> {
+pub(crate) fn sniff(head: &[u8], path: &Path) -> Result<Format> {
     if head.is_empty() {
         return Err(Error::input(path, "file is empty"));
     }
