@@ -474,6 +474,7 @@ impl Common {
             limits: Limits {
                 max_pixels: self.max_pixels,
                 accept_truncated: self.accept_truncated,
+                ..Limits::default()
             },
         }
     }

@@ -6,7 +6,7 @@
 
 mod complete;
 mod dpi;
-mod jpeg;
+pub(crate) mod jpeg;
 mod order;
 mod pdf;
 mod tiff;
@@ -185,13 +185,22 @@ pub struct Limits {
     /// warning) instead of refusing it. Off by default: a scan cut short
     /// loses part of its page silently otherwise.
     pub accept_truncated: bool,
+    /// How long `pdftoppm` may take to render one PDF page before it is
+    /// killed and the page is an input error; `None`: no limit.
+    pub render_timeout: Option<std::time::Duration>,
 }
+
+/// A page of a PDF rendered by pdftoppm: a scanned page at 600 dpi takes
+/// seconds; a page that takes minutes is a hostile or broken file (deeply
+/// nested forms, huge shadings), not a scan.
+pub const DEFAULT_RENDER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_pixels: DEFAULT_MAX_PIXELS,
             accept_truncated: false,
+            render_timeout: Some(DEFAULT_RENDER_TIMEOUT),
         }
     }
 }
