@@ -277,3 +277,34 @@ fn exif_orientation_is_applied_even_with_no_rotate() {
         );
     }
 }
+
+/// A strip longer than Tesseract's 32767-px limit is an input error saying
+/// why (it was "OCR failed", exit 7); one within it is a page.
+#[test]
+fn strips_longer_than_the_ocr_engine_reads_are_input_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, w, h) in [
+        ("wide.png", 100_000, 1),
+        ("tall.png", 1, 100_000),
+        ("long.png", 30_000, 1),
+    ] {
+        image::GrayImage::from_pixel(w, h, image::Luma([255]))
+            .save(dir.path().join(name))
+            .unwrap();
+        let run = ocrpdf(dir.path(), &[name, "-o", "out.pdf"], None);
+        if w.max(h) > 32767 {
+            assert_eq!(run.code, 2, "{name}: {}", run.stderr);
+            assert!(
+                run.stderr.contains(&format!(
+                    "{name}: image is {w} x {h} px: longer than 32767 px on a side"
+                )),
+                "{}",
+                run.stderr
+            );
+            assert!(!dir.path().join("out.pdf").exists());
+        } else {
+            assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+            assert_eq!(page_count(&dir.path().join("out.pdf")), 1);
+        }
+    }
+}
