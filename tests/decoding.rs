@@ -308,3 +308,62 @@ fn strips_longer_than_the_ocr_engine_reads_are_input_errors() {
         }
     }
 }
+
+/// A phone photo of a Letter page at the phones' 72 dpi (it would be a
+/// 16.7 x 22.2 in page): its resolution is estimated from the paper's
+/// proportions, said in a warning (stderr and JSON), and the PDF page is
+/// Letter-sized; its EXIF orientation is in the page's JSON.
+#[test]
+fn a_72_dpi_phone_photo_gets_a_paper_sized_page_and_says_so() {
+    use common::generator::{Layout, render};
+    use image::codecs::jpeg::{JpegEncoder, PixelDensity};
+    let dir = tempfile::tempdir().unwrap();
+    // 4:3 like a phone camera, text at about 144 dpi.
+    let page = render(&Layout {
+        seed: 75,
+        dpi: 144.0,
+        size_in: (8.33, 11.11),
+        lines: 4,
+        font_pt: 14.0,
+    });
+    let (w, h) = page.image.dimensions();
+    let stored = image::DynamicImage::ImageRgb8(page.image.clone()).rotate270();
+    let mut jpeg = Vec::new();
+    let mut enc = JpegEncoder::new_with_quality(&mut jpeg, 90);
+    enc.set_pixel_density(PixelDensity::dpi(72));
+    enc.encode_image(&stored).unwrap();
+    std::fs::write(
+        dir.path().join("photo.jpg"),
+        with_exif_orientation(&jpeg, 6),
+    )
+    .unwrap();
+    let run = ocrpdf(
+        dir.path(),
+        &["photo.jpg", "--json", "-v", "-o", "out.pdf"],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let dpi = (w.max(h) as f32 / 11.0).round();
+    let said = format!(
+        "photo.jpg: resolution estimated as {dpi:.0} dpi from Letter proportions (the file says 72 dpi"
+    );
+    assert!(run.stderr.contains(&said), "{said}\n{}", run.stderr);
+    let page_json: serde_json::Value =
+        serde_json::from_str(run.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(schema::readme().check_record(&page_json), "page");
+    assert_eq!(page_json["warnings"][0]["code"], "estimated_dpi");
+    assert_eq!(page_json["dpi"], dpi as f64);
+    assert_eq!(
+        page_json["orientation_tag"],
+        "turned 90° clockwise (orientation tag 6)"
+    );
+    let (pw, ph) = page_size_pt(&dir.path().join("out.pdf"));
+    let (lw, lh) = (w as f32 * 72.0 / dpi, h as f32 * 72.0 / dpi);
+    assert!(
+        (pw - lw).abs() < 2.0 && (ph - lh).abs() < 2.0,
+        "{pw} x {ph}"
+    );
+    assert!((ph - 792.0).abs() < 4.0, "a Letter page: {pw} x {ph} pt");
+    let got = pdftotext(&dir.path().join("out.pdf"), 1);
+    assert!(cer(&page.text, &got) < 0.1, "{got}");
+}

@@ -451,10 +451,28 @@ pub fn decode(page: &PageRef, limits: &Limits, dpi_override: Option<Dpi>) -> Res
             (pixels, dpi, orientation)
         }
     };
-    let image = PageImage {
-        pixels,
-        dpi: dpi_override.or(file_dpi).unwrap_or(Dpi::DEFAULT),
-    };
+    let mut dpi = dpi_override.or(file_dpi).unwrap_or(Dpi::DEFAULT);
+    if dpi_override.is_none()
+        && let Some((guess, paper)) = dpi::paper_estimate(pixels.dimensions(), file_dpi)
+    {
+        let (w, h) = pixels.dimensions();
+        let stated = match file_dpi {
+            Some(d) => format!("the file says {:.0} dpi", d.x.min(d.y)),
+            None => "the file states none".to_string(),
+        };
+        warnings.push(DecodeWarning {
+            code: "estimated_dpi",
+            message: format!(
+                "resolution estimated as {:.0} dpi from {paper} proportions ({stated}, which would \
+                 make the page {:.1} x {:.1} in); --dpi sets it",
+                guess.x,
+                w as f32 / dpi.x,
+                h as f32 / dpi.y
+            ),
+        });
+        dpi = guess;
+    }
+    let image = PageImage { pixels, dpi };
     // Orientation is metadata, not detection: applied before anything else
     // sees the page, whatever `--no-rotate` says.
     Ok(Decoded {
