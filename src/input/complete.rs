@@ -49,7 +49,7 @@ pub(crate) fn incomplete(path: &Path) -> std::io::Result<Option<String>> {
 }
 
 /// Why `data`, a file of `format`, is not whole (see the module doc).
-pub(crate) fn missing(data: &[u8], format: Format) -> Option<String> {
+pub fn missing(data: &[u8], format: Format) -> Option<String> {
     let n = data.len();
     match format {
         Format::Jpeg => match jpeg::ending(data) {
@@ -209,12 +209,14 @@ fn pnm_size(data: &[u8]) -> PnmSize {
     };
     // One whitespace byte ends the header.
     let header = i as u128 + 1;
+    // Saturating: a header may state any number.
     let raster = if kind == b'4' {
-        w.div_ceil(8) * h
+        w.div_ceil(8).saturating_mul(h)
     } else {
-        w * h * channels * if maxval > 255 { 2 } else { 1 }
+        let bytes = if maxval > 255 { 2 } else { 1 };
+        w.saturating_mul(h).saturating_mul(channels * bytes)
     };
-    PnmSize::Known(header + raster)
+    PnmSize::Known(header.saturating_add(raster))
 }
 
 /// PAM (P7): `KEY value` lines up to `ENDHDR`.
@@ -238,7 +240,9 @@ fn pam_size(data: &[u8]) -> PnmSize {
         field("MAXVAL "),
     ) {
         (Some(w), Some(h), Some(d), Some(maxval)) => {
-            PnmSize::Known(end as u128 + w * h * d * if maxval > 255 { 2 } else { 1 })
+            let bytes = if maxval > 255 { 2 } else { 1 };
+            let raster = w.saturating_mul(h).saturating_mul(d).saturating_mul(bytes);
+            PnmSize::Known((end as u128).saturating_add(raster))
         }
         _ => PnmSize::Unknown,
     }
@@ -250,7 +254,8 @@ fn tiff_missing(data: &[u8]) -> Option<String> {
     let n = data.len() as u64;
     let le = data.get(..2)? == b"II";
     let u = |at: u64, size: u64| -> Option<u64> {
-        let b = data.get(at as usize..(at + size) as usize)?;
+        let start = usize::try_from(at).ok()?;
+        let b = data.get(start..start.checked_add(size as usize)?)?;
         let mut v = 0u64;
         for k in 0..size as usize {
             let byte = if le { b[size as usize - 1 - k] } else { b[k] };
@@ -274,13 +279,17 @@ fn tiff_missing(data: &[u8]) -> Option<String> {
         let Some(entries) = u(ifd, count_w) else {
             return past("directory", ifd);
         };
-        let table_end = ifd + count_w + entries.saturating_mul(entry_w) + word;
+        let table_end = ifd
+            .saturating_add(count_w)
+            .saturating_add(entries.saturating_mul(entry_w))
+            .saturating_add(word);
         if table_end > n {
             return past("directory", table_end);
         }
         let mut offsets = Vec::new();
         let mut counts = Vec::new();
         for e in 0..entries {
+            // Inside the file: table_end <= n was checked.
             let at = ifd + count_w + e * entry_w;
             let (tag, kind) = (u(at, 2)?, u(at + 2, 2)?);
             let count = u(at + 4, word)?;
@@ -304,6 +313,7 @@ fn tiff_missing(data: &[u8]) -> Option<String> {
             if values.saturating_add(bytes) > n {
                 return past("strip table", values.saturating_add(bytes));
             }
+            // Inside the file, so `count` is bounded by its length.
             target.extend((0..count).filter_map(|k| u(values + k * size, size)));
         }
         for (off, len) in offsets.iter().zip(&counts) {

@@ -4,7 +4,7 @@
 //! Inputs are opened read-only and never modified. Each page is validated
 //! (dimensions against the pixel cap) before its pixels are allocated.
 
-mod complete;
+pub(crate) mod complete;
 mod dpi;
 pub(crate) mod jpeg;
 mod order;
