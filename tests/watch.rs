@@ -999,3 +999,36 @@ fn a_scanned_pdf_dropped_in_becomes_a_searchable_pdf() {
     assert_eq!(w.json()[0]["page_count"], 1);
     assert!(inbox.join(".done/scan.pdf").exists());
 }
+
+/// With --accept-truncated, a JPEG that stays cut short is converted once
+/// the incomplete wait is over, with its truncated_input warning.
+#[test]
+fn accept_truncated_converts_a_cut_jpeg_after_the_incomplete_wait() {
+    let (dir, inbox, out) = folders();
+    let page = three_line_page(24);
+    let jpeg = jpeg_bytes(&page);
+    std::fs::write(inbox.join("cut.jpg"), &jpeg[..jpeg.len() * 3 / 4]).unwrap();
+    let mut w = Watch::start(
+        dir.path(),
+        &[
+            "in",
+            "--out",
+            "out",
+            "--settle",
+            "1",
+            "--incomplete-wait",
+            "2",
+            "--accept-truncated",
+            "--json",
+        ],
+    );
+    w.wait_for("the document", |w| !w.json().is_empty());
+    let r = &w.reports()[0];
+    assert_eq!(r.status, Status::Done, "{r:?}");
+    assert_eq!(r.warnings[0].code, "truncated_input", "{r:?}");
+    assert!(
+        w.stderr()
+            .contains("cut.jpg: incomplete (JPEG without its end marker")
+    );
+    assert_eq!(page_count(&out.join("cut.pdf")), 1);
+}

@@ -70,6 +70,9 @@ pub(crate) struct Waits {
     pub grace: Duration,
     /// For a file whose structure says it is incomplete.
     pub incomplete: Duration,
+    /// `--accept-truncated`: once that wait is over, convert what there
+    /// is (a JPEG keeps what decodes, with a warning) instead of failing.
+    pub take_incomplete: bool,
 }
 
 /// Decide from how long `snap` has been stable (`state`) and how old its
@@ -114,6 +117,9 @@ pub(crate) fn readiness(
         return Readiness::Incomplete { until: give_up_at };
     }
     if let Some(why) = incomplete() {
+        if age >= waits.incomplete && waits.take_incomplete {
+            return Readiness::Ready;
+        }
         if age >= waits.incomplete {
             return Readiness::Abandoned(format!(
                 "{why} (nothing changed for {} s)",
@@ -138,6 +144,7 @@ mod tests {
             settle: Duration::from_secs(settle),
             grace: Duration::from_secs(grace),
             incomplete: Duration::from_secs(300),
+            take_incomplete: false,
         }
     }
 
@@ -250,5 +257,13 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+        let accept = Waits {
+            take_incomplete: true,
+            ..w
+        };
+        assert_eq!(
+            readiness(&s, &old, now, wall, accept, cut),
+            Readiness::Ready
+        );
     }
 }

@@ -353,6 +353,7 @@ impl<'a> Watcher<'a> {
             settle: self.cfg.settle,
             grace: self.cfg.empty_grace,
             incomplete: self.cfg.incomplete_wait,
+            take_incomplete: self.cfg.options.page.limits.accept_truncated,
         };
         for (name, item) in &mut self.items {
             match &item.phase {
