@@ -361,6 +361,10 @@ pub struct WatchArgs {
     #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = parse_seconds)]
     pub settle: f64,
 
+    /// Seconds a file that its own structure says is cut short (JPEG without its end marker, PNG without IEND, TIFF data past the end, PDF without its trailer) is waited for after its last change, before it goes to INBOX/.failed/
+    #[arg(long, value_name = "SECONDS", default_value = "600", value_parser = parse_seconds)]
+    pub incomplete_wait: f64,
+
     /// List INBOX every SECONDS instead of using file events (for network file systems)
     #[arg(long, value_name = "SECONDS", value_parser = parse_positive_seconds)]
     pub poll: Option<f64>,
@@ -678,6 +682,7 @@ impl Common {
             limits: Limits {
                 max_pixels: self.max_pixels,
                 accept_truncated: self.accept_truncated,
+                ..Limits::default()
             },
         }
     }
@@ -716,6 +721,7 @@ impl WatchArgs {
         let options = self.common.options(&self.doc)?;
         let mut cfg = WatchConfig::new(self.inbox.clone(), self.out.clone(), options);
         cfg.settle = Duration::from_secs_f64(self.settle);
+        cfg.incomplete_wait = Duration::from_secs_f64(self.incomplete_wait);
         cfg.poll = self.poll.map(Duration::from_secs_f64);
         cfg.once = self.once;
         cfg.delete_originals = self.delete_originals;

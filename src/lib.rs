@@ -54,6 +54,10 @@ pub mod watch;
 /// part of the API: anything here may change in any release.
 #[doc(hidden)]
 pub mod internals {
+    /// Whether a file is whole (the watch folder's completeness check).
+    pub mod complete {
+        pub use crate::input::complete::missing;
+    }
     pub mod background {
         pub use crate::clean::background::*;
     }

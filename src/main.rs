@@ -313,6 +313,13 @@ fn run_clean(args: &cli::CleanArgs) -> ExitCode {
             );
         }
     }
+    if !quiet {
+        for r in &outcome.written {
+            for w in &r.warnings {
+                eprintln!("ocrpdf: warning: {}: {}", r.label, w.message);
+            }
+        }
+    }
     for e in &outcome.errors {
         eprintln!("ocrpdf: {e}");
     }

@@ -163,6 +163,10 @@ pub struct PageReport {
     pub width_px: u32,
     pub height_px: u32,
     pub dpi: f64,
+    /// The file's orientation tag (EXIF or TIFF), in words, when it
+    /// turned or mirrored the page before anything else; `None` when
+    /// upright or absent.
+    pub orientation_tag: Option<String>,
     /// Seconds spent in each stage on its worker.
     pub stage_seconds: StageSeconds,
     pub warnings: Vec<Warning>,
@@ -208,6 +212,7 @@ impl PageReport {
             width_px: p.width,
             height_px: p.height,
             dpi: round(p.dpi.into(), 1),
+            orientation_tag: p.orientation_tag.clone(),
             stage_seconds: StageSeconds::from(&p.seconds),
             warnings: p.warnings.iter().map(Warning::from).collect(),
         }
@@ -418,6 +423,7 @@ mod tests {
             width_px: 2480,
             height_px: 3508,
             dpi: 300.0,
+            orientation_tag: Some("turned 90° clockwise (orientation tag 6)".into()),
             stage_seconds: StageSeconds {
                 decode: 0.01,
                 clean: 0.2,

@@ -192,3 +192,44 @@ fn pipes_refusals_and_failures_in_a_batch() {
     );
     assert_eq!(listing(&dir.path().join("out")), ["a.png"]);
 }
+
+/// A truncated JPEG is refused by `clean` as by the main command; with
+/// `--accept-truncated` the cleaned page is written and the
+/// `truncated_input` warning reaches stderr and the JSON line.
+#[test]
+fn clean_reports_a_kept_truncated_jpeg() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = small_page(76, 3);
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85)
+        .encode_image(&page.image)
+        .unwrap();
+    let cut = jpeg.len() * 3 / 4;
+    std::fs::write(dir.path().join("scan7.jpg"), &jpeg[..cut]).unwrap();
+    let run = ocrpdf(dir.path(), &["clean", "scan7.jpg", "-o", "a.png"], None);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("truncated JPEG"), "{}", run.stderr);
+    assert!(!dir.path().join("a.png").exists());
+
+    let args = [
+        "clean",
+        "scan7.jpg",
+        "--accept-truncated",
+        "--json",
+        "-o",
+        "b.png",
+    ];
+    let run = ocrpdf(dir.path(), &args, None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let want = format!("warning: scan7.jpg: truncated JPEG (data ends at byte {cut})");
+    assert!(run.stderr.contains(&want), "{}", run.stderr);
+    let line: serde_json::Value = serde_json::from_str(run.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(schema::readme().check_record(&line), "clean_page");
+    assert_eq!(line["warnings"][0]["code"], "truncated_input", "{line}");
+    let r: CleanPageReport = match serde_json::from_value::<Record>(line).unwrap().body {
+        Body::CleanPage(r) => r,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(r.warnings.len(), 1);
+    assert!(dir.path().join("b.png").exists());
+}

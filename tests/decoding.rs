@@ -277,3 +277,93 @@ fn exif_orientation_is_applied_even_with_no_rotate() {
         );
     }
 }
+
+/// A strip longer than Tesseract's 32767-px limit is an input error saying
+/// why (it was "OCR failed", exit 7); one within it is a page.
+#[test]
+fn strips_longer_than_the_ocr_engine_reads_are_input_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, w, h) in [
+        ("wide.png", 100_000, 1),
+        ("tall.png", 1, 100_000),
+        ("long.png", 30_000, 1),
+    ] {
+        image::GrayImage::from_pixel(w, h, image::Luma([255]))
+            .save(dir.path().join(name))
+            .unwrap();
+        let run = ocrpdf(dir.path(), &[name, "-o", "out.pdf"], None);
+        if w.max(h) > 32767 {
+            assert_eq!(run.code, 2, "{name}: {}", run.stderr);
+            assert!(
+                run.stderr.contains(&format!(
+                    "{name}: image is {w} x {h} px: longer than 32767 px on a side"
+                )),
+                "{}",
+                run.stderr
+            );
+            assert!(!dir.path().join("out.pdf").exists());
+        } else {
+            assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+            assert_eq!(page_count(&dir.path().join("out.pdf")), 1);
+        }
+    }
+}
+
+/// A phone photo of a Letter page at the phones' 72 dpi (it would be a
+/// 16.7 x 22.2 in page): its resolution is estimated from the paper's
+/// proportions, said in a warning (stderr and JSON), and the PDF page is
+/// Letter-sized; its EXIF orientation is in the page's JSON.
+#[test]
+fn a_72_dpi_phone_photo_gets_a_paper_sized_page_and_says_so() {
+    use common::generator::{Layout, render};
+    use image::codecs::jpeg::{JpegEncoder, PixelDensity};
+    let dir = tempfile::tempdir().unwrap();
+    // 4:3 like a phone camera, text at about 144 dpi.
+    let page = render(&Layout {
+        seed: 75,
+        dpi: 144.0,
+        size_in: (8.33, 11.11),
+        lines: 4,
+        font_pt: 14.0,
+    });
+    let (w, h) = page.image.dimensions();
+    let stored = image::DynamicImage::ImageRgb8(page.image.clone()).rotate270();
+    let mut jpeg = Vec::new();
+    let mut enc = JpegEncoder::new_with_quality(&mut jpeg, 90);
+    enc.set_pixel_density(PixelDensity::dpi(72));
+    enc.encode_image(&stored).unwrap();
+    std::fs::write(
+        dir.path().join("photo.jpg"),
+        with_exif_orientation(&jpeg, 6),
+    )
+    .unwrap();
+    let run = ocrpdf(
+        dir.path(),
+        &["photo.jpg", "--json", "-v", "-o", "out.pdf"],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let dpi = (w.max(h) as f32 / 11.0).round();
+    let said = format!(
+        "photo.jpg: resolution estimated as {dpi:.0} dpi from Letter proportions (the file says 72 dpi"
+    );
+    assert!(run.stderr.contains(&said), "{said}\n{}", run.stderr);
+    let page_json: serde_json::Value =
+        serde_json::from_str(run.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(schema::readme().check_record(&page_json), "page");
+    assert_eq!(page_json["warnings"][0]["code"], "estimated_dpi");
+    assert_eq!(page_json["dpi"], dpi as f64);
+    assert_eq!(
+        page_json["orientation_tag"],
+        "turned 90° clockwise (orientation tag 6)"
+    );
+    let (pw, ph) = page_size_pt(&dir.path().join("out.pdf"));
+    let (lw, lh) = (w as f32 * 72.0 / dpi, h as f32 * 72.0 / dpi);
+    assert!(
+        (pw - lw).abs() < 2.0 && (ph - lh).abs() < 2.0,
+        "{pw} x {ph}"
+    );
+    assert!((ph - 792.0).abs() < 4.0, "a Letter page: {pw} x {ph} pt");
+    let got = pdftotext(&dir.path().join("out.pdf"), 1);
+    assert!(cer(&page.text, &got) < 0.1, "{got}");
+}

@@ -880,3 +880,87 @@ fn born_digital_text_is_refused_and_vector_pages_need_pdftoppm() {
         "{pw} x {ph}"
     );
 }
+
+/// (h) An image whose data is short of its declared size is an input error
+/// naming the page, whether the page is extracted (one image) or rendered
+/// (two images: poppler would paint the missing samples blank); a JPEG
+/// image without its end marker likewise. pdftoppm is killed past its
+/// time limit, with a message saying so.
+#[test]
+fn short_image_data_names_the_page_and_pdftoppm_has_a_time_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = card(40, 30);
+    // Declared 400 x 300, data for 40 x 30.
+    let short = || Img {
+        data: zlib(small.as_raw()),
+        dict: Box::new(|x| {
+            x.filter(Filter::FlateDecode);
+            x.width(400).height(300).bits_per_component(8);
+            x.color_space().device_rgb();
+        }),
+    };
+    let size = (288.0, 216.0);
+    let good = Spec::full(flate_rgb(&card(120, 90)), size);
+    let two = |img: Img| Spec {
+        size,
+        rotate: 0,
+        content: "q 144 0 0 108 0 0 cm /Im0 Do Q q 144 0 0 108 144 108 cm /Im1 Do Q".into(),
+        images: vec![flate_rgb(&small), img],
+        font: false,
+    };
+    let (mut cut_jpeg, _) = jpeg(&DynamicImage::ImageRgb8(card(200, 150)), 90);
+    cut_jpeg.data.truncate(cut_jpeg.data.len() / 2);
+    let cases: Vec<(&str, Vec<Spec>, &str)> = vec![
+        (
+            "extracted.pdf",
+            vec![good, Spec::full(short(), size)],
+            "page 2: image data is short",
+        ),
+        (
+            "rendered.pdf",
+            vec![two(short())],
+            "page 1: image data is short (3600 of 360000 bytes)",
+        ),
+        (
+            "jpeg.pdf",
+            vec![two(cut_jpeg)],
+            "page 1: JPEG image data is truncated",
+        ),
+    ];
+    for (name, pages, want) in cases {
+        std::fs::write(dir.path().join(name), write_pdf(pages)).unwrap();
+        let run = ocrpdf(dir.path(), &[name, "-o", "out.pdf"], None);
+        assert_eq!(run.code, 2, "{name}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(name) && run.stderr.contains(want),
+            "{name}: {}",
+            run.stderr
+        );
+        assert!(!dir.path().join("out.pdf").exists());
+    }
+
+    // A vector page goes to pdftoppm; no time at all to render it.
+    let vector = dir.path().join("vector.pdf");
+    let page = Spec {
+        size,
+        rotate: 0,
+        content: outline_text(&VECTOR_LINES, 16.0, 72.0, size.1 - 40.0),
+        images: vec![],
+        font: false,
+    };
+    std::fs::write(&vector, write_pdf(vec![page])).unwrap();
+    let limits = Limits {
+        render_timeout: Some(std::time::Duration::ZERO),
+        ..Limits::default()
+    };
+    let pages = list_pages(&[Input::Path(vector.clone())], &limits).unwrap();
+    let e = decode_page(&pages[0], &limits, None).unwrap_err();
+    assert_eq!(e.kind(), ocrpdf::ErrorKind::Input);
+    assert!(
+        e.to_string()
+            .contains("page 1: pdftoppm did not finish rendering it within 0 s"),
+        "{e}"
+    );
+    // The default limit lets it render.
+    assert!(decode_page(&pages[0], &Limits::default(), None).is_ok());
+}

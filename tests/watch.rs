@@ -311,6 +311,113 @@ fn slow_writes_renamed_parts_and_late_content_are_taken_once_complete() {
     }
 }
 
+/// A page of three lines: the first half of its file holds only part of
+/// the text.
+fn three_line_page(seed: u64) -> Page {
+    render(&Layout {
+        seed,
+        dpi: 150.0,
+        size_in: (5.0, 2.6),
+        lines: 3,
+        font_pt: 14.0,
+    })
+}
+
+fn jpeg_bytes(page: &Page) -> Vec<u8> {
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+        .encode_image(&page.image)
+        .unwrap();
+    out
+}
+
+/// A network scanner or SMB copy that stops half-way for longer than the
+/// settle time: the half file looks settled, but its own structure (no
+/// JPEG end marker, no PNG IEND) says it is not whole, so it is not taken
+/// or failed; once the rest arrives, the PDF holds the whole scan.
+#[test]
+fn a_writer_pausing_mid_file_longer_than_settle_gets_the_whole_scan_converted() {
+    let (dir, inbox, out) = folders();
+    let (a, b) = (three_line_page(21), three_line_page(22));
+    let files = [("a.jpg", jpeg_bytes(&a)), ("b.png", png_bytes(&b))];
+    let mut w = Watch::started(
+        dir.path(),
+        &["in", "--out", "out", "--settle", "1", "--json"],
+    );
+    let mut open = Vec::new();
+    for (name, bytes) in &files {
+        let mut f = std::fs::File::create(inbox.join(name)).unwrap();
+        f.write_all(&bytes[..bytes.len() / 2]).unwrap();
+        f.flush().unwrap();
+        open.push(f);
+    }
+    w.wait_for("both halves to be found incomplete", |w| {
+        let e = w.stderr();
+        e.contains("a.jpg: incomplete (JPEG without its end marker")
+            && e.contains("b.png: incomplete (PNG without its IEND chunk")
+    });
+    // Three more settle times of silence: still not taken nor failed.
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(visible(&out), Vec::<String>::new(), "{}", w.stderr());
+    assert!(!inbox.join(".done").exists() && !inbox.join(".failed").exists());
+    assert_eq!(visible(&inbox), ["a.jpg", "b.png"]);
+    assert!(w.json().is_empty());
+
+    for ((_, bytes), f) in files.iter().zip(&mut open) {
+        f.write_all(&bytes[bytes.len() / 2..]).unwrap();
+        f.flush().unwrap();
+    }
+    drop(open);
+    w.wait_for("both documents", |w| w.done_inputs().len() == 2);
+    assert_eq!(w.interrupt(), 130);
+    for ((name, bytes), page) in files.iter().zip([&a, &b]) {
+        assert_eq!(
+            &std::fs::read(inbox.join(".done").join(name)).unwrap(),
+            bytes
+        );
+        let stem = name.split('.').next().unwrap();
+        let pdf = out.join(format!("{stem}.pdf"));
+        assert_eq!(page_count(&pdf), 1);
+        assert_text(&pdf, 1, &page.text);
+    }
+}
+
+/// A cut file that never gets its rest fails after --incomplete-wait,
+/// with the reason.
+#[test]
+fn a_file_left_incomplete_fails_after_the_incomplete_wait_with_its_reason() {
+    let (dir, inbox, _out) = folders();
+    let png = png_bytes(&tiny_page(23));
+    std::fs::write(inbox.join("cut.png"), &png[..png.len() - 20]).unwrap();
+    let mut w = Watch::start(
+        dir.path(),
+        &[
+            "in",
+            "--out",
+            "out",
+            "--settle",
+            "1",
+            "--incomplete-wait",
+            "2",
+            "--json",
+        ],
+    );
+    w.wait_for("the failure", |w| !w.json().is_empty());
+    let r = &w.reports()[0];
+    assert_eq!(r.status, Status::Failed);
+    assert_eq!(r.exit_code, Some(2));
+    let why = r.error.as_deref().unwrap();
+    assert!(
+        why.contains("cut.png") && why.contains("PNG without its IEND chunk"),
+        "{why}"
+    );
+    let note = std::fs::read_to_string(inbox.join(".failed/cut.png.error.txt")).unwrap();
+    assert!(
+        note.contains("IEND") && note.contains("nothing changed for 2 s"),
+        "{note}"
+    );
+}
+
 #[test]
 fn two_hundred_files_dropped_at_once_are_each_converted_once() {
     let (dir, inbox, out) = folders();
@@ -375,7 +482,17 @@ fn a_corrupt_file_fails_with_its_reason_while_the_others_convert() {
     std::fs::write(inbox.join("waiting.png"), b"").unwrap();
     let mut w = Watch::start(
         dir.path(),
-        &["in", "--out", "out", "--once", "--settle", "1", "--json"],
+        &[
+            "in",
+            "--out",
+            "out",
+            "--once",
+            "--settle",
+            "1",
+            "--incomplete-wait",
+            "1",
+            "--json",
+        ],
     );
     assert_eq!(w.exit_code(), 2, "first failure's code\n{}", w.stderr());
 
@@ -881,6 +998,39 @@ fn a_scanned_pdf_dropped_in_becomes_a_searchable_pdf() {
     assert_text(&out.join("scan.pdf"), 1, &page.text);
     assert_eq!(w.json()[0]["page_count"], 1);
     assert!(inbox.join(".done/scan.pdf").exists());
+}
+
+/// With --accept-truncated, a JPEG that stays cut short is converted once
+/// the incomplete wait is over, with its truncated_input warning.
+#[test]
+fn accept_truncated_converts_a_cut_jpeg_after_the_incomplete_wait() {
+    let (dir, inbox, out) = folders();
+    let page = three_line_page(24);
+    let jpeg = jpeg_bytes(&page);
+    std::fs::write(inbox.join("cut.jpg"), &jpeg[..jpeg.len() * 3 / 4]).unwrap();
+    let mut w = Watch::start(
+        dir.path(),
+        &[
+            "in",
+            "--out",
+            "out",
+            "--settle",
+            "1",
+            "--incomplete-wait",
+            "2",
+            "--accept-truncated",
+            "--json",
+        ],
+    );
+    w.wait_for("the document", |w| !w.json().is_empty());
+    let r = &w.reports()[0];
+    assert_eq!(r.status, Status::Done, "{r:?}");
+    assert_eq!(r.warnings[0].code, "truncated_input", "{r:?}");
+    assert!(
+        w.stderr()
+            .contains("cut.jpg: incomplete (JPEG without its end marker")
+    );
+    assert_eq!(page_count(&out.join("cut.pdf")), 1);
 }
 
 /// `--split-on` applies to the inbox: a folder scanned as one stack with

@@ -57,6 +57,9 @@ pub struct ExportReport {
     pub rotated_deg: u16,
     /// `bilevel`, `gray`, `color` or `mixed` (bilevel with pictures).
     pub kind: &'static str,
+    /// What decoding had to say (a kept truncated JPEG, an estimated
+    /// resolution).
+    pub warnings: Vec<input::DecodeWarning>,
 }
 
 impl From<&ExportReport> for crate::report::CleanPageReport {
@@ -67,7 +70,16 @@ impl From<&ExportReport> for crate::report::CleanPageReport {
             skew_deg: crate::report::round(r.skew_deg.into(), 2),
             rotation_deg: r.rotated_deg,
             kind: r.kind.to_string(),
-            warnings: Vec::new(),
+            warnings: r
+                .warnings
+                .iter()
+                .map(|w| crate::report::Warning {
+                    code: w.code.to_string(),
+                    message: w.message.clone(),
+                    page: None,
+                    input: None,
+                })
+                .collect(),
         }
     }
 }
@@ -232,7 +244,9 @@ fn export_page(
     (path, format): &(Option<PathBuf>, ImageFormat),
     cfg: &ExportConfig,
 ) -> Result<ExportReport> {
-    let image = input::decode_page(page, &cfg.page.limits, cfg.page.dpi)?;
+    let input::Decoded {
+        image, warnings, ..
+    } = input::decode(page, &cfg.page.limits, cfg.page.dpi)?;
     let (cleaned, rotated_deg) = pipeline::clean_upright(
         &TesseractEngines,
         page,
@@ -283,6 +297,7 @@ fn export_page(
         skew_deg: cleaned.skew_deg,
         rotated_deg,
         kind,
+        warnings,
     })
 }
 

@@ -31,6 +31,44 @@ impl Dpi {
     }
 }
 
+/// Below this a stated resolution is not trusted on its own: 72 and 96 dpi
+/// are screen and camera defaults (phones write 72 into every photo), not
+/// a measurement of the paper.
+pub const MIN_TRUSTED_DPI: f32 = 150.0;
+/// Longest paper side taken as plausible, in inches: A3 is 16.5 in,
+/// tabloid 17 in. A page longer than this at the stated (or assumed)
+/// resolution is a photo whose resolution says nothing about the paper.
+pub const MAX_PAPER_IN: f32 = 17.0;
+/// Paper the estimate chooses from: (name, long side, short side) in
+/// inches, ISO 216 A4 and US Letter.
+const PAPERS: [(&str, f32, f32); 2] = [("A4", 11.69, 8.27), ("Letter", 11.0, 8.5)];
+
+/// A resolution guessed from the page's proportions, for a photo whose
+/// own resolution (`dpi`, `None` when the file has none and 300 dpi was
+/// assumed) is below [`MIN_TRUSTED_DPI`] or unknown and would make the page
+/// longer than [`MAX_PAPER_IN`]: the paper (A4 or Letter) whose
+/// proportions are nearest the image's is assumed to fill it, so the long
+/// side in pixels over the paper's long side in inches is the resolution.
+/// Returns it with the paper's name.
+pub(crate) fn paper_estimate((w, h): (u32, u32), dpi: Option<Dpi>) -> Option<(Dpi, &'static str)> {
+    let stated = dpi.unwrap_or(Dpi::DEFAULT);
+    if dpi.is_some() && stated.x.min(stated.y) >= MIN_TRUSTED_DPI {
+        return None;
+    }
+    let inches = (w as f32 / stated.x).max(h as f32 / stated.y);
+    if inches <= MAX_PAPER_IN {
+        return None;
+    }
+    let (long, short) = (w.max(h) as f32, w.min(h).max(1) as f32);
+    let aspect = long / short;
+    let (name, long_in, _) = PAPERS.into_iter().min_by(|a, b| {
+        let off = |p: &(&str, f32, f32)| (p.1 / p.2 - aspect).abs();
+        off(a).total_cmp(&off(b))
+    })?;
+    let estimate = (long / long_in).round();
+    Dpi::plausible(estimate, estimate).map(|d| (d, name))
+}
+
 /// Resolution from a PNG's `pHYs` chunk, if it states metres.
 pub fn png(data: &[u8]) -> Option<Dpi> {
     let mut pos = 8;
@@ -120,6 +158,24 @@ mod tests {
         bytes.extend_from_slice(&[1, 1, 1, 0x01, 0x2C, 0x01, 0x2C, 0, 0]);
         bytes.extend_from_slice(&[0xFF, 0xDA]);
         assert_eq!(jpeg(&bytes), Some(Dpi::uniform(300.0)));
+    }
+
+    #[test]
+    fn phone_photos_get_a_resolution_from_their_paper() {
+        // A 12 MP phone photo (4032 x 3024) at 72 dpi would be 56 in long;
+        // 4:3 is nearer Letter's proportions than A4's.
+        let (d, paper) = paper_estimate((3024, 4032), Some(Dpi::uniform(72.0))).unwrap();
+        assert_eq!((d, paper), (Dpi::uniform(367.0), "Letter"));
+        // An A4-shaped photo without any resolution, too long at 300 dpi.
+        let (d, paper) = paper_estimate((5953, 8419), None).unwrap();
+        assert_eq!((d, paper), (Dpi::uniform(720.0), "A4"));
+        // Trusted or plausible: left alone.
+        assert_eq!(
+            paper_estimate((3024, 4032), Some(Dpi::uniform(300.0))),
+            None
+        );
+        assert_eq!(paper_estimate((2480, 3508), None), None);
+        assert_eq!(paper_estimate((600, 800), Some(Dpi::uniform(72.0))), None);
     }
 
     #[test]

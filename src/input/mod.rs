@@ -4,12 +4,14 @@
 //! Inputs are opened read-only and never modified. Each page is validated
 //! (dimensions against the pixel cap) before its pixels are allocated.
 
+pub(crate) mod complete;
 mod dpi;
-mod jpeg;
+pub(crate) mod jpeg;
 mod order;
 mod pdf;
 mod tiff;
 
+pub(crate) use complete::incomplete;
 pub use dpi::Dpi;
 pub use order::natural_cmp;
 
@@ -183,13 +185,22 @@ pub struct Limits {
     /// warning) instead of refusing it. Off by default: a scan cut short
     /// loses part of its page silently otherwise.
     pub accept_truncated: bool,
+    /// How long `pdftoppm` may take to render one PDF page before it is
+    /// killed and the page is an input error; `None`: no limit.
+    pub render_timeout: Option<std::time::Duration>,
 }
+
+/// A page of a PDF rendered by pdftoppm: a scanned page at 600 dpi takes
+/// seconds; a page that takes minutes is a hostile or broken file (deeply
+/// nested forms, huge shadings), not a scan.
+pub const DEFAULT_RENDER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_pixels: DEFAULT_MAX_PIXELS,
             accept_truncated: false,
+            render_timeout: Some(DEFAULT_RENDER_TIMEOUT),
         }
     }
 }
@@ -344,7 +355,7 @@ fn read_head(source: &Source) -> Result<Vec<u8>> {
 
 /// Recognise the format from the first bytes; name the expected format in
 /// the message when the extension promised one.
-fn sniff(head: &[u8], path: &Path) -> Result<Format> {
+pub(crate) fn sniff(head: &[u8], path: &Path) -> Result<Format> {
     if head.is_empty() {
         return Err(Error::input(path, "file is empty"));
     }
@@ -440,10 +451,28 @@ pub fn decode(page: &PageRef, limits: &Limits, dpi_override: Option<Dpi>) -> Res
             (pixels, dpi, orientation)
         }
     };
-    let image = PageImage {
-        pixels,
-        dpi: dpi_override.or(file_dpi).unwrap_or(Dpi::DEFAULT),
-    };
+    let mut dpi = dpi_override.or(file_dpi).unwrap_or(Dpi::DEFAULT);
+    if dpi_override.is_none()
+        && let Some((guess, paper)) = dpi::paper_estimate(pixels.dimensions(), file_dpi)
+    {
+        let (w, h) = pixels.dimensions();
+        let stated = match file_dpi {
+            Some(d) => format!("the file says {:.0} dpi", d.x.min(d.y)),
+            None => "the file states none".to_string(),
+        };
+        warnings.push(DecodeWarning {
+            code: "estimated_dpi",
+            message: format!(
+                "resolution estimated as {:.0} dpi from {paper} proportions ({stated}, which would \
+                 make the page {:.1} x {:.1} in); --dpi sets it",
+                guess.x,
+                w as f32 / dpi.x,
+                h as f32 / dpi.y
+            ),
+        });
+        dpi = guess;
+    }
+    let image = PageImage { pixels, dpi };
     // Orientation is metadata, not detection: applied before anything else
     // sees the page, whatever `--no-rotate` says.
     Ok(Decoded {

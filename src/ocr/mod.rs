@@ -10,7 +10,7 @@ mod tesseract;
 
 pub(crate) use engines::OSD;
 pub use engines::{Engines, TesseractEngines};
-pub use source::{OcrImage, enlargement};
+pub use source::{MAX_SIDE, OcrImage, enlargement};
 pub use tesseract::{Tesseract, check_languages, own_tessdata};
 
 use crate::input::Dpi;

@@ -39,6 +39,11 @@ pub const TARGET_LETTER_PX: f32 = 24.0;
 pub const MAX_SCALE: f32 = 3.0;
 /// Largest enlarged image in pixels (bounds time and memory per page).
 pub const MAX_PIXELS: u64 = 80_000_000;
+/// Longest side Tesseract reads: it keeps coordinates in 16-bit integers
+/// and refuses a larger image outright ("could not recognise the page").
+/// A page longer than this is an input error saying so; enlargement stops
+/// short of it.
+pub const MAX_SIDE: u32 = i16::MAX as u32;
 
 impl<'a> OcrImage<'a> {
     /// The image as it is, unscaled.
@@ -127,7 +132,8 @@ pub fn enlargement(dims: (u32, u32), dpi: Dpi, letter_px: Option<f32>) -> f32 {
     }
     let pixels = dims.0 as f64 * dims.1 as f64;
     let fit = (MAX_PIXELS as f64 / pixels.max(1.0)).sqrt() as f32;
-    let scale = scale.min(MAX_SCALE).min(fit);
+    let side = MAX_SIDE as f32 / dims.0.max(dims.1).max(1) as f32;
+    let scale = scale.min(MAX_SCALE).min(fit).min(side);
     // Small enlargements are not worth a resampling.
     if scale < 1.15 { 1.0 } else { scale }
 }
@@ -143,6 +149,9 @@ mod tests {
         assert_eq!(enlargement(a4(300.0), d(300.0), Some(21.0)), 1.0);
         assert_eq!(enlargement(a4(300.0), d(300.0), None), 1.0);
         assert_eq!(enlargement(a4(150.0), d(150.0), Some(10.0)), 2.4);
+        // A long strip is enlarged only up to Tesseract's longest side.
+        let s = enlargement((20_000, 200), d(100.0), None);
+        assert!(s > 1.15 && (20_000.0 * s).round() as u32 <= MAX_SIDE, "{s}");
         assert_eq!(enlargement(a4(200.0), d(200.0), None), 1.5);
         // 6-pt print at 300 dpi: letters of about 12 px.
         assert_eq!(enlargement(a4(300.0), d(300.0), Some(12.0)), 2.0);

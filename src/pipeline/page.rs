@@ -41,6 +41,17 @@ fn recognize(
     page: &PageRef,
     cleaned: &clean::CleanPage,
 ) -> Result<OcrPage> {
+    let (w, h) = cleaned.gray.dimensions();
+    if w.max(h) > ocr::MAX_SIDE {
+        return Err(Error::input(
+            PathBuf::from(page.label()),
+            format!(
+                "image is {w} x {h} px: longer than {} px on a side, the most the OCR engine \
+                 (Tesseract) reads; scale it down or split it",
+                ocr::MAX_SIDE
+            ),
+        ));
+    }
     let mut read = None;
     engines.with_ocr(&opts.ocr, &mut |e| {
         read = Some(crate::read::read(e, cleaned, opts.ocr.source));

@@ -48,6 +48,11 @@ pub const DEFAULT_SETTLE: Duration = Duration::from_secs(5);
 /// temporary name) is waited for, counted from its last change, before it
 /// is failed (or, for a temporary name, ignored).
 pub const EMPTY_GRACE: Duration = Duration::from_secs(600);
+/// How long a file whose structure says it is cut short (a JPEG without
+/// its end marker, a PNG without IEND, …) is waited for, counted from its
+/// last change, before it is failed: as long as an empty file, since a
+/// paused network scanner or copy is the same case half-way through.
+pub const INCOMPLETE_WAIT: Duration = Duration::from_secs(600);
 /// Full listing at least this often, even with file events.
 pub const RESCAN: Duration = Duration::from_secs(30);
 /// Tries for a document that hits output errors (full disk, busy file).
@@ -71,6 +76,8 @@ pub struct WatchConfig {
     /// Delete originals after success instead of moving them to `.done`.
     pub delete_originals: bool,
     pub empty_grace: Duration,
+    /// See [`INCOMPLETE_WAIT`].
+    pub incomplete_wait: Duration,
 }
 
 impl WatchConfig {
@@ -84,6 +91,7 @@ impl WatchConfig {
             once: false,
             delete_originals: false,
             empty_grace: EMPTY_GRACE,
+            incomplete_wait: INCOMPLETE_WAIT,
         }
     }
 }

@@ -6,7 +6,7 @@ use super::dispose::{self, Failure};
 use super::job::{self, Ctx, JobEnd, Task};
 use super::journal;
 use super::scan::{self, Fingerprint, Kind, Snapshot};
-use super::settle::{self, Readiness, Settle};
+use super::settle::{self, Readiness, Settle, Waits};
 use super::{BACKOFF, Events, Level, MAX_ATTEMPTS, Outcome, RESCAN, Totals, WatchConfig};
 use crate::error::{Error, ErrorKind, Result};
 use notify::Watcher as _;
@@ -57,6 +57,9 @@ struct Item {
     snap: Option<Snapshot>,
     phase: Phase,
     attempts: u32,
+    /// What the completeness check said of this fingerprint, so a file
+    /// waited for is read once per change, not at every look.
+    whole: Option<(Fingerprint, Option<String>)>,
 }
 
 pub(super) struct Watcher<'a> {
@@ -210,6 +213,7 @@ impl<'a> Watcher<'a> {
                         until: Instant::now() + BACKOFF,
                     },
                     attempts: 1,
+                    whole: None,
                 },
             );
         }
@@ -302,6 +306,7 @@ impl<'a> Watcher<'a> {
                             snap: Some(snap),
                             phase: Phase::Waiting,
                             attempts: 0,
+                            whole: None,
                         },
                     );
                 }
@@ -344,18 +349,39 @@ impl<'a> Watcher<'a> {
         let mut wake = |t: Instant| due = Some(due.map_or(t, |d| d.min(t)));
         let mut ready = Vec::new();
         let mut fail = Vec::new();
+        let waits = Waits {
+            settle: self.cfg.settle,
+            grace: self.cfg.empty_grace,
+            incomplete: self.cfg.incomplete_wait,
+            take_incomplete: self.cfg.options.page.limits.accept_truncated,
+        };
         for (name, item) in &mut self.items {
             match &item.phase {
                 Phase::Waiting => {
                     let Some(snap) = &item.snap else { continue };
-                    match settle::readiness(
-                        &item.settle,
-                        snap,
-                        now,
-                        wall,
-                        self.cfg.settle,
-                        self.cfg.empty_grace,
-                    ) {
+                    let whole = &mut item.whole;
+                    let (inbox, events) = (self.inbox, self.events);
+                    let check = || {
+                        if let Some((f, why)) = whole.as_ref()
+                            && f == &snap.fingerprint
+                        {
+                            return why.clone();
+                        }
+                        let why = incomplete(snap);
+                        if let Some(w) = &why {
+                            events.note(
+                                Level::Info,
+                                &format!(
+                                    "{}: incomplete ({w}); waiting up to {} s for the rest",
+                                    inbox.join(name).display(),
+                                    waits.incomplete.as_secs()
+                                ),
+                            );
+                        }
+                        *whole = Some((snap.fingerprint.clone(), why.clone()));
+                        why
+                    };
+                    match settle::readiness(&item.settle, snap, now, wall, waits, check) {
                         Readiness::Changing { until } => wake(until),
                         Readiness::Incomplete { .. } if self.cfg.once => item.phase = Phase::Left,
                         Readiness::Incomplete { until } => wake(until),
@@ -635,6 +661,21 @@ impl Item {
         }
         self.snap = Some(snap);
     }
+}
+
+/// Why a document's files are not whole yet (the first that is not, by
+/// name inside a folder); unreadable files are left to the conversion.
+fn incomplete(snap: &Snapshot) -> Option<String> {
+    snap.pages.iter().find_map(|p| {
+        let why = crate::input::incomplete(p).ok().flatten()?;
+        Some(match snap.kind {
+            Kind::File => why,
+            Kind::Folder => format!(
+                "{}: {why}",
+                p.file_name().unwrap_or_default().to_string_lossy()
+            ),
+        })
+    })
 }
 
 /// Events that can mean a document changed: not reads or opens.

@@ -94,6 +94,70 @@ fn flag(doc: &Document, dict: &Dictionary, key: &[u8]) -> Option<bool> {
     resolve(doc, dict.get(key).ok()?).as_bool().ok()
 }
 
+/// Why the image at `id` holds less than it declares, for an image drawn
+/// on a page that goes to the renderer: poppler paints missing samples as
+/// blank, so a damaged scan would become an empty page without a word.
+/// Checked where it is cheap to know: samples under plain filters
+/// (width × height × bits per component × components) and JPEG data
+/// without its end marker. Other codecs are the renderer's to judge.
+pub(super) fn shortfall(doc: &Document, id: ObjectId) -> Option<String> {
+    let stream = doc.get_object(id).ok()?.as_stream().ok()?;
+    let dict = &stream.dict;
+    let width = u64::try_from(int(doc, dict, b"Width")?).ok()?;
+    let height = u64::try_from(int(doc, dict, b"Height")?).ok()?;
+    let filters: Vec<&[u8]> = match dict.get(b"Filter").map(|f| resolve(doc, f)) {
+        Err(_) => Vec::new(),
+        Ok(Object::Name(n)) => vec![n.as_slice()],
+        Ok(Object::Array(a)) => a
+            .iter()
+            .map(|f| resolve(doc, f).as_name().ok())
+            .collect::<Option<_>>()?,
+        Ok(_) => return None,
+    };
+    let plain = |fs: &[&[u8]]| fs.iter().all(|f| PLAIN_FILTERS.contains(f));
+    if let Some((&b"DCTDecode", rest)) = filters.split_last() {
+        if !plain(rest) {
+            return None;
+        }
+        let data = if rest.is_empty() {
+            stream.content.clone()
+        } else {
+            stream
+                .decompressed_content_with_limit(MAX_CHECKED_BYTES)
+                .ok()?
+        };
+        return match crate::input::jpeg::ending(&data) {
+            crate::input::jpeg::Ending::Complete => None,
+            crate::input::jpeg::Ending::Truncated { at } => {
+                Some(format!("JPEG image data is truncated (ends at byte {at})"))
+            }
+        };
+    }
+    if !plain(&filters) {
+        return None;
+    }
+    let (bpc, n) = if flag(doc, dict, b"ImageMask").unwrap_or(false) {
+        (1, 1)
+    } else {
+        let bpc = u64::try_from(int(doc, dict, b"BitsPerComponent")?).ok()?;
+        let n = components(doc, dict.get(b"ColorSpace").ok()?)?;
+        (bpc, u64::from(n))
+    };
+    let want = width
+        .checked_mul(n)?
+        .checked_mul(bpc)?
+        .div_ceil(8)
+        .checked_mul(height)?;
+    let limit = usize::try_from(want).ok()?.min(MAX_CHECKED_BYTES);
+    let got = stream.decompressed_content_with_limit(limit).ok()?.len();
+    ((got as u64) < want && got < limit)
+        .then(|| format!("image data is short ({got} of {want} bytes)"))
+}
+
+/// Samples decompressed at most to check an image's length (an image past
+/// the pixel cap is refused anyway).
+const MAX_CHECKED_BYTES: usize = 1 << 30;
+
 /// Decide whether the image at `id`, drawn with fill colour `fill`, can be
 /// decoded here, and gather what decoding needs.
 pub(super) fn plan(doc: &Document, id: ObjectId, fill: Fill) -> Option<Job> {
@@ -308,7 +372,20 @@ pub(super) fn decode(job: &Job, path: &Path, page: u32, limits: &Limits) -> Resu
                 None => return Ok(None),
             }
         }
-        Codec::Dct => return Ok(dct_decode(&data, job, limits)),
+        Codec::Dct => {
+            if let crate::input::jpeg::Ending::Truncated { at } = crate::input::jpeg::ending(&data)
+                && !limits.accept_truncated
+            {
+                return Err(Error::input(
+                    path,
+                    format!(
+                        "page {page}: JPEG image data is truncated (ends at byte {at}); \
+                         --accept-truncated keeps what decodes"
+                    ),
+                ));
+            }
+            return Ok(dct_decode(&data, job, limits));
+        }
     };
     if samples.len() < raw_len {
         return Err(Error::input(

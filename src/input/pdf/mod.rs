@@ -260,9 +260,22 @@ fn plan_page(
             .filter(|d| *d == placement.dpi)
             .map(|_| Plan::Extract(Box::new(job), placement))
     });
-    let plan = plan.unwrap_or_else(|| Plan::Render {
-        dpi: render_dpi(doc, &survey.images),
-    });
+    let plan = if let Some(p) = plan {
+        p
+    } else {
+        // The renderer paints missing samples blank: a short image would
+        // become an empty page without a word.
+        if let Some(why) = survey
+            .images
+            .iter()
+            .find_map(|im| image::shortfall(doc, im.id))
+        {
+            return Err(bad(&why));
+        }
+        Plan::Render {
+            dpi: render_dpi(doc, &survey.images),
+        }
+    };
     // Refuse oversized pages now, before any page is decoded.
     let (w, h) = match &plan {
         Plan::Extract(job, p) => {
@@ -491,7 +504,8 @@ mod tests {
             dictionary! { "Filter" => "JBIG2Decode" },
             dictionary! { "Filter" => "JPXDecode" },
             dictionary! { "Filter" => vec![Object::Name(b"FlateDecode".to_vec()), Object::Name(b"DCTDecode".to_vec()), Object::Name(b"FlateDecode".to_vec())] },
-            dictionary! { "ColorSpace" => "DeviceCMYK" },
+            // (2 bits per component: the 32 bytes hold 8 x 4 CMYK pixels)
+            dictionary! { "ColorSpace" => "DeviceCMYK", "BitsPerComponent" => 2 },
             dictionary! { "Decode" => vec![0.2.into(), 0.8.into()] },
             dictionary! { "SMask" => Object::Reference((1, 0)) },
         ] {

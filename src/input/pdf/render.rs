@@ -9,13 +9,38 @@ use crate::input::{Limits, Pixels, Source, check_size};
 use image::{GrayImage, ImageFormat};
 use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
 
 /// Resolution for pages without images, and the range an image's own
 /// resolution is held to when it sets the rendering resolution.
 pub(super) const DEFAULT_DPI: f32 = 300.0;
 pub(super) const MIN_DPI: f32 = 150.0;
 pub(super) const MAX_DPI: f32 = 600.0;
+
+/// How often a running pdftoppm is looked at for its exit.
+const POLL: Duration = Duration::from_millis(20);
+
+/// Wait for `child` to exit, at most `limit`; `Ok(None)` when it was
+/// killed for taking longer.
+fn wait_within(child: &mut Child, limit: Option<Duration>) -> std::io::Result<Option<ExitStatus>> {
+    let Some(limit) = limit else {
+        return child.wait().map(Some);
+    };
+    let deadline = Instant::now() + limit;
+    loop {
+        if Instant::now() >= deadline {
+            // Killing also closes its pipes, so the readers finish.
+            let _ = child.kill();
+            child.wait()?;
+            return Ok(None);
+        }
+        if let Some(s) = child.try_wait()? {
+            return Ok(Some(s));
+        }
+        std::thread::sleep(POLL.min(deadline.saturating_duration_since(Instant::now())));
+    }
+}
 
 /// Render page `number` (1-based) at `dpi`; `gray` asks for grey output
 /// when the page is known to hold no colour.
@@ -56,7 +81,11 @@ pub(super) fn render(
     let stdin = child.stdin.take();
     let mut stdout = child.stdout.take().expect("piped");
     let mut stderr = child.stderr.take().expect("piped");
-    let (ppm, errors) = std::thread::scope(|s| {
+    // The pixel cap is checked before rendering (the page's size at `dpi`
+    // when it was listed) and again on what pdftoppm returns; its output
+    // is read only up to what the cap allows.
+    let most = limits.max_pixels.saturating_mul(3).saturating_add(1 << 10);
+    let (ppm, errors, status) = std::thread::scope(|s| {
         if let (Some(mut pipe), Source::Stdin(bytes)) = (stdin, source) {
             // pdftoppm may stop reading early; its exit status tells.
             s.spawn(move || pipe.write_all(bytes));
@@ -66,13 +95,27 @@ pub(super) fn render(
             let _ = stderr.read_to_string(&mut text);
             text
         });
-        let mut ppm = Vec::new();
-        let read = stdout.read_to_end(&mut ppm);
-        (read.map(|_| ppm), err.join().unwrap_or_default())
+        let out = s.spawn(move || {
+            let mut ppm = Vec::new();
+            (&mut stdout).take(most).read_to_end(&mut ppm).map(|_| ppm)
+        });
+        let status = wait_within(&mut child, limits.render_timeout);
+        let ppm = out.join().unwrap_or_else(|_| Ok(Vec::new()));
+        (ppm, err.join().unwrap_or_default(), status)
     });
-    let status = child
-        .wait()
-        .map_err(|e| Error::input(path, format!("pdftoppm failed: {e}")))?;
+    let status = match status {
+        Ok(Some(s)) => s,
+        Ok(None) => {
+            return Err(Error::input(
+                path,
+                format!(
+                    "page {number}: pdftoppm did not finish rendering it within {} s (killed)",
+                    limits.render_timeout.unwrap_or_default().as_secs()
+                ),
+            ));
+        }
+        Err(e) => return Err(Error::input(path, format!("pdftoppm failed: {e}"))),
+    };
     let ppm = ppm.map_err(|e| Error::input(path, format!("pdftoppm output: {e}")))?;
     if !status.success() || ppm.is_empty() {
         let reason = errors.lines().last().unwrap_or("no output").trim();

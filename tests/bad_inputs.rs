@@ -1,0 +1,165 @@
+//! README's "Bad and odd inputs" table, row by row: each row's file is made
+//! here, run through `ocrpdf FILE -o out.pdf`, and must give the row's exit
+//! code and message. A row without a case here, or a case without a row,
+//! fails the test, so the table stays true and complete.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+
+/// One README row as the test reads it.
+#[derive(Debug)]
+struct Row {
+    file: String,
+    extra: Vec<String>,
+    exit: i32,
+    /// Every `…` span of the message cell, each in stderr.
+    message: Vec<String>,
+}
+
+/// The rows of the table under `### Bad and odd inputs`: the second column
+/// is the file (and options) in backticks, the third the exit code, the
+/// fourth the message in backticks (one span or several, with what varies
+/// between them).
+fn readme_rows() -> Vec<Row> {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = readme
+        .split("### Bad and odd inputs")
+        .nth(1)
+        .expect("README has a 'Bad and odd inputs' section");
+    let section = section.split("\n#").next().unwrap();
+    let ticked = |cell: &str| -> String {
+        cell.split('`')
+            .nth(1)
+            .unwrap_or_else(|| panic!("no `…` in {cell}"))
+            .to_string()
+    };
+    section
+        .lines()
+        .filter(|l| l.starts_with('|') && !l.starts_with("|---") && !l.starts_with("| input"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let mut args = ticked(cells[2])
+                .split(' ')
+                .map(String::from)
+                .collect::<Vec<_>>();
+            Row {
+                file: args.remove(0),
+                extra: args,
+                exit: cells[3]
+                    .parse()
+                    .unwrap_or_else(|_| panic!("exit code in {l}")),
+                message: cells[4]
+                    .split('`')
+                    .skip(1)
+                    .step_by(2)
+                    .map(String::from)
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) {
+    std::fs::write(dir.join(name), bytes).unwrap();
+}
+
+fn png(page: &image::GrayImage) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    page.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+fn jpeg(page: &image::RgbImage, dpi: Option<u16>) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85);
+    if let Some(d) = dpi {
+        enc.set_pixel_density(image::codecs::jpeg::PixelDensity::dpi(d));
+    }
+    enc.encode_image(page).unwrap();
+    out
+}
+
+/// A one-page PDF through the binary itself (a scanned page of its own).
+fn pdf_of(dir: &Path, name: &str, page: &common::generator::Page) {
+    let png = dir.join(format!("{name}.png"));
+    common::generator::save_png(page, &png);
+    let run = ocrpdf(dir, &[&format!("{name}.png"), "-o", name], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    std::fs::remove_file(png).unwrap();
+}
+
+/// Make the file a row names in `dir`.
+fn make(dir: &Path, file: &str) {
+    let text = || small_page(81, 3);
+    let white = |w, h| image::GrayImage::from_pixel(w, h, image::Luma([255]));
+    match file {
+        "empty.png" => write(dir, file, b""),
+        "notes.txt" => write(dir, file, b"not a scan\n"),
+        "scan.png" => write(dir, file, b"hello world"),
+        "cut.png" => {
+            let p = png(&image::DynamicImage::ImageRgb8(text().image).into_luma8());
+            write(dir, file, &p[..p.len() / 2]);
+        }
+        "cut.jpg" => {
+            let j = jpeg(&text().image, None);
+            write(dir, file, &j[..j.len() * 3 / 4]);
+        }
+        "cut.tif" => {
+            let g = image::DynamicImage::ImageRgb8(text().image).into_luma8();
+            write_tiff_pages(&dir.join(file), &[g], 300);
+            let t = std::fs::read(dir.join(file)).unwrap();
+            write(dir, file, &t[..t.len() / 2]);
+        }
+        "cut.pdf" => {
+            pdf_of(dir, file, &text());
+            let p = std::fs::read(dir.join(file)).unwrap();
+            write(dir, file, &p[..p.len() / 2]);
+        }
+        "strip.png" => write(dir, file, &png(&white(100_000, 1))),
+        "big.png" => write(dir, file, &png(&white(3000, 2000))),
+        "phone.jpg" => {
+            let img = image::RgbImage::from_pixel(1500, 2000, image::Rgb([255, 255, 255]));
+            write(dir, file, &jpeg(&img, Some(72)));
+        }
+        "locked.pdf" => {
+            pdf_of(dir, "open.pdf", &text());
+            let status = std::process::Command::new("qpdf")
+                .current_dir(dir)
+                .args(["--encrypt", "u", "o", "256", "--", "open.pdf", file])
+                .status()
+                .unwrap();
+            assert!(status.success());
+        }
+        "missing.png" => {}
+        other => panic!("README row {other} has no case in tests/bad_inputs.rs"),
+    }
+}
+
+#[test]
+fn the_readme_table_of_bad_inputs_is_what_ocrpdf_does() {
+    let rows = readme_rows();
+    assert!(rows.len() >= 12, "{rows:?}");
+    for row in &rows {
+        let dir = tempfile::tempdir().unwrap();
+        make(dir.path(), &row.file);
+        let mut args = vec![row.file.as_str()];
+        args.extend(row.extra.iter().map(String::as_str));
+        args.extend(["-o", "out.pdf"]);
+        let run = ocrpdf(dir.path(), &args, None);
+        eprintln!("{} -> {}: {}", row.file, run.code, run.stderr.trim());
+        assert_eq!(run.code, row.exit, "{row:?}\n{}", run.stderr);
+        for m in &row.message {
+            assert!(run.stderr.contains(m), "{row:?}\nstderr: {}", run.stderr);
+        }
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+        // A refused input leaves no output behind.
+        assert_eq!(
+            dir.path().join("out.pdf").exists(),
+            row.exit == 0,
+            "{row:?}"
+        );
+    }
+}
