@@ -113,6 +113,22 @@ pub struct CleanPage {
     pub layers: Option<colour::Layers>,
 }
 
+impl CleanPage {
+    /// How the page is stored, as reports name it: `bilevel` (text only),
+    /// `gray` or `color` (the whole page in tone), `mixed` (bilevel text
+    /// with pictures in tone) or `colour-layers` (bilevel text over colour
+    /// layers, pictures in tone if any).
+    pub fn kind(&self) -> &'static str {
+        match (&self.picture, &self.layers) {
+            (Picture::Page(Pixels::Gray(_)), _) => "gray",
+            (Picture::Page(_), _) => "color",
+            (_, Some(_)) => "colour-layers",
+            (Picture::Regions(_), None) => "mixed",
+            (Picture::None, None) => "bilevel",
+        }
+    }
+}
+
 /// Run the cleanup stages on one decoded page.
 pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
     let dpi = page.dpi;
