@@ -31,7 +31,13 @@ pub(super) fn write(
         y: page.dpi.y / cell as f32,
     };
     let parts = [
-        ("mask", PageRaster::Bilevel(&page.bits), page.dpi, true, false),
+        (
+            "mask",
+            PageRaster::Bilevel(&page.bits),
+            page.dpi,
+            true,
+            false,
+        ),
         (
             "foreground",
             PageRaster::Tone(Pixels::Rgb(layers.foreground.clone())),
@@ -47,10 +53,17 @@ pub(super) fn write(
             true,
         ),
     ];
-    let mode = if force { Mode::Replace } else { Mode::NoReplace };
+    let mode = if force {
+        Mode::Replace
+    } else {
+        Mode::NoReplace
+    };
     let mut written = Vec::new();
     for (name, raster, dpi, bilevel, colour) in parts {
-        let path = dir.join(format!("{stem}-{name}.{}", format.extension(bilevel, colour)));
+        let path = dir.join(format!(
+            "{stem}-{name}.{}",
+            format.extension(bilevel, colour)
+        ));
         let mut bytes = Vec::new();
         encode::write(&mut bytes, &raster, dpi, format)
             .map_err(|e| Error::Internal(format!("{}: {e}", path.display())))?;

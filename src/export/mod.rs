@@ -73,7 +73,11 @@ impl From<&ExportReport> for crate::report::CleanPageReport {
             skew_deg: crate::report::round(r.skew_deg.into(), 2),
             rotation_deg: r.rotated_deg,
             kind: r.kind.to_string(),
-            layers: r.layers.iter().map(|p| crate::report::absolute(p)).collect(),
+            layers: r
+                .layers
+                .iter()
+                .map(|p| crate::report::absolute(p))
+                .collect(),
             warnings: Vec::new(),
         }
     }
