@@ -18,9 +18,13 @@
 //! keeps the layers smooth, and so cheap for JPEG, where nothing is shown.
 //!
 //! Whether a page needs colour is measured, not guessed: the CIELAB chroma
-//! (CIE 15:2004) of the mean ink colour per foreground cell and of the mean
-//! paper colour per background cell, after white balance. A page of black
-//! text on (white-balanced) paper has neither and stays a plain text page.
+//! (CIE 15:2004) of the mean ink colour per foreground cell and of the
+//! filled paper colour per background cell, after white balance. Tinted
+//! paper counts only over an area (a morphological opening of the tinted
+//! cells), so stain rings, a photo's rim and colour fringes do not. A page
+//! of black text on (white-balanced) paper has neither and stays a plain
+//! text page. On a layered page neutral ink is drawn black and untinted
+//! paper white, as the text page draws them: only colour is added.
 
 use super::bits::{BitImage, INK};
 use super::rect::Rect;
@@ -44,15 +48,20 @@ const INK_CHROMA: f32 = 20.0;
 /// stamp on a page of text is more than 1%; colour fringes of a JPEG scan
 /// around black letters are far below.
 const MIN_COLOURED_INK: f32 = 0.005;
+/// Least coloured ink for colour layers, in square inches: a short word
+/// in a coloured pen; fewer coloured pixels are specks and fringes.
+const MIN_COLOURED_INK_IN2: f32 = 0.01;
 /// CIELAB chroma above which a cell of paper counts as tinted. Paper after
 /// white balance is below ~4; pale tinted boxes are 8–15; highlighters 40+.
 const PAPER_CHROMA: f32 = 7.0;
 /// Share of the page's background cells (outside pictures) that must be
 /// tinted: a highlighted phrase is about 0.3% of a page.
 const MIN_TINTED_PAPER: f32 = 0.002;
-/// Paper cells this close to white (CIELAB L* above, chroma below) are
-/// stored as pure white, so the plain paper costs no bytes at all.
-const WHITE_L: f32 = 96.0;
+/// Tinted paper narrower than this (inches) is not a tint but a stain's
+/// ring, a photo's rim or a colour fringe: a highlighter band is 1/5 inch.
+const TINT_MIN_IN: f32 = 0.05;
+/// Margin around picture regions left out of the layers (inches).
+const PICTURE_RIM_IN: f32 = 0.05;
 /// Paper pixels closer than this to ink (in pixels at 300 dpi, scaled) are
 /// left out of the background: their colour is part ink (anti-aliasing,
 /// blur) and would draw a halo, a ghost of the text.
@@ -100,7 +109,19 @@ pub fn separate(colour: &RgbImage, bits: &BitImage, pictures: &[Rect], dpi: Dpi)
     let res = dpi.x.min(dpi.y).max(1.0);
     let fg_cell = ((res / FOREGROUND_DPI).round() as u32).max(1);
     let bg_cell = ((res / BACKGROUND_DPI).round() as u32).max(1);
-    let in_picture = |x: u32, y: u32| pictures.iter().any(|r| r.contains(x, y));
+    // A picture's region can end a few pixels inside the picture: its
+    // rim is the picture's too, not coloured ink or paper.
+    let rim = (PICTURE_RIM_IN * res).round() as u32;
+    let grown: Vec<Rect> = pictures
+        .iter()
+        .map(|r| Rect {
+            x0: r.x0.saturating_sub(rim),
+            y0: r.y0.saturating_sub(rim),
+            x1: (r.x1 + rim).min(w),
+            y1: (r.y1 + rim).min(h),
+        })
+        .collect();
+    let in_picture = |x: u32, y: u32| grown.iter().any(|r| r.contains(x, y));
     let halo = ((INK_HALO_IN * res).round() as u32).max(1);
     let near = near_ink(bits, halo);
 
@@ -150,15 +171,30 @@ pub fn separate(colour: &RgbImage, bits: &BitImage, pictures: &[Rect], dpi: Dpi)
 
     // Ink is weighed by its pixels; paper per cell (a cell of paper
     // beside text has fewer paper pixels, but is as much paper).
-    let coloured_ink = fg_any.share(|c| chroma(c) > INK_CHROMA, true, |_| true);
-    let tinted = bg.share(|c| chroma(c) > PAPER_CHROMA, false, |i| !bg_excluded[i]);
-    if coloured_ink < MIN_COLOURED_INK && tinted < MIN_TINTED_PAPER {
+    let (coloured, ink) = fg_any.count(|c| chroma(c) > INK_CHROMA);
+    let min_coloured = (MIN_COLOURED_INK_IN2 * res * res) as u64;
+    let coloured_ink = coloured >= min_coloured && coloured as f32 >= MIN_COLOURED_INK * ink as f32;
+    // Paper is tinted where the filled background is chromatic over an
+    // area: a morphological opening of the tinted cells drops what is
+    // thinner than [`TINT_MIN_IN`] (the rings of stains, the rim of a
+    // photo, colour fringes), and keeps highlighter bands and boxes.
+    let mut background = bg.fill();
+    let tinted: Vec<bool> = background
+        .pixels()
+        .enumerate()
+        .map(|(i, p)| !bg_excluded[i] && chroma(p.0) > PAPER_CHROMA)
+        .collect();
+    let reach = ((TINT_MIN_IN * res / bg_cell as f32 / 2.0).round() as u32).max(1);
+    let kept = open(&tinted, bg.w, bg.h, reach);
+    let paper = bg_excluded.iter().filter(|&&e| !e).count().max(1);
+    let tinted_share = kept.iter().filter(|&&k| k).count() as f32 / paper as f32;
+    if !coloured_ink && tinted_share < MIN_TINTED_PAPER {
         return None;
     }
-    let mut background = bg.fill();
-    for p in background.pixels_mut() {
-        let lab = lab(p.0);
-        if lab[0] > WHITE_L && chroma_of(lab) < PAPER_CHROMA {
+    // Untinted paper is white, as on a text page: shadows, bleed-through
+    // and grey stains go, as the text page's cleanup removes them.
+    for (p, &k) in background.pixels_mut().zip(&kept) {
+        if !k {
             *p = Rgb([255, 255, 255]);
         }
     }
@@ -168,6 +204,27 @@ pub fn separate(colour: &RgbImage, bits: &BitImage, pictures: &[Rect], dpi: Dpi)
         fg_cell,
         bg_cell,
     })
+}
+
+/// Morphological opening (erosion then dilation, square of side
+/// 2·`reach`+1) of a `w`×`h` flag grid.
+fn open(flags: &[bool], w: u32, h: u32, reach: u32) -> Vec<bool> {
+    let pass = |src: &[bool], keep: bool| -> Vec<bool> {
+        let mut out = vec![!keep; src.len()];
+        for y in 0..h {
+            for x in 0..w {
+                let (x0, y0) = (x.saturating_sub(reach), y.saturating_sub(reach));
+                let (x1, y1) = ((x + reach + 1).min(w), (y + reach + 1).min(h));
+                // Erosion keeps a flag when all are set; dilation sets it
+                // when any is: the same scan with the test inverted.
+                let all = (y0..y1).all(|yy| (x0..x1).all(|xx| src[(yy * w + xx) as usize] == keep));
+                out[(y * w + x) as usize] = if all { keep } else { !keep };
+            }
+        }
+        out
+    };
+    let eroded = pass(flags, true);
+    pass(&eroded, false)
 }
 
 /// Ink pixels whose four neighbours are ink too: the stroke's core, free of
@@ -238,30 +295,16 @@ impl Cells {
         self.sum[i].map(|s| ((s + n / 2) / n) as u8)
     }
 
-    /// Share of the filled cells that `counted` admits (weighted by their
-    /// pixels when `per_pixel`, else each 1) whose mean colour passes `test`.
-    fn share(
-        &self,
-        test: impl Fn([u8; 3]) -> bool,
-        per_pixel: bool,
-        counted: impl Fn(usize) -> bool,
-    ) -> f32 {
+    /// Pixels of the cells whose mean colour passes `test`, and of all.
+    fn count(&self, test: impl Fn([u8; 3]) -> bool) -> (u64, u64) {
         let (mut hit, mut all) = (0u64, 0u64);
         for i in 0..self.n.len() {
-            if self.n[i] == 0 || !counted(i) {
-                continue;
-            }
-            let weight = if per_pixel { self.n[i] } else { 1 };
-            all += weight;
-            if test(self.mean(i)) {
-                hit += weight;
+            all += self.n[i];
+            if self.n[i] > 0 && test(self.mean(i)) {
+                hit += self.n[i];
             }
         }
-        if all == 0 {
-            0.0
-        } else {
-            hit as f32 / all as f32
-        }
+        (hit, all)
     }
 
     /// The grid as an image: each cell's mean, empty cells pushed-pulled
