@@ -11,7 +11,6 @@
 #[path = "../tests/common/colour.rs"]
 mod colour;
 #[path = "../tests/common/gen.rs"]
-#[allow(dead_code)]
 mod generator;
 
 fn main() {

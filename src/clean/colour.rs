@@ -276,8 +276,8 @@ impl Cells {
 
     fn add(&mut self, x: u32, y: u32, p: [u8; 3]) {
         let i = self.index(x, y);
-        for k in 0..3 {
-            self.sum[i][k] += u64::from(p[k]);
+        for (s, v) in self.sum[i].iter_mut().zip(p) {
+            *s += u64::from(v);
         }
         self.n[i] += 1;
     }
@@ -358,11 +358,10 @@ fn push_pull(level: &mut [[f32; 4]], w: u32, h: u32) -> Vec<[f32; 4]> {
             d[3] += c[3];
         }
     }
-    for d in half.iter_mut() {
-        if d[3] > 0.0 {
-            for k in 0..3 {
-                d[k] /= d[3];
-            }
+    for d in &mut half {
+        let weight = d[3];
+        if weight > 0.0 {
+            d[..3].iter_mut().for_each(|v| *v /= weight);
         }
     }
     let coarse = push_pull(&mut half, hw, hh);
@@ -374,13 +373,12 @@ fn push_pull(level: &mut [[f32; 4]], w: u32, h: u32) -> Vec<[f32; 4]> {
         let (x0, y0) = ((x0 as u32).min(hw - 1), (y0 as u32).min(hh - 1));
         let (x1, y1) = ((x0 + 1).min(hw - 1), (y0 + 1).min(hh - 1));
         let at = |x: u32, y: u32| coarse[(y * hw + x) as usize];
-        let mut out = [0.0; 4];
-        for k in 0..3 {
+        let mut out = [0.0, 0.0, 0.0, 1.0];
+        for (k, o) in out.iter_mut().take(3).enumerate() {
             let top = at(x0, y0)[k] * (1.0 - tx) + at(x1, y0)[k] * tx;
             let bottom = at(x0, y1)[k] * (1.0 - tx) + at(x1, y1)[k] * tx;
-            out[k] = top * (1.0 - ty) + bottom * ty;
+            *o = top * (1.0 - ty) + bottom * ty;
         }
-        out[3] = 1.0;
         out
     };
     let mut out = level.to_vec();

@@ -23,8 +23,7 @@ pub(super) fn write(
 ) -> Result<Vec<PathBuf>> {
     let stem = page_file
         .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "page".into());
+        .map_or_else(|| "page".into(), |s| s.to_string_lossy().into_owned());
     let dir = page_file.parent().unwrap_or(Path::new("."));
     let scaled = |cell: u32| Dpi {
         x: page.dpi.x / cell as f32,

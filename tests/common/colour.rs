@@ -183,14 +183,14 @@ impl Canvas {
             // Cream paper, a little darker towards the bottom right.
             let shade = 1.0 - 0.05 * (x / w as f32 + y / h as f32) / 2.0;
             let mut c = [248.0 * shade, 243.0 * shade, 228.0 * shade];
-            for k in 0..3 {
-                c[k] *= self.tint[i][k];
+            for (v, t) in c.iter_mut().zip(self.tint[i]) {
+                *v *= t;
             }
             for (_, l) in &self.layers {
                 let cov = l.cov[i];
                 if cov > 0.0 {
-                    for k in 0..3 {
-                        c[k] *= 1.0 - cov * (1.0 - f32::from(l.ink[k]) / 255.0);
+                    for (v, ink) in c.iter_mut().zip(l.ink) {
+                        *v *= 1.0 - cov * (1.0 - f32::from(ink) / 255.0);
                     }
                 }
             }
@@ -487,7 +487,7 @@ pub fn ciede2000(l1: [f32; 3], l2: [f32; 3]) -> f64 {
     let [l2, a2, b2] = l2.map(f64::from);
     let c1 = a1.hypot(b1);
     let c2 = a2.hypot(b2);
-    let cm = (c1 + c2) / 2.0;
+    let cm = f64::midpoint(c1, c2);
     let g = 0.5 * (1.0 - (cm.powi(7) / (cm.powi(7) + 25f64.powi(7))).sqrt());
     let (a1p, a2p) = ((1.0 + g) * a1, (1.0 + g) * a2);
     let (c1p, c2p) = (a1p.hypot(b1), a2p.hypot(b2));
@@ -511,12 +511,12 @@ pub fn ciede2000(l1: [f32; 3], l2: [f32; 3]) -> f64 {
         h2p - h1p + 360.0
     };
     let dhh = 2.0 * (c1p * c2p).sqrt() * (dh.to_radians() / 2.0).sin();
-    let lm = (l1 + l2) / 2.0;
-    let cmp = (c1p + c2p) / 2.0;
+    let lm = f64::midpoint(l1, l2);
+    let cmp = f64::midpoint(c1p, c2p);
     let hm = if c1p * c2p == 0.0 {
         h1p + h2p
     } else if (h1p - h2p).abs() <= 180.0 {
-        (h1p + h2p) / 2.0
+        f64::midpoint(h1p, h2p)
     } else if h1p + h2p < 360.0 {
         (h1p + h2p + 360.0) / 2.0
     } else {
