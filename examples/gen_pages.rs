@@ -28,11 +28,18 @@
 //! pixel-aligned with it in `NAME.truth.png` (black = ink), against which a
 //! binarisation's F-measure is taken. COUNT is ignored.
 //! `benches/kinds_cer.sh` uses them.
+//! `colour` writes the colour pages of `tests/colour.rs` (issue 11):
+//! `letter.png` (a business letter with coloured marks), `headings.png`
+//! (coloured headings and a photo) and `black-letter.png` (the letter in
+//! black ink only), with their text in `NAME.txt`. COUNT is ignored.
+//! `benches/colour.sh` uses them.
 //! `models` writes the pages `benches/models.sh` compares Tesseract models
 //! on: the seven `degradations`, plus `08-clean` (a clean half page),
 //! `09-150dpi` (a typical office scan at 150 dpi) and `10-faded-ink` (ink
 //! at 35 % on white paper), named and paired with their truth the same way.
 
+#[path = "../tests/common/colour.rs"]
+mod colour;
 #[path = "../tests/common/gen.rs"]
 mod generator;
 #[path = "../tests/common/kinds.rs"]
@@ -58,6 +65,18 @@ fn main() {
         if kind == "models" {
             pages.extend(model_cases());
         }
+        for (name, page) in pages {
+            save_png(&page, &dir.join(format!("{name}.png")));
+            std::fs::write(dir.join(format!("{name}.txt")), &page.text).unwrap();
+        }
+        return;
+    }
+    if kind == "colour" {
+        let pages = [
+            ("letter", colour::letter(true).page),
+            ("headings", colour::headings_and_photo().page),
+            ("black-letter", colour::letter(false).page),
+        ];
         for (name, page) in pages {
             save_png(&page, &dir.join(format!("{name}.png")));
             std::fs::write(dir.join(format!("{name}.txt")), &page.text).unwrap();

@@ -333,6 +333,10 @@ pub struct CleanArgs {
     #[arg(long)]
     pub force: bool,
 
+    /// For pages stored as colour layers, also write the layers: NAME-mask, NAME-foreground and NAME-background next to each page's file
+    #[arg(long)]
+    pub layers: bool,
+
     /// Print one JSON object per page on standard output (input, output, skew, rotation, kind)
     #[arg(long)]
     pub json: bool,
@@ -744,6 +748,7 @@ impl CleanArgs {
             page: self.common.page_options(),
             tessdata: self.common.tessdata.clone(),
             force: self.force,
+            layers: self.layers,
         }
     }
 }

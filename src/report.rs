@@ -159,6 +159,9 @@ pub struct PageReport {
     pub bytes: u64,
     /// How its images were stored, e.g. `jbig2`, `ccitt-g4+jpeg`.
     pub codec: String,
+    /// How the page is stored: `bilevel`, `mixed`, `colour-layers`,
+    /// `gray` or `color` (`CleanPage::kind`).
+    pub kind: String,
     /// Size of the stored page in pixels and its resolution.
     pub width_px: u32,
     pub height_px: u32,
@@ -209,6 +212,7 @@ impl PageReport {
             rotation_deg: p.rotated_deg,
             bytes: p.bytes as u64,
             codec: p.codec.clone(),
+            kind: p.kind.to_string(),
             width_px: p.width,
             height_px: p.height,
             dpi: round(p.dpi.into(), 1),
@@ -287,8 +291,13 @@ pub struct CleanPageReport {
     pub output: String,
     pub skew_deg: f64,
     pub rotation_deg: u16,
-    /// `bilevel`, `gray`, `color` or `mixed` (bilevel with pictures).
+    /// `bilevel`, `gray`, `color`, `mixed` (bilevel with pictures) or
+    /// `colour-layers`.
     pub kind: String,
+    /// The layer files `--layers` wrote (absolute): mask, foreground,
+    /// background; absent otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub layers: Vec<String>,
     /// No check warns about a cleaned page yet; the list is there so
     /// scripts read every page alike.
     pub warnings: Vec<Warning>,
@@ -420,6 +429,7 @@ mod tests {
             rotation_deg: 90,
             bytes: 4096,
             codec: "jbig2".into(),
+            kind: "bilevel".into(),
             width_px: 2480,
             height_px: 3508,
             dpi: 300.0,

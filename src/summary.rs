@@ -111,6 +111,8 @@ pub struct PageSummary {
     pub bytes: usize,
     /// How its images were stored, e.g. `ccitt-g4` or `ccitt-g4+jpeg`.
     pub codec: String,
+    /// How the page is stored ([`crate::clean::CleanPage::kind`]).
+    pub kind: &'static str,
     /// Size of the cleaned page in pixels and its resolution.
     pub width: u32,
     pub height: u32,
@@ -164,6 +166,7 @@ impl PageSummary {
             confidence,
             bytes: pdf.len(),
             codec: pdf.codec(),
+            kind: cleaned.kind(),
             width: cleaned.bits.width(),
             height: cleaned.bits.height(),
             dpi: cleaned.dpi.x,

@@ -12,6 +12,7 @@ pub(crate) mod background;
 pub(crate) mod binarize;
 pub mod bits;
 pub(crate) mod border;
+pub mod colour;
 pub(crate) mod content;
 pub(crate) mod deconvolve;
 pub(crate) mod deskew;
@@ -34,9 +35,14 @@ use image::GrayImage;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Mode {
-    /// Bilevel text, with pictures kept in grey or colour where found.
+    /// Bilevel text, with pictures kept in grey or colour where found and,
+    /// on pages whose ink or paper carries colour, colour layers under and
+    /// through the text (mixed raster content, [`colour`]).
     #[default]
     Auto,
+    /// Bilevel text in black, with pictures kept in grey or colour where
+    /// found (`auto` without the colour layers).
+    Text,
     /// Bilevel only.
     Bw,
     /// The whole page in grey.
@@ -102,6 +108,25 @@ pub struct CleanPage {
     pub skew_deg: f32,
     /// How much of the stored bilevel ink looks like lines of text.
     pub ink: lines::InkStats,
+    /// Colour foreground and background for `bits` as their mask, on a
+    /// page whose ink or paper carries colour (`Mode::Auto` only).
+    pub layers: Option<colour::Layers>,
+}
+
+impl CleanPage {
+    /// How the page is stored, as reports name it: `bilevel` (text only),
+    /// `gray` or `color` (the whole page in tone), `mixed` (bilevel text
+    /// with pictures in tone) or `colour-layers` (bilevel text over colour
+    /// layers, pictures in tone if any).
+    pub fn kind(&self) -> &'static str {
+        match (&self.picture, &self.layers) {
+            (Picture::Page(Pixels::Gray(_)), _) => "gray",
+            (Picture::Page(_), _) => "color",
+            (_, Some(_)) => "colour-layers",
+            (Picture::Regions(_), None) => "mixed",
+            (Picture::None, None) => "bilevel",
+        }
+    }
 }
 
 /// Run the cleanup stages on one decoded page.
@@ -166,23 +191,30 @@ pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
     // Found before pictures blank anything: text lines win over pictures.
     let text = lines::find(&bits, dpi);
     let near = near_ink(&bits, &text, dpi);
+    let mut scan_colour = None;
     let picture = match opts.mode {
         Mode::Bw => Picture::None,
         Mode::Gray => Picture::Page(Pixels::Gray(gray.clone())),
         Mode::Color => {
             Picture::Page(colour().map_or_else(|| Pixels::Gray(gray.clone()), Pixels::Rgb))
         }
-        Mode::Auto => {
+        Mode::Auto | Mode::Text => {
             let rects = content::picture_regions(&gray, dpi, &text);
+            if opts.mode == Mode::Auto {
+                scan_colour = colour();
+            }
             if rects.is_empty() {
                 Picture::None
             } else {
-                let colour = colour();
+                if scan_colour.is_none() {
+                    scan_colour = colour();
+                }
+                let colour = &scan_colour;
                 let regions = rects
                     .into_iter()
                     .map(|r| {
                         blank(&mut bits, r);
-                        (r, crop(&colour, &gray, r))
+                        (r, crop(colour, &gray, r))
                     })
                     .collect();
                 Picture::Regions(regions)
@@ -195,6 +227,9 @@ pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
         _ => Vec::new(),
     };
     let ink = lines::summarize(&bits, &text, &pictures);
+    let layers = scan_colour
+        .filter(|_| opts.mode == Mode::Auto)
+        .and_then(|c| colour::separate(&c, &bits, &pictures, dpi));
     whiten_removed(&mut gray, &raw, &bits, &pictures);
     whiten_far_from_ink(&mut gray, &near, &pictures);
     CleanPage {
@@ -204,6 +239,7 @@ pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
         dpi,
         skew_deg,
         ink,
+        layers,
     }
 }
 

@@ -6,6 +6,7 @@
 //! the others; every failure is reported.
 
 mod encode;
+mod layers;
 
 pub use encode::{ImageFormat, PageRaster};
 
@@ -46,6 +47,8 @@ pub struct ExportConfig {
     pub tessdata: Option<PathBuf>,
     /// Replace existing output files.
     pub force: bool,
+    /// Also write a colour-layered page's mask, foreground and background.
+    pub layers: bool,
 }
 
 /// What was written for one page.
@@ -55,11 +58,14 @@ pub struct ExportReport {
     pub output: PathBuf,
     pub skew_deg: f32,
     pub rotated_deg: u16,
-    /// `bilevel`, `gray`, `color` or `mixed` (bilevel with pictures).
+    /// `bilevel`, `gray`, `color`, `mixed` (bilevel with pictures) or
+    /// `colour-layers` ([`CleanPage::kind`]).
     pub kind: &'static str,
     /// What decoding had to say (a kept truncated JPEG, an estimated
     /// resolution).
     pub warnings: Vec<input::DecodeWarning>,
+    /// The layer files written (`--layers`): mask, foreground, background.
+    pub layers: Vec<PathBuf>,
 }
 
 impl From<&ExportReport> for crate::report::CleanPageReport {
@@ -79,6 +85,11 @@ impl From<&ExportReport> for crate::report::CleanPageReport {
                     page: None,
                     input: None,
                 })
+                .collect(),
+            layers: r
+                .layers
+                .iter()
+                .map(|p| crate::report::absolute(p))
                 .collect(),
         }
     }
@@ -256,6 +267,12 @@ fn export_page(
         cfg.tessdata.as_deref(),
     )?;
     drop(image);
+    if cfg.layers && path.is_none() && cleaned.layers.is_some() {
+        return Err(Error::Config(format!(
+            "{}: --layers writes files next to the page's; give -o FILE or -d DIR",
+            page.label()
+        )));
+    }
     let (raster, kind) = raster(&cleaned);
     let colour = matches!(raster, PageRaster::Tone(Pixels::Rgb(_)));
     let bilevel = matches!(raster, PageRaster::Bilevel(_));
@@ -291,6 +308,10 @@ fn export_page(
             p
         }
     };
+    let layers = match (&cleaned.layers, cfg.layers) {
+        (Some(l), true) => layers::write(&output, *format, l, &cleaned, cfg.force)?,
+        _ => Vec::new(),
+    };
     Ok(ExportReport {
         label: page.label(),
         output,
@@ -298,42 +319,45 @@ fn export_page(
         rotated_deg,
         kind,
         warnings,
+        layers,
     })
 }
 
 /// The page exactly as the PDF shows it: the bilevel image, the tone page,
-/// or the bilevel image with its pictures painted in.
+/// the colour layers composed through their mask, and any pictures painted
+/// in.
 fn raster(page: &CleanPage) -> (PageRaster<'_>, &'static str) {
-    match &page.picture {
-        Picture::None => (PageRaster::Bilevel(&page.bits), "bilevel"),
-        Picture::Page(p @ Pixels::Gray(_)) => (PageRaster::Tone(p.clone()), "gray"),
-        Picture::Page(p) => (PageRaster::Tone(p.clone()), "color"),
-        Picture::Regions(regions) => {
-            let base = page.bits.as_gray();
-            let any_colour = regions.iter().any(|(_, p)| matches!(p, Pixels::Rgb(_)));
-            let mut out = if any_colour {
-                Pixels::Rgb(image::DynamicImage::ImageLuma8(base.clone()).into_rgb8())
-            } else {
-                Pixels::Gray(base.clone())
-            };
-            for (r, p) in regions {
-                match (&mut out, p) {
-                    (Pixels::Gray(o), Pixels::Gray(g)) => {
-                        image::imageops::replace(o, g, r.x0 as i64, r.y0 as i64);
-                    }
-                    (Pixels::Rgb(o), Pixels::Rgb(c)) => {
-                        image::imageops::replace(o, c, r.x0 as i64, r.y0 as i64);
-                    }
-                    (Pixels::Rgb(o), Pixels::Gray(g)) => {
-                        let c = image::DynamicImage::ImageLuma8(g.clone()).into_rgb8();
-                        image::imageops::replace(o, &c, r.x0 as i64, r.y0 as i64);
-                    }
-                    (Pixels::Gray(_), Pixels::Rgb(_)) => {
-                        unreachable!("colour regions make a colour page")
-                    }
-                }
+    let kind = page.kind();
+    let regions: &[(crate::clean::Rect, Pixels)] = match &page.picture {
+        Picture::None => &[],
+        Picture::Page(p) => return (PageRaster::Tone(p.clone()), kind),
+        Picture::Regions(r) => r,
+    };
+    let base = page.bits.as_gray();
+    let mut out = match &page.layers {
+        Some(l) => Pixels::Rgb(l.compose(&page.bits)),
+        None if regions.is_empty() => return (PageRaster::Bilevel(&page.bits), kind),
+        None if regions.iter().any(|(_, p)| matches!(p, Pixels::Rgb(_))) => {
+            Pixels::Rgb(image::DynamicImage::ImageLuma8(base.clone()).into_rgb8())
+        }
+        None => Pixels::Gray(base.clone()),
+    };
+    for (r, p) in regions {
+        match (&mut out, p) {
+            (Pixels::Gray(o), Pixels::Gray(g)) => {
+                image::imageops::replace(o, g, r.x0 as i64, r.y0 as i64);
             }
-            (PageRaster::Tone(out), "mixed")
+            (Pixels::Rgb(o), Pixels::Rgb(c)) => {
+                image::imageops::replace(o, c, r.x0 as i64, r.y0 as i64);
+            }
+            (Pixels::Rgb(o), Pixels::Gray(g)) => {
+                let c = image::DynamicImage::ImageLuma8(g.clone()).into_rgb8();
+                image::imageops::replace(o, &c, r.x0 as i64, r.y0 as i64);
+            }
+            (Pixels::Gray(_), Pixels::Rgb(_)) => {
+                unreachable!("colour regions make a colour page")
+            }
         }
     }
+    (PageRaster::Tone(out), kind)
 }

@@ -91,6 +91,17 @@ impl Codec {
 /// A bilevel image (0 = ink), losslessly, with the codec `choice` asks
 /// for (with `Auto`, both are tried and the smaller kept).
 pub fn bilevel(id: Ref, bits: &BitImage, choice: Bilevel) -> (Chunk, Codec) {
+    bilevel_as(id, bits, choice, false)
+}
+
+/// [`bilevel`], as a stencil mask (`/ImageMask`) when `stencil`: the same
+/// samples, where 0 (ink) marks where an image drawn through it shows.
+pub(super) fn bilevel_as(
+    id: Ref,
+    bits: &BitImage,
+    choice: Bilevel,
+    stencil: bool,
+) -> (Chunk, Codec) {
     let (w, h) = (bits.width() as i32, bits.height() as i32);
     let (data, codec) = match choice {
         Bilevel::G4 => (g4::encode(bits), Codec::G4),
@@ -107,7 +118,11 @@ pub fn bilevel(id: Ref, bits: &BitImage, choice: Bilevel) -> (Chunk, Codec) {
     let mut c = chunk();
     let mut xobj = c.image_xobject(id, &data);
     xobj.width(w).height(h).bits_per_component(1);
-    xobj.color_space().device_gray();
+    if stencil {
+        xobj.image_mask(true);
+    } else {
+        xobj.color_space().device_gray();
+    }
     if codec == Codec::Jbig2 {
         // JBIG2's 1 is black, as PDF's JBIG2Decode draws it: no /Decode.
         xobj.filter(Filter::Jbig2Decode);
@@ -125,6 +140,18 @@ pub fn bilevel(id: Ref, bits: &BitImage, choice: Bilevel) -> (Chunk, Codec) {
 /// A grey or colour image, JPEG when `lossy`, else Flate (also for images
 /// wider or taller than JPEG's 65535 pixels).
 pub fn tone(id: Ref, pixels: &Pixels, lossy: bool, quality: u8) -> (Chunk, Codec) {
+    tone_through(id, pixels, lossy, quality, None)
+}
+
+/// [`tone`], shown only where the stencil mask `mask` has ink (PDF's
+/// explicit masking, ISO 32000-1 § 8.9.6.3) when given.
+pub(super) fn tone_through(
+    id: Ref,
+    pixels: &Pixels,
+    lossy: bool,
+    quality: u8,
+    mask: Option<Ref>,
+) -> (Chunk, Codec) {
     let (w, h) = pixels.dimensions();
     let lossy = lossy && w <= 65535 && h <= 65535;
     let (data, filter, codec) = if lossy {
@@ -146,6 +173,9 @@ pub fn tone(id: Ref, pixels: &Pixels, lossy: bool, quality: u8) -> (Chunk, Codec
             3
         }
     };
+    if let Some(mask) = mask {
+        xobj.stencil_mask(mask);
+    }
     if codec == Codec::Flate {
         xobj.decode_parms()
             .pair(Name(b"Predictor"), 15)

@@ -10,6 +10,7 @@ mod icc;
 pub mod images;
 mod info;
 pub(crate) mod jbig2;
+mod layers;
 mod page;
 mod text;
 mod xmp;

@@ -75,8 +75,12 @@ pub fn build(page: &CleanPage, ocr: &OcrPage, enc: &PageEncoding) -> PagePdf {
         x1: w,
         y1: h,
     };
-    let mut add = |(chunk, codec): (Chunk, Codec), id: Ref, rect: Rect| {
-        images.push((format!("Im{}", images.len()), id, rect));
+    // `rect` is where the image is drawn; `None` for an image that is
+    // only referred to (a stencil mask).
+    let mut add = |(chunk, codec): (Chunk, Codec), id: Ref, rect: Option<Rect>| {
+        if let Some(rect) = rect {
+            images.push((format!("Im{}", images.len()), id, rect));
+        }
         objects.push(chunk);
         if !codecs.contains(&codec) {
             codecs.push(codec);
@@ -90,12 +94,33 @@ pub fn build(page: &CleanPage, ocr: &OcrPage, enc: &PageEncoding) -> PagePdf {
         Picture::Page(pixels) => {
             let id = alloc();
             let lossy = enc.lossy_page && !opts.lossless;
-            add(images::tone(id, pixels, lossy, opts.quality()), id, full);
+            add(
+                images::tone(id, pixels, lossy, opts.quality()),
+                id,
+                Some(full),
+            );
         }
-        Picture::None | Picture::Regions(_) => {
-            let id = alloc();
-            add(images::bilevel(id, &page.bits, opts.bilevel), id, full);
-        }
+        Picture::None | Picture::Regions(_) => match &page.layers {
+            None => {
+                let id = alloc();
+                add(
+                    images::bilevel(id, &page.bits, opts.bilevel),
+                    id,
+                    Some(full),
+                );
+            }
+            Some(layers) => {
+                let ids = super::layers::LayerIds {
+                    background: alloc(),
+                    mask: alloc(),
+                    foreground: alloc(),
+                };
+                let o = super::layers::write(&ids, layers, &page.bits, &opts);
+                add(o.background, ids.background, Some(full));
+                add(o.mask, ids.mask, None);
+                add(o.foreground, ids.foreground, Some(full));
+            }
+        },
     }
     if let Picture::Regions(regions) = &page.picture {
         for (rect, pixels) in regions {
@@ -106,7 +131,7 @@ pub fn build(page: &CleanPage, ocr: &OcrPage, enc: &PageEncoding) -> PagePdf {
                 .and_then(|target| images::downsample(pixels, dpi, target));
             let stored = small.as_ref().unwrap_or(pixels);
             let tone = images::tone(id, stored, !opts.lossless, opts.quality());
-            add(tone, id, *rect);
+            add(tone, id, Some(*rect));
         }
     }
 

@@ -3,6 +3,8 @@
 //! mutool, qpdf).
 #![allow(dead_code)]
 
+#[path = "colour.rs"]
+pub mod colour;
 #[path = "gen.rs"]
 pub mod generator;
 #[path = "kinds.rs"]

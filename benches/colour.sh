@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Issue 11: bytes per page and colour kept, on the colour pages of
+# tests/colour.rs (a business letter with a blue letterhead, red stamp,
+# yellow highlighter, blue signature, green footer and a tinted note box; a
+# page of coloured headings with a photo), for
+#   ocrpdf (default --mode auto: colour layers),
+#   ocrpdf --mode text (the old default: bilevel text, pictures as regions),
+#   ocrpdf --mode color --jpeg-quality 75 (the whole page as a JPEG: the
+#     look colour layers aim at; the scan is PNG, so without a quality
+#     --mode color would store it losslessly at ~2.5 MB),
+#   ocrmypdf --optimize 3, and img2pdf of the scan (if installed).
+# Colour kept: hue-histogram intersection (12 CIELAB hue sectors, chroma >
+# 25) of scan and rendering, by poppler (pdftoppm), MuPDF (mutool draw) and,
+# when the Python module pypdfium2 is installed (pip install pypdfium2),
+# PDFium. "coloured px" is the rendering's chromatic pixels over the scan's
+# (poppler). Also lists the black-ink letter: auto must equal text there.
+#
+#     benches/colour.sh            (KEEP=1 keeps the work folder)
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+work_dir ocrpdf-colour
+build_ocrpdf
+find_img2pdf
+log "generating the colour pages in $WORK"
+(cd "$ROOT" && cargo run --quiet --release --example gen_pages -- "$WORK" 1 colour)
+(cd "$ROOT" && cargo build --quiet --release --example colour_kept)
+KEPT="$ROOT/target/release/examples/colour_kept"
+PDFIUM=0
+if python3 -c 'import pypdfium2' 2>/dev/null; then PDFIUM=1; else
+    echo "pypdfium2 not installed (pip install pypdfium2): no PDFium column" >&2
+fi
+echo "PDF.js (pdfjs-dist) needs node and a canvas package: not run here" >&2
+
+render_all() { # PDF PREFIX -> PREFIX-p.png PREFIX-m.png [PREFIX-f.png]
+    pdftoppm -r 300 -png -singlefile "$1" "$2-p"
+    mutool draw -q -r 300 -c rgb -o "$2-m.png" "$1" 1 2>/dev/null
+    if ((PDFIUM)); then
+        python3 - "$1" "$2-f.png" <<'PY'
+import sys, pypdfium2 as pdfium
+page = pdfium.PdfDocument(sys.argv[1])[0]
+page.render(scale=300 / 72).to_pil().convert("RGB").save(sys.argv[2])
+PY
+    fi
+}
+
+printf '| page | tool | bytes | colour kept (poppler / MuPDF / PDFium) | coloured px |\n|---|---|---:|---|---:|\n'
+row() { # PAGE TOOL PDF
+    local page="$1" tool="$2" pdf="$3" pre="$WORK/r-$1-$RANDOM"
+    render_all "$pdf" "$pre"
+    local p m f="-" ratio
+    read -r p ratio < <("$KEPT" "$WORK/$page.png" "$pre-p.png")
+    read -r m _ < <("$KEPT" "$WORK/$page.png" "$pre-m.png")
+    if ((PDFIUM)); then read -r f _ < <("$KEPT" "$WORK/$page.png" "$pre-f.png"); fi
+    printf '| %s | %s | %s | %s / %s / %s | %s |\n' "$page" "$tool" "$(stat -c %s "$pdf")" "$p" "$m" "$f" "$ratio"
+}
+for page in letter headings black-letter; do
+    in="$WORK/$page.png"
+    "$OCRPDF" "$in" -o "$WORK/$page-auto.pdf" 2>/dev/null
+    row "$page" "ocrpdf" "$WORK/$page-auto.pdf"
+    "$OCRPDF" --mode text "$in" -o "$WORK/$page-text.pdf" 2>/dev/null
+    row "$page" "ocrpdf --mode text" "$WORK/$page-text.pdf"
+    [[ "$page" == black-letter ]] && continue
+    "$OCRPDF" --mode color --jpeg-quality 75 "$in" -o "$WORK/$page-color.pdf" 2>/dev/null
+    row "$page" "ocrpdf --mode color" "$WORK/$page-color.pdf"
+    if have ocrmypdf && ((${#IMG2PDF[@]})); then
+        "${IMG2PDF[@]}" "$in" -o "$WORK/$page-img2pdf.pdf"
+        row "$page" "img2pdf" "$WORK/$page-img2pdf.pdf"
+        # --optimize 2 and 3 need pngquant; without it, the best that runs.
+        for level in 3 1; do
+            if ocrmypdf --optimize "$level" "$WORK/$page-img2pdf.pdf" "$WORK/$page-ocrmypdf.pdf" 2>"$WORK/ocrmypdf.log"; then
+                row "$page" "ocrmypdf --optimize $level" "$WORK/$page-ocrmypdf.pdf"
+                break
+            fi
+            echo "ocrmypdf --optimize $level failed on $page: $(tail -n 1 "$WORK/ocrmypdf.log")" >&2
+        done
+    else
+        echo "ocrmypdf or img2pdf missing: their rows are skipped" >&2
+    fi
+done

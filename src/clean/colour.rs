@@ -1,0 +1,514 @@
+//! Colour layers of a page whose ink or marks carry colour: mixed raster
+//! content (MRC, ITU-T T.44), as DjVu and the Internet Archive's
+//! `recode_pdf` store scans.
+//!
+//! The page is split into three layers over the same area:
+//! - the **mask**: the full-resolution bilevel text image, unchanged (it is
+//!   `CleanPage::bits`, stored as JBIG2/G4);
+//! - the **foreground**: the ink's colour at low resolution; painted only
+//!   where the mask has ink, so its softness never shows at stroke edges;
+//! - the **background**: the paper's colour (tints, highlighter, coloured
+//!   boxes) at low resolution, with the pixels under and next to the ink
+//!   filled in from their surroundings, so no ghost of the text stays in it.
+//!
+//! Each layer cell holds the mean colour of the scan pixels that belong to
+//! it (ink cores for the foreground, paper away from ink for the
+//! background); cells with no such pixel are filled by push-pull
+//! interpolation (Gortler et al., "The Lumigraph", SIGGRAPH 1996), which
+//! keeps the layers smooth, and so cheap for JPEG, where nothing is shown.
+//!
+//! Whether a page needs colour is measured, not guessed: the CIELAB chroma
+//! (CIE 15:2004) of the mean ink colour per foreground cell and of the
+//! filled paper colour per background cell, after white balance. Tinted
+//! paper counts only over an area (a morphological opening of the tinted
+//! cells), so stain rings, a photo's rim and colour fringes do not. A page
+//! of black text on (white-balanced) paper has neither and stays a plain
+//! text page. On a layered page neutral ink is drawn black and untinted
+//! paper white, as the text page draws them: only colour is added.
+
+use super::bits::{BitImage, INK};
+use super::rect::Rect;
+use crate::input::Dpi;
+use image::{Rgb, RgbImage};
+
+/// Resolution of the foreground (ink colour). One colour per 1/50 inch is
+/// finer than any two differently coloured strokes sit apart in paperwork,
+/// and 1/6 of a 300-dpi scan costs 1/36 of its pixels.
+pub const FOREGROUND_DPI: f32 = 50.0;
+/// Resolution of the background (paper tints, highlighter, boxes): their
+/// edges stay within 1/100 inch; 1/3 of a 300-dpi scan.
+pub const BACKGROUND_DPI: f32 = 100.0;
+
+/// CIELAB chroma (C*ab) above which a cell's mean ink colour counts as
+/// coloured. Black and grey inks scanned in colour stay below ~8 after
+/// averaging; the palest coloured pens reach 30 and more.
+const INK_CHROMA: f32 = 20.0;
+/// Share of the page's ink (in cells weighted by their ink pixels) that
+/// must be coloured for the page to get colour layers: a signature or a
+/// stamp on a page of text is more than 1%; colour fringes of a JPEG scan
+/// around black letters are far below.
+const MIN_COLOURED_INK: f32 = 0.005;
+/// Least coloured ink for colour layers, in square inches: a short word
+/// in a coloured pen; fewer coloured pixels are specks and fringes.
+const MIN_COLOURED_INK_IN2: f32 = 0.01;
+/// CIELAB chroma above which a cell of paper counts as tinted. Paper after
+/// white balance is below ~4; pale tinted boxes are 8–15; highlighters 40+.
+const PAPER_CHROMA: f32 = 7.0;
+/// Share of the page's background cells (outside pictures) that must be
+/// tinted: a highlighted phrase is about 0.3% of a page.
+const MIN_TINTED_PAPER: f32 = 0.002;
+/// Tinted paper narrower than this (inches) is not a tint but a stain's
+/// ring, a photo's rim or a colour fringe: a highlighter band is 1/5 inch.
+const TINT_MIN_IN: f32 = 0.05;
+/// Margin around picture regions left out of the layers (inches).
+const PICTURE_RIM_IN: f32 = 0.05;
+/// Paper pixels closer than this to ink (in pixels at 300 dpi, scaled) are
+/// left out of the background: their colour is part ink (anti-aliasing,
+/// blur) and would draw a halo, a ghost of the text.
+const INK_HALO_IN: f32 = 2.0 / 300.0;
+
+/// The colour layers of a mixed page. The mask is the page's `bits`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layers {
+    /// Ink colour, one pixel per `fg_cell` × `fg_cell` page pixels.
+    pub foreground: RgbImage,
+    /// Paper colour, one pixel per `bg_cell` × `bg_cell` page pixels.
+    pub background: RgbImage,
+    pub fg_cell: u32,
+    pub bg_cell: u32,
+}
+
+impl Layers {
+    /// The page as the PDF shows it, at full resolution: the background,
+    /// with the foreground's colour where `mask` has ink (nearest cell: a
+    /// viewer may interpolate, which only softens the layers' steps).
+    pub fn compose(&self, mask: &BitImage) -> RgbImage {
+        let (w, h) = (mask.width(), mask.height());
+        let cell = |img: &RgbImage, c: u32, x: u32, y: u32| {
+            *img.get_pixel((x / c).min(img.width() - 1), (y / c).min(img.height() - 1))
+        };
+        RgbImage::from_fn(w, h, |x, y| {
+            if mask.is_ink(x, y) {
+                cell(&self.foreground, self.fg_cell, x, y)
+            } else {
+                cell(&self.background, self.bg_cell, x, y)
+            }
+        })
+    }
+}
+
+/// Split a cleaned colour page into foreground and background layers for
+/// `bits` (its mask); `None` when the page's ink and paper carry no colour
+/// (it stays a text page). `colour` is the white-balanced, deskewed page
+/// aligned with `bits`; `pictures` are stored on their own and left out.
+pub fn separate(colour: &RgbImage, bits: &BitImage, pictures: &[Rect], dpi: Dpi) -> Option<Layers> {
+    let (w, h) = colour.dimensions();
+    if (w, h) != (bits.width(), bits.height()) || w == 0 || h == 0 {
+        return None;
+    }
+    let res = dpi.x.min(dpi.y).max(1.0);
+    let fg_cell = ((res / FOREGROUND_DPI).round() as u32).max(1);
+    let bg_cell = ((res / BACKGROUND_DPI).round() as u32).max(1);
+    // A picture's region can end a few pixels inside the picture: its
+    // rim is the picture's too, not coloured ink or paper.
+    let rim = (PICTURE_RIM_IN * res).round() as u32;
+    let grown: Vec<Rect> = pictures
+        .iter()
+        .map(|r| Rect {
+            x0: r.x0.saturating_sub(rim),
+            y0: r.y0.saturating_sub(rim),
+            x1: (r.x1 + rim).min(w),
+            y1: (r.y1 + rim).min(h),
+        })
+        .collect();
+    let in_picture = |x: u32, y: u32| grown.iter().any(|r| r.contains(x, y));
+    let halo = ((INK_HALO_IN * res).round() as u32).max(1);
+    let near = near_ink(bits, halo);
+
+    let mut fg = Cells::new(w.div_ceil(fg_cell), h.div_ceil(fg_cell));
+    let mut fg_any = Cells::new(fg.w, fg.h);
+    let mut bg = Cells::new(w.div_ceil(bg_cell), h.div_ceil(bg_cell));
+    let mut bg_excluded = vec![false; (bg.w * bg.h) as usize];
+    for y in 0..h {
+        for x in 0..w {
+            let p = colour.get_pixel(x, y).0;
+            if in_picture(x, y) {
+                bg_excluded[bg.index(x / bg_cell, y / bg_cell)] = true;
+                continue;
+            }
+            if bits.is_ink(x, y) {
+                let (cx, cy) = (x / fg_cell, y / fg_cell);
+                fg_any.add(cx, cy, p);
+                if is_core(bits, x, y) {
+                    fg.add(cx, cy, p);
+                }
+            } else if !near[(y * w + x) as usize] {
+                bg.add(x / bg_cell, y / bg_cell, p);
+            }
+        }
+    }
+    // A cell with only the edges of strokes has their colour mixed with
+    // the paper's: it takes its neighbours' cores (filled in below) when
+    // there are any, and all its ink only for strokes too thin for a core.
+    let thin: Vec<usize> = (0..fg.h)
+        .flat_map(|y| (0..fg.w).map(move |x| (x, y)))
+        .map(|(x, y)| (fg.index(x, y), x, y))
+        .filter(|&(i, x, y)| fg.n[i] == 0 && fg_any.n[i] > 0 && !fg.any_near(x, y))
+        .map(|(i, _, _)| i)
+        .collect();
+    for i in thin {
+        fg.n[i] = fg_any.n[i];
+        fg.sum[i] = fg_any.sum[i];
+    }
+    // Neutral ink is drawn black, as on a text page: one flat colour over
+    // all the text costs the foreground almost nothing, where the scan's
+    // greys and noise would cost more than the mask.
+    for i in 0..fg.n.len() {
+        if fg.n[i] > 0 && chroma(fg.mean(i)) <= INK_CHROMA {
+            fg.sum[i] = [0; 3];
+        }
+    }
+
+    // Ink is weighed by its pixels; paper per cell (a cell of paper
+    // beside text has fewer paper pixels, but is as much paper).
+    let (coloured, ink) = fg_any.count(|c| chroma(c) > INK_CHROMA);
+    let min_coloured = (MIN_COLOURED_INK_IN2 * res * res) as u64;
+    let coloured_ink = coloured >= min_coloured && coloured as f32 >= MIN_COLOURED_INK * ink as f32;
+    // Paper is tinted where the filled background is chromatic over an
+    // area: a morphological opening of the tinted cells drops what is
+    // thinner than [`TINT_MIN_IN`] (the rings of stains, the rim of a
+    // photo, colour fringes), and keeps highlighter bands and boxes.
+    let mut background = bg.fill();
+    let tinted: Vec<bool> = background
+        .pixels()
+        .enumerate()
+        .map(|(i, p)| !bg_excluded[i] && chroma(p.0) > PAPER_CHROMA)
+        .collect();
+    let reach = ((TINT_MIN_IN * res / bg_cell as f32 / 2.0).round() as u32).max(1);
+    let kept = open(&tinted, bg.w, bg.h, reach);
+    let paper = bg_excluded.iter().filter(|&&e| !e).count().max(1);
+    let tinted_share = kept.iter().filter(|&&k| k).count() as f32 / paper as f32;
+    if !coloured_ink && tinted_share < MIN_TINTED_PAPER {
+        return None;
+    }
+    // Untinted paper is white, as on a text page: shadows, bleed-through
+    // and grey stains go, as the text page's cleanup removes them.
+    for (p, &k) in background.pixels_mut().zip(&kept) {
+        if !k {
+            *p = Rgb([255, 255, 255]);
+        }
+    }
+    Some(Layers {
+        foreground: fg.fill(),
+        background,
+        fg_cell,
+        bg_cell,
+    })
+}
+
+/// Morphological opening (erosion then dilation, square of side
+/// 2·`reach`+1) of a `w`×`h` flag grid.
+fn open(flags: &[bool], w: u32, h: u32, reach: u32) -> Vec<bool> {
+    let pass = |src: &[bool], keep: bool| -> Vec<bool> {
+        let mut out = vec![!keep; src.len()];
+        for y in 0..h {
+            for x in 0..w {
+                let (x0, y0) = (x.saturating_sub(reach), y.saturating_sub(reach));
+                let (x1, y1) = ((x + reach + 1).min(w), (y + reach + 1).min(h));
+                // Erosion keeps a flag when all are set; dilation sets it
+                // when any is: the same scan with the test inverted.
+                let all = (y0..y1).all(|yy| (x0..x1).all(|xx| src[(yy * w + xx) as usize] == keep));
+                out[(y * w + x) as usize] = if all { keep } else { !keep };
+            }
+        }
+        out
+    };
+    let eroded = pass(flags, true);
+    pass(&eroded, false)
+}
+
+/// Ink pixels whose four neighbours are ink too: the stroke's core, free of
+/// the paper colour mixed into its edges.
+fn is_core(bits: &BitImage, x: u32, y: u32) -> bool {
+    let (w, h) = (bits.width(), bits.height());
+    x > 0
+        && y > 0
+        && x + 1 < w
+        && y + 1 < h
+        && bits.is_ink(x - 1, y)
+        && bits.is_ink(x + 1, y)
+        && bits.is_ink(x, y - 1)
+        && bits.is_ink(x, y + 1)
+}
+
+/// Pixels within `radius` (chessboard distance) of ink, as a flag per pixel.
+fn near_ink(bits: &BitImage, radius: u32) -> Vec<bool> {
+    let mut mask = bits.as_gray().clone();
+    mask.iter_mut()
+        .for_each(|p| *p = if *p == INK { 255 } else { 0 });
+    let r = radius.min(255) as u8;
+    imageproc::morphology::dilate_mut(&mut mask, imageproc::distance_transform::Norm::LInf, r);
+    mask.iter().map(|&p| p != 0).collect()
+}
+
+/// Colour sums per cell of a coarse grid.
+struct Cells {
+    w: u32,
+    h: u32,
+    sum: Vec<[u64; 3]>,
+    n: Vec<u64>,
+}
+
+impl Cells {
+    fn new(w: u32, h: u32) -> Self {
+        let len = (w * h) as usize;
+        Cells {
+            w,
+            h,
+            sum: vec![[0; 3]; len],
+            n: vec![0; len],
+        }
+    }
+
+    fn index(&self, x: u32, y: u32) -> usize {
+        (y * self.w + x) as usize
+    }
+
+    fn add(&mut self, x: u32, y: u32, p: [u8; 3]) {
+        let i = self.index(x, y);
+        for (s, v) in self.sum[i].iter_mut().zip(p) {
+            *s += u64::from(v);
+        }
+        self.n[i] += 1;
+    }
+
+    /// Whether a cell next to (x, y), diagonals included, has pixels.
+    fn any_near(&self, x: u32, y: u32) -> bool {
+        let (x0, y0) = (x.saturating_sub(1), y.saturating_sub(1));
+        (y0..(y + 2).min(self.h)).any(|yy| {
+            (x0..(x + 2).min(self.w)).any(|xx| (xx, yy) != (x, y) && self.n[self.index(xx, yy)] > 0)
+        })
+    }
+
+    fn mean(&self, i: usize) -> [u8; 3] {
+        let n = self.n[i].max(1);
+        self.sum[i].map(|s| ((s + n / 2) / n) as u8)
+    }
+
+    /// Pixels of the cells whose mean colour passes `test`, and of all.
+    fn count(&self, test: impl Fn([u8; 3]) -> bool) -> (u64, u64) {
+        let (mut hit, mut all) = (0u64, 0u64);
+        for i in 0..self.n.len() {
+            all += self.n[i];
+            if self.n[i] > 0 && test(self.mean(i)) {
+                hit += self.n[i];
+            }
+        }
+        (hit, all)
+    }
+
+    /// The grid as an image: each cell's mean, empty cells pushed-pulled
+    /// from coarser levels of the same grid.
+    fn fill(&self) -> RgbImage {
+        let mut level: Vec<[f32; 4]> = self
+            .sum
+            .iter()
+            .zip(&self.n)
+            .map(|(s, &n)| {
+                if n == 0 {
+                    [0.0; 4]
+                } else {
+                    let n = n as f32;
+                    [s[0] as f32 / n, s[1] as f32 / n, s[2] as f32 / n, 1.0]
+                }
+            })
+            .collect();
+        let filled = push_pull(&mut level, self.w, self.h);
+        RgbImage::from_fn(self.w, self.h, |x, y| {
+            let c = filled[(y * self.w + x) as usize];
+            Rgb([c[0], c[1], c[2]].map(|v| v.round().clamp(0.0, 255.0) as u8))
+        })
+    }
+}
+
+/// Fill the cells of weight 0 (`[r, g, b, weight]`, colours as means) from
+/// a half-size level built of the weighted means of 2×2 blocks, recursively;
+/// cells with weight keep their colour. With no weight anywhere, white.
+fn push_pull(level: &mut [[f32; 4]], w: u32, h: u32) -> Vec<[f32; 4]> {
+    if level.iter().all(|c| c[3] > 0.0) {
+        return level.to_vec();
+    }
+    if w <= 1 && h <= 1 {
+        let c = level[0];
+        return vec![if c[3] > 0.0 {
+            c
+        } else {
+            [255.0, 255.0, 255.0, 1.0]
+        }];
+    }
+    let (hw, hh) = (w.div_ceil(2), h.div_ceil(2));
+    let mut half = vec![[0.0f32; 4]; (hw * hh) as usize];
+    for y in 0..h {
+        for x in 0..w {
+            let c = level[(y * w + x) as usize];
+            let d = &mut half[((y / 2) * hw + x / 2) as usize];
+            for k in 0..3 {
+                d[k] += c[k] * c[3];
+            }
+            d[3] += c[3];
+        }
+    }
+    for d in &mut half {
+        let weight = d[3];
+        if weight > 0.0 {
+            d[..3].iter_mut().for_each(|v| *v /= weight);
+        }
+    }
+    let coarse = push_pull(&mut half, hw, hh);
+    // Empty cells take the coarse level bilinearly (centre-aligned), so the
+    // fill has no steps for JPEG to spend bytes on.
+    let sample = |fx: f32, fy: f32| {
+        let (x0, y0) = (fx.floor().max(0.0), fy.floor().max(0.0));
+        let (tx, ty) = ((fx - x0).clamp(0.0, 1.0), (fy - y0).clamp(0.0, 1.0));
+        let (x0, y0) = ((x0 as u32).min(hw - 1), (y0 as u32).min(hh - 1));
+        let (x1, y1) = ((x0 + 1).min(hw - 1), (y0 + 1).min(hh - 1));
+        let at = |x: u32, y: u32| coarse[(y * hw + x) as usize];
+        let mut out = [0.0, 0.0, 0.0, 1.0];
+        for (k, o) in out.iter_mut().take(3).enumerate() {
+            let top = at(x0, y0)[k] * (1.0 - tx) + at(x1, y0)[k] * tx;
+            let bottom = at(x0, y1)[k] * (1.0 - tx) + at(x1, y1)[k] * tx;
+            *o = top * (1.0 - ty) + bottom * ty;
+        }
+        out
+    };
+    let mut out = level.to_vec();
+    for y in 0..h {
+        for x in 0..w {
+            let i = (y * w + x) as usize;
+            if out[i][3] == 0.0 {
+                out[i] = sample((x as f32 - 0.5) / 2.0, (y as f32 - 0.5) / 2.0);
+            }
+        }
+    }
+    out
+}
+
+/// sRGB (IEC 61966-2-1) to CIELAB with the D65 white point.
+pub fn lab(rgb: [u8; 3]) -> [f32; 3] {
+    let lin = |v: u8| {
+        let c = f32::from(v) / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let [r, g, b] = rgb.map(lin);
+    let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.950_47;
+    let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.088_83;
+    let f = |t: f32| {
+        if t > 0.008_856 {
+            t.cbrt()
+        } else {
+            7.787 * t + 16.0 / 116.0
+        }
+    };
+    let (fx, fy, fz) = (f(x), f(y), f(z));
+    [116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)]
+}
+
+fn chroma_of(lab: [f32; 3]) -> f32 {
+    lab[1].hypot(lab[2])
+}
+
+/// CIELAB chroma C*ab of an sRGB colour.
+pub fn chroma(rgb: [u8; 3]) -> f32 {
+    chroma_of(lab(rgb))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clean::bits::PAPER;
+    use image::{GrayImage, Luma};
+
+    const DPI: Dpi = Dpi { x: 300.0, y: 300.0 };
+
+    /// A 300×300 page with a bar of ink at rows 100..120 in `ink` colour.
+    fn page(ink: [u8; 3], paper: [u8; 3]) -> (RgbImage, BitImage) {
+        let bar = |x: u32, y: u32| (100..120).contains(&y) && (50..250).contains(&x);
+        let colour = RgbImage::from_fn(300, 300, |x, y| Rgb(if bar(x, y) { ink } else { paper }));
+        let gray = GrayImage::from_fn(300, 300, |x, y| Luma([if bar(x, y) { INK } else { PAPER }]));
+        (colour, BitImage::from_gray_threshold(gray))
+    }
+
+    #[test]
+    fn lab_of_white_black_and_red_match_the_published_values() {
+        let w = lab([255, 255, 255]);
+        assert!((w[0] - 100.0).abs() < 0.1 && w[1].abs() < 0.1 && w[2].abs() < 0.1);
+        assert!(lab([0, 0, 0])[0].abs() < 0.1);
+        // sRGB red is L* 53.2, a* 80.1, b* 67.2.
+        let r = lab([255, 0, 0]);
+        assert!(
+            (r[0] - 53.2).abs() < 0.3 && (r[1] - 80.1).abs() < 0.5 && (r[2] - 67.2).abs() < 0.5
+        );
+    }
+
+    #[test]
+    fn black_ink_on_white_paper_gets_no_layers() {
+        let (c, b) = page([20, 20, 20], [255, 255, 255]);
+        assert_eq!(separate(&c, &b, &[], DPI), None);
+    }
+
+    #[test]
+    fn red_ink_is_kept_in_the_foreground_and_paper_stays_white() {
+        let (c, b) = page([200, 30, 30], [255, 255, 255]);
+        let l = separate(&c, &b, &[], DPI).expect("coloured ink");
+        assert_eq!((l.fg_cell, l.bg_cell), (6, 3));
+        assert_eq!(l.foreground.dimensions(), (50, 50));
+        // Every cell is the stroke's colour: inside the bar by measure,
+        // elsewhere filled from it.
+        assert!(l.foreground.pixels().all(|p| p.0 == [200, 30, 30]));
+        assert!(l.background.pixels().all(|p| p.0 == [255, 255, 255]));
+        let shown = l.compose(&b);
+        assert_eq!(shown.get_pixel(100, 110).0, [200, 30, 30]);
+        assert_eq!(shown.get_pixel(10, 10).0, [255, 255, 255]);
+    }
+
+    #[test]
+    fn black_ink_on_a_highlighter_band_keeps_the_band_without_a_ghost() {
+        let yellow = [250, 240, 90];
+        let (c, b) = page([10, 10, 10], yellow);
+        let l = separate(&c, &b, &[], DPI).expect("tinted paper");
+        // The band's colour fills in under the ink: no dark ghost.
+        let under = l.background.get_pixel(150 / 3, 110 / 3).0;
+        assert_eq!(under, yellow);
+        assert!(chroma(l.foreground.get_pixel(25, 18).0) < 5.0);
+    }
+
+    #[test]
+    fn pictures_do_not_count_as_coloured_paper() {
+        let (mut c, b) = page([20, 20, 20], [255, 255, 255]);
+        for y in 150..300 {
+            for x in 0..300 {
+                c.put_pixel(x, y, Rgb([30, 160, 60]));
+            }
+        }
+        let photo = Rect {
+            x0: 0,
+            y0: 150,
+            x1: 300,
+            y1: 300,
+        };
+        assert_eq!(separate(&c, &b, &[photo], DPI), None);
+        assert!(separate(&c, &b, &[], DPI).is_some());
+    }
+
+    #[test]
+    fn mismatched_or_empty_images_get_no_layers() {
+        let (c, _) = page([200, 30, 30], [255, 255, 255]);
+        let small = BitImage::from_gray_threshold(GrayImage::from_pixel(10, 10, Luma([INK])));
+        assert_eq!(separate(&c, &small, &[], DPI), None);
+    }
+}
