@@ -523,3 +523,45 @@ fn the_readmes_gnu_parallel_line_converts_every_document_once() {
     assert_eq!(done, 3);
     assert_eq!(listing(&dir.path().join("pdf")).len(), 3);
 }
+
+/// `--split-on` in a batch: a folder scanned as one stack with a blank
+/// separator gives its numbered parts (`NAME-HASH-001.pdf`, …) together;
+/// a rerun converts it again and finds both parts in place, untouched.
+#[test]
+fn a_split_document_gives_its_parts_and_a_rerun_keeps_them() {
+    use common::sheets::{Mark, Scan, sheet};
+    let dir = tempfile::tempdir().unwrap();
+    let stack = dir.path().join("stack");
+    std::fs::create_dir_all(&stack).unwrap();
+    save_png(&tiny_page(1), &stack.join("p1.png"));
+    let blank = sheet(
+        &[Mark::Dust(30)],
+        Scan {
+            dpi: 100.0,
+            ..common::sheets::Scan::office(9)
+        },
+    );
+    save_png(&blank, &stack.join("p2.png"));
+    save_png(&tiny_page(2), &stack.join("p3.png"));
+    save_png(&tiny_page(3), &stack.join("p4.png"));
+    let manifest = dir.path().join("manifest.txt");
+    std::fs::write(&manifest, "stack\n").unwrap();
+    let out = dir.path().join("out");
+    let (code, lines, stderr) = run(batch(&manifest, &out, &["--split-on", "blank"]));
+    assert_eq!(code, 0, "{stderr}");
+    let names = listing(&out);
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(
+        names[0].starts_with("stack-") && names[0].ends_with("-001.pdf"),
+        "{names:?}"
+    );
+    assert!(names[1].ends_with("-002.pdf"), "{names:?}");
+    assert_eq!(page_count(&out.join(&names[0])), 1);
+    assert_eq!(page_count(&out.join(&names[1])), 2);
+    assert_eq!(documents(&lines)[0]["status"], "done");
+    let before = files(&out);
+    let (code, lines, stderr) = run(batch(&manifest, &out, &["--split-on", "blank"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(documents(&lines)[0]["status"], "skipped");
+    assert_eq!(files(&out), before);
+}

@@ -618,7 +618,13 @@ fn check_no_forbidden_features(doc: &Document) {
             }
             walk(v, found, spaces);
         }
-        if dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image") {
+        // Stencil masks (`/ImageMask true`, the colour layers' mask) have
+        // no colour space of their own: the fill colour paints them.
+        let stencil = dict
+            .get(b"ImageMask")
+            .and_then(Object::as_bool)
+            .unwrap_or(false);
+        if dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image") && !stencil {
             spaces.push(dict.get(b"ColorSpace").unwrap().as_name().unwrap().to_vec());
         }
     }

@@ -149,10 +149,15 @@ fn document(
         Ok(p) => {
             report.status = p.status;
             report.page_count = p.pages;
-            report.bytes = dest
-                .as_deref()
-                .and_then(|d| std::fs::metadata(d).ok())
-                .map_or(0, |m| m.len());
+            report.bytes = p
+                .files
+                .iter()
+                .filter_map(|f| std::fs::metadata(f).ok())
+                .map(|m| m.len())
+                .sum();
+            if let Some(first) = p.files.first() {
+                report.output = Some(report::absolute(first));
+            }
             report.warnings = p.warnings;
         }
         Err(Error::Interrupted) => return Err(Error::Interrupted),
@@ -195,6 +200,9 @@ pub(crate) fn pages_of(path: &Path) -> Result<(Vec<PathBuf>, bool)> {
 struct Produced {
     status: BatchStatus,
     pages: usize,
+    /// The files in place: the output, or with `--split-on` its parts
+    /// (the first is reported as the output; bytes are their sum).
+    files: Vec<PathBuf>,
     warnings: Vec<report::Warning>,
 }
 
@@ -231,6 +239,7 @@ fn produce(
         return Ok(Produced {
             status: BatchStatus::Skipped,
             pages,
+            files: vec![dest.to_path_buf()],
             warnings: Vec::new(),
         });
     }
@@ -280,6 +289,7 @@ fn produce(
             Committed::Found => BatchStatus::Skipped,
         },
         pages: summary.pages.len(),
+        files: parts.iter().map(|p| p.dest.clone()).collect(),
         warnings: report::document_warnings(&summary),
     })
 }
