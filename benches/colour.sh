@@ -12,7 +12,8 @@
 # Colour kept: hue-histogram intersection (12 CIELAB hue sectors, chroma >
 # 25) of scan and rendering, by poppler (pdftoppm), MuPDF (mutool draw) and,
 # when the Python module pypdfium2 is installed (pip install pypdfium2),
-# PDFium. "coloured px" is the rendering's chromatic pixels over the scan's
+# PDFium, and when node and npm are there, PDF.js (pdfjs-dist 5 with
+# @napi-rs/canvas, installed from npm into target/pdfjs on first use). "coloured px" is the rendering's chromatic pixels over the scan's
 # (poppler). Also lists the black-ink letter: auto must equal text there.
 #
 #     benches/colour.sh            (KEEP=1 keeps the work folder)
@@ -29,7 +30,29 @@ PDFIUM=0
 if python3 -c 'import pypdfium2' 2>/dev/null; then PDFIUM=1; else
     echo "pypdfium2 not installed (pip install pypdfium2): no PDFium column" >&2
 fi
-echo "PDF.js (pdfjs-dist) needs node and a canvas package: not run here" >&2
+PDFJS=0
+PDFJS_DIR="$ROOT/target/pdfjs"
+if command -v node >/dev/null && command -v npm >/dev/null; then
+    if [ ! -d "$PDFJS_DIR/node_modules/pdfjs-dist" ]; then
+        mkdir -p "$PDFJS_DIR"
+        (cd "$PDFJS_DIR" && npm install --silent pdfjs-dist@5 @napi-rs/canvas >/dev/null 2>&1) || true
+    fi
+    if [ -d "$PDFJS_DIR/node_modules/pdfjs-dist" ]; then
+        PDFJS=1
+        cat > "$PDFJS_DIR/render.mjs" <<'JS'
+// PDF.js as a browser would draw page 1, at 300 dpi, into a PNG.
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import fs from 'node:fs';
+const doc = await getDocument({ data: new Uint8Array(fs.readFileSync(process.argv[2])) }).promise;
+const page = await doc.getPage(1);
+const viewport = page.getViewport({ scale: 300 / 72 });
+const { canvas, context } = doc.canvasFactory.create(Math.round(viewport.width), Math.round(viewport.height));
+await page.render({ canvasContext: context, viewport }).promise;
+fs.writeFileSync(process.argv[3], canvas.toBuffer('image/png'));
+JS
+    fi
+fi
+((PDFJS)) || echo "PDF.js: needs node and npm (apt-get install nodejs npm): no PDF.js column" >&2
 
 render_all() { # PDF PREFIX -> PREFIX-p.png PREFIX-m.png [PREFIX-f.png]
     pdftoppm -r 300 -png -singlefile "$1" "$2-p"
@@ -41,17 +64,21 @@ page = pdfium.PdfDocument(sys.argv[1])[0]
 page.render(scale=300 / 72).to_pil().convert("RGB").save(sys.argv[2])
 PY
     fi
+    if ((PDFJS)); then
+        (cd "$PDFJS_DIR" && node render.mjs "$1" "$2-j.png" 2>/dev/null)
+    fi
 }
 
-printf '| page | tool | bytes | colour kept (poppler / MuPDF / PDFium) | coloured px |\n|---|---|---:|---|---:|\n'
+printf '| page | tool | bytes | colour kept (poppler / MuPDF / PDFium / PDF.js) | coloured px |\n|---|---|---:|---|---:|\n'
 row() { # PAGE TOOL PDF
     local page="$1" tool="$2" pdf="$3" pre="$WORK/r-$1-$RANDOM"
     render_all "$pdf" "$pre"
-    local p m f="-" ratio
+    local p m f="-" j="-" ratio
     read -r p ratio < <("$KEPT" "$WORK/$page.png" "$pre-p.png")
     read -r m _ < <("$KEPT" "$WORK/$page.png" "$pre-m.png")
     if ((PDFIUM)); then read -r f _ < <("$KEPT" "$WORK/$page.png" "$pre-f.png"); fi
-    printf '| %s | %s | %s | %s / %s / %s | %s |\n' "$page" "$tool" "$(stat -c %s "$pdf")" "$p" "$m" "$f" "$ratio"
+    if ((PDFJS)); then read -r j _ < <("$KEPT" "$WORK/$page.png" "$pre-j.png"); fi
+    printf '| %s | %s | %s | %s / %s / %s / %s | %s |\n' "$page" "$tool" "$(stat -c %s "$pdf")" "$p" "$m" "$f" "$j" "$ratio"
 }
 for page in letter headings black-letter; do
     in="$WORK/$page.png"

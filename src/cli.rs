@@ -158,6 +158,9 @@ pub struct PdfArgs {
 
     #[command(flatten)]
     pub common: Common,
+
+    #[command(flatten)]
+    pub stack: StackArgs,
 }
 
 /// What goes into each PDF besides the pages: OCR language, metadata and
@@ -226,9 +229,6 @@ pub struct DocArgs {
     /// Write PDF/A-2b for long-term archiving (adds XMP metadata and an sRGB colour profile)
     #[arg(long)]
     pub pdfa: bool,
-
-    #[command(flatten)]
-    pub stack: StackArgs,
 }
 
 /// Sheet-feeder workflows: blank backs, two-pass duplex, separator sheets.
@@ -283,11 +283,6 @@ impl DocArgs {
             jpeg_quality: self.jpeg_quality,
             lossless: self.lossless,
             picture_dpi: (self.picture_dpi > 0.0).then_some(self.picture_dpi),
-        };
-        cfg.stack = StackOptions {
-            blank: self.stack.blank,
-            duplex: self.stack.duplex,
-            split: self.stack.split_on.clone(),
         };
         Ok(())
     }
@@ -390,6 +385,9 @@ pub struct WatchArgs {
 
     #[command(flatten)]
     pub common: Common,
+
+    #[command(flatten)]
+    pub stack: StackArgs,
 }
 
 /// Arguments of `ocrpdf batch`.
@@ -416,6 +414,9 @@ pub struct BatchArgs {
 
     #[command(flatten)]
     pub common: Common,
+
+    #[command(flatten)]
+    pub stack: StackArgs,
 }
 
 impl BatchArgs {
@@ -431,7 +432,7 @@ impl BatchArgs {
             manifest: self.manifest.clone(),
             out: self.out.clone(),
             shard,
-            options: self.common.options(&self.doc)?,
+            options: self.common.options(&self.doc, &self.stack)?,
         })
     }
 }
@@ -511,15 +512,24 @@ pub struct WorkerArgs {
 
     #[command(flatten)]
     pub common: Common,
+
+    #[command(flatten)]
+    pub stack: StackArgs,
 }
 
 #[cfg(feature = "queue")]
 impl WorkerArgs {
     pub fn to_config(&self) -> Result<ocrpdf::queue::WorkerConfig, String> {
+        // One job, one object: a stack split into parts has no place yet.
+        if self.stack.split_on.is_some() {
+            return Err(
+                "--split-on is not supported by `ocrpdf worker` (one job gives one output); use `ocrpdf batch` or `ocrpdf watch`".into(),
+            );
+        }
         Ok(ocrpdf::queue::WorkerConfig {
             db: self.db.db.clone(),
             out: self.out.clone(),
-            options: self.common.options(&self.doc)?,
+            options: self.common.options(&self.doc, &self.stack)?,
             lease: Duration::from_secs_f64(self.lease),
             max_attempts: self.max_attempts,
             drain: self.drain,
@@ -665,13 +675,18 @@ fn inputs(paths: &[PathBuf]) -> Vec<Input> {
 
 impl Common {
     /// The conversion options of `ocrpdf` and `ocrpdf watch`.
-    fn options(&self, doc: &DocArgs) -> Result<Options, String> {
+    fn options(&self, doc: &DocArgs, stack: &StackArgs) -> Result<Options, String> {
         let mut opts = Options {
             page: self.page_options(),
             ..Options::default()
         };
         opts.ocr.tessdata = self.tessdata.clone();
         doc.apply(&mut opts)?;
+        opts.stack = StackOptions {
+            blank: stack.blank,
+            duplex: stack.duplex,
+            split: stack.split_on.clone(),
+        };
         Ok(opts)
     }
 
@@ -716,13 +731,13 @@ impl PdfArgs {
             hocr_dir: self.hocr.clone(),
             report: self.report.clone(),
         };
-        Ok((job, self.common.options(&self.doc)?))
+        Ok((job, self.common.options(&self.doc, &self.stack)?))
     }
 }
 
 impl WatchArgs {
     pub fn to_config(&self) -> Result<WatchConfig, String> {
-        let options = self.common.options(&self.doc)?;
+        let options = self.common.options(&self.doc, &self.stack)?;
         let mut cfg = WatchConfig::new(self.inbox.clone(), self.out.clone(), options);
         cfg.settle = Duration::from_secs_f64(self.settle);
         cfg.incomplete_wait = Duration::from_secs_f64(self.incomplete_wait);
