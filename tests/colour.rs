@@ -410,3 +410,27 @@ fn clean_writes_the_composed_page_and_its_layers() {
         "composed page vs poppler: mean difference {mean:.2}"
     );
 }
+
+/// Photos beside black text are pictures, not coloured ink: a magazine
+/// page and a photo alone keep exactly the bytes of `--mode text` (the
+/// photo's rim, which a picture region can stop short of by up to one
+/// detector cell, must not trigger colour layers).
+#[test]
+fn photos_with_black_text_get_no_colour_layers() {
+    let dir = tempfile::tempdir().unwrap();
+    for kind in common::kinds::page_kinds()
+        .into_iter()
+        .filter(|k| k.name == "09-magazine" || k.name == "12-photo-only")
+    {
+        let png = format!("{}.png", kind.name);
+        common::generator::save_png(&kind.page, &dir.path().join(&png));
+        let mut sizes = Vec::new();
+        for mode in ["auto", "text"] {
+            let pdf = format!("{}-{mode}.pdf", kind.name);
+            let run = ocrpdf(dir.path(), &[&png, "--mode", mode, "-o", &pdf, "-q"], None);
+            assert_eq!(run.code, 0, "{}", run.stderr);
+            sizes.push(std::fs::metadata(dir.path().join(&pdf)).unwrap().len());
+        }
+        assert_eq!(sizes[0], sizes[1], "{}: auto vs text bytes", kind.name);
+    }
+}

@@ -60,8 +60,11 @@ const MIN_TINTED_PAPER: f32 = 0.002;
 /// Tinted paper narrower than this (inches) is not a tint but a stain's
 /// ring, a photo's rim or a colour fringe: a highlighter band is 1/5 inch.
 const TINT_MIN_IN: f32 = 0.05;
-/// Margin around picture regions left out of the layers (inches).
-const PICTURE_RIM_IN: f32 = 0.05;
+/// Margin around picture regions left out of the layers (inches): one
+/// cell of the picture detector (`super::content` works in cells of 1/10
+/// in, and a photo's edge can fall anywhere in the cell before its
+/// region), so a photo's rim is not taken for coloured ink.
+const PICTURE_RIM_IN: f32 = 0.1;
 /// Paper pixels closer than this to ink (in pixels at 300 dpi, scaled) are
 /// left out of the background: their colour is part ink (anti-aliasing,
 /// blur) and would draw a halo, a ghost of the text.
