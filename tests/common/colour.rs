@@ -425,32 +425,10 @@ pub fn headings_and_photo() -> ColourPage {
 }
 
 /// The ink colour after white balance per element is the ink itself
-/// (see the module doc); CIELAB of an sRGB colour.
+/// (see the module doc); CIELAB of an sRGB colour, by the library's own
+/// conversion (checked there against published values).
 pub fn lab(rgb: [u8; 3]) -> [f32; 3] {
-    let lin = |v: u8| {
-        let c = f32::from(v) / 255.0;
-        if c <= 0.04045 {
-            c / 12.92
-        } else {
-            ((c + 0.055) / 1.055).powf(2.4)
-        }
-    };
-    let [r, g, b] = rgb.map(lin);
-    let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.950_47;
-    let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-    let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.088_83;
-    let f = |t: f32| {
-        if t > 0.008_856 {
-            t.cbrt()
-        } else {
-            7.787 * t + 16.0 / 116.0
-        }
-    };
-    [
-        116.0 * f(y) - 16.0,
-        500.0 * (f(x) - f(y)),
-        200.0 * (f(y) - f(z)),
-    ]
+    ocrpdf::clean::colour::lab(rgb)
 }
 
 /// Hue histogram: 12 sectors of CIELAB hue over the pixels with chroma
