@@ -372,6 +372,14 @@ pub struct WatchArgs {
     #[arg(long)]
     pub once: bool,
 
+    /// A second inbox for two-pass duplex scans: the first file (or folder) dropped there holds the fronts, the next one the backs (last sheet first, as a turned-over stack feeds), and the two become one PDF in sheet order; originals go to DIR/.done/ only after that PDF is in place. A folder apart from INBOX and OUTBOX
+    #[arg(long, value_name = "DIR")]
+    pub duplex_inbox: Option<PathBuf>,
+
+    /// Seconds the backs may come after the fronts in --duplex-inbox (counted between the files' modification times); a file with none after it is converted alone, single-sided, with a warning. With --once, a lone file is converted alone at once
+    #[arg(long, value_name = "SECONDS", default_value = "1800", value_parser = parse_positive_seconds, requires = "duplex_inbox")]
+    pub duplex_wait: f64,
+
     /// Delete originals after their PDF is in place, instead of moving them to INBOX/.done/ (failed ones are always kept)
     #[arg(long)]
     pub delete_originals: bool,
@@ -744,6 +752,8 @@ impl WatchArgs {
         cfg.poll = self.poll.map(Duration::from_secs_f64);
         cfg.once = self.once;
         cfg.delete_originals = self.delete_originals;
+        cfg.duplex_inbox = self.duplex_inbox.clone();
+        cfg.duplex_wait = Duration::from_secs_f64(self.duplex_wait);
         Ok(cfg)
     }
 }

@@ -19,6 +19,11 @@ pub struct Job {
     pub output: PathBuf,
     /// Files written beside the PDF, committed together with it.
     pub extras: Extras,
+    /// With duplex ordering: how many of the first inputs hold the fronts
+    /// (a watched duplex pair); `None` uses the rule of `--duplex` (see
+    /// [`crate::stack::duplex::fronts`]). Counts inputs as given, so it
+    /// needs natural sorting off.
+    pub fronts: Option<usize>,
 }
 
 impl Job {
@@ -28,6 +33,7 @@ impl Job {
             inputs,
             output,
             extras: Extras::default(),
+            fronts: None,
         }
     }
 }

@@ -252,8 +252,11 @@ impl ocrpdf::watch::Events for WatchLog {
                 f.message
             ),
             (None, Some(out)) if !self.quiet => eprintln!(
-                "{}: {} page{} → {}, {:.1} s, {} bytes{}",
+                "{}{}: {} page{} → {}, {:.1} s, {} bytes{}",
                 o.input.display(),
+                o.backs
+                    .as_ref()
+                    .map_or(String::new(), |b| format!(" + {} (backs)", b.display())),
                 o.pages,
                 if o.pages == 1 { "" } else { "s" },
                 out.display(),
@@ -266,6 +269,14 @@ impl ocrpdf::watch::Events for WatchLog {
                 }
             ),
             _ => {}
+        }
+        for w in &o.warnings {
+            let page = w.page.map_or(String::new(), |p| format!(" page {p}"));
+            eprintln!(
+                "ocrpdf watch: warning: {}{page}: {}",
+                o.input.display(),
+                w.message
+            );
         }
     }
 

@@ -317,13 +317,17 @@ pub struct WatchReport {
     /// The file or folder taken from the inbox.
     pub input: String,
     pub status: Status,
+    /// The backs of a duplex pair (`--duplex-inbox`; `input` is the
+    /// fronts); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backs: Option<String>,
     /// The PDF in the outbox; `null` when it failed.
     pub output: Option<String>,
-    /// Pages and bytes of the PDF (0 when it failed).
     /// Every part of a document split at separator sheets (`output` is
     /// the first); empty otherwise.
     #[serde(default)]
     pub parts: Vec<String>,
+    /// Pages and bytes of the PDF (0 when it failed).
     pub page_count: usize,
     pub bytes: u64,
     /// From taking the document to its PDF being in place (0 when it
@@ -337,6 +341,9 @@ pub struct WatchReport {
     /// Where the original went (`.done/…`, `.failed/…`); `null` when it
     /// was deleted or could not be moved.
     pub original: Option<String>,
+    /// Where the backs of a duplex pair went, likewise; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backs_original: Option<String>,
     /// Finished from the journal after a restart.
     pub recovered: bool,
 }
@@ -492,6 +499,8 @@ mod tests {
     fn watch_status_and_failures_as_null() {
         let r = WatchReport {
             input: "in/a.png".into(),
+            backs: None,
+            backs_original: None,
             status: Status::Failed,
             output: None,
             parts: Vec::new(),
@@ -508,6 +517,8 @@ mod tests {
         assert_eq!(v["type"], "watch_document");
         assert_eq!(v["status"], "failed");
         assert!(v["output"].is_null() && v["original"].is_null());
+        // Only a duplex pair says which backs it had.
+        assert!(v.get("backs").is_none() && v.get("backs_original").is_none());
     }
 
     #[test]

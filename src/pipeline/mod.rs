@@ -89,7 +89,7 @@ pub fn convert_with(
             .filter(|p| p.index == 0)
             .map(|p| p.count.max(1) as usize)
             .collect();
-        let fronts = crate::stack::duplex::fronts(&per_input).map_err(Error::Usage)?;
+        let fronts = crate::stack::duplex::fronts(&per_input, job.fronts).map_err(Error::Usage)?;
         pages = crate::stack::duplex::interleave(pages, fronts);
     }
     if matches!(opts.stack.split, Some(crate::stack::SplitOn::Qr(_)))

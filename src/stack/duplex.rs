@@ -3,11 +3,25 @@
 //! come out last sheet first. Sheet k's front is fronts[k], its back
 //! backs[n − 1 − k].
 
-/// Where the fronts end: the page count of the first input when there are
-/// exactly two inputs (`fronts.pdf backs.pdf`), else half of all pages.
-/// `Err` when the counts cannot be equal, saying both.
-pub fn fronts(pages_per_input: &[usize]) -> Result<usize, String> {
+/// Where the fronts end: with `front_inputs` given, the pages of that
+/// many first inputs (a watched duplex pair: the fronts' files, then the
+/// backs'); else the page count of the first input when there are exactly
+/// two inputs (`fronts.pdf backs.pdf`), else half of all pages. `Err` when
+/// the counts cannot be equal, saying both.
+pub fn fronts(pages_per_input: &[usize], front_inputs: Option<usize>) -> Result<usize, String> {
     let total: usize = pages_per_input.iter().sum();
+    if let Some(k) = front_inputs {
+        let k = k.min(pages_per_input.len());
+        let fronts: usize = pages_per_input[..k].iter().sum();
+        let backs = total - fronts;
+        if fronts != backs {
+            return Err(format!(
+                "--duplex needs as many backs as fronts: the fronts have {fronts} page{}, the backs {backs}",
+                plural(fronts)
+            ));
+        }
+        return Ok(fronts);
+    }
     if let [fronts, backs] = *pages_per_input {
         if fronts != backs {
             return Err(format!(
@@ -61,11 +75,23 @@ mod tests {
 
     #[test]
     fn counts_must_match() {
-        assert_eq!(fronts(&[1, 1, 1, 1]), Ok(2));
-        assert_eq!(fronts(&[3, 3]), Ok(3));
-        let e = fronts(&[3, 2]).unwrap_err();
+        assert_eq!(fronts(&[1, 1, 1, 1], None), Ok(2));
+        assert_eq!(fronts(&[3, 3], None), Ok(3));
+        let e = fronts(&[3, 2], None).unwrap_err();
         assert!(e.contains("3 pages") && e.contains("the second 2"), "{e}");
-        assert!(fronts(&[1, 1, 1]).unwrap_err().contains("3 pages"));
-        assert_eq!(fronts(&[]), Ok(0));
+        assert!(fronts(&[1, 1, 1], None).unwrap_err().contains("3 pages"));
+        assert_eq!(fronts(&[], None), Ok(0));
+        // A pair of folders: two files of fronts, one three-page file of
+        // backs; the halving rule would also give 3 here, so test a case
+        // where it differs.
+        assert_eq!(fronts(&[1, 2, 3], Some(2)), Ok(3));
+        assert_eq!(
+            fronts(&[2, 1, 1, 2], Some(1)).unwrap_err(),
+            "--duplex needs as many backs as fronts: the fronts have 2 pages, the backs 4"
+        );
+        assert_eq!(
+            fronts(&[1, 1, 1, 1], Some(3)).unwrap_err(),
+            "--duplex needs as many backs as fronts: the fronts have 3 pages, the backs 1"
+        );
     }
 }

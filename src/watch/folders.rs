@@ -41,6 +41,34 @@ pub(super) fn check(inbox: &Path, outbox: &Path) -> Result<(PathBuf, PathBuf)> {
     Ok((inbox_c, outbox_c))
 }
 
+/// The canonical duplex inbox (`--duplex-inbox`): a folder apart from the
+/// inbox (a folder inside the inbox is a document there) and the outbox.
+pub(super) fn check_duplex(
+    duplex: &Path,
+    given_inbox: &Path,
+    inbox: &Path,
+    outbox: &Path,
+) -> Result<PathBuf> {
+    let (d, _) = check(duplex, outbox)?;
+    let (shown_d, shown_i) = (duplex.display(), given_inbox.display());
+    if d == inbox {
+        return Err(Error::Config(format!(
+            "the duplex inbox and the inbox are the same folder ({shown_i})"
+        )));
+    }
+    if d.starts_with(inbox) {
+        return Err(Error::Config(format!(
+            "the duplex inbox {shown_d} is inside the inbox {shown_i}, where a folder is one document; use a folder beside it"
+        )));
+    }
+    if inbox.starts_with(&d) {
+        return Err(Error::Config(format!(
+            "the inbox {shown_i} is inside the duplex inbox {shown_d}; use two separate folders"
+        )));
+    }
+    Ok(d)
+}
+
 fn overlap(inbox: &Path, outbox: &Path, given_in: &Path, given_out: &Path) -> Result<()> {
     let (i, o) = (given_in.display(), given_out.display());
     if inbox == outbox {
@@ -85,5 +113,26 @@ mod tests {
         );
         let (i, o) = check(&inbox, &dir.path().join("out/pdf")).unwrap();
         assert!(o.is_dir() && o.ends_with("out/pdf") && i.ends_with("in"));
+    }
+
+    #[test]
+    fn the_duplex_inbox_stands_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let (inbox, out) = (dir.path().join("in"), dir.path().join("out"));
+        for d in ["in", "in/duplex", "duplex"] {
+            std::fs::create_dir_all(dir.path().join(d)).unwrap();
+        }
+        let (i, _) = check(&inbox, &out).unwrap();
+        for bad in [
+            inbox.clone(),
+            inbox.join("duplex"),
+            dir.path().to_path_buf(),
+            out.clone(),
+        ] {
+            let e = check_duplex(&bad, &inbox, &i, &out).unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::Config, "{}: {e}", bad.display());
+        }
+        let d = check_duplex(&dir.path().join("duplex"), &inbox, &i, &out).unwrap();
+        assert!(d.ends_with("duplex"));
     }
 }

@@ -4,13 +4,14 @@
 
 use super::WatchConfig;
 use super::dispose::output_name;
-use super::journal::{Finished, Intent, Journal, PartIntent, Recovered};
+use super::journal::{Backs, Finished, Intent, Journal, PartIntent, Recovered};
 use super::scan::{self, Kind, Snapshot};
 use crate::error::{Error, ErrorKind};
 use crate::input::Input;
 use crate::job::{Job, Options};
 use crate::ocr::TesseractEngines;
 use crate::pipeline::{Silent, Workers, convert_with};
+use crate::report::Warning;
 use std::ffi::OsString;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,6 +21,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub(crate) enum Task {
     /// Convert the document as it looked when it settled.
     Convert(Snapshot),
+    /// Convert a duplex pair as one document: this job's document holds
+    /// the fronts, `backs` (another document of the inbox) the backs.
+    Pair {
+        fronts: Snapshot,
+        backs: OsString,
+        backs_snap: Snapshot,
+    },
+    /// Convert a document of the duplex inbox on its own, saying why in
+    /// its warnings (no backs came in time, or the counts differ).
+    Alone(Snapshot, Warning),
     /// Finish the document of a recorded intent (by id).
     Recover(String),
 }
@@ -59,22 +70,48 @@ pub(crate) struct Ctx<'a> {
 
 pub(crate) fn run(ctx: &Ctx, name: &OsString, task: Task) -> JobEnd {
     match task {
-        Task::Convert(snap) => convert(ctx, name, &snap),
+        Task::Convert(snap) => convert(ctx, name, &snap, None, None),
+        Task::Pair {
+            fronts,
+            backs,
+            backs_snap,
+        } => convert(ctx, name, &fronts, Some((&backs, &backs_snap)), None),
+        Task::Alone(snap, why) => convert(ctx, name, &snap, None, Some(why)),
         Task::Recover(id) => recover(ctx, &id),
     }
 }
 
-fn convert(ctx: &Ctx, name: &OsString, snap: &Snapshot) -> JobEnd {
+/// Convert `snap` (with `backs`: a duplex pair, `snap` the fronts) and
+/// finish it; `note` joins the document's warnings.
+fn convert(
+    ctx: &Ctx,
+    name: &OsString,
+    snap: &Snapshot,
+    backs: Option<(&OsString, &Snapshot)>,
+    note: Option<Warning>,
+) -> JobEnd {
     let id = ctx.journal.new_id();
     let stage = ctx.journal.stage_path(&id);
-    let inputs = snap.pages.iter().cloned().map(Input::Path).collect();
-    let job = Job::new(inputs, stage.clone());
+    let files = snap
+        .pages
+        .iter()
+        .chain(backs.iter().flat_map(|(_, b)| &b.pages));
+    let mut job = Job::new(files.cloned().map(Input::Path).collect(), stage.clone());
+    let paired;
+    let mut options = ctx.options;
+    if backs.is_some() {
+        job.fronts = Some(snap.pages.len());
+        let mut o = ctx.options.clone();
+        o.stack.duplex = true;
+        paired = o;
+        options = &paired;
+    }
     let converted = ctx.journal.ensure_stage().and_then(|()| {
         convert_with(
             ctx.workers,
             &TesseractEngines,
             &job,
-            ctx.options,
+            options,
             &Silent,
             ctx.cancel,
         )
@@ -91,8 +128,11 @@ fn convert(ctx: &Ctx, name: &OsString, snap: &Snapshot) -> JobEnd {
     };
     // A writer that paused longer than the settle time and went on: this
     // PDF is of a half-written file.
-    let now = scan::snapshot(ctx.inbox, name, snap.kind);
-    if now.as_ref().map(|s| &s.fingerprint) != Some(&snap.fingerprint) {
+    let unchanged = |name: &OsString, snap: &Snapshot| {
+        scan::snapshot(ctx.inbox, name, snap.kind).map(|s| s.fingerprint)
+            == Some(snap.fingerprint.clone())
+    };
+    if !unchanged(name, snap) || backs.is_some_and(|(n, b)| !unchanged(n, b)) {
         return discard(JobEnd::Changed);
     }
     if ctx.cancel.load(Ordering::SeqCst) {
@@ -112,6 +152,8 @@ fn convert(ctx: &Ctx, name: &OsString, snap: &Snapshot) -> JobEnd {
     } else {
         Vec::new()
     };
+    let mut warnings = crate::report::document_warnings(&summary);
+    warnings.extend(note);
     let intent = Intent {
         id,
         input: name.clone(),
@@ -119,8 +161,13 @@ fn convert(ctx: &Ctx, name: &OsString, snap: &Snapshot) -> JobEnd {
         fingerprint: snap.fingerprint.clone(),
         pages: summary.pages.len(),
         output,
-        warnings: crate::report::document_warnings(&summary),
+        warnings,
         parts,
+        backs: backs.map(|(n, b)| Backs {
+            input: n.clone(),
+            folder: b.kind == Kind::Folder,
+            fingerprint: b.fingerprint.clone(),
+        }),
     };
     let id = intent.id.clone();
     match ctx.journal.finish(intent, ctx.cfg.delete_originals) {

@@ -27,7 +27,7 @@ use crate::output::check_pdf;
 use crate::report::Warning;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -58,6 +58,19 @@ pub(crate) struct Intent {
     /// a document of one PDF (`output` and `pages` above).
     #[serde(default)]
     pub parts: Vec<PartIntent>,
+    /// The backs of a duplex pair (`--duplex-inbox`): a second original,
+    /// disposed of like the first once the PDF is in place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backs: Option<Backs>,
+}
+
+/// The second original of a duplex pair, as converted.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub(crate) struct Backs {
+    #[serde(with = "os_name")]
+    pub input: OsString,
+    pub folder: bool,
+    pub fingerprint: Fingerprint,
 }
 
 /// One part of a split document.
@@ -70,12 +83,12 @@ pub(crate) struct PartIntent {
 
 impl Intent {
     pub fn kind(&self) -> Kind {
-        if self.folder {
-            Kind::Folder
-        } else {
-            Kind::File
-        }
+        kind(self.folder)
     }
+}
+
+fn kind(folder: bool) -> Kind {
+    if folder { Kind::Folder } else { Kind::File }
 }
 
 /// The inbox's journal: intents, the stage folder, the lock, the trash.
@@ -101,6 +114,8 @@ pub(crate) struct Finished {
     pub warnings: Vec<Warning>,
     /// Where the original went (`None`: deleted, or no longer there).
     pub original: Option<PathBuf>,
+    /// Where the backs of a duplex pair went, likewise.
+    pub backs_original: Option<PathBuf>,
 }
 
 /// How resolving a leftover intent ended.
@@ -303,7 +318,7 @@ impl Journal {
         }
         let output = self.outbox.join(&intent.output);
         let bytes = self.check_placed(&intent, &output, intent.pages)?;
-        let original = self.dispose(&intent, delete)?;
+        let (original, backs_original) = self.dispose(&intent, delete)?;
         self.remove(&intent.id)?;
         Ok(Finished {
             output,
@@ -312,6 +327,7 @@ impl Journal {
             bytes,
             warnings: intent.warnings,
             original,
+            backs_original,
         })
     }
 
@@ -342,7 +358,7 @@ impl Journal {
             bytes += self.check_placed(&intent, &output, part.pages)?;
             parts.push(output);
         }
-        let original = self.dispose(&intent, delete)?;
+        let (original, backs_original) = self.dispose(&intent, delete)?;
         self.remove(&intent.id)?;
         Ok(Finished {
             output: parts[0].clone(),
@@ -351,6 +367,7 @@ impl Journal {
             bytes,
             warnings: intent.warnings,
             original,
+            backs_original,
         })
     }
 
@@ -368,14 +385,24 @@ impl Journal {
         Ok(std::fs::metadata(output).map_or(0, |m| m.len()))
     }
 
-    /// Move (or delete) the original if it is still the one converted.
-    fn dispose(&self, intent: &Intent, delete: bool) -> Result<Option<PathBuf>> {
-        if !self.still_there(intent) {
-            return Ok(None);
-        }
+    /// Move (or delete) the original, and the backs of a duplex pair,
+    /// each if it is still the one converted (a restart after the first
+    /// moved finds only the second left). Where they went.
+    fn dispose(&self, intent: &Intent, delete: bool) -> Result<(Option<PathBuf>, Option<PathBuf>)> {
         let trash = delete.then_some(self.trash.as_path());
-        dispose::done(&self.inbox, &intent.input, intent.kind(), trash)
-            .map_err(|e| io_err(&self.inbox.join(&intent.input), e))
+        let one = |name: &OsString, kind: Kind, fingerprint: &Fingerprint| {
+            if !self.still_there(name, kind, fingerprint) {
+                return Ok(None);
+            }
+            dispose::done(&self.inbox, name, kind, trash)
+                .map_err(|e| io_err(&self.inbox.join(name), e))
+        };
+        let fronts = one(&intent.input, intent.kind(), &intent.fingerprint)?;
+        let backs = match &intent.backs {
+            Some(b) => one(&b.input, kind(b.folder), &b.fingerprint)?,
+            None => None,
+        };
+        Ok((fronts, backs))
     }
 
     /// Resolve an intent left by an earlier run (or a failed finish).
@@ -407,10 +434,10 @@ impl Journal {
         Ok(Recovered::Dropped)
     }
 
-    /// Whether the original in the inbox is the one that was converted.
-    fn still_there(&self, intent: &Intent) -> bool {
-        super::scan::snapshot(&self.inbox, &intent.input, intent.kind())
-            .is_some_and(|s| s.fingerprint == intent.fingerprint)
+    /// Whether an original in the inbox is the one that was converted.
+    fn still_there(&self, name: &OsStr, kind: Kind, fingerprint: &Fingerprint) -> bool {
+        super::scan::snapshot(&self.inbox, name, kind)
+            .is_some_and(|s| &s.fingerprint == fingerprint)
     }
 }
 
@@ -555,6 +582,7 @@ mod tests {
             output: super::dispose::output_name(OsStr::new(name), Kind::File),
             warnings: Vec::new(),
             parts: Vec::new(),
+            backs: None,
         }
     }
 
@@ -698,6 +726,55 @@ mod tests {
         assert!(s.inbox.join("other.png").exists());
         assert!(!s.journal.stage_paths(&j)[0].exists());
         assert_eq!(pdfs(&s), ["stack-001.pdf", "stack-002.pdf"]);
+    }
+
+    /// A duplex pair: one PDF, two originals. Killed after the PDF was
+    /// placed and the fronts moved: recovery moves the backs (and only
+    /// if they are still the ones converted), never converts again.
+    #[test]
+    fn a_duplex_pair_disposes_of_both_originals_even_across_a_kill() {
+        let s = setup();
+        let mut i = converted(&s, "fronts.tif");
+        let backs = converted(&s, "backs.tif");
+        i.backs = Some(Backs {
+            input: backs.input.clone(),
+            folder: false,
+            fingerprint: backs.fingerprint.clone(),
+        });
+        write_pdf(&s.journal.stage_path(&i.id), 2);
+        s.journal.write(&i).unwrap();
+        // The intent round-trips with its backs; one without reads too.
+        assert_eq!(s.journal.read(&i.id).unwrap(), i);
+        assert!(
+            !serde_json::to_string(&backs)
+                .unwrap()
+                .contains("\"backs\":")
+        );
+        let f = s.journal.finish(i.clone(), false).unwrap();
+        assert_eq!(pdfs(&s), ["fronts.pdf"]);
+        assert_eq!(done_files(&s), ["backs.tif", "fronts.tif"]);
+        assert_eq!(f.original, Some(s.inbox.join(".done/fronts.tif")));
+        assert_eq!(f.backs_original, Some(s.inbox.join(".done/backs.tif")));
+
+        // The same, stopped after the fronts moved: the backs follow.
+        let s = setup();
+        let mut i = converted(&s, "f.tif");
+        let backs = converted(&s, "b.tif");
+        i.backs = Some(Backs {
+            input: backs.input,
+            folder: false,
+            fingerprint: backs.fingerprint,
+        });
+        write_pdf(&s.outbox.join("f.pdf"), 2);
+        s.journal.write(&i).unwrap();
+        super::dispose::done(&s.inbox, OsStr::new("f.tif"), Kind::File, None).unwrap();
+        let Recovered::Finished(f) = s.journal.recover(i, false).unwrap() else {
+            panic!("not finished")
+        };
+        assert_eq!(pdfs(&s), ["f.pdf"]);
+        assert_eq!(done_files(&s), ["b.tif", "f.tif"]);
+        assert_eq!((f.original, f.backs_original.is_some()), (None, true));
+        assert!(s.journal.intents().0.is_empty());
     }
 
     #[test]

@@ -53,6 +53,9 @@ pub const EMPTY_GRACE: Duration = Duration::from_secs(600);
 /// last change, before it is failed: as long as an empty file, since a
 /// paused network scanner or copy is the same case half-way through.
 pub const INCOMPLETE_WAIT: Duration = Duration::from_secs(600);
+/// How long a file in the duplex inbox waits for its backs: time to turn
+/// a stack over and feed it again, with a phone call in between.
+pub const DUPLEX_WAIT: Duration = Duration::from_secs(30 * 60);
 /// Full listing at least this often, even with file events.
 pub const RESCAN: Duration = Duration::from_secs(30);
 /// Tries for a document that hits output errors (full disk, busy file).
@@ -78,6 +81,13 @@ pub struct WatchConfig {
     pub empty_grace: Duration,
     /// See [`INCOMPLETE_WAIT`].
     pub incomplete_wait: Duration,
+    /// A second inbox for two-pass duplex scans: each file (or folder)
+    /// dropped there is the fronts, the next one the backs, combined into
+    /// one PDF in the outbox (default: none).
+    pub duplex_inbox: Option<PathBuf>,
+    /// How long after the fronts the backs may come (default
+    /// [`DUPLEX_WAIT`]); a lone file is converted alone after it.
+    pub duplex_wait: Duration,
 }
 
 impl WatchConfig {
@@ -92,6 +102,8 @@ impl WatchConfig {
             delete_originals: false,
             empty_grace: EMPTY_GRACE,
             incomplete_wait: INCOMPLETE_WAIT,
+            duplex_inbox: None,
+            duplex_wait: DUPLEX_WAIT,
         }
     }
 }
@@ -100,6 +112,10 @@ impl WatchConfig {
 #[derive(Debug, Clone)]
 pub struct Outcome {
     pub input: PathBuf,
+    /// The backs of a duplex pair (`input` holds the fronts).
+    pub backs: Option<PathBuf>,
+    /// Where the backs went, like `original`.
+    pub backs_original: Option<PathBuf>,
     /// The PDF written (`None` on failure; the first part of a split one).
     pub output: Option<PathBuf>,
     /// Every part of a document split at separator sheets, in order
@@ -127,6 +143,8 @@ impl From<&Outcome> for WatchReport {
         let lossy = |p: &Path| p.to_string_lossy().into_owned();
         WatchReport {
             input: lossy(&o.input),
+            backs: o.backs.as_deref().map(lossy),
+            backs_original: o.backs_original.as_deref().map(lossy),
             status: match o.failure {
                 Some(_) => Status::Failed,
                 None => Status::Done,
@@ -176,6 +194,15 @@ pub fn watch(cfg: &WatchConfig, events: &dyn Events, cancel: &AtomicBool) -> Res
         return Err(Error::Config("--poll must be more than 0 seconds".into()));
     }
     let (inbox, outbox) = folders::check(&cfg.inbox, &cfg.outbox)?;
+    let duplex = match &cfg.duplex_inbox {
+        Some(d) => Some(folders::check_duplex(d, &cfg.inbox, &inbox, &cfg.outbox)?),
+        None => None,
+    };
+    if cfg.duplex_wait.is_zero() && duplex.is_some() {
+        return Err(Error::Config(
+            "--duplex-wait must be more than 0 seconds".into(),
+        ));
+    }
     prepare(&Preflight {
         inputs: None,
         output: None,
@@ -197,5 +224,34 @@ pub fn watch(cfg: &WatchConfig, events: &dyn Events, cancel: &AtomicBool) -> Res
         cancel,
     };
     let w = Watcher::new(cfg, &inbox, events, workers.count());
-    w.watch(&journal, &ctx, &outbox)
+    let Some(duplex) = duplex else {
+        return w.watch(&journal, &ctx, &outbox);
+    };
+    // The duplex inbox: its own journal (lock, intents, stage folder) and
+    // watcher, on the same workers. Its lone files are single-sided; its
+    // pairs are put in sheet order by the job.
+    let duplex_journal = journal::Journal::open(&duplex, &outbox)?;
+    let mut single = options.clone();
+    single.stack.duplex = false;
+    let duplex_ctx = Ctx {
+        inbox: &duplex,
+        journal: &duplex_journal,
+        options: &single,
+        ..ctx
+    };
+    let d = Watcher::new(cfg, &duplex, events, workers.count()).pairing(cfg.duplex_wait);
+    let (main, second) = std::thread::scope(|s| {
+        let second = s.spawn(|| d.watch(&duplex_journal, &duplex_ctx, &outbox));
+        let main = w.watch(&journal, &ctx, &outbox);
+        (main, second.join())
+    });
+    let second =
+        second.map_err(|_| Error::Internal("the duplex inbox's watcher panicked".into()))?;
+    let (mut totals, more) = (main?, second?);
+    totals.done += more.done;
+    totals.failed += more.failed;
+    if totals.first_failure.is_none() {
+        totals.first_failure = more.first_failure;
+    }
+    Ok(totals)
 }

@@ -9,6 +9,7 @@ use super::scan::{self, Fingerprint, Kind, Snapshot};
 use super::settle::{self, Readiness, Settle, Waits};
 use super::{BACKOFF, Events, Level, MAX_ATTEMPTS, Outcome, RESCAN, Totals, WatchConfig};
 use crate::error::{Error, ErrorKind, Result};
+use crate::report::Warning;
 use notify::Watcher as _;
 use std::collections::{BTreeMap, HashSet};
 use std::ffi::OsString;
@@ -34,16 +35,23 @@ enum Msg {
 enum Phase {
     /// Settling, or settled but incomplete.
     Waiting,
+    /// Being converted; in a duplex inbox, `partner` is the backs of
+    /// the pair (itself marked running without a partner meanwhile).
     Running {
         fingerprint: Fingerprint,
         started: Instant,
+        partner: Option<OsString>,
     },
     /// Did not decode; failed if still unchanged at `until`.
     Suspect { failure: Failure, until: Instant },
     /// Output error; tried again at `until`.
     Backoff { until: Instant },
     /// A PDF exists but placing it or moving the original failed.
-    Unfinished { intent: String, until: Instant },
+    Unfinished {
+        intent: String,
+        until: Instant,
+        partner: Option<OsString>,
+    },
     /// `--once`: incomplete (empty, still being written); left for later.
     Left,
     /// Failed, but could not be moved to `.failed`: left alone until it
@@ -60,6 +68,14 @@ struct Item {
     /// What the completeness check said of this fingerprint, so a file
     /// waited for is read once per change, not at every look.
     whole: Option<(Fingerprint, Option<String>)>,
+    /// When it was written, for duplex pairing: its newest modification
+    /// time, or when it was first seen if that is earlier (a scan still
+    /// being written).
+    arrived: SystemTime,
+    /// In a duplex inbox: convert it on its own, with this warning.
+    alone: Option<Warning>,
+    /// In a duplex inbox: it was said that it waits for its backs.
+    told: bool,
 }
 
 pub(super) struct Watcher<'a> {
@@ -79,6 +95,9 @@ pub(super) struct Watcher<'a> {
     /// Folder documents with their own event watch.
     folders: HashSet<OsString>,
     listing_failed: bool,
+    /// A duplex inbox (`--duplex-inbox`): documents pair up, the backs
+    /// arriving within this long of the fronts.
+    pairing: Option<Duration>,
 }
 
 impl<'a> Watcher<'a> {
@@ -101,7 +120,14 @@ impl<'a> Watcher<'a> {
             fs: None,
             folders: HashSet::new(),
             listing_failed: false,
+            pairing: None,
         }
+    }
+
+    /// This watcher's inbox is a duplex inbox (see [`pair_up`]).
+    pub fn pairing(mut self, wait: Duration) -> Self {
+        self.pairing = Some(wait);
+        self
     }
 
     /// Finish what an earlier run left, subscribe to events, and loop.
@@ -187,9 +213,10 @@ impl<'a> Watcher<'a> {
                 intent.fingerprint.clone(),
                 intent.id.clone(),
             );
+            let backs = intent.backs.clone();
             let end = match journal.recover(intent, delete) {
                 Ok(journal::Recovered::Finished(f)) => {
-                    self.done(&name, f, 0.0, true);
+                    self.done(&name, backs.as_ref().map(|b| &b.input), f, 0.0, true);
                     continue;
                 }
                 Ok(journal::Recovered::Dropped) => continue,
@@ -202,20 +229,33 @@ impl<'a> Watcher<'a> {
                     self.inbox.join(&name).display()
                 ),
             );
-            self.items.insert(
-                name,
-                Item {
-                    kind,
-                    settle: Settle::new(fingerprint, Instant::now()),
-                    snap: None,
-                    phase: Phase::Unfinished {
-                        intent: id,
-                        until: Instant::now() + BACKOFF,
+            // The backs of a pair are held until the intent is finished.
+            let partner = backs.map(|b| {
+                let held = Item::new(
+                    if b.folder { Kind::Folder } else { Kind::File },
+                    Settle::new(b.fingerprint.clone(), Instant::now()),
+                    None,
+                    Phase::Running {
+                        fingerprint: b.fingerprint,
+                        started: Instant::now(),
+                        partner: None,
                     },
-                    attempts: 1,
-                    whole: None,
+                );
+                self.items.insert(b.input.clone(), held);
+                b.input
+            });
+            let mut item = Item::new(
+                kind,
+                Settle::new(fingerprint, Instant::now()),
+                None,
+                Phase::Unfinished {
+                    intent: id,
+                    until: Instant::now() + BACKOFF,
+                    partner,
                 },
             );
+            item.attempts = 1;
+            self.items.insert(name, item);
         }
     }
 
@@ -298,17 +338,9 @@ impl<'a> Watcher<'a> {
                     if f.kind == Kind::Folder {
                         self.watch_folder(&f.name);
                     }
-                    self.items.insert(
-                        f.name,
-                        Item {
-                            kind: f.kind,
-                            settle: Settle::new(snap.fingerprint.clone(), now),
-                            snap: Some(snap),
-                            phase: Phase::Waiting,
-                            attempts: 0,
-                            whole: None,
-                        },
-                    );
+                    let settle = Settle::new(snap.fingerprint.clone(), now);
+                    let item = Item::new(f.kind, settle, Some(snap), Phase::Waiting);
+                    self.items.insert(f.name, item);
                 }
             }
         }
@@ -348,6 +380,7 @@ impl<'a> Watcher<'a> {
         let mut due: Option<Instant> = None;
         let mut wake = |t: Instant| due = Some(due.map_or(t, |d| d.min(t)));
         let mut ready = Vec::new();
+        let mut settled = HashSet::new();
         let mut fail = Vec::new();
         let waits = Waits {
             settle: self.cfg.settle,
@@ -385,7 +418,15 @@ impl<'a> Watcher<'a> {
                         Readiness::Changing { until } => wake(until),
                         Readiness::Incomplete { .. } if self.cfg.once => item.phase = Phase::Left,
                         Readiness::Incomplete { until } => wake(until),
-                        Readiness::Ready => ready.push((name.clone(), Task::Convert(snap.clone()))),
+                        Readiness::Ready => match (&item.alone, self.pairing) {
+                            (Some(why), _) => {
+                                ready.push((name.clone(), Task::Alone(snap.clone(), why.clone())))
+                            }
+                            (None, Some(_)) => {
+                                settled.insert(name.clone());
+                            }
+                            (None, None) => ready.push((name.clone(), Task::Convert(snap.clone()))),
+                        },
                         Readiness::Abandoned(why) => fail.push((
                             name.clone(),
                             Failure {
@@ -398,12 +439,17 @@ impl<'a> Watcher<'a> {
                 Phase::Suspect { failure, until } if now >= *until => {
                     fail.push((name.clone(), failure.clone()));
                 }
+                // A pair is formed again from the inbox as it is now.
+                Phase::Backoff { until } if now >= *until && self.pairing.is_some() => {
+                    item.phase = Phase::Waiting;
+                    wake(now);
+                }
                 Phase::Backoff { until } if now >= *until => {
                     if let Some(snap) = &item.snap {
                         ready.push((name.clone(), Task::Convert(snap.clone())));
                     }
                 }
-                Phase::Unfinished { intent, until } if now >= *until => {
+                Phase::Unfinished { intent, until, .. } if now >= *until => {
                     ready.push((name.clone(), Task::Recover(intent.clone())));
                 }
                 Phase::Suspect { until, .. }
@@ -415,6 +461,26 @@ impl<'a> Watcher<'a> {
         for (name, failure) in fail {
             self.fail(&name, failure);
         }
+        if let Some(wait) = self.pairing {
+            let (tasks, lone) = self.pair_up(&settled, wait, wall);
+            ready.extend(tasks);
+            if let Some((name, until)) = lone {
+                wake(now + until.duration_since(wall).unwrap_or(Duration::ZERO));
+                if let Some(item) = self.items.get_mut(&name)
+                    && !std::mem::replace(&mut item.told, true)
+                {
+                    let left = until.duration_since(wall).unwrap_or(Duration::ZERO);
+                    self.events.note(
+                        Level::Info,
+                        &format!(
+                            "{}: fronts of a duplex pair; waiting up to {} for the backs",
+                            self.inbox.join(&name).display(),
+                            minutes(Duration::from_secs(left.as_secs().max(1)))
+                        ),
+                    );
+                }
+            }
+        }
         for (name, task) in ready {
             if self.running >= self.capacity {
                 break;
@@ -422,16 +488,43 @@ impl<'a> Watcher<'a> {
             let Some(item) = self.items.get_mut(&name) else {
                 continue;
             };
+            let partner = match (&task, &item.phase) {
+                (Task::Pair { backs, .. }, _) => Some(backs.clone()),
+                (Task::Recover(_), Phase::Unfinished { partner, .. }) => partner.clone(),
+                _ => None,
+            };
             item.phase = Phase::Running {
                 fingerprint: item.settle.fingerprint().clone(),
                 started: Instant::now(),
+                partner: partner.clone(),
             };
+            if let Some(backs) = partner
+                && let Some(b) = self.items.get_mut(&backs)
+            {
+                b.phase = Phase::Running {
+                    fingerprint: b.settle.fingerprint().clone(),
+                    started: Instant::now(),
+                    partner: None,
+                };
+            }
             let what = match &task {
                 Task::Convert(s) => format!(
                     "converting {} ({} file{})",
                     self.inbox.join(&name).display(),
                     s.pages.len(),
                     if s.pages.len() == 1 { "" } else { "s" }
+                ),
+                Task::Pair { backs, .. } => format!(
+                    "converting {} with {} as its backs",
+                    self.inbox.join(&name).display(),
+                    self.inbox.join(backs).display()
+                ),
+                Task::Alone(s, why) => format!(
+                    "converting {} on its own ({} file{}): {}",
+                    self.inbox.join(&name).display(),
+                    s.pages.len(),
+                    if s.pages.len() == 1 { "" } else { "s" },
+                    why.message
                 ),
                 Task::Recover(_) => format!("finishing {}", self.inbox.join(&name).display()),
             };
@@ -460,61 +553,134 @@ impl<'a> Watcher<'a> {
         let Some(item) = self.items.get_mut(&name) else {
             return;
         };
-        let (fingerprint, started) = match std::mem::replace(&mut item.phase, Phase::Waiting) {
-            Phase::Running {
-                fingerprint,
-                started,
-            } => (fingerprint, started),
-            _ => (Fingerprint::default(), now),
-        };
+        let (fingerprint, started, partner) =
+            match std::mem::replace(&mut item.phase, Phase::Waiting) {
+                Phase::Running {
+                    fingerprint,
+                    started,
+                    partner,
+                } => (fingerprint, started, partner),
+                _ => (Fingerprint::default(), now, None),
+            };
+        // The backs of a pair leave their hold with the fronts.
+        let backs_fingerprint = partner.as_ref().and_then(|p| {
+            let b = self.items.get_mut(p)?;
+            match std::mem::replace(&mut b.phase, Phase::Waiting) {
+                Phase::Running { fingerprint, .. } => Some(fingerprint),
+                _ => None,
+            }
+        });
         match end {
             JobEnd::Done {
                 finished,
                 recovered,
             } => {
                 self.items.remove(&name);
+                if let Some(p) = &partner {
+                    self.items.remove(p);
+                }
                 let seconds = now.duration_since(started).as_secs_f64();
-                self.done(&name, finished, seconds, recovered);
+                self.done(&name, partner.as_ref(), finished, seconds, recovered);
             }
             JobEnd::Changed | JobEnd::Dropped | JobEnd::Failed(Error::Interrupted) => {
                 // Settle again from scratch.
-                item.settle = Settle::new(Fingerprint::default(), now);
+                for n in std::iter::once(&name).chain(&partner) {
+                    if let Some(item) = self.items.get_mut(n) {
+                        item.settle = Settle::new(Fingerprint::default(), now);
+                    }
+                }
             }
-            JobEnd::Failed(e) => self.attempt_failed(name, e, fingerprint, now),
+            JobEnd::Failed(e @ Error::Usage(_)) if partner.is_some() => {
+                // Page counts that differ: not a pair after all.
+                let backs = partner.unwrap_or_default();
+                let why = format!(
+                    "{} and {} are not a duplex pair ({e}); each was converted on its own",
+                    self.inbox.join(&name).display(),
+                    self.inbox.join(&backs).display()
+                );
+                self.events.note(Level::Warning, &why);
+                for n in [&name, &backs] {
+                    if let Some(item) = self.items.get_mut(n) {
+                        item.alone = Some(duplex_warning("duplex_mismatch", why.clone()));
+                    }
+                }
+            }
+            JobEnd::Failed(e) => {
+                let failure = Failure::of(&e);
+                if let Some(p) = partner {
+                    let f = backs_fingerprint.unwrap_or_default();
+                    self.attempt_failed(p, failure.clone(), f, now);
+                }
+                self.attempt_failed(name, failure, fingerprint, now);
+            }
             JobEnd::Unfinished { error, intent } => {
-                item.attempts += 1;
-                let path = self.inbox.join(&name);
-                if item.attempts == MAX_ATTEMPTS {
-                    self.events.note(
-                        Level::Warning,
-                        &format!(
-                            "{}: its PDF is written but could not be put in place or the original moved ({error}); still trying every {} s",
-                            path.display(),
-                            RESCAN.as_secs()
-                        ),
-                    );
-                    self.totals.failed += 1;
-                    self.totals.first_failure.get_or_insert(error.kind());
-                }
-                if self.cfg.once && item.attempts >= MAX_ATTEMPTS {
-                    item.phase = Phase::Kept;
-                } else {
-                    item.phase = Phase::Unfinished {
-                        intent,
-                        until: now + backoff(item.attempts).min(RESCAN),
-                    };
-                }
+                self.unfinished(&name, partner, error, intent, now);
             }
         }
     }
 
+    /// A PDF is written but not yet in place (or its originals not yet
+    /// moved): retry the intent, keeping the backs of a pair on hold.
+    fn unfinished(
+        &mut self,
+        name: &OsString,
+        partner: Option<OsString>,
+        error: Error,
+        intent: String,
+        now: Instant,
+    ) {
+        let Some(item) = self.items.get_mut(name) else {
+            return;
+        };
+        item.attempts += 1;
+        let path = self.inbox.join(name);
+        if item.attempts == MAX_ATTEMPTS {
+            self.events.note(
+                Level::Warning,
+                &format!(
+                    "{}: its PDF is written but could not be put in place or the original moved ({error}); still trying every {} s",
+                    path.display(),
+                    RESCAN.as_secs()
+                ),
+            );
+            self.totals.failed += 1;
+            self.totals.first_failure.get_or_insert(error.kind());
+        }
+        let kept = self.cfg.once && item.attempts >= MAX_ATTEMPTS;
+        item.phase = if kept {
+            Phase::Kept
+        } else {
+            Phase::Unfinished {
+                intent,
+                until: now + backoff(item.attempts).min(RESCAN),
+                partner: partner.clone(),
+            }
+        };
+        if let Some(b) = partner.and_then(|p| self.items.get_mut(&p)) {
+            b.phase = if kept {
+                Phase::Kept
+            } else {
+                Phase::Running {
+                    fingerprint: b.settle.fingerprint().clone(),
+                    started: now,
+                    partner: None,
+                }
+            };
+        }
+    }
+
     /// A conversion failed: wait, retry or give up, by kind of error.
-    fn attempt_failed(&mut self, name: OsString, e: Error, fingerprint: Fingerprint, now: Instant) {
+    fn attempt_failed(
+        &mut self,
+        name: OsString,
+        failure: Failure,
+        fingerprint: Fingerprint,
+        now: Instant,
+    ) {
         let Some(item) = self.items.get_mut(&name) else {
             return;
         };
-        let failure = Failure::of(&e);
-        match e.kind() {
+        match failure.kind {
             ErrorKind::Input => match scan::snapshot(self.inbox, &name, item.kind) {
                 None => {
                     self.events.note(
@@ -583,6 +749,8 @@ impl<'a> Watcher<'a> {
         self.count_failure(failure.kind);
         self.events.document(&Outcome {
             input: self.inbox.join(name),
+            backs: None,
+            backs_original: None,
             output: None,
             parts: Vec::new(),
             pages: 0,
@@ -595,10 +763,19 @@ impl<'a> Watcher<'a> {
         });
     }
 
-    fn done(&mut self, name: &OsString, f: journal::Finished, seconds: f64, recovered: bool) {
+    fn done(
+        &mut self,
+        name: &OsString,
+        backs: Option<&OsString>,
+        f: journal::Finished,
+        seconds: f64,
+        recovered: bool,
+    ) {
         self.totals.done += 1;
         self.events.document(&Outcome {
             input: self.inbox.join(name),
+            backs: backs.map(|b| self.inbox.join(b)),
+            backs_original: f.backs_original,
             output: Some(f.output),
             parts: f.parts,
             pages: f.pages,
@@ -626,6 +803,54 @@ impl<'a> Watcher<'a> {
                 .all(|i| matches!(i.phase, Phase::Left | Phase::Kept))
     }
 
+    /// The duplex inbox's jobs: its settled documents (`settled`) paired
+    /// in the order they were written, by [`pair_up`]; and when to look
+    /// again, for the lone fronts file whose wait runs out.
+    fn pair_up(
+        &self,
+        settled: &HashSet<OsString>,
+        wait: Duration,
+        wall: SystemTime,
+    ) -> (Vec<(OsString, Task)>, Option<(OsString, SystemTime)>) {
+        let mut line: Vec<Candidate> = self
+            .items
+            .iter()
+            .filter(|(_, i)| matches!(i.phase, Phase::Waiting) && i.alone.is_none())
+            .map(|(name, i)| Candidate {
+                name: name.clone(),
+                arrived: i.arrived,
+                settled: settled.contains(name),
+            })
+            .collect();
+        line.sort_by(|a, b| (a.arrived, &a.name).cmp(&(b.arrived, &b.name)));
+        let (pairs, until) = pair_up(&line, wait, wall, self.cfg.once);
+        let snap = |n: &OsString| self.items.get(n).and_then(|i| i.snap.clone());
+        let tasks = pairs
+            .into_iter()
+            .filter_map(|p| match p {
+                Pairing::Pair(fronts, backs) => Some((
+                    fronts.clone(),
+                    Task::Pair {
+                        fronts: snap(&fronts)?,
+                        backs_snap: snap(&backs)?,
+                        backs,
+                    },
+                )),
+                Pairing::Alone(name) => {
+                    let why = format!(
+                        "no backs came within {} of it in the duplex inbox: converted as single-sided",
+                        minutes(wait)
+                    );
+                    Some((
+                        name.clone(),
+                        Task::Alone(snap(&name)?, duplex_warning("duplex_unpaired", why)),
+                    ))
+                }
+            })
+            .collect();
+        (tasks, until)
+    }
+
     fn skip(&mut self, s: scan::Skipped) {
         if self.noted.insert(s.path.clone()) {
             self.events
@@ -644,6 +869,22 @@ impl<'a> Watcher<'a> {
 }
 
 impl Item {
+    fn new(kind: Kind, settle: Settle, snap: Option<Snapshot>, phase: Phase) -> Self {
+        let now = SystemTime::now();
+        let arrived = snap.as_ref().map_or(now, |s| s.newest.min(now));
+        Item {
+            kind,
+            settle,
+            snap,
+            phase,
+            attempts: 0,
+            whole: None,
+            arrived,
+            alone: None,
+            told: false,
+        }
+    }
+
     /// A fresh look at the document; a change puts a waiting failure or
     /// retry back to settling.
     fn update(&mut self, snap: Snapshot, now: Instant) {
@@ -678,6 +919,85 @@ fn incomplete(snap: &Snapshot) -> Option<String> {
     })
 }
 
+/// A document of the duplex inbox waiting for its turn.
+#[derive(Debug, Clone)]
+struct Candidate {
+    name: OsString,
+    arrived: SystemTime,
+    /// Settled and whole: it can be converted now.
+    settled: bool,
+}
+
+/// What to do with documents of the duplex inbox.
+#[derive(Debug, PartialEq)]
+enum Pairing {
+    /// Fronts, backs.
+    Pair(OsString, OsString),
+    Alone(OsString),
+}
+
+/// Pair the duplex inbox's documents, `line` in the order they were
+/// written: the first is the fronts, the next one written within `wait`
+/// of it the backs. A fronts document with nothing after it within the
+/// wait goes alone once the wait is over (at once with `once`: nothing
+/// more will come); a document still settling holds everything after it,
+/// since it may be the backs. Returns the jobs and, when a lone fronts
+/// document is waited for, it and the end of its wait.
+///
+/// The order is taken from the files' own modification times, so it is
+/// the same after a restart: the inbox itself is the pairing's record,
+/// and nothing is disposed of before the pair's PDF is in place.
+fn pair_up(
+    line: &[Candidate],
+    wait: Duration,
+    wall: SystemTime,
+    once: bool,
+) -> (Vec<Pairing>, Option<(OsString, SystemTime)>) {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(a) = line.get(i) {
+        if !a.settled {
+            return (out, None);
+        }
+        let deadline = a.arrived + wait;
+        match line.get(i + 1) {
+            Some(b) if b.arrived <= deadline => {
+                if !b.settled {
+                    return (out, None);
+                }
+                out.push(Pairing::Pair(a.name.clone(), b.name.clone()));
+                i += 2;
+            }
+            next => {
+                if next.is_none() && !once && wall < deadline {
+                    return (out, Some((a.name.clone(), deadline)));
+                }
+                out.push(Pairing::Alone(a.name.clone()));
+                i += 1;
+            }
+        }
+    }
+    (out, None)
+}
+
+fn duplex_warning(code: &str, message: String) -> Warning {
+    Warning {
+        code: code.into(),
+        message,
+        page: None,
+        input: None,
+    }
+}
+
+fn minutes(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 60 && s.is_multiple_of(60) {
+        format!("{} min", s / 60)
+    } else {
+        format!("{} s", secs(d))
+    }
+}
+
 /// Events that can mean a document changed: not reads or opens.
 fn matters(kind: &notify::EventKind) -> bool {
     use notify::event::{AccessKind, AccessMode};
@@ -698,5 +1018,71 @@ fn secs(d: Duration) -> String {
         format!("{s:.0}")
     } else {
         format!("{s}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(files: &[(&str, u64, bool)]) -> Vec<Candidate> {
+        files
+            .iter()
+            .map(|&(name, at, settled)| Candidate {
+                name: name.into(),
+                arrived: SystemTime::UNIX_EPOCH + Duration::from_secs(at),
+                settled,
+            })
+            .collect()
+    }
+
+    fn at(s: u64) -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(s)
+    }
+
+    fn pair(a: &str, b: &str) -> Pairing {
+        Pairing::Pair(a.into(), b.into())
+    }
+
+    #[test]
+    fn files_pair_in_the_order_written_within_the_wait() {
+        let wait = Duration::from_secs(100);
+        // a+b pair; c's backs would have to come by 400; d comes at 450.
+        let l = line(&[
+            ("a", 0, true),
+            ("b", 50, true),
+            ("c", 300, true),
+            ("d", 450, true),
+        ]);
+        let (jobs, lone) = pair_up(&l, wait, at(460), false);
+        assert_eq!(jobs, [pair("a", "b"), Pairing::Alone("c".into())]);
+        // d waits for its backs until 550.
+        assert_eq!(lone, Some(("d".into(), at(550))));
+        // Once the wait is over, it goes alone; with --once, at once.
+        assert_eq!(
+            pair_up(&l[3..], wait, at(550), false).0,
+            [Pairing::Alone("d".into())]
+        );
+        assert_eq!(
+            pair_up(&l[3..], wait, at(460), true).0,
+            [Pairing::Alone("d".into())]
+        );
+    }
+
+    #[test]
+    fn a_file_still_settling_holds_the_line() {
+        let wait = Duration::from_secs(100);
+        // b may be a's backs: nothing is decided until it settles, even
+        // after a's wait.
+        let l = line(&[("a", 0, true), ("b", 90, false), ("c", 95, true)]);
+        assert_eq!(pair_up(&l, wait, at(500), false), (vec![], None));
+        // The fronts still being written: nothing either.
+        let l = line(&[("a", 0, false), ("b", 10, true)]);
+        assert_eq!(pair_up(&l, wait, at(20), true), (vec![], None));
+        // Settled, b pairs with a and c waits.
+        let l = line(&[("a", 0, true), ("b", 90, true), ("c", 95, true)]);
+        let (jobs, lone) = pair_up(&l, wait, at(100), false);
+        assert_eq!(jobs, [pair("a", "b")]);
+        assert_eq!(lone, Some(("c".into(), at(195))));
     }
 }
