@@ -1086,3 +1086,198 @@ fn a_split_stack_gives_all_its_parts_then_the_original_moves() {
     assert_eq!(parts, ["stack-001.pdf", "stack-002.pdf"]);
     assert_eq!(json[0]["page_count"], 3);
 }
+
+/// Sheets of a two-pass duplex scan: `n` sheets, both sides printed; the
+/// fronts as one multi-page TIFF, the backs as the turned-over stack
+/// feeds them (last sheet first). Returns the sides' texts in sheet order.
+fn duplex_stack(fronts: &Path, backs: &Path, n: usize, seed: u64) -> Vec<String> {
+    let sides: Vec<Page> = (0..2 * n).map(|k| tiny_page(seed + k as u64)).collect();
+    let gray = |p: &Page| image::DynamicImage::ImageRgb8(p.image.clone()).to_luma8();
+    let f: Vec<_> = sides.iter().step_by(2).map(gray).collect();
+    let b: Vec<_> = sides.iter().skip(1).step_by(2).rev().map(gray).collect();
+    write_tiff_pages(fronts, &f, 150);
+    // Written after the fronts: the pairing goes by modification time.
+    std::thread::sleep(Duration::from_millis(20));
+    write_tiff_pages(backs, &b, 150);
+    sides.into_iter().map(|p| p.text).collect()
+}
+
+fn warning_codes(r: &WatchReport) -> Vec<&str> {
+    r.warnings.iter().map(|w| w.code.as_str()).collect()
+}
+
+/// `--once` over a duplex inbox holding a pair, two files whose page
+/// counts differ, a pair whose backs are broken, and a last lone file: the
+/// pair becomes one PDF in sheet order with both originals in `.done`;
+/// the broken pair goes to `.failed` together; the others are each
+/// converted alone, saying why.
+#[test]
+fn a_duplex_inbox_pairs_fronts_and_backs_into_one_pdf() {
+    let (dir, _inbox, out) = folders();
+    let duplex = dir.path().join("duplex");
+    std::fs::create_dir(&duplex).unwrap();
+    let truth = duplex_stack(
+        &duplex.join("a-fronts.tif"),
+        &duplex.join("b-backs.tif"),
+        2,
+        60,
+    );
+    std::thread::sleep(Duration::from_millis(20));
+    // Two fronts but one back: not a pair (a sheet was double-fed).
+    let odd = duplex_stack(&duplex.join("c.tif"), &duplex.join("d.tif"), 2, 70);
+    let one_back = tiny_page(79);
+    write_tiff_pages(
+        &duplex.join("d.tif"),
+        &[image::DynamicImage::ImageRgb8(one_back.image.clone()).to_luma8()],
+        150,
+    );
+    std::thread::sleep(Duration::from_millis(20));
+    // A pair whose backs do not decode: both fail together.
+    std::fs::write(duplex.join("f.png"), png_bytes(&tiny_page(81))).unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::write(duplex.join("g.png"), b"not an image at all").unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::write(duplex.join("e.png"), png_bytes(&tiny_page(80))).unwrap();
+
+    let mut w = Watch::start(
+        dir.path(),
+        &[
+            "in",
+            "--out",
+            "out",
+            "--once",
+            "--settle",
+            "0.5",
+            "--json",
+            "--duplex-inbox",
+            "duplex",
+        ],
+    );
+    assert_eq!(w.exit_code(), 2, "{}", w.stderr());
+    assert_eq!(visible(&out), ["a-fronts.pdf", "c.pdf", "d.pdf", "e.pdf"]);
+    let pair = out.join("a-fronts.pdf");
+    assert_eq!(page_count(&pair), 4);
+    for (k, t) in truth.iter().enumerate() {
+        assert_text(&pair, k + 1, t);
+    }
+    assert_text(&out.join("c.pdf"), 2, &odd[2]);
+    assert_text(&out.join("d.pdf"), 1, &one_back.text);
+    assert_eq!(
+        listing(&duplex.join(".done")),
+        ["a-fronts.tif", "b-backs.tif", "c.tif", "d.tif", "e.png"]
+    );
+    assert_eq!(
+        listing(&duplex.join(".failed")),
+        ["f.png", "f.png.error.txt", "g.png", "g.png.error.txt"]
+    );
+    let why = std::fs::read_to_string(duplex.join(".failed/f.png.error.txt")).unwrap();
+    assert!(
+        why.contains("g.png"),
+        "the reason names the bad file: {why}"
+    );
+    assert!(visible(&duplex).is_empty());
+
+    let reports = w.reports();
+    assert_eq!(reports.len(), 6, "{reports:?}");
+    for n in ["f.png", "g.png"] {
+        let r = reports.iter().find(|r| file_name(&r.input) == n).unwrap();
+        assert_eq!((r.status, r.exit_code), (Status::Failed, Some(2)), "{r:?}");
+    }
+    let by = |name: &str| {
+        reports
+            .iter()
+            .find(|r| file_name(&r.input) == name)
+            .unwrap_or_else(|| panic!("no line for {name}: {reports:?}"))
+    };
+    let p = by("a-fronts.tif");
+    assert_eq!(
+        p.backs.as_deref().map(file_name),
+        Some("b-backs.tif".into())
+    );
+    assert!(
+        p.backs_original
+            .as_deref()
+            .unwrap()
+            .ends_with(".done/b-backs.tif")
+    );
+    assert_eq!(p.page_count, 4);
+    assert!(
+        !warning_codes(p).iter().any(|c| c.starts_with("duplex")),
+        "{p:?}"
+    );
+    for n in ["c.tif", "d.tif"] {
+        assert!(
+            warning_codes(by(n)).contains(&"duplex_mismatch"),
+            "{:?}",
+            by(n)
+        );
+        assert!(by(n).backs.is_none());
+    }
+    assert!(warning_codes(by("e.png")).contains(&"duplex_unpaired"));
+    assert!(
+        w.stderr().contains("are not a duplex pair"),
+        "{}",
+        w.stderr()
+    );
+}
+
+/// Fronts dropped, the watcher killed and restarted, then the backs:
+/// still one PDF of both, and nothing moved or written before it. A lone
+/// file after that goes alone once its wait is over.
+#[test]
+fn killed_between_the_fronts_and_the_backs_still_pairs_them() {
+    let (dir, _inbox, out) = folders();
+    let duplex = dir.path().join("duplex");
+    std::fs::create_dir(&duplex).unwrap();
+    let staging = tempfile::tempdir().unwrap();
+    let truth = duplex_stack(
+        &staging.path().join("fronts.tif"),
+        &staging.path().join("backs.tif"),
+        2,
+        90,
+    );
+    let args = [
+        "in",
+        "--out",
+        "out",
+        "--settle",
+        "0.5",
+        "--json",
+        "-v",
+        "--duplex-inbox",
+        "duplex",
+        "--duplex-wait",
+        "12",
+    ];
+    let mut w = Watch::started(dir.path(), &args);
+    std::fs::rename(staging.path().join("fronts.tif"), duplex.join("fronts.tif")).unwrap();
+    w.wait_for("the fronts to wait for their backs", |w| {
+        w.stderr().contains("waiting up to")
+    });
+    w.kill();
+    assert!(visible(&out).is_empty(), "{:?}", visible(&out));
+    assert_eq!(visible(&duplex), ["fronts.tif"]);
+
+    let mut w = Watch::started(dir.path(), &args);
+    // Fresh mtime: the backs come now, within the wait of the fronts.
+    let backs = std::fs::read(staging.path().join("backs.tif")).unwrap();
+    std::fs::write(duplex.join("backs.tif"), backs).unwrap();
+    w.wait_for("the pair's PDF", |w| !w.done_inputs().is_empty());
+    assert_eq!(visible(&out), ["fronts.pdf"]);
+    assert_eq!(page_count(&out.join("fronts.pdf")), 4);
+    for (k, t) in truth.iter().enumerate() {
+        assert_text(&out.join("fronts.pdf"), k + 1, t);
+    }
+    assert_eq!(listing(&duplex.join(".done")), ["backs.tif", "fronts.tif"]);
+
+    std::fs::write(duplex.join("lone.png"), png_bytes(&tiny_page(99))).unwrap();
+    w.wait_for("the lone file", |w| w.done_inputs().len() == 2);
+    assert!(warning_codes(&w.reports()[1]).contains(&"duplex_unpaired"));
+    assert!(
+        w.stderr().contains("no backs came within 12 s"),
+        "{}",
+        w.stderr()
+    );
+    assert_eq!(visible(&out), ["fronts.pdf", "lone.pdf"]);
+    assert_eq!(w.interrupt(), 130);
+}

@@ -420,7 +420,7 @@ impl<'a> Watcher<'a> {
                         Readiness::Incomplete { until } => wake(until),
                         Readiness::Ready => match (&item.alone, self.pairing) {
                             (Some(why), _) => {
-                                ready.push((name.clone(), Task::Alone(snap.clone(), why.clone())))
+                                ready.push((name.clone(), Task::Alone(snap.clone(), why.clone())));
                             }
                             (None, Some(_)) => {
                                 settled.insert(name.clone());
@@ -811,7 +811,7 @@ impl<'a> Watcher<'a> {
         settled: &HashSet<OsString>,
         wait: Duration,
         wall: SystemTime,
-    ) -> (Vec<(OsString, Task)>, Option<(OsString, SystemTime)>) {
+    ) -> (Vec<(OsString, Task)>, Option<Lone>) {
         let mut line: Vec<Candidate> = self
             .items
             .iter()
@@ -928,6 +928,9 @@ struct Candidate {
     settled: bool,
 }
 
+/// A fronts document waiting for its backs, and the end of its wait.
+type Lone = (OsString, SystemTime);
+
 /// What to do with documents of the duplex inbox.
 #[derive(Debug, PartialEq)]
 enum Pairing {
@@ -952,7 +955,7 @@ fn pair_up(
     wait: Duration,
     wall: SystemTime,
     once: bool,
-) -> (Vec<Pairing>, Option<(OsString, SystemTime)>) {
+) -> (Vec<Pairing>, Option<Lone>) {
     let mut out = Vec::new();
     let mut i = 0;
     while let Some(a) = line.get(i) {
