@@ -2,8 +2,9 @@
 //! in rows.
 //!
 //! Used to say out loud when OCR finds far fewer words than the ink
-//! suggests, to size text for OCR (the median letter height), and by blank
-//! page detection (a page with no text lines and little ink is blank).
+//! suggests, and to size text for OCR (the median letter height). Blank
+//! page detection does not use it: it works on the bilevel image, whose
+//! ink on a blank back is the show-through (`stack::blank` says more).
 //!
 //! Ink is reduced 2× (a pixel is ink when any of its 2×2 block is), split
 //! into 8-connected components (`imageproc`'s labelling), and the

@@ -4,7 +4,9 @@
 //!
 //! The bilevel image cannot decide it: the binariser's contrast floor is
 //! relative to the page's own ink (`clean::binarize`), so on a blank back
-//! the show-through *is* the page's ink and comes out black. The decision
+//! the show-through *is* the page's ink and comes out black, and so the
+//! text-line measure behind the `few_words` warning (`clean::lines`, on
+//! that image) would see text lines in it. The decision
 //! is taken on the cleaned grey page instead, in absolute terms, from
 //! *marks*: places that are both dark (at least [`MARK_CONTRAST`] below the
 //! paper) and sharp-edged (a step of at least [`MARK_EDGE`] grey levels
