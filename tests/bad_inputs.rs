@@ -98,6 +98,8 @@ fn make(dir: &Path, file: &str) {
     match file {
         "empty.png" => write(dir, file, b""),
         "notes.txt" => write(dir, file, b"not a scan\n"),
+        // The opening box of an iPhone's HEIC file (ftyp: heic, mif1).
+        "IMG_0001.HEIC" => write(dir, file, b"\0\0\0\x18ftypheic\0\0\0\0mif1heic\0\0\0\0meta"),
         "scan.png" => write(dir, file, b"hello world"),
         "cut.png" => {
             let p = png(&image::DynamicImage::ImageRgb8(text().image).into_luma8());

@@ -353,6 +353,24 @@ fn read_head(source: &Source) -> Result<Vec<u8>> {
     Ok(head)
 }
 
+/// HEIC (iPhone photos) or AVIF, by the ISO base media file's `ftyp`
+/// brand. Not decoded: the maintained Rust binding of libheif (libheif-rs
+/// 2) needs libheif 1.17 or later and Debian 12 has 1.15, and `image`'s
+/// AVIF decoder (dav1d-sys 0.8) needs dav1d 1.3, Debian 12 has 1.0; the file is
+/// named for what it is, with the command that converts it.
+fn heif_kind(head: &[u8]) -> Option<&'static str> {
+    if head.len() < 12 || &head[4..8] != b"ftyp" {
+        return None;
+    }
+    match &head[8..12] {
+        b"heic" | b"heix" | b"heim" | b"heis" | b"hevc" | b"hevx" | b"mif1" | b"msf1" => {
+            Some("HEIC")
+        }
+        b"avif" | b"avis" => Some("AVIF"),
+        _ => None,
+    }
+}
+
 /// Recognise the format from the first bytes; name the expected format in
 /// the message when the extension promised one.
 pub(crate) fn sniff(head: &[u8], path: &Path) -> Result<Format> {
@@ -380,6 +398,16 @@ pub(crate) fn sniff(head: &[u8], path: &Path) -> Result<Format> {
     };
     if let Some(f) = found {
         return Ok(f);
+    }
+    if let Some(kind) = heif_kind(head) {
+        return Err(Error::input(
+            path,
+            format!(
+                "{kind} images are not read; convert it first, e.g. with: heif-convert {name} {stem}.jpg (Debian package libheif-examples)",
+                name = path.file_name().unwrap_or_default().to_string_lossy(),
+                stem = path.file_stem().unwrap_or_default().to_string_lossy(),
+            ),
+        ));
     }
     let ext = path
         .extension()
@@ -659,6 +687,26 @@ mod tests {
         assert_eq!(sniff(&late, Path::new("x")).unwrap(), Format::Pdf);
         let e = sniff(b"%PS-Adobe", Path::new("a.pdf")).unwrap_err();
         assert_eq!(e.to_string(), "a.pdf: not a PDF (no %PDF- header)");
+        // Phone formats are named, with the way to convert them.
+        let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic";
+        let e = sniff(heic, Path::new("IMG_0001.HEIC")).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("IMG_0001.HEIC: HEIC images are not read"),
+            "{e}"
+        );
+        assert!(
+            e.to_string()
+                .contains("heif-convert IMG_0001.HEIC IMG_0001.jpg"),
+            "{e}"
+        );
+        let avif = b"\0\0\0\x1cftypavif\0\0\0\0avifmif1miaf";
+        let e = sniff(avif, Path::new("x.avif")).unwrap_err();
+        assert!(e.to_string().contains("AVIF images are not read"), "{e}");
+        // Other ISO media (an MP4 video) stays "not supported".
+        let mp4 = b"\0\0\0\x18ftypisom\0\0\0\0isomiso2";
+        let e = sniff(mp4, Path::new("clip.mp4")).unwrap_err();
+        assert!(e.to_string().contains("not a supported image"), "{e}");
     }
 
     #[test]
