@@ -190,6 +190,53 @@ fn help_documents_exit_codes_and_blank_pages_work() {
     assert!(pdftotext(&pdf, 2).trim().len() < 10);
 }
 
+/// Every long option any command's `--help` lists is in the README (which
+/// promises every option), so a new flag cannot land undocumented.
+#[test]
+fn every_option_in_help_is_in_the_readme() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut missing = Vec::new();
+    for sub in ["", "clean", "watch", "batch", "worker", "separator-sheet"] {
+        let args: Vec<&str> = [sub, "--help"]
+            .into_iter()
+            .filter(|a| !a.is_empty())
+            .collect();
+        let run = ocrpdf(dir.path(), &args, None);
+        assert_eq!(run.code, 0, "{sub} --help: {}", run.stderr);
+        let options = run
+            .stdout
+            .split(|c: char| c.is_whitespace() || c == ',' || c == '=');
+        let mut seen = 0;
+        for o in options {
+            let name = o.trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
+            if !name.starts_with("--") || name.len() < 4 || ["--help", "--version"].contains(&name)
+            {
+                continue;
+            }
+            seen += 1;
+            let documented = readme.match_indices(name).any(|(i, _)| {
+                let next = readme[i + name.len()..].chars().next();
+                !next.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-')
+            });
+            if !documented {
+                missing.push(format!(
+                    "{} {name}",
+                    if sub.is_empty() { "ocrpdf" } else { sub }
+                ));
+            }
+        }
+        assert!(seen > 0, "{sub} --help lists no options: {}", run.stdout);
+    }
+    missing.sort();
+    missing.dedup();
+    assert!(
+        missing.is_empty(),
+        "options missing from README: {missing:?}"
+    );
+}
+
 #[test]
 fn interrupt_leaves_no_output_and_exits_130() {
     let dir = tempfile::tempdir().unwrap();
