@@ -9,10 +9,11 @@ use super::scan::{self, Kind, Snapshot};
 use crate::error::{Error, ErrorKind};
 use crate::input::Input;
 use crate::job::{Job, Options};
-use crate::ocr::TesseractEngines;
+use crate::ocr::Engines;
 use crate::pipeline::{Silent, Workers, convert_with};
 use std::ffi::OsString;
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What a job is asked to do.
@@ -52,6 +53,7 @@ pub(crate) struct Ctx<'a> {
     pub inbox: &'a Path,
     pub journal: &'a Journal,
     pub workers: &'a Workers,
+    pub engines: &'a Arc<dyn Engines>,
     /// The watch's options, natural sort off.
     pub options: &'a Options,
     pub cancel: &'a AtomicBool,
@@ -72,7 +74,7 @@ fn convert(ctx: &Ctx, name: &OsString, snap: &Snapshot) -> JobEnd {
     let converted = ctx.journal.ensure_stage().and_then(|()| {
         convert_with(
             ctx.workers,
-            &TesseractEngines,
+            Arc::clone(ctx.engines),
             &job,
             ctx.options,
             &Silent,
