@@ -573,14 +573,14 @@ mod tests {
     fn time_outside_engine_calls_does_not_count() {
         let cancel = AtomicBool::new(false);
         let run = |i: usize, clock: &EngineClock| {
-            std::thread::sleep(Duration::from_millis(120));
+            std::thread::sleep(Duration::from_millis(250));
             for _ in 0..3 {
-                clock.time(|| std::thread::sleep(Duration::from_millis(30)));
+                clock.time(|| std::thread::sleep(Duration::from_millis(20)));
             }
             Ok(i)
         };
         let mut w = work(3, 2, &cancel, run);
-        w.engine_limit = Some(Duration::from_millis(80));
+        w.engine_limit = Some(Duration::from_millis(200));
         in_order(&workers(2), w, |_, _| Ok(())).unwrap();
     }
 
