@@ -1,5 +1,6 @@
 //! The pipeline above OCR with a fake engine (`ocrpdf::ocr::Engines`):
-//! page order, engine faults and panics, without Tesseract reading a word.
+//! page order, engine faults, panics and an engine that ignores its time
+//! limit, without Tesseract reading a word.
 //! That OCR itself works is proved with the real engine elsewhere
 //! (tests/page_kinds.rs, tests/end_to_end.rs); here the fake's words only
 //! label the pages, so the order and the errors can be checked exactly.
@@ -12,11 +13,14 @@ use ocrpdf::ocr::{
     Engine, Engines, Line, OcrImage, OcrOptions, OcrPage, Orientation, OrientationDetector, Rect,
     Word,
 };
-use ocrpdf::{Error, Job, Options, Silent, Workers, convert_with, input::Input};
+use ocrpdf::watch::{Events, Outcome, WatchConfig, watch_with};
+use ocrpdf::{Error, ErrorKind, Job, Options, Silent, Workers, convert_with, input::Input};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::ThreadId;
+use std::time::{Duration, Instant};
 
 /// A page that is white paper with one black bar: `width` tells pages
 /// apart (the fake reads it back).
@@ -37,13 +41,44 @@ fn write_page(dir: &Path, name: &str, width: u32) -> PathBuf {
 enum Fault {
     Fail(u32),
     Panic(u32),
+    /// Blocks in `recognize`, deaf to any deadline, until the gate opens.
+    Hang(u32),
     None,
+}
+
+/// Where a hanging fake waits; the test opens it once it has seen the
+/// conversion return without it.
+#[derive(Default)]
+struct Gate {
+    open: Mutex<bool>,
+    opened: Condvar,
+    /// Engine calls blocked in it now, and those that came back out.
+    waiting: AtomicUsize,
+    returned: AtomicUsize,
+}
+
+impl Gate {
+    fn wait(&self) {
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        let mut open = self.open.lock().unwrap();
+        while !*open {
+            open = self.opened.wait(open).unwrap();
+        }
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        self.returned.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn open(&self) {
+        *self.open.lock().unwrap() = true;
+        self.opened.notify_all();
+    }
 }
 
 /// One word per page, `w<width>`, over the bar; faults on request.
 struct FakeEngine {
     fault: Fault,
     delay_ms: u64,
+    gate: Arc<Gate>,
 }
 
 impl Engine for FakeEngine {
@@ -56,6 +91,7 @@ impl Engine for FakeEngine {
         match self.fault {
             Fault::Fail(w) if w == width => return Err("the fake engine gave up".into()),
             Fault::Panic(w) if w == width => panic!("the fake engine broke"),
+            Fault::Hang(w) if w == width => self.gate.wait(),
             _ => {}
         }
         let s = image.scale;
@@ -102,16 +138,18 @@ struct Fakes {
     delay_ms: u64,
     threads: Mutex<Vec<ThreadId>>,
     calls: AtomicUsize,
+    gate: Arc<Gate>,
 }
 
 impl Fakes {
-    fn new(fault: Fault) -> Self {
-        Fakes {
+    fn new(fault: Fault) -> Arc<Self> {
+        Arc::new(Fakes {
             fault,
             delay_ms: 5,
             threads: Mutex::new(Vec::new()),
             calls: AtomicUsize::new(0),
-        }
+            gate: Arc::default(),
+        })
     }
 }
 
@@ -131,6 +169,7 @@ impl Engines for Fakes {
         f(&mut FakeEngine {
             fault: self.fault,
             delay_ms: self.delay_ms,
+            gate: Arc::clone(&self.gate),
         });
         Ok(())
     }
@@ -143,6 +182,7 @@ impl Engines for Fakes {
         f(&mut FakeEngine {
             fault: Fault::None,
             delay_ms: 0,
+            gate: Arc::clone(&self.gate),
         });
         Ok(())
     }
@@ -167,12 +207,12 @@ fn options() -> Options {
 /// `job` on `workers` threads with `fakes`, cancelled when `cancel` is.
 fn run(
     workers: usize,
-    fakes: &Fakes,
+    fakes: &Arc<Fakes>,
     job: &Job,
     cancel: &AtomicBool,
 ) -> ocrpdf::Result<ocrpdf::Summary> {
     let workers = Workers::new(Some(workers)).unwrap();
-    convert_with(&workers, fakes, job, &options(), &Silent, cancel)
+    convert_with(&workers, fakes.clone(), job, &options(), &Silent, cancel)
 }
 
 fn widths(n: u32) -> Vec<u32> {
@@ -290,4 +330,163 @@ fn tesseract_stops_a_page_at_its_time_limit() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!pdftotext(&dir.path().join("out.pdf"), 1).trim().is_empty());
+}
+
+/// Long enough for any run here on a loaded machine; a guard, not a
+/// timing assertion: a hang fails the test instead of holding CI.
+const HANG_GUARD: Duration = Duration::from_secs(60);
+
+/// `f` on its own thread, failing the test if it has not returned within
+/// [`HANG_GUARD`].
+fn guarded<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(HANG_GUARD)
+        .expect("the call hung past the hang guard (or panicked)")
+}
+
+/// Wait (within the guard) until `done` holds.
+fn wait_for(done: impl Fn() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        assert!(started.elapsed() < HANG_GUARD, "hang guard");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// A short OCR time limit: a hung engine is abandoned 2 s after it
+/// (the least grace), so these tests take seconds.
+fn short_limit() -> Options {
+    let mut opts = options();
+    opts.ocr.timeout = Some(Duration::from_millis(500));
+    opts
+}
+
+/// An engine deaf to its deadline: the run fails (exit 7) naming the page
+/// and the option, returns while the engine is still blocked, and leaves
+/// nothing; the same workers (one thread, the one the engine holds) go
+/// on converting the next document; when the engine finally returns, its
+/// page goes nowhere.
+#[test]
+fn an_engine_that_ignores_its_time_limit_is_abandoned_and_the_run_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = widths(5);
+    let job = job(dir.path(), &ws);
+    let fakes = Fakes::new(Fault::Hang(ws[2]));
+    let workers = Arc::new(Workers::new(Some(1)).unwrap());
+    let (w, f, j) = (workers.clone(), fakes.clone(), job.clone());
+    let err =
+        guarded(move || convert_with(&w, f, &j, &short_limit(), &Silent, &AtomicBool::new(false)))
+            .unwrap_err();
+    assert_eq!(
+        fakes.gate.waiting.load(Ordering::SeqCst),
+        1,
+        "the run returned only once the engine did"
+    );
+    match &err {
+        Error::Ocr { path, reason } => {
+            assert!(path.to_string_lossy().contains("p02.png"), "{err}");
+            assert!(reason.contains("--ocr-timeout"), "{err}");
+            assert!(reason.contains("abandoned"), "{err}");
+        }
+        other => panic!("expected an OCR error, got {other}"),
+    }
+    assert_eq!(err.kind().exit_code(), 7);
+    assert_nothing_left(dir.path(), ws.len());
+
+    // The engine still holds the only worker thread it had.
+    let second = Job::new(job.inputs.clone(), dir.path().join("second.pdf"));
+    let fine = Fakes::new(Fault::None);
+    let (w, f, j) = (workers.clone(), fine.clone(), second.clone());
+    guarded(move || convert_with(&w, f, &j, &short_limit(), &Silent, &AtomicBool::new(false)))
+        .expect("the next document converts on the replacement worker");
+    assert_eq!(page_count(&second.output), ws.len());
+    let written = std::fs::read(&second.output).unwrap();
+
+    fakes.gate.open();
+    wait_for(|| fakes.gate.returned.load(Ordering::SeqCst) == 1);
+    std::thread::sleep(Duration::from_millis(200));
+    let mut expect: Vec<String> = (0..ws.len()).map(|i| format!("p{i:02}.png")).collect();
+    expect.push("second.pdf".into());
+    assert_eq!(
+        listing(dir.path()),
+        expect,
+        "the abandoned page wrote something"
+    );
+    assert_eq!(std::fs::read(&second.output).unwrap(), written);
+}
+
+/// What a watch run reported, document by document.
+#[derive(Default)]
+struct Seen(Mutex<Vec<Outcome>>);
+
+impl Events for Seen {
+    fn document(&self, outcome: &Outcome) {
+        self.0.lock().unwrap().push(outcome.clone());
+    }
+}
+
+/// `ocrpdf watch` on one worker: the document whose engine hangs goes to
+/// `.failed/` with the reason, the next one is converted (on the worker
+/// that replaced the abandoned one) while the engine is still blocked,
+/// and no stage file of the failed one is left in the outbox.
+#[test]
+fn watch_fails_a_document_whose_engine_hangs_and_converts_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let (inbox, outbox) = (dir.path().join("in"), dir.path().join("out"));
+    std::fs::create_dir_all(&inbox).unwrap();
+    std::fs::create_dir_all(&outbox).unwrap();
+    write_page(&inbox, "a.png", 310);
+    write_page(&inbox, "b.png", 320);
+    let fakes = Fakes::new(Fault::Hang(310));
+    let mut opts = short_limit();
+    opts.page.jobs = Some(1);
+    let mut cfg = WatchConfig::new(inbox.clone(), outbox.clone(), opts);
+    cfg.once = true;
+    cfg.settle = Duration::from_millis(100);
+    let seen = Arc::new(Seen::default());
+    let (f, s) = (fakes.clone(), seen.clone());
+    let totals = guarded(move || watch_with(&cfg, f, &*s, &AtomicBool::new(false)))
+        .expect("the watch run ends");
+    assert_eq!((totals.done, totals.failed), (1, 1));
+    assert_eq!(totals.first_failure, Some(ErrorKind::Ocr));
+    assert_eq!(fakes.gate.waiting.load(Ordering::SeqCst), 1);
+    assert_eq!(pdftotext(&outbox.join("b.pdf"), 1).trim(), "w320");
+    let reason = std::fs::read_to_string(inbox.join(".failed/a.png.error.txt")).unwrap();
+    assert!(reason.contains("a.png"), "{reason}");
+    assert!(reason.contains("--ocr-timeout"), "{reason}");
+    assert!(reason.contains("exit code: 7"), "{reason}");
+    assert!(inbox.join(".failed/a.png").exists());
+    let seen = seen.0.lock().unwrap();
+    let a = seen.iter().find(|o| o.input.ends_with("a.png")).unwrap();
+    assert!(a.output.is_none() && a.failure.is_some());
+    drop(seen);
+    fakes.gate.open();
+    wait_for(|| fakes.gate.returned.load(Ordering::SeqCst) == 1);
+    std::thread::sleep(Duration::from_millis(200));
+    let pdfs: Vec<String> = files_under(&outbox)
+        .into_iter()
+        .filter(|p| !p.contains("journal"))
+        .collect();
+    assert_eq!(pdfs, ["b.pdf"], "outbox holds only b.pdf");
+}
+
+/// Every file under `dir`, relative, sorted.
+fn files_under(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                out.push(p.strip_prefix(dir).unwrap().to_string_lossy().into_owned());
+            }
+        }
+    }
+    out.sort();
+    out
 }

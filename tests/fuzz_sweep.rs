@@ -115,19 +115,42 @@ fn decode_all(path: &Path, limits: &Limits) -> Result<bool, String> {
     }
 }
 
+/// The formats swept: file extension, how the `image` crate writes it,
+/// and what ocrpdf calls it.
+const FORMATS: [(&str, ImageFormat, ocrpdf::input::Format); 7] = [
+    ("png", ImageFormat::Png, ocrpdf::input::Format::Png),
+    ("jpg", ImageFormat::Jpeg, ocrpdf::input::Format::Jpeg),
+    ("tif", ImageFormat::Tiff, ocrpdf::input::Format::Tiff),
+    ("ppm", ImageFormat::Pnm, ocrpdf::input::Format::Pnm),
+    ("webp", ImageFormat::WebP, ocrpdf::input::Format::Webp),
+    ("bmp", ImageFormat::Bmp, ocrpdf::input::Format::Bmp),
+    ("gif", ImageFormat::Gif, ocrpdf::input::Format::Gif),
+];
+
+/// Seed corpora for the cargo-fuzz targets: the sweep's whole files, in
+/// `fuzz/seeds/decode_image/` and `fuzz/seeds/read_pdf/` (the PDF without
+/// its header line, which that target adds). Not part of the suite; run
+/// with `cargo test --release --test fuzz_sweep -- --ignored fuzz_seeds`.
+#[test]
+#[ignore = "writes fuzz/seeds for cargo-fuzz"]
+fn fuzz_seeds() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds");
+    let (images, pdfs) = (root.join("decode_image"), root.join("read_pdf"));
+    std::fs::create_dir_all(&images).unwrap();
+    std::fs::create_dir_all(&pdfs).unwrap();
+    for (ext, encoding, _) in FORMATS {
+        std::fs::write(images.join(format!("seed.{ext}")), encoded(encoding)).unwrap();
+    }
+    let pdf = pdf();
+    std::fs::write(images.join("seed.pdf"), &pdf).unwrap();
+    let body = pdf.iter().position(|&b| b == b'\n').map_or(0, |n| n + 1);
+    std::fs::write(pdfs.join("seed"), &pdf[body..]).unwrap();
+}
+
 #[test]
 fn truncated_and_bit_flipped_files_never_panic_in_any_decoder() {
-    let formats = [
-        ("png", ImageFormat::Png, ocrpdf::input::Format::Png),
-        ("jpg", ImageFormat::Jpeg, ocrpdf::input::Format::Jpeg),
-        ("tif", ImageFormat::Tiff, ocrpdf::input::Format::Tiff),
-        ("ppm", ImageFormat::Pnm, ocrpdf::input::Format::Pnm),
-        ("webp", ImageFormat::WebP, ocrpdf::input::Format::Webp),
-        ("bmp", ImageFormat::Bmp, ocrpdf::input::Format::Bmp),
-        ("gif", ImageFormat::Gif, ocrpdf::input::Format::Gif),
-    ];
     let mut files: Vec<(String, ocrpdf::input::Format, Vec<u8>)> = Vec::new();
-    for (i, (ext, encoding, format)) in formats.into_iter().enumerate() {
+    for (i, (ext, encoding, format)) in FORMATS.into_iter().enumerate() {
         for (j, v) in variants(&encoded(encoding), 100 + i as u64)
             .into_iter()
             .enumerate()

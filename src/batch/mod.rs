@@ -247,7 +247,7 @@ fn produce(
     let job = Job::new(inputs, stage.clone());
     let converted = convert_with(
         workers,
-        &TesseractEngines,
+        std::sync::Arc::new(TesseractEngines),
         &job,
         &cfg.options,
         &Silent,

@@ -5,16 +5,20 @@
 //! workers, at most `2 × workers` pages in flight (`schedule`), while
 //! the calling thread streams finished pages into the document
 //! (`document`: temp file, extras, check, commit). Engines come from an
-//! [`Engines`]: Tesseract for real runs, a fake in tests.
+//! [`Engines`]: Tesseract for real runs, a fake in tests. A page whose
+//! engine ignores the OCR time limit is abandoned (`schedule`): the run
+//! fails and returns, its worker is replaced.
 
 mod document;
 mod page;
 mod schedule;
 mod stack;
 
+pub use schedule::Workers;
 pub use stack::part_path;
 
 pub(crate) use page::clean_upright;
+pub(crate) use schedule::EngineClock;
 
 use crate::error::{Error, Result};
 use crate::input::{self, Input, PageRef};
@@ -23,6 +27,8 @@ use crate::ocr::{Engines, TesseractEngines};
 use crate::pdf::{DateSource, DocDate};
 use crate::prepare::{Preflight, prepare};
 use crate::summary::Summary;
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 /// Hears about progress; the CLI draws a bar with it.
@@ -47,29 +53,26 @@ pub fn convert(
     cancel: &AtomicBool,
 ) -> Result<Summary> {
     let workers = Workers::new(opts.page.jobs)?;
-    convert_with(&workers, &TesseractEngines, job, opts, progress, cancel)
-}
-
-/// Page workers that outlive one document: each keeps its engines loaded,
-/// and several documents converted at once on the same workers share them
-/// page by page (`ocrpdf watch`).
-pub struct Workers(rayon::ThreadPool);
-
-impl Workers {
-    /// `jobs` workers; `None` means one per core.
-    pub fn new(jobs: Option<usize>) -> Result<Self> {
-        worker_pool(jobs).map(Workers)
-    }
-
-    pub fn count(&self) -> usize {
-        self.0.current_num_threads()
-    }
+    convert_with(
+        &workers,
+        Arc::new(TesseractEngines),
+        job,
+        opts,
+        progress,
+        cancel,
+    )
 }
 
 /// [`convert`] on existing workers with the given engines.
+///
+/// An engine call still running well past the OCR time limit
+/// (`opts.ocr.timeout` plus a grace of a quarter of it, at least 2 s) fails
+/// the run with an [`Error::Ocr`] naming the page; the call returns without
+/// waiting for it, and its worker is replaced (the engines are shared
+/// with that abandoned thread, hence the `Arc`).
 pub fn convert_with(
     workers: &Workers,
-    engines: &dyn Engines,
+    engines: Arc<dyn Engines>,
     job: &Job,
     opts: &Options,
     progress: &dyn Progress,
@@ -106,34 +109,73 @@ pub fn convert_with(
         DateSource::Omit => None,
     };
     let mut stack = stack::Stack::new(job, &opts.stack, &opts.info, created);
-    let run = |i: usize| {
+    // The pages' work owns what it reads: a worker abandoned to a hung
+    // engine may outlive this call (see `schedule`).
+    let shared = Arc::new(Shared {
+        pages,
+        job: job.clone(),
+        opts: opts.clone(),
+        engines,
+    });
+    let theirs = Arc::clone(&shared);
+    let run = move |i: usize, clock: &EngineClock| {
+        let s = &*theirs;
         page::process(&page::PageTask {
-            page: &pages[i],
+            page: &s.pages[i],
             number: i + 1,
-            job,
-            opts,
-            engines,
+            job: &s.job,
+            opts: &s.opts,
+            engines: &*s.engines,
+            clock,
         })
     };
+    let label = |i: usize| shared.pages[i].label();
     let panicked = |i: usize| {
         Error::Internal(format!(
             "{}: internal error (panic) while processing",
-            pages[i].label()
+            label(i)
         ))
     };
+    let limit = opts.ocr.timeout;
+    let overdue = |i: usize| Error::Ocr {
+        path: PathBuf::from(label(i)),
+        reason: overdue_reason(limit.unwrap_or_default()),
+    };
     let work = schedule::Work {
-        count: pages.len(),
+        count: shared.pages.len(),
         window: 2 * workers.count(),
         cancel,
-        run: &run,
+        run: Arc::new(run),
         panicked: &panicked,
+        engine_limit: limit.map(schedule::abandon_after),
+        overdue: &overdue,
     };
-    schedule::in_order(&workers.0, work, |i, done| {
+    schedule::in_order(workers, work, |i, done| {
         stack.add(done)?;
-        progress.page_done(&pages[i]);
+        progress.page_done(&shared.pages[i]);
         Ok(())
     })?;
     stack.finish()
+}
+
+/// What a page's work reads, shared with the workers.
+struct Shared {
+    pages: Vec<PageRef>,
+    job: Job,
+    opts: Options,
+    engines: Arc<dyn Engines>,
+}
+
+/// Why a page whose engine ignored its time limit failed.
+fn overdue_reason(limit: std::time::Duration) -> String {
+    format!(
+        "the OCR engine ignored the page's time limit of {} s (--ocr-timeout) and was still \
+         running {} s later, so its worker was abandoned",
+        limit.as_secs_f64(),
+        schedule::abandon_after(limit)
+            .saturating_sub(limit)
+            .as_secs_f64()
+    )
 }
 
 /// The newest modification time of the input files ([`DateSource::Inputs`]
@@ -151,11 +193,8 @@ fn newest_input_time(inputs: &[Input]) -> Option<DocDate> {
 
 /// A rayon pool of `jobs` workers (default: one per core).
 pub(crate) fn worker_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
-    let jobs = jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
-        .max(1);
     rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
+        .num_threads(schedule::worker_count(jobs))
         .thread_name(|i| format!("ocrpdf-page-{i}"))
         .build()
         .map_err(|e| Error::Config(format!("cannot start worker threads: {e}")))

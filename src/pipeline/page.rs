@@ -1,11 +1,12 @@
 //! One page from scan to PDF objects: decode, clean, read, turn upright if
 //! needed, build. Runs on a worker thread; engines come from [`Engines`].
 
+use super::EngineClock;
 use crate::clean;
 use crate::error::{Error, Result};
 use crate::input::{self, PageImage, PageRef};
 use crate::job::{Job, Options};
-use crate::ocr::{self, Engines, OcrPage, Orientation};
+use crate::ocr::{self, Engine, Engines, OcrPage, Orientation};
 use crate::pdf::{self, PageEncoding, PagePdf};
 use crate::stack::{self, BlankPages, Blankness, Separator, SplitOn};
 use crate::summary::{PageSummary, StageTimes};
@@ -32,11 +33,26 @@ pub(crate) struct PageTask<'a> {
     pub job: &'a Job,
     pub opts: &'a Options,
     pub engines: &'a dyn Engines,
+    /// Times each engine call, for the scheduler's watchdog.
+    pub clock: &'a EngineClock,
+}
+
+/// An engine whose calls are timed on `clock`.
+struct Timed<'a> {
+    engine: &'a mut dyn Engine,
+    clock: &'a EngineClock,
+}
+
+impl Engine for Timed<'_> {
+    fn recognize(&mut self, image: &ocr::OcrImage) -> std::result::Result<OcrPage, String> {
+        self.clock.time(|| self.engine.recognize(image))
+    }
 }
 
 /// Read `cleaned` with this thread's engine.
 fn recognize(
     engines: &dyn Engines,
+    clock: &EngineClock,
     opts: &Options,
     page: &PageRef,
     cleaned: &clean::CleanPage,
@@ -53,8 +69,9 @@ fn recognize(
         ));
     }
     let mut read = None;
-    engines.with_ocr(&opts.ocr, &mut |e| {
-        read = Some(crate::read::read(e, cleaned, opts.ocr.source));
+    engines.with_ocr(&opts.ocr, &mut |engine| {
+        let mut timed = Timed { engine, clock };
+        read = Some(crate::read::read(&mut timed, cleaned, opts.ocr.source));
     })?;
     read.ok_or_else(|| not_run(page))?
         .map_err(|reason| Error::Ocr {
@@ -79,6 +96,7 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
         job,
         opts: cfg,
         engines,
+        clock,
     } = *task;
     let mut t = StageTimes::default();
     let timed = |slot: &mut f64, started: Instant| *slot += started.elapsed().as_secs_f64();
@@ -89,7 +107,7 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
         orientation,
     } = input::decode(page, &cfg.page.limits, cfg.page.dpi)?;
     timed(&mut t.decode, started);
-    let recognize = |c: &clean::CleanPage| recognize(engines, cfg, page, c);
+    let recognize = |c: &clean::CleanPage| recognize(engines, clock, cfg, page, c);
     let finish = |cleaned: &clean::CleanPage, rotated: u16, ocr: &OcrPage, mut t: StageTimes| {
         let started = Instant::now();
         let encoding = PageEncoding {
@@ -140,6 +158,7 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
     let started = Instant::now();
     let turned = orient(
         engines,
+        clock,
         page,
         &image,
         &cleaned,
@@ -203,7 +222,8 @@ pub(crate) fn clean_upright(
     if !rotate {
         return Ok((cleaned, 0));
     }
-    Ok(orient(engines, page, image, &cleaned, opts, tessdata)?.unwrap_or((cleaned, 0)))
+    let clock = EngineClock::default();
+    Ok(orient(engines, &clock, page, image, &cleaned, opts, tessdata)?.unwrap_or((cleaned, 0)))
 }
 
 /// Ask OSD which way up the cleaned page is; if it is confidently turned,
@@ -211,6 +231,7 @@ pub(crate) fn clean_upright(
 /// see an upright page). `None` when the page stays as it is.
 fn orient(
     engines: &dyn Engines,
+    clock: &EngineClock,
     page: &PageRef,
     image: &PageImage,
     cleaned: &clean::CleanPage,
@@ -219,7 +240,7 @@ fn orient(
 ) -> Result<Option<(clean::CleanPage, u16)>> {
     let mut found: Option<std::result::Result<Orientation, String>> = None;
     engines.with_osd(tessdata, &mut |e| {
-        found = Some(e.detect_orientation(cleaned.bits.as_gray(), cleaned.dpi));
+        found = Some(clock.time(|| e.detect_orientation(cleaned.bits.as_gray(), cleaned.dpi)));
     })?;
     let found = found
         .ok_or_else(|| not_run(page))?

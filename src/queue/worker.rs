@@ -215,7 +215,7 @@ fn process(
     let t = Instant::now();
     let converted = convert_with(
         workers,
-        &TesseractEngines,
+        std::sync::Arc::new(TesseractEngines),
         &job,
         &cfg.options,
         &Silent,

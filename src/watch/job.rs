@@ -9,11 +9,12 @@ use super::scan::{self, Kind, Snapshot};
 use crate::error::{Error, ErrorKind};
 use crate::input::Input;
 use crate::job::{Job, Options};
-use crate::ocr::TesseractEngines;
+use crate::ocr::Engines;
 use crate::pipeline::{Silent, Workers, convert_with};
 use crate::report::Warning;
 use std::ffi::OsString;
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What a job is asked to do.
@@ -63,6 +64,7 @@ pub(crate) struct Ctx<'a> {
     pub inbox: &'a Path,
     pub journal: &'a Journal,
     pub workers: &'a Workers,
+    pub engines: &'a Arc<dyn Engines>,
     /// The watch's options, natural sort off.
     pub options: &'a Options,
     pub cancel: &'a AtomicBool,
@@ -109,7 +111,7 @@ fn convert(
     let converted = ctx.journal.ensure_stage().and_then(|()| {
         convert_with(
             ctx.workers,
-            &TesseractEngines,
+            Arc::clone(ctx.engines),
             &job,
             options,
             &Silent,

@@ -15,6 +15,9 @@
 //! to `-j` documents are converted at once, so a drop of many one-page
 //! scans keeps every worker busy while a lone long document still gets all
 //! of them, and each worker keeps its Tesseract models loaded throughout.
+//! A worker held by an engine that ignores the OCR time limit is written
+//! off and replaced (`pipeline::schedule`): its document fails, the pool
+//! keeps `-j` live workers for the others.
 //!
 //! Failures: a document that does not decode is failed only if it has
 //! not changed one settle time later (a writer may have paused); an output
@@ -33,11 +36,13 @@ pub use dispose::Failure;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::job::Options;
+use crate::ocr::{Engines, TesseractEngines};
 use crate::pipeline::Workers;
 use crate::prepare::{Preflight, prepare};
 use crate::report::{self, Status, WatchReport};
 use job::Ctx;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 use watcher::Watcher;
@@ -190,6 +195,18 @@ pub struct Totals {
 /// Watch until `cancel` is set ([`Error::Interrupted`]) or, with `once`,
 /// until what was in the inbox at the start is done.
 pub fn watch(cfg: &WatchConfig, events: &dyn Events, cancel: &AtomicBool) -> Result<Totals> {
+    watch_with(cfg, Arc::new(TesseractEngines), events, cancel)
+}
+
+/// [`watch`] with the given engines (a fake in tests). A document whose
+/// engine ignores the OCR time limit goes to `.failed` like any OCR
+/// failure; the worker it held is replaced, so later documents go on.
+pub fn watch_with(
+    cfg: &WatchConfig,
+    engines: Arc<dyn Engines>,
+    events: &dyn Events,
+    cancel: &AtomicBool,
+) -> Result<Totals> {
     if cfg.poll.is_some_and(|p| p.is_zero()) {
         return Err(Error::Config("--poll must be more than 0 seconds".into()));
     }
@@ -220,6 +237,7 @@ pub fn watch(cfg: &WatchConfig, events: &dyn Events, cancel: &AtomicBool) -> Res
         inbox: &inbox,
         journal: &journal,
         workers: &workers,
+        engines: &engines,
         options: &options,
         cancel,
     };
