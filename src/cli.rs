@@ -180,7 +180,7 @@ pub struct DocArgs {
     #[arg(long, value_enum, default_value_t = OcrSource::Gray, value_name = "IMAGE")]
     pub ocr_image: OcrSource,
 
-    /// Fail a page whose OCR takes longer than this many seconds (exit 7, naming the page); 0 means no limit
+    /// Fail a page whose OCR takes longer than this many seconds (exit 7, naming the page); an engine that ignores the limit is abandoned a quarter of it later (at least 2 s) and the run fails; 0 means no limit
     #[arg(long, value_name = "SECS", default_value_t = 180.0, value_parser = parse_seconds)]
     pub ocr_timeout: f64,
 
