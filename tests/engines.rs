@@ -245,6 +245,21 @@ fn pages_are_written_in_input_order_whatever_order_they_finish_in() {
     );
 }
 
+/// `err` is an OCR failure (exit 7) of the page read from `page`, its
+/// reason saying each of `says`.
+fn assert_ocr_error(err: &Error, page: &str, says: &[&str]) {
+    match err {
+        Error::Ocr { path, reason } => {
+            assert!(path.to_string_lossy().contains(page), "{err}");
+            for s in says {
+                assert!(reason.contains(s), "{err}");
+            }
+        }
+        other => panic!("expected an OCR error, got {other}"),
+    }
+    assert_eq!(err.kind().exit_code(), 7);
+}
+
 /// Only the PDF and its inputs are in the folder: no temp file left.
 fn assert_nothing_left(dir: &Path, pages: usize) {
     let names = listing(dir);
@@ -259,14 +274,7 @@ fn an_engine_failure_names_the_page_and_leaves_no_output() {
     let job = job(dir.path(), &ws);
     let fakes = Fakes::new(Fault::Fail(ws[5]));
     let err = run(2, &fakes, &job, &AtomicBool::new(false)).unwrap_err();
-    match &err {
-        Error::Ocr { path, reason } => {
-            assert!(path.to_string_lossy().contains("p05.png"), "{err}");
-            assert!(reason.contains("gave up"), "{err}");
-        }
-        other => panic!("expected an OCR error, got {other}"),
-    }
-    assert_eq!(err.kind().exit_code(), 7);
+    assert_ocr_error(&err, "p05.png", &["gave up"]);
     assert_nothing_left(dir.path(), ws.len());
 }
 
@@ -385,15 +393,7 @@ fn an_engine_that_ignores_its_time_limit_is_abandoned_and_the_run_fails() {
         1,
         "the run returned only once the engine did"
     );
-    match &err {
-        Error::Ocr { path, reason } => {
-            assert!(path.to_string_lossy().contains("p02.png"), "{err}");
-            assert!(reason.contains("--ocr-timeout"), "{err}");
-            assert!(reason.contains("abandoned"), "{err}");
-        }
-        other => panic!("expected an OCR error, got {other}"),
-    }
-    assert_eq!(err.kind().exit_code(), 7);
+    assert_ocr_error(&err, "p02.png", &["--ocr-timeout", "abandoned"]);
     assert_nothing_left(dir.path(), ws.len());
 
     // The engine still holds the only worker thread it had.

@@ -11,10 +11,10 @@ use crate::error::Result;
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
-/// Hands each worker thread its engines. Called from many threads at once
-/// (and `Send`: a worker abandoned to a hung engine keeps its handle after
-/// the conversion returned); each method runs `f` once, or returns the error that kept it from making
-/// the engine (a missing model).
+/// Hands each worker thread its engines. Called from many threads at once,
+/// and `Send`: a worker abandoned to a hung engine keeps its handle after
+/// the conversion returned. Each method runs `f` once, or returns the
+/// error that kept it from making the engine (a missing model).
 pub trait Engines: Send + Sync {
     /// Run `f` on this thread's OCR engine for `opts` (languages and model
     /// folder), made on first use.
