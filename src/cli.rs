@@ -3,7 +3,7 @@
 use clap::{Args, Parser, Subcommand};
 use ocrpdf::clean::{Binarize, CleanOptions, Despeckle, Mode};
 use ocrpdf::export::{ExportConfig, ImageFormat, Target};
-use ocrpdf::input::{Dpi, Input, Limits};
+use ocrpdf::input::{Dpi, Input, Limits, PdfOptions, TextPolicy};
 use ocrpdf::ocr::{OcrOptions, OcrSource};
 use ocrpdf::pdf::images::{Bilevel, DEFAULT_PICTURE_DPI};
 use ocrpdf::pdf::{DateSource, DocDate, DocInfo, ImageOptions};
@@ -19,10 +19,11 @@ Exit codes:
   0    success
   1    bad arguments
   2    an input is missing, unreadable, not an image or PDF, or fails to decode
-       (or a PDF page already has text)
+       (or a PDF is signed, or a dynamic XFA form)
   3    a dependency is missing (Tesseract language data, pdftoppm)
   4    the output was written but failed its own check
   5    the output cannot be written
+  6    a PDF page already has text and --pdf-text refuse was given
   7    OCR engine failure
   8    an input PDF is encrypted
   9    invalid or unsafe configuration (e.g. output would overwrite an input)
@@ -229,6 +230,39 @@ pub struct DocArgs {
     /// Write PDF/A-2b for long-term archiving (adds XMP metadata and an sRGB colour profile)
     #[arg(long)]
     pub pdfa: bool,
+
+    /// PDF input: what to do with pages that already have text. skip: keep them as they are
+    /// (OCR the rest); redo: replace their invisible text (an earlier OCR layer) with new OCR;
+    /// force: OCR every page, rasterising pages with text; refuse: exit 6 if any page has text
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = TextPolicy::Skip,
+        value_name = "POLICY",
+        help_heading = "PDF input"
+    )]
+    pub pdf_text: TextPolicy,
+
+    /// Same as --pdf-text skip (OCRmyPDF's name)
+    #[arg(long, conflicts_with_all = ["redo_ocr", "force_ocr"], help_heading = "PDF input")]
+    pub skip_text: bool,
+
+    /// Same as --pdf-text redo (OCRmyPDF's name)
+    #[arg(long, conflicts_with = "force_ocr", help_heading = "PDF input")]
+    pub redo_ocr: bool,
+
+    /// Same as --pdf-text force (OCRmyPDF's name)
+    #[arg(long, help_heading = "PDF input")]
+    pub force_ocr: bool,
+
+    /// PDF input: keep scanned pages' images exactly as they are and add only the text layer
+    /// (default: plain scans are cleaned and stored anew, far smaller)
+    #[arg(long, help_heading = "PDF input")]
+    pub keep_images: bool,
+
+    /// PDF input: convert a digitally signed PDF, which breaks its signature (default: refused)
+    #[arg(long, help_heading = "PDF input")]
+    pub invalidate_digital_signatures: bool,
 }
 
 /// Sheet-feeder workflows: blank backs, two-pass duplex, separator sheets.
@@ -283,6 +317,20 @@ impl DocArgs {
             jpeg_quality: self.jpeg_quality,
             lossless: self.lossless,
             picture_dpi: (self.picture_dpi > 0.0).then_some(self.picture_dpi),
+        };
+        let text = if self.force_ocr {
+            TextPolicy::Force
+        } else if self.redo_ocr {
+            TextPolicy::Redo
+        } else if self.skip_text {
+            TextPolicy::Skip
+        } else {
+            self.pdf_text
+        };
+        cfg.pdf = PdfOptions {
+            text,
+            keep_images: self.keep_images,
+            invalidate_signatures: self.invalidate_digital_signatures,
         };
         Ok(())
     }

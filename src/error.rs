@@ -12,7 +12,7 @@ pub enum ErrorKind {
     /// Bad command-line arguments or option values.
     BadArgs,
     /// An input is missing, unreadable, not an image or PDF, or fails to
-    /// decode (a born-digital PDF page that already has text included).
+    /// decode (a signed PDF or dynamic XFA form included).
     Input,
     /// A dependency is missing: Tesseract itself, its language data, or
     /// pdftoppm for PDF pages that must be rendered.
@@ -21,6 +21,8 @@ pub enum ErrorKind {
     InvalidOutput,
     /// The output cannot be written.
     Output,
+    /// A PDF page already has text and the strict policy was asked.
+    AlreadyDone,
     /// The OCR engine failed on a page.
     Ocr,
     /// An input PDF is encrypted and needs a password to open.
@@ -42,6 +44,7 @@ impl ErrorKind {
             ErrorKind::MissingDependency => 3,
             ErrorKind::InvalidOutput => 4,
             ErrorKind::Output => 5,
+            ErrorKind::AlreadyDone => 6,
             ErrorKind::Ocr => 7,
             ErrorKind::Encrypted => 8,
             ErrorKind::Config => 9,
@@ -129,6 +132,12 @@ pub enum Error {
     /// an input error, never an empty PDF.
     #[error("{0}")]
     NothingKept(String),
+
+    #[error(
+        "{}: page {page} already has text; nothing was written (--pdf-text refuse). Use --skip-text to keep such pages as they are, or --redo-ocr / --force-ocr",
+        path.display()
+    )]
+    AlreadyDone { path: PathBuf, page: u32 },
 }
 
 impl Error {
@@ -139,6 +148,7 @@ impl Error {
                 ErrorKind::Input
             }
             Error::Usage(_) => ErrorKind::BadArgs,
+            Error::AlreadyDone { .. } => ErrorKind::AlreadyDone,
             Error::Encrypted { .. } => ErrorKind::Encrypted,
             Error::MissingLanguage { .. }
             | Error::MissingModel { .. }

@@ -66,6 +66,10 @@ pub struct Options {
     /// Blank pages, duplex order and separator sheets (default: every page
     /// kept, in the order given, one document).
     pub stack: StackOptions,
+    /// What happens to a PDF input's pages that have text, and to its
+    /// scans (default: pages with text kept, scans cleaned, signed files
+    /// refused).
+    pub pdf: crate::input::PdfOptions,
 }
 
 /// How pages are read, cleaned and scheduled: the part every command

@@ -92,7 +92,9 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
             if args.json {
                 print_record(Body::Page(PageReport::new(i + 1, p)));
             }
-            if verbose {
+            if verbose && p.fate == ocrpdf::input::Fate::Kept {
+                eprintln!("{}: kept as it is (it has text)", p.label);
+            } else if verbose {
                 let tagged = match &p.orientation_tag {
                     Some(o) => format!("{o} as its file says, then "),
                     None => String::new(),
@@ -105,8 +107,13 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
                     ),
                     None => String::new(),
                 };
+                let fate = match p.fate {
+                    ocrpdf::input::Fate::Ocr => "",
+                    ocrpdf::input::Fate::Redone => " (earlier text layer replaced)",
+                    _ => " (had text, rasterised: --force-ocr)",
+                };
                 eprintln!(
-                    "{}: {} words (confidence {:.0}), skew {:+.2}°, {tagged}turned {}°, {} KiB{blank}",
+                    "{}{fate}: {} words (confidence {:.0}), skew {:+.2}°, {tagged}turned {}°, {} KiB{blank}",
                     p.label,
                     p.words,
                     p.confidence,
@@ -135,6 +142,9 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
         }
     }
     if !quiet {
+        if let Some(notice) = summary.kept_notice() {
+            eprintln!("ocrpdf: {notice}");
+        }
         for w in summary.warnings() {
             eprintln!("ocrpdf: warning: {}: {}", w.input, w.warning.message);
         }

@@ -173,6 +173,11 @@ pub struct PageReport {
     /// Seconds spent in each stage on its worker.
     pub stage_seconds: StageSeconds,
     pub warnings: Vec<Warning>,
+    /// What became of the page: `ocr`, `kept` (a PDF page with text, left
+    /// as it was), `redone` (its old invisible text replaced) or `forced`
+    /// (it had text and was rasterised, `--force-ocr`).
+    #[serde(default)]
+    pub fate: crate::input::Fate,
 }
 
 /// Seconds per stage of one page, three decimals.
@@ -219,6 +224,7 @@ impl PageReport {
             orientation_tag: p.orientation_tag.clone(),
             stage_seconds: StageSeconds::from(&p.seconds),
             warnings: p.warnings.iter().map(Warning::from).collect(),
+            fate: p.fate,
         }
     }
 
@@ -448,6 +454,7 @@ mod tests {
                 ocr: 1.5,
                 pdf: 0.05,
             },
+            fate: crate::input::Fate::Ocr,
             warnings: vec![warning("few_words")],
         };
         let rec = Record::new(Body::Page(page));

@@ -5,7 +5,6 @@
 use crate::clean;
 use crate::input::PageRef;
 use crate::ocr::{self, OcrPage};
-use crate::pdf::PagePdf;
 use crate::read::Warning;
 
 /// What a finished conversion produced.
@@ -94,6 +93,26 @@ pub struct PageWarning<'a> {
     pub warning: &'a Warning,
 }
 
+impl Summary {
+    /// One line on the pages of a PDF input kept as they were, if any.
+    pub fn kept_notice(&self) -> Option<String> {
+        let kept = self
+            .pages
+            .iter()
+            .filter(|p| p.fate == crate::input::Fate::Kept)
+            .count();
+        (kept > 0).then(|| {
+            format!(
+                "{kept} of {} page{} kept as {} (already with text; --redo-ocr or --force-ocr \
+                 reads them again)",
+                self.pages.len(),
+                if self.pages.len() == 1 { "" } else { "s" },
+                if kept == 1 { "it was" } else { "they were" }
+            )
+        })
+    }
+}
+
 /// What happened to one page.
 #[derive(Debug, Clone)]
 pub struct PageSummary {
@@ -128,6 +147,8 @@ pub struct PageSummary {
     /// The file's orientation tag, in words, when it turned or mirrored
     /// the page at decoding (a phone photo's EXIF); `None` when upright.
     pub orientation_tag: Option<String>,
+    /// What became of the page (a PDF input's pages may be kept).
+    pub fate: crate::input::Fate,
 }
 
 /// Seconds spent in each stage of one page (on its worker thread).
@@ -144,12 +165,13 @@ pub struct StageTimes {
 }
 
 impl PageSummary {
-    pub(crate) fn new(
+    /// A page read and stored: `stored` is its bytes and codecs.
+    pub(crate) fn stored(
         page: &PageRef,
         cleaned: &clean::CleanPage,
         rotated_deg: u16,
         ocr: &OcrPage,
-        pdf: &PagePdf,
+        (bytes, codec): (usize, String),
         seconds: StageTimes,
     ) -> Self {
         let words: Vec<&ocr::Word> = ocr.lines.iter().flat_map(|l| &l.words).collect();
@@ -164,8 +186,8 @@ impl PageSummary {
             rotated_deg,
             words: words.len(),
             confidence,
-            bytes: pdf.len(),
-            codec: pdf.codec(),
+            bytes,
+            codec,
             kind: cleaned.kind(),
             width: cleaned.bits.width(),
             height: cleaned.bits.height(),
@@ -177,6 +199,30 @@ impl PageSummary {
                 .collect(),
             orientation_tag: None,
             blank: None,
+            fate: crate::input::Fate::Ocr,
+        }
+    }
+
+    /// A PDF page copied as it is.
+    pub(crate) fn kept(page: &PageRef, seconds: StageTimes) -> Self {
+        PageSummary {
+            label: page.label(),
+            skew_deg: 0.0,
+            rotated_deg: 0,
+            words: 0,
+            confidence: 0.0,
+            bytes: 0,
+            codec: String::new(),
+            kind: "kept",
+            width: 0,
+            height: 0,
+            dpi: 0.0,
+            seconds,
+            text: String::new(),
+            warnings: Vec::new(),
+            blank: None,
+            orientation_tag: None,
+            fate: crate::input::Fate::Kept,
         }
     }
 }

@@ -14,6 +14,9 @@ mod tiff;
 pub(crate) use complete::incomplete;
 pub use dpi::Dpi;
 pub use order::natural_cmp;
+pub(crate) use pdf::fate::Treatment;
+pub use pdf::fate::{Fate, PdfOptions, TextPolicy};
+pub(crate) use pdf::{Geometry, PdfPage, invert};
 
 use crate::error::{Error, Result};
 use image::metadata::Orientation;
@@ -232,6 +235,71 @@ pub enum Input {
     Stdin,
 }
 
+/// A job's pages, and the document they come from when the job is one
+/// PDF: that PDF is then edited, not rebuilt.
+pub(crate) struct Listed {
+    pub pages: Vec<PageRef>,
+    pub pdf: Option<Arc<lopdf::Document>>,
+}
+
+/// [`list_pages`], except that a job of one PDF is opened for editing
+/// (pages with text are then kept, not refused).
+pub(crate) fn list_document(
+    inputs: &[Input],
+    limits: &Limits,
+    opts: &PdfOptions,
+) -> Result<Listed> {
+    if let [input] = inputs {
+        let source = match input {
+            Input::Path(p) => Source::File(p.clone()),
+            Input::Stdin => Source::Stdin(Arc::new(read_stdin()?)),
+        };
+        let head = read_head(&source)?;
+        let path = source_path(&source);
+        if sniff(&head, path)? == Format::Pdf {
+            let opened = pdf::open(&read_all(&source)?, path, limits, opts)?;
+            let count = opened.pages.len() as u32;
+            let pages = opened
+                .pages
+                .into_iter()
+                .enumerate()
+                .map(|(i, p)| PageRef {
+                    source: source.clone(),
+                    format: Format::Pdf,
+                    index: i as u32,
+                    count,
+                    pdf: Some(p),
+                })
+                .collect();
+            return Ok(Listed {
+                pages,
+                pdf: Some(opened.doc),
+            });
+        }
+        if let Source::Stdin(bytes) = source {
+            return Ok(Listed {
+                pages: list_source(Source::Stdin(bytes), limits)?,
+                pdf: None,
+            });
+        }
+    }
+    Ok(Listed {
+        pages: list_pages(inputs, limits)?,
+        pdf: None,
+    })
+}
+
+/// A PDF page decoded for the editor: its one image, or (`render`) a
+/// rendering of the page.
+pub(crate) fn decode_pdf_page(page: &PageRef, limits: &Limits, render: bool) -> Result<PageImage> {
+    let plan = page
+        .pdf
+        .as_ref()
+        .ok_or_else(|| Error::Internal(format!("{}: PDF page not listed", page.label())))?;
+    let (pixels, dpi) = pdf::decode(plan, &page.source, page.path(), limits, render)?;
+    Ok(PageImage { pixels, dpi })
+}
+
 /// Expand inputs into pages in order, checking each file is a readable,
 /// supported image of acceptable size. Fails on the first bad input.
 pub fn list_pages(inputs: &[Input], limits: &Limits) -> Result<Vec<PageRef>> {
@@ -241,6 +309,15 @@ pub fn list_pages(inputs: &[Input], limits: &Limits) -> Result<Vec<PageRef>> {
             Input::Path(p) => Source::File(p.clone()),
             Input::Stdin => Source::Stdin(Arc::new(read_stdin()?)),
         };
+        pages.extend(list_source(source, limits)?);
+    }
+    Ok(pages)
+}
+
+/// The pages of one input.
+fn list_source(source: Source, limits: &Limits) -> Result<Vec<PageRef>> {
+    let mut pages = Vec::new();
+    {
         let head = read_head(&source)?;
         let path = source_path(&source);
         let format = sniff(&head, path)?;
@@ -457,7 +534,7 @@ pub fn decode(page: &PageRef, limits: &Limits, dpi_override: Option<Dpi>) -> Res
                 .pdf
                 .as_ref()
                 .ok_or_else(|| Error::Internal(format!("{}: PDF page not listed", page.label())))?;
-            let (pixels, dpi) = pdf::decode(plan, &page.source, path, limits)?;
+            let (pixels, dpi) = pdf::decode(plan, &page.source, path, limits, false)?;
             return Ok(Decoded {
                 image: PageImage { pixels, dpi },
                 warnings,

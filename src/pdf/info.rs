@@ -109,6 +109,16 @@ impl DocDate {
             .utc_offset_minute(0)
     }
 
+    /// PDF date string (`D:20240501100000Z`).
+    pub(crate) fn pdf_string(&self) -> String {
+        self.0.format("D:%Y%m%d%H%M%SZ").to_string()
+    }
+
+    /// ISO 8601 in UTC (`2024-05-01T10:00:00Z`), as XMP writes dates.
+    pub(crate) fn iso8601(&self) -> String {
+        self.0.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    }
+
     /// XMP date (`2024-05-01T10:00:00Z`).
     pub(crate) fn xmp(&self) -> xmp_writer::DateTime {
         let d = self.0;

@@ -4,6 +4,7 @@
 //! Nothing here knows which OCR engine ran.
 
 mod assemble;
+mod edit;
 pub(crate) mod font;
 pub(crate) mod g4;
 mod icc;
@@ -16,9 +17,10 @@ mod text;
 mod xmp;
 
 pub use assemble::Assembler;
+pub use edit::{Editor, PageChange};
 pub use images::ImageOptions;
 pub use info::{DateSource, DocDate, DocInfo, is_forbidden_char};
-pub use page::{PageEncoding, PagePdf, build as build_page};
+pub use page::{PageEncoding, PageParts, PagePdf, build as build_page, parts as page_parts};
 
 /// A chunk for one object, written compactly (no pretty-printing).
 pub(crate) fn chunk() -> pdf_writer::Chunk {

@@ -52,20 +52,18 @@ pub struct PageEncoding {
     pub lossy_page: bool,
 }
 
-/// Build the page: the cleaned image (bilevel for text, pictures in tone
-/// drawn over it) and the OCR words as an invisible text layer on top.
-/// Page size follows the image's DPI.
-pub fn build(page: &CleanPage, ocr: &OcrPage, enc: &PageEncoding) -> PagePdf {
-    let (w, h) = (page.bits.width(), page.bits.height());
-    let (sx, sy) = (72.0 / page.dpi.x, 72.0 / page.dpi.y);
-    let (pt_w, pt_h) = (w as f32 * sx, h as f32 * sy);
-    let page_id = Ref::new(FIRST_LOCAL);
-    let content_id = Ref::new(FIRST_LOCAL + 1);
-    let mut next_id = FIRST_LOCAL + 2;
-    let font_name = Name(b"F0");
-    let opts = enc.images;
+/// The page's images as objects with ids from `next_id` on, and where each
+/// is drawn (pixels), in drawing order.
+struct Images {
+    objects: Vec<Chunk>,
+    /// (name, object id, rectangle in pixels) of every image drawn.
+    drawn: Vec<(String, Ref, Rect)>,
+    codecs: Vec<Codec>,
+}
 
-    // (name, object id, rectangle in pixels) of every image drawn, in order.
+fn images(page: &CleanPage, enc: &PageEncoding, mut next_id: i32) -> Images {
+    let (w, h) = (page.bits.width(), page.bits.height());
+    let opts = enc.images;
     let mut images: Vec<(String, Ref, Rect)> = Vec::new();
     let mut objects = Vec::new();
     let mut codecs = Vec::new();
@@ -135,14 +133,42 @@ pub fn build(page: &CleanPage, ocr: &OcrPage, enc: &PageEncoding) -> PagePdf {
         }
     }
 
-    let mut content = Content::new();
-    for (name, _, r) in &images {
+    Images {
+        objects,
+        drawn: images,
+        codecs,
+    }
+}
+
+/// Draw `images` with one pixel `sx`×`sy` units, on a page `pt_h` high.
+fn draw(content: &mut Content, images: &[(String, Ref, Rect)], sx: f32, sy: f32, pt_h: f32) {
+    for (name, _, r) in images {
         content.save_state();
         let (rw, rh) = (r.width() as f32 * sx, r.height() as f32 * sy);
         content.transform([rw, 0.0, 0.0, rh, r.x0 as f32 * sx, pt_h - r.y1 as f32 * sy]);
         content.x_object(Name(name.as_bytes()));
         content.restore_state();
     }
+}
+
+/// Build the page: the cleaned image (bilevel for text, pictures in tone
+/// drawn over it) and the OCR words as an invisible text layer on top.
+/// Page size follows the image's DPI.
+pub fn build(page: &CleanPage, ocr: &OcrPage, enc: &PageEncoding) -> PagePdf {
+    let (w, h) = (page.bits.width(), page.bits.height());
+    let (sx, sy) = (72.0 / page.dpi.x, 72.0 / page.dpi.y);
+    let (pt_w, pt_h) = (w as f32 * sx, h as f32 * sy);
+    let page_id = Ref::new(FIRST_LOCAL);
+    let content_id = Ref::new(FIRST_LOCAL + 1);
+    let font_name = Name(b"F0");
+    let Images {
+        objects,
+        drawn: images,
+        codecs,
+    } = images(page, enc, FIRST_LOCAL + 2);
+
+    let mut content = Content::new();
+    draw(&mut content, &images, sx, sy, pt_h);
     content.save_state();
     content.transform([sx, 0.0, 0.0, sy, 0.0, 0.0]);
     super::text::write_layer(&mut content, ocr, font_name, h as f32);
@@ -173,6 +199,77 @@ pub fn build(page: &CleanPage, ocr: &OcrPage, enc: &PageEncoding) -> PagePdf {
     PagePdf {
         objects: all,
         page: page_id,
+        codecs,
+    }
+}
+
+/// What the PDF editor puts on an existing page: new objects (local ids,
+/// the text-layer font as [`FONT`]), the images they name, and one content
+/// stream drawn in the page's default user space.
+pub struct PageParts {
+    pub(crate) objects: Vec<Chunk>,
+    /// Resource names of the images drawn, with their local ids.
+    pub(crate) xobjects: Vec<(String, Ref)>,
+    /// The content (uncompressed), inside `q … Q`.
+    pub(crate) content: Vec<u8>,
+    /// Resource name the content uses for the text-layer font.
+    pub(crate) font: Vec<u8>,
+    codecs: Vec<Codec>,
+}
+
+impl PageParts {
+    /// Bytes these parts add (before compression of the content).
+    pub fn len(&self) -> usize {
+        self.objects.iter().map(Chunk::len).sum::<usize>() + self.content.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty() && self.content.is_empty()
+    }
+
+    /// How the images were stored (empty for a text layer alone).
+    pub fn codec(&self) -> String {
+        let names: Vec<&str> = self.codecs.iter().map(|c| c.name()).collect();
+        names.join("+")
+    }
+}
+
+/// The parts for an existing page: `page`'s images when it is stored anew
+/// (`None`: a text layer alone) and the words, drawn through `matrix`
+/// (pixels of the image read, `height` pixels high, origin bottom left, to
+/// the page's default user space). `font` must not clash with the page's
+/// own font names.
+pub fn parts(
+    page: Option<&CleanPage>,
+    ocr: &OcrPage,
+    enc: &PageEncoding,
+    height: u32,
+    matrix: [f32; 6],
+    font: Vec<u8>,
+) -> PageParts {
+    let Images {
+        objects,
+        drawn,
+        codecs,
+    } = page.map_or(
+        Images {
+            objects: Vec::new(),
+            drawn: Vec::new(),
+            codecs: Vec::new(),
+        },
+        |p| images(p, enc, FIRST_LOCAL),
+    );
+    let mut content = Content::new();
+    content.save_state();
+    content.transform(matrix);
+    draw(&mut content, &drawn, 1.0, 1.0, height as f32);
+    super::text::write_layer(&mut content, ocr, Name(&font), height as f32);
+    content.restore_state();
+    PageParts {
+        objects,
+        xobjects: drawn.into_iter().map(|(n, id, _)| (n, id)).collect(),
+        content: content.finish().into_vec(),
+        font,
         codecs,
     }
 }

@@ -5,12 +5,12 @@
 //! page was written and the PDF reads back whole; a split stack seals all
 //! its parts before it commits any.
 
-use super::page::PageDone;
+use super::page::{PageDone, PageOut};
 use crate::error::{Error, Result};
 use crate::extras;
 use crate::job::Job;
 use crate::output::{AtomicFile, ClosedFile, check_pdf};
-use crate::pdf::{Assembler, DocDate, DocInfo};
+use crate::pdf::{Assembler, DocDate, DocInfo, Editor};
 use crate::summary::{DroppedPage, PageSummary, Summary};
 use std::fs::File;
 use std::io::BufWriter;
@@ -19,17 +19,32 @@ use std::io::BufWriter;
 pub(crate) struct Document {
     job: Job,
     out: AtomicFile,
-    asm: Assembler<BufWriter<File>>,
+    asm: Sink,
     extras: extras::Pending,
     reports: Vec<PageSummary>,
 }
 
+/// Where pages go: a new document, or the PDF being edited.
+enum Sink {
+    New(Assembler<BufWriter<File>>),
+    Edit(Editor<BufWriter<File>>),
+}
+
 impl Document {
-    /// Open the temp files for `job`.
-    pub(crate) fn create(job: Job) -> Result<Self> {
+    /// Open the temp files for `job`; `editing`: the one PDF the job's
+    /// pages come from, written back out with its pages changed.
+    pub(crate) fn create(
+        job: Job,
+        editing: Option<&std::sync::Arc<lopdf::Document>>,
+    ) -> Result<Self> {
         let out = AtomicFile::create(&job.output)?;
         let file = out.file().try_clone().map_err(|e| output_error(&job, e))?;
-        let asm = Assembler::new(BufWriter::new(file)).map_err(|e| output_error(&job, e))?;
+        let file = BufWriter::new(file);
+        let asm = match editing {
+            Some(doc) => Editor::new(file, std::sync::Arc::clone(doc)).map(Sink::Edit),
+            None => Assembler::new(file).map(Sink::New),
+        }
+        .map_err(|e| output_error(&job, e))?;
         let extras = extras::Pending::create(&job.extras, &job.output)?;
         Ok(Document {
             job,
@@ -42,9 +57,16 @@ impl Document {
 
     /// Append the next page (`number` counts from 1).
     pub(crate) fn add(&mut self, number: usize, done: PageDone) -> Result<()> {
-        self.asm
-            .add_page(&done.pdf)
-            .map_err(|e| output_error(&self.job, e))?;
+        match (&mut self.asm, done.pdf) {
+            (Sink::New(asm), PageOut::New(pdf)) => asm.add_page(&pdf),
+            (Sink::Edit(editor), PageOut::Edit(id, change)) => editor.add_page(id, change),
+            _ => {
+                return Err(Error::Internal(
+                    "a page built for another kind of document".into(),
+                ));
+            }
+        }
+        .map_err(|e| output_error(&self.job, e))?;
         self.extras.add_page(number, &done.report, done.hocr)?;
         self.reports.push(done.report);
         Ok(())
@@ -66,10 +88,21 @@ impl Document {
         dropped: &[DroppedPage],
     ) -> Result<Sealed> {
         let job = &self.job;
-        let writer = self
-            .asm
-            .finish(info, created)
-            .map_err(|e| output_error(job, e))?;
+        let edited = matches!(self.asm, Sink::Edit(_));
+        let writer = match self.asm {
+            Sink::New(asm) => asm.finish(info, created),
+            // The edited document keeps its creation date; it was
+            // modified now (or at the date the user set).
+            Sink::Edit(editor) => {
+                let modified = match info.date {
+                    crate::pdf::DateSource::At(d) => Some(d),
+                    crate::pdf::DateSource::Inputs => Some(DocDate::now()),
+                    crate::pdf::DateSource::Omit => None,
+                };
+                editor.finish(info, modified)
+            }
+        }
+        .map_err(|e| output_error(job, e))?;
         writer
             .into_inner()
             .map_err(|e| output_error(job, e.into_error()))?;
@@ -79,12 +112,20 @@ impl Document {
             reason,
         })?;
         let bytes = self.out.file().metadata().map_or(0, |m| m.len());
-        let summary = Summary {
+        let mut summary = Summary {
             pages: self.reports,
             bytes,
             dropped: dropped.to_vec(),
             ..Summary::default()
         };
+        if edited && info.pdfa {
+            summary.document_warnings.push(crate::read::Warning {
+                code: "pdfa_not_claimed",
+                message: "--pdfa: an edited PDF is not claimed to be PDF/A (its own pages, fonts \
+                          and colour decide that); it was written without the claim"
+                    .into(),
+            });
+        }
         let extras = self.extras.finish(&summary, &job.output)?;
         Ok(Sealed {
             pdf: self.out.close()?,

@@ -10,6 +10,7 @@
 //! fails and returns, its worker is replaced.
 
 mod document;
+mod edit;
 mod page;
 mod schedule;
 mod stack;
@@ -85,7 +86,18 @@ pub fn convert_with(
         page: &opts.page,
         tessdata: None,
     })?;
-    let mut pages = input::list_pages(&inputs, &opts.page.limits)?;
+    // One PDF is edited, its pages kept where they need nothing; the
+    // scanner-stack options (splitting, dropping, interleaving) make new
+    // documents from its pages instead.
+    let stack_plain = !opts.stack.duplex
+        && opts.stack.split.is_none()
+        && opts.stack.blank != crate::stack::BlankPages::Drop;
+    let (mut pages, editing) = if stack_plain {
+        let listed = input::list_document(&inputs, &opts.page.limits, &opts.pdf)?;
+        (listed.pages, listed.pdf)
+    } else {
+        (input::list_pages(&inputs, &opts.page.limits)?, None)
+    };
     if opts.stack.duplex {
         let per_input: Vec<usize> = pages
             .iter()
@@ -108,7 +120,8 @@ pub fn convert_with(
         DateSource::At(d) => Some(d),
         DateSource::Omit => None,
     };
-    let mut stack = stack::Stack::new(job, &opts.stack, &opts.info, created);
+    let edit = editing.is_some();
+    let mut stack = stack::Stack::new(job, &opts.stack, &opts.info, created).editing(editing);
     // The pages' work owns what it reads: a worker abandoned to a hung
     // engine may outlive this call (see `schedule`).
     let shared = Arc::new(Shared {
@@ -127,6 +140,7 @@ pub fn convert_with(
             opts: &s.opts,
             engines: &*s.engines,
             clock,
+            edit,
         })
     };
     let label = |i: usize| shared.pages[i].label();

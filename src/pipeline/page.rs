@@ -16,13 +16,20 @@ use std::time::Instant;
 /// A page ready to be written: its PDF objects, its report, and its hOCR
 /// when asked for.
 pub(crate) struct PageDone {
-    pub pdf: PagePdf,
+    pub pdf: PageOut,
     pub report: PageSummary,
     pub hocr: Option<String>,
     /// How blank the page is, when the stack options ask.
     pub blank: Option<Blankness>,
     /// The separator it is, when splitting at patch or QR sheets.
     pub separator: Option<Separator>,
+}
+
+/// What a page gives the document: a new page, or a change to a page of
+/// the PDF being edited (its object id in that PDF).
+pub(crate) enum PageOut {
+    New(PagePdf),
+    Edit(lopdf::ObjectId, pdf::PageChange),
 }
 
 /// One page's work: the page, its number in the document (from 1), and
@@ -35,6 +42,8 @@ pub(crate) struct PageTask<'a> {
     pub engines: &'a dyn Engines,
     /// Times each engine call, for the scheduler's watchdog.
     pub clock: &'a EngineClock,
+    /// The page's PDF is being edited, not rebuilt.
+    pub edit: bool,
 }
 
 /// An engine whose calls are timed on `clock`.
@@ -50,7 +59,7 @@ impl Engine for Timed<'_> {
 }
 
 /// Read `cleaned` with this thread's engine.
-fn recognize(
+pub(super) fn recognize(
     engines: &dyn Engines,
     clock: &EngineClock,
     opts: &Options,
@@ -97,7 +106,11 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
         opts: cfg,
         engines,
         clock,
+        edit: _,
     } = *task;
+    if let (Some(pdf), true) = (&page.pdf, task.edit) {
+        return super::edit::process(task, pdf);
+    }
     let mut t = StageTimes::default();
     let timed = |slot: &mut f64, started: Instant| *slot += started.elapsed().as_secs_f64();
     let started = Instant::now();
@@ -115,6 +128,8 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
             lossy_page: cfg.images.jpeg_quality.is_some() || page.format == input::Format::Jpeg,
         };
         let pdf = pdf::build_page(cleaned, ocr, &encoding);
+        let stored = (pdf.len(), pdf.codec());
+        let pdf = PageOut::New(pdf);
         let hocr = job.extras.hocr_dir.as_ref().map(|_| {
             let (width, height) = (cleaned.bits.width(), cleaned.bits.height());
             let info = ocr::hocr::PageInfo {
@@ -127,7 +142,7 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
             ocr::hocr::page(ocr, info)
         });
         timed(&mut t.pdf, started);
-        let mut report = PageSummary::new(page, cleaned, rotated, ocr, &pdf, t);
+        let mut report = PageSummary::stored(page, cleaned, rotated, ocr, stored, t);
         // What decoding said (a kept truncated JPEG) comes first.
         let decoded = decoded.iter().map(|w| crate::read::Warning {
             code: w.code,
@@ -180,7 +195,7 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
 
 /// What the stack options need to know of a page: its blankness and the
 /// separator it is. `--blank report` adds its warning here.
-fn judge_sheet(
+pub(super) fn judge_sheet(
     opts: &stack::StackOptions,
     cleaned: &clean::CleanPage,
     ocr: &OcrPage,
@@ -229,7 +244,7 @@ pub(crate) fn clean_upright(
 /// Ask OSD which way up the cleaned page is; if it is confidently turned,
 /// turn the scan itself and clean again (so deskew and everything after it
 /// see an upright page). `None` when the page stays as it is.
-fn orient(
+pub(super) fn orient(
     engines: &dyn Engines,
     clock: &EngineClock,
     page: &PageRef,
@@ -260,7 +275,7 @@ fn orient(
 /// Whether OCR output looks like an upright page: enough words, read with
 /// good confidence, laid out in horizontal lines. Upside-down pages read as
 /// low-confidence garbage; sideways ones as tall, narrow words.
-fn reads_upright(ocr: &OcrPage) -> bool {
+pub(super) fn reads_upright(ocr: &OcrPage) -> bool {
     let words: Vec<&ocr::Word> = ocr
         .lines
         .iter()

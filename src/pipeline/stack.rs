@@ -33,6 +33,8 @@ pub(crate) struct Stack<'a> {
     front: Option<(usize, PageDone)>,
     /// Stack positions seen (from 1).
     seen: usize,
+    /// The PDF being edited, when the job is one PDF.
+    editing: Option<std::sync::Arc<lopdf::Document>>,
 }
 
 impl<'a> Stack<'a> {
@@ -53,7 +55,14 @@ impl<'a> Stack<'a> {
             dropped_from: 0,
             front: None,
             seen: 0,
+            editing: None,
         }
+    }
+
+    /// Write the pages into `doc`, edited, instead of a new document.
+    pub(crate) fn editing(mut self, doc: Option<std::sync::Arc<lopdf::Document>>) -> Self {
+        self.editing = doc;
+        self
     }
 
     /// Take the next page of the stack.
@@ -108,7 +117,7 @@ impl<'a> Stack<'a> {
             } else {
                 self.job.clone()
             };
-            self.current = Some(Document::create(job)?);
+            self.current = Some(Document::create(job, self.editing.as_ref())?);
         }
         let doc = self.current.as_mut().expect("opened above");
         let number = doc.pages() + 1;

@@ -7,7 +7,7 @@
 //! (`Content::decode_iter`) and this module follows the operators.
 
 use super::space::{Fill, components};
-use super::{Matrix, resolve};
+use super::{Matrix, Rect, resolve};
 use lopdf::{Dictionary, Document, Object, ObjectId, content::Content};
 
 /// Content streams and forms larger than this are not analysed (the page is
@@ -19,6 +19,32 @@ const MAX_OPERATIONS: usize = 2_000_000;
 const MAX_FORM_DEPTH: u8 = 8;
 /// Graphics-state stack depth kept at most (`q` beyond it is ignored).
 const MAX_STACK: usize = 256;
+/// Text boxes kept per page at most.
+const MAX_TEXT_BOXES: usize = 100_000;
+
+/// How far a text-showing operator moves along the line, in text space
+/// units: glyphs at the font's mean advance, plus `TJ`'s adjustments.
+fn show_advance(operands: &[Object], text: &TextState) -> f32 {
+    let (advance, bytes) = text
+        .font
+        .map_or((500.0, 1), |f| (f.advance, f.code_bytes.max(1)));
+    let glyphs = |s: &[u8]| (s.len() / bytes) as f32 * advance;
+    let thousandths: f32 = operands
+        .iter()
+        .map(|o| match o {
+            Object::String(s, _) => glyphs(s),
+            Object::Array(items) => items
+                .iter()
+                .map(|i| match i {
+                    Object::String(s, _) => glyphs(s),
+                    other => -other.as_float().unwrap_or(0.0),
+                })
+                .sum(),
+            _ => 0.0,
+        })
+        .sum();
+    thousandths / 1000.0 * text.size * text.scale
+}
 
 /// A colour space as far as fill colours need it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -51,6 +77,12 @@ pub(super) struct Survey {
     pub visible_text: Vec<usize>,
     /// Text shown invisibly (render mode 3 or 7): an earlier OCR layer.
     pub invisible_text: usize,
+    /// Where visible text lies (default user space), approximated from the
+    /// fonts' widths: OCR words over it are the page's own text again.
+    pub text_boxes: Vec<Rect>,
+    /// Visible text shown in a font with no way to Unicode (no
+    /// `/ToUnicode`, and glyph ids or a Type 3 font): it copies as junk.
+    pub unmapped_text: usize,
     /// False when something could not be followed (damaged stream, limits):
     /// the page is then rendered rather than trusted to be a plain scan.
     pub complete: bool,
@@ -62,6 +94,46 @@ struct State {
     fill: Fill,
     space: Space,
     text_mode: i64,
+    text: TextState,
+}
+
+impl State {
+    /// The graphics state a page starts with.
+    fn start() -> State {
+        State {
+            ctm: Matrix::IDENTITY,
+            fill: Fill::Gray(0.0),
+            space: Space::Gray,
+            text_mode: 0,
+            text: TextState {
+                font: None,
+                size: 0.0,
+                scale: 1.0,
+                leading: 0.0,
+            },
+        }
+    }
+}
+
+/// The text state (PDF 32000-1 §9.3) as far as placing text needs it.
+#[derive(Debug, Clone, Copy)]
+struct TextState {
+    font: Option<FontInfo>,
+    size: f32,
+    /// Horizontal scaling (`Tz`) as a factor.
+    scale: f32,
+    leading: f32,
+}
+
+/// What a font says about where its glyphs end and whether they map to
+/// Unicode.
+#[derive(Debug, Clone, Copy)]
+struct FontInfo {
+    /// Mean glyph advance, in thousandths of the font size.
+    advance: f32,
+    /// Bytes per character code (2 for Identity-encoded CID fonts).
+    code_bytes: usize,
+    unmapped: bool,
 }
 
 /// Interpret a page's content streams (and the forms they draw).
@@ -77,13 +149,7 @@ pub(super) fn survey(doc: &Document, page: ObjectId, resources: Option<&Dictiona
     };
     match doc.get_page_content_with_limit(page, MAX_CONTENT_BYTES) {
         Ok(content) => {
-            let state = State {
-                ctm: Matrix::IDENTITY,
-                fill: Fill::Gray(0.0),
-                space: Space::Gray,
-                text_mode: 0,
-            };
-            w.walk(&content, resources, state, 0);
+            w.walk(&content, resources, State::start(), 0);
         }
         Err(_) => w.survey.complete = false,
     }
@@ -101,6 +167,8 @@ impl Walker<'_> {
     fn walk(&mut self, content: &[u8], resources: Option<&Dictionary>, start: State, depth: u8) {
         let mut stack: Vec<State> = Vec::new();
         let mut st = start;
+        // The text and text-line matrices (not part of the graphics state).
+        let (mut tm, mut tlm) = (Matrix::IDENTITY, Matrix::IDENTITY);
         for op in Content::decode_iter(content) {
             let Ok(op) = op else {
                 self.survey.complete = false;
@@ -124,12 +192,67 @@ impl Walker<'_> {
                     st.ctm = m.then(&st.ctm);
                 }
                 "Tr" if nums.len() == 1 => st.text_mode = nums[0] as i64,
+                "BT" => (tm, tlm) = (Matrix::IDENTITY, Matrix::IDENTITY),
+                "Tf" if op.operands.len() == 2 => {
+                    st.text.font = op
+                        .operands
+                        .first()
+                        .and_then(|o| o.as_name().ok())
+                        .and_then(|n| self.font(n, resources));
+                    st.text.size = nums.last().copied().unwrap_or(0.0);
+                }
+                "Tz" if nums.len() == 1 => st.text.scale = nums[0] / 100.0,
+                "TL" if nums.len() == 1 => st.text.leading = nums[0],
+                "Td" | "TD" if nums.len() == 2 => {
+                    if op.operator == "TD" {
+                        st.text.leading = -nums[1];
+                    }
+                    tlm = Matrix([1.0, 0.0, 0.0, 1.0, nums[0], nums[1]]).then(&tlm);
+                    tm = tlm;
+                }
+                "Tm" if nums.len() == 6 => {
+                    tlm = Matrix([nums[0], nums[1], nums[2], nums[3], nums[4], nums[5]]);
+                    tm = tlm;
+                }
+                "T*" => {
+                    tlm = Matrix([1.0, 0.0, 0.0, 1.0, 0.0, -st.text.leading]).then(&tlm);
+                    tm = tlm;
+                }
                 "Tj" | "TJ" | "'" | "\"" => {
+                    if matches!(op.operator.as_str(), "'" | "\"") {
+                        tlm = Matrix([1.0, 0.0, 0.0, 1.0, 0.0, -st.text.leading]).then(&tlm);
+                        tm = tlm;
+                    }
+                    let advance = show_advance(&op.operands, &st.text);
                     if matches!(st.text_mode, 3 | 7) {
                         self.survey.invisible_text += 1;
                     } else {
                         self.mark_text();
+                        if st.text.font.is_some_and(|f| f.unmapped) {
+                            self.survey.unmapped_text += 1;
+                        }
+                        let size = st.text.size;
+                        let to_page = tm.then(&st.ctm);
+                        let corners = [
+                            (0.0, -0.25 * size),
+                            (advance, -0.25 * size),
+                            (0.0, 0.85 * size),
+                            (advance, 0.85 * size),
+                        ]
+                        .map(|(x, y)| to_page.apply(x, y));
+                        let (xs, ys) = (corners.map(|p| p.0), corners.map(|p| p.1));
+                        let rect = Rect {
+                            x0: xs.into_iter().fold(f32::INFINITY, f32::min),
+                            y0: ys.into_iter().fold(f32::INFINITY, f32::min),
+                            x1: xs.into_iter().fold(f32::NEG_INFINITY, f32::max),
+                            y1: ys.into_iter().fold(f32::NEG_INFINITY, f32::max),
+                        };
+                        if rect.area().is_finite() && self.survey.text_boxes.len() < MAX_TEXT_BOXES
+                        {
+                            self.survey.text_boxes.push(rect);
+                        }
                     }
+                    tm = Matrix([1.0, 0.0, 0.0, 1.0, advance, 0.0]).then(&tm);
                 }
                 "g" if nums.len() == 1 => (st.space, st.fill) = (Space::Gray, Fill::Gray(nums[0])),
                 "rg" if nums.len() == 3 => {
@@ -245,6 +368,86 @@ impl Walker<'_> {
         }
     }
 
+    /// A `/Font` resource's mean advance and whether it maps to Unicode
+    /// (a `/ToUnicode` CMap, or simple-font codes in a known encoding).
+    fn font(&self, name: &[u8], resources: Option<&Dictionary>) -> Option<FontInfo> {
+        let doc = self.doc;
+        let font = resources
+            .and_then(|r| resolve(doc, r.get(b"Font").ok()?).as_dict().ok())
+            .and_then(|f| resolve(doc, f.get(name).ok()?).as_dict().ok())?;
+        let subtype = font
+            .get(b"Subtype")
+            .and_then(Object::as_name)
+            .unwrap_or(b"");
+        let has_map = font.has(b"ToUnicode");
+        let widths = |d: &Dictionary, key: &[u8]| -> Vec<f32> {
+            d.get(key)
+                .ok()
+                .and_then(|w| resolve(doc, w).as_array().ok())
+                .map(|a| {
+                    a.iter()
+                        .flat_map(|v| match resolve(doc, v) {
+                            Object::Array(inner) => inner
+                                .iter()
+                                .filter_map(|x| resolve(doc, x).as_float().ok())
+                                .collect::<Vec<f32>>(),
+                            other => other.as_float().ok().into_iter().collect::<Vec<f32>>(),
+                        })
+                        .filter(|w| *w > 0.0)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let mean = |w: &[f32], default: f32| {
+            if w.is_empty() {
+                default
+            } else {
+                (w.iter().sum::<f32>() / w.len() as f32).clamp(100.0, 2000.0)
+            }
+        };
+        if subtype == b"Type0" {
+            let descendant = font
+                .get(b"DescendantFonts")
+                .ok()
+                .and_then(|d| resolve(doc, d).as_array().ok())
+                .and_then(|a| resolve(doc, a.first()?).as_dict().ok());
+            let dw = descendant
+                .and_then(|d| resolve(doc, d.get(b"DW").ok()?).as_float().ok())
+                .unwrap_or(1000.0);
+            // The /W array mixes ranges and widths; its widths' mean is
+            // close enough for where a run of text ends.
+            let advance = descendant.map_or(dw, |d| mean(&widths(d, b"W"), dw));
+            return Some(FontInfo {
+                advance,
+                code_bytes: 2,
+                unmapped: !has_map,
+            });
+        }
+        let encoded = match font.get(b"Encoding").map(|e| resolve(doc, e)) {
+            Ok(Object::Name(_)) => true,
+            // /Differences with glyph names map through the names.
+            Ok(Object::Dictionary(_)) => true,
+            _ => false,
+        };
+        let symbolic = font
+            .get(b"FontDescriptor")
+            .ok()
+            .and_then(|d| resolve(doc, d).as_dict().ok())
+            .and_then(|d| resolve(doc, d.get(b"Flags").ok()?).as_i64().ok())
+            .is_some_and(|f| f & 4 != 0);
+        let unmapped = !has_map
+            && match subtype {
+                b"Type3" => true,
+                b"TrueType" => symbolic && !encoded,
+                _ => false,
+            };
+        Some(FontInfo {
+            advance: mean(&widths(font, b"Widths"), 500.0),
+            code_bytes: 1,
+            unmapped,
+        })
+    }
+
     /// A named fill colour space: device names, or a `/ColorSpace` resource.
     fn color_space(&self, name: &[u8], resources: Option<&Dictionary>) -> Space {
         match name {
@@ -265,4 +468,81 @@ impl Walker<'_> {
             _ => Space::Other,
         }
     }
+}
+
+/// The page's content with its invisible text removed (text shown in
+/// render mode 3, and forms that draw nothing else): `--redo-ocr` reads
+/// the page again without an earlier OCR layer. `None` when the content
+/// cannot be read whole (the page is then kept as it is).
+pub(super) fn strip_invisible(
+    doc: &Document,
+    page: ObjectId,
+    resources: Option<&Dictionary>,
+) -> Option<Vec<u8>> {
+    let bytes = doc
+        .get_page_content_with_limit(page, MAX_CONTENT_BYTES)
+        .ok()?;
+    let content = Content::decode(&bytes).ok()?;
+    let mut modes: Vec<i64> = Vec::new();
+    let mut mode = 0;
+    let mut kept = Vec::with_capacity(content.operations.len());
+    for op in content.operations {
+        let first_num = op.operands.first().and_then(|o| o.as_float().ok());
+        match op.operator.as_str() {
+            "q" => modes.push(mode),
+            "Q" => mode = modes.pop().unwrap_or(mode),
+            "Tr" => mode = first_num.map_or(mode, |m| m as i64),
+            "Tj" | "TJ" | "'" | "\"" if mode == 3 => continue,
+            "Do" => {
+                let name = op.operands.first().and_then(|o| o.as_name().ok());
+                if name.is_some_and(|n| invisible_form(doc, n, resources)) {
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        kept.push(op);
+    }
+    Content { operations: kept }.encode().ok()
+}
+
+/// Whether the named XObject is a form that shows only invisible text.
+fn invisible_form(doc: &Document, name: &[u8], resources: Option<&Dictionary>) -> bool {
+    let Some(Object::Reference(id)) = resources
+        .and_then(|r| resolve(doc, r.get(b"XObject").ok()?).as_dict().ok())
+        .and_then(|x| x.get(name).ok())
+    else {
+        return false;
+    };
+    let Ok(stream) = doc.get_object(*id).and_then(Object::as_stream) else {
+        return false;
+    };
+    if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Form") {
+        return false;
+    }
+    let Ok(content) = stream.decompressed_content_with_limit(MAX_CONTENT_BYTES) else {
+        return false;
+    };
+    let form_res = stream
+        .dict
+        .get(b"Resources")
+        .ok()
+        .and_then(|r| resolve(doc, r).as_dict().ok())
+        .or(resources);
+    let mut w = Walker {
+        doc,
+        ops_left: MAX_OPERATIONS,
+        seq: 0,
+        survey: Survey {
+            complete: true,
+            ..Survey::default()
+        },
+    };
+    w.walk(&content, form_res, State::start(), 1);
+    let s = w.survey;
+    s.complete
+        && s.invisible_text > 0
+        && s.images.is_empty()
+        && s.other_marks == 0
+        && s.visible_text.is_empty()
 }

@@ -14,6 +14,7 @@ use crate::input::{Limits, Pixels, check_size};
 use image::{GrayImage, RgbImage};
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use std::path::Path;
+use std::sync::Arc;
 
 /// General-purpose filters lopdf decodes (predictors included).
 const PLAIN_FILTERS: [&[u8]; 5] = [
@@ -28,7 +29,12 @@ const PLAIN_FILTERS: [&[u8]; 5] = [
 /// and what the samples mean.
 #[derive(Debug)]
 pub(super) struct Job {
-    data: Stream,
+    /// The image's dictionary with only the plain filters left.
+    dict: Dictionary,
+    /// The document holding the image's data, and the image: the data is
+    /// read when a worker takes the page, never copied while pages wait.
+    doc: Arc<Document>,
+    id: ObjectId,
     codec: Codec,
     pub width: u32,
     pub height: u32,
@@ -160,7 +166,7 @@ const MAX_CHECKED_BYTES: usize = 1 << 30;
 
 /// Decide whether the image at `id`, drawn with fill colour `fill`, can be
 /// decoded here, and gather what decoding needs.
-pub(super) fn plan(doc: &Document, id: ObjectId, fill: Fill) -> Option<Job> {
+pub(super) fn plan(doc: &Arc<Document>, id: ObjectId, fill: Fill) -> Option<Job> {
     let stream = doc.get_object(id).ok()?.as_stream().ok()?;
     let dict = &stream.dict;
     if dict.has(b"SMask") || dict.has(b"Mask") {
@@ -260,7 +266,9 @@ pub(super) fn plan(doc: &Document, id: ObjectId, fill: Fill) -> Option<Job> {
         plain_dict.set("DecodeParms", Object::Array(parms));
     }
     Some(Job {
-        data: Stream::new(plain_dict, stream.content.clone()),
+        dict: plain_dict,
+        doc: Arc::clone(doc),
+        id,
         codec,
         width,
         height,
@@ -355,8 +363,13 @@ pub(super) fn decode(job: &Job, path: &Path, page: u32, limits: &Limits) -> Resu
     // Encoded data is rarely larger than the samples; the margin covers
     // tiny images and headers.
     let limit = raw_len.saturating_mul(2).saturating_add(1 << 20);
-    let data = job
-        .data
+    let content = job
+        .doc
+        .get_object(job.id)
+        .and_then(Object::as_stream)
+        .map(|s| s.content.clone())
+        .map_err(|e| Error::input(path, format!("page {page}: image is missing: {e}")))?;
+    let data = Stream::new(job.dict.clone(), content)
         .decompressed_content_with_limit(limit)
         .map_err(|e| {
             Error::input(

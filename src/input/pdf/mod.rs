@@ -6,10 +6,10 @@
 //! the viewer shows the page. Every other page is rendered with poppler's
 //! `pdftoppm`, at the resolution of its images or 300 dpi.
 //!
-//! Pages that already show real text (born-digital pages) are refused, as
-//! OCRmyPDF does by default: OCR would replace exact text and vector
-//! drawings with a picture of them and a guess at the words. Text hidden
-//! under a page-sized image and invisible text (render mode 3) do not count.
+//! Each page is also classified ([`fate::Look`]: text, invisible text, a
+//! page-covering scan, anchored annotations) so the PDF editor can decide
+//! its fate: kept, given a text layer, or cleaned and stored anew. Text
+//! hidden under a page-sized image does not count as shown.
 //!
 //! The document is parsed once, when pages are listed; each page keeps what
 //! decoding it needs (the image's data, or how to render it), so workers do
@@ -17,6 +17,7 @@
 //! decoding run under `catch_unwind` and a panic becomes an input error.
 
 mod content;
+pub(crate) mod fate;
 mod image;
 mod place;
 mod render;
@@ -43,8 +44,73 @@ const LETTER: Rect = Rect {
 #[derive(Debug)]
 pub(crate) struct PdfPage {
     /// 1-based page number, for messages and for the renderer.
-    number: u32,
+    pub(crate) number: u32,
     plan: Plan,
+    /// The page object, for the editor.
+    pub(crate) id: ObjectId,
+    pub(crate) look: fate::Look,
+    pub(crate) geometry: Geometry,
+    /// Where the page's visible text lies (default user space).
+    pub(crate) text_boxes: Vec<Rect>,
+    /// What the editor does with it, and what that is called.
+    pub(crate) treatment: fate::Treatment,
+    pub(crate) fate: fate::Fate,
+    /// A `/Font` resource name the page does not use, for the text layer.
+    pub(crate) font_name: Vec<u8>,
+    /// With `Overlay { strip }`: the page's content without its invisible
+    /// text.
+    pub(crate) stripped: Option<Vec<u8>>,
+}
+
+/// Where a page shows: its crop box (default user space), /Rotate and
+/// /UserUnit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Geometry {
+    pub crop: Rect,
+    pub rotate: u16,
+    pub user_unit: f32,
+}
+
+impl Geometry {
+    /// The matrix from an upright `w`×`h` pixel image of the page as shown
+    /// (origin at its bottom left, one unit a pixel) to default user space,
+    /// with the page turned by `rotate` degrees clockwise.
+    pub fn from_pixels(&self, w: u32, h: u32, rotate: u16) -> [f32; 6] {
+        let c = self.crop;
+        let quarter = rotate % 180 == 90;
+        let (dw, dh) = if quarter {
+            (c.height(), c.width())
+        } else {
+            (c.width(), c.height())
+        };
+        let (sx, sy) = (dw / w.max(1) as f32, dh / h.max(1) as f32);
+        // Shown (u, v) to user space for each quarter turn; then pixels
+        // to shown by the scale.
+        let turn = match rotate % 360 {
+            90 => Matrix([0.0, 1.0, -1.0, 0.0, c.x1, c.y0]),
+            180 => Matrix([-1.0, 0.0, 0.0, -1.0, c.x1, c.y1]),
+            270 => Matrix([0.0, -1.0, 1.0, 0.0, c.x0, c.y1]),
+            _ => Matrix([1.0, 0.0, 0.0, 1.0, c.x0, c.y0]),
+        };
+        Matrix([sx, 0.0, 0.0, sy, 0.0, 0.0]).then(&turn).0
+    }
+}
+
+/// The inverse of an affine matrix; `None` when it is singular.
+pub(crate) fn invert(m: &[f32; 6]) -> Option<[f32; 6]> {
+    let [a, b, c, d, e, f] = *m;
+    let det = a * d - b * c;
+    if det.abs() < 1e-12 || !det.is_finite() {
+        return None;
+    }
+    let (ia, ib, ic, id) = (d / det, -b / det, -c / det, a / det);
+    Some([ia, ib, ic, id, -(e * ia + f * ic), -(e * ib + f * id)])
+}
+
+/// A PDF input opened for editing: the parsed document and its pages.
+pub(crate) struct Opened {
+    pub doc: Arc<Document>,
+    pub pages: Vec<Arc<PdfPage>>,
 }
 
 #[derive(Debug)]
@@ -103,7 +169,7 @@ impl Matrix {
 
 /// A rectangle in page space (points), normalised so x0 ≤ x1, y0 ≤ y1.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct Rect {
+pub(crate) struct Rect {
     pub x0: f32,
     pub y0: f32,
     pub x1: f32,
@@ -162,7 +228,34 @@ pub(super) fn resolve<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
 }
 
 /// Parse the PDF and decide, page by page, how each becomes an image.
+/// Pages with text are refused: merged with other inputs, a PDF's pages
+/// are rebuilt from pictures (the editor, [`open`], keeps them).
 pub(crate) fn list(bytes: &[u8], path: &Path, limits: &Limits) -> Result<Vec<Arc<PdfPage>>> {
+    let opened = open(bytes, path, limits, &fate::PdfOptions::default())?;
+    if let Some(p) = opened
+        .pages
+        .iter()
+        .find(|p| p.look.text || p.look.invisible_text)
+    {
+        return Err(Error::input(
+            path,
+            format!(
+                "page {}: already has text; merged with other inputs a PDF's pages are rebuilt                  from pictures, which would lose it: convert this PDF on its own (its text                  pages are then kept) or use --force-ocr",
+                p.number
+            ),
+        ));
+    }
+    Ok(opened.pages)
+}
+
+/// Parse the PDF for editing: its document-level checks (signatures,
+/// dynamic XFA, `--pdf-text refuse`) and each page's look and plan.
+pub(crate) fn open(
+    bytes: &[u8],
+    path: &Path,
+    limits: &Limits,
+    opts: &fate::PdfOptions,
+) -> Result<Opened> {
     guarded(path, || {
         let doc = Document::load_mem(bytes).map_err(|e| match e {
             lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword => Error::Encrypted {
@@ -182,11 +275,81 @@ pub(crate) fn list(bytes: &[u8], path: &Path, limits: &Limits) -> Result<Vec<Arc
         if pages.len() > MAX_PAGES {
             return Err(Error::input(path, "the PDF has too many pages"));
         }
-        pages
+        check_document(&doc, path, opts)?;
+        let doc = Arc::new(doc);
+        let pages = pages
             .into_iter()
-            .map(|(number, id)| plan_page(&doc, id, number, path, limits).map(Arc::new))
-            .collect()
+            .map(|(number, id)| plan_page(&doc, id, number, path, limits, opts).map(Arc::new))
+            .collect::<Result<Vec<_>>>()?;
+        if let Some(p) = pages.iter().find(|p| fate::refused(&p.look, opts.text)) {
+            return Err(Error::AlreadyDone {
+                path: path.to_path_buf(),
+                page: p.number,
+            });
+        }
+        Ok(Opened { doc, pages })
     })
+}
+
+/// Refuse what cannot be edited: a dynamic XFA form (its pages are drawn
+/// by Acrobat from XML; the PDF pages are a placeholder) and, unless
+/// asked, a digitally signed file (any change breaks the signature).
+fn check_document(doc: &Document, path: &Path, opts: &fate::PdfOptions) -> Result<()> {
+    let Ok(catalog) = doc.catalog() else {
+        return Ok(());
+    };
+    let form = catalog
+        .get(b"AcroForm")
+        .ok()
+        .and_then(|f| resolve(doc, f).as_dict().ok());
+    let needs_rendering = catalog
+        .get(b"NeedsRendering")
+        .ok()
+        .and_then(|o| resolve(doc, o).as_bool().ok())
+        .unwrap_or(false);
+    if needs_rendering && form.is_some_and(|f| f.has(b"XFA")) {
+        return Err(Error::input(
+            path,
+            "is a dynamic XFA form: its pages are drawn from XML by Adobe Acrobat or Reader              only, and the PDF pages other programs show are a placeholder; print it to PDF              from Acrobat first",
+        ));
+    }
+    let signed = form.is_some_and(|f| {
+        let flags = f
+            .get(b"SigFlags")
+            .ok()
+            .and_then(|o| resolve(doc, o).as_i64().ok())
+            .unwrap_or(0);
+        flags & 1 != 0 || has_signature(doc, f)
+    });
+    if signed && !opts.invalidate_signatures {
+        return Err(Error::input(
+            path,
+            "is digitally signed: any change to it breaks the signature; pass              --invalidate-digital-signatures to convert it anyway",
+        ));
+    }
+    Ok(())
+}
+
+/// Whether a form has a signature field holding a signature (`/FT /Sig`
+/// with a `/V`), looking through field kids a few levels deep.
+fn has_signature(doc: &Document, form: &Dictionary) -> bool {
+    fn walk(doc: &Document, fields: &Object, depth: u8) -> bool {
+        let Ok(fields) = resolve(doc, fields).as_array() else {
+            return false;
+        };
+        fields.iter().take(10_000).any(|f| {
+            let Ok(d) = resolve(doc, f).as_dict() else {
+                return false;
+            };
+            let sig = d
+                .get(b"FT")
+                .and_then(Object::as_name)
+                .is_ok_and(|n| n == b"Sig");
+            (sig && d.has(b"V"))
+                || (depth < 8 && d.get(b"Kids").is_ok_and(|k| walk(doc, k, depth + 1)))
+        })
+    }
+    form.get(b"Fields").is_ok_and(|f| walk(doc, f, 0))
 }
 
 /// Run lopdf-facing code, turning a panic into an input error.
@@ -213,11 +376,12 @@ fn inherited<'a>(doc: &'a Document, page: &'a Dictionary, key: &[u8]) -> Option<
 }
 
 fn plan_page(
-    doc: &Document,
+    doc: &Arc<Document>,
     id: ObjectId,
     number: u32,
     path: &Path,
     limits: &Limits,
+    opts: &fate::PdfOptions,
 ) -> Result<PdfPage> {
     let bad = |what: &str| Error::input(path, format!("page {number}: {what}"));
     let page = doc
@@ -239,13 +403,25 @@ fn plan_page(
         .map_or(0, |r| r.rem_euclid(360) as u16);
     let resources = inherited(doc, page, b"Resources").and_then(|r| r.as_dict().ok());
     let survey = content::survey(doc, id, resources);
-
-    if shows_text(doc, &survey, &crop) {
-        return Err(bad(
-            "already has text (a born-digital page, not a scan); OCR would replace it with a \
-             picture of itself, so the file is left alone",
-        ));
-    }
+    let user_unit = page
+        .get(b"UserUnit")
+        .ok()
+        .and_then(|u| resolve(doc, u).as_float().ok())
+        .filter(|u| u.is_finite() && *u > 0.0)
+        .unwrap_or(1.0);
+    let geometry = Geometry {
+        crop,
+        rotate,
+        user_unit,
+    };
+    let shown = shows_text(doc, &survey, &crop);
+    let all_unmapped =
+        survey.unmapped_text > 0 && survey.unmapped_text == survey.visible_text.len();
+    let annotated = page
+        .get(b"Annots")
+        .ok()
+        .and_then(|a| resolve(doc, a).as_array().ok())
+        .is_some_and(|a| !a.is_empty());
     let plain_scan = survey.complete
         && survey.images.len() == 1
         && survey.other_marks == 0
@@ -253,7 +429,11 @@ fn plan_page(
     let placed = survey.images.first().filter(|_| plain_scan);
     let plan = placed.and_then(|im| {
         let job = image::plan(doc, im.id, im.fill)?;
-        let placement = place::place(&im.ctm, job.width, job.height, &crop, rotate)?;
+        let mut placement = place::place(&im.ctm, job.width, job.height, &crop, rotate)?;
+        placement.dpi = Dpi {
+            x: placement.dpi.x / user_unit,
+            y: placement.dpi.y / user_unit,
+        };
         // A thumbnail stretched over the page (or a hostile matrix) is
         // better rendered at a resolution the cleanup stages expect.
         Dpi::plausible(placement.dpi.x, placement.dpi.y)
@@ -288,7 +468,62 @@ fn plan_page(
         ),
     };
     super::check_size(path, w, h, limits)?;
-    Ok(PdfPage { number, plan })
+    let page_image = survey.images.iter().any(|im| covers(doc, im, &crop));
+    let look = fate::Look {
+        text: shown && !all_unmapped,
+        unmapped_text: shown && all_unmapped,
+        invisible_text: survey.invisible_text > 0,
+        page_image,
+        plain_scan: matches!(plan, Plan::Extract(..)),
+        empty: survey.complete
+            && survey.images.is_empty()
+            && survey.other_marks == 0
+            && survey.visible_text.is_empty()
+            && survey.invisible_text == 0,
+        anchored: annotated || page.has(b"StructParents"),
+    };
+    let (mut treatment, mut fate) = fate::decide(&look, opts);
+    let mut stripped = None;
+    if let fate::Treatment::Overlay { strip: true, .. } = treatment {
+        stripped = content::strip_invisible(doc, id, resources);
+        if stripped.is_none() {
+            (treatment, fate) = (fate::Treatment::Keep, fate::Fate::Kept);
+        }
+    }
+    let used = resources
+        .and_then(|r| resolve(doc, r.get(b"Font").ok()?).as_dict().ok())
+        .map(|f| f.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>())
+        .unwrap_or_default();
+    let font_name = (0..)
+        .map(|i| format!("OCR{i}").into_bytes())
+        .find(|n| !used.contains(n))
+        .expect("names are endless");
+    Ok(PdfPage {
+        number,
+        plan,
+        id,
+        look,
+        geometry,
+        text_boxes: survey.text_boxes,
+        treatment,
+        fate,
+        font_name,
+        stripped,
+    })
+}
+
+/// Whether an image is opaque and covers (nearly) the whole crop box.
+fn covers(doc: &Document, im: &content::Placed, crop: &Rect) -> bool {
+    let opaque = doc
+        .get_object(im.id)
+        .and_then(Object::as_stream)
+        .is_ok_and(|s| {
+            ["SMask", "Mask", "ImageMask"]
+                .iter()
+                .all(|k| !s.dict.has(k.as_bytes()))
+        });
+    let bbox = im.ctm.unit_square_bbox();
+    opaque && bbox.intersect(crop).area() >= 0.95 * crop.area()
 }
 
 /// Whether the page shows text a reader sees: text in a visible render
@@ -300,18 +535,7 @@ fn shows_text(doc: &Document, survey: &content::Survey, crop: &Rect) -> bool {
     let cover = survey
         .images
         .iter()
-        .filter(|im| {
-            let opaque = doc
-                .get_object(im.id)
-                .and_then(Object::as_stream)
-                .is_ok_and(|s| {
-                    ["SMask", "Mask", "ImageMask"]
-                        .iter()
-                        .all(|k| !s.dict.has(k.as_bytes()))
-                });
-            let bbox = im.ctm.unit_square_bbox();
-            opaque && bbox.intersect(crop).area() >= 0.95 * crop.area()
-        })
+        .filter(|im| covers(doc, im, crop))
         .map(|im| im.seq)
         .max();
     cover.is_none_or(|c| last_text > c)
@@ -356,14 +580,16 @@ fn render_dpi(doc: &Document, images: &[content::Placed]) -> f32 {
     }
 }
 
-/// Decode one listed page into pixels and resolution.
+/// Decode one listed page into pixels and resolution: its one image as
+/// shown, or (`render`, or no such image) a rendering of the page.
 pub(crate) fn decode(
     page: &PdfPage,
     source: &Source,
     path: &Path,
     limits: &Limits,
+    render: bool,
 ) -> Result<(Pixels, Dpi)> {
-    if let Plan::Extract(job, placement) = &page.plan {
+    if let (Plan::Extract(job, placement), false) = (&page.plan, render) {
         let decoded = guarded(path, || image::decode(job, path, page.number, limits))?;
         if let Some(pixels) = decoded {
             return Ok((place::apply(placement, pixels), placement.dpi));
@@ -371,19 +597,19 @@ pub(crate) fn decode(
     }
     // An image the decoder could not read after all is rendered at its
     // own resolution.
+    let uu = page.geometry.user_unit;
     let (dpi, gray) = match &page.plan {
         Plan::Render { dpi } => (*dpi, false),
         Plan::Extract(job, p) => (
-            p.dpi
-                .x
-                .min(p.dpi.y)
+            (p.dpi.x.min(p.dpi.y) * uu)
                 .clamp(render::MIN_DPI, render::MAX_DPI)
                 .round(),
-            job.is_gray(),
+            job.is_gray() && !render,
         ),
     };
     let pixels = render::render(source, path, page.number, dpi, gray, limits)?;
-    Ok((pixels, Dpi::uniform(dpi)))
+    // pdftoppm draws a point as 1/72 in, whatever the /UserUnit.
+    Ok((pixels, Dpi::uniform(dpi / uu)))
 }
 
 #[cfg(test)]
@@ -452,7 +678,7 @@ mod tests {
         let limits = Limits::default();
         let mut pages = list(&bytes, path, &limits)?;
         let page = Arc::into_inner(pages.remove(0)).unwrap();
-        let (px, dpi) = decode(&page, &Source::Stdin(Arc::new(bytes)), path, &limits)?;
+        let (px, dpi) = decode(&page, &Source::Stdin(Arc::new(bytes)), path, &limits, false)?;
         Ok((page, px, dpi))
     }
 
