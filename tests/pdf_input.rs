@@ -817,12 +817,13 @@ fn damaged_pdfs_are_input_errors() {
     }
 }
 
-/// (g) A page of real text (a font, text operators) is refused rather than
-/// replaced by a picture of itself; a page of text drawn as outlines has no
-/// text to lose and is rendered. Without pdftoppm that rendering is a
-/// missing dependency (exit 3) naming the package.
+/// (g) A page of real text (a font, text operators) is kept as it is
+/// rather than replaced by a picture of itself (merged with an image it is
+/// refused, naming the page); a page of text drawn as outlines has no text
+/// to lose and is read from a rendering. Without pdftoppm that rendering is
+/// a missing dependency (exit 3) naming the package.
 #[test]
-fn born_digital_text_is_refused_and_vector_pages_need_pdftoppm() {
+fn born_digital_text_is_kept_and_vector_pages_need_pdftoppm() {
     let dir = tempfile::tempdir().unwrap();
     let size = (595.0, 200.0);
     let typed = write_pdf(vec![Spec {
@@ -832,8 +833,21 @@ fn born_digital_text_is_refused_and_vector_pages_need_pdftoppm() {
         images: vec![],
         font: true,
     }]);
-    std::fs::write(dir.path().join("typed.pdf"), typed).unwrap();
-    let run = ocrpdf(dir.path(), &["typed.pdf", "-o", "out.pdf"], None);
+    std::fs::write(dir.path().join("typed.pdf"), &typed).unwrap();
+    let run = ocrpdf(dir.path(), &["typed.pdf", "-o", "typed-out.pdf"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("1 of 1 page kept"), "{}", run.stderr);
+    let out = dir.path().join("typed-out.pdf");
+    assert_eq!(pdftotext(&out, 1).trim(), "Typed text, not a scan.");
+    let (pw, ph) = page_size_pt(&out);
+    assert!((pw - size.0).abs() < 0.01 && (ph - size.1).abs() < 0.01);
+    // Merged with an image, its pages would be rebuilt: refused.
+    common::generator::save_png(&text_page(3), &dir.path().join("scan.png"));
+    let run = ocrpdf(
+        dir.path(),
+        &["scan.png", "typed.pdf", "-o", "merged.pdf"],
+        None,
+    );
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr.contains("typed.pdf")

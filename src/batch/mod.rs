@@ -226,7 +226,8 @@ fn produce(
         let count = if drops {
             None
         } else {
-            Some(input::list_pages(&inputs, &cfg.options.page.limits)?.len())
+            let o = &cfg.options;
+            Some(input::list_document(&inputs, &o.page.limits, &o.pdf)?.pages.len())
         };
         let found = crate::output::pdf_pages(dest).and_then(|n| match count {
             Some(c) if c != n => Err(format!("has {n} pages, expected {c}")),

@@ -83,6 +83,9 @@ pub(super) struct Survey {
     /// Visible text shown in a font with no way to Unicode (no
     /// `/ToUnicode`, and glyph ids or a Type 3 font): it copies as junk.
     pub unmapped_text: usize,
+    /// Objects the page draws that are not in the file (a damaged or cut
+    /// file): its content streams, images or forms.
+    pub missing: usize,
     /// False when something could not be followed (damaged stream, limits):
     /// the page is then rendered rather than trusted to be a plain scan.
     pub complete: bool,
@@ -147,6 +150,19 @@ pub(super) fn survey(doc: &Document, page: ObjectId, resources: Option<&Dictiona
             ..Survey::default()
         },
     };
+    w.survey.missing = doc
+        .get_dictionary(page)
+        .ok()
+        .and_then(|p| p.get(b"Contents").ok())
+        .map_or(0, |c| match c {
+            Object::Reference(id) => match doc.get_object(*id) {
+                Ok(Object::Array(a)) => a.iter().filter(|o| is_missing(doc, o)).count(),
+                Ok(_) => 0,
+                Err(_) => 1,
+            },
+            Object::Array(a) => a.iter().filter(|o| is_missing(doc, o)).count(),
+            _ => 0,
+        });
     match doc.get_page_content_with_limit(page, MAX_CONTENT_BYTES) {
         Ok(content) => {
             w.walk(&content, resources, State::start(), 0);
@@ -324,6 +340,7 @@ impl Walker<'_> {
         };
         let id = *id;
         let Ok(stream) = doc.get_object(id).and_then(Object::as_stream) else {
+            self.survey.missing += usize::from(doc.get_object(id).is_err());
             return;
         };
         let subtype = stream.dict.get(b"Subtype").and_then(Object::as_name).ok();
@@ -468,6 +485,11 @@ impl Walker<'_> {
             _ => Space::Other,
         }
     }
+}
+
+/// A reference to an object the file does not have.
+fn is_missing(doc: &Document, o: &Object) -> bool {
+    matches!(o, Object::Reference(id) if doc.get_object(*id).is_err())
 }
 
 /// The page's content with its invisible text removed (text shown in

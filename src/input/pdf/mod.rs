@@ -235,12 +235,14 @@ pub(crate) fn list(bytes: &[u8], path: &Path, limits: &Limits) -> Result<Vec<Arc
     if let Some(p) = opened
         .pages
         .iter()
-        .find(|p| p.look.text || p.look.invisible_text)
+        .find(|p| p.look.text || p.look.unmapped_text)
     {
         return Err(Error::input(
             path,
             format!(
-                "page {}: already has text; merged with other inputs a PDF's pages are rebuilt                  from pictures, which would lose it: convert this PDF on its own (its text                  pages are then kept) or use --force-ocr",
+                "page {}: already has text; merged with other inputs a PDF's pages are rebuilt \
+                 from pictures, which would lose it: convert this PDF on its own (its text \
+                 pages are then kept)",
                 p.number
             ),
         ));
@@ -403,6 +405,11 @@ fn plan_page(
         .map_or(0, |r| r.rem_euclid(360) as u16);
     let resources = inherited(doc, page, b"Resources").and_then(|r| r.as_dict().ok());
     let survey = content::survey(doc, id, resources);
+    if survey.missing > 0 {
+        return Err(bad(
+            "refers to objects missing from the file (it is damaged or cut short)",
+        ));
+    }
     let user_unit = page
         .get(b"UserUnit")
         .ok()
