@@ -254,6 +254,10 @@ pub struct DocumentReport {
     /// held, and the separator sheet before it.
     #[serde(default)]
     pub dropped: Vec<DroppedReport>,
+    /// Pages by fate: read by OCR, kept as they were (a PDF input's
+    /// pages with text), redone, forced.
+    #[serde(default)]
+    pub fates: Fates,
     /// Each page, in order; in `--report` only (`--json` prints them as
     /// lines of their own).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -270,6 +274,7 @@ impl DocumentReport {
             seconds: Some(round(seconds, 2)),
             warnings: document_warnings(summary),
             dropped: dropped(summary),
+            fates: Fates::of(summary),
             pages: None,
         }
     }
@@ -283,8 +288,34 @@ impl DocumentReport {
             seconds: None,
             warnings: document_warnings(summary),
             dropped: dropped(summary),
+            fates: Fates::of(summary),
             pages: Some(PageReport::all(summary)),
         }
+    }
+}
+
+/// How many pages met each fate (see [`PageReport::fate`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Fates {
+    pub ocr: usize,
+    pub kept: usize,
+    pub redone: usize,
+    pub forced: usize,
+}
+
+impl Fates {
+    /// The counts of a conversion's pages.
+    pub fn of(summary: &Summary) -> Self {
+        let mut f = Fates::default();
+        for p in &summary.pages {
+            *match p.fate {
+                crate::input::Fate::Ocr => &mut f.ocr,
+                crate::input::Fate::Kept => &mut f.kept,
+                crate::input::Fate::Redone => &mut f.redone,
+                crate::input::Fate::Forced => &mut f.forced,
+            } += 1;
+        }
+        f
     }
 }
 
@@ -341,6 +372,9 @@ pub struct WatchReport {
     pub seconds: f64,
     /// As a document's list in `--json`.
     pub warnings: Vec<Warning>,
+    /// Its pages by fate (all zero when it failed).
+    #[serde(default)]
+    pub fates: Fates,
     /// Why it failed, and the exit code that failure has alone.
     pub error: Option<String>,
     pub exit_code: Option<u8>,
@@ -382,6 +416,9 @@ pub struct BatchReport {
     /// Time spent on the document, two decimals.
     pub seconds: f64,
     pub warnings: Vec<Warning>,
+    /// Its pages by fate (zero when it failed or was skipped).
+    #[serde(default)]
+    pub fates: Fates,
     pub error: Option<String>,
     pub exit_code: Option<u8>,
 }
@@ -488,6 +525,7 @@ mod tests {
             seconds: Some(1.5),
             warnings: Vec::new(),
             dropped: Vec::new(),
+            fates: Fates::default(),
             pages: None,
         };
         let v = serde_json::to_value(Record::new(Body::Document(line.clone()))).unwrap();
@@ -515,6 +553,7 @@ mod tests {
             bytes: 0,
             seconds: 0.0,
             warnings: Vec::new(),
+            fates: Fates::default(),
             error: Some("bad".into()),
             exit_code: Some(2),
             original: None,

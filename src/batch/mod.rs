@@ -128,6 +128,7 @@ fn document(
         bytes: 0,
         seconds: 0.0,
         warnings: Vec::new(),
+        fates: report::Fates::default(),
         error: None,
         exit_code: None,
     };
@@ -149,6 +150,7 @@ fn document(
         Ok(p) => {
             report.status = p.status;
             report.page_count = p.pages;
+            report.fates = p.fates;
             report.bytes = p
                 .files
                 .iter()
@@ -200,6 +202,7 @@ pub(crate) fn pages_of(path: &Path) -> Result<(Vec<PathBuf>, bool)> {
 struct Produced {
     status: BatchStatus,
     pages: usize,
+    fates: report::Fates,
     /// The files in place: the output, or with `--split-on` its parts
     /// (the first is reported as the output; bytes are their sum).
     files: Vec<PathBuf>,
@@ -240,6 +243,7 @@ fn produce(
         return Ok(Produced {
             status: BatchStatus::Skipped,
             pages,
+            fates: report::Fates::default(),
             files: vec![dest.to_path_buf()],
             warnings: Vec::new(),
         });
@@ -290,6 +294,7 @@ fn produce(
             Committed::Found => BatchStatus::Skipped,
         },
         pages: summary.pages.len(),
+        fates: report::Fates::of(&summary),
         files: parts.iter().map(|p| p.dest.clone()).collect(),
         warnings: report::document_warnings(&summary),
     })

@@ -162,6 +162,7 @@ fn convert(
         folder: snap.kind == Kind::Folder,
         fingerprint: snap.fingerprint.clone(),
         pages: summary.pages.len(),
+        fates: crate::report::Fates::of(&summary),
         output,
         warnings,
         parts,

@@ -52,6 +52,9 @@ pub(crate) struct Intent {
     /// a restart. (Intents written before warnings were kept have none.)
     #[serde(default)]
     pub warnings: Vec<Warning>,
+    /// Its pages by fate (journals from before this field read as zero).
+    #[serde(default)]
+    pub fates: crate::report::Fates,
     /// A stack split at separator sheets (`--split-on`): every part, each
     /// staged as `ID-001.pdf`, … and placed like a document of its own;
     /// the original is disposed of only when all are in place. Empty for
@@ -112,6 +115,7 @@ pub(crate) struct Finished {
     pub pages: usize,
     pub bytes: u64,
     pub warnings: Vec<Warning>,
+    pub fates: crate::report::Fates,
     /// Where the original went (`None`: deleted, or no longer there).
     pub original: Option<PathBuf>,
     /// Where the backs of a duplex pair went, likewise.
@@ -326,6 +330,7 @@ impl Journal {
             pages: intent.pages,
             bytes,
             warnings: intent.warnings,
+            fates: intent.fates,
             original,
             backs_original,
         })
@@ -366,6 +371,7 @@ impl Journal {
             parts,
             bytes,
             warnings: intent.warnings,
+            fates: intent.fates,
             original,
             backs_original,
         })
@@ -581,6 +587,7 @@ mod tests {
             pages: 2,
             output: super::dispose::output_name(OsStr::new(name), Kind::File),
             warnings: Vec::new(),
+            fates: crate::report::Fates::default(),
             parts: Vec::new(),
             backs: None,
         }

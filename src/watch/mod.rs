@@ -133,6 +133,8 @@ pub struct Outcome {
     pub bytes: u64,
     /// Its pages' warnings, as in a document report (empty on failure).
     pub warnings: Vec<report::Warning>,
+    /// Its pages by fate (zero on failure).
+    pub fates: report::Fates,
     /// Where the original went: `.done/…` or `.failed/…`; `None` when it
     /// was deleted (`--delete-originals`) or could not be moved.
     pub original: Option<PathBuf>,
@@ -160,6 +162,7 @@ impl From<&Outcome> for WatchReport {
             bytes: o.bytes,
             seconds: report::round(o.seconds, 2),
             warnings: o.warnings.clone(),
+            fates: o.fates,
             error: o.failure.as_ref().map(|f| f.message.clone()),
             exit_code: o.failure.as_ref().map(|f| f.kind.exit_code()),
             original: o.original.as_deref().map(lossy),
