@@ -230,7 +230,11 @@ fn produce(
             None
         } else {
             let o = &cfg.options;
-            Some(input::list_document(&inputs, &o.page.limits, &o.pdf)?.pages.len())
+            Some(
+                input::list_document(&inputs, &o.page.limits, &o.pdf)?
+                    .pages
+                    .len(),
+            )
         };
         let found = crate::output::pdf_pages(dest).and_then(|n| match count {
             Some(c) if c != n => Err(format!("has {n} pages, expected {c}")),

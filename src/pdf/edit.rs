@@ -140,15 +140,14 @@ impl<W: Write> Editor<W> {
             self.write_chunk(c)?;
         }
         let open = if rotate.is_none() {
-            Some(match self.open_q {
-                Some(r) => r,
-                None => {
-                    let r = self.alloc();
-                    self.write_stream(r, b"q\n", false)?;
-                    self.open_q = Some(r);
-                    r
-                }
-            })
+            if let Some(r) = self.open_q {
+                Some(r)
+            } else {
+                let r = self.alloc();
+                self.write_stream(r, b"q\n", false)?;
+                self.open_q = Some(r);
+                Some(r)
+            }
         } else {
             None
         };
@@ -588,7 +587,7 @@ fn serialize(out: &mut Vec<u8>, obj: &Object) {
 
 fn dictionary(out: &mut Vec<u8>, d: &Dictionary) {
     out.extend_from_slice(b"<<");
-    for (k, v) in d.iter() {
+    for (k, v) in d {
         name(out, k);
         out.push(b' ');
         serialize(out, v);

@@ -84,26 +84,23 @@ pub(super) fn process(task: &PageTask, pdf: &PdfPage) -> Result<PageDone> {
     let geometry: Geometry = pdf.geometry;
     // The viewer's turn of the page, less the turn OCR undid.
     let rotate = (geometry.rotate + 360 - turned) % 360;
-    let matrix = geometry.from_pixels(w, h, rotate);
+    let matrix = geometry.pixels_to_user(w, h, rotate);
     let font = pdf.font_name.clone();
-    let (change, stored) = match overlay {
-        Some(_) => {
-            let parts = pdf::page_parts(None, &ocr, &PageEncoding::default(), h, matrix, font);
-            let stored = (parts.len(), parts.codec());
-            let content = pdf.stripped.clone();
-            (PageChange::Overlay { parts, content }, stored)
-        }
-        None => {
-            let encoding = PageEncoding {
-                images: cfg.images,
-                // A scan that was a JPEG may stay lossy; a rendering is
-                // drawn from the page's own (perhaps lossless) content.
-                lossy_page: cfg.images.jpeg_quality.is_some() || render,
-            };
-            let parts = pdf::page_parts(Some(&cleaned), &ocr, &encoding, h, matrix, font);
-            let stored = (parts.len(), parts.codec());
-            (PageChange::Replace { parts, rotate }, stored)
-        }
+    let (change, stored) = if overlay.is_some() {
+        let parts = pdf::page_parts(None, &ocr, &PageEncoding::default(), h, matrix, font);
+        let stored = (parts.len(), parts.codec());
+        let content = pdf.stripped.clone();
+        (PageChange::Overlay { parts, content }, stored)
+    } else {
+        let encoding = PageEncoding {
+            images: cfg.images,
+            // A scan stored as JPEG may stay lossy, as may a rendering
+            // (`--force-ocr`); a lossless scan stays lossless.
+            lossy_page: cfg.images.jpeg_quality.is_some() || render || pdf.lossy,
+        };
+        let parts = pdf::page_parts(Some(&cleaned), &ocr, &encoding, h, matrix, font);
+        let stored = (parts.len(), parts.codec());
+        (PageChange::Replace { parts, rotate }, stored)
     };
     t.pdf = started.elapsed().as_secs_f64();
     let hocr = task.job.extras.hocr_dir.as_ref().map(|_| {
@@ -139,7 +136,7 @@ fn drop_existing_words(ocr: &mut OcrPage, pdf: &PdfPage, cleaned: &clean::CleanP
         return;
     }
     let (w, h) = (cleaned.bits.width(), cleaned.bits.height());
-    let Some(to_pixels) = input::invert(&pdf.geometry.from_pixels(w, h, pdf.geometry.rotate))
+    let Some(to_pixels) = input::invert(&pdf.geometry.pixels_to_user(w, h, pdf.geometry.rotate))
     else {
         return;
     };

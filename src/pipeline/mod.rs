@@ -133,15 +133,18 @@ pub fn convert_with(
     let theirs = Arc::clone(&shared);
     let run = move |i: usize, clock: &EngineClock| {
         let s = &*theirs;
-        page::process(&page::PageTask {
+        let task = page::PageTask {
             page: &s.pages[i],
             number: i + 1,
             job: &s.job,
             opts: &s.opts,
             engines: &*s.engines,
             clock,
-            edit,
-        })
+        };
+        match (&s.pages[i].pdf, edit) {
+            (Some(pdf), true) => edit::process(&task, pdf),
+            _ => page::process(&task),
+        }
     };
     let label = |i: usize| shared.pages[i].label();
     let panicked = |i: usize| {

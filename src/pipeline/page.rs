@@ -42,8 +42,6 @@ pub(crate) struct PageTask<'a> {
     pub engines: &'a dyn Engines,
     /// Times each engine call, for the scheduler's watchdog.
     pub clock: &'a EngineClock,
-    /// The page's PDF is being edited, not rebuilt.
-    pub edit: bool,
 }
 
 /// An engine whose calls are timed on `clock`.
@@ -106,11 +104,7 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
         opts: cfg,
         engines,
         clock,
-        edit: _,
     } = *task;
-    if let (Some(pdf), true) = (&page.pdf, task.edit) {
-        return super::edit::process(task, pdf);
-    }
     let mut t = StageTimes::default();
     let timed = |slot: &mut f64, started: Instant| *slot += started.elapsed().as_secs_f64();
     let started = Instant::now();

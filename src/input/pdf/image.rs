@@ -166,6 +166,13 @@ const MAX_CHECKED_BYTES: usize = 1 << 30;
 
 /// Decide whether the image at `id`, drawn with fill colour `fill`, can be
 /// decoded here, and gather what decoding needs.
+impl Job {
+    /// Whether the image is stored lossy (JPEG).
+    pub fn is_lossy(&self) -> bool {
+        self.codec == Codec::Dct
+    }
+}
+
 pub(super) fn plan(doc: &Arc<Document>, id: ObjectId, fill: Fill) -> Option<Job> {
     let stream = doc.get_object(id).ok()?.as_stream().ok()?;
     let dict = &stream.dict;
@@ -308,7 +315,7 @@ fn image_color(doc: &Document, cs: &Object, bpc: u8) -> Option<Color> {
         }
         let rgb = match components(doc, a.get(1)?)? {
             1 => false,
-            3 => true,
+            3 if super::space::rgb_as_is(doc, a.get(1)?) => true,
             _ => return None,
         };
         let hival = u8::try_from(resolve(doc, a.get(2)?).as_i64().ok()?).ok()?;
@@ -325,7 +332,7 @@ fn image_color(doc: &Document, cs: &Object, bpc: u8) -> Option<Color> {
     }
     match components(doc, cs)? {
         1 => Some(Color::Gray),
-        3 => Some(Color::Rgb),
+        3 if super::space::rgb_as_is(doc, cs) => Some(Color::Rgb),
         _ => None, // CMYK: leave the colour conversion to the renderer
     }
 }

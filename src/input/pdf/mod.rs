@@ -60,6 +60,8 @@ pub(crate) struct PdfPage {
     /// With `Overlay { strip }`: the page's content without its invisible
     /// text.
     pub(crate) stripped: Option<Vec<u8>>,
+    /// Its one image is stored lossy (JPEG): stored anew it may stay so.
+    pub(crate) lossy: bool,
 }
 
 /// Where a page shows: its crop box (default user space), /Rotate and
@@ -75,7 +77,7 @@ impl Geometry {
     /// The matrix from an upright `w`×`h` pixel image of the page as shown
     /// (origin at its bottom left, one unit a pixel) to default user space,
     /// with the page turned by `rotate` degrees clockwise.
-    pub fn from_pixels(&self, w: u32, h: u32, rotate: u16) -> [f32; 6] {
+    pub fn pixels_to_user(&self, w: u32, h: u32, rotate: u16) -> [f32; 6] {
         let c = self.crop;
         let quarter = rotate % 180 == 90;
         let (dw, dh) = if quarter {
@@ -240,9 +242,10 @@ pub(crate) fn list(bytes: &[u8], path: &Path, limits: &Limits) -> Result<Vec<Arc
         return Err(Error::input(
             path,
             format!(
-                "page {}: already has text; merged with other inputs a PDF's pages are rebuilt \
-                 from pictures, which would lose it: convert this PDF on its own (its text \
-                 pages are then kept)",
+                "page {}: already has text, and here (merged with other inputs, with --duplex, \
+                 --split-on or --blank drop, or by `ocrpdf clean`) a PDF's pages are rebuilt from \
+                 pictures, which would lose it; `ocrpdf FILE.pdf -o OUT.pdf` alone keeps such \
+                 pages as they are",
                 p.number
             ),
         ));
@@ -505,6 +508,7 @@ fn plan_page(
         .map(|i| format!("OCR{i}").into_bytes())
         .find(|n| !used.contains(n))
         .expect("names are endless");
+    let lossy = matches!(&plan, Plan::Extract(job, _) if job.is_lossy());
     Ok(PdfPage {
         number,
         plan,
@@ -516,6 +520,7 @@ fn plan_page(
         fate,
         font_name,
         stripped,
+        lossy,
     })
 }
 
@@ -770,6 +775,40 @@ mod tests {
         );
         let sep = Object::Array(vec![Object::Name(b"Separation".to_vec())]);
         assert_eq!(space::components(&doc, &sep), None);
+    }
+
+    #[test]
+    fn pixels_map_to_the_shown_page_for_every_turn() {
+        // A 100 x 50 pt crop box at (10, 20); the image of the page as
+        // shown is 200 px wide per 100 pt shown.
+        let crop = Rect {
+            x0: 10.0,
+            y0: 20.0,
+            x1: 110.0,
+            y1: 70.0,
+        };
+        let at = |rotate: u16, (w, h): (u32, u32), (x, y): (f32, f32)| {
+            let g = Geometry {
+                crop,
+                rotate,
+                user_unit: 1.0,
+            };
+            let m = Matrix(g.pixels_to_user(w, h, rotate));
+            let back = invert(&m.0).unwrap();
+            let (px, py) = m.apply(x, y);
+            let round = Matrix(back).apply(px, py);
+            assert!((round.0 - x).abs() < 1e-3 && (round.1 - y).abs() < 1e-3);
+            (px.round(), py.round())
+        };
+        // Upright: the image's bottom left is the crop box's.
+        assert_eq!(at(0, (200, 100), (0.0, 0.0)), (10.0, 20.0));
+        assert_eq!(at(0, (200, 100), (200.0, 100.0)), (110.0, 70.0));
+        // Turned 90° clockwise when shown: the shown bottom left is the
+        // box's bottom right, the shown top left its bottom left.
+        assert_eq!(at(90, (100, 200), (0.0, 0.0)), (110.0, 20.0));
+        assert_eq!(at(90, (100, 200), (0.0, 200.0)), (10.0, 20.0));
+        assert_eq!(at(180, (200, 100), (0.0, 0.0)), (110.0, 70.0));
+        assert_eq!(at(270, (100, 200), (0.0, 0.0)), (10.0, 70.0));
     }
 
     #[test]
