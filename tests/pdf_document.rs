@@ -1174,7 +1174,7 @@ fn write_bench_files() {
     let mixed = pdfdoc::mixed_a4(2);
     mixed.write(&dir.join("mixed.pdf"));
     write_truth(&dir.join("mixed.txt"), &mixed);
-    let scans = pdfdoc::colour_scans(4, scan_pages, 30);
+    let scans = pdfdoc::colour_scans(4, scan_pages, 18);
     scans.write(&dir.join("scans.pdf"));
     write_truth(&dir.join("scans.txt"), &scans);
 }

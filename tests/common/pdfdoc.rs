@@ -1656,11 +1656,18 @@ pub fn rich(seed: u64) -> (Fixture, Rich) {
 pub const A4_IN: (f32, f32) = (8.27, 11.69);
 
 /// An A4 colour scan at 300 dpi with `lines` lines of text and a photo
-/// below them, like a letter with a picture.
+/// (three inches tall, the text's width) below them, like a letter with a
+/// picture. Keep `lines` under about 25 to leave the photo room.
 pub fn colour_scan(seed: u64, lines: usize) -> Page {
     let mut page = scan_page(seed, A4_IN, lines, 300.0, 0.8);
     let (w, h) = page.image.dimensions();
-    generator::add_photo(&mut page, [300, h / 2, w - 300, h - 400], seed);
+    let text_bottom = page.words.iter().map(|w| w.bbox[3]).fold(0.0, f32::max) as u32;
+    let top = text_bottom + 80;
+    assert!(
+        top + 900 < h - 150,
+        "{lines} lines leave no room for the photo"
+    );
+    generator::add_photo(&mut page, [300, top, w - 300, top + 900], seed);
     page
 }
 
