@@ -596,23 +596,29 @@ fn refuse_policy_exits_6_and_writes_nothing() {
     assert!(out.stderr.contains("mixed.pdf"), "{}", out.stderr);
 }
 
-/// Visible text in a font without a Unicode map cannot be searched: the
-/// page gets OCR and looks exactly as before.
+/// Visible text in a font without a Unicode map (Type0/Identity-H, and
+/// Type3 with made-up glyph names, neither with /ToUnicode) cannot be
+/// searched: the page gets OCR and looks exactly as before.
 #[test]
 fn text_without_unicode_map_gets_ocr_and_keeps_its_look() {
     let dir = tempfile::tempdir().unwrap();
     let f = pdfdoc::no_unicode(&pdfdoc::LETTER);
     let input = put(dir.path(), "glyphs.pdf", &f);
-    let before = pdftotext(&input, 1);
-    assert!(
-        recall(&f.pages[0].text, &before) < 0.2,
-        "fixture: the text should not extract: {before}"
-    );
+    for (i, truth) in f.pages.iter().enumerate() {
+        let before = pdftotext(&input, i + 1);
+        assert!(
+            recall(&truth.text, &before) < 0.2,
+            "fixture: page {} should not extract: {before}",
+            i + 1
+        );
+    }
     let out = convert_ok(dir.path(), "glyphs.pdf", "out.pdf", &[]);
-    assert_eq!(out.fates(), ["ocr"]);
+    assert_eq!(out.fates(), ["ocr", "ocr"]);
     let pdf = dir.path().join("out.pdf");
-    assert_same_render(&input, 1, &pdf, 1);
-    assert_recall(&pdf, 1, &f.pages[0].text, 0.8);
+    for (i, truth) in f.pages.iter().enumerate() {
+        assert_same_render(&input, i + 1, &pdf, i + 1);
+        assert_recall(&pdf, i + 1, &truth.text, 0.8);
+    }
 }
 
 /// A page of vector drawing and small pictures (text as outlines, no

@@ -124,6 +124,9 @@ pub struct PageSpec {
     pub font_winansi: bool,
     /// `/F2`: DejaVu Sans, Type0 Identity-H, no /ToUnicode.
     pub font_identity: bool,
+    /// `/F3`: a Type3 font of these characters (codes 33, 34, … in this
+    /// order), no /ToUnicode; none when empty.
+    pub type3: Vec<char>,
     pub annots: Vec<Annot>,
     pub truth: Truth,
 }
@@ -139,6 +142,7 @@ impl PageSpec {
             images: Vec::new(),
             font_winansi: false,
             font_identity: false,
+            type3: Vec::new(),
             annots: Vec::new(),
             truth: Truth {
                 size: (w, h),
@@ -337,7 +341,6 @@ pub fn outline_lines(
     let scale = size / m.upem;
     let mut ops = String::from("0 g\n");
     let mut words = Vec::new();
-    let num = |v: f32| format!("{v:.3}");
     for (i, line) in lines.iter().enumerate() {
         let base = first_baseline - leading * i as f32;
         let mut pen = left;
@@ -365,59 +368,116 @@ pub fn outline_lines(
                     .push(ch);
             }
             let id = f.glyph_id(ch);
-            if let Some(outline) = f.outline(id) {
-                let p = |pt: ab_glyph::Point| (pen + pt.x * scale, base + pt.y * scale);
-                let mut last: Option<(f32, f32)> = None;
-                for curve in &outline.curves {
-                    let (start, end) = match curve {
-                        OutlineCurve::Line(a, b) => (p(*a), p(*b)),
-                        OutlineCurve::Quad(a, _, c) => (p(*a), p(*c)),
-                        OutlineCurve::Cubic(a, _, _, d) => (p(*a), p(*d)),
-                    };
-                    if last != Some(start) {
-                        ops += &format!("{} {} m\n", num(start.0), num(start.1));
-                    }
-                    match curve {
-                        OutlineCurve::Line(..) => {
-                            ops += &format!("{} {} l\n", num(end.0), num(end.1));
-                        }
-                        OutlineCurve::Quad(a, b, c) => {
-                            // Raise the quadratic to a cubic.
-                            let (a, b, c) = (p(*a), p(*b), p(*c));
-                            let c1 = (a.0 + 2.0 / 3.0 * (b.0 - a.0), a.1 + 2.0 / 3.0 * (b.1 - a.1));
-                            let c2 = (c.0 + 2.0 / 3.0 * (b.0 - c.0), c.1 + 2.0 / 3.0 * (b.1 - c.1));
-                            ops += &format!(
-                                "{} {} {} {} {} {} c\n",
-                                num(c1.0),
-                                num(c1.1),
-                                num(c2.0),
-                                num(c2.1),
-                                num(c.0),
-                                num(c.1)
-                            );
-                        }
-                        OutlineCurve::Cubic(_, b, c, d) => {
-                            let (b, c, d) = (p(*b), p(*c), p(*d));
-                            ops += &format!(
-                                "{} {} {} {} {} {} c\n",
-                                num(b.0),
-                                num(b.1),
-                                num(c.0),
-                                num(c.1),
-                                num(d.0),
-                                num(d.1)
-                            );
-                        }
-                    }
-                    last = Some(end);
-                }
-                ops += "h f\n";
-            }
+            ops += &glyph_path(f, id, scale, (pen, base));
             pen += f.h_advance_unscaled(id) * scale;
         }
         flush(&mut word_start, pen, &mut words);
     }
     (ops, words)
+}
+
+/// Glyph `id`'s outline as a filled path (`m l c h f`), `scale` user
+/// units per font unit, its origin at `(x, y)`; empty for a blank glyph.
+fn glyph_path(f: &FontVec, id: ab_glyph::GlyphId, scale: f32, (x, y): (f32, f32)) -> String {
+    let Some(outline) = f.outline(id) else {
+        return String::new();
+    };
+    let num = |v: f32| format!("{v:.3}");
+    let p = |pt: ab_glyph::Point| (x + pt.x * scale, y + pt.y * scale);
+    let mut ops = String::new();
+    let mut last: Option<(f32, f32)> = None;
+    for curve in &outline.curves {
+        let (start, end) = match curve {
+            OutlineCurve::Line(a, b) => (p(*a), p(*b)),
+            OutlineCurve::Quad(a, _, c) => (p(*a), p(*c)),
+            OutlineCurve::Cubic(a, _, _, d) => (p(*a), p(*d)),
+        };
+        if last != Some(start) {
+            ops += &format!("{} {} m\n", num(start.0), num(start.1));
+        }
+        match curve {
+            OutlineCurve::Line(..) => {
+                ops += &format!("{} {} l\n", num(end.0), num(end.1));
+            }
+            OutlineCurve::Quad(a, b, c) => {
+                // Raise the quadratic to a cubic.
+                let (a, b, c) = (p(*a), p(*b), p(*c));
+                let c1 = (a.0 + 2.0 / 3.0 * (b.0 - a.0), a.1 + 2.0 / 3.0 * (b.1 - a.1));
+                let c2 = (c.0 + 2.0 / 3.0 * (b.0 - c.0), c.1 + 2.0 / 3.0 * (b.1 - c.1));
+                ops += &format!(
+                    "{} {} {} {} {} {} c\n",
+                    num(c1.0),
+                    num(c1.1),
+                    num(c2.0),
+                    num(c2.1),
+                    num(c.0),
+                    num(c.1)
+                );
+            }
+            OutlineCurve::Cubic(_, b, c, d) => {
+                let (b, c, d) = (p(*b), p(*c), p(*d));
+                ops += &format!(
+                    "{} {} {} {} {} {} c\n",
+                    num(b.0),
+                    num(b.1),
+                    num(c.0),
+                    num(c.1),
+                    num(d.0),
+                    num(d.1)
+                );
+            }
+        }
+        last = Some(end);
+    }
+    ops + "h f\n"
+}
+
+/// Lines in a Type3 font (`/F3`) whose glyphs are DejaVu Sans outlines,
+/// with made-up glyph names and codes handed out from 33 in order of
+/// first use: the page shows the text, nothing maps it to Unicode.
+/// Returns the content, the word boxes (as [`set_lines`]) and the
+/// characters in code order.
+fn type3_lines(
+    lines: &[&str],
+    size: f32,
+    left: f32,
+    first_baseline: f32,
+    leading: f32,
+    origin: (f32, f32),
+) -> (String, Vec<Word>, Vec<char>) {
+    let mut chars: Vec<char> = Vec::new();
+    for c in lines.iter().flat_map(|l| l.chars()) {
+        if !chars.contains(&c) {
+            chars.push(c);
+        }
+    }
+    assert!(chars.len() < 90, "codes stay printable ASCII");
+    let encoded: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            l.chars()
+                .map(|c| (33 + chars.iter().position(|&x| x == c).unwrap() as u8) as char)
+                .collect()
+        })
+        .collect();
+    let mut ops = format!("BT /F3 {size} Tf {leading} TL {left} {first_baseline} Td\n");
+    for (i, line) in encoded.iter().enumerate() {
+        if i > 0 {
+            ops += "T*\n";
+        }
+        ops += &format!("({}) Tj\n", pdf_literal(line));
+    }
+    ops += "ET\n";
+    // The boxes are those of the same text in the TrueType font.
+    let (_, words) = set_lines(lines, "F1", size, left, first_baseline, leading, origin);
+    (ops, words, chars)
+}
+
+/// A letters-only glyph name for code index `i`, one no heuristic reads
+/// as a character (not in the Adobe Glyph List, no digits).
+fn type3_name(i: usize) -> String {
+    let l = |k: usize| (b'a' + k as u8) as char;
+    format!("qz{}{}", l(i / 26 % 26), l(i % 26))
 }
 
 // ------------------------------------------------------------ images
@@ -558,6 +618,18 @@ pub fn no_unicode_spec(lines: &[&str], w: f32, h: f32, size: f32) -> PageSpec {
     let (ops, words) = set_lines(lines, "F2", size, 72.0, h - 72.0, size * 1.5, (0.0, h));
     spec.content = ops;
     spec.font_identity = true;
+    spec.truth.text = lines.iter().map(|l| format!("{l}\n")).collect();
+    spec.truth.words = words;
+    spec
+}
+
+/// The same in a Type3 font drawn from DejaVu Sans outlines, with
+/// made-up glyph names and no /ToUnicode.
+pub fn type3_spec(lines: &[&str], w: f32, h: f32, size: f32) -> PageSpec {
+    let mut spec = PageSpec::new(w, h);
+    let (ops, words, chars) = type3_lines(lines, size, 72.0, h - 72.0, size * 1.5, (0.0, h));
+    spec.content = ops;
+    spec.type3 = chars;
     spec.truth.text = lines.iter().map(|l| format!("{l}\n")).collect();
     spec.truth.words = words;
     spec
@@ -846,6 +918,7 @@ pub fn write(doc: &DocSpec) -> Vec<u8> {
         let content = alloc();
         let images: Vec<Ref> = spec.images.iter().map(|_| alloc()).collect();
         let annots: Vec<Ref> = spec.annots.iter().map(|_| alloc()).collect();
+        let type3 = (!spec.type3.is_empty()).then(&mut alloc);
         let sig_here = doc.signed && i == 0;
         let sig_id = sig_here.then(&mut alloc);
         {
@@ -880,7 +953,7 @@ pub fn write(doc: &DocSpec) -> Vec<u8> {
                     x.pair(Name(format!("Im{k}").as_bytes()), *img);
                 }
             }
-            if spec.font_winansi || spec.font_identity {
+            if spec.font_winansi || spec.font_identity || type3.is_some() {
                 let mut f = res.insert(Name(b"Font")).dict();
                 if spec.font_winansi {
                     f.pair(Name(b"F1"), f1);
@@ -888,7 +961,13 @@ pub fn write(doc: &DocSpec) -> Vec<u8> {
                 if spec.font_identity {
                     f.pair(Name(b"F2"), f2);
                 }
+                if let Some(t3) = type3 {
+                    f.pair(Name(b"F3"), t3);
+                }
             }
+        }
+        if let Some(t3) = type3 {
+            write_type3(&mut pdf, t3, &spec.type3, &mut alloc);
         }
         let data = zlib(spec.content.as_bytes());
         pdf.stream(content, &data).filter(Filter::FlateDecode);
@@ -1182,6 +1261,55 @@ fn patch_byte_range(bytes: &mut [u8]) {
     }
 }
 
+/// A Type3 font at `id` drawing `chars` (codes from 33) with DejaVu Sans
+/// outlines in a 1000-unit glyph space.
+fn write_type3(pdf: &mut Pdf, id: Ref, chars: &[char], alloc: &mut impl FnMut() -> Ref) {
+    let m = metrics();
+    let procs: Vec<Ref> = chars.iter().map(|_| alloc()).collect();
+    let scale = 1000.0 / m.upem;
+    {
+        let mut f = pdf.indirect(id).dict();
+        f.pair(Name(b"Type"), Name(b"Font"))
+            .pair(Name(b"Subtype"), Name(b"Type3"))
+            .pair(
+                Name(b"FontBBox"),
+                Rect::new(-1021.0, -463.0, 1793.0, 1232.0),
+            )
+            .pair(Name(b"FirstChar"), 33)
+            .pair(Name(b"LastChar"), 32 + chars.len() as i32);
+        f.insert(Name(b"FontMatrix"))
+            .array()
+            .items([0.001, 0.0, 0.0, 0.001, 0.0, 0.0]);
+        f.insert(Name(b"Widths"))
+            .array()
+            .items(chars.iter().map(|&c| m.width(c)));
+        {
+            let mut cp = f.insert(Name(b"CharProcs")).dict();
+            for (i, p) in procs.iter().enumerate() {
+                cp.pair(Name(type3_name(i).as_bytes()), *p);
+            }
+        }
+        {
+            let mut enc = f.insert(Name(b"Encoding")).dict();
+            enc.pair(Name(b"Type"), Name(b"Encoding"));
+            let mut d = enc.insert(Name(b"Differences")).array();
+            d.item(33);
+            for i in 0..chars.len() {
+                d.item(Name(type3_name(i).as_bytes()));
+            }
+        }
+        f.insert(Name(b"Resources")).dict();
+    }
+    for (&c, &p) in chars.iter().zip(&procs) {
+        let body = format!(
+            "{} 0 d0\n{}",
+            m.width(c),
+            glyph_path(&m.font, m.font.glyph_id(c), scale, (0.0, 0.0))
+        );
+        pdf.stream(p, body.as_bytes());
+    }
+}
+
 fn write_image(pdf: &mut Pdf, id: Ref, img: &Image, alloc: &mut impl FnMut() -> Ref) {
     let function = match img.kind {
         ImageKind::DeviceNDecode | ImageKind::SeparationInk => Some(alloc()),
@@ -1381,12 +1509,15 @@ pub fn ocred_scan(seed: u64) -> Fixture {
     })
 }
 
-/// One page of visible text in a font without a Unicode map (A5
-/// landscape, 16 pt).
+/// Two pages of visible text in fonts without a Unicode map (A5
+/// landscape, 16 pt): Type0/Identity-H, then Type3.
 pub fn no_unicode(lines: &[&str]) -> Fixture {
     let (w, h) = A5_LANDSCAPE;
     fixture(DocSpec {
-        pages: vec![no_unicode_spec(lines, w, h, 16.0)],
+        pages: vec![
+            no_unicode_spec(lines, w, h, 16.0),
+            type3_spec(lines, w, h, 16.0),
+        ],
         ..DocSpec::default()
     })
 }
