@@ -19,8 +19,8 @@ use std::process::Command;
 
 // ---------------------------------------------------------------- running
 
-/// One run of `ocrpdf … --json`: exit code, page records in page order,
-/// the document record, standard error.
+/// One run of `ocrpdf … --json`: exit code, page records (`type` `page`)
+/// in page order, standard error.
 struct Out {
     code: i32,
     pages: Vec<Value>,
