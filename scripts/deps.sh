@@ -16,6 +16,7 @@ packages=(
   mupdf-tools                            # tests: a second JBIG2 decoder and text extractor (mutool draw)
   python3-venv                           # tests: the Python tools below, in a venv under target/
   parallel                               # tests: README's GNU parallel line for ocrpdf batch
+  time                                   # tests: peak memory of a PDF-in run (/usr/bin/time -v)
   postgresql                             # tests: ocrpdf worker's job queue (a private cluster per test)
 )
 

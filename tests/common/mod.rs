@@ -9,6 +9,8 @@ pub mod colour;
 pub mod generator;
 #[path = "kinds.rs"]
 pub mod kinds;
+#[path = "pdfdoc.rs"]
+pub mod pdfdoc;
 #[path = "schema.rs"]
 pub mod schema;
 #[path = "sheets.rs"]
