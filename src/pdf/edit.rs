@@ -535,18 +535,10 @@ fn serialize(out: &mut Vec<u8>, obj: &Object) {
         Object::Boolean(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
         Object::Integer(i) => out.extend_from_slice(i.to_string().as_bytes()),
         Object::Real(r) => {
+            // Rust prints the shortest decimal that reads back as the same
+            // value, never in exponent form (which PDF lacks).
             let r = if r.is_finite() { *r } else { 0.0 };
-            let mut s = format!("{r:.6}");
-            while s.ends_with('0') {
-                s.pop();
-            }
-            if s.ends_with('.') {
-                s.pop();
-            }
-            if s == "-0" {
-                s = "0".into();
-            }
-            // A whole number still reads as a real with its point.
+            let mut s = r.to_string();
             if !s.contains('.') {
                 s.push_str(".0");
             }
