@@ -565,3 +565,32 @@ fn a_split_document_gives_its_parts_and_a_rerun_keeps_them() {
     assert_eq!(documents(&lines)[0]["status"], "skipped");
     assert_eq!(files(&out), before);
 }
+
+/// A PDF with a scanned page and a born-digital page goes through batch
+/// as through the plain command: the scan read, the typed page kept as it
+/// was, the record counting both fates; a rerun finds it in place (its
+/// page count checked against the edited document's, not refused).
+#[test]
+fn a_pdf_with_a_text_page_is_edited_not_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    common::pdfdoc::scan_then_digital(11).write(&dir.path().join("mixed.pdf"));
+    let manifest = dir.path().join("m.txt");
+    std::fs::write(&manifest, "mixed.pdf\n").unwrap();
+    let out = dir.path().join("out");
+    let (code, lines, err) = run(batch(&manifest, &out, &[]));
+    assert_eq!(code, 0, "{err}");
+    let doc = documents(&lines)[0];
+    assert_eq!(doc["status"], "done", "{doc}");
+    assert_eq!(doc["page_count"], 2);
+    assert_eq!(doc["fates"]["ocr"], 1, "{doc}");
+    assert_eq!(doc["fates"]["kept"], 1, "{doc}");
+    let pdf = out.join(listing(&out).remove(0));
+    let typed = pdftotext(&pdf, 2);
+    let input_text = pdftotext(&dir.path().join("mixed.pdf"), 2);
+    assert_eq!(typed, input_text, "the typed page's text is the input's");
+    assert!(pdftotext(&pdf, 1).split_whitespace().count() >= 5);
+
+    let (code, lines, err) = run(batch(&manifest, &out, &[]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(documents(&lines)[0]["status"], "skipped");
+}
