@@ -51,7 +51,8 @@ struct Written {
     own: Option<Ref>,
     parts: Ref,
     xobjects: Vec<(String, Ref)>,
-    font: Vec<u8>,
+    /// The text layer's font name, when the page has words.
+    font: Option<Vec<u8>>,
     /// `Some` when the page is stored anew.
     rotate: Option<u16>,
 }
@@ -102,7 +103,9 @@ impl<W: Write> Editor<W> {
             v @ "2.0" => v.to_string(),
             _ => "1.7".to_string(),
         };
-        e.write_raw(format!("%PDF-{version}\n%\u{b5}\u{ed}\u{ae}\u{fb}\n").as_bytes())?;
+        e.write_raw(format!("%PDF-{version}\n").as_bytes())?;
+        // A binary comment marks the file as binary for transfer tools.
+        e.write_raw(b"%\xB5\xED\xAE\xFB\n")?;
         Ok(e)
     }
 
@@ -167,14 +170,14 @@ impl<W: Write> Editor<W> {
         content.extend_from_slice(&parts.content);
         let parts_ref = self.alloc();
         self.write_stream(parts_ref, &content, true)?;
-        self.font_used |= parts.content.windows(2).any(|w| w == b"Tf");
+        self.font_used |= parts.uses_font;
         self.edits.push(Written {
             page,
             open,
             own,
             parts: parts_ref,
             xobjects,
-            font: parts.font.clone(),
+            font: parts.uses_font.then(|| parts.font.clone()),
             rotate,
         });
         Ok(())
@@ -458,12 +461,16 @@ fn edited_page(doc: &Document, page: &Dictionary, w: &Written, font: ObjectId) -
             .unwrap_or_default()
     };
     let mut fonts = sub(b"Font");
-    fonts.set(w.font.clone(), Object::Reference(font));
+    if let Some(name) = &w.font {
+        fonts.set(name.clone(), Object::Reference(font));
+    }
     let mut xobjects = sub(b"XObject");
     for (name, r) in &w.xobjects {
         xobjects.set(name.as_bytes().to_vec(), Object::Reference(lopdf_ref(*r)));
     }
-    resources.set("Font", Object::Dictionary(fonts));
+    if !fonts.is_empty() {
+        resources.set("Font", Object::Dictionary(fonts));
+    }
     if !xobjects.is_empty() {
         resources.set("XObject", Object::Dictionary(xobjects));
     }
@@ -603,6 +610,65 @@ fn name(out: &mut Vec<u8>, n: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::ocr::OcrPage;
+    use lopdf::dictionary;
+
+    /// A one-page document with a text page and an unused image.
+    fn doc() -> Document {
+        let mut doc = Document::with_version("1.5");
+        let pages = doc.new_object_id();
+        let content = doc.add_object(lopdf::Stream::new(Dictionary::new(), b"0 0 m".to_vec()));
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages, "Contents" => content,
+            "MediaBox" => vec![0.into(), 0.into(), 100.into(), 50.into()],
+        });
+        doc.objects.insert(
+            pages,
+            Object::Dictionary(
+                dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
+            ),
+        );
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
+        doc.trailer.set("Root", catalog);
+        doc.add_object(lopdf::Stream::new(Dictionary::new(), b"orphan".to_vec()));
+        doc
+    }
+
+    #[test]
+    fn a_page_without_words_names_no_font_and_orphans_are_left_out() {
+        let doc = Arc::new(doc());
+        let page = doc.page_iter().next().unwrap();
+        let mut editor = Editor::new(Vec::new(), Arc::clone(&doc)).unwrap();
+        let parts = super::super::page::parts(
+            None,
+            &OcrPage::default(),
+            &super::super::PageEncoding::default(),
+            50,
+            [1.0, 0.0, 0.0, 1.0, 0.0, 0.0],
+            b"OCR0".to_vec(),
+        );
+        let change = PageChange::Overlay {
+            parts,
+            content: None,
+        };
+        editor.add_page(page, change).unwrap();
+        let out = editor.finish(&DocInfo::default(), None).unwrap();
+        let back = Document::load_mem(&out).unwrap();
+        assert!(!out.windows(6).any(|w| w == b"orphan"));
+        assert!(!out.windows(4).any(|w| w == b"OCR0"));
+        // Every reference resolves.
+        for obj in back.objects.values() {
+            refs_in(obj, &mut |r| {
+                assert!(back.get_object(r).is_ok(), "{r:?} dangles")
+            });
+        }
+        let page = back
+            .get_dictionary(back.page_iter().next().unwrap())
+            .unwrap();
+        let contents = page.get(b"Contents").unwrap().as_array().unwrap();
+        assert_eq!(contents.len(), 3, "q, the page's own content, the layer");
+    }
 
     #[test]
     fn objects_serialise_as_pdf_syntax() {

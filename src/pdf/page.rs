@@ -212,8 +212,10 @@ pub struct PageParts {
     pub(crate) xobjects: Vec<(String, Ref)>,
     /// The content (uncompressed), inside `q … Q`.
     pub(crate) content: Vec<u8>,
-    /// Resource name the content uses for the text-layer font.
+    /// Resource name the content uses for the text-layer font, and
+    /// whether it does (a page without words does not).
     pub(crate) font: Vec<u8>,
+    pub(crate) uses_font: bool,
     codecs: Vec<Codec>,
 }
 
@@ -270,6 +272,7 @@ pub fn parts(
         xobjects: drawn.into_iter().map(|(n, id, _)| (n, id)).collect(),
         content: content.finish().into_vec(),
         font,
+        uses_font: ocr.lines.iter().any(|l| !l.words.is_empty()),
         codecs,
     }
 }
