@@ -660,7 +660,7 @@ mod tests {
         // Every reference resolves.
         for obj in back.objects.values() {
             refs_in(obj, &mut |r| {
-                assert!(back.get_object(r).is_ok(), "{r:?} dangles")
+                assert!(back.get_object(r).is_ok(), "{r:?} dangles");
             });
         }
         let page = back
