@@ -52,9 +52,12 @@ pub(crate) struct Look {
     pub plain_scan: bool,
     /// Nothing at all is drawn.
     pub empty: bool,
-    /// The page has annotations or form fields, or belongs to the
-    /// structure tree: its coordinates must not move.
+    /// The page has annotations or form fields: its coordinates must not
+    /// move (no deskew, no turn, no border cropping).
     pub anchored: bool,
+    /// The page's content is marked for the structure tree (a tagged
+    /// PDF): its content must stay, so a scan gets a text layer only.
+    pub tagged: bool,
 }
 
 impl Look {
@@ -118,7 +121,7 @@ pub(crate) fn refused(look: &Look, policy: TextPolicy) -> bool {
 pub(crate) fn decide(look: &Look, opts: &PdfOptions) -> (Treatment, Fate) {
     let extract = look.plain_scan;
     let scan = || {
-        if extract && !opts.keep_images && !look.anchored {
+        if extract && !opts.keep_images && !look.tagged {
             Treatment::Rebuild { render: false }
         } else {
             Treatment::Overlay {
@@ -130,7 +133,7 @@ pub(crate) fn decide(look: &Look, opts: &PdfOptions) -> (Treatment, Fate) {
     };
     match opts.text {
         TextPolicy::Force if look.has_text() => {
-            let t = if extract && !look.text && !opts.keep_images && !look.anchored {
+            let t = if extract && !look.text && !opts.keep_images && !look.tagged {
                 Treatment::Rebuild { render: false }
             } else {
                 Treatment::Rebuild { render: true }
@@ -191,6 +194,7 @@ mod tests {
         plain_scan: true,
         empty: false,
         anchored: false,
+        tagged: false,
     };
 
     #[test]
@@ -270,9 +274,9 @@ mod tests {
     }
 
     #[test]
-    fn anchored_or_kept_scans_get_a_text_layer_only() {
-        let anchored = Look {
-            anchored: true,
+    fn tagged_or_kept_scans_get_a_text_layer_only() {
+        let tagged = Look {
+            tagged: true,
             ..SCAN
         };
         let layer_only = Treatment::Overlay {
@@ -280,7 +284,14 @@ mod tests {
             strip: false,
             drop_existing: false,
         };
-        assert_eq!(decide(&anchored, &opts(TextPolicy::Skip)).0, layer_only);
+        assert_eq!(decide(&tagged, &opts(TextPolicy::Skip)).0, layer_only);
+        // Annotations only pin the geometry (see `pipeline::edit`).
+        let anchored = Look {
+            anchored: true,
+            ..SCAN
+        };
+        let rebuild = Treatment::Rebuild { render: false };
+        assert_eq!(decide(&anchored, &opts(TextPolicy::Skip)).0, rebuild);
         let keep = PdfOptions {
             keep_images: true,
             ..PdfOptions::default()

@@ -490,7 +490,8 @@ fn plan_page(
             && survey.other_marks == 0
             && survey.visible_text.is_empty()
             && survey.invisible_text == 0,
-        anchored: annotated || page.has(b"StructParents"),
+        anchored: annotated,
+        tagged: page.has(b"StructParents"),
     };
     let (mut treatment, mut fate) = fate::decide(&look, opts);
     let mut stripped = None;
