@@ -276,6 +276,32 @@ impl Labels {
     }
 }
 
+/// Each pixel's component as the runs say (row-major, `None` on paper).
+#[cfg(test)]
+fn run_labels(labels: &Labels, w: usize, h: usize) -> Vec<Option<usize>> {
+    let mut out = vec![None; w * h];
+    for y in 0..h {
+        for i in labels.row_start[y]..labels.row_start[y + 1] {
+            let run = labels.runs[i];
+            for x in run.x0..run.x1 {
+                out[y * w + x as usize] = Some(labels.comp[i] as usize);
+            }
+        }
+    }
+    out
+}
+
+/// Each pixel's component by the run labelling, for the test that holds
+/// the crate's labellers to each other.
+#[cfg(test)]
+pub(crate) fn pixel_components(bits: &BitImage) -> Vec<Option<usize>> {
+    run_labels(
+        &Labels::new(bits),
+        bits.width() as usize,
+        bits.height() as usize,
+    )
+}
+
 /// The page's typical letter height: the height of the component a random
 /// ink pixel belongs to (the median weighted by area), over components in
 /// a plausible range. On a text page this is close to the x-height; the
@@ -686,20 +712,6 @@ mod against_naive {
     use crate::clean::testing::{self, Component};
     use proptest::collection::vec;
     use proptest::prelude::*;
-
-    /// Each pixel's component as the runs say.
-    fn run_labels(labels: &Labels, w: usize, h: usize) -> Vec<Option<usize>> {
-        let mut out = vec![None; w * h];
-        for y in 0..h {
-            for i in labels.row_start[y]..labels.row_start[y + 1] {
-                let run = labels.runs[i];
-                for x in run.x0..run.x1 {
-                    out[y * w + x as usize] = Some(labels.comp[i] as usize);
-                }
-            }
-        }
-        out
-    }
 
     /// A box inside a `w` × `h` image, from four values in `0..1`.
     fn box_in(w: u32, h: u32, [a, b, c, d]: [f64; 4]) -> Comp {

@@ -233,15 +233,23 @@ impl MarkGrid {
 
     /// The 8-connected components of the marked cells.
     fn components(&self) -> Vec<Component> {
+        self.label().0
+    }
+
+    /// The 8-connected components of the marked cells, in raster order of
+    /// their first cell, and each cell's component (`u32::MAX` when not
+    /// marked).
+    fn label(&self) -> (Vec<Component>, Vec<u32>) {
         let (w, h) = (self.w as usize, self.h as usize);
-        let mut seen = vec![false; w * h];
+        let mut seen = vec![u32::MAX; w * h];
         let mut out = Vec::new();
         let mut stack = Vec::new();
         for start in 0..w * h {
-            if !self.on[start] || seen[start] {
+            if !self.on[start] || seen[start] != u32::MAX {
                 continue;
             }
-            seen[start] = true;
+            let id = out.len() as u32;
+            seen[start] = id;
             stack.push(start);
             let mut c = Component {
                 x0: u32::MAX,
@@ -258,8 +266,8 @@ impl MarkGrid {
                 for ny in y.saturating_sub(1)..(y + 2).min(h) {
                     for nx in x.saturating_sub(1)..(x + 2).min(w) {
                         let j = ny * w + nx;
-                        if self.on[j] && !seen[j] {
-                            seen[j] = true;
+                        if self.on[j] && seen[j] == u32::MAX {
+                            seen[j] = id;
                             stack.push(j);
                         }
                     }
@@ -267,7 +275,7 @@ impl MarkGrid {
             }
             out.push(c);
         }
-        out
+        (out, seen)
     }
 }
 
@@ -340,5 +348,74 @@ mod tests {
         assert_eq!(marks(&g, dpi), (0, 3));
         disc(&mut g, 400.0, 300.0);
         assert_eq!(marks(&g, dpi), (1, 3));
+    }
+}
+
+/// The crate's three connected-component labellers held to each other:
+/// union-find over runs (`clean::despeckle`), `imageproc`'s pixel
+/// labelling (`clean::lines`, on its 2× reduction) and the cell flood fill
+/// here. Each must find the same components, with the same pixels, in the
+/// same order (by first pixel in raster order).
+#[cfg(test)]
+mod labellers {
+    use super::*;
+    use crate::clean::bits::BitImage;
+    use crate::clean::testing;
+    use image::Luma;
+    use imageproc::region_labelling::{Connectivity, connected_components};
+    use proptest::prelude::*;
+
+    /// The flood fill here, over cells that are the ink pixels of `bits`.
+    fn flood(bits: &BitImage) -> Vec<Option<usize>> {
+        let grid = MarkGrid {
+            cell: 1,
+            w: bits.width(),
+            h: bits.height(),
+            on: bits
+                .as_gray()
+                .iter()
+                .map(|&p| p == crate::clean::bits::INK)
+                .collect(),
+        };
+        let (comps, label) = grid.label();
+        assert!(
+            label
+                .iter()
+                .all(|&l| l == u32::MAX || (l as usize) < comps.len())
+        );
+        label
+            .into_iter()
+            .map(|l| (l != u32::MAX).then_some(l as usize))
+            .collect()
+    }
+
+    /// `imageproc`'s labelling as `clean::lines` calls it (ink 255 on 0).
+    fn pixels(bits: &BitImage) -> Vec<Option<usize>> {
+        let gray = image::GrayImage::from_fn(bits.width(), bits.height(), |x, y| {
+            Luma([if bits.is_ink(x, y) { 255 } else { 0 }])
+        });
+        let labels = connected_components(&gray, Connectivity::Eight, Luma([0u8]));
+        labels
+            .iter()
+            .map(|&l| (l != 0).then(|| l as usize - 1))
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn the_three_labellers_find_the_same_components(bits in testing::bits()) {
+            let runs = crate::clean::despeckle::pixel_components(&bits);
+            let flood = flood(&bits);
+            prop_assert_eq!(&runs, &flood);
+            // imageproc 0.27 panics on a one-pixel image holding ink
+            // (`clean::lines` steps around it).
+            if bits.width() * bits.height() > 1 {
+                prop_assert_eq!(&pixels(&bits), &flood);
+            }
+            let count = |l: &[Option<usize>]| l.iter().flatten().max().map_or(0, |&m| m + 1);
+            prop_assert_eq!(count(&runs), testing::components(&bits).0.len());
+        }
     }
 }
