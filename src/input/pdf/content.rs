@@ -141,15 +141,7 @@ struct FontInfo {
 
 /// Interpret a page's content streams (and the forms they draw).
 pub(super) fn survey(doc: &Document, page: ObjectId, resources: Option<&Dictionary>) -> Survey {
-    let mut w = Walker {
-        doc,
-        ops_left: MAX_OPERATIONS,
-        seq: 0,
-        survey: Survey {
-            complete: true,
-            ..Survey::default()
-        },
-    };
+    let mut w = Walker::new(doc);
     w.survey.missing = doc
         .get_dictionary(page)
         .ok()
@@ -179,7 +171,20 @@ struct Walker<'a> {
     survey: Survey,
 }
 
-impl Walker<'_> {
+impl<'a> Walker<'a> {
+    /// A walker with its operation budget, having seen nothing yet.
+    fn new(doc: &'a Document) -> Self {
+        Walker {
+            doc,
+            ops_left: MAX_OPERATIONS,
+            seq: 0,
+            survey: Survey {
+                complete: true,
+                ..Survey::default()
+            },
+        }
+    }
+
     fn walk(&mut self, content: &[u8], resources: Option<&Dictionary>, start: State, depth: u8) {
         let mut stack: Vec<State> = Vec::new();
         let mut st = start;
@@ -551,15 +556,7 @@ fn invisible_form(doc: &Document, name: &[u8], resources: Option<&Dictionary>) -
         .ok()
         .and_then(|r| resolve(doc, r).as_dict().ok())
         .or(resources);
-    let mut w = Walker {
-        doc,
-        ops_left: MAX_OPERATIONS,
-        seq: 0,
-        survey: Survey {
-            complete: true,
-            ..Survey::default()
-        },
-    };
+    let mut w = Walker::new(doc);
     w.walk(&content, form_res, State::start(), 1);
     let s = w.survey;
     s.complete
