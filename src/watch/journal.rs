@@ -290,7 +290,7 @@ impl Journal {
         let path = self.intents.join(format!("{id}.json"));
         match std::fs::remove_file(&path) {
             Ok(()) => {
-                dispose::sync_dir(&self.intents);
+                crate::output::sync_dir(&self.intents);
                 Ok(())
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
