@@ -32,6 +32,7 @@
 
 pub mod batch;
 pub mod clean;
+mod english;
 pub mod error;
 pub mod export;
 mod extras;
@@ -88,6 +89,7 @@ pub mod internals {
     pub mod jbig2 {
         pub use crate::pdf::jbig2::*;
     }
+    pub use crate::english::plural;
     pub use crate::output::AtomicFile;
 }
 

@@ -164,7 +164,7 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
                 "{}: {} page{}, {} KiB, {:.1} s",
                 part.output.display(),
                 pages,
-                if pages == 1 { "" } else { "s" },
+                ocrpdf::internals::plural(pages),
                 part.bytes.div_ceil(1024),
                 seconds
             );
@@ -268,7 +268,7 @@ impl ocrpdf::watch::Events for WatchLog {
                     .as_ref()
                     .map_or(String::new(), |b| format!(" + {} (backs)", b.display())),
                 o.pages,
-                if o.pages == 1 { "" } else { "s" },
+                ocrpdf::internals::plural(o.pages),
                 out.display(),
                 o.seconds,
                 o.bytes,
@@ -348,7 +348,7 @@ fn run_clean(args: &cli::CleanArgs) -> ExitCode {
         eprintln!(
             "{} page{} written, {} failed",
             outcome.written.len(),
-            if outcome.written.len() == 1 { "" } else { "s" },
+            ocrpdf::internals::plural(outcome.written.len()),
             outcome.errors.len()
         );
     }

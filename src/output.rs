@@ -266,8 +266,9 @@ fn persist(temp: TempPath, dest: &Path, mode: Mode) -> Result<()> {
     })
 }
 
-/// Make the rename itself durable; failure here loses nothing.
-fn sync_dir(dir: &Path) {
+/// Make renames in `dir` durable (fsync the directory); failure here
+/// loses nothing but durability, so it is not reported.
+pub(crate) fn sync_dir(dir: &Path) {
     let _ = File::open(dir).and_then(|d| d.sync_all());
 }
 

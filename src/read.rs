@@ -72,7 +72,7 @@ pub fn few_words(ink: &InkStats, words: usize) -> Option<Warning> {
         message: format!(
             "the ink looks like {} lines of text (about {expected} words) but OCR found {words} word{}",
             ink.lines,
-            if words == 1 { "" } else { "s" }
+            crate::english::plural(words)
         ),
     })
 }

@@ -106,7 +106,7 @@ impl Summary {
                 "{kept} of {} page{} kept as {} (already with text; --redo-ocr or --force-ocr \
                  reads them again)",
                 self.pages.len(),
-                if self.pages.len() == 1 { "" } else { "s" },
+                crate::english::plural(self.pages.len()),
                 if kept == 1 { "it was" } else { "they were" }
             )
         })

@@ -61,7 +61,7 @@ pub fn commit_parts(parts: &[Part]) -> Result<Committed> {
         }
     }
     if let Some(dir) = parts.first().and_then(|p| p.dest.parent()) {
-        let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
+        crate::output::sync_dir(dir);
     }
     Ok(if found {
         Committed::Found

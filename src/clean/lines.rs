@@ -7,7 +7,7 @@
 //! ink on a blank back is the show-through (`stack::blank` says more).
 //!
 //! Ink is reduced 2× (a pixel is ink when any of its 2×2 block is), split
-//! into 8-connected components (`imageproc`'s labelling), and the
+//! into 8-connected components (`clean::components`), and the
 //! components of letter size are chained into lines: two letters are
 //! neighbours when they overlap vertically by half the smaller one's
 //! height, differ in height by less than [`MAX_HEIGHT_RATIO`], and the gap
@@ -15,11 +15,11 @@
 //! bottom-up grouping of O'Gorman's docstrum (IEEE PAMI 15, 1993), cut down
 //! to "same row, nearby".
 
-use super::bits::BitImage;
+use super::bits::{BitImage, INK, PAPER};
+use super::components::Labels;
 use super::rect::Rect;
 use crate::input::Dpi;
 use image::{GrayImage, Luma};
-use imageproc::region_labelling::{Connectivity, connected_components};
 
 /// What the ink of a page looks like.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -168,75 +168,37 @@ impl Box4 {
     }
 }
 
-/// Bounding boxes of the 8-connected ink components of the 2× reduction.
+/// Bounding boxes of the 8-connected ink components of the 2× reduction,
+/// in raster order of their first pixel.
 fn reduced_boxes(bits: &BitImage) -> Vec<Box4> {
-    let small = reduce(bits);
-    // imageproc 0.27 panics labelling a one-pixel image that holds ink: its
-    // first label, 1, lies past its one-entry union-find forest. The box of
-    // that one pixel is plain.
-    if small.width() * small.height() == 1 {
-        let ink = small.as_raw()[0] != 0;
-        return [Box4 {
-            x0: 0,
-            y0: 0,
-            x1: 0,
-            y1: 0,
-        }]
-        .into_iter()
-        .filter(|_| ink)
-        .collect();
-    }
-    let labels = connected_components(&small, Connectivity::Eight, Luma([0u8]));
-    component_boxes(&labels)
+    Labels::new(&reduce(bits))
+        .comps
+        .iter()
+        .map(|c| Box4 {
+            x0: c.x0,
+            y0: c.y0,
+            x1: c.x1,
+            y1: c.y1,
+        })
+        .collect()
 }
 
-/// 2× reduction, ink (255 here, for the labelling's background of 0) when
-/// any pixel of the 2×2 block is ink.
-fn reduce(bits: &BitImage) -> GrayImage {
+/// 2× reduction: ink when any pixel of the 2×2 block is.
+fn reduce(bits: &BitImage) -> BitImage {
     let (w, h) = (bits.width(), bits.height());
     let (sw, sh) = (w.div_ceil(2), h.div_ceil(2));
-    let mut out = GrayImage::new(sw, sh);
+    let mut out = BitImage::from_levels(GrayImage::from_pixel(sw, sh, Luma([PAPER])));
+    let buf = out.gray_mut();
     for y in 0..h {
         let row = bits.row(y);
-        let orow = &mut out.as_mut()[(y / 2 * sw) as usize..((y / 2 + 1) * sw) as usize];
+        let orow = &mut buf.as_mut()[(y / 2 * sw) as usize..((y / 2 + 1) * sw) as usize];
         for (x, &v) in row.iter().enumerate() {
-            if v == super::bits::INK {
-                orow[x / 2] = 255;
+            if v == INK {
+                orow[x / 2] = INK;
             }
         }
     }
     out
-}
-
-fn component_boxes(labels: &image::ImageBuffer<Luma<u32>, Vec<u32>>) -> Vec<Box4> {
-    let mut boxes: Vec<Box4> = Vec::new();
-    for (y, row) in labels.rows().enumerate() {
-        for (x, p) in row.enumerate() {
-            let l = p.0[0] as usize;
-            if l == 0 {
-                continue;
-            }
-            if boxes.len() < l {
-                boxes.resize(
-                    l,
-                    Box4 {
-                        x0: u32::MAX,
-                        y0: u32::MAX,
-                        x1: 0,
-                        y1: 0,
-                    },
-                );
-            }
-            let b = &mut boxes[l - 1];
-            let (x, y) = (x as u32, y as u32);
-            b.x0 = b.x0.min(x);
-            b.y0 = b.y0.min(y);
-            b.x1 = b.x1.max(x);
-            b.y1 = b.y1.max(y);
-        }
-    }
-    boxes.retain(|b| b.x0 != u32::MAX);
-    boxes
 }
 
 /// Chain letters into lines; returns each line's box, letter count and
@@ -410,7 +372,6 @@ mod tests {
 #[cfg(test)]
 mod against_naive {
     use super::*;
-    use crate::clean::bits::{INK, PAPER};
     use crate::clean::testing;
     use proptest::collection::vec;
     use proptest::prelude::*;
@@ -484,29 +445,22 @@ mod against_naive {
         fn reduction_is_the_or_of_each_block(bits in testing::bits()) {
             let (w, h) = (bits.width(), bits.height());
             let small = reduce(&bits);
-            prop_assert_eq!(small.dimensions(), (w.div_ceil(2), h.div_ceil(2)));
-            for (x, y, p) in small.enumerate_pixels() {
+            prop_assert_eq!((small.width(), small.height()), (w.div_ceil(2), h.div_ceil(2)));
+            for (x, y, p) in small.as_gray().enumerate_pixels() {
                 let any = (2 * y..(2 * y + 2).min(h))
                     .any(|yy| (2 * x..(2 * x + 2).min(w)).any(|xx| bits.is_ink(xx, yy)));
-                prop_assert_eq!(p.0[0], if any { 255 } else { 0 }, "at {},{}", x, y);
+                prop_assert_eq!(p.0[0], if any { INK } else { PAPER }, "at {},{}", x, y);
             }
         }
 
         /// The boxes taken from the labelling of the reduction are those
-        /// of a flood fill over it.
+        /// of a flood fill over it, in the same order.
         #[test]
         fn reduced_boxes_are_the_flood_fill_boxes(bits in testing::bits()) {
-            let small = reduce(&bits);
-            let levels = small.as_raw().iter().map(|&v| if v == 255 { INK } else { PAPER }).collect();
-            let small = BitImage::from_levels(
-                GrayImage::from_raw(small.width(), small.height(), levels).unwrap(),
-            );
-            let mut got: Vec<_> =
+            let got: Vec<_> =
                 reduced_boxes(&bits).iter().map(|b| (b.x0, b.y0, b.x1, b.y1)).collect();
-            let (comps, _) = testing::components(&small);
-            let mut want: Vec<_> = comps.iter().map(|c| (c.x0, c.y0, c.x1, c.y1)).collect();
-            got.sort_unstable();
-            want.sort_unstable();
+            let (comps, _) = testing::components(&reduce(&bits));
+            let want: Vec<_> = comps.iter().map(|c| (c.x0, c.y0, c.x1, c.y1)).collect();
             prop_assert_eq!(got, want);
         }
 

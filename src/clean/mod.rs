@@ -13,6 +13,7 @@ pub(crate) mod binarize;
 pub mod bits;
 pub(crate) mod border;
 pub mod colour;
+pub(crate) mod components;
 pub(crate) mod content;
 pub(crate) mod deconvolve;
 pub(crate) mod deskew;

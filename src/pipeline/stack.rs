@@ -170,7 +170,7 @@ impl<'a> Stack<'a> {
             };
             return Err(Error::NothingKept(format!(
                 "all {n} page{} {} {all}; no PDF was written",
-                if n == 1 { "" } else { "s" },
+                crate::english::plural(n),
                 if n == 1 { "is" } else { "are" },
             )));
         }
@@ -200,7 +200,7 @@ impl<'a> Stack<'a> {
                     message: format!(
                         "{} is left from an earlier run (this one wrote {count} part{}); it was not touched",
                         stale.display(),
-                        if count == 1 { "" } else { "s" }
+                        crate::english::plural(count)
                     ),
                 });
             }

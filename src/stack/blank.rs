@@ -29,6 +29,8 @@
 //! document (blank backs carry no number).
 
 use crate::clean::CleanPage;
+use crate::clean::bits::{BitImage, INK, PAPER};
+use crate::clean::components::Labels;
 use crate::ocr::OcrPage;
 use image::GrayImage;
 
@@ -184,7 +186,8 @@ struct MarkGrid {
     cell: u32,
     w: u32,
     h: u32,
-    on: Vec<bool>,
+    /// One pixel per cell, ink where the cell holds a mark.
+    on: BitImage,
 }
 
 /// A connected group of mark cells: its box in cells, `x1`/`y1` exclusive.
@@ -201,7 +204,7 @@ impl MarkGrid {
         let cell = ((CELL_IN * dpi).round() as u32).max(1);
         let step = ((EDGE_STEP_IN * dpi).round() as u32).max(1);
         let (gw, gh) = (w.div_ceil(cell), h.div_ceil(cell));
-        let mut on = vec![false; (gw * gh) as usize];
+        let mut on = vec![PAPER; (gw * gh) as usize];
         let dark = paper.saturating_sub(MARK_CONTRAST);
         let raw = gray.as_raw();
         let at = |x: u32, y: u32| raw[(y * w + x) as usize];
@@ -219,7 +222,7 @@ impl MarkGrid {
                     || (y >= step && lighter(at(x, y - step)))
                     || (y + step < h && lighter(at(x, y + step)));
                 if sharp {
-                    on[((y / cell) * gw + x / cell) as usize] = true;
+                    on[((y / cell) * gw + x / cell) as usize] = INK;
                 }
             }
         }
@@ -227,55 +230,22 @@ impl MarkGrid {
             cell,
             w: gw,
             h: gh,
-            on,
+            on: BitImage::from_levels(GrayImage::from_raw(gw, gh, on).expect("gw × gh cells")),
         }
     }
 
     /// The 8-connected components of the marked cells.
     fn components(&self) -> Vec<Component> {
-        self.label().0
-    }
-
-    /// The 8-connected components of the marked cells, in raster order of
-    /// their first cell, and each cell's component (`u32::MAX` when not
-    /// marked).
-    fn label(&self) -> (Vec<Component>, Vec<u32>) {
-        let (w, h) = (self.w as usize, self.h as usize);
-        let mut seen = vec![u32::MAX; w * h];
-        let mut out = Vec::new();
-        let mut stack = Vec::new();
-        for start in 0..w * h {
-            if !self.on[start] || seen[start] != u32::MAX {
-                continue;
-            }
-            let id = out.len() as u32;
-            seen[start] = id;
-            stack.push(start);
-            let mut c = Component {
-                x0: u32::MAX,
-                y0: u32::MAX,
-                x1: 0,
-                y1: 0,
-            };
-            while let Some(i) = stack.pop() {
-                let (x, y) = (i % w, i / w);
-                c.x0 = c.x0.min(x as u32);
-                c.y0 = c.y0.min(y as u32);
-                c.x1 = c.x1.max(x as u32 + 1);
-                c.y1 = c.y1.max(y as u32 + 1);
-                for ny in y.saturating_sub(1)..(y + 2).min(h) {
-                    for nx in x.saturating_sub(1)..(x + 2).min(w) {
-                        let j = ny * w + nx;
-                        if self.on[j] && seen[j] == u32::MAX {
-                            seen[j] = id;
-                            stack.push(j);
-                        }
-                    }
-                }
-            }
-            out.push(c);
-        }
-        (out, seen)
+        Labels::new(&self.on)
+            .comps
+            .iter()
+            .map(|c| Component {
+                x0: c.x0,
+                y0: c.y0,
+                x1: c.x1 + 1,
+                y1: c.y1 + 1,
+            })
+            .collect()
     }
 }
 
@@ -348,74 +318,5 @@ mod tests {
         assert_eq!(marks(&g, dpi), (0, 3));
         disc(&mut g, 400.0, 300.0);
         assert_eq!(marks(&g, dpi), (1, 3));
-    }
-}
-
-/// The crate's three connected-component labellers held to each other:
-/// union-find over runs (`clean::despeckle`), `imageproc`'s pixel
-/// labelling (`clean::lines`, on its 2× reduction) and the cell flood fill
-/// here. Each must find the same components, with the same pixels, in the
-/// same order (by first pixel in raster order).
-#[cfg(test)]
-mod labellers {
-    use super::*;
-    use crate::clean::bits::BitImage;
-    use crate::clean::testing;
-    use image::Luma;
-    use imageproc::region_labelling::{Connectivity, connected_components};
-    use proptest::prelude::*;
-
-    /// The flood fill here, over cells that are the ink pixels of `bits`.
-    fn flood(bits: &BitImage) -> Vec<Option<usize>> {
-        let grid = MarkGrid {
-            cell: 1,
-            w: bits.width(),
-            h: bits.height(),
-            on: bits
-                .as_gray()
-                .iter()
-                .map(|&p| p == crate::clean::bits::INK)
-                .collect(),
-        };
-        let (comps, label) = grid.label();
-        assert!(
-            label
-                .iter()
-                .all(|&l| l == u32::MAX || (l as usize) < comps.len())
-        );
-        label
-            .into_iter()
-            .map(|l| (l != u32::MAX).then_some(l as usize))
-            .collect()
-    }
-
-    /// `imageproc`'s labelling as `clean::lines` calls it (ink 255 on 0).
-    fn pixels(bits: &BitImage) -> Vec<Option<usize>> {
-        let gray = image::GrayImage::from_fn(bits.width(), bits.height(), |x, y| {
-            Luma([if bits.is_ink(x, y) { 255 } else { 0 }])
-        });
-        let labels = connected_components(&gray, Connectivity::Eight, Luma([0u8]));
-        labels
-            .iter()
-            .map(|&l| (l != 0).then(|| l as usize - 1))
-            .collect()
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(500))]
-
-        #[test]
-        fn the_three_labellers_find_the_same_components(bits in testing::bits()) {
-            let runs = crate::clean::despeckle::pixel_components(&bits);
-            let flood = flood(&bits);
-            prop_assert_eq!(&runs, &flood);
-            // imageproc 0.27 panics on a one-pixel image holding ink
-            // (`clean::lines` steps around it).
-            if bits.width() * bits.height() > 1 {
-                prop_assert_eq!(&pixels(&bits), &flood);
-            }
-            let count = |l: &[Option<usize>]| l.iter().flatten().max().map_or(0, |&m| m + 1);
-            prop_assert_eq!(count(&runs), testing::components(&bits).0.len());
-        }
     }
 }

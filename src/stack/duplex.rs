@@ -3,6 +3,8 @@
 //! come out last sheet first. Sheet k's front is fronts[k], its back
 //! backs[n − 1 − k].
 
+use crate::english::plural;
+
 /// Where the fronts end: with `front_inputs` given, the pages of that
 /// many first inputs (a watched duplex pair: the fronts' files, then the
 /// backs'); else the page count of the first input when there are exactly
@@ -54,10 +56,6 @@ pub fn interleave<T>(pages: Vec<T>, fronts: usize) -> Vec<T> {
         out.push(back);
     }
     out
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 #[cfg(test)]

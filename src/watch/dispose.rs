@@ -11,6 +11,7 @@
 
 use super::scan::Kind;
 use crate::error::{Error, ErrorKind};
+use crate::output::sync_dir;
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 
@@ -198,11 +199,6 @@ fn remove_any(path: &Path) -> std::io::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(e),
     }
-}
-
-/// Make renames in `dir` durable; losing this only costs a retry.
-pub(crate) fn sync_dir(dir: &Path) {
-    let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
 }
 
 /// What an exit code means, for `NAME.error.txt`.

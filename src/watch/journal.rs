@@ -88,6 +88,25 @@ impl Intent {
     pub fn kind(&self) -> Kind {
         kind(self.folder)
     }
+
+    /// Each output's page count and name: the document's, or each part's
+    /// of a split one (in the order of [`Journal::stage_paths`]).
+    fn outputs(&self) -> Vec<(usize, &OsString)> {
+        if self.parts.is_empty() {
+            vec![(self.pages, &self.output)]
+        } else {
+            self.parts.iter().map(|p| (p.pages, &p.output)).collect()
+        }
+    }
+
+    /// The name of output `k` (see [`Intent::outputs`]).
+    fn output_mut(&mut self, k: usize) -> &mut OsString {
+        if self.parts.is_empty() {
+            &mut self.output
+        } else {
+            &mut self.parts[k].output
+        }
+    }
 }
 
 fn kind(folder: bool) -> Kind {
@@ -290,7 +309,7 @@ impl Journal {
         let path = self.intents.join(format!("{id}.json"));
         match std::fs::remove_file(&path) {
             Ok(()) => {
-                dispose::sync_dir(&self.intents);
+                crate::output::sync_dir(&self.intents);
                 Ok(())
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
@@ -298,77 +317,46 @@ impl Journal {
         }
     }
 
-    /// Finish a document whose PDF is in its stage file (or, after a
-    /// restart, possibly already in place): place it under a free name,
-    /// check it, dispose of the original if it is still the one converted,
-    /// forget the intent.
+    /// Finish a document whose PDF is in its stage file, or whose parts
+    /// are in theirs (or, after a restart, possibly already in place):
+    /// place each under a free name, check them all, dispose of the
+    /// original if it is still the one converted, forget the intent.
     pub fn finish(&self, mut intent: Intent, delete: bool) -> Result<Finished> {
-        if !intent.parts.is_empty() {
-            return self.finish_parts(intent, delete);
-        }
-        let stage = self.stage_path(&intent.id);
-        if stage.exists() {
-            let placed_here = self.outbox.join(&intent.output);
-            if same_file(&stage, &placed_here) {
-                // A link-and-unlink rename stopped half way.
-                let _ = std::fs::remove_file(&stage);
-            } else {
-                let preferred = intent.output.clone();
-                dispose::place(&stage, &self.outbox, &preferred, |name| {
-                    intent.output = name.to_os_string();
-                    self.write(&intent)
-                })?;
-            }
-        }
-        let output = self.outbox.join(&intent.output);
-        let bytes = self.check_placed(&intent, &output, intent.pages)?;
-        let (original, backs_original) = self.dispose(&intent, delete)?;
-        self.remove(&intent.id)?;
-        Ok(Finished {
-            output,
-            parts: Vec::new(),
-            pages: intent.pages,
-            bytes,
-            warnings: intent.warnings,
-            fates: intent.fates,
-            original,
-            backs_original,
-        })
-    }
-
-    /// [`Journal::finish`] for a split document: place every part still
-    /// staged, check them all, then dispose of the original once.
-    fn finish_parts(&self, mut intent: Intent, delete: bool) -> Result<Finished> {
         for (k, stage) in self.stage_paths(&intent).into_iter().enumerate() {
             if !stage.exists() {
                 continue;
             }
-            let placed_here = self.outbox.join(&intent.parts[k].output);
-            if same_file(&stage, &placed_here) {
+            let preferred = intent.outputs()[k].1.clone();
+            if same_file(&stage, &self.outbox.join(&preferred)) {
+                // A link-and-unlink rename stopped half way.
                 let _ = std::fs::remove_file(&stage);
                 continue;
             }
-            let preferred = intent.parts[k].output.clone();
             let mut record = intent.clone();
             let name = dispose::place(&stage, &self.outbox, &preferred, |name| {
-                record.parts[k].output = name.to_os_string();
+                *record.output_mut(k) = name.to_os_string();
                 self.write(&record)
             })?;
-            intent.parts[k].output = name;
+            *intent.output_mut(k) = name;
         }
         let mut parts = Vec::new();
         let mut bytes = 0;
-        for part in &intent.parts {
-            let output = self.outbox.join(&part.output);
-            bytes += self.check_placed(&intent, &output, part.pages)?;
+        for (pages, output) in intent.outputs() {
+            let output = self.outbox.join(output);
+            bytes += self.check_placed(&intent, &output, pages)?;
             parts.push(output);
         }
         let (original, backs_original) = self.dispose(&intent, delete)?;
         self.remove(&intent.id)?;
+        let pages = intent.outputs().iter().map(|&(pages, _)| pages).sum();
+        let output = parts[0].clone();
+        if intent.parts.is_empty() {
+            parts.clear();
+        }
         Ok(Finished {
-            output: parts[0].clone(),
-            pages: intent.parts.iter().map(|p| p.pages).sum(),
+            output,
             parts,
+            pages,
             bytes,
             warnings: intent.warnings,
             fates: intent.fates,
@@ -414,11 +402,7 @@ impl Journal {
     /// Resolve an intent left by an earlier run (or a failed finish).
     pub fn recover(&self, intent: Intent, delete: bool) -> Result<Recovered> {
         let stages = self.stage_paths(&intent);
-        let expected: Vec<(usize, &OsString)> = if intent.parts.is_empty() {
-            vec![(intent.pages, &intent.output)]
-        } else {
-            intent.parts.iter().map(|p| (p.pages, &p.output)).collect()
-        };
+        let expected = intent.outputs();
         // Every part staged whole or already placed: finish the rest.
         let whole = stages
             .iter()

@@ -144,7 +144,7 @@ impl<'a> Watcher<'a> {
                 outbox.display(),
                 secs(self.cfg.settle),
                 workers,
-                if workers == 1 { "" } else { "s" }
+                crate::english::plural(workers)
             ),
         );
         std::thread::scope(|scope| self.run(scope, ctx, &tx, &rx))
@@ -512,7 +512,7 @@ impl<'a> Watcher<'a> {
                     "converting {} ({} file{})",
                     self.inbox.join(&name).display(),
                     s.pages.len(),
-                    if s.pages.len() == 1 { "" } else { "s" }
+                    crate::english::plural(s.pages.len())
                 ),
                 Task::Pair { backs, .. } => format!(
                     "converting {} with {} as its backs",
@@ -523,7 +523,7 @@ impl<'a> Watcher<'a> {
                     "converting {} on its own ({} file{}): {}",
                     self.inbox.join(&name).display(),
                     s.pages.len(),
-                    if s.pages.len() == 1 { "" } else { "s" },
+                    crate::english::plural(s.pages.len()),
                     why.message
                 ),
                 Task::Recover(_) => format!("finishing {}", self.inbox.join(&name).display()),
