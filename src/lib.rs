@@ -36,6 +36,7 @@ mod english;
 pub mod error;
 pub mod export;
 mod extras;
+pub mod heap;
 pub mod input;
 pub mod job;
 pub mod ocr;

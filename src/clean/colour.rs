@@ -69,6 +69,9 @@ const PICTURE_RIM_IN: f32 = 0.1;
 /// left out of the background: their colour is part ink (anti-aliasing,
 /// blur) and would draw a halo, a ghost of the text.
 const INK_HALO_IN: f32 = 2.0 / 300.0;
+/// Largest cell side in pixels (a layer at 50 dpi of a 200,000-dpi scan):
+/// [`Cells`] sums 8-bit samples of at most this squared in 32 bits.
+const MAX_CELL: u32 = 4096;
 
 /// The colour layers of a mixed page. The mask is the page's `bits`.
 #[derive(Debug, Clone, PartialEq)]
@@ -110,8 +113,8 @@ pub fn separate(colour: &RgbImage, bits: &BitImage, pictures: &[Rect], dpi: Dpi)
         return None;
     }
     let res = dpi.x.min(dpi.y).max(1.0);
-    let fg_cell = ((res / FOREGROUND_DPI).round() as u32).max(1);
-    let bg_cell = ((res / BACKGROUND_DPI).round() as u32).max(1);
+    let fg_cell = ((res / FOREGROUND_DPI).round() as u32).clamp(1, MAX_CELL);
+    let bg_cell = ((res / BACKGROUND_DPI).round() as u32).clamp(1, MAX_CELL);
     // A picture's region can end a few pixels inside the picture: its
     // rim is the picture's too, not coloured ink or paper.
     let rim = (PICTURE_RIM_IN * res).round() as u32;
@@ -145,11 +148,12 @@ pub fn separate(colour: &RgbImage, bits: &BitImage, pictures: &[Rect], dpi: Dpi)
                 if is_core(bits, x, y) {
                     fg.add(cx, cy, p);
                 }
-            } else if !near[(y * w + x) as usize] {
+            } else if near[(y * w + x) as usize] == 0 {
                 bg.add(x / bg_cell, y / bg_cell, p);
             }
         }
     }
+    drop(near);
     // A cell with only the edges of strokes has their colour mixed with
     // the paper's: it takes its neighbours' cores (filled in below) when
     // there are any, and all its ink only for strokes too thin for a core.
@@ -175,12 +179,14 @@ pub fn separate(colour: &RgbImage, bits: &BitImage, pictures: &[Rect], dpi: Dpi)
     // Ink is weighed by its pixels; paper per cell (a cell of paper
     // beside text has fewer paper pixels, but is as much paper).
     let (coloured, ink) = fg_any.count(|c| chroma(c) > INK_CHROMA);
+    drop(fg_any);
     let min_coloured = (MIN_COLOURED_INK_IN2 * res * res) as u64;
     let coloured_ink = coloured >= min_coloured && coloured as f32 >= MIN_COLOURED_INK * ink as f32;
     // Paper is tinted where the filled background is chromatic over an
     // area: a morphological opening of the tinted cells drops what is
     // thinner than [`TINT_MIN_IN`] (the rings of stains, the rim of a
     // photo, colour fringes), and keeps highlighter bands and boxes.
+    let (bg_w, bg_h) = (bg.w, bg.h);
     let mut background = bg.fill();
     let tinted: Vec<bool> = background
         .pixels()
@@ -188,7 +194,7 @@ pub fn separate(colour: &RgbImage, bits: &BitImage, pictures: &[Rect], dpi: Dpi)
         .map(|(i, p)| !bg_excluded[i] && chroma(p.0) > PAPER_CHROMA)
         .collect();
     let reach = ((TINT_MIN_IN * res / bg_cell as f32 / 2.0).round() as u32).max(1);
-    let kept = open(&tinted, bg.w, bg.h, reach);
+    let kept = open(&tinted, bg_w, bg_h, reach);
     let paper = bg_excluded.iter().filter(|&&e| !e).count().max(1);
     let tinted_share = kept.iter().filter(|&&k| k).count() as f32 / paper as f32;
     if !coloured_ink && tinted_share < MIN_TINTED_PAPER {
@@ -244,22 +250,25 @@ fn is_core(bits: &BitImage, x: u32, y: u32) -> bool {
         && bits.is_ink(x, y + 1)
 }
 
-/// Pixels within `radius` (chessboard distance) of ink, as a flag per pixel.
-fn near_ink(bits: &BitImage, radius: u32) -> Vec<bool> {
+/// Pixels within `radius` (chessboard distance) of ink: non-zero per pixel.
+fn near_ink(bits: &BitImage, radius: u32) -> Vec<u8> {
     let mut mask = bits.as_gray().clone();
     mask.iter_mut()
         .for_each(|p| *p = if *p == INK { 255 } else { 0 });
     let r = radius.min(255) as u8;
     imageproc::morphology::dilate_mut(&mut mask, imageproc::distance_transform::Norm::LInf, r);
-    mask.iter().map(|&p| p != 0).collect()
+    mask.into_raw()
 }
 
-/// Colour sums per cell of a coarse grid.
+/// Colour sums per cell of a coarse grid. A cell holds at most
+/// [`MAX_CELL`]² pixels, so 32-bit sums cannot overflow, and the grids of
+/// a page cost half what 64-bit ones would (the background grid of an A4
+/// page at 300 dpi has a million cells).
 struct Cells {
     w: u32,
     h: u32,
-    sum: Vec<[u64; 3]>,
-    n: Vec<u64>,
+    sum: Vec<[u32; 3]>,
+    n: Vec<u32>,
 }
 
 impl Cells {
@@ -280,7 +289,7 @@ impl Cells {
     fn add(&mut self, x: u32, y: u32, p: [u8; 3]) {
         let i = self.index(x, y);
         for (s, v) in self.sum[i].iter_mut().zip(p) {
-            *s += u64::from(v);
+            *s += u32::from(v);
         }
         self.n[i] += 1;
     }
@@ -302,21 +311,22 @@ impl Cells {
     fn count(&self, test: impl Fn([u8; 3]) -> bool) -> (u64, u64) {
         let (mut hit, mut all) = (0u64, 0u64);
         for i in 0..self.n.len() {
-            all += self.n[i];
-            if self.n[i] > 0 && test(self.mean(i)) {
-                hit += self.n[i];
+            let n = u64::from(self.n[i]);
+            all += n;
+            if n > 0 && test(self.mean(i)) {
+                hit += n;
             }
         }
         (hit, all)
     }
 
     /// The grid as an image: each cell's mean, empty cells pushed-pulled
-    /// from coarser levels of the same grid.
-    fn fill(&self) -> RgbImage {
-        let mut level: Vec<[f32; 4]> = self
-            .sum
+    /// from coarser levels of the same grid. The sums are freed first.
+    fn fill(self) -> RgbImage {
+        let Cells { w, h, sum, n } = self;
+        let mut level: Vec<[f32; 4]> = sum
             .iter()
-            .zip(&self.n)
+            .zip(&n)
             .map(|(s, &n)| {
                 if n == 0 {
                     [0.0; 4]
@@ -326,28 +336,26 @@ impl Cells {
                 }
             })
             .collect();
-        let filled = push_pull(&mut level, self.w, self.h);
-        RgbImage::from_fn(self.w, self.h, |x, y| {
-            let c = filled[(y * self.w + x) as usize];
+        drop((sum, n));
+        push_pull(&mut level, w, h);
+        RgbImage::from_fn(w, h, |x, y| {
+            let c = level[(y * w + x) as usize];
             Rgb([c[0], c[1], c[2]].map(|v| v.round().clamp(0.0, 255.0) as u8))
         })
     }
 }
 
-/// Fill the cells of weight 0 (`[r, g, b, weight]`, colours as means) from
-/// a half-size level built of the weighted means of 2×2 blocks, recursively;
-/// cells with weight keep their colour. With no weight anywhere, white.
-fn push_pull(level: &mut [[f32; 4]], w: u32, h: u32) -> Vec<[f32; 4]> {
+/// Fill the cells of weight 0 (`[r, g, b, weight]`, colours as means), in
+/// place, from a half-size level built of the weighted means of 2×2
+/// blocks, recursively; cells with weight keep their colour. With no weight
+/// anywhere, white.
+fn push_pull(level: &mut [[f32; 4]], w: u32, h: u32) {
     if level.iter().all(|c| c[3] > 0.0) {
-        return level.to_vec();
+        return;
     }
     if w <= 1 && h <= 1 {
-        let c = level[0];
-        return vec![if c[3] > 0.0 {
-            c
-        } else {
-            [255.0, 255.0, 255.0, 1.0]
-        }];
+        level[0] = [255.0, 255.0, 255.0, 1.0];
+        return;
     }
     let (hw, hh) = (w.div_ceil(2), h.div_ceil(2));
     let mut half = vec![[0.0f32; 4]; (hw * hh) as usize];
@@ -367,7 +375,8 @@ fn push_pull(level: &mut [[f32; 4]], w: u32, h: u32) -> Vec<[f32; 4]> {
             d[..3].iter_mut().for_each(|v| *v /= weight);
         }
     }
-    let coarse = push_pull(&mut half, hw, hh);
+    push_pull(&mut half, hw, hh);
+    let coarse = half;
     // Empty cells take the coarse level bilinearly (centre-aligned), so the
     // fill has no steps for JPEG to spend bytes on.
     let sample = |fx: f32, fy: f32| {
@@ -384,16 +393,14 @@ fn push_pull(level: &mut [[f32; 4]], w: u32, h: u32) -> Vec<[f32; 4]> {
         }
         out
     };
-    let mut out = level.to_vec();
     for y in 0..h {
         for x in 0..w {
             let i = (y * w + x) as usize;
-            if out[i][3] == 0.0 {
-                out[i] = sample((x as f32 - 0.5) / 2.0, (y as f32 - 0.5) / 2.0);
+            if level[i][3] == 0.0 {
+                level[i] = sample((x as f32 - 0.5) / 2.0, (y as f32 - 0.5) / 2.0);
             }
         }
     }
-    out
 }
 
 /// sRGB (IEC 61966-2-1) to CIELAB with the D65 white point.
