@@ -37,6 +37,7 @@ pub mod error;
 pub mod export;
 mod extras;
 pub mod input;
+mod intake;
 pub mod job;
 pub mod ocr;
 pub(crate) mod output;

@@ -5,7 +5,7 @@
 //! (`notify`), at every deadline it is waiting for, and at least every
 //! [`RESCAN`] (or every `--poll` seconds with events off): events can be
 //! lost, and a restart must pick up what is already there. Each top-level
-//! file or folder is a document (`scan.rs`); it is taken when it has settled
+//! file or folder is a document (`intake::scan`); it is taken when it has settled
 //! (`settle.rs`), converted on the shared page workers (`job.rs`), and its
 //! PDF and original are put in place through a journal that survives a
 //! kill (`journal.rs`, `dispose.rs`). The inbox and outbox must not overlap
@@ -28,17 +28,16 @@ mod dispose;
 mod folders;
 mod job;
 mod journal;
-pub(crate) mod scan;
 mod settle;
 mod watcher;
 
 pub use dispose::Failure;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::intake;
 use crate::job::Options;
 use crate::ocr::{Engines, TesseractEngines};
 use crate::pipeline::Workers;
-use crate::prepare::{Preflight, prepare};
 use crate::report::{self, Status, WatchReport};
 use job::Ctx;
 use std::path::{Path, PathBuf};
@@ -223,13 +222,7 @@ pub fn watch_with(
             "--duplex-wait must be more than 0 seconds".into(),
         ));
     }
-    prepare(&Preflight {
-        inputs: None,
-        output: None,
-        ocr: Some(&cfg.options.ocr),
-        page: &cfg.options.page,
-        tessdata: None,
-    })?;
+    intake::check_models(&cfg.options)?;
     // A document's pages come in the order the scan listed them.
     let mut options = cfg.options.clone();
     options.page.natural_sort = false;
