@@ -48,6 +48,12 @@ fn print_record(body: Body) {
     let _ = Record::new(body).write_line(std::io::stdout().lock());
 }
 
+/// Arguments that parse but do not fit together: the reason, exit 1.
+fn bad_args(msg: &str) -> ExitCode {
+    eprintln!("ocrpdf: {msg}");
+    ExitCode::from(ErrorKind::BadArgs.exit_code())
+}
+
 fn fail(e: &ocrpdf::Error) -> ExitCode {
     eprintln!("ocrpdf: {e}");
     ExitCode::from(e.kind().exit_code())
@@ -56,10 +62,7 @@ fn fail(e: &ocrpdf::Error) -> ExitCode {
 fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
     let (job, opts) = match args.to_job() {
         Ok(c) => c,
-        Err(msg) => {
-            eprintln!("ocrpdf: {msg}");
-            return ExitCode::from(ErrorKind::BadArgs.exit_code());
-        }
+        Err(msg) => return bad_args(&msg),
     };
     let (quiet, verbose) = (args.common.quiet, args.common.verbose);
     if verbose {
@@ -211,10 +214,7 @@ fn open_in_viewer(pdf: &std::path::Path) {
 fn run_watch(args: &cli::WatchArgs) -> ExitCode {
     let cfg = match args.to_config() {
         Ok(c) => c,
-        Err(msg) => {
-            eprintln!("ocrpdf: {msg}");
-            return ExitCode::from(ErrorKind::BadArgs.exit_code());
-        }
+        Err(msg) => return bad_args(&msg),
     };
     let log = WatchLog {
         quiet: args.common.quiet,
@@ -306,8 +306,7 @@ impl ocrpdf::watch::Events for WatchLog {
 fn run_clean(args: &cli::CleanArgs) -> ExitCode {
     let cfg = args.to_config();
     if args.json && cfg.target == ocrpdf::export::Target::Stdout {
-        eprintln!("ocrpdf: --json and an image on standard output (-o -) cannot share it");
-        return ExitCode::from(ErrorKind::BadArgs.exit_code());
+        return bad_args("--json and an image on standard output (-o -) cannot share it");
     }
     let (quiet, verbose) = (args.common.quiet, args.common.verbose);
     let progress = Bar::new(quiet);
@@ -361,10 +360,7 @@ fn run_clean(args: &cli::CleanArgs) -> ExitCode {
 fn run_batch(args: &cli::BatchArgs) -> ExitCode {
     let cfg = match args.to_config() {
         Ok(c) => c,
-        Err(msg) => {
-            eprintln!("ocrpdf: {msg}");
-            return ExitCode::from(ErrorKind::BadArgs.exit_code());
-        }
+        Err(msg) => return bad_args(&msg),
     };
     let log = BatchLog {
         quiet: args.common.quiet,
@@ -443,10 +439,7 @@ fn run_queue(args: &cli::QueueArgs) -> ExitCode {
 fn run_worker(args: &cli::WorkerArgs) -> ExitCode {
     let cfg = match args.to_config() {
         Ok(c) => c,
-        Err(msg) => {
-            eprintln!("ocrpdf: {msg}");
-            return ExitCode::from(ErrorKind::BadArgs.exit_code());
-        }
+        Err(msg) => return bad_args(&msg),
     };
     let quiet = args.common.quiet;
     let log = |line: &str| {
