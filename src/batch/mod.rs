@@ -13,7 +13,9 @@
 
 mod manifest;
 
-pub use manifest::{Entry, Manifest, Shard};
+pub use manifest::Shard;
+
+use manifest::{Entry, Manifest};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::input::{self, Input};
