@@ -95,35 +95,8 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
             if args.json {
                 print_record(Body::Page(PageReport::new(i + 1, p)));
             }
-            if verbose && p.fate == ocrpdf::input::Fate::Kept {
-                eprintln!("{}: kept as it is (it has text)", p.label);
-            } else if verbose {
-                let tagged = match &p.orientation_tag {
-                    Some(o) => format!("{o} as its file says, then "),
-                    None => String::new(),
-                };
-                let blank = match p.blank {
-                    Some(b) if b.is_blank() => ", blank".to_string(),
-                    Some(b) => format!(
-                        ", not blank ({} marks, {} of {} words sure)",
-                        b.content_marks, b.confident_words, b.words
-                    ),
-                    None => String::new(),
-                };
-                let fate = match p.fate {
-                    ocrpdf::input::Fate::Ocr => "",
-                    ocrpdf::input::Fate::Redone => " (earlier text layer replaced)",
-                    _ => " (had text, rasterised: --force-ocr)",
-                };
-                eprintln!(
-                    "{}{fate}: {} words (confidence {:.0}), skew {:+.2}°, {tagged}turned {}°, {} KiB{blank}",
-                    p.label,
-                    p.words,
-                    p.confidence,
-                    p.skew_deg,
-                    p.rotated_deg,
-                    p.bytes.div_ceil(1024)
-                );
+            if verbose {
+                eprintln!("{}", p.describe());
             }
         }
         if args.json {
@@ -136,12 +109,7 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
     }
     if verbose || !quiet && !summary.dropped.is_empty() {
         for d in &summary.dropped {
-            eprintln!(
-                "{}: left out ({}, sheet position {})",
-                d.label,
-                d.reason.as_str(),
-                d.position
-            );
+            eprintln!("{}", d.describe());
         }
     }
     if !quiet {
@@ -162,15 +130,7 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
     }
     if !quiet {
         for part in &summary.parts {
-            let pages = part.pages.len();
-            eprintln!(
-                "{}: {} page{}, {} KiB, {:.1} s",
-                part.output.display(),
-                pages,
-                ocrpdf::internals::plural(pages),
-                part.bytes.div_ceil(1024),
-                seconds
-            );
+            eprintln!("{}", part.describe(seconds));
         }
     }
     if args.open {
