@@ -209,35 +209,9 @@ impl ocrpdf::watch::Events for WatchLog {
         if self.json {
             print_record(Body::WatchDocument(WatchReport::from(o)));
         }
-        let moved = match &o.original {
-            Some(p) => format!("original moved to {}", p.display()),
-            None if o.failure.is_some() => "original left in place".into(),
-            None => "original deleted".into(),
-        };
-        match (&o.failure, &o.output) {
-            (Some(f), _) => eprintln!(
-                "ocrpdf watch: {}: failed (exit code {}): {}; {moved}",
-                o.input.display(),
-                f.kind.exit_code(),
-                f.message
-            ),
-            (None, Some(out)) if !self.quiet => eprintln!(
-                "{}{}: {} page{} → {}, {:.1} s, {} bytes{}",
-                o.input.display(),
-                o.backs
-                    .as_ref()
-                    .map_or(String::new(), |b| format!(" + {} (backs)", b.display())),
-                o.pages,
-                ocrpdf::internals::plural(o.pages),
-                out.display(),
-                o.seconds,
-                o.bytes,
-                if o.recovered {
-                    " (finished after a restart)"
-                } else {
-                    ""
-                }
-            ),
+        match o.describe() {
+            Some(line) if o.failure.is_some() => eprintln!("ocrpdf watch: {line}"),
+            Some(line) if !self.quiet => eprintln!("{line}"),
             _ => {}
         }
         for w in &o.warnings {
@@ -354,20 +328,10 @@ struct BatchLog {
 impl ocrpdf::batch::Events for BatchLog {
     fn document(&self, r: &ocrpdf::report::BatchReport) {
         print_record(Body::BatchDocument(r.clone()));
-        match &r.error {
-            Some(e) => eprintln!("ocrpdf batch: {}: failed: {e}", r.input),
-            None if !self.quiet => eprintln!(
-                "{}: {} → {}, {} pages, {:.1} s",
-                r.input,
-                match r.status {
-                    ocrpdf::report::BatchStatus::Skipped => "already in place",
-                    _ => "done",
-                },
-                r.output.as_deref().unwrap_or("-"),
-                r.page_count,
-                r.seconds
-            ),
-            None => {}
+        if r.error.is_some() {
+            eprintln!("ocrpdf batch: {}", r.describe());
+        } else if !self.quiet {
+            eprintln!("{}", r.describe());
         }
     }
 }

@@ -92,6 +92,26 @@ pub fn run(cfg: &BatchConfig, events: &dyn Events, cancel: &AtomicBool) -> Resul
     Ok(summary)
 }
 
+impl BatchReport {
+    /// Its log line: why it failed, or where its output is.
+    pub fn describe(&self) -> String {
+        match &self.error {
+            Some(e) => format!("{}: failed: {e}", self.input),
+            None => format!(
+                "{}: {} → {}, {} pages, {:.1} s",
+                self.input,
+                match self.status {
+                    BatchStatus::Skipped => "already in place",
+                    _ => "done",
+                },
+                self.output.as_deref().unwrap_or("-"),
+                self.page_count,
+                self.seconds
+            ),
+        }
+    }
+}
+
 /// A document's report, and the kind of its failure.
 struct Ended {
     report: BatchReport,

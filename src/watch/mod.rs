@@ -170,6 +170,43 @@ impl From<&Outcome> for WatchReport {
     }
 }
 
+impl Outcome {
+    /// Its log line: how it failed and where the original went, or what
+    /// was written; `None` when neither is known.
+    pub fn describe(&self) -> Option<String> {
+        if let Some(f) = &self.failure {
+            let moved = match &self.original {
+                Some(p) => format!("original moved to {}", p.display()),
+                None => "original left in place".into(),
+            };
+            return Some(format!(
+                "{}: failed (exit code {}): {}; {moved}",
+                self.input.display(),
+                f.kind.exit_code(),
+                f.message
+            ));
+        }
+        let out = self.output.as_ref()?;
+        Some(format!(
+            "{}{}: {} page{} → {}, {:.1} s, {} bytes{}",
+            self.input.display(),
+            self.backs
+                .as_ref()
+                .map_or(String::new(), |b| format!(" + {} (backs)", b.display())),
+            self.pages,
+            crate::english::plural(self.pages),
+            out.display(),
+            self.seconds,
+            self.bytes,
+            if self.recovered {
+                " (finished after a restart)"
+            } else {
+                ""
+            }
+        ))
+    }
+}
+
 /// How much a note matters: the CLI shows [`Level::Detail`] with `-v`
 /// only and hides [`Level::Info`] with `-q`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
