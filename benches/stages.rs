@@ -35,9 +35,9 @@ mod generator;
 use criterion::{BatchSize, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use ocrpdf::clean::{self, Binarize, CleanOptions, Despeckle};
 use ocrpdf::input::{Dpi, PageImage, Pixels};
+use ocrpdf::internals::read;
 use ocrpdf::internals::{background, binarize, border, content, deskew};
 use ocrpdf::ocr::{OrientationDetector, Tesseract};
-use ocrpdf::read;
 use std::hint::black_box;
 use std::time::Duration;
 

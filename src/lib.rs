@@ -3,17 +3,17 @@
 //! A [`Job`] names one document (inputs, output, extra files) and
 //! [`Options`] say how its pages are treated; [`convert`] runs it:
 //!
-//! 1. [`prepare`]: the pre-flight every command shares (inputs, an output
+//! 1. `prepare`: the pre-flight every command shares (inputs, an output
 //!    onto an input, missing language or orientation models).
 //! 2. [`input`]: each page decoded once, with its resolution.
 //! 3. [`clean`]: paper made white, skew removed, ink binarised, specks and
 //!    borders removed, pictures found ([`clean::CleanPage`]).
-//! 4. [`read`]: OCR of the cleaned grey page, enlarged when the text is
+//! 4. `read`: OCR of the cleaned grey page, enlarged when the text is
 //!    small, through the one door [`ocr::read`]; engines come from
 //!    [`ocr::Engines`] (Tesseract, one per worker thread).
 //! 5. [`pdf`]: the bilevel image as lossless JBIG2 or CCITT G4, pictures as
 //!    JPEG, an invisible word-aligned text layer on top.
-//! 6. [`pipeline`]: pages in parallel, written in order into a temp file
+//! 6. `pipeline` ([`convert_with`]): pages in parallel, written in order into a temp file
 //!    that is checked and renamed into place with its extras only when
 //!    every page is in (one atomic write for every file ocrpdf makes).
 //!
@@ -30,6 +30,8 @@
 //! # Ok::<(), ocrpdf::Error>(())
 //! ```
 
+#![deny(unsafe_op_in_unsafe_fn)]
+
 pub mod batch;
 pub mod clean;
 mod english;
@@ -38,15 +40,16 @@ pub mod export;
 mod extras;
 pub mod heap;
 pub mod input;
+mod intake;
 pub mod job;
 pub mod ocr;
 pub(crate) mod output;
 pub mod pdf;
-pub mod pipeline;
-pub mod prepare;
+mod pipeline;
+mod prepare;
 #[cfg(feature = "queue")]
 pub mod queue;
-pub mod read;
+mod read;
 pub mod report;
 pub mod stack;
 pub mod summary;
@@ -89,6 +92,10 @@ pub mod internals {
     }
     pub mod jbig2 {
         pub use crate::pdf::jbig2::*;
+    }
+    /// OCR of a cleaned page, as the pipeline runs it.
+    pub mod read {
+        pub use crate::read::*;
     }
     pub use crate::english::plural;
     pub use crate::output::AtomicFile;

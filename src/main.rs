@@ -49,6 +49,12 @@ fn print_record(body: Body) {
     let _ = Record::new(body).write_line(std::io::stdout().lock());
 }
 
+/// Arguments that parse but do not fit together: the reason, exit 1.
+fn bad_args(msg: &str) -> ExitCode {
+    eprintln!("ocrpdf: {msg}");
+    ExitCode::from(ErrorKind::BadArgs.exit_code())
+}
+
 fn fail(e: &ocrpdf::Error) -> ExitCode {
     eprintln!("ocrpdf: {e}");
     ExitCode::from(e.kind().exit_code())
@@ -57,10 +63,7 @@ fn fail(e: &ocrpdf::Error) -> ExitCode {
 fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
     let (job, opts) = match args.to_job() {
         Ok(c) => c,
-        Err(msg) => {
-            eprintln!("ocrpdf: {msg}");
-            return ExitCode::from(ErrorKind::BadArgs.exit_code());
-        }
+        Err(msg) => return bad_args(&msg),
     };
     let (quiet, verbose) = (args.common.quiet, args.common.verbose);
     if verbose {
@@ -93,35 +96,8 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
             if args.json {
                 print_record(Body::Page(PageReport::new(i + 1, p)));
             }
-            if verbose && p.fate == ocrpdf::input::Fate::Kept {
-                eprintln!("{}: kept as it is (it has text)", p.label);
-            } else if verbose {
-                let tagged = match &p.orientation_tag {
-                    Some(o) => format!("{o} as its file says, then "),
-                    None => String::new(),
-                };
-                let blank = match p.blank {
-                    Some(b) if b.is_blank() => ", blank".to_string(),
-                    Some(b) => format!(
-                        ", not blank ({} marks, {} of {} words sure)",
-                        b.content_marks, b.confident_words, b.words
-                    ),
-                    None => String::new(),
-                };
-                let fate = match p.fate {
-                    ocrpdf::input::Fate::Ocr => "",
-                    ocrpdf::input::Fate::Redone => " (earlier text layer replaced)",
-                    _ => " (had text, rasterised: --force-ocr)",
-                };
-                eprintln!(
-                    "{}{fate}: {} words (confidence {:.0}), skew {:+.2}°, {tagged}turned {}°, {} KiB{blank}",
-                    p.label,
-                    p.words,
-                    p.confidence,
-                    p.skew_deg,
-                    p.rotated_deg,
-                    p.bytes.div_ceil(1024)
-                );
+            if verbose {
+                eprintln!("{}", p.describe());
             }
         }
         if args.json {
@@ -134,12 +110,7 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
     }
     if verbose || !quiet && !summary.dropped.is_empty() {
         for d in &summary.dropped {
-            eprintln!(
-                "{}: left out ({}, sheet position {})",
-                d.label,
-                d.reason.as_str(),
-                d.position
-            );
+            eprintln!("{}", d.describe());
         }
     }
     if !quiet {
@@ -160,15 +131,7 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
     }
     if !quiet {
         for part in &summary.parts {
-            let pages = part.pages.len();
-            eprintln!(
-                "{}: {} page{}, {} KiB, {:.1} s",
-                part.output.display(),
-                pages,
-                ocrpdf::internals::plural(pages),
-                part.bytes.div_ceil(1024),
-                seconds
-            );
+            eprintln!("{}", part.describe(seconds));
         }
     }
     if args.open {
@@ -212,10 +175,7 @@ fn open_in_viewer(pdf: &std::path::Path) {
 fn run_watch(args: &cli::WatchArgs) -> ExitCode {
     let cfg = match args.to_config() {
         Ok(c) => c,
-        Err(msg) => {
-            eprintln!("ocrpdf: {msg}");
-            return ExitCode::from(ErrorKind::BadArgs.exit_code());
-        }
+        Err(msg) => return bad_args(&msg),
     };
     let log = WatchLog {
         quiet: args.common.quiet,
@@ -250,35 +210,9 @@ impl ocrpdf::watch::Events for WatchLog {
         if self.json {
             print_record(Body::WatchDocument(WatchReport::from(o)));
         }
-        let moved = match &o.original {
-            Some(p) => format!("original moved to {}", p.display()),
-            None if o.failure.is_some() => "original left in place".into(),
-            None => "original deleted".into(),
-        };
-        match (&o.failure, &o.output) {
-            (Some(f), _) => eprintln!(
-                "ocrpdf watch: {}: failed (exit code {}): {}; {moved}",
-                o.input.display(),
-                f.kind.exit_code(),
-                f.message
-            ),
-            (None, Some(out)) if !self.quiet => eprintln!(
-                "{}{}: {} page{} → {}, {:.1} s, {} bytes{}",
-                o.input.display(),
-                o.backs
-                    .as_ref()
-                    .map_or(String::new(), |b| format!(" + {} (backs)", b.display())),
-                o.pages,
-                ocrpdf::internals::plural(o.pages),
-                out.display(),
-                o.seconds,
-                o.bytes,
-                if o.recovered {
-                    " (finished after a restart)"
-                } else {
-                    ""
-                }
-            ),
+        match o.describe() {
+            Some(line) if o.failure.is_some() => eprintln!("ocrpdf watch: {line}"),
+            Some(line) if !self.quiet => eprintln!("{line}"),
             _ => {}
         }
         for w in &o.warnings {
@@ -307,8 +241,7 @@ impl ocrpdf::watch::Events for WatchLog {
 fn run_clean(args: &cli::CleanArgs) -> ExitCode {
     let cfg = args.to_config();
     if args.json && cfg.target == ocrpdf::export::Target::Stdout {
-        eprintln!("ocrpdf: --json and an image on standard output (-o -) cannot share it");
-        return ExitCode::from(ErrorKind::BadArgs.exit_code());
+        return bad_args("--json and an image on standard output (-o -) cannot share it");
     }
     let (quiet, verbose) = (args.common.quiet, args.common.verbose);
     let progress = Bar::new(quiet);
@@ -362,10 +295,7 @@ fn run_clean(args: &cli::CleanArgs) -> ExitCode {
 fn run_batch(args: &cli::BatchArgs) -> ExitCode {
     let cfg = match args.to_config() {
         Ok(c) => c,
-        Err(msg) => {
-            eprintln!("ocrpdf: {msg}");
-            return ExitCode::from(ErrorKind::BadArgs.exit_code());
-        }
+        Err(msg) => return bad_args(&msg),
     };
     let log = BatchLog {
         quiet: args.common.quiet,
@@ -399,20 +329,10 @@ struct BatchLog {
 impl ocrpdf::batch::Events for BatchLog {
     fn document(&self, r: &ocrpdf::report::BatchReport) {
         print_record(Body::BatchDocument(r.clone()));
-        match &r.error {
-            Some(e) => eprintln!("ocrpdf batch: {}: failed: {e}", r.input),
-            None if !self.quiet => eprintln!(
-                "{}: {} → {}, {} pages, {:.1} s",
-                r.input,
-                match r.status {
-                    ocrpdf::report::BatchStatus::Skipped => "already in place",
-                    _ => "done",
-                },
-                r.output.as_deref().unwrap_or("-"),
-                r.page_count,
-                r.seconds
-            ),
-            None => {}
+        if r.error.is_some() {
+            eprintln!("ocrpdf batch: {}", r.describe());
+        } else if !self.quiet {
+            eprintln!("{}", r.describe());
         }
     }
 }
@@ -444,10 +364,7 @@ fn run_queue(args: &cli::QueueArgs) -> ExitCode {
 fn run_worker(args: &cli::WorkerArgs) -> ExitCode {
     let cfg = match args.to_config() {
         Ok(c) => c,
-        Err(msg) => {
-            eprintln!("ocrpdf: {msg}");
-            return ExitCode::from(ErrorKind::BadArgs.exit_code());
-        }
+        Err(msg) => return bad_args(&msg),
     };
     let quiet = args.common.quiet;
     let log = |line: &str| {

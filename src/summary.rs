@@ -226,3 +226,68 @@ impl PageSummary {
         }
     }
 }
+
+/// The lines the CLI prints about a conversion, beside what they describe
+/// so that `main.rs` only chooses which to print.
+impl PageSummary {
+    /// The `-v` line of a page: what was read and how it was stored.
+    pub fn describe(&self) -> String {
+        use crate::input::Fate;
+        if self.fate == Fate::Kept {
+            return format!("{}: kept as it is (it has text)", self.label);
+        }
+        let tagged = match &self.orientation_tag {
+            Some(o) => format!("{o} as its file says, then "),
+            None => String::new(),
+        };
+        let blank = match self.blank {
+            Some(b) if b.is_blank() => ", blank".to_string(),
+            Some(b) => format!(
+                ", not blank ({} marks, {} of {} words sure)",
+                b.content_marks, b.confident_words, b.words
+            ),
+            None => String::new(),
+        };
+        let fate = match self.fate {
+            Fate::Ocr => "",
+            Fate::Redone => " (earlier text layer replaced)",
+            _ => " (had text, rasterised: --force-ocr)",
+        };
+        format!(
+            "{}{fate}: {} words (confidence {:.0}), skew {:+.2}°, {tagged}turned {}°, {} KiB{blank}",
+            self.label,
+            self.words,
+            self.confidence,
+            self.skew_deg,
+            self.rotated_deg,
+            self.bytes.div_ceil(1024)
+        )
+    }
+}
+
+impl DroppedPage {
+    /// The line of a page left out of the PDF.
+    pub fn describe(&self) -> String {
+        format!(
+            "{}: left out ({}, sheet position {})",
+            self.label,
+            self.reason.as_str(),
+            self.position
+        )
+    }
+}
+
+impl Part {
+    /// The closing line of a written PDF, `seconds` the whole run's time.
+    pub fn describe(&self, seconds: f64) -> String {
+        let pages = self.pages.len();
+        format!(
+            "{}: {} page{}, {} KiB, {:.1} s",
+            self.output.display(),
+            pages,
+            crate::english::plural(pages),
+            self.bytes.div_ceil(1024),
+            seconds
+        )
+    }
+}

@@ -1,7 +1,11 @@
 //! The module graph has no cycles: neither between the crate's top-level
 //! modules nor between sibling modules inside one (a parent and its own
-//! children may refer to each other). Read from the `crate::` and `super::`
-//! paths of the sources, so a new cycle fails here with its path named.
+//! children may refer to each other). And the three front-ends (`watch`,
+//! `batch`, `queue`) stand side by side on `intake`: none imports another,
+//! nothing else in the library imports them, and `pipeline` knows neither
+//! them nor `intake`. Read from the `crate::` and `super::` paths of the
+//! sources, so a new cycle or a wrong import fails here with its file
+//! named.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -121,6 +125,92 @@ fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
         }
     }
     None
+}
+
+/// The front-ends: commands that run many documents, each on `intake`.
+const FRONT_ENDS: [&str; 3] = ["watch", "batch", "queue"];
+
+/// The top-level modules that module `me` (by its top-level module) must
+/// not import.
+fn forbidden(me: &str) -> Vec<&'static str> {
+    let mut no: Vec<&str> = FRONT_ENDS.iter().copied().filter(|f| *f != me).collect();
+    if me == "pipeline" {
+        no.push("intake");
+    }
+    no
+}
+
+/// Each import in `files` (module path and code) that breaks the
+/// front-end rule, as `file -> module`.
+fn wrong_imports(files: &[(Vec<String>, String)]) -> Vec<String> {
+    let mut wrong = Vec::new();
+    for (me, code) in files {
+        let Some(top) = me.first() else { continue };
+        let no = forbidden(top);
+        for seg in first_segments(code, "crate::") {
+            if no.contains(&seg) {
+                wrong.push(format!("{} -> {seg}", me.join("::")));
+            }
+        }
+    }
+    wrong.sort();
+    wrong.dedup();
+    wrong
+}
+
+/// The library's source files with their module paths (the crate root
+/// and the binary's files left out: they may use every module).
+fn library_files() -> Vec<(Vec<String>, String)> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    files
+        .iter()
+        .filter_map(|f| Some((module_of(&src, f)?, std::fs::read_to_string(f).unwrap())))
+        .collect()
+}
+
+#[test]
+fn front_ends_stand_side_by_side_on_intake() {
+    let files = library_files();
+    for m in FRONT_ENDS.iter().chain(&["intake", "pipeline"]) {
+        assert!(
+            files
+                .iter()
+                .any(|(me, _)| me.first().is_some_and(|t| t == m)),
+            "no module {m} found"
+        );
+    }
+    let wrong = wrong_imports(&files);
+    assert!(
+        wrong.is_empty(),
+        "front-ends import each other, or a lower module imports a front-end or pipeline imports intake: {wrong:?}"
+    );
+}
+
+#[test]
+fn the_front_end_rule_finds_wrong_imports() {
+    let m = |p: &str, code: &str| (p.split("::").map(String::from).collect(), code.to_string());
+    let files = [
+        m(
+            "queue::worker",
+            "use crate::batch::{output_name};\nuse crate::intake::Document;",
+        ),
+        m("watch::journal", "let p = crate::intake::part_path(&a, 1);"),
+        m("batch", "use crate::{intake, watch::scan};"),
+        m("pipeline::stack", "use crate::intake::part_path;"),
+        m("report", "use crate::watch::Outcome;"),
+        m("intake::name", "use crate::pipeline::part_path;"),
+    ];
+    assert_eq!(
+        wrong_imports(&files),
+        [
+            "batch -> watch",
+            "pipeline::stack -> intake",
+            "queue::worker -> batch",
+            "report -> watch"
+        ]
+    );
 }
 
 #[test]

@@ -4,30 +4,27 @@
 //! AWS Batch array job, GNU parallel), with no server of its own.
 //!
 //! Exactly one complete output per document however often a worker is
-//! killed: an output's name says what it holds (`name`), it is written
-//! under a stage name and given its final name by a no-replace rename
-//! (`commit`), and a rerun skips what is already in place and passes the
-//! output check. Outputs are reproducible (dated by `SOURCE_DATE_EPOCH` or
+//! killed: an output's name says what it holds (`intake`'s hashed name),
+//! it is written under a stage name and given its final name by a
+//! no-replace rename (`intake::commit_parts`), and a rerun skips what is
+//! already in place and passes the output check. Outputs are reproducible (dated by `SOURCE_DATE_EPOCH` or
 //! the newest input, as in the main command), so the rerun of a killed
 //! shard gives the bytes a single process would have.
 
-mod commit;
 mod manifest;
-mod name;
 
-pub use commit::{Committed, Part, commit_parts};
-pub use manifest::{Entry, Manifest, Shard};
-pub use name::{output_name, stem};
+pub use manifest::Shard;
+
+use manifest::{Entry, Manifest};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::input::{self, Input};
+use crate::intake::{self, Committed, Document, Part, commit_parts};
 use crate::job::{Job, Options};
 use crate::ocr::TesseractEngines;
 use crate::output::stage_path;
 use crate::pipeline::{Silent, Workers, convert_with};
-use crate::prepare::{Preflight, prepare};
 use crate::report::{self, BatchReport, BatchStatus, BatchSummary};
-use crate::watch::scan;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -56,14 +53,7 @@ pub fn run(cfg: &BatchConfig, events: &dyn Events, cancel: &AtomicBool) -> Resul
     let started = Instant::now();
     let manifest = Manifest::load(&cfg.manifest)
         .map_err(|e| Error::input(&cfg.manifest, format!("cannot read the manifest: {e}")))?;
-    // Missing models fail the run once, not every document.
-    prepare(&Preflight {
-        inputs: None,
-        output: None,
-        ocr: Some(&cfg.options.ocr),
-        page: &cfg.options.page,
-        tessdata: None,
-    })?;
+    intake::check_models(&cfg.options)?;
     std::fs::create_dir_all(&cfg.out).map_err(|source| Error::Output {
         path: cfg.out.clone(),
         source,
@@ -102,6 +92,26 @@ pub fn run(cfg: &BatchConfig, events: &dyn Events, cancel: &AtomicBool) -> Resul
     Ok(summary)
 }
 
+impl BatchReport {
+    /// Its log line: why it failed, or where its output is.
+    pub fn describe(&self) -> String {
+        match &self.error {
+            Some(e) => format!("{}: failed: {e}", self.input),
+            None => format!(
+                "{}: {} → {}, {} pages, {:.1} s",
+                self.input,
+                match self.status {
+                    BatchStatus::Skipped => "already in place",
+                    _ => "done",
+                },
+                self.output.as_deref().unwrap_or("-"),
+                self.page_count,
+                self.seconds
+            ),
+        }
+    }
+}
+
 /// A document's report, and the kind of its failure.
 struct Ended {
     report: BatchReport,
@@ -134,12 +144,10 @@ fn document(
     };
     let mut dest = None;
     let outcome = (|| {
-        let (pages, folder) = pages_of(&entry.path)?;
-        let name = output_name(&stem(&entry.path, folder), &pages, &cfg.options)
-            .map_err(|e| Error::input(&entry.path, e.to_string()))?;
-        let out = cfg.out.join(name);
+        let doc = Document::at(&entry.path)?;
+        let out = cfg.out.join(doc.output_name(&cfg.options)?);
         dest = Some(out.clone());
-        produce(cfg, workers, index, pages, &out, cancel)
+        produce(cfg, workers, index, doc.pages, &out, cancel)
     })();
     report.seconds = report::round(started.elapsed().as_secs_f64(), 2);
     if let Some(d) = &dest {
@@ -174,29 +182,6 @@ fn document(
         report,
         kind,
     })
-}
-
-/// The page files of a document: a file is its own page(s), a folder its
-/// files in natural order (as a watched folder's document), and whether it
-/// was a folder.
-pub(crate) fn pages_of(path: &Path) -> Result<(Vec<PathBuf>, bool)> {
-    let meta =
-        std::fs::metadata(path).map_err(|e| Error::input(path, format!("cannot be read: {e}")))?;
-    if !meta.is_dir() {
-        return Ok((vec![path.to_path_buf()], false));
-    }
-    let real = path
-        .canonicalize()
-        .map_err(|e| Error::input(path, format!("cannot be read: {e}")))?;
-    let (Some(parent), Some(name)) = (real.parent(), real.file_name()) else {
-        return Err(Error::input(path, "a file system root is not a document"));
-    };
-    let snap = scan::snapshot(parent, name, scan::Kind::Folder)
-        .ok_or_else(|| Error::input(path, "the folder cannot be listed"))?;
-    if snap.pages.is_empty() {
-        return Err(Error::input(path, "the folder holds no page files"));
-    }
-    Ok((snap.pages, true))
 }
 
 struct Produced {
@@ -276,7 +261,7 @@ fn produce(
             .enumerate()
             .map(|(k, p)| Part {
                 stage: p.output.clone(),
-                dest: crate::pipeline::part_path(dest, k + 1),
+                dest: intake::part_path(dest, k + 1),
                 pages: p.pages.len(),
             })
             .collect()

@@ -281,6 +281,11 @@ impl OrientationDetector for Tesseract {
 }
 
 /// Walk the result iterator word by word, grouping words into lines.
+///
+/// # Safety
+///
+/// `api` is a live Tesseract handle that has just recognised a page (its
+/// results are current), used by no other thread meanwhile.
 unsafe fn read_results(api: *mut sys::TessBaseAPI) -> OcrPage {
     let mut page = OcrPage::default();
     // SAFETY (whole fn): the iterator belongs to `api`'s current results and
@@ -349,6 +354,12 @@ unsafe fn read_results(api: *mut sys::TessBaseAPI) -> OcrPage {
     page
 }
 
+/// The box of the iterator's element at `level`; `None` when Tesseract has
+/// none or it is empty.
+///
+/// # Safety
+///
+/// `pi` is a live page iterator of the current results.
 unsafe fn bounding_box(
     pi: *const sys::TessPageIterator,
     level: sys::TessPageIteratorLevel,

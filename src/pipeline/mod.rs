@@ -16,7 +16,7 @@ mod schedule;
 mod stack;
 
 pub use schedule::Workers;
-pub use stack::part_path;
+pub(crate) use stack::part_path;
 
 pub(crate) use page::clean_upright;
 pub(crate) use schedule::EngineClock;

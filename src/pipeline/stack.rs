@@ -214,7 +214,7 @@ fn is_blank(done: &PageDone) -> bool {
 }
 
 /// `OUT.pdf` as part `n`: `OUT-001.pdf` (numbers widen past 999).
-pub fn part_path(path: &Path, n: usize) -> PathBuf {
+pub(crate) fn part_path(path: &Path, n: usize) -> PathBuf {
     let stem = path
         .file_stem()
         .map_or_else(String::new, |s| s.to_string_lossy().into_owned());

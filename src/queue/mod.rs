@@ -4,9 +4,9 @@
 //! `queue` feature; the core pipeline stays synchronous, only this edge
 //! talks to servers.
 
-pub mod db;
-pub mod store;
-pub mod worker;
+mod db;
+mod store;
+mod worker;
 
 pub use db::{Queue, SCHEMA, STATES};
 pub use store::{Put, Store};

@@ -2,7 +2,8 @@
 //! again, until stopped (or, with `--drain`, until nothing is left).
 //!
 //! Exactly one output per document however workers die: the output's
-//! name is the batch name (input bytes and options, `crate::batch`), it is
+//! name is the batch's hashed name (input bytes and options,
+//! `crate::intake`), it is
 //! written with a create-only put, and a job whose worker stopped
 //! heartbeating is claimed again once its lease runs out. Two workers on
 //! one job (a lease that ran out under a live worker) make the same bytes
@@ -11,13 +12,12 @@
 
 use super::db::{Claim, Queue};
 use super::store::{Put, Store, is_url};
-use crate::batch::{output_name, pages_of, stem};
 use crate::error::{Error, Result};
 use crate::input::Input;
+use crate::intake::{self, Document};
 use crate::job::{Job, Options};
 use crate::ocr::TesseractEngines;
 use crate::pipeline::{Silent, Workers, convert_with};
-use crate::prepare::{Preflight, prepare};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -66,13 +66,7 @@ fn identity() -> String {
 /// with `drain` until the queue has nothing to claim. `log` hears one line
 /// per job.
 pub fn run(cfg: &WorkerConfig, log: &dyn Fn(&str), cancel: &AtomicBool) -> Result<Totals> {
-    prepare(&Preflight {
-        inputs: None,
-        output: None,
-        ocr: Some(&cfg.options.ocr),
-        page: &cfg.options.page,
-        tessdata: None,
-    })?;
+    intake::check_models(&cfg.options)?;
     let mut queue = Queue::connect(&cfg.db)?;
     let mut beats = Queue::connect(&cfg.db)?;
     let store = Store::open(&cfg.out)?;
@@ -204,14 +198,16 @@ fn process(
         path: std::env::temp_dir(),
         source,
     })?;
-    let (pages, folder, stem_from) = fetch(&claim.source, tmp.path())?;
-    let name = output_name(&stem(&stem_from, folder), &pages, &cfg.options)
-        .map_err(|e| Error::input(&stem_from, e.to_string()))?;
+    let doc = fetch(&claim.source, tmp.path())?;
+    let name = doc.output_name(&cfg.options)?;
     if store.exists(&name)? {
         return Ok(store.url_of(&name));
     }
     let pdf = tmp.path().join("out.pdf");
-    let job = Job::new(pages.into_iter().map(Input::Path).collect(), pdf.clone());
+    let job = Job::new(
+        doc.pages.into_iter().map(Input::Path).collect(),
+        pdf.clone(),
+    );
     let t = Instant::now();
     let converted = convert_with(
         workers,
@@ -229,20 +225,16 @@ fn process(
     }
 }
 
-/// A job's page files on local disk: a local path as it is, a store
-/// object (or a prefix ending in `/`, its objects in natural order)
-/// downloaded into `tmp` with its last-modified time, which dates the
-/// output. Also whether it is a folder, and the path its name comes from.
-fn fetch(source: &str, tmp: &std::path::Path) -> Result<(Vec<PathBuf>, bool, PathBuf)> {
+/// A job's document with its page files on local disk: a local path as
+/// it is, a store object (or a prefix ending in `/`, its objects in
+/// natural order) downloaded into `tmp` with its last-modified time, which
+/// dates the output.
+fn fetch(source: &str, tmp: &std::path::Path) -> Result<Document> {
     if !is_url(source) {
-        let path = PathBuf::from(source);
-        let (pages, folder) = pages_of(&path)?;
-        return Ok((pages, folder, path));
+        return Document::at(std::path::Path::new(source));
     }
     if let Some(local) = source.strip_prefix("file://") {
-        let path = PathBuf::from(local);
-        let (pages, folder) = pages_of(&path)?;
-        return Ok((pages, folder, path));
+        return Document::at(std::path::Path::new(local));
     }
     let parsed =
         url::Url::parse(source).map_err(|e| Error::input(source, format!("not a URL: {e}")))?;
@@ -288,5 +280,9 @@ fn fetch(source: &str, tmp: &std::path::Path) -> Result<(Vec<PathBuf>, bool, Pat
         f.set_modified(modified).map_err(io)?;
         pages.push(local);
     }
-    Ok((pages, folder, PathBuf::from(key)))
+    Ok(Document {
+        pages,
+        folder,
+        path: PathBuf::from(key),
+    })
 }

@@ -9,8 +9,8 @@
 //! one watcher holding the inbox's lock, so a look before the rename is
 //! enough there.
 
-use super::scan::Kind;
 use crate::error::{Error, ErrorKind};
+use crate::intake::Kind;
 use crate::output::sync_dir;
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
@@ -19,19 +19,6 @@ use std::path::{Path, PathBuf};
 pub(crate) const DONE: &str = ".done";
 /// Folder under the inbox for originals that could not be converted.
 pub(crate) const FAILED: &str = ".failed";
-
-/// The PDF name for an input: `scan.png` → `scan.pdf`, folder `batch 7`
-/// → `batch 7.pdf`.
-pub(crate) fn output_name(input: &OsStr, kind: Kind) -> OsString {
-    let path = Path::new(input);
-    let stem = match kind {
-        Kind::File => path.file_stem().unwrap_or(input),
-        Kind::Folder => input,
-    };
-    let mut name = stem.to_os_string();
-    name.push(".pdf");
-    name
-}
 
 /// `name` with `-n` before its extension (`scan.pdf` → `scan-2.pdf`), or
 /// at the end for folders; `n == 0` leaves it as it is.
@@ -221,15 +208,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names() {
-        let f = |s: &str| output_name(OsStr::new(s), Kind::File);
-        assert_eq!(f("scan.png"), "scan.pdf");
-        assert_eq!(f("report.pdf"), "report.pdf");
-        assert_eq!(f("noext"), "noext.pdf");
-        assert_eq!(
-            output_name(OsStr::new("batch.v2"), Kind::Folder),
-            "batch.v2.pdf"
-        );
+    fn suffixes() {
         assert_eq!(
             with_suffix(OsStr::new("scan.pdf"), 2, Kind::File),
             "scan-2.pdf"

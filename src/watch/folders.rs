@@ -20,7 +20,7 @@ pub(super) fn check(inbox: &Path, outbox: &Path) -> Result<(PathBuf, PathBuf)> {
             inbox.display()
         )));
     }
-    if let Some(out) = crate::prepare::canonical_target(outbox) {
+    if let Some(out) = crate::intake::canonical_target(outbox) {
         overlap(&inbox_c, &out, inbox, outbox)?;
     }
     std::fs::create_dir_all(outbox).map_err(|e| Error::Output {

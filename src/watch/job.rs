@@ -3,11 +3,11 @@
 //! journal — or finish one an earlier attempt left half done.
 
 use super::WatchConfig;
-use super::dispose::output_name;
 use super::journal::{Backs, Finished, Intent, Journal, PartIntent, Recovered};
-use super::scan::{self, Kind, Snapshot};
 use crate::error::{Error, ErrorKind};
 use crate::input::Input;
+use crate::intake::scan::{self, Kind, Snapshot};
+use crate::intake::{part_path, pdf_name};
 use crate::job::{Job, Options};
 use crate::ocr::Engines;
 use crate::pipeline::{Silent, Workers, convert_with};
@@ -140,7 +140,7 @@ fn convert(
     if ctx.cancel.load(Ordering::SeqCst) {
         return discard(JobEnd::Failed(Error::Interrupted));
     }
-    let output = output_name(name, snap.kind);
+    let output = pdf_name(name, snap.kind);
     // A split stack (`--split-on`) was staged as ID-001.pdf, …: each part
     // gets the document's name numbered the same way.
     let parts = if ctx.options.stack.split.is_some() {
@@ -148,7 +148,7 @@ fn convert(
             .zip(&summary.parts)
             .map(|(k, part)| PartIntent {
                 pages: part.pages.len(),
-                output: crate::pipeline::part_path(Path::new(&output), k).into_os_string(),
+                output: part_path(Path::new(&output), k).into_os_string(),
             })
             .collect()
     } else {

@@ -21,8 +21,8 @@
 //! off the same inbox, so whatever is in there is this watcher's.
 
 use super::dispose;
-use super::scan::{Fingerprint, Kind};
 use crate::error::{Error, Result};
+use crate::intake::scan::{Fingerprint, Kind};
 use crate::output::check_pdf;
 use crate::report::Warning;
 use serde::{Deserialize, Serialize};
@@ -227,7 +227,7 @@ impl Journal {
             vec![one]
         } else {
             (1..=intent.parts.len())
-                .map(|k| crate::pipeline::part_path(&one, k))
+                .map(|k| crate::intake::part_path(&one, k))
                 .collect()
         }
     }
@@ -426,7 +426,7 @@ impl Journal {
 
     /// Whether an original in the inbox is the one that was converted.
     fn still_there(&self, name: &OsStr, kind: Kind, fingerprint: &Fingerprint) -> bool {
-        super::scan::snapshot(&self.inbox, name, kind)
+        crate::intake::scan::snapshot(&self.inbox, name, kind)
             .is_some_and(|s| &s.fingerprint == fingerprint)
     }
 }
@@ -507,7 +507,7 @@ mod tests {
     //! Each way a run can stop between the steps of finishing a document,
     //! set up on disk as that run would have left it, then resolved.
     use super::*;
-    use crate::watch::scan::snapshot;
+    use crate::intake::scan::snapshot;
 
     struct Setup {
         _dir: tempfile::TempDir,
@@ -569,7 +569,7 @@ mod tests {
             folder: false,
             fingerprint: fp,
             pages: 2,
-            output: super::dispose::output_name(OsStr::new(name), Kind::File),
+            output: crate::intake::pdf_name(OsStr::new(name), Kind::File),
             warnings: Vec::new(),
             fates: crate::report::Fates::default(),
             parts: Vec::new(),

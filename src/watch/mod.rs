@@ -5,7 +5,7 @@
 //! (`notify`), at every deadline it is waiting for, and at least every
 //! [`RESCAN`] (or every `--poll` seconds with events off): events can be
 //! lost, and a restart must pick up what is already there. Each top-level
-//! file or folder is a document (`scan.rs`); it is taken when it has settled
+//! file or folder is a document (`intake::scan`); it is taken when it has settled
 //! (`settle.rs`), converted on the shared page workers (`job.rs`), and its
 //! PDF and original are put in place through a journal that survives a
 //! kill (`journal.rs`, `dispose.rs`). The inbox and outbox must not overlap
@@ -28,17 +28,16 @@ mod dispose;
 mod folders;
 mod job;
 mod journal;
-pub(crate) mod scan;
 mod settle;
 mod watcher;
 
 pub use dispose::Failure;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::intake;
 use crate::job::Options;
 use crate::ocr::{Engines, TesseractEngines};
 use crate::pipeline::Workers;
-use crate::prepare::{Preflight, prepare};
 use crate::report::{self, Status, WatchReport};
 use job::Ctx;
 use std::path::{Path, PathBuf};
@@ -171,6 +170,43 @@ impl From<&Outcome> for WatchReport {
     }
 }
 
+impl Outcome {
+    /// Its log line: how it failed and where the original went, or what
+    /// was written; `None` when neither is known.
+    pub fn describe(&self) -> Option<String> {
+        if let Some(f) = &self.failure {
+            let moved = match &self.original {
+                Some(p) => format!("original moved to {}", p.display()),
+                None => "original left in place".into(),
+            };
+            return Some(format!(
+                "{}: failed (exit code {}): {}; {moved}",
+                self.input.display(),
+                f.kind.exit_code(),
+                f.message
+            ));
+        }
+        let out = self.output.as_ref()?;
+        Some(format!(
+            "{}{}: {} page{} → {}, {:.1} s, {} bytes{}",
+            self.input.display(),
+            self.backs
+                .as_ref()
+                .map_or(String::new(), |b| format!(" + {} (backs)", b.display())),
+            self.pages,
+            crate::english::plural(self.pages),
+            out.display(),
+            self.seconds,
+            self.bytes,
+            if self.recovered {
+                " (finished after a restart)"
+            } else {
+                ""
+            }
+        ))
+    }
+}
+
 /// How much a note matters: the CLI shows [`Level::Detail`] with `-v`
 /// only and hides [`Level::Info`] with `-q`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -223,13 +259,7 @@ pub fn watch_with(
             "--duplex-wait must be more than 0 seconds".into(),
         ));
     }
-    prepare(&Preflight {
-        inputs: None,
-        output: None,
-        ocr: Some(&cfg.options.ocr),
-        page: &cfg.options.page,
-        tessdata: None,
-    })?;
+    intake::check_models(&cfg.options)?;
     // A document's pages come in the order the scan listed them.
     let mut options = cfg.options.clone();
     options.page.natural_sort = false;

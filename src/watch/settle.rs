@@ -12,7 +12,7 @@
 //! decodes is the conversion's job; a failure there is confirmed after one
 //! more settle period (see `mod.rs`).
 
-use super::scan::{Fingerprint, Kind, Snapshot};
+use crate::intake::scan::{Fingerprint, Kind, Snapshot};
 use std::time::{Duration, Instant, SystemTime};
 
 /// How long a document has looked the same.
@@ -136,7 +136,7 @@ pub(crate) fn readiness(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::watch::scan::Stamp;
+    use crate::intake::scan::Stamp;
     use std::path::PathBuf;
 
     fn waits(settle: u64, grace: u64) -> Waits {

@@ -5,10 +5,10 @@
 use super::dispose::{self, Failure};
 use super::job::{self, Ctx, JobEnd, Task};
 use super::journal;
-use super::scan::{self, Fingerprint, Kind, Snapshot};
 use super::settle::{self, Readiness, Settle, Waits};
 use super::{BACKOFF, Events, Level, MAX_ATTEMPTS, Outcome, RESCAN, Totals, WatchConfig};
 use crate::error::{Error, ErrorKind, Result};
+use crate::intake::scan::{self, Fingerprint, Kind, Snapshot};
 use crate::report::Warning;
 use notify::Watcher as _;
 use std::collections::{BTreeMap, HashSet};

@@ -1,13 +1,20 @@
-//! Stable, collision-free output names: the document's name and a short
-//! hash of everything that decides the output's bytes, so a rerun finds
-//! its earlier outputs, two `scan.png` from different folders (or one file
-//! under other flags) never share a name, and a name is its own proof of
-//! what it holds.
+//! Output names. A watched inbox's PDF keeps its input's name
+//! ([`pdf_name`]): people look for it there. A `batch` or `worker`
+//! output is named by what it holds ([`hashed_name`]): the document's name
+//! and a short hash of everything that decides the output's bytes, so a
+//! rerun finds its earlier outputs, two `scan.png` from different folders
+//! (or one file under other flags) never share a name, and a name is its
+//! own proof of what it holds. The parts of a split document are numbered
+//! by [`part_path`], as the pipeline writes them.
 
+use super::scan::Kind;
 use crate::job::Options;
 use md5::{Digest, Md5};
+use std::ffi::{OsStr, OsString};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+
+pub(crate) use crate::pipeline::part_path;
 
 /// Hex digits of the hash in a name: 48 bits, so among 10⁸ documents the
 /// chance of any two distinct ones sharing a name (birthday bound,
@@ -35,7 +42,11 @@ fn options_key(opts: &Options) -> String {
 
 /// The output name of a document made of `pages` (in page order), called
 /// `stem`: `STEM-HASH.pdf`.
-pub fn output_name(stem: &str, pages: &[PathBuf], opts: &Options) -> std::io::Result<String> {
+pub(crate) fn hashed_name(
+    stem: &str,
+    pages: &[PathBuf],
+    opts: &Options,
+) -> std::io::Result<String> {
     let mut h = Md5::new();
     h.update(NAME_VERSION.as_bytes());
     h.update([0]);
@@ -64,7 +75,7 @@ pub fn output_name(stem: &str, pages: &[PathBuf], opts: &Options) -> std::io::Re
 
 /// A document's name without its extension (`scan.png` → `scan`; a folder
 /// keeps its whole name), made safe for a file name.
-pub fn stem(path: &Path, folder: bool) -> String {
+pub(crate) fn stem(path: &Path, folder: bool) -> String {
     let name = if folder {
         path.file_name()
     } else {
@@ -86,6 +97,19 @@ pub fn stem(path: &Path, folder: bool) -> String {
     }
 }
 
+/// The PDF name for an input: `scan.png` → `scan.pdf`, folder `batch 7`
+/// → `batch 7.pdf`.
+pub(crate) fn pdf_name(input: &OsStr, kind: Kind) -> OsString {
+    let path = Path::new(input);
+    let stem = match kind {
+        Kind::File => path.file_stem().unwrap_or(input),
+        Kind::Folder => input,
+    };
+    let mut name = stem.to_os_string();
+    name.push(".pdf");
+    name
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,7 +124,7 @@ mod tests {
         std::fs::write(&b, b"c").unwrap();
         std::fs::write(&c, b"abc").unwrap();
         let opts = Options::default();
-        let name = |pages: &[PathBuf], o: &Options| output_name("s", pages, o).unwrap();
+        let name = |pages: &[PathBuf], o: &Options| hashed_name("s", pages, o).unwrap();
         let base = name(&[a.clone(), b.clone()], &opts);
         assert_eq!(base.len(), "s-".len() + HASH_HEX + ".pdf".len());
         assert_eq!(base, name(&[a.clone(), b.clone()], &opts));
@@ -112,6 +136,18 @@ mod tests {
         let mut other = opts.clone();
         other.page.rotate = false;
         assert_ne!(base, name(&[a, b], &other));
+    }
+
+    #[test]
+    fn inbox_pdfs_keep_the_input_name() {
+        let f = |s: &str| pdf_name(OsStr::new(s), Kind::File);
+        assert_eq!(f("scan.png"), "scan.pdf");
+        assert_eq!(f("report.pdf"), "report.pdf");
+        assert_eq!(f("noext"), "noext.pdf");
+        assert_eq!(
+            pdf_name(OsStr::new("batch.v2"), Kind::Folder),
+            "batch.v2.pdf"
+        );
     }
 
     #[test]

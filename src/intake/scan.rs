@@ -1,4 +1,6 @@
-//! What in the inbox is a document, and what is left alone.
+//! What in a folder is a document, and what is left alone: the same rules
+//! for a watched inbox and for a folder named as one document (`batch`,
+//! `worker`).
 //!
 //! A regular file directly in the inbox is one document; a folder is one
 //! document made of the files directly inside it, in natural order. Hidden

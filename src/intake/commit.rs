@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 /// One finished output under its stage name.
 #[derive(Debug, Clone)]
-pub struct Part {
+pub(crate) struct Part {
     pub stage: PathBuf,
     pub dest: PathBuf,
     /// Pages it holds, for checking an output found already in place.
@@ -25,7 +25,7 @@ pub struct Part {
 
 /// How a commit went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Committed {
+pub(crate) enum Committed {
     /// Every part was placed by this call.
     Placed,
     /// At least one part was already in place (another worker made the
@@ -37,7 +37,7 @@ pub enum Committed {
 /// Place every part under its final name; on success no stage is left.
 /// A name already taken by a file that fails the output check is an error
 /// (exit class 4): it is left for a person to look at, never replaced.
-pub fn commit_parts(parts: &[Part]) -> Result<Committed> {
+pub(crate) fn commit_parts(parts: &[Part]) -> Result<Committed> {
     let mut found = false;
     for p in parts {
         match rename_no_replace(&p.stage, &p.dest) {
