@@ -28,6 +28,8 @@ mod dispose;
 mod folders;
 mod job;
 mod journal;
+mod pairing;
+mod phase;
 pub(crate) mod scan;
 mod settle;
 mod watcher;
