@@ -218,9 +218,11 @@ pub(super) fn judge_sheet(
 
 /// Clean a page and, when `rotate` is on, turn it upright: the page image
 /// both `ocrpdf` and `ocrpdf clean` produce. Returns the turn undone.
-/// `tessdata` is the model folder of the orientation model.
+/// `tessdata` is the model folder of the orientation model; `clock` times
+/// its call for the scheduler's watchdog.
 pub(crate) fn clean_upright(
     engines: &dyn Engines,
+    clock: &EngineClock,
     page: &PageRef,
     image: &PageImage,
     opts: &clean::CleanOptions,
@@ -231,8 +233,7 @@ pub(crate) fn clean_upright(
     if !rotate {
         return Ok((cleaned, 0));
     }
-    let clock = EngineClock::default();
-    Ok(orient(engines, &clock, page, image, &cleaned, opts, tessdata)?.unwrap_or((cleaned, 0)))
+    Ok(orient(engines, clock, page, image, &cleaned, opts, tessdata)?.unwrap_or((cleaned, 0)))
 }
 
 /// Ask OSD which way up the cleaned page is; if it is confidently turned,
