@@ -69,7 +69,7 @@ pub struct ExportReport {
     pub kind: &'static str,
     /// What decoding had to say (a kept truncated JPEG, an estimated
     /// resolution).
-    pub warnings: Vec<input::DecodeWarning>,
+    pub warnings: Vec<input::Warning>,
     /// The layer files written (`--layers`): mask, foreground, background.
     pub layers: Vec<PathBuf>,
 }
@@ -82,16 +82,7 @@ impl From<&ExportReport> for crate::report::CleanPageReport {
             skew_deg: crate::report::round(r.skew_deg.into(), 2),
             rotation_deg: r.rotated_deg,
             kind: r.kind.to_string(),
-            warnings: r
-                .warnings
-                .iter()
-                .map(|w| crate::report::Warning {
-                    code: w.code.to_string(),
-                    message: w.message.clone(),
-                    page: None,
-                    input: None,
-                })
-                .collect(),
+            warnings: r.warnings.iter().map(Into::into).collect(),
             layers: r
                 .layers
                 .iter()

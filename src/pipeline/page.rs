@@ -138,11 +138,7 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
         timed(&mut t.pdf, started);
         let mut report = PageSummary::stored(page, cleaned, rotated, ocr, stored, t);
         // What decoding said (a kept truncated JPEG) comes first.
-        let decoded = decoded.iter().map(|w| crate::read::Warning {
-            code: w.code,
-            message: w.message.clone(),
-        });
-        report.warnings.splice(0..0, decoded);
+        report.warnings.splice(0..0, decoded.iter().cloned());
         report.orientation_tag = orientation.clone();
         let (blank, separator) = judge_sheet(&cfg.stack, cleaned, ocr, &mut report);
         Ok(PageDone {
