@@ -10,6 +10,9 @@
 use crate::clean::{CleanPage, Picture, lines::InkStats};
 use crate::ocr::{self, Engine, OcrImage, OcrPage, OcrSource};
 
+/// A page's warning: the one warning type, shared with decoding.
+pub use crate::input::Warning;
+
 /// Words whose centre lies in a picture region are kept only at or above
 /// this confidence (0–100). Tesseract gives real words in a photo (signs,
 /// labels) 85–95 and texture read as letters mostly 20–70.
@@ -42,16 +45,6 @@ pub fn read(
         ocr.lines.retain(|l| !l.words.is_empty());
     }
     Ok(ocr)
-}
-
-/// Something about a page or document that a user (or script) should know,
-/// though the output was written.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Warning {
-    /// A stable name for scripts, e.g. `few_words`.
-    pub code: &'static str,
-    /// What happened, in words.
-    pub message: String,
 }
 
 /// Fewest text lines for which a wordless page is suspicious.

@@ -1084,14 +1084,7 @@ fn memory_stays_bounded_on_colour_scans() {
         .env("XDG_DATA_HOME", dir.path().join(".no-xdg-data"))
         .arg("-v")
         .arg(env!("CARGO_BIN_EXE_ocrpdf"))
-        .args([
-            "colour.pdf",
-            "-o",
-            "out.pdf",
-            "-j",
-            "2",
-            "-q",
-        ])
+        .args(["colour.pdf", "-o", "out.pdf", "-j", "2", "-q"])
         .output()
         .expect("/usr/bin/time (apt-get install time)");
     let stderr = String::from_utf8_lossy(&out.stderr);

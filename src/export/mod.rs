@@ -4,6 +4,12 @@
 //! (the same `pipeline::clean_upright`), then written one file per page,
 //! each through a temp file and a rename. A page that fails does not stop
 //! the others; every failure is reported.
+//!
+//! Pages run on the conversion's page workers and scheduler
+//! (`pipeline::Workers`, `schedule::in_order`): the same bounded window
+//! and cancellation, and an orientation call that hangs past the default
+//! OCR time limit is abandoned with its worker replaced, stopping the run
+//! instead of holding it forever.
 
 mod encode;
 mod layers;
@@ -14,13 +20,13 @@ use crate::clean::{CleanPage, Picture};
 use crate::error::{Error, Result};
 use crate::input::{self, Input, PageRef, Pixels};
 use crate::job::PageOptions;
-use crate::ocr::TesseractEngines;
+use crate::ocr::{DEFAULT_OCR_TIMEOUT, TesseractEngines};
 use crate::output::{self, Mode};
-use crate::pipeline::{self, Progress};
+use crate::pipeline::{self, EngineClock, Progress, Workers};
 use crate::prepare::{Preflight, prepare};
-use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Where cleaned pages go.
@@ -63,7 +69,7 @@ pub struct ExportReport {
     pub kind: &'static str,
     /// What decoding had to say (a kept truncated JPEG, an estimated
     /// resolution).
-    pub warnings: Vec<input::DecodeWarning>,
+    pub warnings: Vec<input::Warning>,
     /// The layer files written (`--layers`): mask, foreground, background.
     pub layers: Vec<PathBuf>,
 }
@@ -76,16 +82,7 @@ impl From<&ExportReport> for crate::report::CleanPageReport {
             skew_deg: crate::report::round(r.skew_deg.into(), 2),
             rotation_deg: r.rotated_deg,
             kind: r.kind.to_string(),
-            warnings: r
-                .warnings
-                .iter()
-                .map(|w| crate::report::Warning {
-                    code: w.code.to_string(),
-                    message: w.message.clone(),
-                    page: None,
-                    input: None,
-                })
-                .collect(),
+            warnings: r.warnings.iter().map(Into::into).collect(),
             layers: r
                 .layers
                 .iter()
@@ -132,32 +129,54 @@ pub fn export(
     }
     let plan = plan_outputs(cfg, &pages)?;
     progress.start(pages.len());
-    let pool = pipeline::worker_pool(cfg.page.jobs)?;
-    let results: Vec<Result<ExportReport>> = pool.install(|| {
-        pages
-            .par_iter()
-            .zip(&plan)
-            .map(|(page, out)| {
-                if cancel.load(Ordering::Relaxed) {
-                    return Err(Error::Interrupted);
-                }
-                let r = export_page(page, out, cfg);
-                progress.page_done(page);
-                r
-            })
-            .collect()
-    });
-    if cancel.load(Ordering::Relaxed) {
-        return Err(Error::Interrupted);
-    }
+    let workers = Workers::new(cfg.page.jobs)?;
+    // The pages' work owns what it reads: a worker abandoned to a hung
+    // engine may outlive this call.
+    let shared = Arc::new((pages, plan, cfg.clone()));
+    let theirs = Arc::clone(&shared);
+    // A page's failure is its result, not the run's: the others go on.
+    let run = move |i: usize, clock: &EngineClock| {
+        let (pages, plan, cfg) = &*theirs;
+        let page = std::panic::AssertUnwindSafe(|| export_page(&pages[i], &plan[i], cfg, clock));
+        Ok(std::panic::catch_unwind(page).unwrap_or_else(|_| Err(panicked(&pages[i]))))
+    };
+    let label = |i: usize| shared.0[i].label();
+    let overdue = |i: usize| Error::Ocr {
+        path: PathBuf::from(label(i)),
+        reason: format!(
+            "the orientation engine was still running {} s after it began, so its worker was abandoned",
+            pipeline::abandon_after(DEFAULT_OCR_TIMEOUT).as_secs_f64()
+        ),
+    };
+    let work = pipeline::Work {
+        count: shared.0.len(),
+        window: 2 * workers.count(),
+        cancel,
+        run: Arc::new(run),
+        panicked: &|i| panicked(&shared.0[i]),
+        engine_limit: Some(pipeline::abandon_after(DEFAULT_OCR_TIMEOUT)),
+        overdue: &overdue,
+    };
     let mut written = Vec::new();
-    for r in results {
+    pipeline::in_order(&workers, work, |i, r: Result<ExportReport>| {
+        progress.page_done(&shared.0[i]);
         match r {
             Ok(w) => written.push(w),
             Err(e) => errors.push(e),
         }
+        Ok(())
+    })?;
+    if cancel.load(Ordering::Relaxed) {
+        return Err(Error::Interrupted);
     }
     Ok(ExportOutcome { written, errors })
+}
+
+fn panicked(page: &PageRef) -> Error {
+    Error::Internal(format!(
+        "{}: internal error (panic) while cleaning",
+        page.label()
+    ))
 }
 
 /// Output path and format of each page, decided and checked before any
@@ -254,12 +273,14 @@ fn export_page(
     page: &PageRef,
     (path, format): &(Option<PathBuf>, ImageFormat),
     cfg: &ExportConfig,
+    clock: &EngineClock,
 ) -> Result<ExportReport> {
     let input::Decoded {
         image, warnings, ..
     } = input::decode(page, &cfg.page.limits, cfg.page.dpi)?;
     let (cleaned, rotated_deg) = pipeline::clean_upright(
         &TesseractEngines,
+        clock,
         page,
         &image,
         &cfg.page.clean,

@@ -208,10 +208,13 @@ impl Default for Limits {
     }
 }
 
-/// Something about a decoded page the user should know, though it was
-/// decoded: the pipeline passes it on as a page warning.
+/// Something about a page or document that a user (or script) should
+/// know, though the output was written: what decoding, reading and the
+/// stack found (`read::Warning` is this type). It lives here, with
+/// the lowest stage that warns, so every stage can use it;
+/// `report::Warning` is its JSON form.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DecodeWarning {
+pub struct Warning {
     /// A stable name for scripts, e.g. `truncated_input` (README lists them).
     pub code: &'static str,
     /// What happened, in words.
@@ -222,7 +225,7 @@ pub struct DecodeWarning {
 #[derive(Debug, Clone)]
 pub struct Decoded {
     pub image: PageImage,
-    pub warnings: Vec<DecodeWarning>,
+    pub warnings: Vec<Warning>,
     /// The file's orientation tag (EXIF in JPEG, PNG and WebP; TIFF's
     /// own), in words, when it was not upright; already applied to `image`.
     pub orientation: Option<String>,
@@ -565,7 +568,7 @@ pub fn decode(page: &PageRef, limits: &Limits, dpi_override: Option<Dpi>) -> Res
             Some(d) => format!("the file says {:.0} dpi", d.x.min(d.y)),
             None => "the file states none".to_string(),
         };
-        warnings.push(DecodeWarning {
+        warnings.push(Warning {
             code: "estimated_dpi",
             message: format!(
                 "resolution estimated as {:.0} dpi from {paper} proportions ({stated}, which would \
@@ -637,7 +640,7 @@ fn describe_orientation(o: Orientation) -> Option<String> {
 
 /// A JPEG without its end marker is refused, or with
 /// [`Limits::accept_truncated`] kept with a warning.
-fn jpeg_truncation(bytes: &[u8], path: &Path, limits: &Limits) -> Result<Option<DecodeWarning>> {
+fn jpeg_truncation(bytes: &[u8], path: &Path, limits: &Limits) -> Result<Option<Warning>> {
     let jpeg::Ending::Truncated { at } = jpeg::ending(bytes) else {
         return Ok(None);
     };
@@ -648,7 +651,7 @@ fn jpeg_truncation(bytes: &[u8], path: &Path, limits: &Limits) -> Result<Option<
             format!("{what}; --accept-truncated keeps what decodes"),
         ));
     }
-    Ok(Some(DecodeWarning {
+    Ok(Some(Warning {
         code: "truncated_input",
         message: format!("{what}: kept what decoded; the rest of the page is missing"),
     }))

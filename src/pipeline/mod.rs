@@ -19,7 +19,7 @@ pub use schedule::Workers;
 pub(crate) use stack::part_path;
 
 pub(crate) use page::clean_upright;
-pub(crate) use schedule::EngineClock;
+pub(crate) use schedule::{EngineClock, Work, abandon_after, in_order};
 
 use crate::error::{Error, Result};
 use crate::input::{self, Input, PageRef};
@@ -206,13 +206,4 @@ fn newest_input_time(inputs: &[Input]) -> Option<DocDate> {
         })
         .max()
         .and_then(DocDate::from_system_time)
-}
-
-/// A rayon pool of `jobs` workers (default: one per core).
-pub(crate) fn worker_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(schedule::worker_count(jobs))
-        .thread_name(|i| format!("ocrpdf-page-{i}"))
-        .build()
-        .map_err(|e| Error::Config(format!("cannot start worker threads: {e}")))
 }

@@ -138,11 +138,7 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
         timed(&mut t.pdf, started);
         let mut report = PageSummary::stored(page, cleaned, rotated, ocr, stored, t);
         // What decoding said (a kept truncated JPEG) comes first.
-        let decoded = decoded.iter().map(|w| crate::read::Warning {
-            code: w.code,
-            message: w.message.clone(),
-        });
-        report.warnings.splice(0..0, decoded);
+        report.warnings.splice(0..0, decoded.iter().cloned());
         report.orientation_tag = orientation.clone();
         let (blank, separator) = judge_sheet(&cfg.stack, cleaned, ocr, &mut report);
         Ok(PageDone {
@@ -218,9 +214,11 @@ pub(super) fn judge_sheet(
 
 /// Clean a page and, when `rotate` is on, turn it upright: the page image
 /// both `ocrpdf` and `ocrpdf clean` produce. Returns the turn undone.
-/// `tessdata` is the model folder of the orientation model.
+/// `tessdata` is the model folder of the orientation model; `clock` times
+/// its call for the scheduler's watchdog.
 pub(crate) fn clean_upright(
     engines: &dyn Engines,
+    clock: &EngineClock,
     page: &PageRef,
     image: &PageImage,
     opts: &clean::CleanOptions,
@@ -231,8 +229,7 @@ pub(crate) fn clean_upright(
     if !rotate {
         return Ok((cleaned, 0));
     }
-    let clock = EngineClock::default();
-    Ok(orient(engines, &clock, page, image, &cleaned, opts, tessdata)?.unwrap_or((cleaned, 0)))
+    Ok(orient(engines, clock, page, image, &cleaned, opts, tessdata)?.unwrap_or((cleaned, 0)))
 }
 
 /// Ask OSD which way up the cleaned page is; if it is confidently turned,

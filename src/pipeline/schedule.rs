@@ -175,10 +175,10 @@ fn serve(pool: &Pool) {
     }
 }
 
-/// When an item's current engine call began: the pipeline runs every
-/// engine call through [`EngineClock::time`], and [`in_order`] abandons an
-/// item whose call has run too long. A clock no one watches (`ocrpdf
-/// clean`) costs a lock per call.
+/// When an item's current engine call began: the pipeline (and `ocrpdf
+/// clean`'s orientation call) runs every engine call through
+/// [`EngineClock::time`], and [`in_order`] abandons an item whose call has
+/// run too long.
 #[derive(Debug, Default)]
 pub(crate) struct EngineClock(Mutex<Option<Instant>>);
 

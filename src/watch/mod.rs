@@ -28,6 +28,8 @@ mod dispose;
 mod folders;
 mod job;
 mod journal;
+mod pairing;
+mod phase;
 mod settle;
 mod watcher;
 

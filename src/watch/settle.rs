@@ -134,7 +134,7 @@ pub(crate) fn readiness(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::intake::scan::Stamp;
     use std::path::PathBuf;
@@ -148,7 +148,12 @@ mod tests {
         }
     }
 
-    fn snap(size: u64, mtime_ns: i64, age: Duration, wall: SystemTime) -> Snapshot {
+    pub(in crate::watch) fn snap(
+        size: u64,
+        mtime_ns: i64,
+        age: Duration,
+        wall: SystemTime,
+    ) -> Snapshot {
         Snapshot {
             fingerprint: Fingerprint(vec![Stamp {
                 name: String::new(),

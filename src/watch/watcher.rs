@@ -1,17 +1,20 @@
-//! The watch loop: list the inbox, track each document through its life
-//! (settling → converting → done, or waiting, retrying, failing), start
-//! jobs within the worker budget and hear how they ended.
+//! The watch loop: list the inbox, ask the phase machine (`phase.rs`)
+//! what each document needs, start jobs within the worker budget (pairs
+//! from `pairing.rs` in a duplex inbox) and hear how they ended. This is
+//! the part that touches the disk, the clock and the log.
 
 use super::dispose::{self, Failure};
 use super::job::{self, Ctx, JobEnd, Task};
 use super::journal;
-use super::settle::{self, Readiness, Settle, Waits};
-use super::{BACKOFF, Events, Level, MAX_ATTEMPTS, Outcome, RESCAN, Totals, WatchConfig};
+use super::pairing;
+use super::phase::{self, Item, Items, Next, Ran, Rules};
+use super::settle::{Settle, Waits};
+use super::{Events, Level, MAX_ATTEMPTS, Outcome, RESCAN, Totals, WatchConfig};
+use crate::english::{minutes, secs};
 use crate::error::{Error, ErrorKind, Result};
 use crate::intake::scan::{self, Fingerprint, Kind, Snapshot};
-use crate::report::Warning;
 use notify::Watcher as _;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
@@ -30,59 +33,11 @@ enum Msg {
     Job(OsString, JobEnd),
 }
 
-/// Where a document is in its life.
-#[derive(Debug)]
-enum Phase {
-    /// Settling, or settled but incomplete.
-    Waiting,
-    /// Being converted; in a duplex inbox, `partner` is the backs of
-    /// the pair (itself marked running without a partner meanwhile).
-    Running {
-        fingerprint: Fingerprint,
-        started: Instant,
-        partner: Option<OsString>,
-    },
-    /// Did not decode; failed if still unchanged at `until`.
-    Suspect { failure: Failure, until: Instant },
-    /// Output error; tried again at `until`.
-    Backoff { until: Instant },
-    /// A PDF exists but placing it or moving the original failed.
-    Unfinished {
-        intent: String,
-        until: Instant,
-        partner: Option<OsString>,
-    },
-    /// `--once`: incomplete (empty, still being written); left for later.
-    Left,
-    /// Failed, but could not be moved to `.failed`: left alone until it
-    /// changes.
-    Kept,
-}
-
-struct Item {
-    kind: Kind,
-    settle: Settle,
-    snap: Option<Snapshot>,
-    phase: Phase,
-    attempts: u32,
-    /// What the completeness check said of this fingerprint, so a file
-    /// waited for is read once per change, not at every look.
-    whole: Option<(Fingerprint, Option<String>)>,
-    /// When it was written, for duplex pairing: its newest modification
-    /// time, or when it was first seen if that is earlier (a scan still
-    /// being written).
-    arrived: SystemTime,
-    /// In a duplex inbox: convert it on its own, with this warning.
-    alone: Option<Warning>,
-    /// In a duplex inbox: it was said that it waits for its backs.
-    told: bool,
-}
-
 pub(super) struct Watcher<'a> {
     cfg: &'a WatchConfig,
     inbox: &'a Path,
     events: &'a dyn Events,
-    items: BTreeMap<OsString, Item>,
+    items: Items,
     /// Paths already warned about, so each is said once.
     noted: HashSet<PathBuf>,
     totals: Totals,
@@ -111,7 +66,7 @@ impl<'a> Watcher<'a> {
             cfg,
             inbox,
             events,
-            items: BTreeMap::new(),
+            items: Items::new(),
             noted: HashSet::new(),
             totals: Totals::default(),
             running: 0,
@@ -124,7 +79,7 @@ impl<'a> Watcher<'a> {
         }
     }
 
-    /// This watcher's inbox is a duplex inbox (see [`pair_up`]).
+    /// This watcher's inbox is a duplex inbox (see `pairing.rs`).
     pub fn pairing(mut self, wait: Duration) -> Self {
         self.pairing = Some(wait);
         self
@@ -207,16 +162,10 @@ impl<'a> Watcher<'a> {
         journal.clean_stage(&intents);
         let delete = self.cfg.delete_originals;
         for intent in intents {
-            let (name, kind, fingerprint, id) = (
-                intent.input.clone(),
-                intent.kind(),
-                intent.fingerprint.clone(),
-                intent.id.clone(),
-            );
-            let backs = intent.backs.clone();
-            let end = match journal.recover(intent, delete) {
+            let end = match journal.recover(intent.clone(), delete) {
                 Ok(journal::Recovered::Finished(f)) => {
-                    self.done(&name, backs.as_ref().map(|b| &b.input), f, 0.0, true);
+                    let backs = intent.backs.as_ref().map(|b| &b.input);
+                    self.done(&intent.input, backs, f, 0.0, true);
                     continue;
                 }
                 Ok(journal::Recovered::Dropped) => continue,
@@ -226,36 +175,10 @@ impl<'a> Watcher<'a> {
                 Level::Warning,
                 &format!(
                     "{}: unfinished from an earlier run: {end}; retrying",
-                    self.inbox.join(&name).display()
+                    self.inbox.join(&intent.input).display()
                 ),
             );
-            // The backs of a pair are held until the intent is finished.
-            let partner = backs.map(|b| {
-                let held = Item::new(
-                    if b.folder { Kind::Folder } else { Kind::File },
-                    Settle::new(b.fingerprint.clone(), Instant::now()),
-                    None,
-                    Phase::Running {
-                        fingerprint: b.fingerprint,
-                        started: Instant::now(),
-                        partner: None,
-                    },
-                );
-                self.items.insert(b.input.clone(), held);
-                b.input
-            });
-            let mut item = Item::new(
-                kind,
-                Settle::new(fingerprint, Instant::now()),
-                None,
-                Phase::Unfinished {
-                    intent: id,
-                    until: Instant::now() + BACKOFF,
-                    partner,
-                },
-            );
-            item.attempts = 1;
-            self.items.insert(name, item);
+            phase::recovered(&mut self.items, &intent, Instant::now(), SystemTime::now());
         }
     }
 
@@ -329,17 +252,13 @@ impl<'a> Watcher<'a> {
             }
             seen.insert(f.name.clone());
             match self.items.get_mut(&f.name) {
-                Some(item)
-                    if item.kind == f.kind || matches!(item.phase, Phase::Running { .. }) =>
-                {
-                    item.update(snap, now);
-                }
+                Some(item) if item.kind == f.kind || item.running() => item.update(snap, now),
                 _ => {
                     if f.kind == Kind::Folder {
                         self.watch_folder(&f.name);
                     }
                     let settle = Settle::new(snap.fingerprint.clone(), now);
-                    let item = Item::new(f.kind, settle, Some(snap), Phase::Waiting);
+                    let item = Item::new(f.kind, settle, Some(snap), SystemTime::now());
                     self.items.insert(f.name, item);
                 }
             }
@@ -349,10 +268,8 @@ impl<'a> Watcher<'a> {
             names.extend(self.items.keys().cloned());
             self.only = Some(names);
         }
-        self.items.retain(|name, item| {
-            seen.contains(name)
-                || matches!(item.phase, Phase::Running { .. } | Phase::Unfinished { .. })
-        });
+        self.items
+            .retain(|name, item| seen.contains(name) || item.held());
         let gone: Vec<OsString> = self
             .folders
             .iter()
@@ -382,194 +299,151 @@ impl<'a> Watcher<'a> {
         let mut ready = Vec::new();
         let mut settled = HashSet::new();
         let mut fail = Vec::new();
-        let waits = Waits {
-            settle: self.cfg.settle,
-            grace: self.cfg.empty_grace,
-            incomplete: self.cfg.incomplete_wait,
-            take_incomplete: self.cfg.options.page.limits.accept_truncated,
+        let rules = Rules {
+            waits: Waits {
+                settle: self.cfg.settle,
+                grace: self.cfg.empty_grace,
+                incomplete: self.cfg.incomplete_wait,
+                take_incomplete: self.cfg.options.page.limits.accept_truncated,
+            },
+            once: self.cfg.once,
+            pairing: self.pairing.is_some(),
         };
         for (name, item) in &mut self.items {
-            match &item.phase {
-                Phase::Waiting => {
-                    let Some(snap) = &item.snap else { continue };
-                    let whole = &mut item.whole;
-                    let (inbox, events) = (self.inbox, self.events);
-                    let check = || {
-                        if let Some((f, why)) = whole.as_ref()
-                            && f == &snap.fingerprint
-                        {
-                            return why.clone();
-                        }
-                        let why = incomplete(snap);
-                        if let Some(w) = &why {
-                            events.note(
-                                Level::Info,
-                                &format!(
-                                    "{}: incomplete ({w}); waiting up to {} s for the rest",
-                                    inbox.join(name).display(),
-                                    waits.incomplete.as_secs()
-                                ),
-                            );
-                        }
-                        *whole = Some((snap.fingerprint.clone(), why.clone()));
-                        why
-                    };
-                    match settle::readiness(&item.settle, snap, now, wall, waits, check) {
-                        Readiness::Changing { until } => wake(until),
-                        Readiness::Incomplete { .. } if self.cfg.once => item.phase = Phase::Left,
-                        Readiness::Incomplete { until } => wake(until),
-                        Readiness::Ready => match (&item.alone, self.pairing) {
-                            (Some(why), _) => {
-                                ready.push((name.clone(), Task::Alone(snap.clone(), why.clone())));
-                            }
-                            (None, Some(_)) => {
-                                settled.insert(name.clone());
-                            }
-                            (None, None) => ready.push((name.clone(), Task::Convert(snap.clone()))),
-                        },
-                        Readiness::Abandoned(why) => fail.push((
-                            name.clone(),
-                            Failure {
-                                kind: ErrorKind::Input,
-                                message: format!("{}: {why}", self.inbox.join(name).display()),
-                            },
-                        )),
-                    }
+            let path = || self.inbox.join(name);
+            let look = |snap: &Snapshot| {
+                let why = incomplete(snap);
+                if let Some(w) = &why {
+                    self.events.note(
+                        Level::Info,
+                        &format!(
+                            "{}: incomplete ({w}); waiting up to {} s for the rest",
+                            path().display(),
+                            rules.waits.incomplete.as_secs()
+                        ),
+                    );
                 }
-                Phase::Suspect { failure, until } if now >= *until => {
-                    fail.push((name.clone(), failure.clone()));
+                why
+            };
+            match item.next(now, wall, rules, look) {
+                Next::Wait(Some(until)) => wake(until),
+                Next::Wait(None) => {}
+                Next::Start(task) => ready.push((name.clone(), task)),
+                Next::Pair => {
+                    settled.insert(name.clone());
                 }
-                // A pair is formed again from the inbox as it is now.
-                Phase::Backoff { until } if now >= *until && self.pairing.is_some() => {
-                    item.phase = Phase::Waiting;
-                    wake(now);
-                }
-                Phase::Backoff { until } if now >= *until => {
-                    if let Some(snap) = &item.snap {
-                        ready.push((name.clone(), Task::Convert(snap.clone())));
-                    }
-                }
-                Phase::Unfinished { intent, until, .. } if now >= *until => {
-                    ready.push((name.clone(), Task::Recover(intent.clone())));
-                }
-                Phase::Suspect { until, .. }
-                | Phase::Backoff { until }
-                | Phase::Unfinished { until, .. } => wake(*until),
-                Phase::Running { .. } | Phase::Left | Phase::Kept => {}
+                Next::Fail(failure) => fail.push((name.clone(), failure)),
+                Next::Abandoned(why) => fail.push((
+                    name.clone(),
+                    Failure {
+                        kind: ErrorKind::Input,
+                        message: format!("{}: {why}", path().display()),
+                    },
+                )),
             }
         }
         for (name, failure) in fail {
             self.fail(&name, failure);
         }
         if let Some(wait) = self.pairing {
-            let (tasks, lone) = self.pair_up(&settled, wait, wall);
+            let (tasks, lone) = pairing::tasks(&self.items, &settled, wait, wall, self.cfg.once);
             ready.extend(tasks);
             if let Some((name, until)) = lone {
-                wake(now + until.duration_since(wall).unwrap_or(Duration::ZERO));
-                if let Some(item) = self.items.get_mut(&name)
-                    && !std::mem::replace(&mut item.told, true)
-                {
-                    let left = until.duration_since(wall).unwrap_or(Duration::ZERO);
-                    self.events.note(
-                        Level::Info,
-                        &format!(
-                            "{}: fronts of a duplex pair; waiting up to {} for the backs",
-                            self.inbox.join(&name).display(),
-                            minutes(Duration::from_secs(left.as_secs().max(1)))
-                        ),
-                    );
-                }
+                let left = until.duration_since(wall).unwrap_or(Duration::ZERO);
+                wake(now + left);
+                self.waiting_for_backs(&name, left);
             }
         }
         for (name, task) in ready {
             if self.running >= self.capacity {
                 break;
             }
-            let Some(item) = self.items.get_mut(&name) else {
-                continue;
-            };
-            let partner = match (&task, &item.phase) {
-                (Task::Pair { backs, .. }, _) => Some(backs.clone()),
-                (Task::Recover(_), Phase::Unfinished { partner, .. }) => partner.clone(),
-                _ => None,
-            };
-            item.phase = Phase::Running {
-                fingerprint: item.settle.fingerprint().clone(),
-                started: Instant::now(),
-                partner: partner.clone(),
-            };
-            if let Some(backs) = partner
-                && let Some(b) = self.items.get_mut(&backs)
-            {
-                b.phase = Phase::Running {
-                    fingerprint: b.settle.fingerprint().clone(),
-                    started: Instant::now(),
-                    partner: None,
-                };
+            if phase::start(&mut self.items, &name, &task, Instant::now()) {
+                self.launch(name, task, scope, ctx, tx);
             }
-            let what = match &task {
-                Task::Convert(s) => format!(
-                    "converting {} ({} file{})",
-                    self.inbox.join(&name).display(),
-                    s.pages.len(),
-                    crate::english::plural(s.pages.len())
-                ),
-                Task::Pair { backs, .. } => format!(
-                    "converting {} with {} as its backs",
-                    self.inbox.join(&name).display(),
-                    self.inbox.join(backs).display()
-                ),
-                Task::Alone(s, why) => format!(
-                    "converting {} on its own ({} file{}): {}",
-                    self.inbox.join(&name).display(),
-                    s.pages.len(),
-                    crate::english::plural(s.pages.len()),
-                    why.message
-                ),
-                Task::Recover(_) => format!("finishing {}", self.inbox.join(&name).display()),
-            };
-            self.events.note(Level::Detail, &what);
-            self.running += 1;
-            let tx = tx.clone();
-            scope.spawn(move || {
-                let end = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    job::run(ctx, &name, task)
-                }))
-                .unwrap_or_else(|_| {
-                    JobEnd::Failed(Error::Internal(format!(
-                        "{}: internal error (panic) while converting",
-                        name.to_string_lossy()
-                    )))
-                });
-                let _ = tx.send(Msg::Job(name, end));
-            });
         }
         due
+    }
+
+    /// Say once that a lone fronts document waits up to `left` for its
+    /// backs.
+    fn waiting_for_backs(&mut self, name: &OsString, left: Duration) {
+        if let Some(item) = self.items.get_mut(name)
+            && !std::mem::replace(&mut item.told, true)
+        {
+            self.events.note(
+                Level::Info,
+                &format!(
+                    "{}: fronts of a duplex pair; waiting up to {} for the backs",
+                    self.inbox.join(name).display(),
+                    minutes(Duration::from_secs(left.as_secs().max(1)))
+                ),
+            );
+        }
+    }
+
+    /// Run `task` on its own thread; its end comes back as a message.
+    fn launch<'s>(
+        &mut self,
+        name: OsString,
+        task: Task,
+        scope: &'s std::thread::Scope<'s, '_>,
+        ctx: &'s Ctx<'s>,
+        tx: &mpsc::Sender<Msg>,
+    ) {
+        self.events
+            .note(Level::Detail, &self.describe(&name, &task));
+        self.running += 1;
+        let tx = tx.clone();
+        scope.spawn(move || {
+            let end = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                job::run(ctx, &name, task)
+            }))
+            .unwrap_or_else(|_| {
+                JobEnd::Failed(Error::Internal(format!(
+                    "{}: internal error (panic) while converting",
+                    name.to_string_lossy()
+                )))
+            });
+            let _ = tx.send(Msg::Job(name, end));
+        });
+    }
+
+    /// What starting `task` on `name` does, for the log.
+    fn describe(&self, name: &OsString, task: &Task) -> String {
+        let path = self.inbox.join(name);
+        let files = |n: usize| format!("{n} file{}", crate::english::plural(n));
+        match task {
+            Task::Convert(s) => {
+                format!("converting {} ({})", path.display(), files(s.pages.len()))
+            }
+            Task::Pair { backs, .. } => format!(
+                "converting {} with {} as its backs",
+                path.display(),
+                self.inbox.join(backs).display()
+            ),
+            Task::Alone(s, why) => format!(
+                "converting {} on its own ({}): {}",
+                path.display(),
+                files(s.pages.len()),
+                why.message
+            ),
+            Task::Recover(_) => format!("finishing {}", path.display()),
+        }
     }
 
     fn job_ended(&mut self, name: OsString, end: JobEnd) {
         self.running -= 1;
         let now = Instant::now();
-        let Some(item) = self.items.get_mut(&name) else {
+        let Some(Ran {
+            fingerprint,
+            started,
+            partner,
+            backs_fingerprint,
+        }) = phase::end(&mut self.items, &name, now)
+        else {
             return;
         };
-        let (fingerprint, started, partner) =
-            match std::mem::replace(&mut item.phase, Phase::Waiting) {
-                Phase::Running {
-                    fingerprint,
-                    started,
-                    partner,
-                } => (fingerprint, started, partner),
-                _ => (Fingerprint::default(), now, None),
-            };
-        // The backs of a pair leave their hold with the fronts.
-        let backs_fingerprint = partner.as_ref().and_then(|p| {
-            let b = self.items.get_mut(p)?;
-            match std::mem::replace(&mut b.phase, Phase::Waiting) {
-                Phase::Running { fingerprint, .. } => Some(fingerprint),
-                _ => None,
-            }
-        });
         match end {
             JobEnd::Done {
                 finished,
@@ -583,12 +457,7 @@ impl<'a> Watcher<'a> {
                 self.done(&name, partner.as_ref(), finished, seconds, recovered);
             }
             JobEnd::Changed | JobEnd::Dropped | JobEnd::Failed(Error::Interrupted) => {
-                // Settle again from scratch.
-                for n in std::iter::once(&name).chain(&partner) {
-                    if let Some(item) = self.items.get_mut(n) {
-                        item.settle = Settle::new(Fingerprint::default(), now);
-                    }
-                }
+                phase::resettle(&mut self.items, &name, partner.as_ref(), now);
             }
             JobEnd::Failed(e @ Error::Usage(_)) if partner.is_some() => {
                 // Page counts that differ: not a pair after all.
@@ -599,73 +468,36 @@ impl<'a> Watcher<'a> {
                     self.inbox.join(&backs).display()
                 );
                 self.events.note(Level::Warning, &why);
-                for n in [&name, &backs] {
-                    if let Some(item) = self.items.get_mut(n) {
-                        item.alone = Some(duplex_warning("duplex_mismatch", why.clone()));
-                    }
-                }
+                let warning = pairing::warning("duplex_mismatch", why);
+                phase::unpair(&mut self.items, &name, &backs, &warning);
             }
             JobEnd::Failed(e) => {
                 let failure = Failure::of(&e);
                 if let Some(p) = partner {
                     let f = backs_fingerprint.unwrap_or_default();
-                    self.attempt_failed(p, failure.clone(), f, now);
+                    self.attempt_failed(p, failure.clone(), &f, now);
                 }
-                self.attempt_failed(name, failure, fingerprint, now);
+                self.attempt_failed(name, failure, &fingerprint, now);
             }
             JobEnd::Unfinished { error, intent } => {
-                self.unfinished(&name, partner, error, intent, now);
-            }
-        }
-    }
-
-    /// A PDF is written but not yet in place (or its originals not yet
-    /// moved): retry the intent, keeping the backs of a pair on hold.
-    fn unfinished(
-        &mut self,
-        name: &OsString,
-        partner: Option<OsString>,
-        error: Error,
-        intent: String,
-        now: Instant,
-    ) {
-        let Some(item) = self.items.get_mut(name) else {
-            return;
-        };
-        item.attempts += 1;
-        let path = self.inbox.join(name);
-        if item.attempts == MAX_ATTEMPTS {
-            self.events.note(
-                Level::Warning,
-                &format!(
-                    "{}: its PDF is written but could not be put in place or the original moved ({error}); still trying every {} s",
-                    path.display(),
-                    RESCAN.as_secs()
-                ),
-            );
-            self.totals.failed += 1;
-            self.totals.first_failure.get_or_insert(error.kind());
-        }
-        let kept = self.cfg.once && item.attempts >= MAX_ATTEMPTS;
-        item.phase = if kept {
-            Phase::Kept
-        } else {
-            Phase::Unfinished {
-                intent,
-                until: now + backoff(item.attempts).min(RESCAN),
-                partner: partner.clone(),
-            }
-        };
-        if let Some(b) = partner.and_then(|p| self.items.get_mut(&p)) {
-            b.phase = if kept {
-                Phase::Kept
-            } else {
-                Phase::Running {
-                    fingerprint: b.settle.fingerprint().clone(),
-                    started: now,
-                    partner: None,
+                let once = self.cfg.once;
+                let Some(attempts) =
+                    phase::unfinished(&mut self.items, &name, partner, intent, now, once)
+                else {
+                    return;
+                };
+                if attempts == MAX_ATTEMPTS {
+                    self.events.note(
+                        Level::Warning,
+                        &format!(
+                            "{}: its PDF is written but could not be put in place or the original moved ({error}); still trying every {} s",
+                            self.inbox.join(&name).display(),
+                            RESCAN.as_secs()
+                        ),
+                    );
+                    self.count_failure(error.kind());
                 }
-            };
+            }
         }
     }
 
@@ -674,15 +506,16 @@ impl<'a> Watcher<'a> {
         &mut self,
         name: OsString,
         failure: Failure,
-        fingerprint: Fingerprint,
+        fingerprint: &Fingerprint,
         now: Instant,
     ) {
         let Some(item) = self.items.get_mut(&name) else {
             return;
         };
         match failure.kind {
-            ErrorKind::Input => match scan::snapshot(self.inbox, &name, item.kind) {
-                None => {
+            ErrorKind::Input => {
+                let current = scan::snapshot(self.inbox, &name, item.kind).map(|s| s.fingerprint);
+                if !item.input_failed(failure, fingerprint, current, now, self.cfg.settle) {
                     self.events.note(
                         Level::Info,
                         &format!(
@@ -692,30 +525,14 @@ impl<'a> Watcher<'a> {
                     );
                     self.items.remove(&name);
                 }
-                Some(s) if s.fingerprint != fingerprint => {
-                    item.settle = Settle::new(s.fingerprint, now);
-                }
-                Some(_) => {
-                    // Perhaps a writer that paused: fail only if still unchanged.
-                    item.phase = Phase::Suspect {
-                        failure,
-                        until: now + self.cfg.settle,
-                    };
-                }
-            },
-            ErrorKind::Output => {
-                item.attempts += 1;
-                if item.attempts >= MAX_ATTEMPTS {
-                    self.fail(&name, failure);
-                } else {
-                    let wait = backoff(item.attempts);
-                    self.events.note(
-                        Level::Warning,
-                        &format!("{}; trying again in {} s", failure.message, wait.as_secs()),
-                    );
-                    item.phase = Phase::Backoff { until: now + wait };
-                }
             }
+            ErrorKind::Output => match item.output_failed(now) {
+                Some(wait) => self.events.note(
+                    Level::Warning,
+                    &format!("{}; trying again in {} s", failure.message, wait.as_secs()),
+                ),
+                None => self.fail(&name, failure),
+            },
             _ => self.fail(&name, failure),
         }
     }
@@ -742,7 +559,7 @@ impl<'a> Watcher<'a> {
                     failure.message,
                     dispose::FAILED
                 );
-                item.phase = Phase::Kept;
+                item.keep();
                 None
             }
         };
@@ -797,60 +614,7 @@ impl<'a> Watcher<'a> {
 
     /// `--once`: everything present at the start is finished or left.
     fn once_finished(&self) -> bool {
-        self.cfg.once
-            && self.running == 0
-            && self
-                .items
-                .values()
-                .all(|i| matches!(i.phase, Phase::Left | Phase::Kept))
-    }
-
-    /// The duplex inbox's jobs: its settled documents (`settled`) paired
-    /// in the order they were written, by [`pair_up`]; and when to look
-    /// again, for the lone fronts file whose wait runs out.
-    fn pair_up(
-        &self,
-        settled: &HashSet<OsString>,
-        wait: Duration,
-        wall: SystemTime,
-    ) -> (Vec<(OsString, Task)>, Option<Lone>) {
-        let mut line: Vec<Candidate> = self
-            .items
-            .iter()
-            .filter(|(_, i)| matches!(i.phase, Phase::Waiting) && i.alone.is_none())
-            .map(|(name, i)| Candidate {
-                name: name.clone(),
-                arrived: i.arrived,
-                settled: settled.contains(name),
-            })
-            .collect();
-        line.sort_by(|a, b| (a.arrived, &a.name).cmp(&(b.arrived, &b.name)));
-        let (pairs, until) = pair_up(&line, wait, wall, self.cfg.once);
-        let snap = |n: &OsString| self.items.get(n).and_then(|i| i.snap.clone());
-        let tasks = pairs
-            .into_iter()
-            .filter_map(|p| match p {
-                Pairing::Pair(fronts, backs) => Some((
-                    fronts.clone(),
-                    Task::Pair {
-                        fronts: snap(&fronts)?,
-                        backs_snap: snap(&backs)?,
-                        backs,
-                    },
-                )),
-                Pairing::Alone(name) => {
-                    let why = format!(
-                        "no backs came within {} of it in the duplex inbox: converted as single-sided",
-                        minutes(wait)
-                    );
-                    Some((
-                        name.clone(),
-                        Task::Alone(snap(&name)?, duplex_warning("duplex_unpaired", why)),
-                    ))
-                }
-            })
-            .collect();
-        (tasks, until)
+        self.cfg.once && self.running == 0 && self.items.values().all(Item::at_rest)
     }
 
     fn skip(&mut self, s: scan::Skipped) {
@@ -870,42 +634,6 @@ impl<'a> Watcher<'a> {
     }
 }
 
-impl Item {
-    fn new(kind: Kind, settle: Settle, snap: Option<Snapshot>, phase: Phase) -> Self {
-        let now = SystemTime::now();
-        let arrived = snap.as_ref().map_or(now, |s| s.newest.min(now));
-        Item {
-            kind,
-            settle,
-            snap,
-            phase,
-            attempts: 0,
-            whole: None,
-            arrived,
-            alone: None,
-            told: false,
-        }
-    }
-
-    /// A fresh look at the document; a change puts a waiting failure or
-    /// retry back to settling.
-    fn update(&mut self, snap: Snapshot, now: Instant) {
-        if matches!(self.phase, Phase::Running { .. } | Phase::Unfinished { .. }) {
-            return;
-        }
-        if self.settle.observe(&snap.fingerprint, now)
-            && matches!(
-                self.phase,
-                Phase::Suspect { .. } | Phase::Backoff { .. } | Phase::Left | Phase::Kept
-            )
-        {
-            self.phase = Phase::Waiting;
-            self.attempts = 0;
-        }
-        self.snap = Some(snap);
-    }
-}
-
 /// Why a document's files are not whole yet (the first that is not, by
 /// name inside a folder); unreadable files are left to the conversion.
 fn incomplete(snap: &Snapshot) -> Option<String> {
@@ -921,88 +649,6 @@ fn incomplete(snap: &Snapshot) -> Option<String> {
     })
 }
 
-/// A document of the duplex inbox waiting for its turn.
-#[derive(Debug, Clone)]
-struct Candidate {
-    name: OsString,
-    arrived: SystemTime,
-    /// Settled and whole: it can be converted now.
-    settled: bool,
-}
-
-/// A fronts document waiting for its backs, and the end of its wait.
-type Lone = (OsString, SystemTime);
-
-/// What to do with documents of the duplex inbox.
-#[derive(Debug, PartialEq)]
-enum Pairing {
-    /// Fronts, backs.
-    Pair(OsString, OsString),
-    Alone(OsString),
-}
-
-/// Pair the duplex inbox's documents, `line` in the order they were
-/// written: the first is the fronts, the next one written within `wait`
-/// of it the backs. A fronts document with nothing after it within the
-/// wait goes alone once the wait is over (at once with `once`: nothing
-/// more will come); a document still settling holds everything after it,
-/// since it may be the backs. Returns the jobs and, when a lone fronts
-/// document is waited for, it and the end of its wait.
-///
-/// The order is taken from the files' own modification times, so it is
-/// the same after a restart: the inbox itself is the pairing's record,
-/// and nothing is disposed of before the pair's PDF is in place.
-fn pair_up(
-    line: &[Candidate],
-    wait: Duration,
-    wall: SystemTime,
-    once: bool,
-) -> (Vec<Pairing>, Option<Lone>) {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while let Some(a) = line.get(i) {
-        if !a.settled {
-            return (out, None);
-        }
-        let deadline = a.arrived + wait;
-        match line.get(i + 1) {
-            Some(b) if b.arrived <= deadline => {
-                if !b.settled {
-                    return (out, None);
-                }
-                out.push(Pairing::Pair(a.name.clone(), b.name.clone()));
-                i += 2;
-            }
-            next => {
-                if next.is_none() && !once && wall < deadline {
-                    return (out, Some((a.name.clone(), deadline)));
-                }
-                out.push(Pairing::Alone(a.name.clone()));
-                i += 1;
-            }
-        }
-    }
-    (out, None)
-}
-
-fn duplex_warning(code: &str, message: String) -> Warning {
-    Warning {
-        code: code.into(),
-        message,
-        page: None,
-        input: None,
-    }
-}
-
-fn minutes(d: Duration) -> String {
-    let s = d.as_secs();
-    if s >= 60 && s.is_multiple_of(60) {
-        format!("{} min", s / 60)
-    } else {
-        format!("{} s", secs(d))
-    }
-}
-
 /// Events that can mean a document changed: not reads or opens.
 fn matters(kind: &notify::EventKind) -> bool {
     use notify::event::{AccessKind, AccessMode};
@@ -1010,84 +656,5 @@ fn matters(kind: &notify::EventKind) -> bool {
         notify::EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
         notify::EventKind::Access(_) => false,
         _ => true,
-    }
-}
-
-fn backoff(attempt: u32) -> Duration {
-    BACKOFF * 2u32.pow(attempt.saturating_sub(1).min(10))
-}
-
-fn secs(d: Duration) -> String {
-    let s = d.as_secs_f64();
-    if s.fract() == 0.0 {
-        format!("{s:.0}")
-    } else {
-        format!("{s}")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn line(files: &[(&str, u64, bool)]) -> Vec<Candidate> {
-        files
-            .iter()
-            .map(|&(name, at, settled)| Candidate {
-                name: name.into(),
-                arrived: SystemTime::UNIX_EPOCH + Duration::from_secs(at),
-                settled,
-            })
-            .collect()
-    }
-
-    fn at(s: u64) -> SystemTime {
-        SystemTime::UNIX_EPOCH + Duration::from_secs(s)
-    }
-
-    fn pair(a: &str, b: &str) -> Pairing {
-        Pairing::Pair(a.into(), b.into())
-    }
-
-    #[test]
-    fn files_pair_in_the_order_written_within_the_wait() {
-        let wait = Duration::from_secs(100);
-        // a+b pair; c's backs would have to come by 400; d comes at 450.
-        let l = line(&[
-            ("a", 0, true),
-            ("b", 50, true),
-            ("c", 300, true),
-            ("d", 450, true),
-        ]);
-        let (jobs, lone) = pair_up(&l, wait, at(460), false);
-        assert_eq!(jobs, [pair("a", "b"), Pairing::Alone("c".into())]);
-        // d waits for its backs until 550.
-        assert_eq!(lone, Some(("d".into(), at(550))));
-        // Once the wait is over, it goes alone; with --once, at once.
-        assert_eq!(
-            pair_up(&l[3..], wait, at(550), false).0,
-            [Pairing::Alone("d".into())]
-        );
-        assert_eq!(
-            pair_up(&l[3..], wait, at(460), true).0,
-            [Pairing::Alone("d".into())]
-        );
-    }
-
-    #[test]
-    fn a_file_still_settling_holds_the_line() {
-        let wait = Duration::from_secs(100);
-        // b may be a's backs: nothing is decided until it settles, even
-        // after a's wait.
-        let l = line(&[("a", 0, true), ("b", 90, false), ("c", 95, true)]);
-        assert_eq!(pair_up(&l, wait, at(500), false), (vec![], None));
-        // The fronts still being written: nothing either.
-        let l = line(&[("a", 0, false), ("b", 10, true)]);
-        assert_eq!(pair_up(&l, wait, at(20), true), (vec![], None));
-        // Settled, b pairs with a and c waits.
-        let l = line(&[("a", 0, true), ("b", 90, true), ("c", 95, true)]);
-        let (jobs, lone) = pair_up(&l, wait, at(100), false);
-        assert_eq!(jobs, [pair("a", "b")]);
-        assert_eq!(lone, Some(("c".into(), at(195))));
     }
 }
