@@ -2,7 +2,7 @@
 //! S3-compatible server (moto), then the same with `file://` storage:
 //! workers killed mid-document, a corrupt input, a doubled job and a
 //! claim taken over after its lease; exactly one output per document,
-//! byte-identical to the plain `ocrpdf` command.
+//! byte-identical to the plain `ocrpdf` command (a PDF input too).
 #![cfg(feature = "queue")]
 
 mod common;
@@ -379,6 +379,62 @@ fn workers_over_postgres_and_s3_then_file_storage_give_one_output_per_document()
     );
     assert!(err.contains("released"), "{err}");
     assert_eq!(listing(&term_out), Vec::<String>::new());
+
+    pdf_input(&pg);
+}
+
+/// A PDF with a scanned page and a born-digital page, through a worker:
+/// edited as the plain command edits it (byte-identical output, dated by
+/// the same input time), the scan read, the typed page kept as it was.
+fn pdf_input(pg: &Postgres) {
+    let home = tempfile::tempdir().unwrap();
+    let db = pg.create_db("pdfsuite");
+    let input = home.path().join("mixed.pdf");
+    common::pdfdoc::scan_then_digital(21).write(&input);
+    let run = |args: &[&str]| {
+        let o = ocrpdf_cmd(args, &[], home.path()).output().unwrap();
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    run(&["queue", "init", "--db", &db]);
+    run(&["queue", "add", "--db", &db, input.to_str().unwrap()]);
+    let out = home.path().join("out");
+    let url = format!("file://{}", out.display());
+    let mut w = worker(&db, &url, &[], home.path(), true);
+    let status = w.wait().unwrap();
+    let mut err = String::new();
+    std::io::Read::read_to_string(w.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert!(status.success(), "{err}");
+    let row = &rows(&db)[0];
+    assert_eq!(row.2, "done", "{row:?}\n{err}");
+    let name = row.5.as_deref().unwrap().rsplit('/').next().unwrap();
+    let pdf = out.join(name);
+    let reference = home.path().join("ref.pdf");
+    run(&[
+        input.to_str().unwrap(),
+        "-o",
+        reference.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(
+        std::fs::read(&pdf).unwrap(),
+        std::fs::read(&reference).unwrap(),
+        "the worker's output is the plain command's"
+    );
+    assert_eq!(page_count(&pdf), 2);
+    assert_qpdf_ok(&pdf);
+    assert_eq!(
+        pdftotext(&pdf, 2),
+        pdftotext(&input, 2),
+        "the typed page is kept"
+    );
+    assert!(
+        pdftotext(&pdf, 1).split_whitespace().count() >= 5,
+        "the scan is read"
+    );
 }
 
 /// Inputs read from the store: one object, and a prefix of two page
