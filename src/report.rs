@@ -439,13 +439,25 @@ pub struct BatchSummary {
     pub exit_code: u8,
 }
 
-/// `path` made absolute when it exists; `-` (standard output) as it is.
+/// `path` made absolute (links resolved where it exists); `-` (standard
+/// output) as it is.
 pub(crate) fn absolute(path: &Path) -> String {
-    let shown = match path.canonicalize() {
-        Ok(p) if path != Path::new("-") => p,
-        _ => path.to_path_buf(),
-    };
-    shown.to_string_lossy().into_owned()
+    if path == Path::new("-") {
+        return "-".into();
+    }
+    // A path not (or no longer) there, such as a failed document's output:
+    // its folder resolved, else the path made absolute as it stands.
+    let shown = path.canonicalize().or_else(|_| {
+        let abs = std::path::absolute(path)?;
+        match (abs.parent(), abs.file_name()) {
+            (Some(dir), Some(name)) => Ok(dir.canonicalize().map_or(abs.clone(), |d| d.join(name))),
+            _ => Ok::<_, std::io::Error>(abs),
+        }
+    });
+    shown
+        .unwrap_or_else(|_| path.to_path_buf())
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// Figures are rounded to what they mean: a skew to 0.01°, a time to the

@@ -285,17 +285,42 @@ fn failures_are_reported_per_document_and_set_the_exit_code() {
     )
     .unwrap();
     std::fs::create_dir(dir.path().join("empty")).unwrap();
+    // A folder with a page that is a symbolic link fails as a whole.
+    let linked = dir.path().join("linked");
+    std::fs::create_dir(&linked).unwrap();
+    save_png(&tiny_page(8), &linked.join("1.png"));
+    std::os::unix::fs::symlink(dir.path().join("good.png"), linked.join("2.png")).unwrap();
     let manifest = dir.path().join("m.txt");
-    std::fs::write(&manifest, "corrupt.png\nmissing.png\nempty\ngood.png\n").unwrap();
+    std::fs::write(
+        &manifest,
+        "corrupt.png\nmissing.png\nempty\nlinked\ngood.png\n",
+    )
+    .unwrap();
     let out = dir.path().join("out");
-    let (code, lines, err) = run(batch(&manifest, &out, &[]));
+    // Relative to the working directory: every path in the records is
+    // absolute all the same.
+    let mut cmd = batch(Path::new("m.txt"), Path::new("out"), &[]);
+    cmd.current_dir(dir.path());
+    let (code, lines, err) = run(cmd);
     assert_eq!(code, 2, "the first failure's code (not an image): {err}");
     let docs = documents(&lines);
     let status: Vec<&str> = docs.iter().map(|d| d["status"].as_str().unwrap()).collect();
-    assert_eq!(status, ["failed", "failed", "failed", "done"]);
-    for d in &docs[..3] {
+    assert_eq!(status, ["failed", "failed", "failed", "failed", "done"]);
+    for d in &docs[..4] {
         assert_eq!(d["exit_code"], 2, "{d}");
         assert!(d["error"].as_str().is_some_and(|e| !e.is_empty()));
+    }
+    let why = docs[3]["error"].as_str().unwrap();
+    assert!(
+        why.contains("2.png") && why.contains("symbolic link"),
+        "{why}"
+    );
+    for d in &docs {
+        for key in ["output"] {
+            if let Some(p) = d[key].as_str() {
+                assert!(Path::new(p).is_absolute(), "{key} of {d}");
+            }
+        }
     }
     assert_eq!(listing(&out).len(), 1, "only the good document's output");
 

@@ -819,6 +819,54 @@ fn hidden_files_clutter_links_and_fifos_are_left_alone() {
     );
 }
 
+/// A document folder holding a page it cannot take (a symbolic link, a
+/// FIFO) fails as a whole into `.failed/`, the reason naming that page:
+/// never a PDF with the page silently left out. A sound folder beside
+/// them is converted.
+#[test]
+fn a_folder_with_a_linked_or_fifo_page_fails_as_a_whole() {
+    let (dir, inbox, out) = folders();
+    let png = png_bytes(&tiny_page(52));
+    for folder in ["linked", "piped", "sound"] {
+        std::fs::create_dir(inbox.join(folder)).unwrap();
+        std::fs::write(inbox.join(folder).join("1.png"), &png).unwrap();
+    }
+    std::fs::write(dir.path().join("elsewhere.png"), &png).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("elsewhere.png"), inbox.join("linked/2.png"))
+        .unwrap();
+    assert!(
+        Command::new("mkfifo")
+            .arg(inbox.join("piped/2.png"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    let mut w = Watch::start(
+        dir.path(),
+        &["in", "--out", "out", "--once", "--settle", "0.5", "--json"],
+    );
+    w.exit_code();
+    assert_eq!(visible(&out), ["sound.pdf"], "{}", w.stderr());
+    assert_eq!(
+        listing(&inbox.join(".failed")).len(),
+        4,
+        "both folders and their notes"
+    );
+    for (folder, what) in [("linked", "symbolic link"), ("piped", "not a regular file")] {
+        let r = w
+            .reports()
+            .into_iter()
+            .find(|r| r.input.ends_with(folder))
+            .unwrap_or_else(|| panic!("no record of {folder}: {}", w.stderr()));
+        assert_eq!(r.status, Status::Failed, "{folder}");
+        let why = r.error.as_deref().unwrap();
+        assert!(why.contains("2.png") && why.contains(what), "{why}");
+        let note =
+            std::fs::read_to_string(inbox.join(format!(".failed/{folder}.error.txt"))).unwrap();
+        assert!(note.contains("2.png"), "{note}");
+    }
+}
+
 // The main command in scanner scripts.
 
 #[test]

@@ -42,6 +42,9 @@ impl Document {
         };
         let snap = scan::snapshot(parent, name, scan::Kind::Folder)
             .ok_or_else(|| Error::input(path, "the folder cannot be listed"))?;
+        if let Some(e) = snap.unusable_page() {
+            return Err(e);
+        }
         if snap.pages.is_empty() {
             return Err(Error::input(path, "the folder holds no page files"));
         }

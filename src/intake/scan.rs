@@ -15,6 +15,7 @@
 //! everything it is made of — is what the settle check compares over time
 //! and what the journal records as the input's identity.
 
+use crate::error::Error;
 use crate::input::natural_cmp;
 use serde::{Deserialize, Serialize};
 use std::ffi::{OsStr, OsString};
@@ -40,6 +41,10 @@ pub(crate) struct Found {
 pub(crate) struct Skipped {
     pub path: PathBuf,
     pub why: &'static str,
+    /// An entry of a document folder that is no page it can take (a
+    /// symbolic link, a FIFO): the folder fails as a whole
+    /// ([`Snapshot::unusable_page`]) instead of being logged and passed.
+    pub page: bool,
 }
 
 /// Why a name is not (yet) a document.
@@ -119,6 +124,7 @@ pub(crate) fn list(inbox: &Path) -> std::io::Result<(Vec<Found>, Vec<Skipped>)> 
             None => skipped.push(Skipped {
                 path: entry.path(),
                 why: skip_reason(&ft),
+                page: false,
             }),
         }
     }
@@ -162,9 +168,23 @@ pub(crate) struct Snapshot {
     pub writing: bool,
     /// The newest modification time of anything in it.
     pub newest: SystemTime,
-    /// Parts passed over (links, FIFOs, subfolders of a folder).
+    /// Parts passed over: subfolders of a folder (README: files in deeper
+    /// folders are not read), and links and FIFOs among its pages.
     pub skipped: Vec<Skipped>,
     pub kind: Kind,
+}
+
+impl Snapshot {
+    /// The error that fails the whole document when one of its entries is
+    /// not a page it can take: leaving that page out would be silent loss.
+    pub(crate) fn unusable_page(&self) -> Option<Error> {
+        self.skipped.iter().find(|s| s.page).map(|s| {
+            Error::input(
+                &s.path,
+                format!("{}; the folder is not converted without it", s.why),
+            )
+        })
+    }
 }
 
 /// Look at the document `name` in `inbox`; `None` when it is gone.
@@ -221,11 +241,17 @@ fn folder(path: &Path, meta: &std::fs::Metadata) -> Option<Snapshot> {
             skipped.push(Skipped {
                 path: entry.path(),
                 why: "folder inside a document folder is not read (only files directly inside are pages)",
+                page: false,
             });
         } else {
             skipped.push(Skipped {
                 path: entry.path(),
-                why: skip_reason(&ft),
+                why: if ft.is_symlink() {
+                    "a symbolic link, not a page file (put the file itself in the folder)"
+                } else {
+                    "not a regular file (FIFO, socket or device)"
+                },
+                page: true,
             });
         }
     }

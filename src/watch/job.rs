@@ -92,6 +92,10 @@ fn convert(
     backs: Option<(&OsString, &Snapshot)>,
     note: Option<Warning>,
 ) -> JobEnd {
+    let unusable = snap.unusable_page();
+    if let Some(e) = unusable.or_else(|| backs.and_then(|(_, b)| b.unusable_page())) {
+        return JobEnd::Failed(e);
+    }
     let id = ctx.journal.new_id();
     let stage = ctx.journal.stage_path(&id);
     let files = snap

@@ -247,7 +247,8 @@ impl<'a> Watcher<'a> {
             let Some(snap) = scan::snapshot(self.inbox, &f.name, f.kind) else {
                 continue;
             };
-            for s in &snap.skipped {
+            // A page the folder cannot take fails it when its job starts.
+            for s in snap.skipped.iter().filter(|s| !s.page) {
                 self.skip(s.clone());
             }
             seen.insert(f.name.clone());
