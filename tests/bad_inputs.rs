@@ -165,3 +165,24 @@ fn the_readme_table_of_bad_inputs_is_what_ocrpdf_does() {
         );
     }
 }
+
+/// A page of random noise (a scanner's lid left open on a dusty glass):
+/// whatever it gives, `-q` prints nothing — Leptonica's and Tesseract's
+/// own messages never reach the user.
+#[test]
+fn a_noise_page_with_q_prints_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let noise = image::GrayImage::from_fn(1240, 1754, |_, _| {
+        // xorshift64*: noise without a dependency; black and white dots.
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        let v = (state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 56) as u8;
+        image::Luma([if v < 128 { 0 } else { 255 }])
+    });
+    write(dir.path(), "noise.png", &png(&noise));
+    let run = ocrpdf(dir.path(), &["noise.png", "-o", "out.pdf", "-q"], None);
+    assert!(run.code == 0 || run.code == 2, "{}", run.stderr);
+    assert_eq!(run.stderr, "", "stderr under -q");
+}

@@ -119,6 +119,13 @@ fn silence_tesseract() {
                 sys::TessBaseAPIDelete(api);
             }
         }
+        // Leptonica, which Tesseract calls, reports its own errors on
+        // stderr ("Error in boxClipToRectangle: box outside rectangle" on
+        // a page of noise): Tesseract copes with them, and `-q` must stay
+        // quiet. SAFETY: sets one global severity level.
+        unsafe {
+            leptonica_sys::setMsgSeverity(leptonica_sys::L_SEVERITY_NONE as i32);
+        }
     });
 }
 
