@@ -680,6 +680,13 @@ fn decode_single(
         .ok_or_else(|| Error::Internal(format!("{}: not an image format", path.display())))?;
     let name = format_name(format);
     let reader = || image::ImageReader::with_format(Cursor::new(bytes), image_format);
+    // The PNG decoder refuses a huge header with its own words ("Memory
+    // limit exceeded"): the size is judged first, as for every format.
+    if format == Format::Png
+        && let Some((w, h)) = png_size(bytes)
+    {
+        check_size(path, w, h, limits)?;
+    }
     let (w, h) = reader()
         .into_dimensions()
         .map_err(|e| Error::input(path, format!("not a valid {name} image: {e}")))?;
@@ -696,6 +703,17 @@ fn decode_single(
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let img = DynamicImage::from_decoder(decoder).map_err(decode_err)?;
     Ok((Pixels::from_dynamic(img), orientation))
+}
+
+/// Width and height from a PNG's IHDR chunk, which must come first
+/// (PNG spec, 11.2.2); `None` when the file does not start that way.
+fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    let head = bytes.get(..24)?;
+    if head[..8] != *b"\x89PNG\r\n\x1a\n" || head[12..16] != *b"IHDR" {
+        return None;
+    }
+    let be = |at: usize| u32::from_be_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
+    Some((be(16), be(20)))
 }
 
 pub(crate) fn check_size(path: &Path, width: u32, height: u32, limits: &Limits) -> Result<()> {
@@ -810,5 +828,21 @@ mod tests {
         };
         let e = check_size(Path::new("big.png"), 20, 20, &limits).unwrap_err();
         assert!(matches!(e, Error::TooLarge { .. }));
+    }
+
+    /// A PNG header declaring 2147483647² pixels gets the same message as
+    /// any oversized image, not the PNG decoder's "Memory limit exceeded".
+    #[test]
+    fn a_huge_png_header_is_too_large_like_any_other() {
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        png.extend(0x7FFF_FFFFu32.to_be_bytes());
+        png.extend(0x7FFF_FFFFu32.to_be_bytes());
+        png.extend([8, 0, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(png_size(&png), Some((0x7FFF_FFFF, 0x7FFF_FFFF)));
+        let e = decode_single(&png, Format::Png, Path::new("huge.png"), &Limits::default())
+            .map(|_| ())
+            .unwrap_err();
+        assert!(matches!(e, Error::TooLarge { .. }), "{e}");
+        assert!(e.to_string().contains("too large"), "{e}");
     }
 }
