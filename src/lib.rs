@@ -50,6 +50,7 @@ mod prepare;
 #[cfg(feature = "queue")]
 pub mod queue;
 mod read;
+mod rect;
 pub mod report;
 pub mod stack;
 pub mod summary;

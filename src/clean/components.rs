@@ -10,6 +10,7 @@
 //! and `imageproc`'s pixel labelling 110 ms.
 
 use super::bits::{BitImage, PAPER};
+use crate::rect::Rect;
 
 /// A horizontal run of ink in one row, `x0..x1`.
 #[derive(Clone, Copy)]
@@ -29,6 +30,15 @@ pub(crate) struct Comp {
 }
 
 impl Comp {
+    /// The bounding box, half-open like every [`Rect`].
+    pub fn rect(&self) -> Rect {
+        Rect {
+            x0: self.x0,
+            y0: self.y0,
+            x1: self.x1 + 1,
+            y1: self.y1 + 1,
+        }
+    }
     pub fn height(&self) -> u32 {
         self.y1 - self.y0 + 1
     }

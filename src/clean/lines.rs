@@ -17,8 +17,8 @@
 
 use super::bits::{BitImage, INK, PAPER};
 use super::components::Labels;
-use super::rect::Rect;
 use crate::input::Dpi;
+use crate::rect::Rect;
 use image::{GrayImage, Luma};
 
 /// What the ink of a page looks like.

@@ -1,8 +1,11 @@
-//! Axis-aligned rectangles in page pixels: picture regions, text lines and
-//! their cells. Shared by the content detector and the line finder, so
-//! neither depends on the other for it.
+//! The one rectangle type: picture regions, text lines, ink components,
+//! recognised words. Cleanup and OCR both use it, so boxes pass between
+//! them without conversion.
 
-/// A rectangle in page pixels, `x1`/`y1` exclusive.
+/// An axis-aligned rectangle in image pixels, origin top-left, half-open:
+/// it covers `x0..x1` × `y0..y1` (`x1`/`y1` exclusive), so its width is
+/// `x1 - x0` and an empty rectangle has `x0 == x1`. Unsigned: every box
+/// ocrpdf handles lies inside an image.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rect {
     pub x0: u32,
