@@ -30,7 +30,7 @@
 
 use crate::clean::CleanPage;
 use crate::clean::bits::{BitImage, INK, PAPER};
-use crate::clean::components::{Comp, Labels};
+use crate::clean::components::Labels;
 use crate::ocr::OcrPage;
 use crate::rect::Rect;
 use image::GrayImage;
@@ -227,7 +227,7 @@ impl MarkGrid {
     /// The boxes (in cells) of the 8-connected components of the marked
     /// cells.
     fn components(&self) -> Vec<Rect> {
-        Labels::new(&self.on).comps.iter().map(Comp::rect).collect()
+        Labels::new(&self.on).comps.iter().map(|c| c.rect).collect()
     }
 }
 
