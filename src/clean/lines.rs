@@ -14,6 +14,13 @@
 //! between them is under [`MAX_GAP`] letter heights. This is the
 //! bottom-up grouping of O'Gorman's docstrum (IEEE PAMI 15, 1993), cut down
 //! to "same row, nearby".
+//!
+//! Despeckling groups letters too (`clean::despeckle::lines`), on purpose
+//! differently: into short segments, each with a tight band (baseline,
+//! x-height) that a mark must sit on, cut after a fixed width so a residual
+//! skew cannot widen the band. Here a line is whole, unbounded in width,
+//! and only its box, letter count and letter size matter. The two share the
+//! labeller (`clean::components`) and the rectangle, not the grouping.
 
 use super::bits::{BitImage, INK, PAPER};
 use super::components::Labels;

@@ -9,6 +9,10 @@
 //! after a fixed width, so each has a tight band even on a page that is
 //! still slightly skewed (or was not deskewed); a line is then a chain of
 //! segments, and a mark only needs to sit on one of them.
+//!
+//! Not `clean::lines`, which chains letters into whole lines to count them
+//! and measure letter size: despeckling needs tight per-segment bands, not
+//! whole lines, so the two group differently on purpose.
 
 use super::Comp;
 use crate::rect::Rect;
