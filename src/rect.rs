@@ -8,16 +8,22 @@
 /// ocrpdf handles lies inside an image.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rect {
+    /// The first column inside.
     pub x0: u32,
+    /// The first row inside.
     pub y0: u32,
+    /// The first column past the right edge.
     pub x1: u32,
+    /// The first row past the bottom edge.
     pub y1: u32,
 }
 
 impl Rect {
+    /// Columns covered (`x1 - x0`).
     pub fn width(&self) -> u32 {
         self.x1 - self.x0
     }
+    /// Rows covered (`y1 - y0`).
     pub fn height(&self) -> u32 {
         self.y1 - self.y0
     }
@@ -32,6 +38,7 @@ impl Rect {
             u32::midpoint(self.y0, self.y1),
         )
     }
+    /// Whether the two share a pixel (touching edges do not).
     pub fn overlaps(&self, o: &Rect) -> bool {
         self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
     }
