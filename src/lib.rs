@@ -50,6 +50,7 @@ mod prepare;
 #[cfg(feature = "queue")]
 pub mod queue;
 mod read;
+mod rect;
 pub mod report;
 pub mod stack;
 pub mod summary;
@@ -104,4 +105,4 @@ pub mod internals {
 pub use error::{Error, ErrorKind, Result};
 pub use job::{Extras, Job, Options, PageOptions};
 pub use pipeline::{Progress, Silent, Workers, convert, convert_with};
-pub use summary::{PageSummary, PageWarning, StageTimes, Summary};
+pub use summary::{PageSummary, StageTimes, Summary};

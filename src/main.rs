@@ -117,11 +117,11 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
         if let Some(notice) = summary.kept_notice() {
             eprintln!("ocrpdf: {notice}");
         }
-        for w in summary.warnings() {
-            eprintln!("ocrpdf: warning: {}: {}", w.input, w.warning.message);
-        }
-        for w in &summary.document_warnings {
-            eprintln!("ocrpdf: warning: {}", w.message);
+        for w in ocrpdf::report::document_warnings(&summary) {
+            match &w.input {
+                Some(input) => eprintln!("ocrpdf: warning: {input}: {}", w.message),
+                None => eprintln!("ocrpdf: warning: {}", w.message),
+            }
         }
     }
     if args.print_path {

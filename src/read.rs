@@ -35,9 +35,7 @@ pub fn read(
     if let Picture::Regions(regions) = &page.picture {
         for line in &mut ocr.lines {
             line.words.retain(|w| {
-                // Boxes are mapped back inside the page, so never negative.
-                let cx = i32::midpoint(w.bbox.x0, w.bbox.x1).max(0) as u32;
-                let cy = i32::midpoint(w.bbox.y0, w.bbox.y1).max(0) as u32;
+                let (cx, cy) = w.bbox.centre();
                 let inside = regions.iter().any(|(r, _)| r.contains(cx, cy));
                 !inside || w.confidence >= PICTURE_MIN_CONFIDENCE
             });

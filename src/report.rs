@@ -16,7 +16,7 @@
 //! scripts written in Rust read the same model back.
 
 use crate::read;
-use crate::summary::{self, PageWarning, StageTimes, Summary};
+use crate::summary::{self, StageTimes, Summary};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::Path;
@@ -94,21 +94,16 @@ impl From<&read::Warning> for Warning {
     }
 }
 
-impl From<&PageWarning<'_>> for Warning {
-    fn from(w: &PageWarning<'_>) -> Self {
-        Warning {
-            page: Some(w.page),
-            input: Some(w.input.to_string()),
-            ..Warning::from(w.warning)
-        }
-    }
-}
-
-/// Every page's warnings, with page number and input, in page order,
-/// then those about the whole document.
+/// Every page's warnings, with page number (from 1) and input, in page
+/// order, then those about the whole document (no page, no input).
 pub fn document_warnings(summary: &Summary) -> Vec<Warning> {
-    let pages = summary.warnings();
-    let pages = pages.iter().map(Warning::from);
+    let pages = summary.pages.iter().enumerate().flat_map(|(i, p)| {
+        p.warnings.iter().map(move |w| Warning {
+            page: Some(i + 1),
+            input: Some(p.label.clone()),
+            ..Warning::from(w)
+        })
+    });
     pages
         .chain(summary.document_warnings.iter().map(Warning::from))
         .collect()

@@ -67,30 +67,6 @@ impl Summary {
             }],
         }
     }
-
-    /// Every page's warnings, with the page (counting from 1) and its
-    /// label, in page order.
-    pub fn warnings(&self) -> Vec<PageWarning<'_>> {
-        self.pages
-            .iter()
-            .enumerate()
-            .flat_map(|(i, p)| {
-                p.warnings.iter().map(move |w| PageWarning {
-                    page: i + 1,
-                    input: &p.label,
-                    warning: w,
-                })
-            })
-            .collect()
-    }
-}
-
-/// A page's warning in a document's list.
-#[derive(Debug, Clone)]
-pub struct PageWarning<'a> {
-    pub page: usize,
-    pub input: &'a str,
-    pub warning: &'a Warning,
 }
 
 impl Summary {

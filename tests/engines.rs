@@ -95,7 +95,7 @@ impl Engine for FakeEngine {
             _ => {}
         }
         let s = image.scale;
-        let px = |v: f32| (v * s).round() as i32;
+        let px = |v: f32| (v * s).round() as u32;
         let bbox = Rect {
             x0: px(40.0),
             y0: px(170.0),

@@ -27,8 +27,8 @@
 //! paper white, as the text page draws them: only colour is added.
 
 use super::bits::{BitImage, INK};
-use super::rect::Rect;
 use crate::input::Dpi;
+use crate::rect::Rect;
 use image::{Rgb, RgbImage};
 
 /// Resolution of the foreground (ink colour). One colour per 1/50 inch is

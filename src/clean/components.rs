@@ -10,6 +10,7 @@
 //! and `imageproc`'s pixel labelling 110 ms.
 
 use super::bits::{BitImage, PAPER};
+use crate::rect::Rect;
 
 /// A horizontal run of ink in one row, `x0..x1`.
 #[derive(Clone, Copy)]
@@ -18,27 +19,28 @@ pub(crate) struct Run {
     pub x1: u32,
 }
 
-/// A connected component: pixel count and bounding box (inclusive).
+/// A connected component: pixel count and bounding box.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Comp {
     pub area: u32,
-    pub x0: u32,
-    pub y0: u32,
-    pub x1: u32,
-    pub y1: u32,
+    pub rect: Rect,
 }
 
 impl Comp {
     pub fn height(&self) -> u32 {
-        self.y1 - self.y0 + 1
+        self.rect.height()
     }
+    /// The longer side of the box.
     pub fn side(&self) -> u32 {
-        (self.x1 - self.x0 + 1).max(self.height())
+        self.rect.width().max(self.height())
     }
+    /// The middle of the box's first and last pixel (rounded down), which
+    /// for an even side is left of or above [`Rect::centre`].
     pub fn centre(&self) -> (i32, i32) {
+        let r = self.rect;
         (
-            u32::midpoint(self.x0, self.x1) as i32,
-            u32::midpoint(self.y0, self.y1) as i32,
+            u32::midpoint(r.x0, r.x1 - 1) as i32,
+            u32::midpoint(r.y0, r.y1 - 1) as i32,
         )
     }
 }
@@ -126,19 +128,21 @@ impl Labels {
                     comp[i] = comps.len() as u32;
                     comps.push(Comp {
                         area: 0,
-                        x0: run.x0,
-                        y0: y as u32,
-                        x1: run.x1 - 1,
-                        y1: y as u32,
+                        rect: Rect {
+                            x0: run.x0,
+                            y0: y as u32,
+                            x1: run.x1,
+                            y1: y as u32 + 1,
+                        },
                     });
                 } else {
                     comp[i] = comp[r];
                 }
                 let c = &mut comps[comp[i] as usize];
                 c.area += run.x1 - run.x0;
-                c.x0 = c.x0.min(run.x0);
-                c.x1 = c.x1.max(run.x1 - 1);
-                c.y1 = y as u32;
+                c.rect.x0 = c.rect.x0.min(run.x0);
+                c.rect.x1 = c.rect.x1.max(run.x1);
+                c.rect.y1 = y as u32 + 1;
             }
         }
         Labels {
@@ -150,10 +154,11 @@ impl Labels {
     }
 
     /// Whether a run of a component that `wanted` accepts lies within `rx`
-    /// pixels of `c`'s box sideways and `ry` up or down.
-    pub fn near(&self, c: Comp, rx: u32, ry: u32, wanted: impl Fn(usize) -> bool) -> bool {
-        let (x0, x1) = (c.x0.saturating_sub(rx), c.x1 + rx);
-        let y1 = ((c.y1 + ry) as usize).min(self.row_start.len() - 2);
+    /// pixels of box `c` sideways and `ry` up or down.
+    pub fn near(&self, c: Rect, rx: u32, ry: u32, wanted: impl Fn(usize) -> bool) -> bool {
+        // The last column and row inside the grown box.
+        let (x0, x1) = (c.x0.saturating_sub(rx), c.x1 - 1 + rx);
+        let y1 = ((c.y1 - 1 + ry) as usize).min(self.row_start.len() - 2);
         (c.y0.saturating_sub(ry) as usize..=y1).any(|y| {
             let (a, b) = (self.row_start[y], self.row_start[y + 1]);
             let first = a + self.runs[a..b].partition_point(|run| run.x1 <= x0);
@@ -201,15 +206,14 @@ mod against_naive {
     use proptest::prelude::*;
 
     /// A box inside a `w` × `h` image, from four values in `0..1`.
-    fn box_in(w: u32, h: u32, [a, b, c, d]: [f64; 4]) -> Comp {
+    fn box_in(w: u32, h: u32, [a, b, c, d]: [f64; 4]) -> Rect {
         let at = |t: f64, n: u32| ((t * n as f64) as u32).min(n - 1);
         let (x0, x1, y0, y1) = (at(a, w), at(b, w), at(c, h), at(d, h));
-        Comp {
-            area: 1,
+        Rect {
             x0: x0.min(x1),
             y0: y0.min(y1),
-            x1: x0.max(x1),
-            y1: y0.max(y1),
+            x1: x0.max(x1) + 1,
+            y1: y0.max(y1) + 1,
         }
     }
 
@@ -240,7 +244,7 @@ mod against_naive {
             let got: Vec<Component> = labels
                 .comps
                 .iter()
-                .map(|c| Component { area: c.area, x0: c.x0, y0: c.y0, x1: c.x1, y1: c.y1 })
+                .map(|c| Component { area: c.area, rect: c.rect })
                 .collect();
             prop_assert_eq!(got, comps);
             prop_assert_eq!(run_labels(&labels, w, h), naive);
@@ -260,8 +264,8 @@ mod against_naive {
             let (_, naive) = testing::components(&bits);
             let c = box_in(w, h, corners);
             let wants = |k: usize| wanted[k % wanted.len()];
-            let ys = c.y0.saturating_sub(ry)..=(c.y1 + ry).min(h - 1);
-            let xs = c.x0.saturating_sub(rx)..=(c.x1 + rx).min(w - 1);
+            let ys = c.y0.saturating_sub(ry)..(c.y1 + ry).min(h);
+            let xs = c.x0.saturating_sub(rx)..(c.x1 + rx).min(w);
             let scan = ys.into_iter().any(|y| {
                 xs.clone().any(|x| naive[(y * w + x) as usize].is_some_and(wants))
             });

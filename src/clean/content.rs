@@ -19,8 +19,8 @@
 //! module's (see `read`).
 
 use super::lines::TextLine;
-pub use super::rect::Rect;
 use crate::input::Dpi;
+pub use crate::rect::Rect;
 use image::GrayImage;
 
 /// Grey levels counted as mid-tone (neither paper nor ink) after

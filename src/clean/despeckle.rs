@@ -199,7 +199,7 @@ pub fn despeckle(bits: &BitImage, dpi: Dpi, level: Despeckle) -> BitImage {
     let mut marks: Vec<u32> = (0..comps.len() as u32)
         .filter(|&i| class[i as usize] == Class::Mark)
         .collect();
-    marks.sort_unstable_by_key(|&i| comps[i as usize].x0);
+    marks.sort_unstable_by_key(|&i| comps[i as usize].rect.x0);
     loop {
         let mut changed = false;
         for pass in 0..2 {
@@ -219,7 +219,7 @@ pub fn despeckle(bits: &BitImage, dpi: Dpi, level: Despeckle) -> BitImage {
                 let within = |v: u32, line: f32| (v as f32 - line).abs() <= EDGE_MARK * seg.xh;
                 let (xh, on_edge) = (
                     seg.xh,
-                    within(c.y1, seg.base) || within(c.y0, seg.top as f32),
+                    within(c.rect.y1 - 1, seg.base) || within(c.rect.y0, seg.top as f32),
                 );
                 let ry = (p.near_letter.1 * xh).round() as u32;
                 let rx = if on_edge {
@@ -228,13 +228,13 @@ pub fn despeckle(bits: &BitImage, dpi: Dpi, level: Despeckle) -> BitImage {
                     ry
                 };
                 let chain = (p.reach.side * xh).round() as u32;
-                if labels.near(c, rx, ry, |k| class[k] == Class::Letter)
-                    || labels.near(c, chain, ry, |k| {
+                if labels.near(c.rect, rx, ry, |k| class[k] == Class::Letter)
+                    || labels.near(c.rect, chain, ry, |k| {
                         k != i && class[k] == Class::Mark && keep[k]
                     })
                 {
                     keep[i] = true;
-                    bands.stretch(s, c.x0 as i32, c.x1 as i32);
+                    bands.stretch(s, c.rect.x0 as i32, c.rect.x1 as i32 - 1);
                     changed = true;
                 }
             }
@@ -259,7 +259,7 @@ pub fn despeckle(bits: &BitImage, dpi: Dpi, level: Despeckle) -> BitImage {
     if let Some(f) = p.near_other {
         let r = (f * typical).round() as u32;
         for &i in &marks {
-            if labels.near(comps[i as usize], r, r, |k| class[k] == Class::Other) {
+            if labels.near(comps[i as usize].rect, r, r, |k| class[k] == Class::Other) {
                 keep[i as usize] = true;
             }
         }
@@ -533,6 +533,7 @@ mod tests {
 mod against_naive {
     use super::*;
     use crate::clean::testing;
+    use crate::rect::Rect;
     use proptest::collection::vec;
     use proptest::prelude::*;
 
@@ -549,7 +550,10 @@ mod against_naive {
         ) {
             let comps: Vec<Comp> = comps
                 .iter()
-                .map(|&(area, y0, dh)| Comp { area, x0: 0, y0, x1: 0, y1: y0 + dh })
+                .map(|&(area, y0, dh)| Comp {
+                    area,
+                    rect: Rect { x0: 0, y0, x1: 1, y1: y0 + dh + 1 },
+                })
                 .collect();
             let dpi = Dpi::uniform(dpi);
             let (lo, hi) = ((dpi.y * TYPICAL_RANGE_IN.0) as u32, (dpi.y * TYPICAL_RANGE_IN.1) as u32);

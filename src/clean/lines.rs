@@ -14,11 +14,18 @@
 //! between them is under [`MAX_GAP`] letter heights. This is the
 //! bottom-up grouping of O'Gorman's docstrum (IEEE PAMI 15, 1993), cut down
 //! to "same row, nearby".
+//!
+//! Despeckling groups letters too (`clean::despeckle::lines`), on purpose
+//! differently: into short segments, each with a tight band (baseline,
+//! x-height) that a mark must sit on, cut after a fixed width so a residual
+//! skew cannot widen the band. Here a line is whole, unbounded in width,
+//! and only its box, letter count and letter size matter. The two share the
+//! labeller (`clean::components`) and the rectangle, not the grouping.
 
 use super::bits::{BitImage, INK, PAPER};
 use super::components::Labels;
-use super::rect::Rect;
 use crate::input::Dpi;
+use crate::rect::Rect;
 use image::{GrayImage, Luma};
 
 /// What the ink of a page looks like.
@@ -128,10 +135,10 @@ pub fn find(bits: &BitImage, dpi: Dpi) -> Vec<TextLine> {
     // Letter sizes in reduced pixels.
     let res = dpi.y.max(1.0) / 2.0;
     let (lo, hi) = (MIN_LETTER_IN * res, MAX_LETTER_IN * res);
-    let letters: Vec<Box4> = boxes
+    let letters: Vec<Rect> = boxes
         .into_iter()
         .filter(|b| {
-            let (bw, bh) = (b.w() as f32, b.h() as f32);
+            let (bw, bh) = (b.width() as f32, b.height() as f32);
             bh >= lo.max(2.0) && bh <= hi && bw <= bh * MAX_ASPECT
         })
         .collect();
@@ -141,8 +148,8 @@ pub fn find(bits: &BitImage, dpi: Dpi) -> Vec<TextLine> {
             rect: Rect {
                 x0: b.x0 * 2,
                 y0: b.y0 * 2,
-                x1: ((b.x1 + 1) * 2).min(w),
-                y1: ((b.y1 + 1) * 2).min(h),
+                x1: (b.x1 * 2).min(w),
+                y1: (b.y1 * 2).min(h),
             },
             letters: n,
             letter_px: px * 2.0,
@@ -150,36 +157,13 @@ pub fn find(bits: &BitImage, dpi: Dpi) -> Vec<TextLine> {
         .collect()
 }
 
-/// Bounding box in reduced pixels, `x1`/`y1` inclusive.
-#[derive(Debug, Clone, Copy)]
-struct Box4 {
-    x0: u32,
-    y0: u32,
-    x1: u32,
-    y1: u32,
-}
-
-impl Box4 {
-    fn w(&self) -> u32 {
-        self.x1 - self.x0 + 1
-    }
-    fn h(&self) -> u32 {
-        self.y1 - self.y0 + 1
-    }
-}
-
 /// Bounding boxes of the 8-connected ink components of the 2× reduction,
 /// in raster order of their first pixel.
-fn reduced_boxes(bits: &BitImage) -> Vec<Box4> {
+fn reduced_boxes(bits: &BitImage) -> Vec<Rect> {
     Labels::new(&reduce(bits))
         .comps
         .iter()
-        .map(|c| Box4 {
-            x0: c.x0,
-            y0: c.y0,
-            x1: c.x1,
-            y1: c.y1,
-        })
+        .map(|c| c.rect)
         .collect()
 }
 
@@ -203,7 +187,7 @@ fn reduce(bits: &BitImage) -> BitImage {
 
 /// Chain letters into lines; returns each line's box, letter count and
 /// median letter height (reduced pixels).
-fn chain(letters: &[Box4]) -> Vec<(Box4, usize, f32)> {
+fn chain(letters: &[Rect]) -> Vec<(Rect, usize, f32)> {
     let n = letters.len();
     if n == 0 {
         return Vec::new();
@@ -221,24 +205,22 @@ fn chain(letters: &[Box4]) -> Vec<(Box4, usize, f32)> {
         i
     }
     // Active letters sorted by x0; drop those that ended too far left.
-    let max_h = letters.iter().map(Box4::h).max().unwrap_or(1) as f32;
+    let max_h = letters.iter().map(Rect::height).max().unwrap_or(1) as f32;
     let mut active: Vec<usize> = Vec::new();
     for &i in &order {
         let a = letters[i];
         let reach = MAX_GAP * max_h;
-        active.retain(|&j| (letters[j].x1 as f32) + reach >= a.x0 as f32);
+        active.retain(|&j| ((letters[j].x1 - 1) as f32) + reach >= a.x0 as f32);
         for &j in &active {
             let b = letters[j];
-            let (ha, hb) = (a.h() as f32, b.h() as f32);
-            let (small, big) = (ha.min(hb), ha.max(hb));
+            let (small, big) = heights(a, b);
             if big > small * MAX_HEIGHT_RATIO {
                 continue;
             }
-            let overlap = (a.y1.min(b.y1) as i64 - a.y0.max(b.y0) as i64 + 1) as f32;
-            if overlap < 0.5 * small {
+            if overlap(a, b) < 0.5 * small {
                 continue;
             }
-            let gap = a.x0 as f32 - b.x1 as f32;
+            let gap = gap(b, a);
             if gap > MAX_GAP * big {
                 continue;
             }
@@ -256,25 +238,35 @@ fn chain(letters: &[Box4]) -> Vec<(Box4, usize, f32)> {
         let r = find(&mut parent, i);
         groups[r].push(i);
     }
-    let mut lines: Vec<(Box4, usize, f32)> = groups
+    let mut lines: Vec<(Rect, usize, f32)> = groups
         .into_iter()
         .filter(|g| g.len() >= MIN_LETTERS)
         .map(|g| {
-            let b = g.iter().fold(letters[g[0]], |acc, &i| {
-                let l = letters[i];
-                Box4 {
-                    x0: acc.x0.min(l.x0),
-                    y0: acc.y0.min(l.y0),
-                    x1: acc.x1.max(l.x1),
-                    y1: acc.y1.max(l.y1),
-                }
-            });
-            let px = median(g.iter().map(|&i| letters[i].h() as f32).collect()).unwrap_or(0.0);
+            let b = g
+                .iter()
+                .fold(letters[g[0]], |acc, &i| acc.union(&letters[i]));
+            let px = median(g.iter().map(|&i| letters[i].height() as f32).collect()).unwrap_or(0.0);
             (b, g.len(), px)
         })
         .collect();
     lines.sort_by_key(|(b, _, _)| (b.y0, b.x0));
     lines
+}
+
+/// The smaller and the larger height of two letters.
+fn heights(a: Rect, b: Rect) -> (f32, f32) {
+    let (ha, hb) = (a.height() as f32, b.height() as f32);
+    (ha.min(hb), ha.max(hb))
+}
+
+/// How many rows two letters share (negative: how far apart they are).
+fn overlap(a: Rect, b: Rect) -> f32 {
+    (a.y1.min(b.y1) as i64 - a.y0.max(b.y0) as i64) as f32
+}
+
+/// The columns from the last of `left` to the first of `right`.
+fn gap(left: Rect, right: Rect) -> f32 {
+    right.x0 as f32 - (left.x1 - 1) as f32
 }
 
 fn median(mut v: Vec<f32>) -> Option<f32> {
@@ -377,24 +369,21 @@ mod against_naive {
     use proptest::prelude::*;
 
     /// A line as a sortable tuple, to compare sets of lines.
-    fn key(&(b, n, px): &(Box4, usize, f32)) -> (u32, u32, u32, u32, usize, u32) {
+    fn key(&(b, n, px): &(Rect, usize, f32)) -> (u32, u32, u32, u32, usize, u32) {
         (b.y0, b.x0, b.y1, b.x1, n, px.to_bits())
     }
 
     /// [`chain`] trying every pair of letters, the one further right
     /// looking back at the other.
-    fn chain_naive(letters: &[Box4]) -> Vec<(Box4, usize, f32)> {
+    fn chain_naive(letters: &[Rect]) -> Vec<(Rect, usize, f32)> {
         let n = letters.len();
         let mut group: Vec<usize> = (0..n).collect();
-        let joins = |a: Box4, b: Box4| {
-            let (ha, hb) = (a.h() as f32, b.h() as f32);
-            let (small, big) = (ha.min(hb), ha.max(hb));
-            let overlap = (a.y1.min(b.y1) as i64 - a.y0.max(b.y0) as i64 + 1) as f32;
-            let gap = a.x0 as f32 - b.x1 as f32;
+        let joins = |a: Rect, b: Rect| {
+            let (small, big) = heights(a, b);
             b.x0 <= a.x0
                 && big <= small * MAX_HEIGHT_RATIO
-                && overlap >= 0.5 * small
-                && gap <= MAX_GAP * big
+                && overlap(a, b) >= 0.5 * small
+                && gap(b, a) <= MAX_GAP * big
         };
         // Relabel until every joined pair shares the smaller label.
         loop {
@@ -422,13 +411,13 @@ mod against_naive {
             })
             .filter(|m| m.len() >= MIN_LETTERS)
             .map(|m| {
-                let b = Box4 {
+                let b = Rect {
                     x0: m.iter().map(|l| l.x0).min().unwrap(),
                     y0: m.iter().map(|l| l.y0).min().unwrap(),
                     x1: m.iter().map(|l| l.x1).max().unwrap(),
                     y1: m.iter().map(|l| l.y1).max().unwrap(),
                 };
-                let mut hs: Vec<u32> = m.iter().map(super::Box4::h).collect();
+                let mut hs: Vec<u32> = m.iter().map(Rect::height).collect();
                 hs.sort_unstable();
                 (b, m.len(), hs[hs.len() / 2] as f32)
             })
@@ -460,7 +449,7 @@ mod against_naive {
             let got: Vec<_> =
                 reduced_boxes(&bits).iter().map(|b| (b.x0, b.y0, b.x1, b.y1)).collect();
             let (comps, _) = testing::components(&reduce(&bits));
-            let want: Vec<_> = comps.iter().map(|c| (c.x0, c.y0, c.x1, c.y1)).collect();
+            let want: Vec<_> = comps.iter().map(|c| (c.rect.x0, c.rect.y0, c.rect.x1, c.rect.y1)).collect();
             prop_assert_eq!(got, want);
         }
 
@@ -469,9 +458,9 @@ mod against_naive {
         fn the_sweep_chains_as_all_pairs(
             letters in vec((0u32..150, 0u32..60, 0u32..12, 0u32..24), 0..40),
         ) {
-            let letters: Vec<Box4> = letters
+            let letters: Vec<Rect> = letters
                 .into_iter()
-                .map(|(x0, y0, dw, dh)| Box4 { x0, y0, x1: x0 + dw, y1: y0 + dh })
+                .map(|(x0, y0, dw, dh)| Rect { x0, y0, x1: x0 + dw + 1, y1: y0 + dh + 1 })
                 .collect();
             let mut got = chain(&letters);
             got.sort_by_key(key);

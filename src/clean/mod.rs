@@ -19,15 +19,14 @@ pub(crate) mod deconvolve;
 pub(crate) mod deskew;
 pub(crate) mod despeckle;
 pub(crate) mod lines;
-pub(crate) mod rect;
 #[cfg(test)]
 pub(crate) mod testing;
 
+pub use crate::rect::Rect;
 pub use binarize::Method as Binarize;
 pub use bits::BitImage;
 pub use despeckle::Despeckle;
 pub use lines::{InkStats, TextLine};
-pub use rect::Rect;
 
 use crate::input::{Dpi, PageImage, Pixels};
 use image::GrayImage;

@@ -7,6 +7,7 @@
 //! come up; ink covers none, all, or any share of an image.
 
 use super::bits::{BitImage, INK, PAPER};
+use crate::rect::Rect;
 use image::GrayImage;
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -69,14 +70,11 @@ pub fn gray() -> impl Strategy<Value = GrayImage> {
 }
 
 /// An 8-connected component found by flood fill: its pixel count and
-/// bounding box (inclusive).
+/// bounding box.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Component {
     pub area: u32,
-    pub x0: u32,
-    pub y0: u32,
-    pub x1: u32,
-    pub y1: u32,
+    pub rect: Rect,
 }
 
 /// The 8-connected ink components of `bits` by flood fill from each
@@ -93,17 +91,20 @@ pub fn components(bits: &BitImage) -> (Vec<Component>, Vec<Option<usize>>) {
         let (sx, sy) = ((start % w) as u32, (start / w) as u32);
         let mut c = Component {
             area: 0,
-            x0: sx,
-            y0: sy,
-            x1: sx,
-            y1: sy,
+            rect: Rect {
+                x0: sx,
+                y0: sy,
+                x1: sx + 1,
+                y1: sy + 1,
+            },
         };
         label[start as usize] = Some(id);
         let mut stack = vec![(start % w, start / w)];
         while let Some((x, y)) = stack.pop() {
             c.area += 1;
-            (c.x0, c.y0) = (c.x0.min(x as u32), c.y0.min(y as u32));
-            (c.x1, c.y1) = (c.x1.max(x as u32), c.y1.max(y as u32));
+            let r = &mut c.rect;
+            (r.x0, r.y0) = (r.x0.min(x as u32), r.y0.min(y as u32));
+            (r.x1, r.y1) = (r.x1.max(x as u32 + 1), r.y1.max(y as u32 + 1));
             for (nx, ny) in (y - 1..=y + 1).flat_map(|ny| (x - 1..=x + 1).map(move |nx| (nx, ny))) {
                 let inside = (0..w).contains(&nx) && (0..h).contains(&ny);
                 if inside

@@ -13,28 +13,12 @@ pub use engines::{Engines, TesseractEngines};
 pub use source::{MAX_SIDE, OcrImage, enlargement};
 pub use tesseract::{Tesseract, check_languages, own_tessdata};
 
+pub use crate::rect::Rect;
+
 use crate::input::Dpi;
 use image::GrayImage;
 use std::path::PathBuf;
 use std::time::Duration;
-
-/// An axis-aligned box in image pixels, origin top-left, `x1`/`y1` exclusive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rect {
-    pub x0: i32,
-    pub y0: i32,
-    pub x1: i32,
-    pub y1: i32,
-}
-
-impl Rect {
-    pub fn width(&self) -> i32 {
-        self.x1 - self.x0
-    }
-    pub fn height(&self) -> i32 {
-        self.y1 - self.y0
-    }
-}
 
 /// One recognised word.
 #[derive(Debug, Clone, PartialEq)]

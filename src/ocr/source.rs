@@ -89,14 +89,14 @@ impl<'a> OcrImage<'a> {
         }
         let s = self.scale;
         let (w, h) = (
-            (self.gray.width() as f32 / s).round() as i32,
-            (self.gray.height() as f32 / s).round() as i32,
+            (self.gray.width() as f32 / s).round() as u32,
+            (self.gray.height() as f32 / s).round() as u32,
         );
         let r = |r: Rect| Rect {
-            x0: ((r.x0 as f32 / s).floor() as i32).clamp(0, w),
-            y0: ((r.y0 as f32 / s).floor() as i32).clamp(0, h),
-            x1: ((r.x1 as f32 / s).ceil() as i32).clamp(0, w),
-            y1: ((r.y1 as f32 / s).ceil() as i32).clamp(0, h),
+            x0: ((r.x0 as f32 / s).floor() as u32).min(w),
+            y0: ((r.y0 as f32 / s).floor() as u32).min(h),
+            x1: ((r.x1 as f32 / s).ceil() as u32).min(w),
+            y1: ((r.y1 as f32 / s).ceil() as u32).min(h),
         };
         let p = |(x, y): (f32, f32)| (x / s, y / s);
         OcrPage {

@@ -376,5 +376,7 @@ unsafe fn bounding_box(
     let ok =
         unsafe { sys::TessPageIteratorBoundingBox(pi, level, &mut x0, &mut y0, &mut x1, &mut y1) }
             != 0;
+    // Tesseract clips boxes to the image, so they are never negative.
+    let [x0, y0, x1, y1] = [x0, y0, x1, y1].map(|v| v.max(0) as u32);
     (ok && x1 > x0 && y1 > y0).then_some(Rect { x0, y0, x1, y1 })
 }

@@ -32,6 +32,7 @@ use crate::clean::CleanPage;
 use crate::clean::bits::{BitImage, INK, PAPER};
 use crate::clean::components::Labels;
 use crate::ocr::OcrPage;
+use crate::rect::Rect;
 use image::GrayImage;
 
 /// What the blank test measured on a page.
@@ -135,10 +136,7 @@ pub fn marks(gray: &GrayImage, dpi: f32) -> (usize, usize) {
     let cell_in = grid.cell as f32 / dpi;
     let (mut content, mut ignored) = (0, 0);
     for c in grid.components() {
-        let (bw, bh) = (
-            (c.x1 - c.x0) as f32 * cell_in,
-            (c.y1 - c.y0) as f32 * cell_in,
-        );
+        let (bw, bh) = (c.width() as f32 * cell_in, c.height() as f32 * cell_in);
         let touches_edge = c.x0 == 0 || c.y0 == 0 || c.x1 >= grid.w || c.y1 >= grid.h;
         let is_dust = bw.max(bh) < MIN_MARK_IN;
         let is_hole = {
@@ -190,14 +188,6 @@ struct MarkGrid {
     on: BitImage,
 }
 
-/// A connected group of mark cells: its box in cells, `x1`/`y1` exclusive.
-struct Component {
-    x0: u32,
-    y0: u32,
-    x1: u32,
-    y1: u32,
-}
-
 impl MarkGrid {
     fn of(gray: &GrayImage, dpi: f32, paper: u8) -> Self {
         let (w, h) = gray.dimensions();
@@ -234,18 +224,10 @@ impl MarkGrid {
         }
     }
 
-    /// The 8-connected components of the marked cells.
-    fn components(&self) -> Vec<Component> {
-        Labels::new(&self.on)
-            .comps
-            .iter()
-            .map(|c| Component {
-                x0: c.x0,
-                y0: c.y0,
-                x1: c.x1 + 1,
-                y1: c.y1 + 1,
-            })
-            .collect()
+    /// The boxes (in cells) of the 8-connected components of the marked
+    /// cells.
+    fn components(&self) -> Vec<Rect> {
+        Labels::new(&self.on).comps.iter().map(|c| c.rect).collect()
     }
 }
 

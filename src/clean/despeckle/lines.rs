@@ -9,8 +9,13 @@
 //! after a fixed width, so each has a tight band even on a page that is
 //! still slightly skewed (or was not deskewed); a line is then a chain of
 //! segments, and a mark only needs to sit on one of them.
+//!
+//! Not `clean::lines`, which chains letters into whole lines to count them
+//! and measure letter size: despeckling needs tight per-segment bands, not
+//! whole lines, so the two group differently on purpose.
 
 use super::Comp;
+use crate::rect::Rect;
 
 /// A letter joins a segment when its vertical overlap with the segment's
 /// band is at least this fraction of the smaller of the two heights: a
@@ -24,7 +29,14 @@ pub(super) const JOIN_GAP: f32 = 1.5;
 /// so a residual skew of a degree moves a band by a few pixels only.
 const SEGMENT_WIDTH: f32 = 12.0;
 
-/// A run of letters on one text line: its extent and its band.
+/// `r`'s edges as segments hold them: signed, since bands grow past the
+/// page, and inclusive (first and last column, top and bottom row).
+fn edges(r: Rect) -> (i32, i32, i32, i32) {
+    (r.x0 as i32, r.x1 as i32 - 1, r.y0 as i32, r.y1 as i32 - 1)
+}
+
+/// A run of letters on one text line: its extent and its band, in signed
+/// inclusive pixels (see [`edges`]).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Segment {
     pub x0: i32,
@@ -46,7 +58,7 @@ pub(super) struct Segment {
 /// letter height; `join` scales [`JOIN_GAP`].
 pub(super) fn group(boxes: &[Comp], typical_h: f32, join: f32) -> (Vec<Segment>, Vec<u32>) {
     let mut order: Vec<u32> = (0..boxes.len() as u32).collect();
-    order.sort_unstable_by_key(|&i| boxes[i as usize].x0);
+    order.sort_unstable_by_key(|&i| boxes[i as usize].rect.x0);
     let gap_for = |h: i32| JOIN_GAP * join * typical_h.max(h as f32);
     let max_width = SEGMENT_WIDTH * typical_h;
     let mut segs: Vec<Segment> = Vec::new();
@@ -54,7 +66,7 @@ pub(super) fn group(boxes: &[Comp], typical_h: f32, join: f32) -> (Vec<Segment>,
     let mut open: Vec<u32> = Vec::new();
     for &i in &order {
         let b = boxes[i as usize];
-        let (x0, x1, y0, y1) = (b.x0 as i32, b.x1 as i32, b.y0 as i32, b.y1 as i32);
+        let (x0, x1, y0, y1) = edges(b.rect);
         let h = y1 - y0 + 1;
         // Segments that no later letter can join (all start further right).
         open.retain(|&s| {
@@ -101,13 +113,15 @@ pub(super) fn group(boxes: &[Comp], typical_h: f32, join: f32) -> (Vec<Segment>,
     // Each segment's median letter height: x-height for most lines, the
     // capital height for lines of capitals or digits.
     let mut heights: Vec<(u32, u32)> = (0..boxes.len())
-        .map(|i| (of[i], boxes[i].y1 - boxes[i].y0 + 1))
+        .map(|i| (of[i], boxes[i].height()))
         .collect();
     heights.sort_unstable();
     for run in heights.chunk_by(|a, b| a.0 == b.0) {
         segs[run[0].0 as usize].xh = run[run.len() / 2].1 as f32;
     }
-    let mut bottoms: Vec<(u32, u32)> = (0..boxes.len()).map(|i| (of[i], boxes[i].y1)).collect();
+    let mut bottoms: Vec<(u32, u32)> = (0..boxes.len())
+        .map(|i| (of[i], boxes[i].rect.y1 - 1))
+        .collect();
     bottoms.sort_unstable();
     for run in bottoms.chunk_by(|a, b| a.0 == b.0) {
         segs[run[0].0 as usize].base = run[run.len() / 2].1 as f32;
@@ -222,10 +236,12 @@ mod against_naive {
             v.into_iter()
                 .map(|(x0, y0, dw, dh)| Comp {
                     area: 1,
-                    x0,
-                    y0,
-                    x1: x0 + dw,
-                    y1: y0 + dh,
+                    rect: Rect {
+                        x0,
+                        y0,
+                        x1: x0 + dw + 1,
+                        y1: y0 + dh + 1,
+                    },
                 })
                 .collect()
         })
@@ -240,13 +256,13 @@ mod against_naive {
     /// the sweep offers only those still open.
     fn group_naive(boxes: &[Comp], typical_h: f32, join: f32) -> (Vec<Segment>, Vec<u32>) {
         let mut order: Vec<u32> = (0..boxes.len() as u32).collect();
-        order.sort_unstable_by_key(|&i| boxes[i as usize].x0);
+        order.sort_unstable_by_key(|&i| boxes[i as usize].rect.x0);
         let gap_for = |h: i32| JOIN_GAP * join * typical_h.max(h as f32);
         let mut segs: Vec<Segment> = Vec::new();
         let mut of = vec![0u32; boxes.len()];
         for &i in &order {
             let b = boxes[i as usize];
-            let (x0, x1, y0, y1) = (b.x0 as i32, b.x1 as i32, b.y0 as i32, b.y1 as i32);
+            let (x0, x1, y0, y1) = edges(b.rect);
             let h = y1 - y0 + 1;
             let mut best: Option<(f32, usize)> = None;
             for (s, seg) in segs.iter().enumerate() {
@@ -284,8 +300,8 @@ mod against_naive {
                     .filter(|&i| of[i] == s as u32)
                     .map(|i| boxes[i])
             };
-            let mut heights: Vec<u32> = mine().map(|b| b.y1 - b.y0 + 1).collect();
-            let mut bottoms: Vec<u32> = mine().map(|b| b.y1).collect();
+            let mut heights: Vec<u32> = mine().map(|b| b.height()).collect();
+            let mut bottoms: Vec<u32> = mine().map(|b| b.rect.y1 - 1).collect();
             heights.sort_unstable();
             bottoms.sort_unstable();
             seg.xh = heights[heights.len() / 2] as f32;
