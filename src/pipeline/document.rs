@@ -91,16 +91,11 @@ impl Document {
         let edited = matches!(self.asm, Sink::Edit(_));
         let writer = match self.asm {
             Sink::New(asm) => asm.finish(info, created),
-            // The edited document keeps its creation date; it was
-            // modified now (or at the date the user set).
-            Sink::Edit(editor) => {
-                let modified = match info.date {
-                    crate::pdf::DateSource::At(d) => Some(d),
-                    crate::pdf::DateSource::Inputs => Some(DocDate::now()),
-                    crate::pdf::DateSource::Omit => None,
-                };
-                editor.finish(info, modified)
-            }
+            // The edited document keeps its creation date; its ModDate is
+            // the date a new document would get (the date the user set, or
+            // the input's modification time): the same input gives the same
+            // bytes, as a rerun, a second worker or `batch` need.
+            Sink::Edit(editor) => editor.finish(info, created),
         }
         .map_err(|e| output_error(job, e))?;
         writer
