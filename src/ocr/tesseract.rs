@@ -380,3 +380,48 @@ unsafe fn bounding_box(
     let [x0, y0, x1, y1] = [x0, y0, x1, y1].map(|v| v.max(0) as u32);
     (ok && x1 > x0 && y1 > y0).then_some(Rect { x0, y0, x1, y1 })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Seek};
+    use std::os::fd::AsRawFd;
+
+    /// What Leptonica writes to the process's stderr while `f` runs.
+    fn stderr_of(f: impl FnOnce()) -> String {
+        let mut file = tempfile::tempfile().unwrap();
+        // SAFETY: fd 2 is saved, pointed at the temp file for the call,
+        // and restored; nothing else closes it meanwhile.
+        unsafe {
+            let saved = libc::dup(2);
+            libc::dup2(file.as_raw_fd(), 2);
+            f();
+            libc::dup2(saved, 2);
+            libc::close(saved);
+        }
+        let mut out = String::new();
+        file.rewind().unwrap();
+        file.read_to_string(&mut out).unwrap();
+        out
+    }
+
+    /// Leptonica reports a null image on stderr ("Error in pixGetWidth:
+    /// pix not defined") until the engines' set-up silences it.
+    #[test]
+    fn leptonica_errors_do_not_reach_stderr() {
+        // SAFETY: a null image is what Leptonica checks for and reports.
+        let before = stderr_of(|| unsafe {
+            leptonica_sys::pixGetWidth(std::ptr::null());
+        });
+        super::silence_tesseract();
+        let after = stderr_of(|| unsafe {
+            leptonica_sys::pixGetWidth(std::ptr::null());
+        });
+        // Another test may have made an engine first; if not, the capture
+        // is seen to work.
+        assert!(
+            before.is_empty() || before.contains("pixGetWidth"),
+            "{before}"
+        );
+        assert_eq!(after, "");
+    }
+}
