@@ -219,6 +219,11 @@ fn png_bytes(page: &Page) -> Vec<u8> {
 }
 
 /// Visible files of a folder (not `.done`, `.ocrpdf`, stage folders).
+/// A FIFO at `path` (coreutils' mkfifo).
+fn mkfifo(path: &Path) {
+    assert!(Command::new("mkfifo").arg(path).status().unwrap().success());
+}
+
 fn visible(dir: &Path) -> Vec<String> {
     if !dir.exists() {
         return Vec::new();
@@ -786,13 +791,7 @@ fn hidden_files_clutter_links_and_fifos_are_left_alone() {
     }
     std::fs::write(dir.path().join("elsewhere.png"), &png).unwrap();
     std::os::unix::fs::symlink(dir.path().join("elsewhere.png"), inbox.join("link.png")).unwrap();
-    assert!(
-        Command::new("mkfifo")
-            .arg(inbox.join("pipe.png"))
-            .status()
-            .unwrap()
-            .success()
-    );
+    mkfifo(&inbox.join("pipe.png"));
     let before = listing(&inbox);
 
     let mut w = Watch::start(
@@ -834,13 +833,7 @@ fn a_folder_with_a_linked_or_fifo_page_fails_as_a_whole() {
     std::fs::write(dir.path().join("elsewhere.png"), &png).unwrap();
     std::os::unix::fs::symlink(dir.path().join("elsewhere.png"), inbox.join("linked/2.png"))
         .unwrap();
-    assert!(
-        Command::new("mkfifo")
-            .arg(inbox.join("piped/2.png"))
-            .status()
-            .unwrap()
-            .success()
-    );
+    mkfifo(&inbox.join("piped/2.png"));
     let mut w = Watch::start(
         dir.path(),
         &["in", "--out", "out", "--once", "--settle", "0.5", "--json"],

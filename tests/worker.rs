@@ -44,6 +44,17 @@ fn ocrpdf_cmd(args: &[&str], env: &[(&'static str, String)], home: &Path) -> Com
     c
 }
 
+/// `ocrpdf ARGS` run to the end; it must succeed. Its stdout.
+fn ok(args: &[&str], env: &[(&'static str, String)], home: &Path) -> String {
+    let o = ocrpdf_cmd(args, env, home).output().unwrap();
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
 fn worker(db: &str, out: &str, env: &[(&'static str, String)], home: &Path, drain: bool) -> Child {
     let mut args = vec![
         "worker",
@@ -123,15 +134,7 @@ fn suite(
 ) {
     let home = tempfile::tempdir().unwrap();
     let db = pg.create_db(dbname);
-    let run = |args: &[&str]| {
-        let o = ocrpdf_cmd(args, env, home.path()).output().unwrap();
-        assert!(
-            o.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        String::from_utf8(o.stdout).unwrap()
-    };
+    let run = |args: &[&str]| ok(args, env, home.path());
     run(&["queue", "init", "--db", &db]);
     run(&["queue", "init", "--db", &db]);
 
@@ -352,12 +355,7 @@ fn workers_over_postgres_and_s3_then_file_storage_give_one_output_per_document()
         save_png(&tiny_page(3000 + i), &doc.join(format!("{i}.png")));
     }
     let run = |args: &[&str]| {
-        let o = ocrpdf_cmd(args, &[], home.path()).output().unwrap();
-        assert!(
-            o.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+        ok(args, &[], home.path());
     };
     run(&["queue", "init", "--db", &db]);
     run(&["queue", "add", "--db", &db, doc.to_str().unwrap()]);
@@ -392,12 +390,7 @@ fn pdf_input(pg: &Postgres) {
     let input = home.path().join("mixed.pdf");
     common::pdfdoc::scan_then_digital(21).write(&input);
     let run = |args: &[&str]| {
-        let o = ocrpdf_cmd(args, &[], home.path()).output().unwrap();
-        assert!(
-            o.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+        ok(args, &[], home.path());
     };
     run(&["queue", "init", "--db", &db]);
     run(&["queue", "add", "--db", &db, input.to_str().unwrap()]);
@@ -467,12 +460,7 @@ fn store_inputs(pg: &Postgres, env: &[(&'static str, String)]) {
         copies.push(file.display().to_string());
     }
     let run = |args: &[&str]| {
-        let o = ocrpdf_cmd(args, env, home.path()).output().unwrap();
-        assert!(
-            o.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+        ok(args, env, home.path());
     };
     run(&["queue", "init", "--db", &db]);
     run(&[
