@@ -5,7 +5,7 @@ use ocrpdf::clean::{Binarize, CleanOptions, Despeckle, Mode};
 use ocrpdf::export::{ExportConfig, ImageFormat, Target};
 use ocrpdf::input::{Dpi, Input, Limits, PdfOptions, TextPolicy};
 use ocrpdf::ocr::{OcrOptions, OcrSource};
-use ocrpdf::pdf::images::{Bilevel, DEFAULT_PICTURE_DPI};
+use ocrpdf::pdf::{Bilevel, DEFAULT_PICTURE_DPI};
 use ocrpdf::pdf::{DateSource, DocDate, DocInfo, ImageOptions};
 use ocrpdf::stack::sheet::Paper;
 use ocrpdf::stack::{BlankPages, SplitOn, StackOptions};

@@ -35,15 +35,15 @@
 pub mod batch;
 pub mod clean;
 mod english;
-pub mod error;
+mod error;
 pub mod export;
 mod extras;
-pub mod heap;
+mod heap;
 pub mod input;
 mod intake;
-pub mod job;
+mod job;
 pub mod ocr;
-pub(crate) mod output;
+mod output;
 pub mod pdf;
 mod pipeline;
 mod prepare;
@@ -53,7 +53,7 @@ mod read;
 mod rect;
 pub mod report;
 pub mod stack;
-pub mod summary;
+mod summary;
 pub mod watch;
 
 /// Stage functions and encoders that benches and tests call directly. Not
@@ -72,6 +72,9 @@ pub mod internals {
     }
     pub mod border {
         pub use crate::clean::border::*;
+    }
+    pub mod colour {
+        pub use crate::clean::colour::*;
     }
     pub mod content {
         pub use crate::clean::content::*;
@@ -103,6 +106,7 @@ pub mod internals {
 }
 
 pub use error::{Error, ErrorKind, Result};
+pub use heap::return_page_buffers;
 pub use job::{Extras, Job, Options, PageOptions};
 pub use pipeline::{Progress, Silent, Workers, convert, convert_with};
-pub use summary::{PageSummary, StageTimes, Summary};
+pub use summary::{DroppedPage, PageSummary, Part, StageTimes, Summary};

@@ -16,7 +16,7 @@ static CANCEL: AtomicBool = AtomicBool::new(false);
 
 fn main() -> ExitCode {
     single_threaded_openmp();
-    ocrpdf::heap::return_page_buffers();
+    ocrpdf::return_page_buffers();
     let cli = match cli::Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

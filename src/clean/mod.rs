@@ -10,9 +10,9 @@
 // `ocrpdf::internals`, which is not part of the API.
 pub(crate) mod background;
 pub(crate) mod binarize;
-pub mod bits;
+pub(crate) mod bits;
 pub(crate) mod border;
-pub mod colour;
+pub(crate) mod colour;
 pub(crate) mod components;
 pub(crate) mod content;
 pub(crate) mod deconvolve;
@@ -26,7 +26,7 @@ pub use crate::rect::Rect;
 pub use binarize::Method as Binarize;
 pub use bits::BitImage;
 pub use despeckle::Despeckle;
-pub use lines::{InkStats, TextLine};
+pub use lines::InkStats;
 
 use crate::input::{Dpi, PageImage, Pixels};
 use image::GrayImage;

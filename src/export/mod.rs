@@ -14,7 +14,8 @@
 mod encode;
 mod layers;
 
-pub use encode::{ImageFormat, PageRaster};
+pub use encode::ImageFormat;
+pub(crate) use encode::PageRaster;
 
 use crate::clean::{CleanPage, Picture};
 use crate::error::{Error, Result};

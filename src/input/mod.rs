@@ -13,7 +13,7 @@ mod tiff;
 
 pub(crate) use complete::incomplete;
 pub use dpi::Dpi;
-pub use order::natural_cmp;
+pub(crate) use order::natural_cmp;
 pub(crate) use pdf::fate::Treatment;
 pub use pdf::fate::{Fate, PdfOptions, TextPolicy};
 pub(crate) use pdf::{Geometry, PdfPage, invert};
@@ -105,7 +105,7 @@ pub enum Pixels {
 }
 
 /// Luminance of a colour image (Rec. 709 weights in 8-bit fixed point).
-pub fn luma(rgb: &RgbImage) -> GrayImage {
+pub(crate) fn luma(rgb: &RgbImage) -> GrayImage {
     let data = rgb
         .as_raw()
         .chunks_exact(3)
@@ -140,7 +140,7 @@ impl Pixels {
 
 /// Turn a page back from a clockwise rotation of `degrees` (90, 180, 270)
 /// as scanned. Quarter turns are lossless and swap the resolution axes.
-pub fn rotate(page: &PageImage, degrees: u16) -> PageImage {
+pub(crate) fn rotate(page: &PageImage, degrees: u16) -> PageImage {
     use image::imageops::{rotate90, rotate180, rotate270};
     let turn = |g: &GrayImage| match degrees {
         90 => rotate270(g),
@@ -223,7 +223,7 @@ pub struct Warning {
 
 /// A decoded page and what decoding it had to say.
 #[derive(Debug, Clone)]
-pub struct Decoded {
+pub(crate) struct Decoded {
     pub image: PageImage,
     pub warnings: Vec<Warning>,
     /// The file's orientation tag (EXIF in JPEG, PNG and WebP; TIFF's
@@ -527,7 +527,11 @@ pub fn decode_page(
 
 /// [`decode_page`], with the warnings decoding gave (a truncated JPEG kept
 /// under [`Limits::accept_truncated`]).
-pub fn decode(page: &PageRef, limits: &Limits, dpi_override: Option<Dpi>) -> Result<Decoded> {
+pub(crate) fn decode(
+    page: &PageRef,
+    limits: &Limits,
+    dpi_override: Option<Dpi>,
+) -> Result<Decoded> {
     let path = page.path();
     let mut warnings = Vec::new();
     let (pixels, file_dpi, orientation) = match page.format {

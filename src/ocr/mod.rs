@@ -4,14 +4,15 @@
 //! business.
 
 mod engines;
-pub mod hocr;
+pub(crate) mod hocr;
 mod source;
 mod tesseract;
 
 pub(crate) use engines::OSD;
 pub use engines::{Engines, TesseractEngines};
-pub use source::{MAX_SIDE, OcrImage, enlargement};
-pub use tesseract::{Tesseract, check_languages, own_tessdata};
+pub(crate) use source::MAX_SIDE;
+pub use source::OcrImage;
+pub use tesseract::{Tesseract, check_languages};
 
 pub use crate::rect::Rect;
 

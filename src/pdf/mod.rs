@@ -8,7 +8,7 @@ mod edit;
 pub(crate) mod font;
 pub(crate) mod g4;
 mod icc;
-pub mod images;
+pub(crate) mod images;
 mod info;
 pub(crate) mod jbig2;
 mod layers;
@@ -16,11 +16,11 @@ mod page;
 mod text;
 mod xmp;
 
-pub use assemble::Assembler;
-pub use edit::{Editor, PageChange};
-pub use images::ImageOptions;
+pub(crate) use assemble::Assembler;
+pub(crate) use edit::{Editor, PageChange};
+pub use images::{Bilevel, DEFAULT_PICTURE_DPI, ImageOptions};
 pub use info::{DateSource, DocDate, DocInfo, is_forbidden_char};
-pub use page::{PageEncoding, PageParts, PagePdf, build as build_page, parts as page_parts};
+pub(crate) use page::{PageEncoding, PagePdf, build as build_page, parts as page_parts};
 
 /// A chunk for one object, written compactly (no pretty-printing).
 pub(crate) fn chunk() -> pdf_writer::Chunk {

@@ -30,10 +30,6 @@ impl PagePdf {
         self.objects.iter().map(Chunk::len).sum()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.objects.is_empty()
-    }
-
     /// How the page's images were stored, e.g. `ccitt-g4` or
     /// `ccitt-g4+jpeg` for text with pictures.
     pub fn codec(&self) -> String {
@@ -223,10 +219,6 @@ impl PageParts {
     /// Bytes these parts add (before compression of the content).
     pub fn len(&self) -> usize {
         self.objects.iter().map(Chunk::len).sum::<usize>() + self.content.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.objects.is_empty() && self.content.is_empty()
     }
 
     /// How the images were stored (empty for a text layer alone).

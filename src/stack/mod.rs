@@ -5,9 +5,9 @@
 //! and the document: workers measure each page, the pipeline decides what
 //! is kept and where each document ends.
 
-pub mod blank;
-pub mod duplex;
-pub mod separator;
+pub(crate) mod blank;
+pub(crate) mod duplex;
+pub(crate) mod separator;
 pub mod sheet;
 
 pub use blank::Blankness;

@@ -198,8 +198,9 @@ pub fn detect(gray: &GrayImage, dpi: f32, split: &super::SplitOn) -> Option<Sepa
 }
 
 /// Draw patch T's bars into `gray` with their top at `top` (pixels), from
-/// `x0` to `x1`: for the separator sheet's tests and the sheet itself.
-pub fn draw_patch_t(gray: &mut GrayImage, dpi: f32, top: u32, x0: u32, x1: u32) {
+/// `x0` to `x1`: for the separator sheet's tests.
+#[cfg(test)]
+pub(crate) fn draw_patch_t(gray: &mut GrayImage, dpi: f32, top: u32, x0: u32, x1: u32) {
     let mut y = top as f32;
     for (i, units) in PATCH_T.iter().enumerate() {
         let height = units * 0.08 * dpi;

@@ -428,7 +428,7 @@ pub fn headings_and_photo() -> ColourPage {
 /// (see the module doc); CIELAB of an sRGB colour, by the library's own
 /// conversion (checked there against published values).
 pub fn lab(rgb: [u8; 3]) -> [f32; 3] {
-    ocrpdf::clean::colour::lab(rgb)
+    ocrpdf::internals::colour::lab(rgb)
 }
 
 /// Hue histogram: 12 sectors of CIELAB hue over the pixels with chroma
