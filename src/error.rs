@@ -58,14 +58,27 @@ impl ErrorKind {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// An input that cannot be read, is not an image or PDF, or fails to
+    /// decode (exit 2).
     #[error("{}: {reason}", path.display())]
-    Input { path: PathBuf, reason: String },
+    Input {
+        /// The input at fault.
+        path: PathBuf,
+        /// What is wrong with it, for a person.
+        reason: String,
+    },
 
     #[error("{}: image is too large ({width}x{height} pixels; the limit is {limit} pixels)", path.display())]
+    /// An image over [`Limits::max_pixels`](crate::input::Limits), refused
+    /// before its pixels are allocated (decompression bombs).
     TooLarge {
+        /// The input at fault.
         path: PathBuf,
+        /// Its width in pixels, as its header declares.
         width: u32,
+        /// Its height in pixels, as its header declares.
         height: u32,
+        /// The pixel limit it exceeds.
         limit: u64,
     },
 
@@ -73,53 +86,98 @@ pub enum Error {
         "{}: the PDF is encrypted and needs a password; decrypt it first (qpdf --decrypt --password=PASSWORD in.pdf out.pdf)",
         path.display()
     )]
-    Encrypted { path: PathBuf },
+    /// A PDF that needs a password: ocrpdf does not guess or ask (exit 8).
+    Encrypted {
+        /// The encrypted PDF.
+        path: PathBuf,
+    },
 
     #[error(
         "{}: {tool} was not found; it is needed to {purpose}. On Debian: apt-get install {package}",
         path.display()
     )]
+    /// An external program a page needs is not installed (exit 3); the
+    /// message names the Debian package.
     MissingTool {
+        /// The input that needed it.
         path: PathBuf,
+        /// The program's name.
         tool: &'static str,
+        /// What it was needed for.
         purpose: String,
+        /// The Debian package that provides it.
         package: &'static str,
     },
 
     #[error(
         "Tesseract language data for '{lang}' is not installed (looked in {searched}); on Debian: apt-get install tesseract-ocr-{lang}"
     )]
-    MissingLanguage { lang: String, searched: String },
+    /// A language's model is in none of the folders Tesseract looks in
+    /// (exit 3); the message names the package to install.
+    MissingLanguage {
+        /// The language code (e.g. `deu`).
+        lang: String,
+        /// The folders looked in, for the message.
+        searched: String,
+    },
 
     /// A language missing from a model folder the user chose.
     #[error(
         "Tesseract language data for '{lang}' is not in the chosen model folder {} (it needs {lang}.traineddata)",
         dir.display()
     )]
-    MissingModel { lang: String, dir: PathBuf },
+    MissingModel {
+        /// The language code (e.g. `deu`).
+        lang: String,
+        /// The model folder that was chosen.
+        dir: PathBuf,
+    },
 
+    /// Tesseract refused to start with models that are there (exit 3).
     #[error("Tesseract could not be initialised: {0}")]
     OcrInit(String),
 
+    /// The engine failed or hung on a page (exit 7).
     #[error("{}: OCR failed: {reason}", path.display())]
-    Ocr { path: PathBuf, reason: String },
+    Ocr {
+        /// The input whose page failed.
+        path: PathBuf,
+        /// What the engine said (or that it hung past its timeout).
+        reason: String,
+    },
 
+    /// A file could not be written or placed (exit 5).
     #[error("{}: {source}", path.display())]
     Output {
+        /// The file that could not be written.
         path: PathBuf,
+        /// The system's reason.
         #[source]
         source: std::io::Error,
     },
 
+    /// A written PDF failed the check made before it is placed (exit 4);
+    /// it was not put in place.
     #[error("{}: the written PDF failed its check: {reason}", path.display())]
-    InvalidOutput { path: PathBuf, reason: String },
+    InvalidOutput {
+        /// The file that failed its check.
+        path: PathBuf,
+        /// What the check found.
+        reason: String,
+    },
 
+    /// Settings that are unsafe together, e.g. a watch folder inside its
+    /// outbox (exit 9).
     #[error("{0}")]
     Config(String),
 
+    /// The caller's cancel flag was raised (exit 130); nothing partial
+    /// is left behind.
     #[error("interrupted; no output was written")]
     Interrupted,
 
+    /// A bug or an unexpected state (exit 15); the message is for a
+    /// report.
     #[error("{0}")]
     Internal(String),
 
@@ -133,11 +191,18 @@ pub enum Error {
     #[error("{0}")]
     NothingKept(String),
 
+    /// A PDF page already has text and the policy is to refuse
+    /// (`--pdf-text refuse`, exit 6); nothing was written.
     #[error(
         "{}: page {page} already has text; nothing was written (--pdf-text refuse). Use --skip-text to keep such pages as they are, or --redo-ocr / --force-ocr",
         path.display()
     )]
-    AlreadyDone { path: PathBuf, page: u32 },
+    AlreadyDone {
+        /// The PDF.
+        path: PathBuf,
+        /// The first page found with text (1-based).
+        page: u32,
+    },
 }
 
 impl Error {
@@ -171,4 +236,5 @@ impl Error {
     }
 }
 
+/// `Result` with the library's [`Error`], so signatures stay short.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

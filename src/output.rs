@@ -159,6 +159,8 @@ impl AtomicFile {
         Self::with_mode(dest, Mode::NoReplace)
     }
 
+    /// A file that will appear at `dest` on commit, replacing it or not as
+    /// `mode` says.
     pub fn with_mode(dest: &Path, mode: Mode) -> Result<Self> {
         let dir = parent(dest);
         sweep(dir);
@@ -176,6 +178,7 @@ impl AtomicFile {
         })
     }
 
+    /// The open file, to write to.
     pub fn file(&self) -> &File {
         &self.file
     }

@@ -30,6 +30,7 @@ pub struct Record {
     /// [`SCHEMA`] when written by this version.
     pub schema: u32,
     #[serde(flatten)]
+    /// The record's content; its `type` key says which.
     pub body: Body,
 }
 
@@ -52,6 +53,7 @@ pub enum Body {
 }
 
 impl Record {
+    /// A record of this version's [`SCHEMA`].
     pub fn new(body: Body) -> Self {
         Record {
             schema: SCHEMA,
@@ -143,6 +145,7 @@ pub struct PageReport {
     pub input: String,
     /// Words recognised and their mean confidence (0–100, one decimal).
     pub words: usize,
+    /// Mean word confidence (0-100, one decimal).
     pub confidence: f64,
     /// Skew removed, in degrees, two decimals (positive: lines fell to
     /// the right).
@@ -159,7 +162,9 @@ pub struct PageReport {
     pub kind: String,
     /// Size of the stored page in pixels and its resolution.
     pub width_px: u32,
+    /// Height of the stored page in pixels.
     pub height_px: u32,
+    /// Resolution of the stored page.
     pub dpi: f64,
     /// The file's orientation tag (EXIF or TIFF), in words, when it
     /// turned or mirrored the page before anything else; `None` when
@@ -167,6 +172,7 @@ pub struct PageReport {
     pub orientation_tag: Option<String>,
     /// Seconds spent in each stage on its worker.
     pub stage_seconds: StageSeconds,
+    /// What went wrong on the page without stopping it.
     pub warnings: Vec<Warning>,
     /// What became of the page: `ocr`, `kept` (a PDF page with text, left
     /// as it was), `redone` (its old invisible text replaced) or `forced`
@@ -178,11 +184,13 @@ pub struct PageReport {
 /// Seconds per stage of one page, three decimals.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct StageSeconds {
+    /// Decoding the input.
     pub decode: f64,
     /// Cleanup, including a second pass after turning the page.
     pub clean: f64,
     /// Orientation detection (zero when OCR showed the page upright).
     pub orient: f64,
+    /// Text recognition.
     pub ocr: f64,
     /// Image encoding and the page's PDF objects.
     pub pdf: f64,
@@ -235,6 +243,7 @@ impl PageReport {
 pub struct DocumentReport {
     /// The PDF's absolute path.
     pub output: String,
+    /// Pages in the PDF.
     pub page_count: usize,
     /// Size of the PDF file.
     pub bytes: u64,
@@ -292,9 +301,13 @@ impl DocumentReport {
 /// How many pages met each fate (see [`PageReport::fate`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Fates {
+    /// Pages that were read (scans, and PDF pages without text).
     pub ocr: usize,
+    /// PDF pages left as they were (they had text).
     pub kept: usize,
+    /// PDF pages whose old invisible text was replaced.
     pub redone: usize,
+    /// PDF pages with text that were rasterised and read.
     pub forced: usize,
 }
 
@@ -321,7 +334,9 @@ pub struct CleanPageReport {
     pub input: String,
     /// The image file written (absolute), or `-` for standard output.
     pub output: String,
+    /// Skew removed, in degrees.
     pub skew_deg: f64,
+    /// Rotation applied to make the page upright, in degrees.
     pub rotation_deg: u16,
     /// `bilevel`, `gray`, `color`, `mixed` (bilevel with pictures) or
     /// `colour-layers`.
@@ -339,7 +354,9 @@ pub struct CleanPageReport {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
+    /// The PDF is in the outbox.
     Done,
+    /// The original is in `.failed/` beside its reason.
     Failed,
 }
 
@@ -348,6 +365,7 @@ pub enum Status {
 pub struct WatchReport {
     /// The file or folder taken from the inbox.
     pub input: String,
+    /// Whether it was converted.
     pub status: Status,
     /// The backs of a duplex pair (`--duplex-inbox`; `input` is the
     /// fronts); absent otherwise.
@@ -361,6 +379,7 @@ pub struct WatchReport {
     pub parts: Vec<String>,
     /// Pages and bytes of the PDF (0 when it failed).
     pub page_count: usize,
+    /// Size of the PDF in bytes (0 when it failed).
     pub bytes: u64,
     /// From taking the document to its PDF being in place (0 when it
     /// failed), two decimals.
@@ -372,6 +391,7 @@ pub struct WatchReport {
     pub fates: Fates,
     /// Why it failed, and the exit code that failure has alone.
     pub error: Option<String>,
+    /// The exit code the failure would have alone.
     pub exit_code: Option<u8>,
     /// Where the original went (`.done/…`, `.failed/…`); `null` when it
     /// was deleted or could not be moved.
@@ -391,6 +411,7 @@ pub enum BatchStatus {
     Done,
     /// Its output was already in place and passed the output check.
     Skipped,
+    /// It could not be converted; the rest went on.
     Failed,
 }
 
@@ -401,20 +422,25 @@ pub struct BatchReport {
     pub input: String,
     /// Its 0-based index among the manifest's documents.
     pub index: usize,
+    /// What became of it.
     pub status: BatchStatus,
     /// The PDF's absolute path; `null` when no name could be given (the
     /// input could not be read).
     pub output: Option<String>,
     /// Pages and bytes of the PDF (0 when it failed).
     pub page_count: usize,
+    /// Size of the PDF in bytes (0 when it failed).
     pub bytes: u64,
     /// Time spent on the document, two decimals.
     pub seconds: f64,
+    /// What went wrong on its pages without stopping it.
     pub warnings: Vec<Warning>,
     /// Its pages by fate (zero when it failed or was skipped).
     #[serde(default)]
     pub fates: Fates,
+    /// Why it failed.
     pub error: Option<String>,
+    /// The exit code the failure would have alone.
     pub exit_code: Option<u8>,
 }
 
@@ -425,8 +451,11 @@ pub struct BatchSummary {
     pub shard: Option<String>,
     /// Documents of the shard, and what became of them.
     pub documents: usize,
+    /// Documents converted.
     pub done: usize,
+    /// Documents whose output was already in place.
     pub skipped: usize,
+    /// Documents that failed.
     pub failed: usize,
     /// Wall-clock seconds of the run, two decimals.
     pub seconds: f64,

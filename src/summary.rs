@@ -32,6 +32,7 @@ pub struct Part {
     pub output: std::path::PathBuf,
     /// Its pages, as indices into [`Summary::pages`].
     pub pages: std::ops::Range<usize>,
+    /// Size of the file in bytes.
     pub bytes: u64,
     /// The dropped pages reported with it, as indices into
     /// [`Summary::dropped`]: the separators before it and the blank pages
@@ -47,6 +48,7 @@ pub struct DroppedPage {
     /// Its place in the stack as scanned, from 1 (after `--duplex`
     /// ordering).
     pub position: usize,
+    /// Why it was left out.
     pub reason: crate::stack::Dropped,
 }
 
@@ -101,6 +103,7 @@ pub struct PageSummary {
     pub rotated_deg: u16,
     /// Words recognised and their mean confidence (0–100).
     pub words: usize,
+    /// Mean word confidence (0-100).
     pub confidence: f32,
     /// Bytes the page's objects take in the PDF.
     pub bytes: usize,
@@ -110,7 +113,9 @@ pub struct PageSummary {
     pub kind: &'static str,
     /// Size of the cleaned page in pixels and its resolution.
     pub width: u32,
+    /// Height of the cleaned page in pixels.
     pub height: u32,
+    /// Resolution of the cleaned page.
     pub dpi: f32,
     /// Where the time went.
     pub seconds: StageTimes,
@@ -130,11 +135,13 @@ pub struct PageSummary {
 /// Seconds spent in each stage of one page (on its worker thread).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct StageTimes {
+    /// Decoding the input.
     pub decode: f64,
     /// Cleanup, including a second pass after turning the page.
     pub clean: f64,
     /// Orientation detection (zero when OCR showed the page upright).
     pub orient: f64,
+    /// Text recognition.
     pub ocr: f64,
     /// Image encoding and the page's PDF objects.
     pub pdf: f64,

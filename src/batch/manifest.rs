@@ -68,7 +68,9 @@ impl Manifest {
 /// Worker `index` of `count`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
+    /// This worker's number, from 0.
     pub index: usize,
+    /// How many workers share the manifest.
     pub count: usize,
 }
 

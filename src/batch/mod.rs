@@ -32,16 +32,21 @@ use std::time::Instant;
 /// What to run.
 #[derive(Debug, Clone)]
 pub struct BatchConfig {
+    /// The manifest: one document per line (a file, or a folder of pages).
     pub manifest: PathBuf,
     /// The output folder every shard writes into (created if missing).
     pub out: PathBuf,
     /// `None`: every document of the manifest.
     pub shard: Option<Shard>,
+    /// How every document is converted; also part of each output's name, so a
+    /// rerun with other options makes new files.
     pub options: Options,
 }
 
 /// Hears about each document as it ends.
 pub trait Events {
+    /// Called once per document, done, skipped or failed, in the order they
+    /// end.
     fn document(&self, report: &BatchReport);
 }
 

@@ -41,6 +41,8 @@ pub const SAUVOLA_K: f64 = 0.2;
 /// Dynamic range of the standard deviation for 8-bit images (Sauvola's R).
 const R: f64 = 128.0;
 
+/// Bilevel ink from a background-normalised grey page with `method`; `dpi`
+/// sizes Sauvola's window.
 pub fn binarize(gray: &GrayImage, dpi: Dpi, method: Method) -> BitImage {
     match method {
         Method::Otsu => {

@@ -27,18 +27,23 @@ impl BitImage {
         BitImage(gray)
     }
 
+    /// Width in pixels.
     pub fn width(&self) -> u32 {
         self.0.width()
     }
 
+    /// Height in pixels.
     pub fn height(&self) -> u32 {
         self.0.height()
     }
 
+    /// The pixels as a grey image (ink 0, paper 255), for encoders and image
+    /// tools.
     pub fn as_gray(&self) -> &GrayImage {
         &self.0
     }
 
+    /// Whether the pixel at (`x`, `y`) is ink; panics outside the image.
     pub fn is_ink(&self, x: u32, y: u32) -> bool {
         self.0.get_pixel(x, y).0[0] == INK
     }
@@ -50,6 +55,7 @@ impl BitImage {
         &self.0.as_raw()[start..start + w]
     }
 
+    /// Number of ink pixels, for blank-page and change checks.
     pub fn ink_count(&self) -> usize {
         self.0.iter().filter(|&&p| p == INK).count()
     }

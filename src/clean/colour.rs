@@ -80,7 +80,9 @@ pub struct Layers {
     pub foreground: RgbImage,
     /// Paper colour, one pixel per `bg_cell` × `bg_cell` page pixels.
     pub background: RgbImage,
+    /// Page pixels per foreground pixel along each side.
     pub fg_cell: u32,
+    /// Page pixels per background pixel along each side.
     pub bg_cell: u32,
 }
 

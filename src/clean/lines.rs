@@ -71,6 +71,7 @@ const MIN_LETTERS: usize = 4;
 /// A row of letter-sized marks, in page pixels (`x1`/`y1` exclusive).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TextLine {
+    /// The row's extent.
     pub rect: Rect,
     /// Marks in the row.
     pub letters: usize,

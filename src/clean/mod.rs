@@ -102,7 +102,9 @@ pub struct CleanPage {
     pub gray: GrayImage,
     /// The bilevel image stored in the PDF (blank under picture regions).
     pub bits: BitImage,
+    /// Regions kept as a picture (JPEG) instead of bilevel ink.
     pub picture: Picture,
+    /// Resolution of `gray` and `bits`, for the PDF page size and OCR.
     pub dpi: Dpi,
     /// Skew that was detected and removed, in degrees (0 when none).
     pub skew_deg: f32,

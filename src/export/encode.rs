@@ -14,8 +14,11 @@ use std::io::{self, Write};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum ImageFormat {
+    /// PNG: lossless, 1-bit for bilevel pages.
     Png,
+    /// TIFF: CCITT G4 for bilevel pages, as scanners write them.
     Tiff,
+    /// PBM / PGM / PPM: for tools that read only netpbm.
     Pnm,
 }
 

@@ -44,10 +44,13 @@ pub enum Target {
 /// An `ocrpdf clean` job.
 #[derive(Debug, Clone)]
 pub struct ExportConfig {
+    /// Images or PDFs to clean, in order; each page gives one image.
     pub inputs: Vec<Input>,
+    /// Where the images go.
     pub target: Target,
     /// Output format; `None` takes it from the file name, else PNG.
     pub format: Option<ImageFormat>,
+    /// How pages are cleaned, as for a conversion.
     pub page: PageOptions,
     /// The folder of Tesseract's orientation model (`osd.traineddata`);
     /// `None` searches as for OCR ([`crate::ocr::check_languages`]).
@@ -61,9 +64,13 @@ pub struct ExportConfig {
 /// What was written for one page.
 #[derive(Debug, Clone)]
 pub struct ExportReport {
+    /// The page, as messages name it (`scan.pdf page 3`).
     pub label: String,
+    /// The image written.
     pub output: PathBuf,
+    /// Skew removed, in degrees.
     pub skew_deg: f32,
+    /// Rotation applied to make the page upright, in degrees.
     pub rotated_deg: u16,
     /// `bilevel`, `gray`, `color`, `mixed` (bilevel with pictures) or
     /// `colour-layers` ([`CleanPage::kind`]).
@@ -96,7 +103,9 @@ impl From<&ExportReport> for crate::report::CleanPageReport {
 /// The result of a job: the pages written and the errors met, in page order.
 #[derive(Debug)]
 pub struct ExportOutcome {
+    /// Pages written, in page order.
     pub written: Vec<ExportReport>,
+    /// Pages that failed; the others were written regardless.
     pub errors: Vec<Error>,
 }
 

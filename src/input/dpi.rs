@@ -8,13 +8,18 @@
 /// Horizontal and vertical resolution in dots per inch.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Dpi {
+    /// Horizontal resolution.
     pub x: f32,
+    /// Vertical resolution.
     pub y: f32,
 }
 
 impl Dpi {
+    /// What a file without a resolution is taken to have: the common scan
+    /// resolution.
     pub const DEFAULT: Dpi = Dpi { x: 300.0, y: 300.0 };
 
+    /// The same resolution both ways.
     pub fn uniform(v: f32) -> Dpi {
         Dpi { x: v, y: v }
     }

@@ -35,6 +35,7 @@ const MAX_STDIN_BYTES: u64 = 1 << 30;
 /// Where a page's bytes come from.
 #[derive(Debug, Clone)]
 pub enum Source {
+    /// A file on disk.
     File(PathBuf),
     /// Standard input, read once and shared by its pages.
     Stdin(Arc<Vec<u8>>),
@@ -43,7 +44,9 @@ pub enum Source {
 /// One page of one input: enough to decode it later on any worker.
 #[derive(Debug, Clone)]
 pub struct PageRef {
+    /// Where the page comes from.
     pub source: Source,
+    /// Its format, sniffed from the bytes (not the extension).
     pub format: Format,
     /// Page index inside a multi-page file (0 for single images).
     pub index: u32,
@@ -78,14 +81,21 @@ impl PageRef {
 /// The formats ocrpdf reads, recognised by content, not by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// PNG.
     Png,
+    /// JPEG.
     Jpeg,
+    /// TIFF, one page per directory.
     Tiff,
+    /// PBM, PGM or PPM.
     Pnm,
+    /// WebP.
     Webp,
+    /// BMP.
     Bmp,
     /// GIF: the first frame.
     Gif,
+    /// PDF: edited, not replaced.
     Pdf,
 }
 
@@ -93,14 +103,18 @@ pub enum Format {
 /// resolution.
 #[derive(Debug, Clone)]
 pub struct PageImage {
+    /// The decoded pixels.
     pub pixels: Pixels,
+    /// Resolution from the file, the caller, or the 300 dpi default.
     pub dpi: Dpi,
 }
 
 /// Pixel data in one of the two layouts the cleanup stages accept.
 #[derive(Debug, Clone)]
 pub enum Pixels {
+    /// Grey (or bilevel) pixels: cleaned without colour separation.
     Gray(GrayImage),
+    /// Colour pixels.
     Rgb(RgbImage),
 }
 
@@ -115,6 +129,7 @@ pub(crate) fn luma(rgb: &RgbImage) -> GrayImage {
 }
 
 impl Pixels {
+    /// Width and height in pixels.
     pub fn dimensions(&self) -> (u32, u32) {
         match self {
             Pixels::Gray(g) => g.dimensions(),
@@ -183,6 +198,8 @@ fn flatten(img: &DynamicImage) -> RgbImage {
 /// Limits that guard decoders against huge, hostile or incomplete images.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
+    /// Largest image accepted, in pixels, checked from the header before
+    /// decoding (decompression bombs).
     pub max_pixels: u64,
     /// Keep what a truncated JPEG decodes to (with a `truncated_input`
     /// warning) instead of refusing it. Off by default: a scan cut short
@@ -234,7 +251,9 @@ pub(crate) struct Decoded {
 /// One input as named on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
+    /// A file: an image, a multi-page TIFF or a PDF.
     Path(PathBuf),
+    /// Standard input, read whole first (its format is sniffed like a file's).
     Stdin,
 }
 

@@ -24,7 +24,9 @@ use std::time::Duration;
 /// One recognised word.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Word {
+    /// The word as read.
     pub text: String,
+    /// Where it is, in image pixels.
     pub bbox: Rect,
     /// 0–100, the engine's own confidence.
     pub confidence: f32,
@@ -33,15 +35,18 @@ pub struct Word {
 /// A text line: its box, its baseline and its words in reading order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
+    /// The line's box, in image pixels.
     pub bbox: Rect,
     /// Two points on the baseline, in image pixels.
     pub baseline: ((f32, f32), (f32, f32)),
+    /// Its words, left to right in reading order.
     pub words: Vec<Word>,
 }
 
 /// Everything the engine found on one page, lines in reading order.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OcrPage {
+    /// Lines in reading order.
     pub lines: Vec<Line>,
 }
 
@@ -106,6 +111,7 @@ pub enum OcrSource {
 /// 180 or 270); turning it back by that much makes it upright.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Orientation {
+    /// Clockwise rotation that makes the page upright: 0, 90, 180 or 270.
     pub degrees: u16,
     /// The engine's confidence; 0 when it could not tell.
     pub confidence: f32,
@@ -113,6 +119,7 @@ pub struct Orientation {
 
 /// Finds which way up a page is. One per worker thread.
 pub trait OrientationDetector {
+    /// Which way up `image` is; an error is the engine's message.
     fn detect_orientation(&mut self, image: &GrayImage, dpi: Dpi) -> Result<Orientation, String>;
 }
 

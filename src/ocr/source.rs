@@ -18,6 +18,7 @@ use std::borrow::Cow;
 /// was enlarged by, so boxes can be mapped back to the stored image.
 #[derive(Debug, Clone)]
 pub struct OcrImage<'a> {
+    /// The grey page to read (borrowed when not enlarged).
     pub gray: Cow<'a, GrayImage>,
     /// Resolution of `gray` (the page's resolution times `scale`).
     pub dpi: Dpi,

@@ -30,6 +30,7 @@ pub enum Bilevel {
 /// How page images are stored.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ImageOptions {
+    /// How bilevel (text) images are compressed.
     pub bilevel: Bilevel,
     /// JPEG quality, 1–100, when the user chose one; choosing one also
     /// lets whole-page grey/colour images of lossless scans be JPEG.

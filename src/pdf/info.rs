@@ -14,8 +14,11 @@ use std::time::SystemTime;
 /// What goes into the PDF about the document as a whole.
 #[derive(Debug, Clone, Default)]
 pub struct DocInfo {
+    /// The document's title (Info and XMP).
     pub title: Option<String>,
+    /// Its author.
     pub author: Option<String>,
+    /// Its subject.
     pub subject: Option<String>,
     /// Free text, conventionally comma-separated.
     pub keywords: Option<String>,

@@ -34,7 +34,9 @@ use std::sync::atomic::AtomicBool;
 
 /// Hears about progress; the CLI draws a bar with it.
 pub trait Progress: Sync {
+    /// Called once, when the number of pages is known.
     fn start(&self, _pages: usize) {}
+    /// Called as each page is finished (in any order).
     fn page_done(&self, _page: &PageRef) {}
 }
 

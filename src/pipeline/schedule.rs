@@ -92,6 +92,7 @@ impl Workers {
         Ok(workers)
     }
 
+    /// How many worker threads the pool keeps.
     pub fn count(&self) -> usize {
         self.count
     }

@@ -54,11 +54,13 @@ pub struct Queue {
 }
 
 impl Queue {
+    /// Connect to PostgreSQL at `url` (`postgres://...`).
     pub fn connect(url: &str) -> Result<Self> {
         let client = Client::connect(url, NoTls).map_err(db_error("cannot connect"))?;
         Ok(Queue { client })
     }
 
+    /// Create the job table if it is not there; safe to run again.
     pub fn init(&mut self) -> Result<()> {
         self.client
             .batch_execute(SCHEMA)

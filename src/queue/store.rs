@@ -26,7 +26,9 @@ pub struct Store {
 /// How a create-only put went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Put {
+    /// The object was written.
     Created,
+    /// An object of that name was there and was left alone.
     AlreadyExists,
 }
 

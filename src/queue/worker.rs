@@ -29,6 +29,7 @@ pub struct WorkerConfig {
     pub db: String,
     /// Where outputs go: `file:///dir` or `s3://bucket/prefix`.
     pub out: String,
+    /// How every job is converted.
     pub options: Options,
     /// How long a claim holds without a heartbeat.
     pub lease: Duration,
@@ -43,7 +44,9 @@ pub struct WorkerConfig {
 /// What a worker did before it stopped.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Totals {
+    /// Jobs converted.
     pub done: usize,
+    /// Jobs that failed.
     pub failed: usize,
     /// Jobs given back untried on a stop signal.
     pub released: usize,

@@ -50,6 +50,8 @@ pub struct Blankness {
 }
 
 impl Blankness {
+    /// Whether the page counts as blank: no content marks and no words read
+    /// with confidence.
     pub fn is_blank(&self) -> bool {
         self.content_marks == 0 && !self.reads_as_text()
     }

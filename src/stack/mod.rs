@@ -60,6 +60,7 @@ impl std::str::FromStr for SplitOn {
 /// given, one document).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StackOptions {
+    /// What to do with blank pages.
     pub blank: BlankPages,
     /// The inputs are all fronts, then all backs as a turned-over stack
     /// gives them (last back first); pages are paired into sheet order.
@@ -86,6 +87,7 @@ pub enum Dropped {
 }
 
 impl Dropped {
+    /// The reason's name in reports and messages.
     pub fn as_str(self) -> &'static str {
         match self {
             Dropped::Blank => "blank",

@@ -16,7 +16,9 @@ use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Paper {
     #[default]
+    /// ISO A4, 210 x 297 mm.
     A4,
+    /// US Letter, 8.5 x 11 in.
     Letter,
 }
 
@@ -32,7 +34,9 @@ impl Paper {
 /// Which separator to print.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SheetKind {
+    /// Patch code T, the scanner industry's document separator.
     PatchT,
+    /// A QR code holding this text (`--split-on qr`).
     Qr(String),
 }
 

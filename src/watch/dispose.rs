@@ -102,12 +102,14 @@ pub(crate) fn done(
 /// Why a document failed, as written into `NAME.error.txt`.
 #[derive(Debug, Clone)]
 pub struct Failure {
+    /// The error's kind, for the exit code.
     pub kind: ErrorKind,
+    /// The error's message.
     pub message: String,
 }
 
 impl Failure {
-    pub fn of(e: &Error) -> Self {
+    pub(crate) fn of(e: &Error) -> Self {
         Failure {
             kind: e.kind(),
             message: e.to_string(),

@@ -72,11 +72,15 @@ pub const BACKOFF: Duration = Duration::from_secs(2);
 /// What to watch and how to convert.
 #[derive(Debug, Clone)]
 pub struct WatchConfig {
+    /// The folder people and scanners drop documents into.
     pub inbox: PathBuf,
+    /// Where the PDFs go, under their input's name.
     pub outbox: PathBuf,
     /// How every document is converted; `page.jobs` sizes the shared
     /// worker pool (each document is its own [`crate::Job`]).
     pub options: Options,
+    /// How long a document must stay unchanged before it is taken (scanners
+    /// write slowly).
     pub settle: Duration,
     /// List the folder this often instead of using file events.
     pub poll: Option<Duration>,
@@ -84,6 +88,7 @@ pub struct WatchConfig {
     pub once: bool,
     /// Delete originals after success instead of moving them to `.done`.
     pub delete_originals: bool,
+    /// How long an empty folder waits for its pages before it is failed.
     pub empty_grace: Duration,
     /// See [`INCOMPLETE_WAIT`].
     pub incomplete_wait: Duration,
@@ -97,6 +102,7 @@ pub struct WatchConfig {
 }
 
 impl WatchConfig {
+    /// A watch of `inbox` into `outbox` with the default timings.
     pub fn new(inbox: PathBuf, outbox: PathBuf, options: Options) -> Self {
         WatchConfig {
             inbox,
@@ -117,6 +123,7 @@ impl WatchConfig {
 /// What became of one document.
 #[derive(Debug, Clone)]
 pub struct Outcome {
+    /// The file or folder taken from the inbox (where it was).
     pub input: PathBuf,
     /// The backs of a duplex pair (`input` holds the fronts).
     pub backs: Option<PathBuf>,
@@ -127,6 +134,7 @@ pub struct Outcome {
     /// Every part of a document split at separator sheets, in order
     /// (empty otherwise).
     pub parts: Vec<PathBuf>,
+    /// Pages in the PDF.
     pub pages: usize,
     /// From taking the document to its PDF being in place.
     pub seconds: f64,
@@ -213,21 +221,28 @@ impl Outcome {
 /// only and hides [`Level::Info`] with `-q`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
+    /// What only `--verbose` shows.
     Detail,
+    /// What the watcher does, shown unless `--quiet`.
     Info,
+    /// Something a person should look at; always shown.
     Warning,
 }
 
 /// Hears what the watcher does; the CLI prints it.
 pub trait Events: Sync {
+    /// A document was converted or failed.
     fn document(&self, _outcome: &Outcome) {}
+    /// Anything else worth saying, at `level`.
     fn note(&self, _level: Level, _message: &str) {}
 }
 
 /// Counts of a finished `--once` run.
 #[derive(Debug, Clone, Default)]
 pub struct Totals {
+    /// Documents converted.
     pub done: usize,
+    /// Documents that failed.
     pub failed: usize,
     /// The kind of the first failure, which decides the exit code.
     pub first_failure: Option<ErrorKind>,

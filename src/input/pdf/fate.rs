@@ -27,6 +27,7 @@ pub enum TextPolicy {
 /// How PDF inputs are treated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct PdfOptions {
+    /// What to do with pages that already have text.
     pub text: TextPolicy,
     /// Keep even plain scans' images untouched: add the text layer only
     /// (default `false`: plain scans are cleaned and stored anew).
@@ -82,6 +83,7 @@ pub enum Fate {
 }
 
 impl Fate {
+    /// The fate's name in reports and messages.
     pub fn name(self) -> &'static str {
         match self {
             Fate::Ocr => "ocr",
