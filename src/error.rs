@@ -69,7 +69,7 @@ pub enum Error {
     },
 
     #[error("{}: image is too large ({width}x{height} pixels; the limit is {limit} pixels)", path.display())]
-    /// An image over [`Limits::max_pixels`](crate::input::Limits), refused
+    /// An image over the pixel limit (`input::Limits::max_pixels`), refused
     /// before its pixels are allocated (decompression bombs).
     TooLarge {
         /// The input at fault.
