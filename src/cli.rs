@@ -529,6 +529,19 @@ pub enum QueueAction {
 }
 
 #[cfg(feature = "queue")]
+impl QueueArgs {
+    /// The database URL and what to do there.
+    pub fn to_admin(&self) -> (&str, ocrpdf::queue::Admin) {
+        use ocrpdf::queue::Admin;
+        match &self.action {
+            QueueAction::Init(d) => (&d.db, Admin::Init),
+            QueueAction::Add { db, sources } => (&db.db, Admin::Add(sources.clone())),
+            QueueAction::Status(d) => (&d.db, Admin::Status),
+        }
+    }
+}
+
+#[cfg(feature = "queue")]
 #[derive(Debug, Args)]
 pub struct DbArg {
     /// PostgreSQL URL, e.g. postgresql://user@host:5432/db

@@ -35,6 +35,7 @@
 
 pub mod batch;
 pub mod clean;
+pub mod console;
 mod english;
 mod error;
 pub mod export;

@@ -1,12 +1,13 @@
 //! The `ocrpdf` binary: parse arguments, run the library, map the result to
-//! an exit code. Nothing else lives here.
+//! an exit code. What a command prints is made in the library, beside what
+//! it describes (`console`, `watch::Log`, `batch::Log`, `queue::admin`).
 
 mod cli;
 
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
+use ocrpdf::console::Verbosity;
 use ocrpdf::input::PageRef;
-use ocrpdf::report::{Body, CleanPageReport, DocumentReport, PageReport, Record, WatchReport};
 use ocrpdf::{ErrorKind, Progress};
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -29,28 +30,34 @@ fn main() -> ExitCode {
         }
     };
     let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::SeqCst));
+    use cli::Command;
     match &cli.command {
-        Some(cli::Command::Clean(args)) => run_clean(args),
-        Some(cli::Command::Watch(args)) => run_watch(args),
-        Some(cli::Command::SeparatorSheet(args)) => run_sheet(args),
-        Some(cli::Command::Batch(args)) => run_batch(args),
+        Some(Command::Clean(args)) => run_clean(args),
+        Some(Command::Watch(args)) => args
+            .to_config()
+            .map_or_else(bad_args, |cfg| run_watch(args, &cfg)),
+        Some(Command::SeparatorSheet(args)) => run_sheet(args),
+        Some(Command::Batch(args)) => args
+            .to_config()
+            .map_or_else(bad_args, |cfg| run_batch(args, &cfg)),
         #[cfg(feature = "queue")]
-        Some(cli::Command::Queue(args)) => run_queue(args),
+        Some(Command::Queue(args)) => {
+            let (db, action) = args.to_admin();
+            exit(ocrpdf::queue::admin(db, &action))
+        }
         #[cfg(feature = "queue")]
-        Some(cli::Command::Worker(args)) => run_worker(args),
-        None => run_pdf(&cli.pdf),
+        Some(Command::Worker(args)) => args
+            .to_config()
+            .map_or_else(bad_args, |cfg| run_worker(args, &cfg)),
+        None => cli
+            .pdf
+            .to_job()
+            .map_or_else(bad_args, |(job, opts)| run_pdf(&cli.pdf, &job, &opts)),
     }
 }
 
-/// One `--json` line on standard output. A failed write (a closed pipe)
-/// is ignored where `println!` would panic: the output is written either
-/// way, and the exit code says how that went.
-fn print_record(body: Body) {
-    let _ = Record::new(body).write_line(std::io::stdout().lock());
-}
-
 /// Arguments that parse but do not fit together: the reason, exit 1.
-fn bad_args(msg: &str) -> ExitCode {
+fn bad_args(msg: String) -> ExitCode {
     eprintln!("ocrpdf: {msg}");
     ExitCode::from(ErrorKind::BadArgs.exit_code())
 }
@@ -60,13 +67,17 @@ fn fail(e: &ocrpdf::Error) -> ExitCode {
     ExitCode::from(e.kind().exit_code())
 }
 
-fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
-    let (job, opts) = match args.to_job() {
-        Ok(c) => c,
-        Err(msg) => return bad_args(&msg),
+/// Success, or the error's line and exit code.
+fn exit(r: ocrpdf::Result<()>) -> ExitCode {
+    r.map_or_else(|e| fail(&e), |()| ExitCode::SUCCESS)
+}
+
+fn run_pdf(args: &cli::PdfArgs, job: &ocrpdf::Job, opts: &ocrpdf::Options) -> ExitCode {
+    let v = Verbosity {
+        quiet: args.common.quiet,
+        verbose: args.common.verbose,
     };
-    let (quiet, verbose) = (args.common.quiet, args.common.verbose);
-    if verbose {
+    if v.verbose {
         // Which model reads the pages matters for accuracy; say where it is.
         if let Ok(dir) =
             ocrpdf::ocr::check_languages(&opts.ocr.languages, opts.ocr.tessdata.as_deref())
@@ -74,9 +85,9 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
             eprintln!("OCR models: {} from {}", opts.ocr.languages, dir.display());
         }
     }
-    let progress = Bar::new(quiet);
+    let progress = Bar::new(v.quiet);
     let started = std::time::Instant::now();
-    let summary = match ocrpdf::convert(&job, &opts, &progress, &CANCEL) {
+    let summary = match ocrpdf::convert(job, opts, &progress, &CANCEL) {
         Ok(s) => s,
         Err(e) => {
             progress.bar.abandon();
@@ -85,55 +96,7 @@ fn run_pdf(args: &cli::PdfArgs) -> ExitCode {
     };
     progress.bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
-    let outputs: Vec<std::path::PathBuf> = summary
-        .parts
-        .iter()
-        .map(|p| p.output.canonicalize().unwrap_or(p.output.clone()))
-        .collect();
-    for (k, part) in summary.parts.iter().enumerate() {
-        let pages = &summary.pages[part.pages.clone()];
-        for (i, p) in pages.iter().enumerate() {
-            if args.json {
-                print_record(Body::Page(PageReport::new(i + 1, p)));
-            }
-            if verbose {
-                eprintln!("{}", p.describe());
-            }
-        }
-        if args.json {
-            print_record(Body::Document(DocumentReport::line(
-                &summary.part(k),
-                &outputs[k],
-                seconds,
-            )));
-        }
-    }
-    if verbose || !quiet && !summary.dropped.is_empty() {
-        for d in &summary.dropped {
-            eprintln!("{}", d.describe());
-        }
-    }
-    if !quiet {
-        if let Some(notice) = summary.kept_notice() {
-            eprintln!("ocrpdf: {notice}");
-        }
-        for w in ocrpdf::report::document_warnings(&summary) {
-            match &w.input {
-                Some(input) => eprintln!("ocrpdf: warning: {input}: {}", w.message),
-                None => eprintln!("ocrpdf: warning: {}", w.message),
-            }
-        }
-    }
-    if args.print_path {
-        for o in &outputs {
-            println!("{}", o.display());
-        }
-    }
-    if !quiet {
-        for part in &summary.parts {
-            eprintln!("{}", part.describe(seconds));
-        }
-    }
+    let outputs = ocrpdf::console::conversion(&summary, seconds, args.json, args.print_path, v);
     if args.open {
         for o in &outputs {
             open_in_viewer(o);
@@ -148,10 +111,7 @@ fn run_sheet(args: &cli::SheetArgs) -> ExitCode {
         Some(text) => SheetKind::Qr(text.clone()),
         None => SheetKind::PatchT,
     };
-    match write_separator_sheet(&args.output, &kind, args.paper) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(&e),
-    }
+    exit(write_separator_sheet(&args.output, &kind, args.paper))
 }
 
 /// Hand the PDF to the desktop's viewer and do not wait for it. A missing
@@ -172,17 +132,13 @@ fn open_in_viewer(pdf: &std::path::Path) {
     }
 }
 
-fn run_watch(args: &cli::WatchArgs) -> ExitCode {
-    let cfg = match args.to_config() {
-        Ok(c) => c,
-        Err(msg) => return bad_args(&msg),
-    };
-    let log = WatchLog {
+fn run_watch(args: &cli::WatchArgs, cfg: &ocrpdf::watch::WatchConfig) -> ExitCode {
+    let log = ocrpdf::watch::Log {
         quiet: args.common.quiet,
         verbose: args.common.verbose,
         json: args.json,
     };
-    match ocrpdf::watch::watch(&cfg, &log, &CANCEL) {
+    match ocrpdf::watch::watch(cfg, &log, &CANCEL) {
         Ok(totals) => match totals.first_failure {
             Some(kind) => ExitCode::from(kind.exit_code()),
             None => ExitCode::SUCCESS,
@@ -197,54 +153,17 @@ fn run_watch(args: &cli::WatchArgs) -> ExitCode {
     }
 }
 
-/// One line per document on stderr (`-q`: failures only), and with
-/// `--json` one object per document on stdout.
-struct WatchLog {
-    quiet: bool,
-    verbose: bool,
-    json: bool,
-}
-
-impl ocrpdf::watch::Events for WatchLog {
-    fn document(&self, o: &ocrpdf::watch::Outcome) {
-        if self.json {
-            print_record(Body::WatchDocument(WatchReport::from(o)));
-        }
-        match o.describe() {
-            Some(line) if o.failure.is_some() => eprintln!("ocrpdf watch: {line}"),
-            Some(line) if !self.quiet => eprintln!("{line}"),
-            _ => {}
-        }
-        for w in &o.warnings {
-            let page = w.page.map_or(String::new(), |p| format!(" page {p}"));
-            eprintln!(
-                "ocrpdf watch: warning: {}{page}: {}",
-                o.input.display(),
-                w.message
-            );
-        }
-    }
-
-    fn note(&self, level: ocrpdf::watch::Level, message: &str) {
-        use ocrpdf::watch::Level;
-        let show = match level {
-            Level::Detail => self.verbose,
-            Level::Info => !self.quiet,
-            Level::Warning => true,
-        };
-        if show {
-            eprintln!("ocrpdf watch: {message}");
-        }
-    }
-}
-
 fn run_clean(args: &cli::CleanArgs) -> ExitCode {
     let cfg = args.to_config();
-    if args.json && cfg.target == ocrpdf::export::Target::Stdout {
-        return bad_args("--json and an image on standard output (-o -) cannot share it");
+    let to_stdout = cfg.target == ocrpdf::export::Target::Stdout;
+    if args.json && to_stdout {
+        return bad_args("--json and an image on standard output (-o -) cannot share it".into());
     }
-    let (quiet, verbose) = (args.common.quiet, args.common.verbose);
-    let progress = Bar::new(quiet);
+    let v = Verbosity {
+        quiet: args.common.quiet,
+        verbose: args.common.verbose,
+    };
+    let progress = Bar::new(v.quiet);
     let outcome = match ocrpdf::export::export(&cfg, &progress, &CANCEL) {
         Ok(o) => o,
         Err(e) => {
@@ -253,131 +172,37 @@ fn run_clean(args: &cli::CleanArgs) -> ExitCode {
         }
     };
     progress.bar.finish_and_clear();
-    for r in &outcome.written {
-        if args.json {
-            print_record(Body::CleanPage(CleanPageReport::from(r)));
-        }
-        if verbose {
-            eprintln!(
-                "{} -> {}: {}, skew {:+.2}°, turned {}°",
-                r.label,
-                r.output.display(),
-                r.kind,
-                r.skew_deg,
-                r.rotated_deg
-            );
-        }
-    }
-    if !quiet {
-        for r in &outcome.written {
-            for w in &r.warnings {
-                eprintln!("ocrpdf: warning: {}: {}", r.label, w.message);
-            }
-        }
-    }
-    for e in &outcome.errors {
-        eprintln!("ocrpdf: {e}");
-    }
-    if !quiet && cfg.target != ocrpdf::export::Target::Stdout {
-        eprintln!(
-            "{} page{} written, {} failed",
-            outcome.written.len(),
-            ocrpdf::internals::plural(outcome.written.len()),
-            outcome.errors.len()
-        );
-    }
+    ocrpdf::console::clean(&outcome, args.json, to_stdout, v);
     match outcome.errors.first() {
         Some(e) => ExitCode::from(e.kind().exit_code()),
         None => ExitCode::SUCCESS,
     }
 }
 
-fn run_batch(args: &cli::BatchArgs) -> ExitCode {
-    let cfg = match args.to_config() {
-        Ok(c) => c,
-        Err(msg) => return bad_args(&msg),
-    };
-    let log = BatchLog {
+fn run_batch(args: &cli::BatchArgs, cfg: &ocrpdf::batch::BatchConfig) -> ExitCode {
+    let log = ocrpdf::batch::Log {
         quiet: args.common.quiet,
     };
-    match ocrpdf::batch::run(&cfg, &log, &CANCEL) {
+    match ocrpdf::batch::run(cfg, &log, &CANCEL) {
         Ok(summary) => {
-            let code = summary.exit_code;
-            if !args.common.quiet {
-                eprintln!(
-                    "ocrpdf batch: {} documents: {} done, {} skipped, {} failed, {:.1} s",
-                    summary.documents,
-                    summary.done,
-                    summary.skipped,
-                    summary.failed,
-                    summary.seconds
-                );
-            }
-            print_record(Body::BatchSummary(summary));
-            ExitCode::from(code)
+            log.summary(&summary);
+            ExitCode::from(summary.exit_code)
         }
         Err(e) => fail(&e),
     }
 }
 
-/// A line per document on stderr (`-q`: failures only); the JSON lines
-/// always go to stdout.
-struct BatchLog {
-    quiet: bool,
-}
-
-impl ocrpdf::batch::Events for BatchLog {
-    fn document(&self, r: &ocrpdf::report::BatchReport) {
-        print_record(Body::BatchDocument(r.clone()));
-        if r.error.is_some() {
-            eprintln!("ocrpdf batch: {}", r.describe());
-        } else if !self.quiet {
-            eprintln!("{}", r.describe());
-        }
-    }
-}
-
 #[cfg(feature = "queue")]
-fn run_queue(args: &cli::QueueArgs) -> ExitCode {
-    use cli::QueueAction;
-    let db = match &args.action {
-        QueueAction::Init(d) | QueueAction::Status(d) | QueueAction::Add { db: d, .. } => d,
-    };
-    let result = ocrpdf::queue::Queue::connect(&db.db).and_then(|mut q| match &args.action {
-        QueueAction::Init(_) => q.init(),
-        QueueAction::Add { sources, .. } => q.add(sources).map(|ids| {
-            eprintln!("ocrpdf queue: {} job(s) added", ids.len());
-        }),
-        QueueAction::Status(_) => q.status().map(|counts| {
-            for (state, n) in counts {
-                println!("{state} {n}");
-            }
-        }),
-    });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(&e),
-    }
-}
-
-#[cfg(feature = "queue")]
-fn run_worker(args: &cli::WorkerArgs) -> ExitCode {
-    let cfg = match args.to_config() {
-        Ok(c) => c,
-        Err(msg) => return bad_args(&msg),
-    };
+fn run_worker(args: &cli::WorkerArgs, cfg: &ocrpdf::queue::WorkerConfig) -> ExitCode {
     let quiet = args.common.quiet;
     let log = |line: &str| {
         if !quiet {
             eprintln!("ocrpdf worker: {line}");
         }
     };
-    match ocrpdf::queue::run(&cfg, &log, &CANCEL) {
+    match ocrpdf::queue::run(cfg, &log, &CANCEL) {
         Ok(t) => {
-            log(&format!(
-                "stopped: {} done, {} failed, {} released, {} taken over",
-                t.done, t.failed, t.released, t.lost
-            ));
+            log(&t.describe());
             ExitCode::SUCCESS
         }
         Err(e) => fail(&e),

@@ -17,6 +17,7 @@ pub use manifest::Shard;
 
 use manifest::{Entry, Manifest};
 
+use crate::console::print_record;
 use crate::error::{Error, ErrorKind, Result};
 use crate::input::{self, Input};
 use crate::intake::{self, Committed, Document, Part, commit_parts};
@@ -24,7 +25,7 @@ use crate::job::{Job, Options};
 use crate::ocr::TesseractEngines;
 use crate::output::stage_path;
 use crate::pipeline::{Silent, Workers, convert_with};
-use crate::report::{self, BatchReport, BatchStatus, BatchSummary};
+use crate::report::{self, BatchReport, BatchStatus, BatchSummary, Body};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -41,6 +42,45 @@ pub struct BatchConfig {
     /// How every document is converted; also part of each output's name, so a
     /// rerun with other options makes new files.
     pub options: Options,
+}
+
+/// What `ocrpdf batch` prints: a line per document on standard error
+/// (`-q`: failures only), and always its JSON object on standard output.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Log {
+    /// Failures only on standard error (`--quiet`).
+    pub quiet: bool,
+}
+
+impl Events for Log {
+    fn document(&self, r: &BatchReport) {
+        print_record(Body::BatchDocument(r.clone()));
+        if r.error.is_some() {
+            eprintln!("ocrpdf batch: {}", r.describe());
+        } else if !self.quiet {
+            eprintln!("{}", r.describe());
+        }
+    }
+}
+
+impl Log {
+    /// The closing line (not with `-q`) and the summary's JSON object.
+    pub fn summary(&self, summary: &BatchSummary) {
+        if !self.quiet {
+            eprintln!("ocrpdf batch: {}", summary.describe());
+        }
+        print_record(Body::BatchSummary(summary.clone()));
+    }
+}
+
+impl BatchSummary {
+    /// Its closing line: what the shard's documents came to.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} documents: {} done, {} skipped, {} failed, {:.1} s",
+            self.documents, self.done, self.skipped, self.failed, self.seconds
+        )
+    }
 }
 
 /// Hears about each document as it ends.

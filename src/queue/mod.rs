@@ -11,3 +11,34 @@ mod worker;
 pub use db::{Queue, SCHEMA, STATES};
 pub use store::{Put, Store};
 pub use worker::{Totals, WorkerConfig, run};
+
+use crate::error::Result;
+
+/// A `ocrpdf queue` command: what it does to the job table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Admin {
+    /// Create the job table (safe to run again).
+    Init,
+    /// Enqueue these sources (files, folders or object-store URLs).
+    Add(Vec<String>),
+    /// Count the jobs in each state.
+    Status,
+}
+
+/// Run `action` on the queue at `db` and print what it came to: how many
+/// jobs were added (standard error), or a `STATE COUNT` line per state
+/// (standard output, for scripts).
+pub fn admin(db: &str, action: &Admin) -> Result<()> {
+    let mut q = Queue::connect(db)?;
+    match action {
+        Admin::Init => q.init(),
+        Admin::Add(sources) => q.add(sources).map(|ids| {
+            eprintln!("ocrpdf queue: {} job(s) added", ids.len());
+        }),
+        Admin::Status => q.status().map(|counts| {
+            for (state, n) in counts {
+                println!("{state} {n}");
+            }
+        }),
+    }
+}

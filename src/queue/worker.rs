@@ -54,6 +54,16 @@ pub struct Totals {
     pub lost: usize,
 }
 
+impl Totals {
+    /// The worker's closing line.
+    pub fn describe(&self) -> String {
+        format!(
+            "stopped: {} done, {} failed, {} released, {} taken over",
+            self.done, self.failed, self.released, self.lost
+        )
+    }
+}
+
 /// Heartbeats per lease: the lease survives two missed beats.
 const BEATS_PER_LEASE: u32 = 3;
 /// How often the heartbeat thread looks at the stop flag.

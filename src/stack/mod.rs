@@ -11,7 +11,7 @@ pub(crate) mod separator;
 pub mod sheet;
 
 pub use blank::Blankness;
-pub use separator::Separator;
+pub(crate) use separator::Separator;
 
 /// What to do with blank pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -72,7 +72,7 @@ pub struct StackOptions {
 
 impl StackOptions {
     /// Whether pages must be tested for blankness.
-    pub fn needs_blank(&self) -> bool {
+    pub(crate) fn needs_blank(&self) -> bool {
         self.blank != BlankPages::Keep || self.split == Some(SplitOn::Blank)
     }
 }

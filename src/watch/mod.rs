@@ -3,7 +3,7 @@
 //!
 //! The loop (`watcher.rs`) lists the inbox whenever a file event arrives
 //! (`notify`), at every deadline it is waiting for, and at least every
-//! [`RESCAN`] (or every `--poll` seconds with events off): events can be
+//! `RESCAN` (or every `--poll` seconds with events off): events can be
 //! lost, and a restart must pick up what is already there. Each top-level
 //! file or folder is a document (`intake::scan`); it is taken when it has settled
 //! (`settle.rs`), converted on the shared page workers (`job.rs`), and its
@@ -22,18 +22,20 @@
 //! Failures: a document that does not decode is failed only if it has
 //! not changed one settle time later (a writer may have paused); an output
 //! error (full disk, busy file) is retried with exponential backoff
-//! ([`MAX_ATTEMPTS`] tries) before the original goes to `.failed`.
+//! (`MAX_ATTEMPTS` tries) before the original goes to `.failed`.
 
 mod dispose;
 mod folders;
 mod job;
 mod journal;
+mod log;
 mod pairing;
 mod phase;
 mod settle;
 mod watcher;
 
 pub use dispose::Failure;
+pub use log::Log;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::intake;
@@ -63,11 +65,11 @@ pub const INCOMPLETE_WAIT: Duration = Duration::from_secs(600);
 /// a stack over and feed it again, with a phone call in between.
 pub const DUPLEX_WAIT: Duration = Duration::from_secs(30 * 60);
 /// Full listing at least this often, even with file events.
-pub const RESCAN: Duration = Duration::from_secs(30);
+pub(crate) const RESCAN: Duration = Duration::from_secs(30);
 /// Tries for a document that hits output errors (full disk, busy file).
-pub const MAX_ATTEMPTS: u32 = 5;
+pub(crate) const MAX_ATTEMPTS: u32 = 5;
 /// First retry delay; doubled on each further try (2, 4, 8, 16 s).
-pub const BACKOFF: Duration = Duration::from_secs(2);
+pub(crate) const BACKOFF: Duration = Duration::from_secs(2);
 
 /// What to watch and how to convert.
 #[derive(Debug, Clone)]
