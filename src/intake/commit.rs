@@ -10,9 +10,12 @@
 //! staged, and the rerun — which makes byte-identical parts — places the
 //! missing ones and finds the placed ones as they are.
 
+use super::name::{candidates, taken};
+use super::scan::Kind;
 use crate::error::{Error, Result};
-use crate::output::{check_pdf, rename_no_replace};
-use std::path::PathBuf;
+use crate::output::{check_pdf, rename_no_replace, sync_dir};
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
 
 /// One finished output under its stage name.
 #[derive(Debug, Clone)]
@@ -68,4 +71,65 @@ pub(crate) fn commit_parts(parts: &[Part]) -> Result<Committed> {
     } else {
         Committed::Placed
     })
+}
+
+/// Move `stage` into `dir` as `name`, or `name-1`, `name-2`, … whichever is
+/// free, without ever replacing a file: for a folder shared with people
+/// and other programs (a watched inbox's outbox), where a name can be
+/// taken between a look and the rename. `before` is told each name just
+/// before it is tried (the watch journal records it). Returns the name
+/// used.
+pub(crate) fn place(
+    stage: &Path,
+    dir: &Path,
+    name: &OsStr,
+    mut before: impl FnMut(&OsStr) -> Result<()>,
+) -> Result<OsString> {
+    for candidate in candidates(name, Kind::File) {
+        let dest = dir.join(&candidate);
+        if taken(&dest) {
+            continue;
+        }
+        before(&candidate)?;
+        // The staged PDF stays where it is whatever happens.
+        match rename_no_replace(stage, &dest) {
+            Ok(()) => {
+                sync_dir(dir);
+                return Ok(candidate);
+            }
+            Err(source) if source.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(source) => return Err(Error::Output { path: dest, source }),
+        }
+    }
+    unreachable!("some suffix is free")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placing_never_replaces_and_reports_each_try() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join("scan.pdf"), b"someone else's").unwrap();
+        std::fs::write(out.join("scan-1.pdf"), b"another").unwrap();
+        let stage = dir.path().join("stage.pdf");
+        std::fs::write(&stage, b"ours").unwrap();
+        let mut tried = Vec::new();
+        let name = place(&stage, &out, OsStr::new("scan.pdf"), |n| {
+            tried.push(n.to_os_string());
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(name, "scan-2.pdf");
+        assert_eq!(tried, ["scan-2.pdf"]);
+        assert_eq!(
+            std::fs::read(out.join("scan.pdf")).unwrap(),
+            b"someone else's"
+        );
+        assert_eq!(std::fs::read(out.join("scan-2.pdf")).unwrap(), b"ours");
+        assert!(!stage.exists());
+    }
 }

@@ -8,9 +8,10 @@
 //! - `document`: a document named by a path, and its output name;
 //! - `name`: output names — an inbox PDF keeps its input's name, a batch
 //!   or worker output is named by a hash of what it holds, parts are
-//!   numbered;
+//!   numbered, a clash gets `-1`, `-2`, … (`free_name`);
 //! - `commit`: finished outputs given their names without replacing
-//!   anything, all parts of a document or an error;
+//!   anything, all parts of a document or an error, or one output under
+//!   the first free `-1`, `-2`, … name of a shared folder (`place`);
 //! - [`check_models`]: the pre-flight a front-end runs once, before its
 //!   first document.
 
@@ -20,9 +21,9 @@ mod name;
 pub(crate) mod scan;
 
 pub(crate) use crate::prepare::canonical_target;
-pub(crate) use commit::{Committed, Part, commit_parts};
+pub(crate) use commit::{Committed, Part, commit_parts, place};
 pub(crate) use document::Document;
-pub(crate) use name::{part_path, pdf_name};
+pub(crate) use name::{free_name, part_path, pdf_name, taken};
 pub(crate) use scan::Kind;
 
 use crate::error::Result;

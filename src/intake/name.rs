@@ -110,6 +110,45 @@ pub(crate) fn pdf_name(input: &OsStr, kind: Kind) -> OsString {
     name
 }
 
+/// `name` with `-n` before its extension (`scan.pdf` → `scan-2.pdf`), or
+/// at the end for folders; `n == 0` leaves it as it is.
+pub(crate) fn with_suffix(name: &OsStr, n: usize, kind: Kind) -> OsString {
+    if n == 0 {
+        return name.to_os_string();
+    }
+    let path = Path::new(name);
+    if let (Kind::File, Some(stem), Some(ext)) = (kind, path.file_stem(), path.extension()) {
+        let mut s = stem.to_os_string();
+        s.push(format!("-{n}."));
+        s.push(ext);
+        s
+    } else {
+        let mut s = name.to_os_string();
+        s.push(format!("-{n}"));
+        s
+    }
+}
+
+/// Whether anything (even a dangling link) has this path.
+pub(crate) fn taken(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok()
+}
+
+/// `name`, `name-1`, `name-2`, …: the names a file may take in a folder
+/// it shares with others, in the order they are tried. Never ends.
+pub(crate) fn candidates(name: &OsStr, kind: Kind) -> impl Iterator<Item = OsString> + '_ {
+    (0..).map(move |n| with_suffix(name, n, kind))
+}
+
+/// The first of [`candidates`] that `free` accepts, for a folder only one
+/// process writes (a look is enough; a shared folder needs `commit`'s
+/// `place`).
+pub(crate) fn free_name(name: &OsStr, kind: Kind, free: impl Fn(&OsStr) -> bool) -> OsString {
+    candidates(name, kind)
+        .find(|c| free(c))
+        .expect("some suffix is free")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,5 +195,18 @@ mod tests {
         assert_eq!(stem(Path::new("x/box 12.v2"), true), "box 12.v2");
         assert_eq!(stem(Path::new("x/.hidden.png"), false), "hidden");
         assert_eq!(stem(Path::new("/"), true), "document");
+    }
+
+    #[test]
+    fn suffixes() {
+        assert_eq!(
+            with_suffix(OsStr::new("scan.pdf"), 2, Kind::File),
+            "scan-2.pdf"
+        );
+        assert_eq!(
+            with_suffix(OsStr::new("batch.v2"), 1, Kind::Folder),
+            "batch.v2-1"
+        );
+        assert_eq!(with_suffix(OsStr::new("x"), 0, Kind::File), "x");
     }
 }

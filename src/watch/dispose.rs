@@ -3,75 +3,22 @@
 //! `INBOX/.failed/` beside a `NAME.error.txt` that says why.
 //!
 //! Nothing is ever overwritten: a clash gets `-1`, `-2`, … before the
-//! extension. The outbox is shared with people and other programs, so the
-//! PDF is moved there with a no-replace rename (`renameat2(RENAME_NOREPLACE)`
-//! or link-and-unlink, via `tempfile`); `.done` and `.failed` belong to the
-//! one watcher holding the inbox's lock, so a look before the rename is
-//! enough there.
+//! extension (`intake::free_name`). The outbox is shared with people and
+//! other programs, so the PDF is moved there by `intake::place`, a
+//! no-replace rename (`renameat2(RENAME_NOREPLACE)` or link-and-unlink);
+//! `.done` and `.failed` belong to the one watcher holding the inbox's
+//! lock, so a look before the rename is enough there.
 
 use crate::error::{Error, ErrorKind};
-use crate::intake::Kind;
+use crate::intake::{Kind, free_name, taken};
 use crate::output::sync_dir;
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 /// Folder under the inbox for originals converted successfully.
 pub(crate) const DONE: &str = ".done";
 /// Folder under the inbox for originals that could not be converted.
 pub(crate) const FAILED: &str = ".failed";
-
-/// `name` with `-n` before its extension (`scan.pdf` → `scan-2.pdf`), or
-/// at the end for folders; `n == 0` leaves it as it is.
-pub(crate) fn with_suffix(name: &OsStr, n: usize, kind: Kind) -> OsString {
-    if n == 0 {
-        return name.to_os_string();
-    }
-    let path = Path::new(name);
-    if let (Kind::File, Some(stem), Some(ext)) = (kind, path.file_stem(), path.extension()) {
-        let mut s = stem.to_os_string();
-        s.push(format!("-{n}."));
-        s.push(ext);
-        s
-    } else {
-        let mut s = name.to_os_string();
-        s.push(format!("-{n}"));
-        s
-    }
-}
-
-/// Whether anything (even a dangling link) has this path.
-pub(crate) fn taken(path: &Path) -> bool {
-    std::fs::symlink_metadata(path).is_ok()
-}
-
-/// Move `stage` into `dir` as `name`, or `name-1`, `name-2`, … whichever is
-/// free, without ever replacing a file. `before` is told each name just
-/// before it is tried (the journal records it). Returns the name used.
-pub(crate) fn place(
-    stage: &Path,
-    dir: &Path,
-    name: &OsStr,
-    mut before: impl FnMut(&OsStr) -> crate::Result<()>,
-) -> crate::Result<OsString> {
-    for n in 0.. {
-        let candidate = with_suffix(name, n, Kind::File);
-        let dest = dir.join(&candidate);
-        if taken(&dest) {
-            continue;
-        }
-        before(&candidate)?;
-        // The staged PDF stays where it is whatever happens.
-        match crate::output::rename_no_replace(stage, &dest) {
-            Ok(()) => {
-                sync_dir(dir);
-                return Ok(candidate);
-            }
-            Err(source) if source.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(source) => return Err(Error::Output { path: dest, source }),
-        }
-    }
-    unreachable!("some suffix is free")
-}
 
 /// Move an original out of the inbox after its PDF is safe: into
 /// `.done/` (returning where), or, with `delete`, into `trash` — a folder
@@ -134,14 +81,9 @@ pub(crate) fn failed(
         s.push(".error.txt");
         dir.join(s)
     };
-    let mut n = 0;
-    let free = loop {
-        let candidate = with_suffix(name, n, kind);
-        if !taken(&dir.join(&candidate)) && !taken(&error_txt(&candidate)) {
-            break candidate;
-        }
-        n += 1;
-    };
+    let free = free_name(name, kind, |c| {
+        !taken(&dir.join(c)) && !taken(&error_txt(c))
+    });
     let text = format!(
         "input: {}\nerror: {}\nexit code: {} ({})\nattempts: {attempts}\n",
         name.to_string_lossy(),
@@ -168,17 +110,10 @@ pub(crate) fn failed(
 /// Rename `from` into `dir` as `name` or the first free suffixed name.
 fn move_free(from: &Path, dir: &Path, name: &OsStr, kind: Kind) -> std::io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
-    for n in 0.. {
-        let candidate = with_suffix(name, n, kind);
-        let to = dir.join(&candidate);
-        if taken(&to) {
-            continue;
-        }
-        std::fs::rename(from, &to)?;
-        sync_dir(dir);
-        return Ok(to);
-    }
-    unreachable!("some suffix is free")
+    let to = dir.join(free_name(name, kind, |c| !taken(&dir.join(c))));
+    std::fs::rename(from, &to)?;
+    sync_dir(dir);
+    Ok(to)
 }
 
 fn remove_any(path: &Path) -> std::io::Result<()> {
@@ -208,44 +143,6 @@ pub(crate) fn kind_meaning(kind: ErrorKind) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn suffixes() {
-        assert_eq!(
-            with_suffix(OsStr::new("scan.pdf"), 2, Kind::File),
-            "scan-2.pdf"
-        );
-        assert_eq!(
-            with_suffix(OsStr::new("batch.v2"), 1, Kind::Folder),
-            "batch.v2-1"
-        );
-        assert_eq!(with_suffix(OsStr::new("x"), 0, Kind::File), "x");
-    }
-
-    #[test]
-    fn placing_never_replaces_and_reports_each_try() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out");
-        std::fs::create_dir(&out).unwrap();
-        std::fs::write(out.join("scan.pdf"), b"someone else's").unwrap();
-        std::fs::write(out.join("scan-1.pdf"), b"another").unwrap();
-        let stage = dir.path().join("stage.pdf");
-        std::fs::write(&stage, b"ours").unwrap();
-        let mut tried = Vec::new();
-        let name = place(&stage, &out, OsStr::new("scan.pdf"), |n| {
-            tried.push(n.to_os_string());
-            Ok(())
-        })
-        .unwrap();
-        assert_eq!(name, "scan-2.pdf");
-        assert_eq!(tried, ["scan-2.pdf"]);
-        assert_eq!(
-            std::fs::read(out.join("scan.pdf")).unwrap(),
-            b"someone else's"
-        );
-        assert_eq!(std::fs::read(out.join("scan-2.pdf")).unwrap(), b"ours");
-        assert!(!stage.exists());
-    }
 
     #[test]
     fn failures_keep_the_original_and_say_why() {

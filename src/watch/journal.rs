@@ -333,7 +333,7 @@ impl Journal {
                 continue;
             }
             let mut record = intent.clone();
-            let name = dispose::place(&stage, &self.outbox, &preferred, |name| {
+            let name = crate::intake::place(&stage, &self.outbox, &preferred, |name| {
                 *record.output_mut(k) = name.to_os_string();
                 self.write(&record)
             })?;

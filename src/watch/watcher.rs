@@ -543,7 +543,7 @@ impl<'a> Watcher<'a> {
         let Some(item) = self.items.get_mut(name) else {
             return;
         };
-        if !dispose::taken(&self.inbox.join(name)) {
+        if !crate::intake::taken(&self.inbox.join(name)) {
             // Taken away meanwhile: nothing left to fail.
             self.items.remove(name);
             return;
