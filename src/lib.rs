@@ -104,7 +104,7 @@ pub mod internals {
         pub use crate::read::*;
     }
     pub use crate::english::plural;
-    pub use crate::output::AtomicFile;
+    pub use crate::output::{AtomicFile, ClosedFile, Mode};
 }
 
 pub use error::{Error, ErrorKind, Result};

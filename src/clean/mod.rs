@@ -25,6 +25,7 @@ pub(crate) mod testing;
 pub use crate::rect::Rect;
 pub use binarize::Method as Binarize;
 pub use bits::BitImage;
+pub use colour::Layers;
 pub use despeckle::Despeckle;
 pub use lines::InkStats;
 

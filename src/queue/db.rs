@@ -38,7 +38,9 @@ pub const STATES: [&str; 4] = ["queued", "running", "done", "dead"];
 /// A claimed job.
 #[derive(Debug, Clone)]
 pub struct Claim {
+    /// The job's row id.
     pub id: i64,
+    /// What to convert: a path or an object-store URL, as added.
     pub source: String,
     /// The attempt this claim is (from 1); also its fencing token.
     pub attempt: i32,

@@ -8,7 +8,7 @@ mod db;
 mod store;
 mod worker;
 
-pub use db::{Queue, SCHEMA, STATES};
+pub use db::{Claim, Queue, SCHEMA, STATES};
 pub use store::{Put, Store};
 pub use worker::{Totals, WorkerConfig, run};
 
