@@ -21,7 +21,7 @@ pub struct Job {
     pub extras: Extras,
     /// With duplex ordering: how many of the first inputs hold the fronts
     /// (a watched duplex pair); `None` uses the rule of `--duplex` (see
-    /// [`crate::stack::duplex::fronts`]). Counts inputs as given, so it
+    /// `stack::duplex::fronts`). Counts inputs as given, so it
     /// needs natural sorting off.
     pub fronts: Option<usize>,
 }

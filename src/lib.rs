@@ -18,7 +18,14 @@
 //!    every page is in (one atomic write for every file ocrpdf makes).
 //!
 //! What happened is a [`Summary`]; [`report`] turns it into the JSON
-//! reports.
+//! reports and [`console`] into the lines the command prints.
+//!
+//! The front-ends run many documents on shared workers: [`watch`] (a
+//! watched inbox), [`batch`] (a manifest, or one shard of it), `queue`
+//! (a PostgreSQL job table, with the `queue` feature) and [`export`]
+//! (`ocrpdf clean`: cleaned pages as images). The stages' own functions,
+//! the PDF writer and the scheduler are not public; [`pdf`] and [`stack`]
+//! hold only their options.
 //!
 //! ```no_run
 //! use ocrpdf::{Job, Options, convert, input::Input};

@@ -38,7 +38,7 @@ use image::GrayImage;
 pub enum Mode {
     /// Bilevel text, with pictures kept in grey or colour where found and,
     /// on pages whose ink or paper carries colour, colour layers under and
-    /// through the text (mixed raster content, [`colour`]).
+    /// through the text (mixed raster content, `colour`).
     #[default]
     Auto,
     /// Bilevel text in black, with pictures kept in grey or colour where

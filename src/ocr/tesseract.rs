@@ -42,7 +42,7 @@ pub fn own_tessdata() -> Option<PathBuf> {
 /// A chosen folder (`tessdata`, from `--tessdata`) is the only place
 /// looked in, and so is `TESSDATA_PREFIX` when set: a model the user picked
 /// is never silently swapped for another. Otherwise ocrpdf's own folder
-/// ([`own_tessdata`]) comes first, then Debian's, the first holding every
+/// (`own_tessdata`) comes first, then Debian's, the first holding every
 /// language winning: the larger models `scripts/get-model.sh` puts there
 /// read about a fifth fewer characters wrong than Debian's at 1.27 x the
 /// CPU time (README, "Better models"), so once installed they are the

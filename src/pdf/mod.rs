@@ -18,7 +18,7 @@ mod xmp;
 
 pub(crate) use assemble::Assembler;
 pub(crate) use edit::{Editor, PageChange};
-pub use images::{Bilevel, DEFAULT_PICTURE_DPI, ImageOptions};
+pub use images::{Bilevel, DEFAULT_JPEG_QUALITY, DEFAULT_PICTURE_DPI, ImageOptions};
 pub use info::{DateSource, DocDate, DocInfo, is_forbidden_char};
 pub(crate) use page::{PageEncoding, PagePdf, build as build_page, parts as page_parts};
 

@@ -45,7 +45,7 @@ pub struct Blankness {
     /// Words OCR read.
     pub words: usize,
     /// Of those, words read with confidence (three or more letters or
-    /// digits at [`WORD_MIN_CONFIDENCE`]).
+    /// digits at `WORD_MIN_CONFIDENCE`, 80).
     pub confident_words: usize,
 }
 

@@ -1,7 +1,7 @@
 //! The stack of sheets a document feeder scanned: which pages are blank
-//! backs ([`blank`]), the page order of a stack scanned fronts first and
-//! backs second ([`duplex`]), and which sheets separate one document from
-//! the next ([`separator`]). This stage sits between a page's cleanup
+//! backs (`blank`), the page order of a stack scanned fronts first and
+//! backs second (`duplex`), and which sheets separate one document from
+//! the next (`separator`). This stage sits between a page's cleanup
 //! and the document: workers measure each page, the pipeline decides what
 //! is kept and where each document ends.
 
