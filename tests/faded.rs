@@ -5,6 +5,9 @@
 //! slight blur) are cleaned with the default options; the stored bilevel
 //! image is scored against the clean render (DIBCO F-measure), and its
 //! letters must not fall apart into more pieces than the render has.
+//!
+//! `OCRPDF_FADED_OUT=DIR` writes each fixture, its stored bits, its truth
+//! and a 3× view of a crop (input, stored, truth) there, to look at.
 
 mod common;
 
@@ -136,94 +139,4 @@ fn faded_magazine_columns_keep_their_strokes() {
     }
     eprintln!("{table}");
     assert!(failures.is_empty(), "{failures:#?}\n{table}");
-}
-
-#[test]
-#[ignore]
-fn diag_stages() {
-    use ocrpdf::internals::{background, binarize, despeckle};
-    let wears: Vec<f32> = std::env::var("WEARS")
-        .unwrap()
-        .split(',')
-        .map(|v| v.parse().unwrap())
-        .collect();
-    let brk: f32 = std::env::var("BREAKS").unwrap().parse().unwrap();
-    let smooth = std::env::var("SMOOTH").is_ok();
-    let ks: Vec<Kind> = wears
-        .iter()
-        .map(|&w| {
-            let mut f = Fading {
-                wear: w,
-                breaks: brk,
-                ..Fading::magazine(231)
-            };
-            if let Ok(b) = std::env::var("BLUR") {
-                f.blur = b.parse().unwrap();
-            }
-            if let Ok(b) = std::env::var("MOTTLE") {
-                f.mottle = b.parse().unwrap();
-            }
-            if smooth {
-                f.texture = 0.0;
-                f.noise = 0.0;
-                f.fibres_per_sq_in = 0.0;
-                f.contrast = (60.0, 60.0);
-                f.paper = (225.0, 225.0);
-            }
-            faded_columns(
-                "faded-x",
-                (4.2, 2.6),
-                2,
-                std::env::var("PT").unwrap().parse().unwrap(),
-                &f,
-            )
-        })
-        .collect();
-    for (k, wear) in ks.into_iter().zip(&wears) {
-        eprintln!("wear {wear}");
-        let truth = k.truth_bits.as_ref().unwrap();
-        let dpi = Dpi::uniform(300.0);
-        let g = image::DynamicImage::ImageRgb8(k.page.image.clone()).into_luma8();
-        let n = background::normalize(&g, dpi);
-        if let Ok(dir) = std::env::var("OCRPDF_FADED_OUT") {
-            n.save(std::path::Path::new(&dir).join(format!("{}.norm.png", k.name)))
-                .unwrap();
-        }
-        for (label, img) in [("raw", &g), ("norm", &n)] {
-            let best = (60u8..=254)
-                .map(|t| {
-                    let b = GrayImage::from_fn(img.width(), img.height(), |x, y| {
-                        image::Luma([if img.get_pixel(x, y).0[0] <= t {
-                            0
-                        } else {
-                            255
-                        }])
-                    });
-                    (fmeasure(truth, &b), t)
-                })
-                .fold((0.0, 0), |a, b| if b.0 > a.0 { b } else { a });
-            eprintln!(
-                "{} best global on {label}: F {:.2} at {}",
-                k.name, best.0, best.1
-            );
-        }
-        for m in [
-            binarize::Method::Otsu,
-            binarize::Method::Sauvola,
-            binarize::Method::Intermeans,
-        ] {
-            let b = binarize::binarize(&n, dpi, m);
-            let d = despeckle::despeckle(&b, dpi, Default::default());
-            let raw_g = binarize::binarize(&g, dpi, m);
-            eprintln!(
-                "{} {:?}: raw-input {:.2} normalized {:.2} despeckled {:.2} pieces {}",
-                k.name,
-                m,
-                fmeasure(truth, raw_g.as_gray()),
-                fmeasure(truth, b.as_gray()),
-                fmeasure(truth, d.as_gray()),
-                pieces(d.as_gray(), 3)
-            );
-        }
-    }
 }
