@@ -614,7 +614,7 @@ pub struct Common {
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
 
-    /// Resolution of the scans, overriding what the files say (300 is assumed when they say nothing)
+    /// Resolution of the scans, overriding what the files say (estimated from the text size when they say nothing, 300 without text)
     #[arg(long, value_name = "DPI", value_parser = parse_dpi)]
     pub dpi: Option<f32>,
 

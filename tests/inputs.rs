@@ -52,7 +52,8 @@ fn tiff_pages_stdin_and_natural_order() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let pdf = dir.path().join("stdin.pdf");
     assert_eq!(page_count(&pdf), 1);
-    // PNM carries no DPI: 300 is assumed, so an A4-wide image is 8.27 in wide.
+    // PNM carries no DPI: its 11-point text makes it 300 dpi, so an A4-wide
+    // image is 8.27 in wide.
     let words = pdftotext_bbox(&pdf, 1);
     assert!(cer(&pages[0].text, &pdftotext(&pdf, 1)) <= 0.05);
     assert!(words.iter().all(|(_, b)| b[2] <= 8.27 * 72.0 + 1.0));

@@ -534,7 +534,9 @@ fn bmp_header_size(le: &[u8]) -> bool {
 }
 
 /// Decode one page into pixels and resolution. `dpi_override` wins over the
-/// file's own value; 300 dpi is assumed when neither is known. PDF pages
+/// file's own value; when neither is known, the resolution is estimated
+/// from the paper's proportions (a photographed page), else from the size
+/// of its text, and 300 dpi is assumed only for a page without text. PDF pages
 /// ignore it: their size is fixed, so their resolution is known exactly.
 pub fn decode_page(
     page: &PageRef,
@@ -597,6 +599,24 @@ pub(crate) fn decode(
                 "resolution estimated as {:.0} dpi from {paper} proportions ({stated}, which would \
                  make the page {:.1} x {:.1} in); --dpi sets it",
                 guess.x,
+                w as f32 / dpi.x,
+                h as f32 / dpi.y
+            ),
+        });
+        dpi = guess;
+    } else if dpi_override.is_none()
+        && file_dpi.is_none()
+        && let Some((guess, letter)) = dpi::text_estimate(&pixels)
+    {
+        let (w, h) = pixels.dimensions();
+        warnings.push(Warning {
+            code: "estimated_dpi",
+            message: format!(
+                "resolution estimated as {:.0} dpi from the text size (letters {letter:.0} px \
+                 high, taken as 11-point body text; the file states none, and {:.0} dpi would \
+                 make the page {:.1} x {:.1} in); --dpi sets it",
+                guess.x,
+                dpi.x,
                 w as f32 / dpi.x,
                 h as f32 / dpi.y
             ),

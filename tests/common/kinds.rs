@@ -478,7 +478,7 @@ fn photo_only() -> Kind {
 // --- building blocks -------------------------------------------------------
 
 /// A text page with its truth bits from the clean coverage `cov`.
-fn text_kind(name: &'static str, page: Page, cov: &Coverage) -> Kind {
+pub fn text_kind(name: &'static str, page: Page, cov: &Coverage) -> Kind {
     Kind {
         name,
         truth_bits: Some(cov.truth_bits()),
@@ -492,14 +492,14 @@ fn text_kind(name: &'static str, page: Page, cov: &Coverage) -> Kind {
 
 /// Ink coverage of a clean render, row-major: 0 = paper, 1 = ink.
 #[derive(Clone)]
-struct Coverage {
-    w: u32,
-    h: u32,
-    v: Vec<f32>,
+pub struct Coverage {
+    pub w: u32,
+    pub h: u32,
+    pub v: Vec<f32>,
 }
 
 impl Coverage {
-    fn of(img: &RgbImage) -> Self {
+    pub fn of(img: &RgbImage) -> Self {
         Coverage {
             w: img.width(),
             h: img.height(),
@@ -507,7 +507,7 @@ impl Coverage {
         }
     }
 
-    fn of_gray(img: &GrayImage) -> Self {
+    pub fn of_gray(img: &GrayImage) -> Self {
         Coverage {
             w: img.width(),
             h: img.height(),
@@ -515,12 +515,12 @@ impl Coverage {
         }
     }
 
-    fn at(&self, x: u32, y: u32) -> f32 {
+    pub fn at(&self, x: u32, y: u32) -> f32 {
         self.v[(y * self.w + x) as usize]
     }
 
     /// Optical blur: a Gaussian of `sigma` pixels over the coverage.
-    fn blurred(&self, sigma: f32) -> Self {
+    pub fn blurred(&self, sigma: f32) -> Self {
         let g = GrayImage::from_fn(self.w, self.h, |x, y| {
             Luma([(self.at(x, y) * 255.0).round() as u8])
         });
@@ -550,7 +550,7 @@ impl Coverage {
     }
 
     /// Ink where the coverage is at least one half.
-    fn truth_bits(&self) -> GrayImage {
+    pub fn truth_bits(&self) -> GrayImage {
         GrayImage::from_fn(self.w, self.h, |x, y| {
             Luma([if self.at(x, y) >= 0.5 { INK } else { PAPER }])
         })
@@ -559,14 +559,14 @@ impl Coverage {
 
 /// Value noise: random values on a grid of `cell` pixels, smoothly
 /// interpolated, in [0, 1). Gives variation at one chosen scale.
-struct ValueNoise {
+pub struct ValueNoise {
     cell: f32,
     cols: usize,
     grid: Vec<f32>,
 }
 
 impl ValueNoise {
-    fn new(w: u32, h: u32, cell: f32, seed: u64) -> Self {
+    pub fn new(w: u32, h: u32, cell: f32, seed: u64) -> Self {
         let cols = (w as f32 / cell).ceil() as usize + 2;
         let rows = (h as f32 / cell).ceil() as usize + 2;
         let mut rng = Rng::new(seed);
@@ -577,7 +577,7 @@ impl ValueNoise {
         }
     }
 
-    fn at(&self, x: f32, y: f32) -> f32 {
+    pub fn at(&self, x: f32, y: f32) -> f32 {
         let (gx, gy) = ((x / self.cell).max(0.0), (y / self.cell).max(0.0));
         let (ix, iy) = (gx.floor() as usize, gy.floor() as usize);
         let smooth = |t: f32| t * t * (3.0 - 2.0 * t);
@@ -640,13 +640,13 @@ impl Stains {
 }
 
 /// Linear mix of two colours, `t` of the way from `a` to `b`.
-fn mix(a: [f32; 3], b: [f32; 3], t: f32) -> [f32; 3] {
+pub fn mix(a: [f32; 3], b: [f32; 3], t: f32) -> [f32; 3] {
     let t = t.clamp(0.0, 1.0);
     [0, 1, 2].map(|k| a[k] * (1.0 - t) + b[k] * t)
 }
 
 /// The page as the camera records it: one colour per pixel, clamped.
-fn shoot(w: u32, h: u32, f: impl Fn(u32, u32) -> [f32; 3]) -> RgbImage {
+pub fn shoot(w: u32, h: u32, f: impl Fn(u32, u32) -> [f32; 3]) -> RgbImage {
     RgbImage::from_fn(w, h, |x, y| {
         Rgb(f(x, y).map(|v| v.round().clamp(0.0, 255.0) as u8))
     })
@@ -654,7 +654,7 @@ fn shoot(w: u32, h: u32, f: impl Fn(u32, u32) -> [f32; 3]) -> RgbImage {
 
 /// Sensor noise of `sd` grey levels (shared by the channels, as luminance
 /// noise dominates), then an optional JPEG round trip.
-fn finish(mut img: RgbImage, sd: f32, jpeg: Option<u8>, seed: u64) -> RgbImage {
+pub fn finish(mut img: RgbImage, sd: f32, jpeg: Option<u8>, seed: u64) -> RgbImage {
     let mut rng = Rng::new(seed ^ 0x0153);
     if sd > 0.0 {
         for p in img.pixels_mut() {
@@ -696,7 +696,7 @@ fn line_boxes(page: &Page) -> Vec<[f32; 4]> {
 /// Fill `rect` (x0, y0, x1, y1) with corpus text from word `next` on,
 /// line by line as `render` does, appending the truth.
 #[allow(clippy::too_many_arguments)]
-fn text_block(
+pub fn text_block(
     gray: &mut GrayImage,
     font: &FontVec,
     dpi: f32,

@@ -5,6 +5,8 @@
 
 #[path = "colour.rs"]
 pub mod colour;
+#[path = "faded.rs"]
+pub mod faded;
 #[path = "gen.rs"]
 pub mod generator;
 #[path = "kinds.rs"]
