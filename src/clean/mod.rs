@@ -19,6 +19,7 @@ pub(crate) mod deconvolve;
 pub(crate) mod deskew;
 pub(crate) mod despeckle;
 pub(crate) mod lines;
+pub(crate) mod resolution;
 #[cfg(test)]
 pub(crate) mod testing;
 

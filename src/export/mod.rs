@@ -285,9 +285,11 @@ fn export_page(
     cfg: &ExportConfig,
     clock: &EngineClock,
 ) -> Result<ExportReport> {
+    let mut decoded = input::decode(page, &cfg.page.limits, cfg.page.dpi)?;
+    crate::clean::resolution::estimate(&mut decoded);
     let input::Decoded {
         image, warnings, ..
-    } = input::decode(page, &cfg.page.limits, cfg.page.dpi)?;
+    } = decoded;
     let (cleaned, rotated_deg) = pipeline::clean_upright(
         &TesseractEngines,
         clock,

@@ -74,51 +74,6 @@ pub(crate) fn paper_estimate((w, h): (u32, u32), dpi: Option<Dpi>) -> Option<(Dp
     Dpi::plausible(estimate, estimate).map(|d| (d, name))
 }
 
-/// Median letter height (about the x-height) of body text, in inches:
-/// 10–12 pt type, whose x-height is about half its size, measures
-/// 0.07–0.085 in; 11 pt is taken.
-pub const BODY_X_HEIGHT_IN: f32 = 0.077;
-/// Fewest text lines to measure letters on.
-const MIN_TEXT_LINES: usize = 3;
-/// Resolution the text lines are looked for at: its letter height range
-/// (0.02–0.8 in) spans 3 to 120 pixels, from a screenshot's 7-pixel
-/// x-height to large type at 600 dpi.
-const PROBE_DPI: f32 = 150.0;
-/// The resolutions images are made at (screens at 72, 96 and 144 dpi,
-/// scanners at 100 to 1200): an estimate is snapped to the nearest, so the
-/// page size is the one the image was made for when the text is ordinary
-/// body text.
-const USUAL_DPI: [f32; 12] = [
-    72.0, 96.0, 100.0, 120.0, 144.0, 150.0, 200.0, 240.0, 300.0, 400.0, 600.0, 1200.0,
-];
-
-/// A resolution guessed from the size of the page's text, for an image
-/// whose file states none: the median letter height of its text lines
-/// (`clean::lines`, on a global Otsu threshold) is taken as the x-height
-/// of 11-point body text ([`BODY_X_HEIGHT_IN`]) and the result snapped to
-/// the nearest of [`USUAL_DPI`]. Returns it with the letter height in
-/// pixels; `None` when the page has fewer than [`MIN_TEXT_LINES`] lines
-/// of text to measure.
-pub(crate) fn text_estimate(pixels: &super::Pixels) -> Option<(Dpi, f32)> {
-    use crate::clean::{binarize, lines};
-    let gray = match pixels {
-        super::Pixels::Gray(g) => std::borrow::Cow::Borrowed(g),
-        super::Pixels::Rgb(c) => std::borrow::Cow::Owned(super::luma(c)),
-    };
-    let probe = Dpi::uniform(PROBE_DPI);
-    let bits = binarize::binarize(&gray, probe, binarize::Method::Otsu);
-    let found = lines::find(&bits, probe);
-    if found.len() < MIN_TEXT_LINES {
-        return None;
-    }
-    let letter = lines::letter_px(&found)?;
-    let raw = letter / BODY_X_HEIGHT_IN;
-    let snapped = USUAL_DPI
-        .into_iter()
-        .min_by(|a, b| (a / raw).ln().abs().total_cmp(&(b / raw).ln().abs()))?;
-    Some((Dpi::uniform(snapped), letter))
-}
-
 /// Resolution from a PNG's `pHYs` chunk, if it states metres.
 pub fn png(data: &[u8]) -> Option<Dpi> {
     let mut pos = 8;

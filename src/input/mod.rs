@@ -246,6 +246,10 @@ pub(crate) struct Decoded {
     /// The file's orientation tag (EXIF in JPEG, PNG and WebP; TIFF's
     /// own), in words, when it was not upright; already applied to `image`.
     pub orientation: Option<String>,
+    /// The resolution came from `--dpi`, the file or the paper-size
+    /// estimate; when not, the caller may estimate it from the text size
+    /// (`clean::resolution`), as 300 dpi is only a default.
+    pub dpi_stated: bool,
 }
 
 /// One input as named on the command line.
@@ -567,6 +571,7 @@ pub(crate) fn decode(
                 image: PageImage { pixels, dpi },
                 warnings,
                 orientation: None,
+                dpi_stated: true,
             });
         }
         format => {
@@ -585,18 +590,19 @@ pub(crate) fn decode(
         }
     };
     let mut dpi = dpi_override.or(file_dpi).unwrap_or(Dpi::DEFAULT);
+    let mut stated = dpi_override.is_some() || file_dpi.is_some();
     if dpi_override.is_none()
         && let Some((guess, paper)) = dpi::paper_estimate(pixels.dimensions(), file_dpi)
     {
         let (w, h) = pixels.dimensions();
-        let stated = match file_dpi {
+        let said = match file_dpi {
             Some(d) => format!("the file says {:.0} dpi", d.x.min(d.y)),
             None => "the file states none".to_string(),
         };
         warnings.push(Warning {
             code: "estimated_dpi",
             message: format!(
-                "resolution estimated as {:.0} dpi from {paper} proportions ({stated}, which would \
+                "resolution estimated as {:.0} dpi from {paper} proportions ({said}, which would \
                  make the page {:.1} x {:.1} in); --dpi sets it",
                 guess.x,
                 w as f32 / dpi.x,
@@ -604,24 +610,7 @@ pub(crate) fn decode(
             ),
         });
         dpi = guess;
-    } else if dpi_override.is_none()
-        && file_dpi.is_none()
-        && let Some((guess, letter)) = dpi::text_estimate(&pixels)
-    {
-        let (w, h) = pixels.dimensions();
-        warnings.push(Warning {
-            code: "estimated_dpi",
-            message: format!(
-                "resolution estimated as {:.0} dpi from the text size (letters {letter:.0} px \
-                 high, taken as 11-point body text; the file states none, and {:.0} dpi would \
-                 make the page {:.1} x {:.1} in); --dpi sets it",
-                guess.x,
-                dpi.x,
-                w as f32 / dpi.x,
-                h as f32 / dpi.y
-            ),
-        });
-        dpi = guess;
+        stated = true;
     }
     let image = PageImage { pixels, dpi };
     // Orientation is metadata, not detection: applied before anything else
@@ -630,6 +619,7 @@ pub(crate) fn decode(
         image: apply_orientation(image, orientation),
         warnings,
         orientation: describe_orientation(orientation),
+        dpi_stated: stated,
     })
 }
 

@@ -108,11 +108,14 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
     let mut t = StageTimes::default();
     let timed = |slot: &mut f64, started: Instant| *slot += started.elapsed().as_secs_f64();
     let started = Instant::now();
+    let mut decoded = input::decode(page, &cfg.page.limits, cfg.page.dpi)?;
+    clean::resolution::estimate(&mut decoded);
     let input::Decoded {
         image,
         warnings: decoded,
         orientation,
-    } = input::decode(page, &cfg.page.limits, cfg.page.dpi)?;
+        ..
+    } = decoded;
     timed(&mut t.decode, started);
     let recognize = |c: &clean::CleanPage| recognize(engines, clock, cfg, page, c);
     let finish = |cleaned: &clean::CleanPage, rotated: u16, ocr: &OcrPage, mut t: StageTimes| {
