@@ -53,7 +53,8 @@ fn text_estimate(pixels: &Pixels) -> Option<(Dpi, f32)> {
 
 /// Give `decoded` a resolution from its text size when the file stated
 /// none (and neither `--dpi` nor the paper-size estimate gave one), with an
-/// `estimated_dpi` warning; 300 dpi stays when there is no text to measure.
+/// `estimated_dpi` warning; 300 dpi stays, without a word, when there is no
+/// text to measure or the text is of the size 300 dpi assumes.
 pub(crate) fn estimate(decoded: &mut Decoded) {
     if decoded.dpi_stated {
         return;
@@ -63,6 +64,10 @@ pub(crate) fn estimate(decoded: &mut Decoded) {
         return;
     };
     let dpi = decoded.image.dpi;
+    // Text of the size the default assumes changes nothing: no warning.
+    if guess == dpi {
+        return;
+    }
     let (w, h) = pixels.dimensions();
     decoded.warnings.push(Warning {
         code: "estimated_dpi",
