@@ -4,19 +4,21 @@
 //! each 8-connected ink component is measured. The tiniest (scanner noise)
 //! always go. Components that are small against the page's letters (a
 //! period, an i-dot, an accent, or dust of that size) are judged by where
-//! they sit: the letters are grouped into text lines (see [`lines`]), and a
+//! they sit: the letters are grouped into text lines (`clean::lines::segments`), and a
 //! small mark on a line's band, within about a word space of its letters,
 //! is punctuation and stays; dots in a row (leaders, ellipses, fill-in
 //! lines) stay too; everything else is dust. Larger components always stay.
 //! Sizes scale with the page's typical letter height, so small print keeps
 //! its periods and large type is not searched for specks of its own size.
 
-mod lines;
+mod bands;
 
 use super::bits::{BitImage, PAPER};
 use super::components::{Comp, Labels};
+use super::lines::segments::{self, JOIN_GAP};
 use crate::input::Dpi;
-use lines::{Bands, Reach};
+use crate::rect::Rect;
+use bands::{Bands, Reach};
 
 /// How hard to look for specks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -186,11 +188,11 @@ pub fn despeckle(bits: &BitImage, dpi: Dpi, level: Despeckle) -> BitImage {
         .map(|&c| c == Class::Letter || c == Class::Other)
         .collect();
 
-    let letters: Vec<Comp> = (0..comps.len())
+    let letters: Vec<Rect> = (0..comps.len())
         .filter(|&i| class[i] == Class::Letter)
-        .map(|i| comps[i])
+        .map(|i| comps[i].rect)
         .collect();
-    let (segs, _) = lines::group(&letters, typical, 1.0);
+    let (segs, _) = segments::group(&letters, typical, 1.0, f32::INFINITY);
     let mut bands = Bands::new(&segs, p.reach, bits.width(), bits.height(), typical);
 
     // Marks on a text line, close to its letters, stay. A kept mark
@@ -246,9 +248,9 @@ pub fn despeckle(bits: &BitImage, dpi: Dpi, level: Despeckle) -> BitImage {
     }
 
     // Dots in a row off the text lines (a fill-in line of periods) stay.
-    let boxes: Vec<Comp> = marks.iter().map(|&i| comps[i as usize]).collect();
-    let join = p.reach.side / lines::JOIN_GAP;
-    let (rows, of) = lines::group(&boxes, typical, join);
+    let boxes: Vec<Rect> = marks.iter().map(|&i| comps[i as usize].rect).collect();
+    let join = p.reach.side / JOIN_GAP;
+    let (rows, of) = segments::group(&boxes, typical, join, f32::INFINITY);
     for (k, &i) in marks.iter().enumerate() {
         if rows[of[k] as usize].count >= p.min_row {
             keep[i as usize] = true;

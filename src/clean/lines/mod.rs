@@ -8,19 +8,12 @@
 //!
 //! Ink is reduced 2× (a pixel is ink when any of its 2×2 block is), split
 //! into 8-connected components (`clean::components`), and the
-//! components of letter size are chained into lines: two letters are
-//! neighbours when they overlap vertically by half the smaller one's
-//! height, differ in height by less than [`MAX_HEIGHT_RATIO`], and the gap
-//! between them is under [`MAX_GAP`] letter heights. This is the
-//! bottom-up grouping of O'Gorman's docstrum (IEEE PAMI 15, 1993), cut down
-//! to "same row, nearby".
-//!
-//! Despeckling groups letters too (`clean::despeckle::lines`), on purpose
-//! differently: into short segments, each with a tight band (baseline,
-//! x-height) that a mark must sit on, cut after a fixed width so a residual
-//! skew cannot widen the band. Here a line is whole, unbounded in width,
-//! and only its box, letter count and letter size matter. The two share the
-//! labeller (`clean::components`) and the rectangle, not the grouping.
+//! components of letter size are grouped into lines by the text-line
+//! grouper in [`segments`] (short segments with tight bands, chained into
+//! whole lines), the one despeckling uses too. Here only a line's box,
+//! letter count and letter size matter.
+
+pub(crate) mod segments;
 
 use super::bits::{BitImage, INK, PAPER};
 use super::components::Labels;
@@ -60,11 +53,6 @@ const MAX_LETTER_IN: f32 = 0.8;
 /// letters, "m", "w" and ligatures stay under it; rules and underlines do
 /// not).
 const MAX_ASPECT: f32 = 5.0;
-/// Neighbouring letters of one line differ in height by less than this.
-const MAX_HEIGHT_RATIO: f32 = 3.0;
-/// Largest gap between neighbours, in letter heights (a word space is
-/// about half to one).
-const MAX_GAP: f32 = 1.5;
 /// Fewest marks that make a line.
 const MIN_LETTERS: usize = 4;
 
@@ -186,88 +174,33 @@ fn reduce(bits: &BitImage) -> BitImage {
     out
 }
 
-/// Chain letters into lines; returns each line's box, letter count and
-/// median letter height (reduced pixels).
+/// Group letters into lines with the text-line grouper
+/// ([`segments::group`], then [`segments::chain`]); returns each line's
+/// box, letter count and median letter height (reduced pixels).
 fn chain(letters: &[Rect]) -> Vec<(Rect, usize, f32)> {
-    let n = letters.len();
-    if n == 0 {
+    let Some(typical) = median(letters.iter().map(|r| r.height() as f32).collect()) else {
         return Vec::new();
+    };
+    let (segs, of) = segments::group(letters, typical, 1.0, segments::MAX_HEIGHT_RATIO);
+    let line_of = segments::chain(&segs, typical);
+    let count = line_of.iter().map(|&l| l as usize + 1).max().unwrap_or(0);
+    let mut boxes: Vec<Option<Rect>> = vec![None; count];
+    for (s, &l) in segs.iter().zip(&line_of) {
+        let b = &mut boxes[l as usize];
+        *b = Some(b.map_or(s.rect(), |b| b.union(&s.rect())));
     }
-    // Sweep left to right: each letter looks back at letters whose right
-    // edge is within reach of its left edge.
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by_key(|&i| letters[i].x0);
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn find(p: &mut [usize], mut i: usize) -> usize {
-        while p[i] != i {
-            p[i] = p[p[i]];
-            i = p[i];
-        }
-        i
+    let mut heights: Vec<Vec<f32>> = vec![Vec::new(); count];
+    for (r, &s) in letters.iter().zip(&of) {
+        heights[line_of[s as usize] as usize].push(r.height() as f32);
     }
-    // Active letters sorted by x0; drop those that ended too far left.
-    let max_h = letters.iter().map(Rect::height).max().unwrap_or(1) as f32;
-    let mut active: Vec<usize> = Vec::new();
-    for &i in &order {
-        let a = letters[i];
-        let reach = MAX_GAP * max_h;
-        active.retain(|&j| ((letters[j].x1 - 1) as f32) + reach >= a.x0 as f32);
-        for &j in &active {
-            let b = letters[j];
-            let (small, big) = heights(a, b);
-            if big > small * MAX_HEIGHT_RATIO {
-                continue;
-            }
-            if overlap(a, b) < 0.5 * small {
-                continue;
-            }
-            let gap = gap(b, a);
-            if gap > MAX_GAP * big {
-                continue;
-            }
-            let (ra, rb) = (find(&mut parent, i), find(&mut parent, j));
-            if ra != rb {
-                parent[ra] = rb;
-            }
-        }
-        active.push(i);
-    }
-    // Grouped by root in index order, not through a hash map: lines whose
-    // boxes share a top-left corner keep one order (the sort is stable).
-    let mut groups: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for i in 0..n {
-        let r = find(&mut parent, i);
-        groups[r].push(i);
-    }
-    let mut lines: Vec<(Rect, usize, f32)> = groups
+    let mut lines: Vec<(Rect, usize, f32)> = boxes
         .into_iter()
-        .filter(|g| g.len() >= MIN_LETTERS)
-        .map(|g| {
-            let b = g
-                .iter()
-                .fold(letters[g[0]], |acc, &i| acc.union(&letters[i]));
-            let px = median(g.iter().map(|&i| letters[i].height() as f32).collect()).unwrap_or(0.0);
-            (b, g.len(), px)
-        })
+        .zip(heights)
+        .filter(|(_, h)| h.len() >= MIN_LETTERS)
+        .filter_map(|(b, h)| Some((b?, h.len(), median(h)?)))
         .collect();
     lines.sort_by_key(|(b, _, _)| (b.y0, b.x0));
     lines
-}
-
-/// The smaller and the larger height of two letters.
-fn heights(a: Rect, b: Rect) -> (f32, f32) {
-    let (ha, hb) = (a.height() as f32, b.height() as f32);
-    (ha.min(hb), ha.max(hb))
-}
-
-/// How many rows two letters share (negative: how far apart they are).
-fn overlap(a: Rect, b: Rect) -> f32 {
-    (a.y1.min(b.y1) as i64 - a.y0.max(b.y0) as i64) as f32
-}
-
-/// The columns from the last of `left` to the first of `right`.
-fn gap(left: Rect, right: Rect) -> f32 {
-    right.x0 as f32 - (left.x1 - 1) as f32
 }
 
 fn median(mut v: Vec<f32>) -> Option<f32> {
@@ -366,66 +299,7 @@ mod tests {
 mod against_naive {
     use super::*;
     use crate::clean::testing;
-    use proptest::collection::vec;
     use proptest::prelude::*;
-
-    /// A line as a sortable tuple, to compare sets of lines.
-    fn key(&(b, n, px): &(Rect, usize, f32)) -> (u32, u32, u32, u32, usize, u32) {
-        (b.y0, b.x0, b.y1, b.x1, n, px.to_bits())
-    }
-
-    /// [`chain`] trying every pair of letters, the one further right
-    /// looking back at the other.
-    fn chain_naive(letters: &[Rect]) -> Vec<(Rect, usize, f32)> {
-        let n = letters.len();
-        let mut group: Vec<usize> = (0..n).collect();
-        let joins = |a: Rect, b: Rect| {
-            let (small, big) = heights(a, b);
-            b.x0 <= a.x0
-                && big <= small * MAX_HEIGHT_RATIO
-                && overlap(a, b) >= 0.5 * small
-                && gap(b, a) <= MAX_GAP * big
-        };
-        // Relabel until every joined pair shares the smaller label.
-        loop {
-            let mut changed = false;
-            for i in 0..n {
-                for j in 0..n {
-                    if i != j && joins(letters[i], letters[j]) && group[i] != group[j] {
-                        let g = group[i].min(group[j]);
-                        (group[i], group[j]) = (g, g);
-                        changed = true;
-                    }
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
-        let mut lines: Vec<_> = (0..n)
-            .filter(|&g| group[g] == g)
-            .map(|g| {
-                (0..n)
-                    .filter(|&i| group[i] == g)
-                    .map(|i| letters[i])
-                    .collect::<Vec<_>>()
-            })
-            .filter(|m| m.len() >= MIN_LETTERS)
-            .map(|m| {
-                let b = Rect {
-                    x0: m.iter().map(|l| l.x0).min().unwrap(),
-                    y0: m.iter().map(|l| l.y0).min().unwrap(),
-                    x1: m.iter().map(|l| l.x1).max().unwrap(),
-                    y1: m.iter().map(|l| l.y1).max().unwrap(),
-                };
-                let mut hs: Vec<u32> = m.iter().map(Rect::height).collect();
-                hs.sort_unstable();
-                (b, m.len(), hs[hs.len() / 2] as f32)
-            })
-            .collect();
-        lines.sort_by_key(key);
-        lines
-    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
@@ -454,21 +328,5 @@ mod against_naive {
             prop_assert_eq!(got, want);
         }
 
-        /// Dropping letters that ended too far left changes no line.
-        #[test]
-        fn the_sweep_chains_as_all_pairs(
-            letters in vec((0u32..150, 0u32..60, 0u32..12, 0u32..24), 0..40),
-        ) {
-            let letters: Vec<Rect> = letters
-                .into_iter()
-                .map(|(x0, y0, dw, dh)| Rect { x0, y0, x1: x0 + dw + 1, y1: y0 + dh + 1 })
-                .collect();
-            let mut got = chain(&letters);
-            got.sort_by_key(key);
-            prop_assert_eq!(
-                got.iter().map(key).collect::<Vec<_>>(),
-                chain_naive(&letters).iter().map(key).collect::<Vec<_>>()
-            );
-        }
     }
 }
