@@ -63,6 +63,15 @@ impl BitImage {
     pub(crate) fn gray_mut(&mut self) -> &mut GrayImage {
         &mut self.0
     }
+
+    /// Make ink every pixel that is ink in `other` (same size).
+    pub(crate) fn add(&mut self, other: &BitImage) {
+        for (p, &o) in self.0.iter_mut().zip(other.0.iter()) {
+            if o == INK {
+                *p = INK;
+            }
+        }
+    }
 }
 
 /// The accessors against a plain list of ink pixels.

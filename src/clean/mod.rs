@@ -18,6 +18,7 @@ pub(crate) mod content;
 pub(crate) mod deconvolve;
 pub(crate) mod deskew;
 pub(crate) mod despeckle;
+pub(crate) mod light_ink;
 pub(crate) mod lines;
 pub(crate) mod resolution;
 #[cfg(test)]
@@ -192,10 +193,25 @@ pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
         }
         Pixels::Gray(_) => None,
     };
+    // Light ink (yellow) that the luma threshold cannot see joins the
+    // bilevel page, and OCR's grey page shows it dark.
+    let mut scan_colour = None;
+    let mut gray = gray;
+    if let Pixels::Rgb(c) = &page.pixels
+        && matches!(opts.mode, Mode::Auto | Mode::Text | Mode::Bw)
+        && light_ink::may_have(c)
+    {
+        scan_colour = colour();
+        if let Some(c) = &scan_colour
+            && let Some(light) = light_ink::find(c, &bits, dpi)
+        {
+            light_ink::darken(&mut gray, c, &light);
+            bits.add(&light);
+        }
+    }
     // Found before pictures blank anything: text lines win over pictures.
     let text = lines::find(&bits, dpi);
     let near = near_ink(&bits, &text, dpi);
-    let mut scan_colour = None;
     let picture = match opts.mode {
         Mode::Bw => Picture::None,
         Mode::Gray => Picture::Page(Pixels::Gray(gray.clone())),
@@ -204,7 +220,7 @@ pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
         }
         Mode::Auto | Mode::Text => {
             let rects = content::picture_regions(&gray, dpi, &text);
-            if opts.mode == Mode::Auto {
+            if opts.mode == Mode::Auto && scan_colour.is_none() {
                 scan_colour = colour();
             }
             if rects.is_empty() {
@@ -225,7 +241,6 @@ pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
             }
         }
     };
-    let mut gray = gray;
     let pictures: Vec<Rect> = match &picture {
         Picture::Regions(r) => r.iter().map(|(r, _)| *r).collect(),
         _ => Vec::new(),

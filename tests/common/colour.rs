@@ -63,7 +63,12 @@ struct Canvas {
 
 impl Canvas {
     fn a4() -> Self {
-        let (w, h) = ((8.27 * DPI) as u32, (11.69 * DPI) as u32);
+        Canvas::sized(8.27, 11.69)
+    }
+
+    /// A blank canvas of `w_in` × `h_in` inches at 300 dpi.
+    fn sized(w_in: f32, h_in: f32) -> Self {
+        let (w, h) = ((w_in * DPI) as u32, (h_in * DPI) as u32);
         Canvas {
             w,
             h,
@@ -531,4 +536,40 @@ pub fn core_delta_e(render: &RgbImage, e: &Element) -> f64 {
     } else {
         sum / n as f64
     }
+}
+
+/// Light inks that a luma threshold loses: each is a measured element.
+pub const LIGHT_INKS: [(&str, [u8; 3]); 4] = [
+    ("yellow", [255, 222, 0]),
+    ("light blue", [110, 175, 235]),
+    ("pale red", [240, 125, 125]),
+    ("pencil", [160, 160, 160]),
+];
+
+/// Half an A4 page (8.27 × 5.5 in) with two lines of 12-pt text in each of
+/// [`LIGHT_INKS`], under a black heading: on cream paper, or on paper tinted `tint` (`None`: the
+/// whole page is plain paper). Each light ink is an element named after
+/// it, so tests can find its core pixels.
+pub fn light_inks(tint: Option<[u8; 3]>) -> ColourPage {
+    let mut c = Canvas::sized(8.27, 5.5);
+    let head = c.layer(None, BLACK);
+    c.line(head, "Notes in several inks", 16.0, true, 250.0, 250.0);
+    if let Some(t) = tint {
+        let (w, h) = (c.w, c.h);
+        c.tint("tinted paper", [0, 0, w, h], t);
+    }
+    let words: Vec<&str> = generator::CORPUS.split_whitespace().collect();
+    let mut k = 40;
+    let mut baseline = 400.0;
+    for (name, ink) in LIGHT_INKS {
+        let l = c.layer(Some(name), ink);
+        for _ in 0..2 {
+            let line: Vec<&str> = (0..9).map(|i| words[(k + i) % words.len()]).collect();
+            k += 9;
+            c.line(l, &line.join(" "), 12.0, false, 250.0, baseline);
+            baseline += 75.0;
+        }
+        baseline += 45.0;
+    }
+    c.finish(23)
 }

@@ -1,0 +1,229 @@
+//! Light ink: text and lines in yellow (and other light, saturated
+//! colours) that a threshold on luma cannot see.
+//!
+//! Luma weighs blue at 11 %, so printed yellow (255, 222, 0) has luma 206,
+//! as light as a pale stain: the bilevel page and the grey page OCR reads
+//! lose it. The darkest channel says what luma hides. A pixel's *hidden
+//! ink* is how much darker its darkest channel makes it than its luma does:
+//! `0.6 · (255 − min(r, g, b)) − (255 − luma)`, high for light saturated
+//! colours (yellow, light green, cyan) and zero or less for black, grey,
+//! red or blue ink, which the threshold finds already.
+//!
+//! On the white-balanced page, pixels with hidden ink of at least
+//! [`THRESHOLD`] are candidates, and their 8-connected components are kept
+//! when they are strokes, not areas: letters and lines are thin, so little
+//! of them survives an erosion by [`STROKE_IN`]; a highlighter band or a
+//! yellow box does survive it, and stays out (the colour layers keep
+//! those in tone). Nothing here is a new classifier: it is the same
+//! threshold-and-components reading of a page, on the channel that shows
+//! the ink.
+
+use super::bits::{BitImage, INK, PAPER};
+use super::components::Labels;
+use crate::input::Dpi;
+use image::{GrayImage, Luma, RgbImage};
+
+/// Hidden ink (see the module doc) that makes a pixel a candidate: printed
+/// yellow has about 100, a cream or yellowish paper after white balance
+/// under 10, the same paper before it up to about 25.
+const THRESHOLD: i32 = 40;
+/// Half the stroke width, in inches, beyond which a component is an area:
+/// 0.02 in is 6 px at 300 dpi, thicker than the strokes of bold 24-pt type.
+const STROKE_IN: f32 = 0.02;
+/// A component is an area when more than this share of it survives the
+/// erosion by [`STROKE_IN`].
+const AREA_SHARE: f32 = 0.3;
+/// Smallest component kept, in inches on a side (a period of 8-pt type).
+const MIN_SIDE_IN: f32 = 0.008;
+/// Pages with fewer candidate pixels than this share (in a sample of every
+/// third pixel of every third row) are not searched.
+const MIN_SHARE: f32 = 2e-4;
+/// Luma from which coloured ink counts as light (darker ink, as red or
+/// blue print, is found by the threshold whole).
+const LIGHT_LUMA: i32 = 140;
+/// How much darker than its surroundings a light coloured ink's darkest
+/// channel is (light blue (110, 175, 235) on paper: 145 less the share of
+/// paper around a stroke; a tinted box: about 0).
+const COLOURED_DARK: i32 = 60;
+/// How far apart a light coloured ink's channels lie (light blue 125, pale
+/// red 115, a tinted box after white balance under 40).
+const COLOURED_SPREAD: i32 = 40;
+/// Largest component kept, in inches on either side (capitals of 60-pt
+/// type): longer thin marks are rules or the edge of a tint, kept in tone
+/// by the colour layers.
+const MAX_SIDE_IN: f32 = 0.8;
+/// Half the side of the window that measures a pixel's surroundings, in
+/// inches (9 px at 300 dpi: a few stroke widths).
+const AROUND_IN: f32 = 0.03;
+
+/// Whether a pixel (white-balanced) is light ink: hidden ink of at least
+/// [`THRESHOLD`], or a light but clearly coloured ink (light blue, pale
+/// red, green) that the luma threshold finds only faint and breaks up:
+/// luma lighter than [`LIGHT_LUMA`], its darkest channel at least
+/// [`COLOURED_DARK`] darker than `around` (the mean darkness of that
+/// channel nearby: a tinted box is as dark as its surroundings, a stroke
+/// on it is not) and its channels [`COLOURED_SPREAD`] apart.
+fn candidate(p: [u8; 3], around: u8) -> bool {
+    let [r, g, b] = p.map(i32::from);
+    let (lo, hi) = (r.min(g).min(b), r.max(g).max(b));
+    let luma = (299 * r + 587 * g + 114 * b) / 1000;
+    hidden(p) >= THRESHOLD
+        || (luma >= LIGHT_LUMA
+            && 255 - lo - i32::from(around) >= COLOURED_DARK
+            && hi - lo >= COLOURED_SPREAD)
+}
+
+/// Hidden ink of one pixel (see the module doc); negative when none.
+fn hidden(p: [u8; 3]) -> i32 {
+    let [r, g, b] = p.map(i32::from);
+    let luma = (299 * r + 587 * g + 114 * b) / 1000;
+    6 * (255 - r.min(g).min(b)) / 10 - (255 - luma)
+}
+
+/// Whether `rgb` (as decoded, before white balance) may hold light ink: a
+/// quick sample, so pages without any skip the search.
+pub(crate) fn may_have(rgb: &RgbImage) -> bool {
+    let (w, h) = rgb.dimensions();
+    let (mut seen, mut hits) = (0u64, 0u64);
+    for y in (0..h).step_by(3) {
+        for x in (0..w).step_by(3) {
+            seen += 1;
+            hits += u64::from(candidate(rgb.get_pixel(x, y).0, 0));
+        }
+    }
+    seen > 0 && hits as f32 >= MIN_SHARE * seen as f32
+}
+
+/// Light ink found on `colour` (white-balanced, deskewed: aligned with
+/// `bits`, the ink the threshold found), as a bilevel image of the same
+/// size; `None` when there is none. Ink already in `bits` is left out, so
+/// a light stroke that the threshold found in pieces gets only its gaps.
+pub(crate) fn find(colour: &RgbImage, bits: &BitImage, dpi: Dpi) -> Option<BitImage> {
+    let (w, h) = colour.dimensions();
+    let res = dpi.x.max(dpi.y);
+    // Darkness of each pixel's darkest channel, and its mean nearby.
+    let dark = GrayImage::from_fn(w, h, |x, y| {
+        let [r, g, b] = colour.get_pixel(x, y).0;
+        Luma([255 - r.min(g).min(b)])
+    });
+    let reach = (AROUND_IN * res).round().max(1.0) as u32;
+    let around = imageproc::filter::box_filter(&dark, reach, reach);
+    let mut cand = GrayImage::from_pixel(w, h, Luma([PAPER]));
+    let mut any = false;
+    let pixels = colour
+        .pixels()
+        .zip(bits.as_gray().iter())
+        .zip(around.iter());
+    for (o, ((p, &b), &a)) in cand.pixels_mut().zip(pixels) {
+        if b != INK && candidate(p.0, a) {
+            o.0[0] = INK;
+            any = true;
+        }
+    }
+    if !any {
+        return None;
+    }
+    let cand = BitImage::from_levels(cand);
+    let labels = Labels::new(&cand);
+    // Ink that survives an erosion (255 where it does).
+    let r = (STROKE_IN * res).round().clamp(1.0, 255.0) as u8;
+    let mut core = cand.as_gray().clone();
+    core.iter_mut()
+        .for_each(|p| *p = if *p == INK { 255 } else { 0 });
+    imageproc::morphology::erode_mut(&mut core, imageproc::distance_transform::Norm::LInf, r);
+    let mut inner = vec![0u32; labels.comps.len()];
+    for y in 0..h as usize {
+        let row = &core.as_raw()[y * w as usize..(y + 1) * w as usize];
+        for i in labels.row_start[y]..labels.row_start[y + 1] {
+            let run = labels.runs[i];
+            inner[labels.comp[i] as usize] += row[run.x0 as usize..run.x1 as usize]
+                .iter()
+                .filter(|&&v| v == 255)
+                .count() as u32;
+        }
+    }
+    let min_side = (MIN_SIDE_IN * res).max(1.0) as u32;
+    let keep: Vec<bool> = labels
+        .comps
+        .iter()
+        .zip(&inner)
+        .map(|(c, &n)| {
+            c.rect.width().max(c.rect.height()) >= min_side
+                && c.rect.width().max(c.rect.height()) as f32 <= MAX_SIDE_IN * res
+                && (n as f32) <= AREA_SHARE * c.area as f32
+        })
+        .collect();
+    if !keep.iter().any(|&k| k) {
+        return None;
+    }
+    let mut out = GrayImage::from_pixel(w, h, Luma([PAPER]));
+    for y in 0..h as usize {
+        let row = &mut out.as_mut()[y * w as usize..(y + 1) * w as usize];
+        for i in labels.row_start[y]..labels.row_start[y + 1] {
+            if keep[labels.comp[i] as usize] {
+                let run = labels.runs[i];
+                row[run.x0 as usize..run.x1 as usize].fill(INK);
+            }
+        }
+    }
+    Some(BitImage::from_levels(out))
+}
+
+/// Darken `gray` (the page OCR reads) where `light` has ink, by the hidden
+/// ink of `colour` there (doubled, so printed yellow reads as dark grey):
+/// OCR then sees light-ink letters as it sees dark ones.
+pub(crate) fn darken(gray: &mut GrayImage, colour: &RgbImage, light: &BitImage) {
+    let w = gray.width() as usize;
+    for (i, (g, c)) in gray.iter_mut().zip(colour.pixels()).enumerate() {
+        let (x, y) = ((i % w) as u32, (i / w) as u32);
+        if light.is_ink(x, y) {
+            let dark = (255 - 2 * hidden(c.0).max(0)).clamp(0, 255) as u8;
+            *g = (*g).min(dark);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::Rgb;
+
+    /// A 600 × 300 white page with a yellow "letter" grid of 3-px strokes
+    /// at the left and a solid yellow 200 × 60 band at the right.
+    fn page() -> RgbImage {
+        RgbImage::from_fn(600, 300, |x, y| {
+            let strokes = (50..250).contains(&x) && (100..140).contains(&y) && x % 12 < 3;
+            let band = (350..550).contains(&x) && (100..160).contains(&y);
+            Rgb(if strokes || band {
+                [255, 222, 0]
+            } else {
+                [255, 255, 255]
+            })
+        })
+    }
+
+    #[test]
+    fn yellow_strokes_are_ink_and_a_yellow_band_is_not() {
+        let none = BitImage::from_levels(GrayImage::from_pixel(600, 300, Luma([PAPER])));
+        let light = find(&page(), &none, Dpi::uniform(300.0)).expect("light ink");
+        assert!(light.is_ink(61, 120));
+        assert!(!light.is_ink(400, 130), "the band is an area");
+        assert!(!light.is_ink(20, 20));
+    }
+
+    #[test]
+    fn black_grey_red_and_blue_ink_are_not_hidden() {
+        for ink in [[0, 0, 0], [128, 128, 128], [205, 35, 45], [30, 70, 180]] {
+            assert!(hidden(ink) <= 0, "{ink:?}: {}", hidden(ink));
+        }
+        assert!(hidden([255, 222, 0]) >= 2 * THRESHOLD);
+        assert!(hidden([248, 243, 228]) < THRESHOLD / 4, "cream paper");
+    }
+
+    #[test]
+    fn a_page_without_light_ink_is_not_searched() {
+        let plain = RgbImage::from_pixel(300, 300, Rgb([250, 245, 230]));
+        assert!(!may_have(&plain));
+        assert!(may_have(&page()));
+    }
+}
