@@ -18,6 +18,7 @@ pub(crate) mod content;
 pub(crate) mod deconvolve;
 pub(crate) mod deskew;
 pub(crate) mod despeckle;
+pub(crate) mod invert;
 pub(crate) mod light_ink;
 pub(crate) mod lines;
 pub(crate) mod resolution;
@@ -134,8 +135,19 @@ impl CleanPage {
     }
 }
 
-/// Run the cleanup stages on one decoded page.
+/// Run the cleanup stages on one decoded page. A light-on-dark page is
+/// cleaned as its negative and stored as it looks ([`invert`]).
 pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
+    if !invert::is_negative(&page.pixels) {
+        return clean_positive(page, opts);
+    }
+    let mut out = clean_positive(&invert::negative(page), opts);
+    invert::restore(&mut out);
+    out
+}
+
+/// [`clean`] on a page of dark ink on light paper.
+fn clean_positive(page: &PageImage, opts: &CleanOptions) -> CleanPage {
     let dpi = page.dpi;
     let gray = match &page.pixels {
         Pixels::Gray(g) if !opts.whiten_background => g.clone(),
