@@ -206,9 +206,52 @@ _ocrpdf_languages() {
     Ok(format!("{}{FUNCTION}{}", &script[..at], &script[at..]))
 }
 
+/// fish: `__fish_ocrpdf_needs_command` succeeds until a subcommand's name
+/// is on the line; then it prints that name and fails, as clap_complete's
+/// own does (`__fish_ocrpdf_using_subcommand` reads the name).
+fn fish_needs_command(script: &str) -> Result<String, String> {
+    const START: &str = "function __fish_ocrpdf_needs_command\n";
+    let from = script
+        .find(START)
+        .ok_or_else(|| format!("fish completion: no '{}'", START.trim()))?;
+    let len = script[from..]
+        .find("\nend\n")
+        .ok_or("fish completion: __fish_ocrpdf_needs_command has no end")?;
+    let cmd = command();
+    let names: Vec<&str> = cmd
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set())
+        .map(Command::get_name)
+        .collect();
+    let function = format!(
+        "{START}    # The first word that names a subcommand, if any.
+    set -l words (commandline -opc)
+    set -e words[1]
+    for word in $words
+        if contains -- $word {}
+            echo $word
+            return 1
+        end
+    end
+    return 0",
+        names.join(" ")
+    );
+    Ok(format!(
+        "{}{function}{}",
+        &script[..from],
+        &script[from + len..]
+    ))
+}
+
 /// fish: each `-s l -l language` line takes its values from
-/// `__fish_ocrpdf_languages` instead of files.
+/// `__fish_ocrpdf_languages` instead of files, and `ocrpdf`'s own options
+/// are offered until a subcommand is named. clap_complete's test for that
+/// (`__fish_ocrpdf_needs_command`) takes an input file for a subcommand and
+/// fails while an option's value is being typed, so `ocrpdf scan.png --m`
+/// and `ocrpdf --mode <Tab>` completed nothing; it is replaced.
 fn fish_languages(script: &str) -> Result<String, String> {
+    let script = fish_needs_command(script)?;
+    let script = script.as_str();
     const FUNCTION: &str = r#"# -l/--language: the languages installed where ocrpdf looks for models
 # (`ocrpdf --list-langs`), also after a `+` (eng+d -> eng+deu).
 function __fish_ocrpdf_languages
