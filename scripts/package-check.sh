@@ -96,7 +96,7 @@ trap 'rm -rf "$work"' EXIT
 ocrpdf -q samples/*.jpg -o "$work/out.pdf" || fail "ocrpdf samples/*.jpg -o out.pdf failed"
 pages=$(pdfinfo "$work/out.pdf" | awk '/^Pages:/ {print $2}')
 [ "$pages" = "$(ls samples/*.jpg | wc -l)" ] || fail "out.pdf has $pages pages"
-word=$(grep -o '[A-Za-z]\{6,\}' samples/page01.txt | head -n 1)
+word=$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^[A-Za-z]+$/ && length($i) >= 6) { print $i; exit } }' samples/page01.txt)
 pdftotext "$work/out.pdf" - | grep -q "$word" || fail "out.pdf's text layer lacks '$word'"
 ok "ocrpdf samples/*.jpg -o out.pdf: $pages pages, text layer has '$word'"
 
@@ -119,10 +119,16 @@ complete_words() {
     printf "%s\n" "${COMPREPLY[@]}"
   ' complete "$@"
 }
-[ "$(complete_words ocrpdf --bil)" = --bilevel ] || fail "bash completes 'ocrpdf --bil' to '$(complete_words ocrpdf --bil)'"
-complete_words ocrpdf --mode '' | grep -qx text || fail "bash does not complete --mode's values"
-complete_words ocrpdf -l en | grep -qx eng || fail "bash does not complete 'ocrpdf -l en' to eng"
-complete_words ocrpdf watch -l eng+o | grep -qx eng+osd && fail "bash offers osd as a language"
+# (Each answer is kept before grep reads it: grep -q stopping early must
+# not fail the pipeline.)
+got=$(complete_words ocrpdf --bil)
+[ "$got" = --bilevel ] || fail "bash completes 'ocrpdf --bil' to '$got'"
+got=$(complete_words ocrpdf --mode '')
+grep -qx text <<<"$got" || fail "bash completes --mode's values to '$got'"
+got=$(complete_words ocrpdf -l en)
+grep -qx eng <<<"$got" || fail "bash completes 'ocrpdf -l en' to '$got', not eng"
+got=$(complete_words ocrpdf watch -l eng+o)
+grep -qx eng+osd <<<"$got" && fail "bash offers osd as a language"
 ok "bash completion: --bil -> --bilevel, --mode values, -l en -> eng"
 
 # 6. systemd accepts the unit (verify prints its complaints, and exits 0 on
