@@ -44,6 +44,7 @@ target="${CARGO_TARGET_DIR:-target}"
 deb=$(ls -t "$target"/debian/ocrpdf_*.deb 2>/dev/null | head -n 1) ||
   true
 [ -n "$deb" ] || fail "no $target/debian/ocrpdf_*.deb: run scripts/package.sh first"
+case "$deb" in /*) ;; *) deb="./$deb" ;; esac  # apt-get takes a path, not a name
 echo "package-check: $deb" >&2
 
 # 1. The file list (dpkg-deb --contents): what the package promises.
@@ -78,12 +79,12 @@ if ((purge)); then
   done
 fi
 $sudo apt-get update -qq
-apt_install "./$deb" || fail "apt-get install ./$deb failed"
+apt_install "$deb" || fail "apt-get install $deb failed"
 for p in ocrpdf libtesseract5 tesseract-ocr-eng tesseract-ocr-osd poppler-utils; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
-    fail "$p is not installed after apt-get install ./$deb"
+    fail "$p is not installed after apt-get install $deb"
 done
-ok "apt-get install ./$deb (with libtesseract5, tesseract-ocr-eng, tesseract-ocr-osd, poppler-utils)"
+ok "apt-get install $deb (with libtesseract5, tesseract-ocr-eng, tesseract-ocr-osd, poppler-utils)"
 
 # 3. The installed program works.
 [ "$(command -v ocrpdf)" = /usr/bin/ocrpdf ] || fail "ocrpdf on PATH is $(command -v ocrpdf), not /usr/bin/ocrpdf"
@@ -97,7 +98,8 @@ ocrpdf -q samples/*.jpg -o "$work/out.pdf" || fail "ocrpdf samples/*.jpg -o out.
 pages=$(pdfinfo "$work/out.pdf" | awk '/^Pages:/ {print $2}')
 [ "$pages" = "$(ls samples/*.jpg | wc -l)" ] || fail "out.pdf has $pages pages"
 word=$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^[A-Za-z]+$/ && length($i) >= 6) { print $i; exit } }' samples/page01.txt)
-pdftotext "$work/out.pdf" - | grep -q "$word" || fail "out.pdf's text layer lacks '$word'"
+text=$(pdftotext "$work/out.pdf" -)
+grep -q "$word" <<<"$text" || fail "out.pdf's text layer lacks '$word'"
 ok "ocrpdf samples/*.jpg -o out.pdf: $pages pages, text layer has '$word'"
 
 # 4. man finds the pages.
