@@ -1,12 +1,27 @@
 #!/usr/bin/env bash
 # Installs the Debian packages ocrpdf needs to build, run and test, when any
 # is missing. Safe to run again: it does nothing when all are present.
+#
+#   bash scripts/deps.sh                   build, run and test (and the tests' Python tools)
+#   bash scripts/deps.sh --build [PKG...]  only what building needs, plus PKG...
+#                                          (scripts/package.sh: `--build dpkg-dev`)
 set -euo pipefail
 
-packages=(
+build_only=0
+extra=()
+if [ "${1:-}" = --build ]; then
+  build_only=1
+  shift
+  extra=("$@")
+fi
+
+build=(
   gcc libc6-dev pkg-config               # linking, finding libtesseract
   clang libclang-dev                     # bindgen for tesseract-sys
   libtesseract-dev libleptonica-dev      # the OCR engine
+)
+packages=(
+  "${build[@]}"
   tesseract-ocr-eng tesseract-ocr-osd    # English model, orientation model
   poppler-utils                          # pdftoppm renders non-scan PDF input; tests: pdftotext/pdfimages
   qpdf fonts-dejavu-core                 # tests: qpdf --check, a real font
@@ -18,7 +33,11 @@ packages=(
   parallel                               # tests: README's GNU parallel line for ocrpdf batch
   time                                   # tests: peak memory of a PDF-in run (/usr/bin/time -v)
   postgresql                             # tests: ocrpdf worker's job queue (a private cluster per test)
+  systemd                                # tests: systemd-analyze verify of the watch service's unit
 )
+if ((build_only)); then
+  packages=("${build[@]}" "${extra[@]}")
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -34,6 +53,8 @@ if ((${#missing[@]} > 0)); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+if ((build_only)); then exit 0; fi
 
 # Python tools the tests run, pinned, in a venv under target/ (never the
 # system's Python): kubernetes-validate checks README's Kubernetes Job

@@ -1,5 +1,6 @@
 //! Command-line definitions and their translation into library configs.
 
+use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 use ocrpdf::clean::{Binarize, CleanOptions, Despeckle, Mode};
 use ocrpdf::export::{ExportConfig, ImageFormat, Target};
@@ -79,6 +80,10 @@ pub struct Cli {
 
     #[command(flatten)]
     pub pdf: PdfArgs,
+
+    /// Print the OCR languages installed where ocrpdf looks for models (with --tessdata: in that folder), one per line, and exit; shell completion of -l uses it
+    #[arg(long)]
+    pub list_langs: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -123,11 +128,16 @@ pub struct SheetArgs {
 #[derive(Debug, Args)]
 pub struct PdfArgs {
     /// Page images in page order: PNG, JPEG, TIFF (every page), PNM, scanned PDF (every page); `-` reads one from stdin
-    #[arg(required = true, value_name = "IMAGE")]
+    #[arg(required_unless_present = "list_langs", value_name = "IMAGE")]
     pub inputs: Vec<PathBuf>,
 
     /// The PDF to write (replaced atomically; never one of the inputs)
-    #[arg(short, long, value_name = "PDF", required = true)]
+    #[arg(
+        short,
+        long,
+        value_name = "PDF",
+        required_unless_present = "list_langs"
+    )]
     pub output: Option<PathBuf>,
 
     /// Also write the recognised text to this file (pages separated by form feeds)
@@ -278,12 +288,36 @@ pub struct StackArgs {
     pub duplex: bool,
 
     /// Split into numbered documents (OUT-001.pdf, …) at separator sheets, which are left out: `blank` (a blank sheet), `patch` (a patch-T sheet, see `ocrpdf separator-sheet`), `qr` (any QR code) or `qr:TEXT`
-    #[arg(long, value_name = "SHEET", value_parser = parse_split)]
+    #[arg(long, value_name = "SHEET", value_parser = SplitParser, hide_possible_values = true)]
     pub split_on: Option<SplitOn>,
 }
 
 fn parse_split(s: &str) -> Result<SplitOn, String> {
     s.parse()
+}
+
+/// `--split-on`'s parser: any `qr:TEXT` is accepted, and the fixed kinds
+/// are its possible values, for shell completion (the help text lists
+/// them already).
+#[derive(Clone)]
+struct SplitParser;
+
+impl TypedValueParser for SplitParser {
+    type Value = SplitOn;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<SplitOn, clap::Error> {
+        parse_split.parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        let kinds = ["blank", "patch", "qr"];
+        Some(Box::new(kinds.into_iter().map(PossibleValue::new)))
+    }
 }
 
 /// A `--date` value.

@@ -40,6 +40,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(missing_docs)]
 
+pub mod about;
 pub mod batch;
 pub mod clean;
 pub mod console;

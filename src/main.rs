@@ -3,8 +3,8 @@
 //! it describes (`console`, `watch::Log`, `batch::Log`, `queue::admin`).
 
 mod cli;
+mod cli_gen;
 
-use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use ocrpdf::console::Verbosity;
 use ocrpdf::input::PageRef;
@@ -18,8 +18,9 @@ static CANCEL: AtomicBool = AtomicBool::new(false);
 fn main() -> ExitCode {
     single_threaded_openmp();
     ocrpdf::return_page_buffers();
-    let cli = match cli::Cli::try_parse() {
-        Ok(c) => c,
+    let cli = match cli_gen::parse() {
+        Ok(cli_gen::Parsed::Run(c)) => c,
+        Ok(cli_gen::Parsed::Generate(what, dir)) => return run_generate(what, &dir),
         Err(e) => {
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() {
@@ -29,6 +30,12 @@ fn main() -> ExitCode {
             });
         }
     };
+    if cli.list_langs {
+        for lang in ocrpdf::about::installed_languages(cli.pdf.common.tessdata.as_deref()) {
+            println!("{lang}");
+        }
+        return ExitCode::SUCCESS;
+    }
     let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::SeqCst));
     use cli::Command;
     match &cli.command {
@@ -53,6 +60,22 @@ fn main() -> ExitCode {
             .pdf
             .to_job()
             .map_or_else(bad_args, |(job, opts)| run_pdf(&cli.pdf, &job, &opts)),
+    }
+}
+
+/// `ocrpdf generate man|completions DIR`: the files written, one a line.
+fn run_generate(what: cli_gen::Generate, dir: &std::path::Path) -> ExitCode {
+    match cli_gen::generate(what, dir) {
+        Ok(files) => {
+            for f in files {
+                println!("{}", f.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("ocrpdf generate: {}: {e}", dir.display());
+            ExitCode::from(ErrorKind::Output.exit_code())
+        }
     }
 }
 

@@ -20,7 +20,7 @@ fn module_of(src: &Path, file: &Path) -> Option<Vec<String>> {
         .collect();
     let last = parts.pop()?;
     let stem = last.strip_suffix(".rs")?;
-    if parts.is_empty() && matches!(stem, "lib" | "main" | "cli") {
+    if parts.is_empty() && matches!(stem, "lib" | "main" | "cli" | "cli_gen") {
         return None;
     }
     if stem != "mod" {

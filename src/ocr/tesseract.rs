@@ -17,7 +17,7 @@ use tesseract_sys as sys;
 
 /// Where Debian (and most builds) keep language data when
 /// `TESSDATA_PREFIX` is not set.
-const DEFAULT_TESSDATA: &[&str] = &[
+pub(crate) const DEFAULT_TESSDATA: &[&str] = &[
     "/usr/share/tesseract-ocr/5/tessdata",
     "/usr/share/tesseract-ocr/4.00/tessdata",
     "/usr/local/share/tessdata",
