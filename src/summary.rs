@@ -177,8 +177,11 @@ impl PageSummary {
             dpi: cleaned.dpi.x,
             seconds,
             text: ocr.text(),
-            warnings: crate::read::few_words(&cleaned.ink, words.len())
-                .into_iter()
+            warnings: cleaned
+                .warnings
+                .iter()
+                .cloned()
+                .chain(crate::read::few_words(&cleaned.ink, words.len()))
                 .collect(),
             orientation_tag: None,
             blank: None,

@@ -57,6 +57,29 @@ pub fn normalize_rgb(rgb: &RgbImage, dpi: Dpi) -> RgbImage {
     out
 }
 
+/// White-balance a colour page as a whole: each channel divided by its
+/// paper level over the page (its [`PAPER_PERCENTILE`]), so tinted paper
+/// turns neutral while light tints, a sky or a map's pale land keep their
+/// tone, which the local [`normalize_rgb`] takes for paper.
+pub fn balance_rgb(rgb: &RgbImage) -> RgbImage {
+    let mut hist = [[0u32; 256]; 3];
+    for p in rgb.pixels() {
+        for (h, &v) in hist.iter_mut().zip(p.0.iter()) {
+            h[v as usize] += 1;
+        }
+    }
+    let total = rgb.width() * rgb.height();
+    let scale =
+        hist.map(|h| 255.0 / (percentile(&h, total, PAPER_PERCENTILE) * WHITE_POINT).max(1.0));
+    let mut out = rgb.clone();
+    for p in out.pixels_mut() {
+        for (v, s) in p.0.iter_mut().zip(scale) {
+            *v = (f32::from(*v) * s).min(255.0) as u8;
+        }
+    }
+    out
+}
+
 /// About 1/12 inch: larger than a stroke, smaller than lighting changes.
 fn block_size(dpi: Dpi) -> u32 {
     ((dpi.x.max(dpi.y) / 12.0).round() as u32).clamp(8, 256)

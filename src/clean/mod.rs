@@ -12,6 +12,7 @@ pub(crate) mod background;
 pub(crate) mod binarize;
 pub(crate) mod bits;
 pub(crate) mod border;
+pub(crate) mod check;
 pub(crate) mod colour;
 pub(crate) mod components;
 pub(crate) mod content;
@@ -117,6 +118,9 @@ pub struct CleanPage {
     /// Colour foreground and background for `bits` as their mask, on a
     /// page whose ink or paper carries colour (`Mode::Auto` only).
     pub layers: Option<colour::Layers>,
+    /// What cleanup stored differently from what the mode asks, and why
+    /// (e.g. `stored_in_colour`: colour layers would have changed the page).
+    pub warnings: Vec<crate::input::Warning>,
 }
 
 impl CleanPage {
@@ -259,8 +263,37 @@ fn clean_positive(page: &PageImage, opts: &CleanOptions) -> CleanPage {
     };
     let ink = lines::summarize(&bits, &text, &pictures);
     let layers = scan_colour
+        .as_ref()
         .filter(|_| opts.mode == Mode::Auto)
-        .and_then(|c| colour::separate(&c, &bits, &pictures, dpi));
+        .and_then(|c| colour::separate(c, &bits, &pictures, dpi));
+    // Layers that do not hold (a map, a chart: see `check`) give way to the
+    // page in colour, white-balanced as a whole so its tints stay.
+    let mut warnings = Vec::new();
+    let (picture, layers) = match (layers, &scan_colour, &page.pixels) {
+        (Some(l), Some(c), Pixels::Rgb(raw)) => {
+            let changed = check::layers_change(c, &l, &bits, &pictures, dpi);
+            if changed > check::MAX_CHANGED {
+                warnings.push(crate::input::Warning {
+                    code: "stored_in_colour",
+                    message: format!(
+                        "colour layers would change {:.0}% of the page (a map, chart or \
+                         illustration): stored as a colour image",
+                        changed * 100.0
+                    ),
+                });
+                let balanced = background::balance_rgb(raw);
+                let balanced = if skew_deg != 0.0 {
+                    deskew::rotate_rgb(&balanced, skew_deg)
+                } else {
+                    balanced
+                };
+                (Picture::Page(Pixels::Rgb(balanced)), None)
+            } else {
+                (picture, Some(l))
+            }
+        }
+        (layers, _, _) => (picture, layers),
+    };
     whiten_removed(&mut gray, &raw, &bits, &pictures);
     whiten_far_from_ink(&mut gray, &near, &pictures);
     CleanPage {
@@ -271,6 +304,7 @@ fn clean_positive(page: &PageImage, opts: &CleanOptions) -> CleanPage {
         skew_deg,
         ink,
         layers,
+        warnings,
     }
 }
 

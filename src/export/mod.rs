@@ -288,7 +288,9 @@ fn export_page(
     let mut decoded = input::decode(page, &cfg.page.limits, cfg.page.dpi)?;
     crate::clean::resolution::estimate(&mut decoded);
     let input::Decoded {
-        image, warnings, ..
+        image,
+        mut warnings,
+        ..
     } = decoded;
     let (cleaned, rotated_deg) = pipeline::clean_upright(
         &TesseractEngines,
@@ -300,6 +302,7 @@ fn export_page(
         cfg.tessdata.as_deref(),
     )?;
     drop(image);
+    warnings.extend(cleaned.warnings.iter().cloned());
     if cfg.layers && path.is_none() && cleaned.layers.is_some() {
         return Err(Error::Config(format!(
             "{}: --layers writes files next to the page's; give -o FILE or -d DIR",

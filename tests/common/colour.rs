@@ -573,3 +573,79 @@ pub fn light_inks(tint: Option<[u8; 3]>) -> ColourPage {
     }
     c.finish(23)
 }
+
+/// A street map, as a 1250 × 1250 px colour image at 150 dpi: pale land
+/// tints (a beige ground, green parks, a yellow built-up area), a blue
+/// river with darker banks, roads drawn as thin grey casings with a pale
+/// yellow fill (hollow at a glance), and black place names. Returns the
+/// image and the names.
+pub fn street_map() -> (RgbImage, Vec<&'static str>) {
+    let (w, h) = (1250u32, 1250u32);
+    let names = [
+        "Northfield",
+        "Riverside",
+        "Old Town",
+        "Mill Park",
+        "Eastgate",
+    ];
+    let mut rng = Rng::new(77);
+    let river = |x: f32| 620.0 + 160.0 * (x / 210.0).sin() + 50.0 * (x / 77.0).cos();
+    let roads: Vec<(bool, f32)> = (0..7)
+        .map(|k| (k % 2 == 0, 90.0 + k as f32 * 165.0 + rng.unit() * 40.0))
+        .collect();
+    let mut img = RgbImage::from_fn(w, h, |x, y| {
+        let (fx, fy) = (x as f32, y as f32);
+        let mut c = [246.0, 238.0, 220.0];
+        if ((fx - 300.0) / 190.0).powi(2) + ((fy - 300.0) / 140.0).powi(2) < 1.0
+            || ((fx - 950.0) / 160.0).powi(2) + ((fy - 1000.0) / 120.0).powi(2) < 1.0
+        {
+            c = [205.0, 230.0, 190.0];
+        }
+        if (700.0..1150.0).contains(&fx) && (120.0..420.0).contains(&fy) {
+            c = [250.0, 232.0, 175.0];
+        }
+        let d = (fy - river(fx)).abs();
+        if d < 38.0 {
+            c = if d > 33.0 {
+                [90.0, 140.0, 200.0]
+            } else {
+                [160.0, 200.0, 238.0]
+            };
+        }
+        for &(horizontal, at) in &roads {
+            let d = if horizontal {
+                (fy - at).abs()
+            } else {
+                (fx - at).abs()
+            };
+            if d < 2.5 {
+                c = [255.0, 236.0, 150.0];
+            } else if d < 4.5 {
+                c = [110.0, 110.0, 110.0];
+            }
+        }
+        Rgb(c.map(|v| v as u8))
+    });
+    let font = generator::font_for(BOLD);
+    let px = 11.0 * 150.0 / 72.0;
+    let spots = [
+        (140.0, 200.0),
+        (160.0, 820.0),
+        (760.0, 330.0),
+        (230.0, 330.0),
+        (880.0, 960.0),
+    ];
+    for (name, (x, y)) in names.iter().zip(spots) {
+        let mut g = GrayImage::from_pixel(w, h, Luma([255]));
+        generator::draw_word(&mut g, &font, px, name, x, y);
+        for (p, v) in img.pixels_mut().zip(g.iter()) {
+            let a = 1.0 - f32::from(*v) / 255.0;
+            p.0 = p.0.map(|c| (f32::from(c) * (1.0 - a) + 20.0 * a) as u8);
+        }
+    }
+    for p in img.pixels_mut() {
+        let n = (rng.unit() - 0.5) * 8.0;
+        p.0 = p.0.map(|c| (f32::from(c) + n).clamp(0.0, 255.0) as u8);
+    }
+    (img, names.to_vec())
+}
