@@ -938,7 +938,7 @@ fn short_image_data_names_the_page_and_pdftoppm_has_a_time_limit() {
         (
             "jpeg.pdf",
             vec![two(cut_jpeg)],
-            "page 1: JPEG image data is truncated",
+            "page 1: JPEG image data: truncated JPEG",
         ),
     ];
     for (name, pages, want) in cases {

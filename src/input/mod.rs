@@ -355,10 +355,18 @@ fn list_source(source: Source, limits: &Limits) -> Result<Vec<PageRef>> {
                 pdf_pages.len() as u32
             }
             _ => {
-                // A truncated JPEG decodes without complaint, so its end is
-                // checked now, before any page is converted.
-                if format == Format::Jpeg {
-                    jpeg_truncation(&read_all(&source)?, path, limits)?;
+                // A truncated JPEG decodes without complaint (the missing
+                // rest grey), so its data is checked now, before any page
+                // is converted: a file without its end marker first (its
+                // header may be cut too), its scans once its size passed.
+                let jpeg = match format {
+                    Format::Jpeg => Some(read_all(&source)?),
+                    _ => None,
+                };
+                if let Some(bytes) = &jpeg
+                    && jpeg::ending(bytes) != jpeg::Ending::Complete
+                {
+                    jpeg_truncation(bytes, path, limits)?;
                 }
                 // Read only the header: refuse garbage and huge images now,
                 // before any page is decoded.
@@ -373,6 +381,9 @@ fn list_source(source: Source, limits: &Limits) -> Result<Vec<PageRef>> {
                     )
                 })?;
                 check_size(path, w, h, limits)?;
+                if let Some(bytes) = &jpeg {
+                    jpeg_truncation(bytes, path, limits)?;
+                }
                 1
             }
         };
@@ -576,7 +587,10 @@ pub(crate) fn decode(
         }
         format => {
             let bytes = read_all(&page.source)?;
-            if format == Format::Jpeg {
+            // Without its end marker first (the decoder may stumble on a
+            // cut header), its scans after the size check in decoding.
+            let cut = format == Format::Jpeg && jpeg::ending(&bytes) != jpeg::Ending::Complete;
+            if cut {
                 warnings.extend(jpeg_truncation(&bytes, path, limits)?);
             }
             let dpi = match format {
@@ -586,6 +600,9 @@ pub(crate) fn decode(
                 _ => None,
             };
             let (pixels, orientation) = decode_single(&bytes, format, path, limits)?;
+            if format == Format::Jpeg && !cut {
+                warnings.extend(jpeg_truncation(&bytes, path, limits)?);
+            }
             (pixels, dpi, orientation)
         }
     };
@@ -671,13 +688,13 @@ fn describe_orientation(o: Orientation) -> Option<String> {
     Some(format!("{what} (orientation tag {tag})"))
 }
 
-/// A JPEG without its end marker is refused, or with
-/// [`Limits::accept_truncated`] kept with a warning.
+/// A JPEG whose image data is cut short or corrupt (no end marker, or
+/// scans that stop before the image is complete: [`jpeg::damage`]) is
+/// refused, or with [`Limits::accept_truncated`] kept with a warning.
 fn jpeg_truncation(bytes: &[u8], path: &Path, limits: &Limits) -> Result<Option<Warning>> {
-    let jpeg::Ending::Truncated { at } = jpeg::ending(bytes) else {
+    let Some(what) = jpeg::damage(bytes) else {
         return Ok(None);
     };
-    let what = format!("truncated JPEG (data ends at byte {at})");
     if !limits.accept_truncated {
         return Err(Error::input(
             path,

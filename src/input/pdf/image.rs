@@ -105,7 +105,7 @@ fn flag(doc: &Document, dict: &Dictionary, key: &[u8]) -> Option<bool> {
 /// blank, so a damaged scan would become an empty page without a word.
 /// Checked where it is cheap to know: samples under plain filters
 /// (width × height × bits per component × components) and JPEG data
-/// without its end marker. Other codecs are the renderer's to judge.
+/// cut short (no end marker, or scans short of the image). Other codecs are the renderer's to judge.
 pub(super) fn shortfall(doc: &Document, id: ObjectId) -> Option<String> {
     let stream = doc.get_object(id).ok()?.as_stream().ok()?;
     let dict = &stream.dict;
@@ -132,12 +132,7 @@ pub(super) fn shortfall(doc: &Document, id: ObjectId) -> Option<String> {
                 .decompressed_content_with_limit(MAX_CHECKED_BYTES)
                 .ok()?
         };
-        return match crate::input::jpeg::ending(&data) {
-            crate::input::jpeg::Ending::Complete => None,
-            crate::input::jpeg::Ending::Truncated { at } => {
-                Some(format!("JPEG image data is truncated (ends at byte {at})"))
-            }
-        };
+        return crate::input::jpeg::damage(&data).map(|what| format!("JPEG image data: {what}"));
     }
     if !plain(&filters) {
         return None;
@@ -393,14 +388,13 @@ pub(super) fn decode(job: &Job, path: &Path, page: u32, limits: &Limits) -> Resu
             }
         }
         Codec::Dct => {
-            if let crate::input::jpeg::Ending::Truncated { at } = crate::input::jpeg::ending(&data)
-                && !limits.accept_truncated
+            if !limits.accept_truncated
+                && let Some(what) = crate::input::jpeg::damage(&data)
             {
                 return Err(Error::input(
                     path,
                     format!(
-                        "page {page}: JPEG image data is truncated (ends at byte {at}); \
-                         --accept-truncated keeps what decodes"
+                        "page {page}: JPEG image data: {what}; --accept-truncated keeps what decodes"
                     ),
                 ));
             }

@@ -1,11 +1,28 @@
 //! Whether a JPEG file is whole.
 //!
+//! Two checks: the markers end with EOI (here), and the scans hold data
+//! for every block of the image ([`scans`], for files cut and
+//! re-terminated).
+//!
 //! The JPEG decoder the `image` crate uses (zune-jpeg) fills missing
 //! entropy-coded data with grey and returns success, so a scan cut short by
 //! a failed copy or a scanner that stopped writing decodes "fine" with part
 //! of the page gone. A whole JPEG ends with an EOI marker (FF D9) after its
 //! last scan (ITU-T T.81, B.2.1), so walking the marker segments tells a
 //! complete file from a truncated one without decoding it.
+
+mod scans;
+
+/// What is missing from a JPEG's image data, in words (`truncated JPEG
+/// (…)`, `corrupt JPEG (…)`); `None` when it is whole: its markers end
+/// with EOI ([`ending`]) and its scans hold every block of the image
+/// ([`scans::check`]).
+pub(crate) fn damage(data: &[u8]) -> Option<String> {
+    match ending(data) {
+        Ending::Truncated { at } => Some(format!("truncated JPEG (data ends at byte {at})")),
+        Ending::Complete => scans::check(data).map(|d| d.describe()),
+    }
+}
 
 /// How a JPEG's marker structure ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
