@@ -257,7 +257,7 @@ fn data_cut_under_a_whole_file_structure_is_an_input_error() {
     }
     cases.push(("png", cut_png));
     cases.push(("gif", [&gif[..gif.len() / 2], &[0x3B][..]].concat()));
-    let keep = (webp.len() - 20) / 2 & !1;
+    let keep = ((webp.len() - 20) / 2) & !1;
     let mut cut_webp = webp[..20 + keep].to_vec();
     cut_webp[16..20].copy_from_slice(&(keep as u32).to_le_bytes());
     let riff = (cut_webp.len() - 8) as u32;

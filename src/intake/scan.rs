@@ -222,12 +222,9 @@ fn folder(path: &Path, meta: &std::fs::Metadata) -> Option<Snapshot> {
             why: "cannot be read (an I/O or permission error)",
             page: true,
         };
-        let entry = match entry {
-            Ok(e) => e,
-            Err(_) => {
-                skipped.push(unreadable(path.to_path_buf()));
-                continue;
-            }
+        let Ok(entry) = entry else {
+            skipped.push(unreadable(path.to_path_buf()));
+            continue;
         };
         let name = entry.file_name();
         let m = match std::fs::symlink_metadata(entry.path()) {

@@ -247,7 +247,7 @@ impl<'a> Bits<'a> {
 
     /// Pass over what is left before the next marker (padding bits, and
     /// extraneous bytes as libjpeg tolerates them); the marker's offset.
-    fn to_marker(&mut self) -> usize {
+    fn skip_to_marker(&mut self) -> usize {
         self.acc = 0;
         self.n = 0;
         while !self.at_marker {
@@ -260,7 +260,7 @@ impl<'a> Bits<'a> {
     /// At a restart boundary: the RST marker must come next (after any
     /// extraneous bytes); anything else means the data ran out.
     fn restart(&mut self) -> Result<(), Stop> {
-        let at = self.to_marker();
+        let at = self.skip_to_marker();
         let mut i = at;
         while self.data.get(i) == Some(&0xFF) {
             i += 1;
@@ -385,7 +385,7 @@ pub(crate) fn check(data: &[u8]) -> Option<Damage> {
                     return Some(d);
                 }
                 record(f, &scan);
-                i = bits.to_marker();
+                i = bits.skip_to_marker();
             }
             _ => {}
         }
@@ -515,7 +515,7 @@ fn walk_scan(
     };
     for my in 0..mcus_y {
         for mx in 0..mcus_x {
-            if restart > 0 && done > 0 && done % restart as u64 == 0 {
+            if restart > 0 && done > 0 && done.is_multiple_of(restart as u64) {
                 w.eobrun = 0;
                 bits.restart().map_err(|e| damage(e, done, bits.pos))?;
             }
