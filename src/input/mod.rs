@@ -316,14 +316,29 @@ pub(crate) fn list_document(
 }
 
 /// A PDF page decoded for the editor: its one image, or (`render`) a
-/// rendering of the page.
-pub(crate) fn decode_pdf_page(page: &PageRef, limits: &Limits, render: bool) -> Result<PageImage> {
+/// rendering of the page; and its `truncated_input` warning when
+/// [`Limits::accept_truncated`] kept damaged JPEG data.
+pub(crate) fn decode_pdf_page(
+    page: &PageRef,
+    limits: &Limits,
+    render: bool,
+) -> Result<(PageImage, Option<Warning>)> {
     let plan = page
         .pdf
         .as_ref()
         .ok_or_else(|| Error::Internal(format!("{}: PDF page not listed", page.label())))?;
-    let (pixels, dpi) = pdf::decode(plan, &page.source, page.path(), limits, render)?;
-    Ok(PageImage { pixels, dpi })
+    let (pixels, dpi, damage) = pdf::decode(plan, &page.source, page.path(), limits, render)?;
+    Ok((PageImage { pixels, dpi }, damage.map(pdf_truncation)))
+}
+
+/// The warning for a PDF page image whose JPEG data was kept damaged.
+fn pdf_truncation(what: String) -> Warning {
+    Warning {
+        code: "truncated_input",
+        message: format!(
+            "its JPEG image data: {what}: kept what decoded; the rest of the page is missing"
+        ),
+    }
 }
 
 /// Expand inputs into pages in order, checking each file is a readable,
@@ -577,7 +592,8 @@ pub(crate) fn decode(
                 .pdf
                 .as_ref()
                 .ok_or_else(|| Error::Internal(format!("{}: PDF page not listed", page.label())))?;
-            let (pixels, dpi) = pdf::decode(plan, &page.source, path, limits, false)?;
+            let (pixels, dpi, damage) = pdf::decode(plan, &page.source, path, limits, false)?;
+            warnings.extend(damage.map(pdf_truncation));
             return Ok(Decoded {
                 image: PageImage { pixels, dpi },
                 warnings,

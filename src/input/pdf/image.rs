@@ -355,9 +355,16 @@ fn decode_inverted(doc: &Document, d: &[Object], color: &Color, bpc: u8) -> Opti
     }
 }
 
-/// Decode the image into pixels. `Ok(None)` means the codec met a variant
-/// it cannot read and the page should be rendered instead.
-pub(super) fn decode(job: &Job, path: &Path, page: u32, limits: &Limits) -> Result<Option<Pixels>> {
+/// Decode the image into pixels, with what is missing from JPEG data
+/// kept under [`Limits::accept_truncated`] (for the page's
+/// `truncated_input` warning). `Ok(None)` means the codec met a variant it
+/// cannot read and the page should be rendered instead.
+pub(super) fn decode(
+    job: &Job,
+    path: &Path,
+    page: u32,
+    limits: &Limits,
+) -> Result<Option<(Pixels, Option<String>)>> {
     check_size(path, job.width, job.height, limits)?;
     let (w, h) = (job.width as usize, job.height as usize);
     let stride = (w * job.color.components() as usize * job.bpc as usize).div_ceil(8);
@@ -388,8 +395,9 @@ pub(super) fn decode(job: &Job, path: &Path, page: u32, limits: &Limits) -> Resu
             }
         }
         Codec::Dct => {
-            if !limits.accept_truncated
-                && let Some(what) = crate::input::jpeg::damage(&data)
+            let damage = crate::input::jpeg::damage(&data);
+            if let Some(what) = &damage
+                && !limits.accept_truncated
             {
                 return Err(Error::input(
                     path,
@@ -398,7 +406,7 @@ pub(super) fn decode(job: &Job, path: &Path, page: u32, limits: &Limits) -> Resu
                     ),
                 ));
             }
-            return Ok(dct_decode(&data, job, limits));
+            return Ok(dct_decode(&data, job, limits).map(|p| (p, damage)));
         }
     };
     if samples.len() < raw_len {
@@ -410,8 +418,11 @@ pub(super) fn decode(job: &Job, path: &Path, page: u32, limits: &Limits) -> Resu
             ),
         ));
     }
-    Ok(Some(to_pixels(
-        &samples, job.width, job.height, job.bpc, &job.color, job.invert,
+    Ok(Some((
+        to_pixels(
+            &samples, job.width, job.height, job.bpc, &job.color, job.invert,
+        ),
+        None,
     )))
 }
 
