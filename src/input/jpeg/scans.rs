@@ -335,8 +335,9 @@ struct Walk<'t> {
 /// Check the scans of a JPEG whose markers end with EOI. `None`: the
 /// image data is complete, or the file is of a kind not judged here
 /// (arithmetic coding, lossless, hierarchical, height defined later by
-/// DNL), which the decoder accepts or refuses itself.
-pub(crate) fn check(data: &[u8]) -> Option<Damage> {
+/// DNL, more than `max_pixels`), which the decoder accepts or refuses
+/// itself.
+pub(crate) fn check(data: &[u8], max_pixels: u64) -> Option<Damage> {
     let mut tables: [[Option<Table>; 4]; 2] = Default::default();
     let mut frame: Option<Frame> = None;
     let mut restart = 0usize;
@@ -366,7 +367,13 @@ pub(crate) fn check(data: &[u8]) -> Option<Damage> {
             // One frame: a second header is not judged (the decoder read
             // the first, and its size is the one checked).
             0xC0..=0xC2 if frame.is_some() => return None,
-            0xC0..=0xC2 => frame = Some(parse_frame(body, marker == 0xC2)?),
+            0xC0..=0xC2 => {
+                let f = parse_frame(body, marker == 0xC2)?;
+                if (f.width as u64) * (f.height as u64) > max_pixels {
+                    return None;
+                }
+                frame = Some(f);
+            }
             // Lossless, hierarchical, arithmetic: not judged here.
             0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => return None,
             0xC4 => parse_tables(body, &mut tables)?,
@@ -701,6 +708,10 @@ mod tests {
         ),
     ];
 
+    fn check_all(data: &[u8]) -> Option<Damage> {
+        check(data, u64::MAX)
+    }
+
     fn picture(w: u32, h: u32) -> image::RgbImage {
         image::RgbImage::from_fn(w, h, |x, y| {
             let ink = (x / 5 + y / 7) % 3 == 0;
@@ -785,11 +796,22 @@ mod tests {
     #[test]
     fn whole_files_are_whole() {
         for (name, d) in all() {
+            assert_eq!(check_all(&d), None, "{name}");
             // Extraneous bytes before EOI (some cameras) do not count.
             let mut padded = d[..d.len() - 2].to_vec();
             padded.extend([0x00, 0x12, 0xFF, 0xD9]);
-            assert_eq!(check(&padded), None, "{name} with trailing bytes");
+            assert_eq!(check_all(&padded), None, "{name} with trailing bytes");
         }
+    }
+
+    /// A frame over the pixel limit is left to the size check.
+    #[test]
+    fn frames_over_the_limit_are_not_walked() {
+        let d = FIXTURES[3].1;
+        let n = first_scan_data(d) + 100;
+        let cut = [&d[..n], &[0xFF, 0xD9][..]].concat();
+        assert!(check(&cut, 75 * 53).is_some());
+        assert_eq!(check(&cut, 75 * 53 - 1), None);
     }
 
     /// Cut anywhere from the first scan's data on and re-terminated with
@@ -804,7 +826,7 @@ mod tests {
                 // A cut inside a segment between scans leaves the markers
                 // without their end: `ending`'s to find.
                 let found = super::super::ending(&cut) != super::super::Ending::Complete
-                    || check(&cut).is_some();
+                    || check_all(&cut).is_some();
                 assert!(found, "{name} cut at {n} of {}", d.len());
             }
         }
@@ -821,12 +843,12 @@ mod tests {
             done,
             total,
             ..
-        }) = check(&cut)
+        }) = check_all(&cut)
         else {
-            panic!("{:?}", check(&cut));
+            panic!("{:?}", check_all(&cut));
         };
         assert!(done > 0 && done < total, "{done} of {total}");
-        let said = check(&cut).unwrap().describe();
+        let said = check_all(&cut).unwrap().describe();
         assert!(
             said.starts_with("truncated JPEG (its image data ends at byte "),
             "{said}"
@@ -843,9 +865,9 @@ mod tests {
         let mut cut = p[..second].to_vec();
         cut.extend([0xFF, 0xD9]);
         assert!(
-            matches!(check(&cut), Some(Damage::Unfinished { scans: 1, .. })),
+            matches!(check_all(&cut), Some(Damage::Unfinished { scans: 1, .. })),
             "{:?}",
-            check(&cut)
+            check_all(&cut)
         );
     }
 }

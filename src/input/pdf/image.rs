@@ -106,7 +106,7 @@ fn flag(doc: &Document, dict: &Dictionary, key: &[u8]) -> Option<bool> {
 /// Checked where it is cheap to know: samples under plain filters
 /// (width × height × bits per component × components) and JPEG data
 /// cut short (no end marker, or scans short of the image). Other codecs are the renderer's to judge.
-pub(super) fn shortfall(doc: &Document, id: ObjectId) -> Option<String> {
+pub(super) fn shortfall(doc: &Document, id: ObjectId, max_pixels: u64) -> Option<String> {
     let stream = doc.get_object(id).ok()?.as_stream().ok()?;
     let dict = &stream.dict;
     let width = u64::try_from(int(doc, dict, b"Width")?).ok()?;
@@ -132,7 +132,8 @@ pub(super) fn shortfall(doc: &Document, id: ObjectId) -> Option<String> {
                 .decompressed_content_with_limit(MAX_CHECKED_BYTES)
                 .ok()?
         };
-        return crate::input::jpeg::damage(&data).map(|what| format!("JPEG image data: {what}"));
+        return crate::input::jpeg::damage(&data, max_pixels)
+            .map(|what| format!("JPEG image data: {what}"));
     }
     if !plain(&filters) {
         return None;
@@ -395,7 +396,7 @@ pub(super) fn decode(
             }
         }
         Codec::Dct => {
-            let damage = crate::input::jpeg::damage(&data);
+            let damage = crate::input::jpeg::damage(&data, limits.max_pixels);
             if let Some(what) = &damage
                 && !limits.accept_truncated
             {

@@ -458,7 +458,7 @@ fn plan_page(
         if let Some(why) = survey
             .images
             .iter()
-            .find_map(|im| image::shortfall(doc, im.id))
+            .find_map(|im| image::shortfall(doc, im.id, limits.max_pixels))
         {
             return Err(bad(&why));
         }
@@ -693,7 +693,7 @@ mod tests {
         let limits = Limits::default();
         let mut pages = list(&bytes, path, &limits)?;
         let page = Arc::into_inner(pages.remove(0)).unwrap();
-        let (px, dpi) = decode(&page, &Source::Stdin(Arc::new(bytes)), path, &limits, false)?;
+        let (px, dpi, _) = decode(&page, &Source::Stdin(Arc::new(bytes)), path, &limits, false)?;
         Ok((page, px, dpi))
     }
 
