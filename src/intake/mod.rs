@@ -50,10 +50,12 @@ pub(crate) fn check_models(options: &Options) -> Result<()> {
 /// A front-end's document is converted into an internal file (a stage
 /// file in the output folder or its work folder, a worker's temp file);
 /// an error writing or placing it names `document` and the `folder` that
-/// could not take it (full, read-only, forbidden) instead. Other errors
-/// pass as they are.
+/// could not take it (full, read-only, forbidden) instead, both absolute.
+/// Other errors pass as they are.
 pub(crate) fn unwritable(document: &Path, folder: &Path) -> impl Fn(Error) -> Error + use<> {
-    let (document, folder) = (document.to_path_buf(), folder.to_path_buf());
+    // Absolute, as a log read later (or elsewhere) needs them.
+    let whole = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (document, folder) = (whole(document), whole(folder));
     move |e| match e {
         Error::Output { source, .. } => Error::Unwritable {
             document: document.clone(),
@@ -86,7 +88,12 @@ mod tests {
             source: std::io::Error::from_raw_os_error(libc::EACCES),
         };
         let e = unwritable(Path::new("a.png"), Path::new("out"))(denied);
-        assert!(e.to_string().ends_with("to out: permission denied"), "{e}");
+        let said = e.to_string();
+        assert!(
+            Path::new(said.split(':').next().unwrap()).is_absolute(),
+            "{said}"
+        );
+        assert!(said.ends_with("/out: permission denied"), "{said}");
         let other = Error::input("a.png", "not a PNG image");
         let e = unwritable(Path::new("a.png"), Path::new("out"))(other);
         assert_eq!(e.to_string(), "a.png: not a PNG image");
