@@ -101,6 +101,10 @@ impl Table {
         for len in 1..=16 {
             let n = counts[len - 1] as i32;
             offset[len] = k as i32 - code;
+            // Codes must fit their length (a table that overflows is bad).
+            if code + n > (1 << len) {
+                return None;
+            }
             if n > 0 {
                 for i in 0..n {
                     let c = code + i;
@@ -115,10 +119,6 @@ impl Table {
                 code += n;
                 k += n as usize;
                 max_code[len] = code - 1;
-            }
-            // Codes must fit their length (a table that overflows is bad).
-            if code > (1 << len) {
-                return None;
             }
             code <<= 1;
         }
@@ -230,9 +230,9 @@ impl<'a> Bits<'a> {
             let code = word >> (16 - len);
             if code <= t.max_code[len] {
                 self.consume(len as u32)?;
-                return t
-                    .symbols
-                    .get((t.offset[len] + code) as usize)
+                return usize::try_from(t.offset[len] + code)
+                    .ok()
+                    .and_then(|k| t.symbols.get(k))
                     .copied()
                     .ok_or(Stop::Bad);
             }
@@ -367,13 +367,7 @@ pub(crate) fn check(data: &[u8], max_pixels: u64) -> Option<Damage> {
             // One frame: a second header is not judged (the decoder read
             // the first, and its size is the one checked).
             0xC0..=0xC2 if frame.is_some() => return None,
-            0xC0..=0xC2 => {
-                let f = parse_frame(body, marker == 0xC2)?;
-                if (f.width as u64) * (f.height as u64) > max_pixels {
-                    return None;
-                }
-                frame = Some(f);
-            }
+            0xC0..=0xC2 => frame = Some(parse_frame(body, marker == 0xC2, max_pixels)?),
             // Lossless, hierarchical, arithmetic: not judged here.
             0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => return None,
             0xC4 => parse_tables(body, &mut tables)?,
@@ -399,11 +393,17 @@ pub(crate) fn check(data: &[u8], max_pixels: u64) -> Option<Damage> {
     }
 }
 
-fn parse_frame(b: &[u8], progressive: bool) -> Option<Frame> {
+/// The frame header, `None` when not judged: no size (DNL), over
+/// `max_pixels` (before anything is allocated for it), or more than four
+/// components (which the decoder does not read either).
+fn parse_frame(b: &[u8], progressive: bool, max_pixels: u64) -> Option<Frame> {
     let height = usize::from(u16::from_be_bytes([*b.get(1)?, *b.get(2)?]));
     let width = usize::from(u16::from_be_bytes([*b.get(3)?, *b.get(4)?]));
     let n = usize::from(*b.get(5)?);
-    if height == 0 || width == 0 || n == 0 {
+    if height == 0 || width == 0 || !(1..=4).contains(&n) {
+        return None;
+    }
+    if (width as u64) * (height as u64) > max_pixels {
         return None;
     }
     let mut comps = Vec::with_capacity(n);
@@ -802,6 +802,25 @@ mod tests {
             padded.extend([0x00, 0x12, 0xFF, 0xD9]);
             assert_eq!(check_all(&padded), None, "{name} with trailing bytes");
         }
+    }
+
+    /// Any byte of a file changed to 00, FF or 5A: no panic, whatever the
+    /// check makes of it (hostile tables, sizes, selectors, markers).
+    #[test]
+    fn damaged_files_never_panic() {
+        for (_, d) in FIXTURES {
+            for i in 2..d.len() {
+                for v in [0x00, 0xFF, 0x5A] {
+                    let mut m = d.to_vec();
+                    m[i] = v;
+                    let _ = check_all(&m);
+                }
+            }
+        }
+        // Three one-bit codes cannot exist.
+        let mut counts = [0u8; 16];
+        counts[0] = 3;
+        assert!(Table::parse(&counts, &[1, 2, 3]).is_none());
     }
 
     /// A frame over the pixel limit is left to the size check.
