@@ -156,6 +156,26 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// A document's output could not be written into its folder (exit 5),
+    /// told in the user's terms: the document and the folder, not the
+    /// internal stage or temp file the error came from (`watch`, `batch`,
+    /// the worker).
+    #[error(
+        "{}: its PDF could not be written to {}: {}",
+        document.display(),
+        folder.display(),
+        write_reason(source)
+    )]
+    Unwritable {
+        /// The document (its input file or folder) whose output it was.
+        document: PathBuf,
+        /// The folder that could not take it.
+        folder: PathBuf,
+        /// The system's reason.
+        #[source]
+        source: std::io::Error,
+    },
+
     /// A written PDF failed the check made before it is placed (exit 4);
     /// it was not put in place.
     #[error("{}: the written PDF failed its check: {reason}", path.display())]
@@ -220,7 +240,7 @@ impl Error {
             | Error::OcrInit(_)
             | Error::MissingTool { .. } => ErrorKind::MissingDependency,
             Error::Ocr { .. } => ErrorKind::Ocr,
-            Error::Output { .. } => ErrorKind::Output,
+            Error::Output { .. } | Error::Unwritable { .. } => ErrorKind::Output,
             Error::InvalidOutput { .. } => ErrorKind::InvalidOutput,
             Error::Config(_) => ErrorKind::Config,
             Error::Interrupted => ErrorKind::Interrupted,
@@ -233,6 +253,18 @@ impl Error {
             path: path.into(),
             reason: reason.into(),
         }
+    }
+}
+
+/// Why a file could not be written, in words a user acts on: a full disk
+/// or quota, a read-only or forbidden folder; else the system's words.
+fn write_reason(e: &std::io::Error) -> String {
+    match e.raw_os_error() {
+        Some(libc::ENOSPC) => "the disk is full (no space left on the device)".into(),
+        Some(libc::EDQUOT) => "the disk quota is used up".into(),
+        Some(libc::EROFS) => "the file system is read-only".into(),
+        Some(libc::EACCES | libc::EPERM) => "permission denied".into(),
+        _ => e.to_string(),
     }
 }
 

@@ -109,6 +109,10 @@ fn make(dir: &Path, file: &str) {
             let j = jpeg(&text().image, None);
             write(dir, file, &j[..j.len() * 3 / 4]);
         }
+        "reterminated.jpg" => {
+            let j = jpeg(&text().image, None);
+            write(dir, file, &[&j[..j.len() / 2], &[0xFF, 0xD9][..]].concat());
+        }
         "cut.tif" => {
             let g = image::DynamicImage::ImageRgb8(text().image).into_luma8();
             write_tiff_pages(&dir.join(file), &[g], 300);

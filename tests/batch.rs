@@ -323,6 +323,20 @@ fn failures_are_reported_per_document_and_set_the_exit_code() {
         }
     }
     assert_eq!(listing(&out).len(), 1, "only the good document's output");
+    // Run again: the good document is skipped, the rest fail again; the
+    // output path is absolute in every status (`input` is the manifest's
+    // own line, as documented).
+    let mut cmd = batch(Path::new("m.txt"), Path::new("out"), &[]);
+    cmd.current_dir(dir.path());
+    let (_, lines, err) = run(cmd);
+    let docs = documents(&lines);
+    assert_eq!(docs[4]["status"], "skipped", "{err}");
+    for d in &docs {
+        if let Some(p) = d["output"].as_str() {
+            assert!(Path::new(p).is_absolute(), "output of {d}");
+        }
+    }
+    assert!(docs[4]["output"].as_str().is_some(), "{}", docs[4]);
 
     // A broken file under the good document's name is reported (exit 4)
     // and left as it is, never replaced.

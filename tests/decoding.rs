@@ -91,6 +91,68 @@ fn accept_truncated_keeps_the_page_with_a_warning() {
     );
 }
 
+/// A JPEG cut in the middle and re-terminated with its end marker (a
+/// transfer that lost its middle, a tool that "repaired" a cut file) has
+/// every marker it needs, and its decoder fills the rest with grey
+/// without a word; its scans are short of the image, and that is found:
+/// exit 2 naming the file (the main command, `clean`, `batch`), or with
+/// `--accept-truncated` the page with a `truncated_input` warning.
+#[test]
+fn re_terminated_jpegs_are_refused_or_kept_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, baseline, progressive) = jpegs(74);
+    let mut names = Vec::new();
+    for (kind, file) in [("baseline", &baseline), ("progressive", &progressive)] {
+        let n = file.len();
+        for cut in [n / 5, n / 2, n * 9 / 10, n - 3] {
+            let name = format!("{kind}{cut}.jpg");
+            let bytes = [&file[..cut], &[0xFF, 0xD9][..]].concat();
+            std::fs::write(dir.path().join(&name), bytes).unwrap();
+            let run = ocrpdf(dir.path(), &[&name, "-o", "out.pdf"], None);
+            assert_eq!(run.code, 2, "{kind} cut at {cut}: {}", run.stderr);
+            assert!(
+                run.stderr.contains(&format!(
+                    "{name}: truncated JPEG (its image data ends at byte"
+                )) && run.stderr.contains("--accept-truncated keeps what decodes"),
+                "{kind} cut at {cut}: {}",
+                run.stderr
+            );
+            assert!(!dir.path().join("out.pdf").exists());
+            names.push(name);
+        }
+    }
+    let run = ocrpdf(dir.path(), &["clean", &names[1], "-o", "clean.png"], None);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("truncated JPEG"), "{}", run.stderr);
+    std::fs::write(dir.path().join("m.txt"), format!("{}\n", names[5])).unwrap();
+    let run = ocrpdf(
+        dir.path(),
+        &["batch", "--manifest", "m.txt", "--out", "pdf", "-q"],
+        None,
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(run.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(doc["status"], "failed", "{doc}");
+    assert!(
+        doc["error"].as_str().unwrap().contains("truncated JPEG"),
+        "{doc}"
+    );
+
+    let run = ocrpdf(
+        dir.path(),
+        &[&names[1], "--accept-truncated", "--json", "-o", "out.pdf"],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let want = format!(
+        "warning: {}: truncated JPEG (its image data ends at byte",
+        names[1]
+    );
+    assert!(run.stderr.contains(&want), "{}", run.stderr);
+    let page: serde_json::Value = serde_json::from_str(run.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(page["warnings"][0]["code"], "truncated_input", "{page}");
+}
+
 fn write_tiff<C: tiff::encoder::colortype::ColorType>(
     path: &Path,
     w: u32,

@@ -199,3 +199,78 @@ fn truncated_and_bit_flipped_files_never_panic_in_any_decoder() {
     assert!(cases >= 280, "{cases}");
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// PNG chunks re-framed with their CRCs, so a cut keeps a well-formed file.
+fn png_chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
+    let crc = |bytes: &[u8]| {
+        !bytes.iter().fold(0xFFFF_FFFFu32, |mut c, &b| {
+            c ^= u32::from(b);
+            for _ in 0..8 {
+                c = if c & 1 == 1 {
+                    0xEDB8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
+            }
+            c
+        })
+    };
+    let body = [kind, data].concat();
+    [
+        &(data.len() as u32).to_be_bytes()[..],
+        &body,
+        &crc(&body).to_be_bytes(),
+    ]
+    .concat()
+}
+
+/// Image data cut in the middle, the file's end structure put back (a
+/// transfer that lost its middle, a tool that "repaired" a cut file): a
+/// JPEG re-terminated with EOI, a PNG whose IDAT is halved under a valid
+/// CRC before its IEND, a GIF whose LZW data stops before the trailer, a
+/// WebP whose chunk and RIFF sizes were fixed. Each decoder that knows its
+/// data ran out says so, and that is an input error, never a page with a
+/// grey or blank part.
+#[test]
+fn data_cut_under_a_whole_file_structure_is_an_input_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let jpeg = encoded(ImageFormat::Jpeg);
+    let png = encoded(ImageFormat::Png);
+    let gif = encoded(ImageFormat::Gif);
+    let webp = encoded(ImageFormat::WebP);
+    let mut cases = Vec::new();
+    for cut in [jpeg.len() / 2, jpeg.len() - 3] {
+        cases.push(("jpg", [&jpeg[..cut], &[0xFF, 0xD9][..]].concat()));
+    }
+    let mut cut_png = png[..8].to_vec();
+    let mut i = 8;
+    while i + 8 <= png.len() {
+        let n = u32::from_be_bytes(png[i..i + 4].try_into().unwrap()) as usize;
+        let (kind, data) = (&png[i + 4..i + 8], &png[i + 8..i + 8 + n]);
+        let data = if kind == b"IDAT" {
+            &data[..n / 2]
+        } else {
+            data
+        };
+        cut_png.extend(png_chunk(kind, data));
+        i += 12 + n;
+    }
+    cases.push(("png", cut_png));
+    cases.push(("gif", [&gif[..gif.len() / 2], &[0x3B][..]].concat()));
+    let keep = ((webp.len() - 20) / 2) & !1;
+    let mut cut_webp = webp[..20 + keep].to_vec();
+    cut_webp[16..20].copy_from_slice(&(keep as u32).to_le_bytes());
+    let riff = (cut_webp.len() - 8) as u32;
+    cut_webp[4..8].copy_from_slice(&riff.to_le_bytes());
+    cases.push(("webp", cut_webp));
+    for (k, (ext, bytes)) in cases.into_iter().enumerate() {
+        let path = dir.path().join(format!("cut{k}.{ext}"));
+        std::fs::write(&path, &bytes).unwrap();
+        assert_eq!(
+            decode_all(&path, &Limits::default()),
+            Ok(false),
+            "{}",
+            path.display()
+        );
+    }
+}

@@ -924,6 +924,13 @@ fn short_image_data_names_the_page_and_pdftoppm_has_a_time_limit() {
     };
     let (mut cut_jpeg, _) = jpeg(&DynamicImage::ImageRgb8(card(200, 150)), 90);
     cut_jpeg.data.truncate(cut_jpeg.data.len() / 2);
+    // Cut and re-terminated with its end marker: its scan is short.
+    let reterminated = || {
+        let (mut j, _) = jpeg(&DynamicImage::ImageRgb8(card(200, 150)), 90);
+        j.data.truncate(j.data.len() / 2);
+        j.data.extend([0xFF, 0xD9]);
+        j
+    };
     let cases: Vec<(&str, Vec<Spec>, &str)> = vec![
         (
             "extracted.pdf",
@@ -938,7 +945,17 @@ fn short_image_data_names_the_page_and_pdftoppm_has_a_time_limit() {
         (
             "jpeg.pdf",
             vec![two(cut_jpeg)],
-            "page 1: JPEG image data is truncated",
+            "page 1: JPEG image data: truncated JPEG",
+        ),
+        (
+            "reterminated.pdf",
+            vec![Spec::full(reterminated(), size)],
+            "page 1: JPEG image data: truncated JPEG (its image data ends at byte",
+        ),
+        (
+            "reterminated-rendered.pdf",
+            vec![two(reterminated())],
+            "page 1: JPEG image data: truncated JPEG (its image data ends at byte",
         ),
     ];
     for (name, pages, want) in cases {
@@ -952,6 +969,27 @@ fn short_image_data_names_the_page_and_pdftoppm_has_a_time_limit() {
         );
         assert!(!dir.path().join("out.pdf").exists());
     }
+    // Kept with --accept-truncated: the page says so.
+    let run = ocrpdf(
+        dir.path(),
+        &[
+            "reterminated.pdf",
+            "--accept-truncated",
+            "--json",
+            "-o",
+            "out.pdf",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page: serde_json::Value = serde_json::from_str(run.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(page["warnings"][0]["code"], "truncated_input", "{page}");
+    assert!(
+        run.stderr.contains("warning: reterminated.pdf"),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_file(dir.path().join("out.pdf")).unwrap();
 
     // A vector page goes to pdftoppm; no time at all to render it.
     let vector = dir.path().join("vector.pdf");

@@ -858,6 +858,22 @@ fn a_folder_with_a_linked_or_fifo_page_fails_as_a_whole() {
             std::fs::read_to_string(inbox.join(format!(".failed/{folder}.error.txt"))).unwrap();
         assert!(note.contains("2.png"), "{note}");
     }
+    // The folders were given relative to the working directory; every
+    // path in the records, done and failed, is absolute all the same.
+    let reports = w.reports();
+    assert_eq!(reports.len(), 3, "{}", w.stderr());
+    for r in &reports {
+        let paths = [Some(&r.input), r.output.as_ref(), r.original.as_ref()];
+        for p in paths.into_iter().flatten().chain(&r.parts) {
+            assert!(Path::new(p).is_absolute(), "{p} in {r:?}");
+        }
+        assert!(r.original.is_some(), "{r:?}");
+    }
+    assert!(
+        reports
+            .iter()
+            .any(|r| r.status == Status::Done && r.output.is_some())
+    );
 }
 
 // The main command in scanner scripts.

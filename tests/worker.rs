@@ -292,6 +292,28 @@ fn suite(
     std::fs::write(&check, bytes).unwrap();
     assert_eq!(page_count(&check), 2);
     assert_qpdf_ok(&check);
+
+    // The table's records name absolute places: sources, done outputs (the
+    // store's URLs; the doubled job's, found in place, too) and the dead
+    // job's error; a source added relative to the working directory is
+    // stored absolute, for workers that run elsewhere.
+    for row in &r {
+        assert!(Path::new(&row.1).is_absolute(), "{row:?}");
+        if let Some(o) = &row.5 {
+            assert!(o.starts_with(out_url), "{row:?}");
+        }
+        if row.2 == "dead" {
+            let e = row.6.as_deref().unwrap_or_default();
+            assert!(e.contains(&corrupt.display().to_string()), "{e}");
+        }
+    }
+    let added = ocrpdf_cmd(&["queue", "add", "--db", &db, "d1.png"], env, home.path())
+        .current_dir(&inputs)
+        .output()
+        .unwrap();
+    assert!(added.status.success());
+    let last = rows(&db).pop().unwrap();
+    assert_eq!(Path::new(&last.1), inputs.join("d1.png"), "{last:?}");
 }
 
 fn folder_page(folder: &Path, name: &str) -> String {

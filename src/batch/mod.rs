@@ -193,6 +193,7 @@ fn document(
         let out = cfg.out.join(doc.output_name(&cfg.options)?);
         dest = Some(out.clone());
         produce(cfg, workers, index, doc.pages, &out, cancel)
+            .map_err(intake::unwritable(&entry.path, &cfg.out))
     })();
     report.seconds = report::round(started.elapsed().as_secs_f64(), 2);
     if let Some(d) = &dest {

@@ -316,14 +316,29 @@ pub(crate) fn list_document(
 }
 
 /// A PDF page decoded for the editor: its one image, or (`render`) a
-/// rendering of the page.
-pub(crate) fn decode_pdf_page(page: &PageRef, limits: &Limits, render: bool) -> Result<PageImage> {
+/// rendering of the page; and its `truncated_input` warning when
+/// [`Limits::accept_truncated`] kept damaged JPEG data.
+pub(crate) fn decode_pdf_page(
+    page: &PageRef,
+    limits: &Limits,
+    render: bool,
+) -> Result<(PageImage, Option<Warning>)> {
     let plan = page
         .pdf
         .as_ref()
         .ok_or_else(|| Error::Internal(format!("{}: PDF page not listed", page.label())))?;
-    let (pixels, dpi) = pdf::decode(plan, &page.source, page.path(), limits, render)?;
-    Ok(PageImage { pixels, dpi })
+    let (pixels, dpi, damage) = pdf::decode(plan, &page.source, page.path(), limits, render)?;
+    Ok((PageImage { pixels, dpi }, damage.map(pdf_truncation)))
+}
+
+/// The warning for a PDF page image whose JPEG data was kept damaged.
+fn pdf_truncation(what: String) -> Warning {
+    Warning {
+        code: "truncated_input",
+        message: format!(
+            "its JPEG image data: {what}: kept what decoded; the rest of the page is missing"
+        ),
+    }
 }
 
 /// Expand inputs into pages in order, checking each file is a readable,
@@ -355,10 +370,16 @@ fn list_source(source: Source, limits: &Limits) -> Result<Vec<PageRef>> {
                 pdf_pages.len() as u32
             }
             _ => {
-                // A truncated JPEG decodes without complaint, so its end is
-                // checked now, before any page is converted.
+                // A truncated JPEG decodes without complaint (the missing
+                // rest grey), so its data is checked now, before any page
+                // is converted (one over the pixel limit is left to the
+                // size check below).
                 if format == Format::Jpeg {
-                    jpeg_truncation(&read_all(&source)?, path, limits)?;
+                    let bytes = read_all(&source)?;
+                    if let Some((w, h)) = header_size(&bytes, format) {
+                        check_size(path, w, h, limits)?;
+                    }
+                    jpeg_truncation(&bytes, path, limits)?;
                 }
                 // Read only the header: refuse garbage and huge images now,
                 // before any page is decoded.
@@ -566,7 +587,8 @@ pub(crate) fn decode(
                 .pdf
                 .as_ref()
                 .ok_or_else(|| Error::Internal(format!("{}: PDF page not listed", page.label())))?;
-            let (pixels, dpi) = pdf::decode(plan, &page.source, path, limits, false)?;
+            let (pixels, dpi, damage) = pdf::decode(plan, &page.source, path, limits, false)?;
+            warnings.extend(damage.map(pdf_truncation));
             return Ok(Decoded {
                 image: PageImage { pixels, dpi },
                 warnings,
@@ -576,6 +598,9 @@ pub(crate) fn decode(
         }
         format => {
             let bytes = read_all(&page.source)?;
+            // Checked before decoding: the check's own memory (a mask
+            // per block of a progressive file) is freed before the pixels
+            // are allocated.
             if format == Format::Jpeg {
                 warnings.extend(jpeg_truncation(&bytes, path, limits)?);
             }
@@ -671,13 +696,13 @@ fn describe_orientation(o: Orientation) -> Option<String> {
     Some(format!("{what} (orientation tag {tag})"))
 }
 
-/// A JPEG without its end marker is refused, or with
-/// [`Limits::accept_truncated`] kept with a warning.
+/// A JPEG whose image data is cut short or corrupt (no end marker, or
+/// scans that stop before the image is complete: [`jpeg::damage`]) is
+/// refused, or with [`Limits::accept_truncated`] kept with a warning.
 fn jpeg_truncation(bytes: &[u8], path: &Path, limits: &Limits) -> Result<Option<Warning>> {
-    let jpeg::Ending::Truncated { at } = jpeg::ending(bytes) else {
+    let Some(what) = jpeg::damage(bytes, limits.max_pixels) else {
         return Ok(None);
     };
-    let what = format!("truncated JPEG (data ends at byte {at})");
     if !limits.accept_truncated {
         return Err(Error::input(
             path,
@@ -714,10 +739,9 @@ fn decode_single(
     let name = format_name(format);
     let reader = || image::ImageReader::with_format(Cursor::new(bytes), image_format);
     // The PNG decoder refuses a huge header with its own words ("Memory
-    // limit exceeded"): the size is judged first, as for every format.
-    if format == Format::Png
-        && let Some((w, h)) = png_size(bytes)
-    {
+    // limit exceeded"), the JPEG reader a frame without a scan ("Premature
+    // End of image"): the size is judged first, as for every format.
+    if let Some((w, h)) = header_size(bytes, format) {
         check_size(path, w, h, limits)?;
     }
     let (w, h) = reader()
@@ -736,6 +760,17 @@ fn decode_single(
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let img = DynamicImage::from_decoder(decoder).map_err(decode_err)?;
     Ok((Pixels::from_dynamic(img), orientation))
+}
+
+/// The size a PNG or JPEG header declares, read by hand (see
+/// [`decode_single`]); `None` for other formats.
+fn header_size(bytes: &[u8], format: Format) -> Option<(u32, u32)> {
+    match format {
+        Format::Png => png_size(bytes),
+        // Height 0: defined later by a DNL marker; the decoder judges.
+        Format::Jpeg => jpeg::size(bytes).filter(|&(_, h)| h > 0),
+        _ => None,
+    }
 }
 
 /// Width and height from a PNG's IHDR chunk, which must come first
@@ -864,9 +899,10 @@ mod tests {
     }
 
     /// A PNG header declaring 2147483647² pixels gets the same message as
-    /// any oversized image, not the PNG decoder's "Memory limit exceeded".
+    /// any oversized image, not the PNG decoder's "Memory limit exceeded";
+    /// so does a huge JPEG frame.
     #[test]
-    fn a_huge_png_header_is_too_large_like_any_other() {
+    fn a_huge_png_or_jpeg_header_is_too_large_like_any_other() {
         let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
         png.extend(0x7FFF_FFFFu32.to_be_bytes());
         png.extend(0x7FFF_FFFFu32.to_be_bytes());
@@ -877,5 +913,20 @@ mod tests {
             .unwrap_err();
         assert!(matches!(e, Error::TooLarge { .. }), "{e}");
         assert!(e.to_string().contains("too large"), "{e}");
+        // A JPEG frame header of 65535² without a scan: the same words,
+        // not the reader's "Premature End of image".
+        let mut jpg = vec![
+            0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x0B, 8, 0xFF, 0xFF, 0xFF, 0xFF, 1,
+        ];
+        jpg.extend([1, 0x11, 0, 0xFF, 0xD9]);
+        let e = decode_single(
+            &jpg,
+            Format::Jpeg,
+            Path::new("huge.jpg"),
+            &Limits::default(),
+        )
+        .map(|_| ())
+        .unwrap_err();
+        assert!(matches!(e, Error::TooLarge { .. }), "{e}");
     }
 }

@@ -214,10 +214,27 @@ fn folder(path: &Path, meta: &std::fs::Metadata) -> Option<Snapshot> {
     let mut newest = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
     let mut skipped = Vec::new();
     for entry in std::fs::read_dir(path).ok()? {
-        let Ok(entry) = entry else { continue };
-        let name = entry.file_name();
-        let Ok(m) = std::fs::symlink_metadata(entry.path()) else {
+        // An entry that cannot be looked at is a page the folder cannot
+        // take; one that vanished meanwhile is not (the next look sees the
+        // folder changed).
+        let unreadable = |at: PathBuf| Skipped {
+            path: at,
+            why: "cannot be read (an I/O or permission error)",
+            page: true,
+        };
+        let Ok(entry) = entry else {
+            skipped.push(unreadable(path.to_path_buf()));
             continue;
+        };
+        let name = entry.file_name();
+        let m = match std::fs::symlink_metadata(entry.path()) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(_) if ignored(&name) == Some(Ignore::Never) => continue,
+            Err(_) => {
+                skipped.push(unreadable(entry.path()));
+                continue;
+            }
         };
         // Every entry counts towards the fingerprint, hidden ones too: a
         // tool writing `.scan.png.XYZ` before renaming it is still busy.

@@ -37,7 +37,7 @@ pub(super) fn process(task: &PageTask, pdf: &PdfPage) -> Result<PageDone> {
     };
     let cfg = task.opts;
     let mut t = StageTimes::default();
-    let image = input::decode_pdf_page(task.page, &cfg.page.limits, render)?;
+    let (image, damaged) = input::decode_pdf_page(task.page, &cfg.page.limits, render)?;
     t.decode = started.elapsed().as_secs_f64();
     // What is kept must not move under the words: a page that keeps its
     // content, or carries annotations, is read as it is.
@@ -114,6 +114,8 @@ pub(super) fn process(task: &PageTask, pdf: &PdfPage) -> Result<PageDone> {
         crate::ocr::hocr::page(&ocr, info)
     });
     let mut report = PageSummary::stored(task.page, &cleaned, turned, &ocr, stored, t);
+    // What decoding said (damaged JPEG data kept) comes first.
+    report.warnings.splice(0..0, damaged);
     report.fate = pdf.fate;
     if overlay.is_some() {
         report.kind = "text-layer";

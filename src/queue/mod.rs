@@ -32,7 +32,7 @@ pub fn admin(db: &str, action: &Admin) -> Result<()> {
     let mut q = Queue::connect(db)?;
     match action {
         Admin::Init => q.init(),
-        Admin::Add(sources) => q.add(sources).map(|ids| {
+        Admin::Add(sources) => q.add(&absolute_sources(sources)).map(|ids| {
             eprintln!("ocrpdf queue: {} job(s) added", ids.len());
         }),
         Admin::Status => q.status().map(|counts| {
@@ -41,4 +41,18 @@ pub fn admin(db: &str, action: &Admin) -> Result<()> {
             }
         }),
     }
+}
+
+/// Local paths made absolute (the job table's records are read by
+/// workers elsewhere, in other working directories); URLs as they are.
+fn absolute_sources(sources: &[String]) -> Vec<String> {
+    sources
+        .iter()
+        .map(|s| {
+            if store::is_url(s) {
+                return s.clone();
+            }
+            std::path::absolute(s).map_or_else(|_| s.clone(), |p| p.to_string_lossy().into_owned())
+        })
+        .collect()
 }

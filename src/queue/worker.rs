@@ -211,7 +211,10 @@ fn process(
         path: std::env::temp_dir(),
         source,
     })?;
-    let doc = fetch(&claim.source, tmp.path())?;
+    // The document is written into a temp folder first: an error there
+    // names the job's source and that folder, not the temp file.
+    let unwritable = intake::unwritable(std::path::Path::new(&claim.source), &std::env::temp_dir());
+    let doc = fetch(&claim.source, tmp.path()).map_err(&unwritable)?;
     let name = doc.output_name(&cfg.options)?;
     if store.exists(&name)? {
         return Ok(store.url_of(&name));
@@ -231,8 +234,9 @@ fn process(
         cancel,
     );
     converting.set(t.elapsed());
-    converted?;
-    let bytes = std::fs::read(&pdf).map_err(|source| Error::Output { path: pdf, source })?;
+    converted.map_err(&unwritable)?;
+    let bytes =
+        std::fs::read(&pdf).map_err(|source| unwritable(Error::Output { path: pdf, source }))?;
     match store.put_new(&name, bytes)? {
         Put::Created | Put::AlreadyExists => Ok(store.url_of(&name)),
     }

@@ -122,9 +122,12 @@ fn convert(
             ctx.cancel,
         )
     });
+    // A full or forbidden outbox is told as this document's, not as its
+    // stage file's in the work folder.
+    let unwritable = crate::intake::unwritable(&ctx.inbox.join(name), &ctx.cfg.outbox);
     let summary = match converted {
         Ok(s) => s,
-        Err(e) => return JobEnd::Failed(e),
+        Err(e) => return JobEnd::Failed(unwritable(e)),
     };
     let discard = |end| {
         for part in &summary.parts {
@@ -182,7 +185,7 @@ fn convert(
             finished,
             recovered: false,
         },
-        Err(e) => unfinished(e, id),
+        Err(e) => unfinished(unwritable(e), id),
     }
 }
 

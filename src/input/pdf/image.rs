@@ -105,8 +105,8 @@ fn flag(doc: &Document, dict: &Dictionary, key: &[u8]) -> Option<bool> {
 /// blank, so a damaged scan would become an empty page without a word.
 /// Checked where it is cheap to know: samples under plain filters
 /// (width × height × bits per component × components) and JPEG data
-/// without its end marker. Other codecs are the renderer's to judge.
-pub(super) fn shortfall(doc: &Document, id: ObjectId) -> Option<String> {
+/// cut short (no end marker, or scans short of the image). Other codecs are the renderer's to judge.
+pub(super) fn shortfall(doc: &Document, id: ObjectId, max_pixels: u64) -> Option<String> {
     let stream = doc.get_object(id).ok()?.as_stream().ok()?;
     let dict = &stream.dict;
     let width = u64::try_from(int(doc, dict, b"Width")?).ok()?;
@@ -132,12 +132,8 @@ pub(super) fn shortfall(doc: &Document, id: ObjectId) -> Option<String> {
                 .decompressed_content_with_limit(MAX_CHECKED_BYTES)
                 .ok()?
         };
-        return match crate::input::jpeg::ending(&data) {
-            crate::input::jpeg::Ending::Complete => None,
-            crate::input::jpeg::Ending::Truncated { at } => {
-                Some(format!("JPEG image data is truncated (ends at byte {at})"))
-            }
-        };
+        return crate::input::jpeg::damage(&data, max_pixels)
+            .map(|what| format!("JPEG image data: {what}"));
     }
     if !plain(&filters) {
         return None;
@@ -360,9 +356,16 @@ fn decode_inverted(doc: &Document, d: &[Object], color: &Color, bpc: u8) -> Opti
     }
 }
 
-/// Decode the image into pixels. `Ok(None)` means the codec met a variant
-/// it cannot read and the page should be rendered instead.
-pub(super) fn decode(job: &Job, path: &Path, page: u32, limits: &Limits) -> Result<Option<Pixels>> {
+/// Decode the image into pixels, with what is missing from JPEG data
+/// kept under [`Limits::accept_truncated`] (for the page's
+/// `truncated_input` warning). `Ok(None)` means the codec met a variant it
+/// cannot read and the page should be rendered instead.
+pub(super) fn decode(
+    job: &Job,
+    path: &Path,
+    page: u32,
+    limits: &Limits,
+) -> Result<Option<(Pixels, Option<String>)>> {
     check_size(path, job.width, job.height, limits)?;
     let (w, h) = (job.width as usize, job.height as usize);
     let stride = (w * job.color.components() as usize * job.bpc as usize).div_ceil(8);
@@ -393,18 +396,18 @@ pub(super) fn decode(job: &Job, path: &Path, page: u32, limits: &Limits) -> Resu
             }
         }
         Codec::Dct => {
-            if let crate::input::jpeg::Ending::Truncated { at } = crate::input::jpeg::ending(&data)
+            let damage = crate::input::jpeg::damage(&data, limits.max_pixels);
+            if let Some(what) = &damage
                 && !limits.accept_truncated
             {
                 return Err(Error::input(
                     path,
                     format!(
-                        "page {page}: JPEG image data is truncated (ends at byte {at}); \
-                         --accept-truncated keeps what decodes"
+                        "page {page}: JPEG image data: {what}; --accept-truncated keeps what decodes"
                     ),
                 ));
             }
-            return Ok(dct_decode(&data, job, limits));
+            return Ok(dct_decode(&data, job, limits).map(|p| (p, damage)));
         }
     };
     if samples.len() < raw_len {
@@ -416,8 +419,11 @@ pub(super) fn decode(job: &Job, path: &Path, page: u32, limits: &Limits) -> Resu
             ),
         ));
     }
-    Ok(Some(to_pixels(
-        &samples, job.width, job.height, job.bpc, &job.color, job.invert,
+    Ok(Some((
+        to_pixels(
+            &samples, job.width, job.height, job.bpc, &job.color, job.invert,
+        ),
+        None,
     )))
 }
 

@@ -458,7 +458,7 @@ fn plan_page(
         if let Some(why) = survey
             .images
             .iter()
-            .find_map(|im| image::shortfall(doc, im.id))
+            .find_map(|im| image::shortfall(doc, im.id, limits.max_pixels))
         {
             return Err(bad(&why));
         }
@@ -594,18 +594,20 @@ fn render_dpi(doc: &Document, images: &[content::Placed]) -> f32 {
 }
 
 /// Decode one listed page into pixels and resolution: its one image as
-/// shown, or (`render`, or no such image) a rendering of the page.
+/// shown, or (`render`, or no such image) a rendering of the page. The
+/// third part says what its JPEG data lacks, when
+/// [`Limits::accept_truncated`] kept it.
 pub(crate) fn decode(
     page: &PdfPage,
     source: &Source,
     path: &Path,
     limits: &Limits,
     render: bool,
-) -> Result<(Pixels, Dpi)> {
+) -> Result<(Pixels, Dpi, Option<String>)> {
     if let (Plan::Extract(job, placement), false) = (&page.plan, render) {
         let decoded = guarded(path, || image::decode(job, path, page.number, limits))?;
-        if let Some(pixels) = decoded {
-            return Ok((place::apply(placement, pixels), placement.dpi));
+        if let Some((pixels, damage)) = decoded {
+            return Ok((place::apply(placement, pixels), placement.dpi, damage));
         }
     }
     // An image the decoder could not read after all is rendered at its
@@ -622,7 +624,7 @@ pub(crate) fn decode(
     };
     let pixels = render::render(source, path, page.number, dpi, gray, limits)?;
     // pdftoppm draws a point as 1/72 in, whatever the /UserUnit.
-    Ok((pixels, Dpi::uniform(dpi / uu)))
+    Ok((pixels, Dpi::uniform(dpi / uu), None))
 }
 
 #[cfg(test)]
@@ -691,7 +693,7 @@ mod tests {
         let limits = Limits::default();
         let mut pages = list(&bytes, path, &limits)?;
         let page = Arc::into_inner(pages.remove(0)).unwrap();
-        let (px, dpi) = decode(&page, &Source::Stdin(Arc::new(bytes)), path, &limits, false)?;
+        let (px, dpi, _) = decode(&page, &Source::Stdin(Arc::new(bytes)), path, &limits, false)?;
         Ok((page, px, dpi))
     }
 

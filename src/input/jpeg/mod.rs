@@ -1,11 +1,64 @@
 //! Whether a JPEG file is whole.
 //!
+//! Two checks: the markers end with EOI (here), and the scans hold data
+//! for every block of the image ([`scans`], for files cut and
+//! re-terminated).
+//!
 //! The JPEG decoder the `image` crate uses (zune-jpeg) fills missing
 //! entropy-coded data with grey and returns success, so a scan cut short by
 //! a failed copy or a scanner that stopped writing decodes "fine" with part
 //! of the page gone. A whole JPEG ends with an EOI marker (FF D9) after its
 //! last scan (ITU-T T.81, B.2.1), so walking the marker segments tells a
 //! complete file from a truncated one without decoding it.
+
+mod scans;
+
+/// What is missing from a JPEG's image data, in words (`truncated JPEG
+/// (…)`, `corrupt JPEG (…)`); `None` when it is whole: its markers end
+/// with EOI ([`ending`]) and its scans hold every block of the image
+/// ([`scans::check`]). A frame over `max_pixels` is not walked: the size
+/// check refuses it with the one "too large" message.
+pub(crate) fn damage(data: &[u8], max_pixels: u64) -> Option<String> {
+    match ending(data) {
+        Ending::Truncated { at } => Some(format!("truncated JPEG (data ends at byte {at})")),
+        Ending::Complete => scans::check(data, max_pixels).map(|d| d.describe()),
+    }
+}
+
+/// Width and height from the frame header (SOFn), read before any
+/// decoder: the image crate's reader asks for a scan too, so a huge frame
+/// without one would get the decoder's words instead of "too large".
+pub(crate) fn size(data: &[u8]) -> Option<(u32, u32)> {
+    if data.get(..2)? != [0xFF, SOI] {
+        return None;
+    }
+    let mut i = 2;
+    loop {
+        if *data.get(i)? != 0xFF {
+            return None;
+        }
+        while *data.get(i)? == 0xFF {
+            i += 1;
+        }
+        let marker = *data.get(i)?;
+        i += 1;
+        if marker == EOI || marker == SOS {
+            return None;
+        }
+        if standalone(marker) {
+            continue;
+        }
+        let len = usize::from(u16::from_be_bytes([*data.get(i)?, *data.get(i + 1)?]));
+        // SOF0–SOF15, less DHT (C4), JPG (C8) and DAC (CC).
+        if (0xC0..=0xCF).contains(&marker) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) {
+            let b = data.get(i + 2..i + 7)?;
+            let h = u16::from_be_bytes([b[1], b[2]]);
+            let w = u16::from_be_bytes([b[3], b[4]]);
+            return Some((u32::from(w), u32::from(h)));
+        }
+        i += len.max(2);
+    }
+}
 
 /// How a JPEG's marker structure ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +155,18 @@ mod tests {
         v.extend([0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD0, 0x56]);
         v.extend([0xFF, EOI]);
         v
+    }
+
+    #[test]
+    fn the_frame_size_is_read_from_the_header() {
+        let mut v = vec![0xFF, SOI];
+        v.extend([0xFF, 0xE0, 0x00, 0x04, b'J', b'F']);
+        v.extend([
+            0xFF, 0xC2, 0x00, 0x0B, 8, 0x01, 0x2C, 0x00, 0xC8, 1, 1, 0x11, 0,
+        ]);
+        v.extend([0xFF, EOI]);
+        assert_eq!(size(&v), Some((200, 300)));
+        assert_eq!(size(&v[..10]), None);
     }
 
     #[test]
