@@ -3,9 +3,8 @@
 //! language models installed where it looks for them (`ocrpdf
 //! --list-langs`, which shell completion of `-l` calls).
 
-use crate::ocr::{DEFAULT_TESSDATA, own_tessdata};
 use std::ffi::CStr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Versions of the OCR libraries, as the linked libraries report them
 /// (not as the headers said at build time).
@@ -53,25 +52,7 @@ pub fn linked_versions() -> LinkedVersions {
     }
 }
 
-/// The folders OCR models are looked for in, in the order
-/// [`crate::ocr::check_languages`] tries them: `tessdata` alone when given
-/// (`--tessdata`), else `$TESSDATA_PREFIX` (its `tessdata` subfolder and
-/// itself), else ocrpdf's own folder and Debian's.
-pub fn model_folders(tessdata: Option<&Path>) -> Vec<PathBuf> {
-    if let Some(dir) = tessdata {
-        return vec![dir.to_path_buf()];
-    }
-    match std::env::var_os("TESSDATA_PREFIX") {
-        Some(p) => {
-            let p = PathBuf::from(p);
-            vec![p.join("tessdata"), p]
-        }
-        None => own_tessdata()
-            .into_iter()
-            .chain(DEFAULT_TESSDATA.iter().map(PathBuf::from))
-            .collect(),
-    }
-}
+pub use crate::ocr::model_folders;
 
 /// The languages `-l` can name: every `LANG.traineddata` in
 /// [`model_folders`], sorted, once each. `osd` (orientation detection, not

@@ -34,16 +34,7 @@ struct Fixture {
 }
 
 fn render_poppler(pdf: &Path, out: &Path) -> RgbImage {
-    let prefix = out.with_extension("");
-    let ok = Command::new("pdftoppm")
-        .args(["-r", "300", "-png", "-singlefile"])
-        .arg(pdf)
-        .arg(&prefix)
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "pdftoppm failed");
-    image::open(prefix.with_extension("png")).unwrap().to_rgb8()
+    common::render_page(pdf, 1, 300, out)
 }
 
 fn render_mupdf(pdf: &Path, out: &Path) -> RgbImage {

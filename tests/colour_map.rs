@@ -13,8 +13,7 @@
 mod common;
 
 use common::colour::{ciede2000, lab, street_map};
-use common::{ocrpdf, pdftotext};
-use std::process::Command;
+use common::{ocrpdf, pdftotext, render_page};
 
 /// The map's ground, which white balance turns white.
 const GROUND: [f32; 3] = [246.0, 238.0, 220.0];
@@ -48,14 +47,7 @@ fn a_map_is_stored_as_it_looks_with_a_warning() {
         .collect();
     assert!(missing.is_empty(), "names missing: {missing:?} in {text}");
 
-    let ok = Command::new("pdftoppm")
-        .args(["-r", "150", "-png", "-singlefile", "map.pdf", "render"])
-        .current_dir(dir)
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "pdftoppm failed");
-    let render = image::open(dir.join("render.png")).unwrap().to_rgb8();
+    let render = render_page(&dir.join("map.pdf"), 1, 150, &dir.join("render.png"));
     let (w, h) = (
         map.width().min(render.width()),
         map.height().min(render.height()),

@@ -12,10 +12,8 @@
 mod common;
 
 use common::colour::{self, ColourPage, LIGHT_INKS};
-use common::{ocrpdf, pdftotext};
+use common::{ocrpdf, pdftotext, render_page};
 use image::RgbImage;
-use std::path::Path;
-use std::process::Command;
 
 /// Tile side, in pixels.
 const TILE: u32 = 64;
@@ -25,20 +23,6 @@ const MIN_CORE: usize = 40;
 const MIN_RECALL: f64 = 0.98;
 /// CIEDE2000 from the tile's paper above which a pixel shows as ink.
 const SHOWS: f64 = 8.0;
-
-fn render(pdf: &Path, page: usize, out: &Path) -> RgbImage {
-    let prefix = out.with_extension("");
-    let p = page.to_string();
-    let ok = Command::new("pdftoppm")
-        .args(["-r", "300", "-png", "-singlefile", "-f", &p, "-l", &p])
-        .arg(pdf)
-        .arg(&prefix)
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "pdftoppm failed");
-    image::open(prefix.with_extension("png")).unwrap().to_rgb8()
-}
 
 /// The paper of a tile as rendered: the per-channel median (ink covers
 /// well under half of any tile of these pages).
@@ -126,7 +110,7 @@ fn light_inks_are_stored_and_read() {
     println!("| page | ink | worst tile recall | tiles | words missing |");
     println!("|---|---|---|---|---|");
     for (i, (name, p)) in pages.iter().enumerate() {
-        let render = render(&pdf, i + 1, &dir.join(format!("{name}-render.png")));
+        let render = render_page(&pdf, i + 1, 300, &dir.join(format!("{name}-render.png")));
         let text = pdftotext(&pdf, i + 1);
         let lines: Vec<&str> = p.page.text.lines().skip(1).collect();
         assert_eq!(lines.len(), 2 * LIGHT_INKS.len());

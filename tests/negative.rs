@@ -9,8 +9,7 @@
 mod common;
 
 use common::generator::{Degrade, cer, degrade, half_page, save_png};
-use common::{ocrpdf, pdftotext};
-use std::process::Command;
+use common::{ocrpdf, pdftotext, render_page};
 
 /// Most characters of the text must be read.
 const MAX_CER: f64 = 0.05;
@@ -38,22 +37,8 @@ fn a_white_on_black_page_is_stored_as_it_looks_and_read() {
     println!("CER {got:.4}");
     assert!(got <= MAX_CER, "CER {got:.4}: {text}");
 
-    let ok = Command::new("pdftoppm")
-        .args([
-            "-r",
-            "300",
-            "-gray",
-            "-png",
-            "-singlefile",
-            "out.pdf",
-            "render",
-        ])
-        .current_dir(dir)
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "pdftoppm failed");
-    let render = image::open(dir.join("render.png")).unwrap().to_luma8();
+    let render = render_page(&dir.join("out.pdf"), 1, 300, &dir.join("render.png"));
+    let render = image::DynamicImage::ImageRgb8(render).to_luma8();
     let scan = image::DynamicImage::ImageRgb8(page.image.clone()).to_luma8();
     // poppler may round the page up by a pixel.
     assert!(render.width().abs_diff(scan.width()) <= 1);

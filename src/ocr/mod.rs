@@ -12,7 +12,7 @@ pub(crate) use engines::OSD;
 pub use engines::{Engines, TesseractEngines};
 pub(crate) use source::MAX_SIDE;
 pub use source::OcrImage;
-pub(crate) use tesseract::{DEFAULT_TESSDATA, own_tessdata};
+pub use tesseract::model_folders;
 pub use tesseract::{Tesseract, check_languages};
 
 pub use crate::rect::Rect;

@@ -17,7 +17,7 @@ use tesseract_sys as sys;
 
 /// Where Debian (and most builds) keep language data when
 /// `TESSDATA_PREFIX` is not set.
-pub(crate) const DEFAULT_TESSDATA: &[&str] = &[
+const DEFAULT_TESSDATA: &[&str] = &[
     "/usr/share/tesseract-ocr/5/tessdata",
     "/usr/share/tesseract-ocr/4.00/tessdata",
     "/usr/local/share/tessdata",
@@ -34,6 +34,26 @@ pub fn own_tessdata() -> Option<PathBuf> {
         _ => PathBuf::from(std::env::var_os("HOME")?).join(".local/share"),
     };
     Some(base.join("ocrpdf").join("tessdata"))
+}
+
+/// The folders OCR models are looked for in, in the order
+/// [`check_languages`] tries them: `tessdata` alone when given
+/// (`--tessdata`), else `$TESSDATA_PREFIX` (its `tessdata` subfolder and
+/// itself), else ocrpdf's own folder and Debian's.
+pub fn model_folders(tessdata: Option<&Path>) -> Vec<PathBuf> {
+    if let Some(dir) = tessdata {
+        return vec![dir.to_path_buf()];
+    }
+    match std::env::var_os("TESSDATA_PREFIX") {
+        Some(p) => {
+            let p = PathBuf::from(p);
+            vec![p.join("tessdata"), p]
+        }
+        None => own_tessdata()
+            .into_iter()
+            .chain(DEFAULT_TESSDATA.iter().map(PathBuf::from))
+            .collect(),
+    }
 }
 
 /// Find the tessdata folder that holds every language of `languages`, or
@@ -74,16 +94,7 @@ pub fn check_languages(languages: &str, tessdata: Option<&Path>) -> Result<PathB
             }),
         };
     }
-    let dirs: Vec<PathBuf> = match std::env::var_os("TESSDATA_PREFIX") {
-        Some(p) => {
-            let p = PathBuf::from(p);
-            vec![p.join("tessdata"), p]
-        }
-        None => own_tessdata()
-            .into_iter()
-            .chain(DEFAULT_TESSDATA.iter().map(PathBuf::from))
-            .collect(),
-    };
+    let dirs = model_folders(None);
     if let Some(d) = dirs.iter().find(|d| first_missing(d).is_none()) {
         return Ok(d.clone());
     }

@@ -318,3 +318,19 @@ pub fn send_signal(pid: u32, sig: &str) -> bool {
         .status()
         .is_ok_and(|s| s.success())
 }
+
+/// Page `page` (from 1) of `pdf` as poppler renders it at `dpi`, in colour;
+/// the PNG is written next to `out` (its extension replaced).
+pub fn render_page(pdf: &Path, page: usize, dpi: u32, out: &Path) -> image::RgbImage {
+    let prefix = out.with_extension("");
+    let (p, r) = (page.to_string(), dpi.to_string());
+    let ok = Command::new("pdftoppm")
+        .args(["-r", &r, "-png", "-singlefile", "-f", &p, "-l", &p])
+        .arg(pdf)
+        .arg(&prefix)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "pdftoppm failed on {}", pdf.display());
+    image::open(prefix.with_extension("png")).unwrap().to_rgb8()
+}

@@ -57,6 +57,20 @@ pub(crate) struct Segment {
 }
 
 impl Segment {
+    /// A segment of one letter with `edges` (see [`edges`]).
+    fn start((x0, x1, y0, y1): (i32, i32, i32, i32)) -> Self {
+        Segment {
+            x0,
+            x1,
+            top: y0,
+            bottom: y1,
+            last_h: y1 - y0 + 1,
+            count: 1,
+            xh: 0.0,
+            base: 0.0,
+        }
+    }
+
     /// The segment's extent as a half-open rectangle.
     pub fn rect(&self) -> Rect {
         Rect {
@@ -121,16 +135,7 @@ pub(crate) fn group(
         } else {
             of[i as usize] = segs.len() as u32;
             open.push(segs.len() as u32);
-            segs.push(Segment {
-                x0,
-                x1,
-                top: y0,
-                bottom: y1,
-                last_h: h,
-                count: 1,
-                xh: 0.0,
-                base: 0.0,
-            });
+            segs.push(Segment::start((x0, x1, y0, y1)));
         }
     }
     // Each segment's median letter height: x-height for most lines, the
@@ -276,16 +281,7 @@ mod against_naive {
                 (seg.last_h, seg.count) = (h, seg.count + 1);
                 s as u32
             } else {
-                segs.push(Segment {
-                    x0,
-                    x1,
-                    top: y0,
-                    bottom: y1,
-                    last_h: h,
-                    count: 1,
-                    xh: 0.0,
-                    base: 0.0,
-                });
+                segs.push(Segment::start((x0, x1, y0, y1)));
                 segs.len() as u32 - 1
             };
         }
