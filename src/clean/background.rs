@@ -62,22 +62,38 @@ pub fn normalize_rgb(rgb: &RgbImage, dpi: Dpi) -> RgbImage {
 /// turns neutral while light tints, a sky or a map's pale land keep their
 /// tone, which the local [`normalize_rgb`] takes for paper.
 pub fn balance_rgb(rgb: &RgbImage) -> RgbImage {
-    let mut hist = [[0u32; 256]; 3];
-    for p in rgb.pixels() {
-        for (h, &v) in hist.iter_mut().zip(p.0.iter()) {
+    let mut out = rgb.clone();
+    balance_channels(&mut out, 3);
+    out
+}
+
+/// [`balance_rgb`] for a grey page: paper to white by one factor over the
+/// whole page, so a photo's light areas keep their tone.
+pub fn balance(gray: &GrayImage) -> GrayImage {
+    let mut out = gray.clone();
+    balance_channels(&mut out, 1);
+    out
+}
+
+/// Scale each of the `n` interleaved channels of `px` so its
+/// [`PAPER_PERCENTILE`] (over the page) becomes white.
+fn balance_channels(px: &mut [u8], n: usize) {
+    let mut hist = vec![[0u32; 256]; n];
+    for p in px.chunks_exact(n) {
+        for (h, &v) in hist.iter_mut().zip(p) {
             h[v as usize] += 1;
         }
     }
-    let total = rgb.width() * rgb.height();
-    let scale =
-        hist.map(|h| 255.0 / (percentile(&h, total, PAPER_PERCENTILE) * WHITE_POINT).max(1.0));
-    let mut out = rgb.clone();
-    for p in out.pixels_mut() {
-        for (v, s) in p.0.iter_mut().zip(scale) {
+    let total = (px.len() / n) as u32;
+    let scale: Vec<f32> = hist
+        .iter()
+        .map(|h| 255.0 / (percentile(h, total, PAPER_PERCENTILE) * WHITE_POINT).max(1.0))
+        .collect();
+    for p in px.chunks_exact_mut(n) {
+        for (v, &s) in p.iter_mut().zip(&scale) {
             *v = (f32::from(*v) * s).min(255.0) as u8;
         }
     }
-    out
 }
 
 /// About 1/12 inch: larger than a stroke, smaller than lighting changes.

@@ -116,6 +116,130 @@ pub fn picture_regions(gray: &GrayImage, dpi: Dpi, text: &[TextLine]) -> Vec<Rec
     rects
 }
 
+/// Tone levels (in the page's whole-page white balance) from which a pixel
+/// is paper: balanced paper sits at 255 less its grain; a pale sky or a
+/// light tint sits lower.
+const TONE_PAPER: u8 = 246;
+/// Smallest step in tone across a picture's frame, from the paper outside
+/// to the picture inside…
+const FRAME_STEP: i16 = 24;
+/// …where the outside is paper (a step inside a picture, from its sky to
+/// its land, is not its frame).
+const FRAME_PAPER: i16 = 236;
+/// Share of a side's length along which the frame must show.
+const FRAME_SHARE: f32 = 0.6;
+/// A row (or column) this much paper stops the search for a frame: the
+/// picture has ended.
+const PAPER_ROW: f32 = 0.9;
+
+/// `regions` (found on the locally whitened page) fitted to the frames of
+/// their pictures as scanned. `tone` is the page white-balanced as a whole,
+/// as one channel in which paper is white (grey, or the darkest channel of
+/// colour, so a pale blue sky is not paper).
+///
+/// Local whitening takes a picture's light, smooth parts (a sky, a pale
+/// wall, a highlight) for paper, so a region found on it stops where they
+/// start, and a region snaps to cells, so a strip of the picture's edge
+/// would stay behind as bilevel ink. Pictures are bounded by a frame: a
+/// straight step from paper to picture along most of each side, which a
+/// shadow or uneven light (soft, continuous with the paper) does not have.
+/// Each side of a region moves out to the nearest such frame within the
+/// region's own size, unless a row of plain paper comes first (the
+/// picture ended) or a text line is in the way (text lines win); the new
+/// side takes in the frame's blurred edge.
+pub fn fit_to_tone(regions: Vec<Rect>, tone: &GrayImage, text: &[TextLine]) -> Vec<Rect> {
+    let fitted = regions.into_iter().map(|mut r| {
+        // Twice: a side that moved widens the span the others look along.
+        for _ in 0..2 {
+            r = to_frame(r, tone, text);
+        }
+        r
+    });
+    merge(fitted.collect())
+}
+
+/// One pass of [`fit_to_tone`] over the four sides of `r`.
+fn to_frame(mut r: Rect, tone: &GrayImage, text: &[TextLine]) -> Rect {
+    let (w, h) = tone.dimensions();
+    let reach = r.width().max(r.height());
+    let at = |x: u32, y: u32| i16::from(tone.get_pixel(x, y).0[0]);
+    let free = |c: &Rect| !text.iter().any(|l| l.rect.overlaps(c));
+    // Walk a side outwards: `line(d)` is the row or column `d` pixels out,
+    // as (pixel outside it by 2, pixel inside it by 1) pairs along the side.
+    let search = |span: u32, limit: u32, pairs: &dyn Fn(u32, u32) -> (i16, i16)| -> Option<u32> {
+        for d in 1..=reach.min(limit) {
+            let (mut frame, mut paper) = (0u32, 0u32);
+            for i in 0..span {
+                let (out, inside) = pairs(d, i);
+                frame += (out >= FRAME_PAPER && out - inside >= FRAME_STEP) as u32;
+                paper += (inside >= i16::from(TONE_PAPER)) as u32;
+            }
+            if frame as f32 >= FRAME_SHARE * span as f32 {
+                return Some(d);
+            }
+            if paper as f32 >= PAPER_ROW * span as f32 {
+                return None;
+            }
+        }
+        None
+    };
+    // Up: row y0 - d; outside is above it.
+    if let Some(d) = search(r.width(), r.y0.saturating_sub(2), &|d, i| {
+        let (x, y) = (r.x0 + i, r.y0 - d);
+        (at(x, y - 2), at(x, y + 1))
+    }) {
+        let band = Rect {
+            y0: r.y0.saturating_sub(d + 2),
+            y1: r.y0,
+            ..r
+        };
+        if free(&band) {
+            r.y0 = band.y0;
+        }
+    }
+    // Down: row y1 - 1 + d; outside is below it.
+    if let Some(d) = search(r.width(), (h - r.y1).saturating_sub(2), &|d, i| {
+        let (x, y) = (r.x0 + i, r.y1 - 1 + d);
+        (at(x, y + 2), at(x, y - 1))
+    }) {
+        let band = Rect {
+            y0: r.y1,
+            y1: (r.y1 + d + 2).min(h),
+            ..r
+        };
+        if free(&band) {
+            r.y1 = band.y1;
+        }
+    }
+    if let Some(d) = search(r.height(), r.x0.saturating_sub(2), &|d, i| {
+        let (x, y) = (r.x0 - d, r.y0 + i);
+        (at(x - 2, y), at(x + 1, y))
+    }) {
+        let band = Rect {
+            x0: r.x0.saturating_sub(d + 2),
+            x1: r.x0,
+            ..r
+        };
+        if free(&band) {
+            r.x0 = band.x0;
+        }
+    }
+    if let Some(d) = search(r.height(), (w - r.x1).saturating_sub(2), &|d, i| {
+        let (x, y) = (r.x1 - 1 + d, r.y0 + i);
+        (at(x + 2, y), at(x - 1, y))
+    }) {
+        let band = Rect {
+            x0: r.x1,
+            x1: (r.x1 + d + 2).min(w),
+            ..r
+        };
+        if free(&band) {
+            r.x1 = band.x1;
+        }
+    }
+    r
+}
+
 /// Pixel counts per cell of the page, row by row.
 struct Cells {
     cw: usize,
@@ -352,6 +476,90 @@ mod tests {
             regions[0].x0 >= line_end,
             "{regions:?} takes text ending at {line_end}"
         );
+    }
+
+    #[test]
+    fn a_region_grows_over_the_light_part_of_its_picture_and_to_its_edges() {
+        // 300 dpi: a photo at (305..905, 295..1195): a pale sky (225) over
+        // a darker ground (120); paper 255. Found on the whitened page, the
+        // region covered only the ground, on cell bounds.
+        let photo = Rect {
+            x0: 305,
+            y0: 295,
+            x1: 905,
+            y1: 1195,
+        };
+        let tone = GrayImage::from_fn(1200, 1500, |x, y| {
+            Luma([match (photo.contains(x, y), y < 700) {
+                (true, true) => 225,
+                (true, false) => 120,
+                _ => 255,
+            }])
+        });
+        let found = Rect {
+            x0: 330,
+            y0: 720,
+            x1: 870,
+            y1: 1170,
+        };
+        let fitted = fit_to_tone(vec![found], &tone, &[]);
+        assert_eq!(fitted.len(), 1, "{fitted:?}");
+        // The whole photo, and paper beyond it by less than a cell.
+        let r = fitted[0];
+        assert!(
+            r.x0 <= photo.x0 && r.y0 <= photo.y0 && r.x1 >= photo.x1 && r.y1 >= photo.y1,
+            "{r:?}"
+        );
+        assert!(photo.x0 - r.x0 < 30 && photo.y0 - r.y0 < 30, "{r:?}");
+        assert!(r.x1 - photo.x1 < 30 && r.y1 - photo.y1 < 30, "{r:?}");
+    }
+
+    #[test]
+    fn a_region_does_not_grow_over_a_shadow_or_text_or_another_picture() {
+        // 300 dpi: a dark "photo" (300..600)² in a soft shadow that darkens
+        // towards the left edge (no frame), a text line to its right, and
+        // a second photo below it, past a strip of paper.
+        let tone = GrayImage::from_fn(1500, 1500, |x, y| {
+            let v = if (300..600).contains(&x) && (300..600).contains(&y) {
+                100
+            } else if (300..600).contains(&x) && (700..1000).contains(&y) {
+                90
+            } else if x < 300 {
+                (130 + x / 5) as u8
+            } else {
+                255
+            };
+            Luma([v])
+        });
+        let line = TextLine {
+            rect: Rect {
+                x0: 640,
+                y0: 300,
+                x1: 1400,
+                y1: 340,
+            },
+            letters: 20,
+            letter_px: 30.0,
+        };
+        // Found a little inside the photo on every side.
+        let found = Rect {
+            x0: 320,
+            y0: 320,
+            x1: 560,
+            y1: 570,
+        };
+        let fitted = fit_to_tone(vec![found], &tone, &[line]);
+        assert_eq!(fitted.len(), 1, "{fitted:?}");
+        let r = fitted[0];
+        // Out to the photo's frame on top, right and bottom (its blurred
+        // edge included), not into the shadow on the left (no frame
+        // there), nor down to the second photo.
+        assert!(
+            (296..=300).contains(&r.y0) && (600..=604).contains(&r.x1),
+            "{r:?}"
+        );
+        assert!((600..=604).contains(&r.y1), "{r:?}");
+        assert_eq!(r.x0, 320, "{r:?}");
     }
 
     #[test]

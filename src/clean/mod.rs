@@ -227,6 +227,7 @@ fn clean_positive(page: &PageImage, opts: &CleanOptions) -> CleanPage {
     }
     // Found before pictures blank anything: text lines win over pictures.
     let text = lines::find(&bits, dpi);
+    let mut balanced = None;
     let near = near_ink(&bits, &text, dpi);
     let picture = match opts.mode {
         Mode::Bw => Picture::None,
@@ -242,15 +243,15 @@ fn clean_positive(page: &PageImage, opts: &CleanOptions) -> CleanPage {
             if rects.is_empty() {
                 Picture::None
             } else {
-                if scan_colour.is_none() {
-                    scan_colour = colour();
-                }
-                let colour = &scan_colour;
+                // Pictures are cut from the page as scanned, white-balanced
+                // as a whole: local whitening would take their sky for paper.
+                let scan = balanced.get_or_insert_with(|| balanced_page(page, skew_deg));
+                let rects = content::fit_to_tone(rects, &tone(scan), &text);
                 let regions = rects
                     .into_iter()
                     .map(|r| {
                         blank(&mut bits, r);
-                        (r, crop(colour, &gray, r))
+                        (r, crop(scan, r))
                     })
                     .collect();
                 Picture::Regions(regions)
@@ -270,7 +271,7 @@ fn clean_positive(page: &PageImage, opts: &CleanOptions) -> CleanPage {
     // page in colour, white-balanced as a whole so its tints stay.
     let mut warnings = Vec::new();
     let (picture, layers) = match (layers, &scan_colour, &page.pixels) {
-        (Some(l), Some(c), Pixels::Rgb(raw)) => {
+        (Some(l), Some(c), Pixels::Rgb(_)) => {
             let changed = check::layers_change(c, &l, &bits, &pictures, dpi);
             if changed > check::MAX_CHANGED {
                 warnings.push(crate::input::Warning {
@@ -281,13 +282,8 @@ fn clean_positive(page: &PageImage, opts: &CleanOptions) -> CleanPage {
                         changed * 100.0
                     ),
                 });
-                let balanced = background::balance_rgb(raw);
-                let balanced = if skew_deg != 0.0 {
-                    deskew::rotate_rgb(&balanced, skew_deg)
-                } else {
-                    balanced
-                };
-                (Picture::Page(Pixels::Rgb(balanced)), None)
+                let scan = balanced.unwrap_or_else(|| balanced_page(page, skew_deg));
+                (Picture::Page(scan), None)
             } else {
                 (picture, Some(l))
             }
@@ -390,15 +386,58 @@ fn blank(bits: &mut BitImage, r: Rect) {
     }
 }
 
-/// The region's pixels, in colour only when they have visible colour.
-fn crop(colour: &Option<image::RgbImage>, gray: &GrayImage, r: Rect) -> Pixels {
-    if let Some(c) = colour {
-        let sub = image::imageops::crop_imm(c, r.x0, r.y0, r.width(), r.height()).to_image();
-        if is_colourful(&sub) {
-            return Pixels::Rgb(sub);
+/// The page as scanned, white-balanced as a whole
+/// ([`background::balance_rgb`], [`background::balance`]) and deskewed:
+/// what pictures are stored from, so their light parts keep their tone.
+fn balanced_page(page: &PageImage, skew_deg: f32) -> Pixels {
+    let turn = skew_deg != 0.0;
+    match &page.pixels {
+        Pixels::Rgb(c) => {
+            let b = background::balance_rgb(c);
+            Pixels::Rgb(if turn {
+                deskew::rotate_rgb(&b, skew_deg)
+            } else {
+                b
+            })
+        }
+        Pixels::Gray(g) => {
+            let b = background::balance(g);
+            Pixels::Gray(if turn {
+                deskew::rotate(&b, skew_deg)
+            } else {
+                b
+            })
         }
     }
-    Pixels::Gray(image::imageops::crop_imm(gray, r.x0, r.y0, r.width(), r.height()).to_image())
+}
+
+/// One channel of a balanced page in which only paper is white: the grey
+/// itself, or the darkest channel of colour (a pale sky is not paper).
+fn tone(scan: &Pixels) -> GrayImage {
+    match scan {
+        Pixels::Gray(g) => g.clone(),
+        Pixels::Rgb(c) => GrayImage::from_fn(c.width(), c.height(), |x, y| {
+            let [r, g, b] = c.get_pixel(x, y).0;
+            image::Luma([r.min(g).min(b)])
+        }),
+    }
+}
+
+/// The region's pixels, in colour only when they have visible colour.
+fn crop(scan: &Pixels, r: Rect) -> Pixels {
+    match scan {
+        Pixels::Rgb(c) => {
+            let sub = image::imageops::crop_imm(c, r.x0, r.y0, r.width(), r.height()).to_image();
+            if is_colourful(&sub) {
+                Pixels::Rgb(sub)
+            } else {
+                Pixels::Gray(crate::input::luma(&sub))
+            }
+        }
+        Pixels::Gray(g) => {
+            Pixels::Gray(image::imageops::crop_imm(g, r.x0, r.y0, r.width(), r.height()).to_image())
+        }
+    }
 }
 
 /// More than 5% of pixels with a chroma (max − min channel) above 24.

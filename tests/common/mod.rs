@@ -11,6 +11,8 @@ pub mod faded;
 pub mod generator;
 #[path = "kinds.rs"]
 pub mod kinds;
+#[path = "looks.rs"]
+pub mod looks;
 #[path = "pdfdoc.rs"]
 pub mod pdfdoc;
 #[path = "schema.rs"]
