@@ -441,6 +441,124 @@ fn cleanup_binarises_every_page_kind_close_to_the_clean_render() {
     assert!(failures.is_empty(), "{failures:#?}\n{table}");
 }
 
+/// Smallest share of a tile's ink that the rendered PDF shows (issue 23:
+/// what the page shows is kept).
+const MIN_TILE_INK: f64 = 0.98;
+/// The book fold's bound, below the rest: where the fold's shadow is
+/// steepest, binarisation makes one black band of the shadow and the ends
+/// of the lines in it, border removal then whitens the band with them, and
+/// the shadow's picture region starts a little further in (the "T" of
+/// "The" is half gone; the rest of the line end shows in the picture).
+/// Known and open (issue 23/24: shadows need flattening before the
+/// threshold); this keeps it from getting worse (0.59 when written).
+const MIN_TILE_INK_FOLD: f64 = 0.55;
+/// Tile side for [`MIN_TILE_INK`], in pixels.
+const INK_TILE: u32 = 64;
+
+/// What a viewer shows: poppler's render of each kind at its size, against
+/// the clean render's ink, tile by tile. Only ink cores count (truth ink
+/// whose 8 neighbours are ink too), and a core counts as shown when the
+/// render is dark (or 40 levels darker than the tile's paper) within a
+/// pixel of it, so a stroke edge moved by a pixel
+/// or a render half a pixel off does not count; tiles with under 40 core pixels and tiles over a photo
+/// are left out. Eaten letters in a stain, broken faded strokes or a text
+/// area whitened as paper show as a tile whose ink is gone.
+#[test]
+fn the_rendered_page_shows_the_ink_of_every_tile() {
+    let mut table = format!("{:<17}{:>8}{:>12}\n", "kind", "tiles", "worst ink");
+    let mut failures = Vec::new();
+    let tmp = tempfile::tempdir().unwrap();
+    for d in done() {
+        let Some(truth) = &d.kind.truth_bits else {
+            continue;
+        };
+        assert_eq!(d.code, 0, "{}: {}", d.kind.name, d.stderr);
+        // Rendered to the scan's exact size: a render at the nominal
+        // resolution is a pixel larger, which shifts thin strokes.
+        let (w, h) = truth.dimensions();
+        let prefix = tmp.path().join(d.kind.name);
+        let ok = Command::new("pdftoppm")
+            .args([
+                "-png",
+                "-singlefile",
+                "-scale-to-x",
+                &w.to_string(),
+                "-scale-to-y",
+                &h.to_string(),
+            ])
+            .arg(&d.pdf)
+            .arg(&prefix)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "pdftoppm failed on {}", d.pdf.display());
+        let render = image::open(prefix.with_extension("png")).unwrap().to_rgb8();
+        let ink = |x: u32, y: u32| truth.get_pixel(x, y).0[0] == common::kinds::INK;
+        let in_photo = |x: u32, y: u32| {
+            d.kind
+                .photo
+                .is_some_and(|[x0, y0, x1, y1]| (x0..x1).contains(&x) && (y0..y1).contains(&y))
+        };
+        let luma = |x: u32, y: u32| {
+            let [r, g, b] = render.get_pixel(x, y).0.map(f32::from);
+            0.299 * r + 0.587 * g + 0.114 * b
+        };
+        let (mut tiles, mut worst) = (0, (1.0f64, 0, 0));
+        for ty in (1..h.min(render.height()) - INK_TILE).step_by(INK_TILE as usize) {
+            for tx in (1..w.min(render.width()) - INK_TILE).step_by(INK_TILE as usize) {
+                // Ink shows when it is dark, or clearly darker than the
+                // tile's paper (its 90th percentile: letters inside a
+                // picture of a shadow are grey on darker grey).
+                let mut levels: Vec<f32> = (ty..ty + INK_TILE)
+                    .flat_map(|y| (tx..tx + INK_TILE).map(move |x| (x, y)))
+                    .map(|(x, y)| luma(x, y))
+                    .collect();
+                levels.sort_by(f32::total_cmp);
+                let paper = levels[levels.len() * 9 / 10];
+                let dark = |x: u32, y: u32| {
+                    let v = luma(x, y);
+                    v < 128.0 || v <= paper - 40.0
+                };
+                let (mut n, mut shown) = (0u32, 0u32);
+                for y in ty..ty + INK_TILE {
+                    for x in tx..tx + INK_TILE {
+                        let core = (y - 1..=y + 1).all(|yy| (x - 1..=x + 1).all(|xx| ink(xx, yy)));
+                        if core && !in_photo(x, y) {
+                            n += 1;
+                            shown += (y - 1..=y + 1)
+                                .any(|yy| (x - 1..=x + 1).any(|xx| dark(xx, yy)))
+                                as u32;
+                        }
+                    }
+                }
+                if n >= 40 {
+                    tiles += 1;
+                    let share = f64::from(shown) / f64::from(n);
+                    if share < worst.0 {
+                        worst = (share, tx, ty);
+                    }
+                }
+            }
+        }
+        table.push_str(&format!(
+            "{:<17}{tiles:>8}{:>12.3}  at ({}, {})\n",
+            d.kind.name, worst.0, worst.1, worst.2
+        ));
+        let bound = match d.kind.name {
+            "03-book-fold" => MIN_TILE_INK_FOLD,
+            _ => MIN_TILE_INK,
+        };
+        if worst.0 < bound {
+            failures.push(format!(
+                "{}: the tile at ({}, {}) shows {:.3} of its ink",
+                d.kind.name, worst.1, worst.2, worst.0
+            ));
+        }
+    }
+    eprintln!("{table}");
+    assert!(failures.is_empty(), "{failures:#?}\n{table}");
+}
+
 /// The phone kind's binarisation over focus blurs and type sizes.
 #[test]
 fn cleanup_binarises_phone_pages_over_a_range_of_focus_blur() {
