@@ -83,7 +83,7 @@ fn stages(c: &mut Criterion) {
     let angle = skew.filter(|a| a.abs() >= 0.05).unwrap_or(0.8);
     let rotated = deskew::rotate(&normalized, angle);
     let bits = binarize::binarize(&rotated, dpi, method);
-    let (unbordered, border_px) = binarize_unbordered(&rotated);
+    let (unbordered, borders) = binarize_unbordered(&rotated);
     let despeckled = ocrpdf::internals::despeckle::despeckle(&unbordered, dpi, Despeckle::Normal);
     let pictures = content::picture_regions(&rotated, dpi, &[]);
     let cleaned = clean::clean(&image, &CleanOptions::default());
@@ -91,10 +91,11 @@ fn stages(c: &mut Criterion) {
     let jbig2 = ocrpdf::internals::jbig2::encode(&cleaned.bits);
     eprintln!(
         "page {w}x{h} @ {} dpi: skew detected {skew:?}°, ink px {} after binarize, \
-         {border_px} border px removed, {} ink px after despeckle, {} picture regions, \
+         {} border areas removed, {} ink px after despeckle, {} picture regions, \
          G4 {} bytes, JBIG2 {} bytes ({:.2}× G4)",
         dpi.x,
         bits.ink_count(),
+        borders.len(),
         despeckled.ink_count(),
         pictures.len(),
         g4.len(),

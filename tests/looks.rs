@@ -152,16 +152,28 @@ fn a_grey_photo_keeps_its_sky() {
 
 #[test]
 fn a_white_on_black_banner_is_stored_as_it_looks() {
-    banner_is_stored_as_it_looks([28.0, 26.0, 30.0], [255.0; 3], "banner");
+    banner_is_stored_as_it_looks([28.0, 26.0, 30.0], [255.0; 3], false, "banner");
+}
+
+/// A banner printed off the page's edges is as dark and as wide as a
+/// scanner's border, but it holds letters.
+#[test]
+fn a_full_bleed_banner_is_stored_as_it_looks() {
+    banner_is_stored_as_it_looks([28.0, 26.0, 30.0], [255.0; 3], true, "banner-bleed");
 }
 
 #[test]
 fn a_yellow_on_blue_banner_is_stored_as_it_looks() {
-    banner_is_stored_as_it_looks([25.0, 45.0, 120.0], [250.0, 220.0, 60.0], "banner-blue");
+    banner_is_stored_as_it_looks(
+        [25.0, 45.0, 120.0],
+        [250.0, 220.0, 60.0],
+        false,
+        "banner-blue",
+    );
 }
 
-fn banner_is_stored_as_it_looks(ground: [f32; 3], letters: [f32; 3], name: &str) {
-    let (page, banner, head) = reversed_banner(ground, letters);
+fn banner_is_stored_as_it_looks(ground: [f32; 3], letters: [f32; 3], bleed: bool, name: &str) {
+    let (page, banner, head) = reversed_banner(ground, letters, bleed);
     let (_tmp, dir) = folder(name);
     let (render, json, text) = convert(&dir, &page, false);
     // The two colours as scanned (on the paper) and as they should show
@@ -234,5 +246,54 @@ fn banner_is_stored_as_it_looks(ground: [f32; 3], letters: [f32; 3], name: &str)
         worst.2,
         worst.0,
         worst.3
+    );
+}
+
+/// A halftoned photograph is dots of solid ink, each the size of a speck:
+/// it must not be despeckled away, and it must look like the photo.
+#[test]
+fn a_halftone_photo_is_kept() {
+    let (page, photo) = common::looks::halftone_beside_text();
+    let (_tmp, dir) = folder("halftone");
+    let (render, json, text) = convert(&dir, &page, true);
+    // The photo's tone as the eye sees a screen: averaged over 16-px
+    // blocks (the screen's period is 4.6 px), in the scan and the render.
+    let mean = |img: &RgbImage, x0: u32, y0: u32| {
+        let mut sum = 0u32;
+        for y in y0..y0 + 16 {
+            for x in x0..x0 + 16 {
+                sum += u32::from(img.get_pixel(x, y).0[0]);
+            }
+        }
+        sum as f32 / 256.0
+    };
+    let (mut worst, mut at) = (0.0f32, (0, 0));
+    for ty in (photo[1] + 8..photo[3] - 72).step_by(64) {
+        for tx in (photo[0] + 8..photo[2] - 72).step_by(64) {
+            let mut diff = 0.0;
+            for y in (ty..ty + 64).step_by(16) {
+                for x in (tx..tx + 64).step_by(16) {
+                    let want = (mean(&page.image, x, y) * 255.0 / PAPER[1]).min(255.0);
+                    diff += (want - mean(&render, x, y)).abs();
+                }
+            }
+            let d = diff / 16.0;
+            if d > worst {
+                (worst, at) = (d, (tx, ty));
+            }
+        }
+    }
+    let found = words_found(&page, &text);
+    println!("halftone: worst tile mean tone difference {worst:.1} at {at:?}; words {found:.3}");
+    println!("{json}");
+    // Dots stored bilevel are black where the print's are dark grey (30):
+    // a mid-tone area shows some 15 levels darker. A wiped area is 100+.
+    assert!(
+        worst <= 24.0,
+        "halftone tile at {at:?} changed by {worst:.1} grey levels"
+    );
+    assert!(
+        found >= 0.97,
+        "only {found:.3} of the words in the text layer"
     );
 }

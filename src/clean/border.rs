@@ -7,16 +7,29 @@
 //! edge are far smaller and stay.
 
 use super::bits::{BitImage, INK, PAPER};
+use crate::rect::Rect;
 
-/// Whiten border components; returns how many pixels were removed.
-pub fn remove(bits: &mut BitImage) -> usize {
+/// A component [`remove`] whitened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Removed {
+    /// Its bounding box.
+    pub rect: Rect,
+    /// Whether it lies along the edge it touches (as long along it as it
+    /// reaches in from it), as a scanner's border does. A band across the
+    /// page from edge to edge (a book fold's shadow, binarised) does not,
+    /// and what it took with it is for the page check to look at.
+    pub along: bool,
+}
+
+/// Whiten border components; returns them.
+pub fn remove(bits: &mut BitImage) -> Vec<Removed> {
     let (w, h) = (bits.width() as usize, bits.height() as usize);
     if w == 0 || h == 0 {
-        return 0;
+        return Vec::new();
     }
     let raw: &mut [u8] = bits.gray_mut();
     let mut seen = vec![false; w * h];
-    let mut removed = 0;
+    let mut removed = Vec::new();
     let edge: Vec<usize> = (0..w)
         .flat_map(|x| [x, (h - 1) * w + x])
         .chain((0..h).flat_map(|y| [y * w, y * w + w - 1]))
@@ -55,14 +68,91 @@ pub fn remove(bits: &mut BitImage) -> usize {
         let big = component.len() * 200 > w * h;
         let along_edge = (x0 == 0 || x1 == w - 1) && (y1 - y0 + 1) * 4 >= h
             || (y0 == 0 || y1 == h - 1) && (x1 - x0 + 1) * 4 >= w;
-        if big || along_edge {
+        let (cw, ch) = (x1 - x0 + 1, y1 - y0 + 1);
+        if (big || along_edge) && holes(&component, (x0, y0, cw, ch), w) < HOLES_OF_PRINT {
             for &i in &component {
                 raw[i] = PAPER;
             }
-            removed += component.len();
+            let along =
+                (x0 == 0 || x1 == w - 1) && ch >= cw || (y0 == 0 || y1 == h - 1) && cw >= ch;
+            removed.push(Removed {
+                rect: Rect {
+                    x0: x0 as u32,
+                    y0: y0 as u32,
+                    x1: x1 as u32 + 1,
+                    y1: y1 as u32 + 1,
+                },
+                along,
+            });
         }
     }
     removed
+}
+
+/// Holes a dark component may have and still be a scanner's border (dust
+/// and light specks on the glass): a printed band holding light letters
+/// (a banner run off the page's edge) has one or more per letter.
+const HOLES_OF_PRINT: usize = 5;
+/// Smallest hole that counts, in pixels (specks in a border are smaller;
+/// the counter of a letter at 8 pt and 150 dpi is larger).
+const HOLE_MIN: usize = 25;
+
+/// How many holes of at least [`HOLE_MIN`] pixels the component (pixel
+/// indices into a page `w` wide; `bbox` = x0, y0, width, height) encloses:
+/// paper inside its box that is not joined to the box's edge (4-connected,
+/// as ink is 8-connected). Stops counting at [`HOLES_OF_PRINT`].
+fn holes(component: &[usize], bbox: (usize, usize, usize, usize), w: usize) -> usize {
+    let (x0, y0, bw, bh) = bbox;
+    if bw < 3 || bh < 3 {
+        return 0;
+    }
+    // 0 = paper not yet reached, 1 = the component, 2 = reached.
+    let mut grid = vec![0u8; bw * bh];
+    for &i in component {
+        grid[(i / w - y0) * bw + (i % w - x0)] = 1;
+    }
+    let mut stack = Vec::new();
+    let fill = |grid: &mut [u8], start: usize, stack: &mut Vec<usize>| {
+        let mut n = 0;
+        grid[start] = 2;
+        stack.push(start);
+        while let Some(i) = stack.pop() {
+            n += 1;
+            let (x, y) = (i % bw, i / bw);
+            let near = [
+                (x > 0).then(|| i - 1),
+                (x + 1 < bw).then(|| i + 1),
+                (y > 0).then(|| i - bw),
+                (y + 1 < bh).then(|| i + bw),
+            ];
+            for j in near.into_iter().flatten() {
+                if grid[j] == 0 {
+                    grid[j] = 2;
+                    stack.push(j);
+                }
+            }
+        }
+        n
+    };
+    let rim: Vec<usize> = (0..bw)
+        .flat_map(|x| [x, (bh - 1) * bw + x])
+        .chain((0..bh).flat_map(|y| [y * bw, y * bw + bw - 1]))
+        .collect();
+    for i in rim {
+        if grid[i] == 0 {
+            fill(&mut grid, i, &mut stack);
+        }
+    }
+    let mut count = 0;
+    for i in 0..bw * bh {
+        if grid[i] == 0 && fill(&mut grid, i, &mut stack) >= HOLE_MIN {
+            count += 1;
+            if count >= HOLES_OF_PRINT {
+                break;
+            }
+        }
+    }
+    count
 }
 
 #[cfg(test)]
@@ -84,7 +174,9 @@ mod tests {
             }])
         });
         let mut bits = BitImage::from_gray_threshold(img);
-        remove(&mut bits);
+        let removed = remove(&mut bits);
+        assert_eq!(removed.len(), 2, "{removed:?}");
+        assert!(removed.iter().all(|r| r.along), "{removed:?}");
         assert!(!bits.is_ink(5, 300) && !bits.is_ink(300, 590));
         assert!(bits.is_ink(205, 120) && bits.is_ink(395, 310));
         assert_eq!(bits.ink_count(), 10 * 40 + 9 * 20);
@@ -93,6 +185,35 @@ mod tests {
     #[test]
     fn all_black_page_becomes_white() {
         let mut bits = BitImage::from_gray_threshold(GrayImage::new(50, 50));
-        assert_eq!(remove(&mut bits), 2500);
+        let removed = remove(&mut bits);
+        assert_eq!(removed.len(), 1);
+        assert_eq!(bits.ink_count(), 0);
+    }
+
+    #[test]
+    fn a_band_holding_light_letters_is_print_not_a_border() {
+        // A black band along the top edge with ten 8 x 12 light "letters"
+        // in it, and one along the bottom with only specks of dust.
+        let img = GrayImage::from_fn(400, 600, |x, y| {
+            let top = y < 60 && !((20..32).contains(&y) && x % 30 < 8 && (20..320).contains(&x));
+            let bottom = y >= 560 && !(y == 580 && x % 50 == 0);
+            Luma([if top || bottom { 0 } else { 255 }])
+        });
+        let mut bits = BitImage::from_gray_threshold(img);
+        let removed = remove(&mut bits);
+        assert_eq!(removed.len(), 1, "{removed:?}");
+        assert!(bits.is_ink(5, 5) && !bits.is_ink(5, 590));
+    }
+
+    #[test]
+    fn a_band_across_the_page_is_removed_but_not_along_an_edge() {
+        // A dark band from the top edge to the bottom one, inside the page.
+        let img = GrayImage::from_fn(400, 600, |x, _| {
+            Luma([if (250..330).contains(&x) { 0 } else { 255 }])
+        });
+        let mut bits = BitImage::from_gray_threshold(img);
+        let removed = remove(&mut bits);
+        assert_eq!(removed.len(), 1);
+        assert!(!removed[0].along, "{removed:?}");
     }
 }

@@ -15,12 +15,17 @@
 //! [`TILE_DELTA_E`]. A page with more than [`MAX_CHANGED`] of its tiles
 //! changed is stored as a colour image instead (it costs bytes, never
 //! content), and says so with a warning.
+//!
+//! A bilevel or mixed page gets a check of its own, [`ink_lost`]: marks
+//! that the scan shows with clear contrast against their local paper but
+//! that the stored page does not show at all (letters whitened with a
+//! shadow band, strokes dropped as specks, a drawing taken for a border).
 
-use super::bits::BitImage;
+use super::bits::{BitImage, INK};
 use super::colour::{Layers, lab};
 use crate::input::Dpi;
 use crate::rect::Rect;
-use image::RgbImage;
+use image::{GrayImage, RgbImage};
 
 /// Side of a comparison cell, in inches (4 px at 300 dpi).
 const CELL_IN: f32 = 4.0 / 300.0;
@@ -84,6 +89,136 @@ pub(crate) fn layers_change(
     changed as f32 / counted.max(1) as f32
 }
 
+/// Side of an ink-check cell, in inches (4 px at 300 dpi).
+const INK_CELL_IN: f32 = 4.0 / 300.0;
+/// Reach of a cell's local paper (the lightest cell around it), in inches:
+/// a few letter widths, so a stain or shadow under a letter is its paper.
+const LOCAL_PAPER_IN: f32 = 1.0 / 15.0;
+/// Darkness under the local paper from which a cell of the scan holds a
+/// mark (bleed-through and stain rims stay under it; print is far over).
+const MARK_CONTRAST: i16 = 64;
+/// Smallest group of lost cells that counts: a letter's worth (a dust
+/// speck that despeckling removed on purpose is a few cells).
+const LOST_CELLS: u32 = 16;
+
+/// Areas where marks of the scan are lost in what is stored: cells of
+/// `reference` (the deskewed, background-normalised grey page, which keeps
+/// every mark's contrast against its local paper) darker than their local
+/// paper by [`MARK_CONTRAST`], with no ink of `stored` within a cell of
+/// them, outside `pictures` (stored in tone) and `intended` (scanner
+/// borders, removed on purpose). Lost cells are grouped (8-connected,
+/// bridging one cell); groups of at least [`LOST_CELLS`] cells are
+/// returned as their boxes grown by a cell's reach of local paper, for the
+/// caller to store in tone.
+pub(crate) fn ink_lost(
+    reference: &GrayImage,
+    stored: &BitImage,
+    pictures: &[Rect],
+    intended: &[Rect],
+    dpi: Dpi,
+) -> Vec<Rect> {
+    let (w, h) = reference.dimensions();
+    let cell = (INK_CELL_IN * dpi.x.max(dpi.y)).round().max(1.0) as u32;
+    let (cw, ch) = (w.div_ceil(cell) as usize, h.div_ceil(cell) as usize);
+    let mut lo = vec![255u8; cw * ch];
+    let mut hi = vec![0u8; cw * ch];
+    let mut ink = vec![false; cw * ch];
+    for y in 0..h {
+        let row = &reference.as_raw()[(y * w) as usize..((y + 1) * w) as usize];
+        let bits = stored.row(y);
+        let base = (y / cell) as usize * cw;
+        for x in 0..w as usize {
+            let i = base + x / cell as usize;
+            lo[i] = lo[i].min(row[x]);
+            hi[i] = hi[i].max(row[x]);
+            ink[i] |= bits[x] == INK;
+        }
+    }
+    let reach = ((LOCAL_PAPER_IN * dpi.x.max(dpi.y)) / cell as f32)
+        .round()
+        .max(1.0) as usize;
+    let paper = max_filter(&hi, cw, ch, reach);
+    let shown = max_filter(&ink.iter().map(|&b| b as u8).collect::<Vec<_>>(), cw, ch, 1);
+    let cell_rect = |i: usize| {
+        let (x, y) = ((i % cw) as u32 * cell, (i / cw) as u32 * cell);
+        Rect {
+            x0: x,
+            y0: y,
+            x1: (x + cell).min(w),
+            y1: (y + cell).min(h),
+        }
+    };
+    let lost: Vec<bool> = (0..cw * ch)
+        .map(|i| {
+            i16::from(paper[i]) - i16::from(lo[i]) >= MARK_CONTRAST
+                && shown[i] == 0
+                && !pictures
+                    .iter()
+                    .chain(intended)
+                    .any(|r| r.overlaps(&cell_rect(i)))
+        })
+        .collect();
+    // Groups, bridging a one-cell gap (a letter's strokes).
+    let mut seen = vec![false; cw * ch];
+    let mut out = Vec::new();
+    for start in 0..cw * ch {
+        if !lost[start] || seen[start] {
+            continue;
+        }
+        seen[start] = true;
+        let mut stack = vec![start];
+        let (mut n, mut r) = (0u32, cell_rect(start));
+        while let Some(i) = stack.pop() {
+            n += 1;
+            r = r.union(&cell_rect(i));
+            let (x, y) = (i % cw, i / cw);
+            for ny in y.saturating_sub(2)..(y + 3).min(ch) {
+                for nx in x.saturating_sub(2)..(x + 3).min(cw) {
+                    let j = ny * cw + nx;
+                    if lost[j] && !seen[j] {
+                        seen[j] = true;
+                        stack.push(j);
+                    }
+                }
+            }
+        }
+        if n >= LOST_CELLS {
+            let grow = reach as u32 * cell;
+            out.push(Rect {
+                x0: r.x0.saturating_sub(grow),
+                y0: r.y0.saturating_sub(grow),
+                x1: (r.x1 + grow).min(w),
+                y1: (r.y1 + grow).min(h),
+            });
+        }
+    }
+    out
+}
+
+/// Each cell's largest value within `r` cells (a square window), by rows
+/// then columns.
+fn max_filter(v: &[u8], w: usize, h: usize, r: usize) -> Vec<u8> {
+    let mut rows = vec![0u8; v.len()];
+    for y in 0..h {
+        for x in 0..w {
+            rows[y * w + x] = (x.saturating_sub(r)..(x + r + 1).min(w))
+                .map(|xx| v[y * w + xx])
+                .max()
+                .unwrap_or(0);
+        }
+    }
+    let mut out = vec![0u8; v.len()];
+    for y in 0..h {
+        for x in 0..w {
+            out[y * w + x] = (y.saturating_sub(r)..(y + r + 1).min(h))
+                .map(|yy| rows[yy * w + x])
+                .max()
+                .unwrap_or(0);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +241,68 @@ mod tests {
         let img = RgbImage::from_fn(60, 60, |x, y| Rgb(if on(x, y) { ink } else { [255; 3] }));
         let mask = GrayImage::from_fn(60, 60, |x, y| Luma([if on(x, y) { INK } else { PAPER }]));
         (img, BitImage::from_gray_threshold(mask))
+    }
+
+    /// A 300-dpi page of three 40 × 60 "letters" (ink 40 on paper 250):
+    /// the grey reference and its bilevel image.
+    fn letters_page() -> (GrayImage, BitImage) {
+        let letter = |x: u32, y: u32| {
+            (100..160).contains(&y) && [100, 200, 300].iter().any(|&l| (l..l + 40).contains(&x))
+        };
+        let gray = GrayImage::from_fn(500, 300, |x, y| Luma([if letter(x, y) { 40 } else { 250 }]));
+        let bits = GrayImage::from_fn(500, 300, |x, y| {
+            Luma([if letter(x, y) { INK } else { PAPER }])
+        });
+        (gray, BitImage::from_gray_threshold(bits))
+    }
+
+    #[test]
+    fn marks_that_nothing_stored_shows_are_lost() {
+        let dpi = Dpi::uniform(300.0);
+        let (gray, bits) = letters_page();
+        assert!(ink_lost(&gray, &bits, &[], &[], dpi).is_empty());
+        // The middle letter whitened in the stored page.
+        let mut whitened = bits.as_gray().clone();
+        for y in 100..160 {
+            for x in 200..240 {
+                whitened.put_pixel(x, y, Luma([PAPER]));
+            }
+        }
+        let whitened = BitImage::from_gray_threshold(whitened);
+        let lost = ink_lost(&gray, &whitened, &[], &[], dpi);
+        assert_eq!(lost.len(), 1, "{lost:?}");
+        assert!(
+            lost[0].contains(220, 130) && !lost[0].contains(120, 130),
+            "{lost:?}"
+        );
+        // Not when it is in a picture, or removed on purpose.
+        let r = Rect {
+            x0: 190,
+            y0: 90,
+            x1: 250,
+            y1: 170,
+        };
+        assert!(ink_lost(&gray, &whitened, &[r], &[], dpi).is_empty());
+        assert!(ink_lost(&gray, &whitened, &[], &[r], dpi).is_empty());
+    }
+
+    #[test]
+    fn specks_and_faint_marks_are_not_lost_ink() {
+        let dpi = Dpi::uniform(300.0);
+        let (mut gray, bits) = letters_page();
+        // A dust speck (6 x 6, dark) and bleed-through (a letter at 210
+        // on 250), neither in the stored page.
+        for y in 20..26 {
+            for x in 400..406 {
+                gray.put_pixel(x, y, Luma([20]));
+            }
+        }
+        for y in 200..260 {
+            for x in 200..240 {
+                gray.put_pixel(x, y, Luma([210]));
+            }
+        }
+        assert!(ink_lost(&gray, &bits, &[], &[], dpi).is_empty());
     }
 
     #[test]

@@ -372,7 +372,7 @@ fn morph(m: &[bool], w: usize, h: usize, r: usize, any: bool) -> Vec<bool> {
 }
 
 /// Merge overlapping rectangles until none overlap; largest first.
-fn merge(mut rects: Vec<Rect>) -> Vec<Rect> {
+pub(crate) fn merge(mut rects: Vec<Rect>) -> Vec<Rect> {
     loop {
         let mut merged = false;
         'outer: for i in 0..rects.len() {

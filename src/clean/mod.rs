@@ -170,15 +170,17 @@ fn clean_positive(page: &PageImage, opts: &CleanOptions) -> CleanPage {
     // band along an edge would pull the estimate to 0°). A global threshold
     // shows the lines well enough, at a fifth of the adaptive one's cost.
     let without_borders = |mut bits: BitImage| {
-        if opts.remove_borders {
-            border::remove(&mut bits);
-        }
-        bits
+        let removed = if opts.remove_borders {
+            border::remove(&mut bits)
+        } else {
+            Vec::new()
+        };
+        (bits, removed)
     };
     let skew = if !opts.deskew {
         None
     } else {
-        let rough = without_borders(binarize::binarize(&gray, dpi, Binarize::Otsu));
+        let (rough, _) = without_borders(binarize::binarize(&gray, dpi, Binarize::Otsu));
         deskew::detect(rough.as_gray(), dpi)
     };
     // Rotating costs a resampling; below a twentieth of a degree it buys nothing.
@@ -189,8 +191,11 @@ fn clean_positive(page: &PageImage, opts: &CleanOptions) -> CleanPage {
         gray
     };
     let raw = binarize::binarize(&gray, dpi, opts.binarize);
-    let bits = without_borders(raw.clone());
+    let (bits, borders) = without_borders(raw.clone());
     let mut bits = despeckle::despeckle(&bits, dpi, opts.despeckle);
+    // Scanner borders are removed on purpose; a band across the page is
+    // not a border, and what it took with it is for the page check.
+    let borders: Vec<Rect> = borders.iter().filter(|b| b.along).map(|b| b.rect).collect();
 
     // The colour page, white-balanced and deskewed like the grey one; made
     // only when some of it will be kept, as it triples the work.
@@ -258,6 +263,44 @@ fn clean_positive(page: &PageImage, opts: &CleanOptions) -> CleanPage {
             }
         }
     };
+    // The page check: marks of the scan that nothing stored shows are kept
+    // in tone, as pictures, and the page says so.
+    let mut warnings = Vec::new();
+    let picture = match picture {
+        Picture::None | Picture::Regions(_) if matches!(opts.mode, Mode::Auto | Mode::Text) => {
+            let mut rects: Vec<Rect> = match &picture {
+                Picture::Regions(r) => r.iter().map(|(r, _)| *r).collect(),
+                _ => Vec::new(),
+            };
+            let lost = check::ink_lost(&gray, &bits, &rects, &borders, dpi);
+            if lost.is_empty() {
+                picture
+            } else {
+                let (w, h) = gray.dimensions();
+                let area: f32 = lost.iter().map(|r| (r.width() * r.height()) as f32).sum();
+                warnings.push(crate::input::Warning {
+                    code: "stored_as_picture",
+                    message: format!(
+                        "{} area(s) holding marks that cleanup would have removed ({:.1}% of \
+                         the page) are stored as pictures",
+                        lost.len(),
+                        100.0 * area / (w as f32 * h as f32)
+                    ),
+                });
+                rects.extend(lost);
+                let scan = balanced.get_or_insert_with(|| balanced_page(page, skew_deg));
+                let regions = content::merge(rects)
+                    .into_iter()
+                    .map(|r| {
+                        blank(&mut bits, r);
+                        (r, crop(scan, r))
+                    })
+                    .collect();
+                Picture::Regions(regions)
+            }
+        }
+        other => other,
+    };
     let pictures: Vec<Rect> = match &picture {
         Picture::Regions(r) => r.iter().map(|(r, _)| *r).collect(),
         _ => Vec::new(),
@@ -269,11 +312,13 @@ fn clean_positive(page: &PageImage, opts: &CleanOptions) -> CleanPage {
         .and_then(|c| colour::separate(c, &bits, &pictures, dpi));
     // Layers that do not hold (a map, a chart: see `check`) give way to the
     // page in colour, white-balanced as a whole so its tints stay.
-    let mut warnings = Vec::new();
     let (picture, layers) = match (layers, &scan_colour, &page.pixels) {
         (Some(l), Some(c), Pixels::Rgb(_)) => {
             let changed = check::layers_change(c, &l, &bits, &pictures, dpi);
             if changed > check::MAX_CHANGED {
+                // The whole page is stored in tone: no part of it is a
+                // picture of its own any more.
+                warnings.retain(|w| w.code != "stored_as_picture");
                 warnings.push(crate::input::Warning {
                     code: "stored_in_colour",
                     message: format!(

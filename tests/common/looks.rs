@@ -165,11 +165,20 @@ pub fn photo_beside_text(gray: bool) -> (Page, [u32; 4]) {
 
 /// A half-A4 page with a full-width banner of colour `ground` at the top
 /// holding one line of 20-pt bold text in `letters` (black and white, or
-/// yellow on dark blue), over a body of 11-pt black text. Returns the
-/// page, the banner's box and the banner's words.
-pub fn reversed_banner(ground: [f32; 3], letters_in: [f32; 3]) -> (Page, [u32; 4], Vec<TruthWord>) {
+/// yellow on dark blue), over a body of 11-pt black text; `bleed` runs the
+/// banner off the top and both sides of the page, as brochures print it.
+/// Returns the page, the banner's box and the banner's words.
+pub fn reversed_banner(
+    ground: [f32; 3],
+    letters_in: [f32; 3],
+    bleed: bool,
+) -> (Page, [u32; 4], Vec<TruthWord>) {
     let (w, h) = ((8.27 * DPI) as u32, (5.5 * DPI) as u32);
-    let banner = [240, 200, w - 240, 420];
+    let banner = if bleed {
+        [0, 0, w, 420]
+    } else {
+        [240, 200, w - 240, 420]
+    };
     // The banner's letters, drawn as ink on their own canvas.
     let mut letters = GrayImage::from_pixel(w, h, Luma([255]));
     let (mut head_words, mut head_text, mut next) = (Vec::new(), String::new(), 300);
@@ -217,4 +226,33 @@ pub fn reversed_banner(ground: [f32; 3], letters_in: [f32; 3]) -> (Page, [u32; 4
         text,
     };
     (page, banner, head_words)
+}
+
+/// [`photo_beside_text`] printed the way newspapers print photographs: the
+/// landscape in grey as a clustered-dot halftone (a 65-line screen at 45°,
+/// so dots 2–6 px wide at 300 dpi), every dot solid ink. Returns the page
+/// and the photo's box.
+pub fn halftone_beside_text() -> (Page, [u32; 4]) {
+    let (mut page, photo) = photo_beside_text(true);
+    let scene = landscape(photo[2] - photo[0], photo[3] - photo[1], 23);
+    let period = DPI / 65.0;
+    for y in photo[1]..photo[3] {
+        for x in photo[0]..photo[2] {
+            let [r, g, b] = scene.get_pixel(x - photo[0], y - photo[1]).0.map(f32::from);
+            let dark = 1.0 - (0.299 * r + 0.587 * g + 0.114 * b) / 255.0;
+            // Position in the screen's cell, rotated 45°.
+            let (u, v) = (
+                (x as f32 + y as f32) / 2f32.sqrt(),
+                (x as f32 - y as f32) / 2f32.sqrt(),
+            );
+            let (fu, fv) = ((u / period).fract() - 0.5, (v / period).fract() - 0.5);
+            // A round dot whose area is the tone's darkness.
+            let radius = (dark / std::f32::consts::PI).sqrt();
+            let ink = (fu * fu + fv * fv).sqrt() < radius;
+            let p = PAPER.map(|c| if ink { c * 0.12 } else { c });
+            let l = (0.299 * p[0] + 0.587 * p[1] + 0.114 * p[2]) as u8;
+            page.image.put_pixel(x, y, Rgb([l; 3]));
+        }
+    }
+    (page, photo)
 }
