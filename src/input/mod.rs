@@ -55,6 +55,9 @@ pub struct PageRef {
     /// For PDF pages: how the page becomes pixels, decided when the file
     /// was listed (the document is parsed once, not once per page).
     pub(crate) pdf: Option<Arc<pdf::PdfPage>>,
+    /// Its size in pixels as its header states, when known before decoding
+    /// (images, TIFF pages): what the scheduler budgets its memory by.
+    pub(crate) pixels: Option<u64>,
 }
 
 impl PageRef {
@@ -295,6 +298,7 @@ pub(crate) fn list_document(
                     index: i as u32,
                     count,
                     pdf: Some(p),
+                    pixels: None,
                 })
                 .collect();
             return Ok(Listed {
@@ -363,8 +367,12 @@ fn list_source(source: Source, limits: &Limits) -> Result<Vec<PageRef>> {
         let path = source_path(&source);
         let format = sniff(&head, path)?;
         let mut pdf_pages = Vec::new();
+        let mut sizes = Vec::new();
         let count = match format {
-            Format::Tiff => tiff::page_count(open(&source)?, path)?,
+            Format::Tiff => {
+                sizes = tiff::page_pixels(open(&source)?, path)?;
+                sizes.len() as u32
+            }
             Format::Pdf => {
                 pdf_pages = pdf::list(&read_all(&source)?, path, limits)?;
                 pdf_pages.len() as u32
@@ -394,6 +402,7 @@ fn list_source(source: Source, limits: &Limits) -> Result<Vec<PageRef>> {
                     )
                 })?;
                 check_size(path, w, h, limits)?;
+                sizes.push(Some(w as u64 * h as u64));
                 1
             }
         };
@@ -404,6 +413,7 @@ fn list_source(source: Source, limits: &Limits) -> Result<Vec<PageRef>> {
                 index,
                 count,
                 pdf: pdf_pages.get(index as usize).cloned(),
+                pixels: sizes.get(index as usize).copied().flatten(),
             });
         }
     }

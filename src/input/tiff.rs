@@ -17,18 +17,25 @@ fn decoder(r: Box<dyn ReadSeek>, path: &Path) -> Result<Decoder<Box<dyn ReadSeek
     Decoder::new(r).map_err(|e| Error::input(path, format!("not a valid TIFF image: {e}")))
 }
 
-pub fn page_count(r: Box<dyn ReadSeek>, path: &Path) -> Result<u32> {
+/// Each page's pixel count (`None` where its directory gives no size,
+/// left for decoding to report), one entry a page: what the scheduler
+/// budgets memory by before any page is decoded.
+pub fn page_pixels(r: Box<dyn ReadSeek>, path: &Path) -> Result<Vec<Option<u64>>> {
     let mut dec = decoder(r, path)?;
-    let mut n = 1;
+    let size = |dec: &mut Decoder<Box<dyn ReadSeek>>| {
+        dec.dimensions().ok().map(|(w, h)| w as u64 * h as u64)
+    };
+    let mut pages = vec![size(&mut dec)];
     while dec.more_images() {
-        if n >= MAX_PAGES {
+        if pages.len() as u32 >= MAX_PAGES {
             return Err(Error::input(path, "TIFF has too many pages"));
         }
-        dec.next_image()
-            .map_err(|e| Error::input(path, format!("broken TIFF page {}: {e}", n + 1)))?;
-        n += 1;
+        dec.next_image().map_err(|e| {
+            Error::input(path, format!("broken TIFF page {}: {e}", pages.len() + 1))
+        })?;
+        pages.push(size(&mut dec));
     }
-    Ok(n)
+    Ok(pages)
 }
 
 pub fn decode(
