@@ -31,7 +31,7 @@ fn main() {
         &tile,
         skew.to_radians(),
         imageproc::geometric_transformations::Interpolation::Bilinear,
-        Rgb([250, 246, 236]),
+        imageproc::geometric_transformations::Border::Constant(Rgb([250, 246, 236])),
     );
     let (tw, th) = tile.dimensions();
     let page = RgbImage::from_fn(w, h, |x, y| *tile.get_pixel(x % tw, y % th));

@@ -54,7 +54,10 @@ impl Mask {
 
     /// Whether (`x`, `y`) is set; panics outside the mask.
     pub(crate) fn get(&self, x: u32, y: u32) -> bool {
-        assert!(x < self.width && y < self.height, "({x}, {y}) outside the mask");
+        assert!(
+            x < self.width && y < self.height,
+            "({x}, {y}) outside the mask"
+        );
         let word = self.words[y as usize * self.stride + x as usize / 64];
         word >> (x % 64) & 1 == 1
     }
@@ -91,7 +94,7 @@ mod tests {
                 s ^= s << 13;
                 s ^= s >> 7;
                 s ^= s << 17;
-                if s % 3 == 0 { INK } else { 255 }
+                image::Luma([if s % 3 == 0 { INK } else { 255 }])
             });
             let bits = BitImage::from_levels(g.clone());
             let m = Mask::ink_of(&bits);

@@ -55,9 +55,18 @@ pub struct PageRef {
     /// For PDF pages: how the page becomes pixels, decided when the file
     /// was listed (the document is parsed once, not once per page).
     pub(crate) pdf: Option<Arc<pdf::PdfPage>>,
-    /// Its size in pixels as its header states, when known before decoding
-    /// (images, TIFF pages): what the scheduler budgets its memory by.
-    pub(crate) pixels: Option<u64>,
+    /// Its size in pixels and whether it is in colour, as its header
+    /// states, when known before decoding (images, TIFF pages): what the
+    /// scheduler budgets its memory by.
+    pub(crate) size: Option<HeaderSize>,
+}
+
+/// A page's size as its header states it, before decoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct HeaderSize {
+    pub pixels: u64,
+    /// Colour samples (decoded as RGB), not grey.
+    pub colour: bool,
 }
 
 impl PageRef {
@@ -298,7 +307,7 @@ pub(crate) fn list_document(
                     index: i as u32,
                     count,
                     pdf: Some(p),
-                    pixels: None,
+                    size: None,
                 })
                 .collect();
             return Ok(Listed {
@@ -370,7 +379,7 @@ fn list_source(source: Source, limits: &Limits) -> Result<Vec<PageRef>> {
         let mut sizes = Vec::new();
         let count = match format {
             Format::Tiff => {
-                sizes = tiff::page_pixels(open(&source)?, path)?;
+                sizes = tiff::page_sizes(open(&source)?, path)?;
                 sizes.len() as u32
             }
             Format::Pdf => {
@@ -395,14 +404,18 @@ fn list_source(source: Source, limits: &Limits) -> Result<Vec<PageRef>> {
                     Error::Internal(format!("{}: not an image format", path.display()))
                 })?;
                 let r = image::ImageReader::with_format(std::io::BufReader::new(open(&source)?), f);
-                let (w, h) = r.into_dimensions().map_err(|e| {
+                let decoder = r.into_decoder().map_err(|e| {
                     Error::input(
                         path,
                         format!("not a valid {} image: {e}", format_name(format)),
                     )
                 })?;
+                let (w, h) = decoder.dimensions();
                 check_size(path, w, h, limits)?;
-                sizes.push(Some(w as u64 * h as u64));
+                sizes.push(Some(HeaderSize {
+                    pixels: w as u64 * h as u64,
+                    colour: decoder.color_type().has_color(),
+                }));
                 1
             }
         };
@@ -413,7 +426,7 @@ fn list_source(source: Source, limits: &Limits) -> Result<Vec<PageRef>> {
                 index,
                 count,
                 pdf: pdf_pages.get(index as usize).cloned(),
-                pixels: sizes.get(index as usize).copied().flatten(),
+                size: sizes.get(index as usize).copied().flatten(),
             });
         }
     }

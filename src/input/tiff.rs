@@ -1,7 +1,7 @@
 //! Multi-page TIFF: the `image` crate reads only the first directory, so
 //! pages are counted and decoded with the `tiff` crate directly.
 
-use super::{Dpi, Limits, Pixels, ReadSeek, check_size};
+use super::{Dpi, HeaderSize, Limits, Pixels, ReadSeek, check_size};
 use crate::error::{Error, Result};
 use image::metadata::Orientation;
 use image::{GrayImage, RgbImage};
@@ -17,13 +17,21 @@ fn decoder(r: Box<dyn ReadSeek>, path: &Path) -> Result<Decoder<Box<dyn ReadSeek
     Decoder::new(r).map_err(|e| Error::input(path, format!("not a valid TIFF image: {e}")))
 }
 
-/// Each page's pixel count (`None` where its directory gives no size,
-/// left for decoding to report), one entry a page: what the scheduler
-/// budgets memory by before any page is decoded.
-pub fn page_pixels(r: Box<dyn ReadSeek>, path: &Path) -> Result<Vec<Option<u64>>> {
+/// Each page's size (`None` where its directory gives none, left for
+/// decoding to report), one entry a page: what the scheduler budgets
+/// memory by before any page is decoded.
+pub(crate) fn page_sizes(r: Box<dyn ReadSeek>, path: &Path) -> Result<Vec<Option<HeaderSize>>> {
     let mut dec = decoder(r, path)?;
     let size = |dec: &mut Decoder<Box<dyn ReadSeek>>| {
-        dec.dimensions().ok().map(|(w, h)| w as u64 * h as u64)
+        let (w, h) = dec.dimensions().ok()?;
+        let colour = !matches!(
+            dec.colortype().ok()?,
+            ColorType::Gray(_) | ColorType::GrayA(_)
+        );
+        Some(HeaderSize {
+            pixels: w as u64 * h as u64,
+            colour,
+        })
     };
     let mut pages = vec![size(&mut dec)];
     while dec.more_images() {

@@ -1,8 +1,9 @@
 //! How many pages fit in memory at once.
 //!
 //! A page in flight needs memory in proportion to its pixels (README,
-//! Performance: at most [`BYTES_PER_PIXEL`] for an image page), known from
-//! its header before it is decoded. A cluster task or container runs under
+//! Memory: [`GREY_BYTES_PER_PIXEL`] for a grey image page,
+//! [`COLOUR_BYTES_PER_PIXEL`] for a colour one), known from its header
+//! before it is decoded. A cluster task or container runs under
 //! a memory limit (its cgroup's `memory.max`, or `memory.limit_in_bytes`
 //! under cgroup v1) past which the kernel kills it; `--max-memory` sets one
 //! by hand. The scheduler (`schedule`) starts a page only when the
@@ -16,9 +17,15 @@ use crate::input::PageRef;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
-/// Memory a page in flight may take per pixel of its largest decoded size:
-/// the bound the pipeline keeps for image pages (`benches/memory.sh`).
-pub(crate) const BYTES_PER_PIXEL: u64 = 5;
+/// Memory a grey page in flight takes per pixel at most, over the fixed
+/// part (`benches/memory.sh`): the page as cleaned for OCR, its bilevel
+/// image, Tesseract's own copies while it reads.
+pub(crate) const GREY_BYTES_PER_PIXEL: u64 = 5;
+
+/// The same for a colour page: cleanup holds the scan, its white-balanced
+/// and deskewed copy and the colour layers' check beside the grey pages
+/// (`benches/memory.sh`); all of it is freed before OCR.
+pub(crate) const COLOUR_BYTES_PER_PIXEL: u64 = 12;
 
 /// Memory the process takes whatever its pages: the program, its
 /// libraries, Tesseract's models and the buffers that do not grow with
@@ -30,14 +37,20 @@ pub(crate) const FIXED_BYTES: u64 = 100 << 20;
 pub(crate) const PER_WORKER_BYTES: u64 = 40 << 20;
 
 /// Pixels assumed for a page whose size is not known before decoding (a
-/// PDF page, whose own bound is the PDF input's): A4 at 300 dpi.
+/// PDF page, whose own bound is the PDF input's): A4 at 300 dpi, colour.
 const UNKNOWN_PAGE_PIXELS: u64 = 2480 * 3508;
 
 /// The memory a page needs while in flight, from its header's size.
 pub(crate) fn page_need(page: &PageRef) -> u64 {
-    page.pixels
-        .unwrap_or(UNKNOWN_PAGE_PIXELS)
-        .saturating_mul(BYTES_PER_PIXEL)
+    let (pixels, colour) = page
+        .size
+        .map_or((UNKNOWN_PAGE_PIXELS, true), |s| (s.pixels, s.colour));
+    let per_pixel = if colour {
+        COLOUR_BYTES_PER_PIXEL
+    } else {
+        GREY_BYTES_PER_PIXEL
+    };
+    pixels.saturating_mul(per_pixel)
 }
 
 /// A limit on the process's memory, and where it came from.
@@ -290,14 +303,22 @@ mod tests {
         let own = "12:cpu,cpuacct:/docker/abc\n4:memory:/docker/abc\n";
         write(root, "memory/memory.limit_in_bytes", "536870912\n");
         assert_eq!(cgroup_limit_in(own, root).unwrap().bytes, 512 << 20);
-        write(root, "memory/docker/abc/memory.limit_in_bytes", "3221225472\n");
+        write(
+            root,
+            "memory/docker/abc/memory.limit_in_bytes",
+            "3221225472\n",
+        );
         assert_eq!(cgroup_limit_in(own, root).unwrap().bytes, 3 << 30);
         write(
             root,
             "memory/docker/abc/memory.limit_in_bytes",
             "9223372036854771712\n",
         );
-        write(root, "memory/memory.limit_in_bytes", "9223372036854771712\n");
+        write(
+            root,
+            "memory/memory.limit_in_bytes",
+            "9223372036854771712\n",
+        );
         assert_eq!(cgroup_limit_in(own, root), None);
         assert_eq!(cgroup_limit_in("", root), None);
     }
