@@ -209,7 +209,7 @@ fn a_memory_limit_lowers_jobs_with_a_warning() {
     assert_eq!(held.code, 0, "{}", held.stderr);
     assert!(
         held.stderr
-            .contains("memory limit of 170 MB (--max-memory) holds 1 of these pages at once")
+            .contains("memory limit of 170 MiB (--max-memory) holds 1 of these pages at once")
             && held.stderr.contains("-j lowered from 2 to 1"),
         "{}",
         held.stderr

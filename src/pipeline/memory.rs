@@ -17,23 +17,27 @@ use crate::input::PageRef;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
-/// Memory a grey page in flight takes per pixel at most, over the fixed
-/// part (`benches/memory.sh`): the page as cleaned for OCR, its bilevel
-/// image, Tesseract's own copies while it reads.
-pub(crate) const GREY_BYTES_PER_PIXEL: u64 = 5;
+/// Memory a grey page in flight takes per pixel, over the fixed part: the
+/// page as cleaned for OCR, its bilevel image, Tesseract's own copies
+/// while it reads. Measured 4.9 on a 299-MP page of text and 5.2 on an A4
+/// one (`benches/memory.sh`, heaptrack); rounded up, as a page budgeted
+/// short is what the limit is there to prevent.
+pub(crate) const GREY_BYTES_PER_PIXEL: u64 = 6;
 
 /// The same for a colour page: cleanup holds the scan, its white-balanced
-/// and deskewed copy and the colour layers' check beside the grey pages
-/// (`benches/memory.sh`); all of it is freed before OCR.
+/// and deskewed copy and a third page-sized colour buffer (light ink, the
+/// colour layers' check) beside the grey pages, all freed before OCR.
+/// Measured 10.7–11.0 (`benches/memory.sh`).
 pub(crate) const COLOUR_BYTES_PER_PIXEL: u64 = 12;
 
 /// Memory the process takes whatever its pages: the program, its
 /// libraries, Tesseract's models and the buffers that do not grow with
-/// the page (`benches/memory.sh`: about 100 MB at `-j 1`).
+/// the page (measured: 82 MiB converting a tiny page at `-j 1`).
 pub(crate) const FIXED_BYTES: u64 = 100 << 20;
 
 /// What each further worker adds whatever its pages: its own Tesseract
-/// engine, models loaded (measured: about 30 MB for `eng` and OSD).
+/// engine with its models loaded (Debian's `eng` and OSD: about 25 MiB),
+/// with room to spare for larger models.
 pub(crate) const PER_WORKER_BYTES: u64 = 40 << 20;
 
 /// Pixels assumed for a page whose size is not known before decoding (a
@@ -226,7 +230,7 @@ pub(crate) fn lowered(
     let at_once = usize::try_from(room / largest).unwrap_or(usize::MAX);
     let message = if at_once == 0 {
         format!(
-            "the largest page needs about {} MB, more than the memory limit of {} MB ({}) leaves \
+            "the largest page needs about {} MiB, more than the memory limit of {} MiB ({}) leaves \
              for pages; it runs alone and may exceed the limit",
             mb(largest),
             mb(limit.bytes),
@@ -234,7 +238,7 @@ pub(crate) fn lowered(
         )
     } else if at_once < workers.min(needs.len()) {
         format!(
-            "the memory limit of {} MB ({}) holds {at_once} of these pages at once (about {} MB \
+            "the memory limit of {} MiB ({}) holds {at_once} of these pages at once (about {} MiB \
              each): -j lowered from {workers} to {at_once} for them",
             mb(limit.bytes),
             limit.source,
