@@ -696,6 +696,10 @@ pub struct Common {
     #[arg(long)]
     pub accept_truncated: bool,
 
+    /// Memory the pages in flight must fit (e.g. 2G, 500M; 0: no limit): fewer pages run at once when they would not [default: the cgroup's memory limit, if any]
+    #[arg(long, value_name = "SIZE", value_parser = ocrpdf::memory::parse_size)]
+    pub max_memory: Option<u64>,
+
     /// Print nothing but errors
     #[arg(short, long)]
     pub quiet: bool,
@@ -806,6 +810,7 @@ impl Common {
                 accept_truncated: self.accept_truncated,
                 ..Limits::default()
             },
+            max_memory: self.max_memory,
         }
     }
 

@@ -91,6 +91,11 @@ pub struct PageOptions {
     pub natural_sort: bool,
     /// Decoding limits (default: 300 Mpx per image, truncated JPEGs refused).
     pub limits: Limits,
+    /// The memory the pages in flight must fit, in bytes (`--max-memory`):
+    /// fewer pages run at once when they would not (see
+    /// [`crate::Workers::for_pages`]). Default `None`: the limit of the
+    /// process's cgroup, if any; `Some(0)`: no limit.
+    pub max_memory: Option<u64>,
 }
 
 impl Default for PageOptions {
@@ -102,6 +107,7 @@ impl Default for PageOptions {
             dpi: None,
             natural_sort: false,
             limits: Limits::default(),
+            max_memory: None,
         }
     }
 }

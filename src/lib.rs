@@ -118,5 +118,5 @@ pub mod internals {
 pub use error::{Error, ErrorKind, Result};
 pub use heap::return_page_buffers;
 pub use job::{Extras, Job, Options, PageOptions};
-pub use pipeline::{Progress, Silent, Workers, convert, convert_with};
+pub use pipeline::{Progress, Silent, Workers, convert, convert_with, memory};
 pub use summary::{DroppedPage, PageSummary, Part, StageTimes, Summary};

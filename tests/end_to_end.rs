@@ -182,3 +182,45 @@ fn embedded_image_is_exactly_the_cleaned_page() {
     assert_eq!(differing, 0, "{differing} pixels differ");
     assert!(cleaned.bits.ink_count() > 10_000, "page has text");
 }
+
+/// `--max-memory` that holds one of these pages at a time (each, in
+/// colour, needs 12 bytes a pixel, about 27 MB, beside the fixed 100 MB
+/// and 40 MB for the second worker) runs them one at a time at `-j 2`: a
+/// `jobs_lowered` warning on stderr and in the JSON document line, none
+/// with `-q`, and the same PDF as `-j 1` without a limit. A size that is
+/// not one is a usage error.
+#[test]
+fn a_memory_limit_lowers_jobs_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    for seed in 1..=2 {
+        let page = degrade(&small_page(seed, 3), &Degrade::typical(seed));
+        save_png(&page, &dir.path().join(format!("p{seed}.png")));
+    }
+    let run = |args: &[&str]| {
+        ocrpdf_with(dir.path(), args, None, |c| {
+            c.env("SOURCE_DATE_EPOCH", "1700000000");
+        })
+    };
+    let free = run(&["p1.png", "p2.png", "-j", "1", "-o", "free.pdf"]);
+    assert_eq!(free.code, 0, "{}", free.stderr);
+    assert!(!free.stderr.contains("lowered"), "{}", free.stderr);
+    let base = ["p1.png", "p2.png", "-j", "2", "--max-memory", "170M"];
+    let held = run(&[&base[..], &["-o", "held.pdf", "--json"]].concat());
+    assert_eq!(held.code, 0, "{}", held.stderr);
+    assert!(
+        held.stderr
+            .contains("memory limit of 170 MiB (--max-memory) holds 1 of these pages at once")
+            && held.stderr.contains("-j lowered from 2 to 1"),
+        "{}",
+        held.stderr
+    );
+    let document = held.stdout.lines().last().unwrap_or_default();
+    assert!(document.contains(r#""code":"jobs_lowered""#), "{document}");
+    let read = |name: &str| std::fs::read(dir.path().join(name)).unwrap();
+    assert!(read("held.pdf") == read("free.pdf"), "outputs differ");
+    let quiet = run(&[&base[..], &["-o", "quiet.pdf", "-q"]].concat());
+    assert_eq!((quiet.code, quiet.stderr.as_str()), (0, ""));
+    let bad = run(&["p1.png", "--max-memory", "lots", "-o", "bad.pdf"]);
+    assert_eq!(bad.code, 1, "{}", bad.stderr);
+    assert!(bad.stderr.contains("is not a size"), "{}", bad.stderr);
+}

@@ -103,7 +103,7 @@ pub fn run(cfg: &BatchConfig, events: &dyn Events, cancel: &AtomicBool) -> Resul
         path: cfg.out.clone(),
         source,
     })?;
-    let workers = Workers::new(cfg.options.page.jobs)?;
+    let workers = Workers::for_pages(&cfg.options.page)?;
     let mut summary = BatchSummary {
         shard: cfg.shard.map(|s| s.to_string()),
         documents: 0,

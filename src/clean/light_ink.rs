@@ -120,6 +120,7 @@ pub(crate) fn find(colour: &RgbImage, bits: &BitImage, dpi: Dpi) -> Option<BitIm
             any = true;
         }
     }
+    drop((dark, around));
     if !any {
         return None;
     }
@@ -142,6 +143,7 @@ pub(crate) fn find(colour: &RgbImage, bits: &BitImage, dpi: Dpi) -> Option<BitIm
                 .count() as u32;
         }
     }
+    drop(core);
     let min_side = (MIN_SIDE_IN * res).max(1.0) as u32;
     let keep: Vec<bool> = labels
         .comps

@@ -22,6 +22,7 @@ pub(crate) mod despeckle;
 pub(crate) mod invert;
 pub(crate) mod light_ink;
 pub(crate) mod lines;
+pub(crate) mod mask;
 pub(crate) mod resolution;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -35,6 +36,8 @@ pub use lines::InkStats;
 
 use crate::input::{Dpi, PageImage, Pixels};
 use image::GrayImage;
+use mask::Mask;
+use std::borrow::Cow;
 
 /// How a page is stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -142,16 +145,29 @@ impl CleanPage {
 /// Run the cleanup stages on one decoded page. A light-on-dark page is
 /// cleaned as its negative and stored as it looks ([`invert`]).
 pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
+    clean_scan(Cow::Borrowed(page), opts)
+}
+
+/// [`clean`] a scan the caller is done with: memory is given back as soon
+/// as cleanup is (a grey scan once its background is flattened, a
+/// negative once it is turned positive), the same page results.
+pub fn clean_owned(page: PageImage, opts: &CleanOptions) -> CleanPage {
+    clean_scan(Cow::Owned(page), opts)
+}
+
+fn clean_scan(page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPage {
     if !invert::is_negative(&page.pixels) {
         return clean_positive(page, opts);
     }
-    let mut out = clean_positive(&invert::negative(page), opts);
+    let negative = invert::negative(&page);
+    drop(page);
+    let mut out = clean_positive(Cow::Owned(negative), opts);
     invert::restore(&mut out);
     out
 }
 
 /// [`clean`] on a page of dark ink on light paper.
-fn clean_positive(page: &PageImage, opts: &CleanOptions) -> CleanPage {
+fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPage {
     let dpi = page.dpi;
     let gray = match &page.pixels {
         Pixels::Gray(g) if !opts.whiten_background => g.clone(),
@@ -165,6 +181,19 @@ fn clean_positive(page: &PageImage, opts: &CleanOptions) -> CleanPage {
             }
         }
     };
+    // A grey scan's own pixels are read again only for pictures (cut from
+    // the scan as it was, not the whitened page): an owned one without
+    // any is freed (a colour scan stays, for the colour page and its
+    // checks). Pictures are looked for here without text lines, which
+    // only take some away.
+    if let Cow::Owned(PageImage {
+        pixels: Pixels::Gray(g),
+        ..
+    }) = &mut page
+        && content::picture_regions(&gray, dpi, &[]).is_empty()
+    {
+        drop(std::mem::take(g));
+    }
 
     // Skew is measured on a binarised page once borders are gone (a dark
     // band along an edge would pull the estimate to 0°). A global threshold
@@ -190,9 +219,13 @@ fn clean_positive(page: &PageImage, opts: &CleanOptions) -> CleanPage {
     } else {
         gray
     };
+    // The ink as first thresholded is kept packed for `whiten_removed`, and
+    // the image despeckling starts from is freed once it has.
     let raw = binarize::binarize(&gray, dpi, opts.binarize);
-    let (bits, borders) = without_borders(raw.clone());
-    let mut bits = despeckle::despeckle(&bits, dpi, opts.despeckle);
+    let raw_ink = Mask::ink_of(&raw);
+    let (unbordered, borders) = without_borders(raw);
+    let mut bits = despeckle::despeckle(&unbordered, dpi, opts.despeckle);
+    drop(unbordered);
     // Scanner borders are removed on purpose; a band across the page is
     // not a border, and what it took with it is for the page check.
     let borders: Vec<Rect> = borders.iter().filter(|b| b.along).map(|b| b.rect).collect();
@@ -233,7 +266,7 @@ fn clean_positive(page: &PageImage, opts: &CleanOptions) -> CleanPage {
     // Found before pictures blank anything: text lines win over pictures.
     let text = lines::find(&bits, dpi);
     let mut balanced = None;
-    let near = near_ink(&bits, &text, dpi);
+    let near = Mask::nonzero_of(&near_ink(&bits, &text, dpi));
     let picture = match opts.mode {
         Mode::Bw => Picture::None,
         Mode::Gray => Picture::Page(Pixels::Gray(gray.clone())),
@@ -250,7 +283,7 @@ fn clean_positive(page: &PageImage, opts: &CleanOptions) -> CleanPage {
             } else {
                 // Pictures are cut from the page as scanned, white-balanced
                 // as a whole: local whitening would take their sky for paper.
-                let scan = balanced.get_or_insert_with(|| balanced_page(page, skew_deg));
+                let scan = balanced.get_or_insert_with(|| balanced_page(&page, &gray, skew_deg));
                 let rects = content::fit_to_tone(rects, &tone(scan), &text);
                 let regions = rects
                     .into_iter()
@@ -288,7 +321,7 @@ fn clean_positive(page: &PageImage, opts: &CleanOptions) -> CleanPage {
                     ),
                 });
                 rects.extend(lost);
-                let scan = balanced.get_or_insert_with(|| balanced_page(page, skew_deg));
+                let scan = balanced.get_or_insert_with(|| balanced_page(&page, &gray, skew_deg));
                 let regions = content::merge(rects)
                     .into_iter()
                     .map(|r| {
@@ -327,7 +360,7 @@ fn clean_positive(page: &PageImage, opts: &CleanOptions) -> CleanPage {
                         changed * 100.0
                     ),
                 });
-                let scan = balanced.unwrap_or_else(|| balanced_page(page, skew_deg));
+                let scan = balanced.unwrap_or_else(|| balanced_page(&page, &gray, skew_deg));
                 (Picture::Page(scan), None)
             } else {
                 (picture, Some(l))
@@ -335,7 +368,7 @@ fn clean_positive(page: &PageImage, opts: &CleanOptions) -> CleanPage {
         }
         (layers, _, _) => (picture, layers),
     };
-    whiten_removed(&mut gray, &raw, &bits, &pictures);
+    whiten_removed(&mut gray, &raw_ink, &bits, &pictures);
     whiten_far_from_ink(&mut gray, &near, &pictures);
     CleanPage {
         gray,
@@ -360,22 +393,16 @@ const DARK_DIRT: u8 = 128;
 /// one-pixel rim for their anti-aliased edges, so OCR does not read them
 /// as punctuation. Kept ink is left alone, and so is everything under
 /// picture regions (blank in `kept` for storage, not because it is dirt).
-fn whiten_removed(gray: &mut GrayImage, raw: &BitImage, kept: &BitImage, pictures: &[Rect]) {
+/// `raw` is the ink as first thresholded.
+fn whiten_removed(gray: &mut GrayImage, raw: &Mask, kept: &BitImage, pictures: &[Rect]) {
     let (w, h) = gray.dimensions();
     let in_picture = |x: u32, y: u32| pictures.iter().any(|r| r.contains(x, y));
-    let mut dirt = Vec::new();
-    for y in 0..h {
-        let (r, k) = (raw.row(y), kept.row(y));
-        if r == k {
-            continue;
-        }
-        for x in 0..w {
-            let removed = r[x as usize] == bits::INK && k[x as usize] != bits::INK;
-            if removed && gray.get_pixel(x, y).0[0] < DARK_DIRT && !in_picture(x, y) {
-                dirt.push((x, y));
-            }
-        }
-    }
+    let dirt: Vec<(u32, u32)> = raw
+        .set_pixels()
+        .filter(|&(x, y)| {
+            !kept.is_ink(x, y) && gray.get_pixel(x, y).0[0] < DARK_DIRT && !in_picture(x, y)
+        })
+        .collect();
     for (x, y) in dirt {
         for yy in y.saturating_sub(1)..(y + 2).min(h) {
             for xx in x.saturating_sub(1)..(x + 2).min(w) {
@@ -407,13 +434,14 @@ const NEAR_INK_IN: f32 = 0.05;
 /// bleed-through or a tint that binarisation already judged to be paper.
 /// Tesseract otherwise reads their edges as stray marks. Near ink the grey
 /// is kept as it is, so OCR still sees every stroke's own edges and faint
-/// parts of letters the threshold missed.
-fn whiten_far_from_ink(gray: &mut GrayImage, near: &GrayImage, pictures: &[Rect]) {
+/// parts of letters the threshold missed. `near` is [`near_ink`]'s set
+/// pixels.
+fn whiten_far_from_ink(gray: &mut GrayImage, near: &Mask, pictures: &[Rect]) {
     let w = gray.width() as usize;
-    for (i, (g, &n)) in gray.iter_mut().zip(near.iter()).enumerate() {
-        if n == 0 && *g != 255 {
+    for (i, g) in gray.iter_mut().enumerate() {
+        if *g != 255 {
             let (x, y) = ((i % w) as u32, (i / w) as u32);
-            if !pictures.iter().any(|r| r.contains(x, y)) {
+            if !near.get(x, y) && !pictures.iter().any(|r| r.contains(x, y)) {
                 *g = 255;
             }
         }
@@ -434,9 +462,12 @@ fn blank(bits: &mut BitImage, r: Rect) {
 /// The page as scanned, white-balanced as a whole
 /// ([`background::balance_rgb`], [`background::balance`]) and deskewed:
 /// what pictures are stored from, so their light parts keep their tone.
-fn balanced_page(page: &PageImage, skew_deg: f32) -> Pixels {
+/// `cleaned`, the whitened grey page, stands in for a grey scan that was
+/// freed (a page without pictures of its own, see `clean_positive`).
+fn balanced_page(page: &PageImage, cleaned: &GrayImage, skew_deg: f32) -> Pixels {
     let turn = skew_deg != 0.0;
     match &page.pixels {
+        Pixels::Gray(g) if g.is_empty() => Pixels::Gray(cleaned.clone()),
         Pixels::Rgb(c) => {
             let b = background::balance_rgb(c);
             Pixels::Rgb(if turn {

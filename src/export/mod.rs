@@ -139,7 +139,7 @@ pub fn export(
     }
     let plan = plan_outputs(cfg, &pages)?;
     progress.start(pages.len());
-    let workers = Workers::new(cfg.page.jobs)?;
+    let workers = Workers::for_pages(&cfg.page)?;
     // The pages' work owns what it reads: a worker abandoned to a hung
     // engine may outlive this call.
     let shared = Arc::new((pages, plan, cfg.clone()));
@@ -166,6 +166,7 @@ pub fn export(
         panicked: &|i| panicked(&shared.0[i]),
         engine_limit: Some(pipeline::abandon_after(DEFAULT_OCR_TIMEOUT)),
         overdue: &overdue,
+        cost: Some(&|i| pipeline::memory::page_need(&shared.0[i])),
     };
     let mut written = Vec::new();
     pipeline::in_order(&workers, work, |i, r: Result<ExportReport>| {

@@ -55,6 +55,18 @@ pub struct PageRef {
     /// For PDF pages: how the page becomes pixels, decided when the file
     /// was listed (the document is parsed once, not once per page).
     pub(crate) pdf: Option<Arc<pdf::PdfPage>>,
+    /// Its size in pixels and whether it is in colour, as its header
+    /// states, when known before decoding (images, TIFF pages): what the
+    /// scheduler budgets its memory by.
+    pub(crate) size: Option<HeaderSize>,
+}
+
+/// A page's size as its header states it, before decoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct HeaderSize {
+    pub pixels: u64,
+    /// Colour samples (decoded as RGB), not grey.
+    pub colour: bool,
 }
 
 impl PageRef {
@@ -295,6 +307,7 @@ pub(crate) fn list_document(
                     index: i as u32,
                     count,
                     pdf: Some(p),
+                    size: None,
                 })
                 .collect();
             return Ok(Listed {
@@ -363,8 +376,12 @@ fn list_source(source: Source, limits: &Limits) -> Result<Vec<PageRef>> {
         let path = source_path(&source);
         let format = sniff(&head, path)?;
         let mut pdf_pages = Vec::new();
+        let mut sizes = Vec::new();
         let count = match format {
-            Format::Tiff => tiff::page_count(open(&source)?, path)?,
+            Format::Tiff => {
+                sizes = tiff::page_sizes(open(&source)?, path)?;
+                sizes.len() as u32
+            }
             Format::Pdf => {
                 pdf_pages = pdf::list(&read_all(&source)?, path, limits)?;
                 pdf_pages.len() as u32
@@ -387,13 +404,18 @@ fn list_source(source: Source, limits: &Limits) -> Result<Vec<PageRef>> {
                     Error::Internal(format!("{}: not an image format", path.display()))
                 })?;
                 let r = image::ImageReader::with_format(std::io::BufReader::new(open(&source)?), f);
-                let (w, h) = r.into_dimensions().map_err(|e| {
+                let decoder = r.into_decoder().map_err(|e| {
                     Error::input(
                         path,
                         format!("not a valid {} image: {e}", format_name(format)),
                     )
                 })?;
+                let (w, h) = decoder.dimensions();
                 check_size(path, w, h, limits)?;
+                sizes.push(Some(HeaderSize {
+                    pixels: w as u64 * h as u64,
+                    colour: decoder.color_type().has_color(),
+                }));
                 1
             }
         };
@@ -404,6 +426,7 @@ fn list_source(source: Source, limits: &Limits) -> Result<Vec<PageRef>> {
                 index,
                 count,
                 pdf: pdf_pages.get(index as usize).cloned(),
+                size: sizes.get(index as usize).copied().flatten(),
             });
         }
     }

@@ -1,7 +1,7 @@
 //! Multi-page TIFF: the `image` crate reads only the first directory, so
 //! pages are counted and decoded with the `tiff` crate directly.
 
-use super::{Dpi, Limits, Pixels, ReadSeek, check_size};
+use super::{Dpi, HeaderSize, Limits, Pixels, ReadSeek, check_size};
 use crate::error::{Error, Result};
 use image::metadata::Orientation;
 use image::{GrayImage, RgbImage};
@@ -17,18 +17,33 @@ fn decoder(r: Box<dyn ReadSeek>, path: &Path) -> Result<Decoder<Box<dyn ReadSeek
     Decoder::new(r).map_err(|e| Error::input(path, format!("not a valid TIFF image: {e}")))
 }
 
-pub fn page_count(r: Box<dyn ReadSeek>, path: &Path) -> Result<u32> {
+/// Each page's size (`None` where its directory gives none, left for
+/// decoding to report), one entry a page: what the scheduler budgets
+/// memory by before any page is decoded.
+pub(crate) fn page_sizes(r: Box<dyn ReadSeek>, path: &Path) -> Result<Vec<Option<HeaderSize>>> {
     let mut dec = decoder(r, path)?;
-    let mut n = 1;
+    let size = |dec: &mut Decoder<Box<dyn ReadSeek>>| {
+        let (w, h) = dec.dimensions().ok()?;
+        let colour = !matches!(
+            dec.colortype().ok()?,
+            ColorType::Gray(_) | ColorType::GrayA(_)
+        );
+        Some(HeaderSize {
+            pixels: w as u64 * h as u64,
+            colour,
+        })
+    };
+    let mut pages = vec![size(&mut dec)];
     while dec.more_images() {
-        if n >= MAX_PAGES {
+        if pages.len() as u32 >= MAX_PAGES {
             return Err(Error::input(path, "TIFF has too many pages"));
         }
-        dec.next_image()
-            .map_err(|e| Error::input(path, format!("broken TIFF page {}: {e}", n + 1)))?;
-        n += 1;
+        dec.next_image().map_err(|e| {
+            Error::input(path, format!("broken TIFF page {}: {e}", pages.len() + 1))
+        })?;
+        pages.push(size(&mut dec));
     }
-    Ok(n)
+    Ok(pages)
 }
 
 pub fn decode(

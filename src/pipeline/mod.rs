@@ -11,6 +11,7 @@
 
 mod document;
 mod edit;
+pub mod memory;
 mod page;
 mod schedule;
 mod stack;
@@ -55,7 +56,7 @@ pub fn convert(
     progress: &dyn Progress,
     cancel: &AtomicBool,
 ) -> Result<Summary> {
-    let workers = Workers::new(opts.page.jobs)?;
+    let workers = Workers::for_pages(&opts.page)?;
     convert_with(
         &workers,
         Arc::new(TesseractEngines),
@@ -117,6 +118,8 @@ pub fn convert_with(
         ));
     }
     progress.start(pages.len());
+    let needs: Vec<u64> = pages.iter().map(memory::page_need).collect();
+    let lowered = memory::lowered(workers.budget(), &needs, workers.count());
     let created = match opts.info.date {
         DateSource::Inputs => newest_input_time(&inputs),
         DateSource::At(d) => Some(d),
@@ -155,6 +158,7 @@ pub fn convert_with(
             label(i)
         ))
     };
+    let need = |i: usize| needs[i];
     let limit = opts.ocr.timeout;
     let overdue = |i: usize| Error::Ocr {
         path: PathBuf::from(label(i)),
@@ -168,13 +172,16 @@ pub fn convert_with(
         panicked: &panicked,
         engine_limit: limit.map(schedule::abandon_after),
         overdue: &overdue,
+        cost: Some(&need),
     };
     schedule::in_order(workers, work, |i, done| {
         stack.add(done)?;
         progress.page_done(&shared.pages[i]);
         Ok(())
     })?;
-    stack.finish()
+    let mut summary = stack.finish()?;
+    summary.document_warnings.extend(lowered);
+    Ok(summary)
 }
 
 /// What a page's work reads, shared with the workers.

@@ -107,15 +107,21 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
     } = *task;
     let mut t = StageTimes::default();
     let timed = |slot: &mut f64, started: Instant| *slot += started.elapsed().as_secs_f64();
+    // Decoding is deterministic: a page turned after OCR is decoded again
+    // rather than kept, so its scan (three bytes a pixel in colour) is not
+    // held through OCR.
+    let decode = || {
+        let mut decoded = input::decode(page, &cfg.page.limits, cfg.page.dpi)?;
+        clean::resolution::estimate(&mut decoded);
+        Ok::<_, Error>(decoded)
+    };
     let started = Instant::now();
-    let mut decoded = input::decode(page, &cfg.page.limits, cfg.page.dpi)?;
-    clean::resolution::estimate(&mut decoded);
     let input::Decoded {
         image,
         warnings: decoded,
         orientation,
         ..
-    } = decoded;
+    } = decode()?;
     timed(&mut t.decode, started);
     let recognize = |c: &clean::CleanPage| recognize(engines, clock, cfg, page, c);
     let finish = |cleaned: &clean::CleanPage, rotated: u16, ocr: &OcrPage, mut t: StageTimes| {
@@ -153,7 +159,7 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
         })
     };
     let started = Instant::now();
-    let cleaned = clean::clean(&image, &cfg.page.clean);
+    let cleaned = clean::clean_owned(image, &cfg.page.clean);
     timed(&mut t.clean, started);
     let started = Instant::now();
     let ocr = recognize(&cleaned)?;
@@ -164,26 +170,24 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
         return finish(&cleaned, 0, &ocr, t);
     }
     let started = Instant::now();
-    let turned = orient(
-        engines,
-        clock,
-        page,
-        &image,
-        &cleaned,
-        &cfg.page.clean,
-        cfg.ocr.tessdata.as_deref(),
-    )?;
+    let turn = turn_found(engines, clock, page, &cleaned, cfg.ocr.tessdata.as_deref())?;
     timed(&mut t.orient, started);
-    match turned {
-        None => finish(&cleaned, 0, &ocr, t),
-        Some((turned, degrees)) => {
-            drop(image);
-            let started = Instant::now();
-            let ocr = recognize(&turned)?;
-            timed(&mut t.ocr, started);
-            finish(&turned, degrees, &ocr, t)
-        }
-    }
+    let Some(degrees) = turn else {
+        return finish(&cleaned, 0, &ocr, t);
+    };
+    // The first reading is done with before the page is read again.
+    drop((cleaned, ocr));
+    let started = Instant::now();
+    let scan = decode()?.image;
+    let scan = input::rotate(&scan, degrees);
+    timed(&mut t.orient, started);
+    let started = Instant::now();
+    let turned = clean::clean_owned(scan, &cfg.page.clean);
+    timed(&mut t.orient, started);
+    let started = Instant::now();
+    let ocr = recognize(&turned)?;
+    timed(&mut t.ocr, started);
+    finish(&turned, degrees, &ocr, t)
 }
 
 /// What the stack options need to know of a page: its blankness and the
@@ -247,6 +251,24 @@ pub(super) fn orient(
     opts: &clean::CleanOptions,
     tessdata: Option<&std::path::Path>,
 ) -> Result<Option<(clean::CleanPage, u16)>> {
+    let Some(degrees) = turn_found(engines, clock, page, cleaned, tessdata)? else {
+        return Ok(None);
+    };
+    Ok(Some((
+        clean::clean(&input::rotate(image, degrees), opts),
+        degrees,
+    )))
+}
+
+/// The clockwise turn OSD confidently finds on the cleaned page (see
+/// [`orient`]); `None` when it stays as it is.
+fn turn_found(
+    engines: &dyn Engines,
+    clock: &EngineClock,
+    page: &PageRef,
+    cleaned: &clean::CleanPage,
+    tessdata: Option<&std::path::Path>,
+) -> Result<Option<u16>> {
     let mut found: Option<std::result::Result<Orientation, String>> = None;
     engines.with_osd(tessdata, &mut |e| {
         found = Some(clock.time(|| e.detect_orientation(cleaned.bits.as_gray(), cleaned.dpi)));
@@ -260,10 +282,7 @@ pub(super) fn orient(
     if found.degrees == 0 || found.confidence < ROTATE_MIN_CONFIDENCE {
         return Ok(None);
     }
-    Ok(Some((
-        clean::clean(&input::rotate(image, found.degrees), opts),
-        found.degrees,
-    )))
+    Ok(Some(found.degrees))
 }
 
 /// Whether OCR output looks like an upright page: enough words, read with

@@ -27,7 +27,15 @@
 //! an abandoned item does can reach the output. Only engine calls are
 //! watched: decoding and cleaning have their own limits (pixel caps, the
 //! PDF renderer's time limit).
+//!
+//! **Memory.** Workers may carry a memory limit ([`super::memory`]): an
+//! item with a cost (a page's memory need) starts only when it fits beside
+//! the items in flight, of this call and of any other on the same workers
+//! (a watched folder's documents), or when none is in flight. Its bytes
+//! are given back when its result (or its abandonment) reaches the
+//! calling thread.
 
+use super::memory::{Budget, MemoryLimit};
 use crate::error::{Error, Result};
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
@@ -45,6 +53,8 @@ const POLL: Duration = Duration::from_millis(100);
 pub struct Workers {
     pool: Arc<Pool>,
     count: usize,
+    /// The memory pages in flight may take, shared by every call.
+    budget: Arc<Budget>,
 }
 
 /// `jobs` workers, or one per core for `None`; at least one.
@@ -73,8 +83,15 @@ struct Queue {
 type Task = Box<dyn FnOnce() -> bool + Send>;
 
 impl Workers {
-    /// `jobs` workers; `None` means one per core.
+    /// `jobs` workers; `None` means one per core. Pages are not held
+    /// back for memory (see [`Workers::with_memory`]).
     pub fn new(jobs: Option<usize>) -> Result<Self> {
+        Workers::with_memory(jobs, None)
+    }
+
+    /// `jobs` workers whose pages in flight keep within `limit` (see
+    /// [`super::memory`]); `None`: no limit.
+    pub fn with_memory(jobs: Option<usize>, limit: Option<MemoryLimit>) -> Result<Self> {
         let count = worker_count(jobs);
         let workers = Workers {
             pool: Arc::new(Pool {
@@ -87,14 +104,27 @@ impl Workers {
                 started: AtomicUsize::new(0),
             }),
             count,
+            budget: Arc::new(Budget::new(limit, count)),
         };
         workers.top_up()?;
         Ok(workers)
     }
 
+    /// The workers `page` asks for (`jobs`), holding pages in flight to
+    /// its memory limit (`max_memory`, else the cgroup's: see
+    /// [`super::memory`]).
+    pub fn for_pages(page: &crate::job::PageOptions) -> Result<Self> {
+        Workers::with_memory(page.jobs, super::memory::limit_for(page.max_memory))
+    }
+
     /// How many worker threads the pool keeps.
     pub fn count(&self) -> usize {
         self.count
+    }
+
+    /// The memory limit pages are held to.
+    pub(crate) fn budget(&self) -> &Budget {
+        &self.budget
     }
 
     /// Start threads until `count` are live.
@@ -235,6 +265,9 @@ pub(crate) struct Work<'a, R> {
     pub engine_limit: Option<Duration>,
     /// The error for item `i` when it was abandoned.
     pub overdue: &'a dyn Fn(usize) -> Error,
+    /// Item `i`'s memory need, held against the workers' memory limit
+    /// while it is in flight (`None`: items need none worth counting).
+    pub cost: Option<&'a dyn Fn(usize) -> u64>,
 }
 
 /// An item's state, shared by the calling thread and its worker.
@@ -243,6 +276,36 @@ struct Slot {
     /// thread moves it from `RUNNING` first decides which.
     state: AtomicU8,
     clock: EngineClock,
+    /// The memory it took from the workers' budget.
+    cost: u64,
+}
+
+/// The items of one call in flight: their slots, and the memory they took,
+/// given back as each leaves and, for any left when the call returns
+/// early, when it returns.
+struct InFlight<'a> {
+    slots: BTreeMap<usize, Arc<Slot>>,
+    budget: &'a Budget,
+}
+
+impl InFlight<'_> {
+    fn insert(&mut self, i: usize, slot: Arc<Slot>) {
+        self.slots.insert(i, slot);
+    }
+
+    fn remove(&mut self, i: usize) {
+        if let Some(slot) = self.slots.remove(&i) {
+            self.budget.give_back(slot.cost);
+        }
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        for slot in self.slots.values() {
+            self.budget.give_back(slot.cost);
+        }
+    }
 }
 
 const QUEUED: u8 = 0;
@@ -270,16 +333,27 @@ pub(crate) fn in_order<R: Send + 'static>(
         panicked,
         engine_limit,
         overdue,
+        cost,
     } = work;
     let window = window.max(1);
     let (tx, rx) = mpsc::channel::<(usize, std::thread::Result<Result<R>>)>();
     let stop = Arc::new(AtomicBool::new(false));
-    let mut running: BTreeMap<usize, Arc<Slot>> = BTreeMap::new();
+    let mut running = InFlight {
+        slots: BTreeMap::new(),
+        budget: workers.budget(),
+    };
     let mut first_error: Option<Error> = None;
-    let start = |i: usize, running: &mut BTreeMap<usize, Arc<Slot>>| {
+    // Item `i` is queued once it fits the memory budget (see the module
+    // notes); `false` when it does not yet.
+    let start = |i: usize, running: &mut InFlight| -> Result<bool> {
+        let cost = cost.map_or(0, |c| c(i));
+        if !running.budget.try_take(cost) {
+            return Ok(false);
+        }
         let slot = Arc::new(Slot {
             state: AtomicU8::new(QUEUED),
             clock: EngineClock::default(),
+            cost,
         });
         running.insert(i, Arc::clone(&slot));
         let (tx, stop, run) = (tx.clone(), Arc::clone(&stop), Arc::clone(&run));
@@ -301,17 +375,18 @@ pub(crate) fn in_order<R: Send + 'static>(
                 let _ = tx.send((i, result));
             }
             kept
-        }))
+        }))?;
+        Ok(true)
     };
     // Wait for the next result, or for an engine call to overrun.
-    let next_event = |running: &BTreeMap<usize, Arc<Slot>>| loop {
+    let next_event = |running: &InFlight| loop {
         if cancel.load(Ordering::Relaxed) {
             stop.store(true, Ordering::SeqCst);
         }
         let now = Instant::now();
         let mut wait = POLL;
         if let Some(limit) = engine_limit {
-            for (&i, slot) in running {
+            for (&i, slot) in &running.slots {
                 let Some(since) = slot.clock.since() else {
                     continue;
                 };
@@ -337,22 +412,30 @@ pub(crate) fn in_order<R: Send + 'static>(
     };
     let mut next_to_start = 0;
     let mut pending = BTreeMap::new();
-    while next_to_start < count.min(window) {
-        start(next_to_start, &mut running)?;
-        next_to_start += 1;
-    }
+    // Queue items in order while they are within the window of the next
+    // to consume and fit the memory budget.
+    let fill = |next_to_start: &mut usize, consumed: usize, running: &mut InFlight| {
+        while *next_to_start < count.min(consumed + window) && start(*next_to_start, running)? {
+            *next_to_start += 1;
+        }
+        Ok::<_, Error>(())
+    };
     for next in 0..count {
         let result = loop {
             if let Some(r) = pending.remove(&next) {
                 break r;
             }
+            // Memory given back (by this call's items or another's) may
+            // let more start; with nothing of ours in flight, the wait
+            // below polls until it does.
+            fill(&mut next_to_start, next, &mut running)?;
             match next_event(&running) {
                 Event::Finished(i, r) => {
-                    running.remove(&i);
+                    running.remove(i);
                     pending.insert(i, r.unwrap_or_else(|_| Err(panicked(i))));
                 }
                 Event::Overdue(i) => {
-                    running.remove(&i);
+                    running.remove(i);
                     pending.insert(i, Err(overdue(i)));
                     // The item's thread is lost; its replacement takes the
                     // queue from here (this call's items and others'). If
@@ -382,10 +465,7 @@ pub(crate) fn in_order<R: Send + 'static>(
             // Let queued items return at once; keep draining to join them.
             stop.store(true, Ordering::SeqCst);
         }
-        if next_to_start < count {
-            start(next_to_start, &mut running)?;
-            next_to_start += 1;
-        }
+        fill(&mut next_to_start, next + 1, &mut running)?;
     }
     first_error.map_or(Ok(()), Err)
 }
@@ -421,6 +501,7 @@ mod tests {
             panicked: &panicked,
             engine_limit: None,
             overdue: &overdue,
+            cost: None,
         }
     }
 
@@ -583,6 +664,58 @@ mod tests {
         let mut w = work(3, 2, &cancel, run);
         w.engine_limit = Some(Duration::from_millis(200));
         in_order(&workers(2), w, |_, _| Ok(())).unwrap();
+    }
+
+    /// Under a memory limit, items start only while the ones running fit
+    /// it with them: four workers run at most two items of 40 bytes in a
+    /// budget of 100, an item of 500 runs alone, and every item runs.
+    #[test]
+    fn items_are_held_back_to_fit_the_memory_limit() {
+        use super::super::memory::{FIXED_BYTES, PER_WORKER_BYTES};
+        let limit = MemoryLimit {
+            bytes: FIXED_BYTES + 3 * PER_WORKER_BYTES + 100,
+            source: "test".into(),
+        };
+        let workers = Workers::with_memory(Some(4), Some(limit)).unwrap();
+        let cancel = AtomicBool::new(false);
+        let costs = [40u64, 40, 40, 40, 500, 40, 40, 10, 10, 40];
+        let (now, most, alone_ok) = (
+            Arc::new(Mutex::new(0u64)),
+            Arc::new(AtomicUsize::new(0)),
+            Arc::new(AtomicBool::new(true)),
+        );
+        let (n, m, a) = (now.clone(), most.clone(), alone_ok.clone());
+        let run = move |i: usize, _: &EngineClock| {
+            let held = {
+                let mut n = n.lock().unwrap();
+                *n += costs[i];
+                *n
+            };
+            if costs[i] == 500 && held != 500 {
+                a.store(false, Ordering::SeqCst);
+            }
+            if costs[i] != 500 {
+                m.fetch_max(held as usize, Ordering::SeqCst);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+            *n.lock().unwrap() -= costs[i];
+            Ok(i)
+        };
+        let cost = |i: usize| costs[i];
+        let mut w = work(costs.len(), 8, &cancel, run);
+        w.cost = Some(&cost);
+        let mut seen = Vec::new();
+        in_order(&workers, w, |i, _| {
+            seen.push(i);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen, (0..costs.len()).collect::<Vec<_>>());
+        assert!(most.load(Ordering::SeqCst) <= 100, "{most:?}");
+        assert!(alone_ok.load(Ordering::SeqCst), "the large item shared");
+        // Everything was given back.
+        assert!(workers.budget().try_take(100));
+        assert!(!workers.budget().try_take(1));
     }
 
     /// The grace: a quarter of the limit, at least 2 s.

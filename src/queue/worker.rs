@@ -83,7 +83,7 @@ pub fn run(cfg: &WorkerConfig, log: &dyn Fn(&str), cancel: &AtomicBool) -> Resul
     let mut queue = Queue::connect(&cfg.db)?;
     let mut beats = Queue::connect(&cfg.db)?;
     let store = Store::open(&cfg.out)?;
-    let workers = Workers::new(cfg.options.page.jobs)?;
+    let workers = Workers::for_pages(&cfg.options.page)?;
     let me = identity();
     let lease_s = cfg.lease.as_secs_f64();
     let max = i32::try_from(cfg.max_attempts).unwrap_or(i32::MAX);

@@ -283,7 +283,7 @@ pub fn watch_with(
     let mut options = cfg.options.clone();
     options.page.natural_sort = false;
     let journal = journal::Journal::open(&inbox, &outbox)?;
-    let workers = Workers::new(options.page.jobs)?;
+    let workers = Workers::for_pages(&options.page)?;
     let ctx = Ctx {
         cfg,
         inbox: &inbox,
