@@ -145,7 +145,9 @@ mod tests {
                 },
                 baseline: ((50.0, 140.0), (400.0, 140.0)),
                 words: vec![word("Tom", 50, 150), word("&<Jerry>", 170, 400)],
+                paragraph: None,
             }],
+            ..OcrPage::default()
         }
     }
 

@@ -1,0 +1,348 @@
+//! Reading order: the page's text lines as a person reads them.
+//!
+//! Columns top to bottom, left to right (right to left on a page written
+//! mostly in a right-to-left script); a headline spanning columns before
+//! them; a caption where its picture stands in its column; page headers
+//! first and footers last. The text layer is written in this order, and
+//! the PDF content-stream order is what poppler, MuPDF, PDFium and PDF.js
+//! copy, so every viewer gives the same text; hOCR and the sidecar follow
+//! it too.
+//!
+//! # Why not the engine's order
+//!
+//! Tesseract orders its blocks by its column partitions, and on magazine
+//! pages that puts a headline after the first column or a caption between
+//! two column pieces. Its blocks and paragraphs are good *groupings*,
+//! though: the order is decided here, over groups of lines.
+//!
+//! # How
+//!
+//! 1. **Units.** Consecutive lines of one engine paragraph that stack
+//!    downwards with aligned left edges and similar heights form a unit (a
+//!    column piece); everything else is a unit of one line. Ordering lines,
+//!    not the engine's blocks, means a block that wrongly spans two columns
+//!    still comes out column by column; grouping the safe runs keeps the
+//!    work small on dense pages.
+//! 2. **Header and footer bands.** The y-projection of the lines is cut
+//!    into bands at full-width gaps (the first cut of a recursive X-Y cut,
+//!    Nagy & Seth 1984; Ha, Haralick & Phillips 1995). A short top band set
+//!    off by a wide gap is the page header and is read first; a short
+//!    bottom band likewise is the footer and read last. (Without this a
+//!    page number at the top right would come after the left columns.)
+//! 3. **Partial order, then a topological sort** (Breuel 2003, "High
+//!    performance document layout analysis", the reading-order rules of
+//!    OCRopus): unit *a* comes before *b*
+//!    - if their x-ranges overlap and *a* is above *b*; or
+//!    - if *a* lies wholly left of *b* and no unit *c* between them in y
+//!      overlaps both in x (a spanning headline or section break between
+//!      them stops the rule).
+//!
+//!    The sort takes, of the units whose predecessors are all placed, the
+//!    topmost (then leftmost); a cycle (only possible from overlapping,
+//!    skewed boxes) is broken the same way.
+//!
+//! A plain recursive X-Y cut was not used for the body: with line or
+//! paragraph boxes, the line gaps of neighbouring columns line up and a
+//! horizontal cut across the whole page then interleaves the columns line
+//! by line; the cut's choice of direction needs thresholds that fail on
+//! either dense newspapers or airy magazines. Breuel's rules need only one
+//! tolerance (a quarter of the line height, for touching boxes).
+//!
+//! Right-to-left pages are ordered with x mirrored. Known limit: a box
+//! that straddles a column gutter in the middle of running text (a pull
+//! quote centred across two columns) acts as a section break: the column
+//! text above it on both sides is read first.
+
+use super::{Line, OcrPage, Rect};
+
+/// Beyond this many units the page keeps the engine's order: the rules
+/// cost O(n³) and such pages are tables or noise, not columns.
+const MAX_UNITS: usize = 600;
+
+/// A band is a header or footer when it is at most this many median line
+/// heights tall (two or three short lines)…
+const BAND_MAX_LINES: f32 = 3.2;
+/// …and the gap that sets it off is at least this many line heights
+/// (wider than paragraph spacing, as running heads are).
+const BAND_MIN_GAP: f32 = 1.5;
+
+/// Lines of one run differ in height by at most this ratio (a headline
+/// in the same engine paragraph as body text starts its own unit).
+const RUN_HEIGHT_RATIO: f32 = 1.3;
+/// Left edges of a run's lines agree within this many line heights (an
+/// indent is about one).
+const RUN_EDGE: f32 = 1.5;
+
+/// Boxes touching by less than this share of the line height do not
+/// overlap (column gutters are several times wider).
+const TOUCH: f32 = 0.25;
+
+/// `page`'s lines in reading order. Paragraphs and blocks are unchanged
+/// (lines refer to them by index). A page mostly in a right-to-left script
+/// ([`mostly_rtl`]) has its columns ordered right to left.
+pub fn reading_order(mut page: OcrPage) -> OcrPage {
+    let rtl = mostly_rtl(&page);
+    let order = order_lines(&page.lines, rtl);
+    let mut lines: Vec<Option<Line>> = page.lines.drain(..).map(Some).collect();
+    page.lines = order.into_iter().filter_map(|i| lines[i].take()).collect();
+    page
+}
+
+/// Whether most letters on the page are of a right-to-left script.
+pub fn mostly_rtl(page: &OcrPage) -> bool {
+    let (mut rtl, mut ltr) = (0usize, 0usize);
+    for c in page
+        .lines
+        .iter()
+        .flat_map(|l| &l.words)
+        .flat_map(|w| w.text.chars())
+        .filter(|c| c.is_alphabetic())
+    {
+        if is_rtl(c) {
+            rtl += 1;
+        } else {
+            ltr += 1;
+        }
+    }
+    rtl > ltr
+}
+
+/// Letters of the right-to-left scripts Tesseract reads (Hebrew, Arabic,
+/// Syriac, Thaana, N'Ko and their presentation forms).
+pub(crate) fn is_rtl(c: char) -> bool {
+    matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF)
+}
+
+/// A box in the order's own frame: x mirrored on right-to-left pages.
+#[derive(Debug, Clone, Copy)]
+struct B {
+    x0: f32,
+    y0: f32,
+    x1: f32,
+    y1: f32,
+}
+
+impl B {
+    fn of(r: Rect, rtl: bool) -> Self {
+        let (x0, x1) = (r.x0 as f32, r.x1 as f32);
+        let (x0, x1) = if rtl { (-x1, -x0) } else { (x0, x1) };
+        B {
+            x0,
+            y0: r.y0 as f32,
+            x1,
+            y1: r.y1 as f32,
+        }
+    }
+
+    fn union(self, o: B) -> B {
+        B {
+            x0: self.x0.min(o.x0),
+            y0: self.y0.min(o.y0),
+            x1: self.x1.max(o.x1),
+            y1: self.y1.max(o.y1),
+        }
+    }
+
+    fn yc(&self) -> f32 {
+        (self.y0 + self.y1) / 2.0
+    }
+
+    fn height(&self) -> f32 {
+        self.y1 - self.y0
+    }
+
+    /// How far the x-ranges overlap (negative: the gap between them).
+    fn x_overlap(&self, o: &B) -> f32 {
+        self.x1.min(o.x1) - self.x0.max(o.x0)
+    }
+}
+
+/// The reading order of `lines`: a permutation of their indices.
+pub(crate) fn order_lines(lines: &[Line], rtl: bool) -> Vec<usize> {
+    let n = lines.len();
+    if n < 2 {
+        return (0..n).collect();
+    }
+    let boxes: Vec<B> = lines.iter().map(|l| B::of(l.bbox, rtl)).collect();
+    let mut heights: Vec<f32> = boxes.iter().map(B::height).collect();
+    heights.sort_by(f32::total_cmp);
+    let h = heights[n / 2].max(1.0);
+
+    let (head, body, foot) = bands(&boxes, h);
+    let units = units(lines, &boxes, &body, h);
+    if units.len() > MAX_UNITS {
+        return (0..n).collect();
+    }
+    let mut out = Vec::with_capacity(n);
+    for part in [
+        head.into_iter().map(|i| vec![i]).collect::<Vec<_>>(),
+        units,
+        foot.into_iter().map(|i| vec![i]).collect(),
+    ] {
+        let part_boxes: Vec<B> = part
+            .iter()
+            .map(|u| {
+                u.iter()
+                    .map(|&i| boxes[i])
+                    .reduce(B::union)
+                    .expect("units are not empty")
+            })
+            .collect();
+        for u in topological(&part_boxes, h) {
+            out.extend_from_slice(&part[u]);
+        }
+    }
+    out
+}
+
+/// Split lines (by index) into header, body and footer: the top and bottom
+/// bands of the y-projection when they are short and set off by a wide
+/// gap, and the rest. Header and footer are empty otherwise.
+fn bands(boxes: &[B], h: f32) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
+    let mut by_top: Vec<usize> = (0..boxes.len()).collect();
+    by_top.sort_by(|&a, &b| boxes[a].y0.total_cmp(&boxes[b].y0));
+    // Bands: (first index in by_top, one past the last, top, bottom).
+    let mut bands: Vec<(usize, usize, f32, f32)> = Vec::new();
+    for (k, &i) in by_top.iter().enumerate() {
+        let b = boxes[i];
+        match bands.last_mut() {
+            // Lines that overlap in y by more than a touch are one band.
+            Some(band) if b.y0 < band.3 - TOUCH * h => {
+                band.1 = k + 1;
+                band.3 = band.3.max(b.y1);
+            }
+            _ => bands.push((k, k + 1, b.y0, b.y1)),
+        }
+    }
+    let all: Vec<usize> = by_top.clone();
+    if bands.len() < 2 {
+        return (Vec::new(), all, Vec::new());
+    }
+    let short = |band: &(usize, usize, f32, f32)| band.3 - band.2 <= BAND_MAX_LINES * h;
+    let (first, second) = (bands[0], bands[1]);
+    let head_end = if short(&first) && second.2 - first.3 >= BAND_MIN_GAP * h {
+        first.1
+    } else {
+        0
+    };
+    let (last, before) = (bands[bands.len() - 1], bands[bands.len() - 2]);
+    let foot_start = if bands.len() > 2 && short(&last) && last.2 - before.3 >= BAND_MIN_GAP * h {
+        last.0
+    } else {
+        by_top.len()
+    };
+    let foot_start = foot_start.max(head_end);
+    (
+        all[..head_end].to_vec(),
+        all[head_end..foot_start].to_vec(),
+        all[foot_start..].to_vec(),
+    )
+}
+
+/// Group the `body` lines into units: runs of consecutive lines (engine
+/// order) of one paragraph that go downwards, keep their left edge and
+/// height, and never grow wider on the right. Each unit lists line indices
+/// in engine order.
+fn units(lines: &[Line], boxes: &[B], body: &[usize], h: f32) -> Vec<Vec<usize>> {
+    let mut body = body.to_vec();
+    body.sort_unstable();
+    let mut units: Vec<Vec<usize>> = Vec::new();
+    let mut run_box: Option<B> = None;
+    for &i in &body {
+        let b = boxes[i];
+        let joins = match (units.last(), run_box) {
+            (Some(unit), Some(run)) => {
+                let prev = *unit.last().expect("units are not empty");
+                let p = boxes[prev];
+                let ratio = b.height() / p.height().max(1.0);
+                prev + 1 == i
+                    && lines[prev].paragraph.is_some()
+                    && lines[prev].paragraph == lines[i].paragraph
+                    && b.yc() > p.y1 - TOUCH * h
+                    && b.y0 - p.y1 < h
+                    && (1.0 / RUN_HEIGHT_RATIO..=RUN_HEIGHT_RATIO).contains(&ratio)
+                    && (b.x0 - run.x0).abs() <= RUN_EDGE * h
+                    && b.x1 <= run.x1 + RUN_EDGE * h
+            }
+            _ => false,
+        };
+        if joins {
+            units.last_mut().expect("checked").push(i);
+            run_box = run_box.map(|r| r.union(b));
+        } else {
+            units.push(vec![i]);
+            run_box = Some(b);
+        }
+    }
+    units
+}
+
+/// Breuel's reading-order rules over `boxes`, then a topological sort
+/// (Kahn), ties and cycles broken by the topmost, then leftmost box.
+fn topological(boxes: &[B], h: f32) -> Vec<usize> {
+    let n = boxes.len();
+    let touch = TOUCH * h;
+    // before[a * n + b]: a is read before b.
+    let mut before = vec![false; n * n];
+    for a in 0..n {
+        for b in 0..n {
+            if a == b {
+                continue;
+            }
+            let (ba, bb) = (&boxes[a], &boxes[b]);
+            let ov = ba.x_overlap(bb);
+            before[a * n + b] = if ov > touch {
+                ba.yc() < bb.yc() || (ba.yc() == bb.yc() && a < b)
+            } else if ba.x0 < bb.x0 {
+                let (lo, hi) = (ba.yc().min(bb.yc()), ba.yc().max(bb.yc()));
+                !boxes.iter().enumerate().any(|(c, bc)| {
+                    c != a
+                        && c != b
+                        && bc.yc() > lo
+                        && bc.yc() < hi
+                        && bc.x_overlap(ba) > touch
+                        && bc.x_overlap(bb) > touch
+                })
+            } else {
+                false
+            };
+        }
+    }
+    let mut preds: Vec<usize> = (0..n)
+        .map(|b| (0..n).filter(|&a| before[a * n + b]).count())
+        .collect();
+    let mut placed = vec![false; n];
+    let mut out = Vec::with_capacity(n);
+    let key = |i: usize| (boxes[i].y0, boxes[i].x0);
+    for _ in 0..n {
+        let ready = (0..n)
+            .filter(|&i| !placed[i] && preds[i] == 0)
+            .min_by(|&a, &b| {
+                key(a)
+                    .partial_cmp(&key(b))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            });
+        // A cycle: take the unplaced unit with the fewest predecessors left.
+        let next = ready.or_else(|| {
+            (0..n).filter(|&i| !placed[i]).min_by(|&a, &b| {
+                preds[a].cmp(&preds[b]).then(
+                    key(a)
+                        .partial_cmp(&key(b))
+                        .unwrap_or(std::cmp::Ordering::Equal),
+                )
+            })
+        });
+        let Some(u) = next else { break };
+        placed[u] = true;
+        out.push(u);
+        for v in 0..n {
+            if before[u * n + v] && !placed[v] {
+                preds[v] -= 1;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

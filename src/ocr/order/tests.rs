@@ -1,0 +1,238 @@
+//! Reading order on synthetic line boxes: 30-px lines, 45-px line pitch,
+//! columns 300 px wide with 60-px gutters.
+
+use super::*;
+use crate::ocr::Word;
+
+const PITCH: u32 = 45;
+const LINE_H: u32 = 30;
+
+/// A line at (x0, y0)–(x1, y0 + 30) holding one word `text`.
+fn line(x0: u32, y0: u32, x1: u32, text: &str, paragraph: Option<usize>) -> Line {
+    let bbox = Rect {
+        x0,
+        y0,
+        x1,
+        y1: y0 + LINE_H,
+    };
+    Line {
+        bbox,
+        baseline: ((x0 as f32, (y0 + 24) as f32), (x1 as f32, (y0 + 24) as f32)),
+        words: vec![Word {
+            text: text.into(),
+            bbox,
+            confidence: 90.0,
+        }],
+        paragraph,
+    }
+}
+
+/// `rows` lines of column `col` (0-based) from `top`, named `{name}{row}`.
+fn column(col: u32, top: u32, rows: u32, name: &str, paragraph: Option<usize>) -> Vec<Line> {
+    let x0 = 100 + col * 360;
+    (0..rows)
+        .map(|r| {
+            line(
+                x0,
+                top + r * PITCH,
+                x0 + 300,
+                &format!("{name}{r}"),
+                paragraph,
+            )
+        })
+        .collect()
+}
+
+/// The page's words in reading order, one per line.
+fn read(lines: Vec<Line>) -> Vec<String> {
+    let page = OcrPage {
+        lines,
+        ..OcrPage::default()
+    };
+    reading_order(page)
+        .lines
+        .iter()
+        .map(|l| l.words[0].text.clone())
+        .collect()
+}
+
+fn names(prefix: &str, n: u32) -> Vec<String> {
+    (0..n).map(|i| format!("{prefix}{i}")).collect()
+}
+
+/// Engine order that interleaves the columns row by row.
+fn interleaved(cols: &[Vec<Line>]) -> Vec<Line> {
+    let rows = cols.iter().map(Vec::len).max().unwrap_or(0);
+    (0..rows)
+        .flat_map(|r| cols.iter().filter_map(move |c| c.get(r).cloned()))
+        .collect()
+}
+
+#[test]
+fn columns_with_aligned_lines_are_read_one_after_another() {
+    let cols: Vec<Vec<Line>> = (0..3)
+        .map(|c| column(c, 100, 8, &format!("c{c}-"), None))
+        .collect();
+    let got = read(interleaved(&cols));
+    let want: Vec<String> = (0..3).flat_map(|c| names(&format!("c{c}-"), 8)).collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn a_block_spanning_two_columns_is_read_column_by_column() {
+    // The engine put both columns in one paragraph, row by row.
+    let cols = vec![
+        column(0, 100, 6, "a", Some(0)),
+        column(1, 100, 6, "b", Some(0)),
+    ];
+    let got = read(interleaved(&cols));
+    let want: Vec<String> = names("a", 6).into_iter().chain(names("b", 6)).collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn a_headline_over_two_columns_comes_before_them_and_the_third() {
+    // Headline over columns 0 and 1; column 2 starts at the top.
+    let mut lines = column(2, 100, 10, "c", Some(3));
+    lines.extend(column(1, 220, 7, "b", Some(2)));
+    lines.extend(column(0, 220, 7, "a", Some(1)));
+    lines.push(Line {
+        bbox: Rect {
+            x0: 100,
+            y0: 100,
+            x1: 760,
+            y1: 180,
+        },
+        ..line(100, 100, 760, "headline", Some(0))
+    });
+    let got = read(lines);
+    let mut want = vec!["headline".to_string()];
+    want.extend(names("a", 7));
+    want.extend(names("b", 7));
+    want.extend(names("c", 10));
+    assert_eq!(got, want);
+}
+
+#[test]
+fn page_header_first_and_footer_last() {
+    let mut lines = vec![
+        line(880, 20, 1000, "page-7", None),
+        line(100, 20, 400, "running-head", None),
+        line(500, 900, 560, "footer", None),
+    ];
+    lines.extend(interleaved(&[
+        column(0, 120, 8, "a", None),
+        column(1, 120, 8, "b", None),
+        column(2, 120, 8, "c", None),
+    ]));
+    let got = read(lines);
+    let mut want = vec!["running-head".to_string(), "page-7".into()];
+    want.extend(names("a", 8));
+    want.extend(names("b", 8));
+    want.extend(names("c", 8));
+    want.push("footer".into());
+    assert_eq!(got, want);
+}
+
+#[test]
+fn a_caption_is_read_at_its_picture_not_inside_the_next_column() {
+    // Column 1: four lines, a picture (no lines), a caption, four lines.
+    let mut b = column(1, 100, 4, "b", Some(1));
+    b.push(line(460, 500, 700, "caption", Some(2)));
+    b.extend(
+        column(1, 580, 4, "b", Some(3))
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut l)| {
+                l.words[0].text = format!("b{}", i + 4);
+                l
+            }),
+    );
+    let a = column(0, 100, 14, "a", Some(0));
+    let c = column(2, 100, 14, "c", Some(4));
+    // The engine listed the caption first.
+    let mut lines = vec![b[4].clone()];
+    lines.extend(interleaved(&[a, b[..4].to_vec(), b[5..].to_vec(), c]));
+    let got = read(lines);
+    let mut want = names("a", 14);
+    want.extend(names("b", 4));
+    want.push("caption".into());
+    want.extend((4..8).map(|i| format!("b{i}")));
+    want.extend(names("c", 14));
+    assert_eq!(got, want);
+}
+
+#[test]
+fn a_full_width_heading_between_two_articles_is_a_section_break() {
+    let mut lines = interleaved(&[column(0, 100, 4, "a", None), column(1, 100, 4, "b", None)]);
+    lines.push(line(100, 320, 760, "section", None));
+    lines.extend(interleaved(&[
+        column(0, 400, 4, "c", None),
+        column(1, 400, 4, "d", None),
+    ]));
+    let got = read(lines);
+    let mut want = names("a", 4);
+    want.extend(names("b", 4));
+    want.push("section".into());
+    want.extend(names("c", 4));
+    want.extend(names("d", 4));
+    assert_eq!(got, want);
+}
+
+#[test]
+fn right_to_left_pages_read_the_right_column_first() {
+    let mut left = column(0, 100, 3, "x", None);
+    let mut right = column(1, 100, 3, "x", None);
+    for (i, l) in left.iter_mut().enumerate() {
+        l.words[0].text = format!("{}{i}", "ש".repeat(3));
+    }
+    for (i, l) in right.iter_mut().enumerate() {
+        l.words[0].text = format!("{}{i}", "ם".repeat(3));
+    }
+    let got = read(interleaved(&[left, right]));
+    let want: Vec<String> = (0..3)
+        .map(|i| format!("{}{i}", "ם".repeat(3)))
+        .chain((0..3).map(|i| format!("{}{i}", "ש".repeat(3))))
+        .collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn nothing_and_one_line_are_their_own_order() {
+    assert!(read(Vec::new()).is_empty());
+    assert_eq!(read(vec![line(0, 0, 10, "x", None)]), vec!["x".to_string()]);
+}
+
+#[test]
+fn ties_and_skewed_overlaps_still_give_every_line_once() {
+    // Overlapping, crossing boxes: a cycle is possible; no line may be
+    // lost or doubled.
+    let lines: Vec<Line> = (0..40)
+        .map(|i| {
+            line(
+                (i * 37) % 500,
+                (i * 53) % 400,
+                (i * 37) % 500 + 200,
+                &i.to_string(),
+                None,
+            )
+        })
+        .collect();
+    let mut got = read(lines);
+    got.sort_by_key(|s| s.parse::<u32>().unwrap());
+    assert_eq!(got, (0..40).map(|i| i.to_string()).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_dense_five_column_page_is_ordered() {
+    // 500 one-line units: the cubic rules must still run in well under a
+    // second (the cap, MAX_UNITS, is above this).
+    let cols: Vec<Vec<Line>> = (0..5)
+        .map(|c| column(c, 100, 100, &format!("c{c}-"), None))
+        .collect();
+    let started = std::time::Instant::now();
+    let got = read(interleaved(&cols));
+    eprintln!("500 lines ordered in {:?}", started.elapsed());
+    let want: Vec<String> = (0..5).flat_map(|c| names(&format!("c{c}-"), 100)).collect();
+    assert_eq!(got, want);
+}
