@@ -69,8 +69,8 @@ const BAND_MIN_GAP: f32 = 1.5;
 /// Lines of one run differ in height by at most this ratio (a headline
 /// in the same engine paragraph as body text starts its own unit).
 const RUN_HEIGHT_RATIO: f32 = 1.3;
-/// Left edges of a run's lines agree within this many line heights (an
-/// indent is about one).
+/// Left edges (or centres) of a run's lines agree within this many line
+/// heights (an indent is about one).
 const RUN_EDGE: f32 = 1.5;
 
 /// Boxes touching by less than this share of the line height do not
@@ -173,26 +173,79 @@ pub(crate) fn order_lines(lines: &[Line], rtl: bool) -> Vec<usize> {
     if units.len() > MAX_UNITS {
         return (0..n).collect();
     }
+    let unit_box = |u: &Vec<usize>| {
+        u.iter()
+            .map(|&i| boxes[i])
+            .reduce(B::union)
+            .expect("units are not empty")
+    };
+    let (floaters, units): (Vec<Vec<usize>>, Vec<Vec<usize>>) = units
+        .into_iter()
+        .partition(|u| floats(&unit_box(u), u, &body, &boxes, h));
     let mut out = Vec::with_capacity(n);
     for part in [
         head.into_iter().map(|i| vec![i]).collect::<Vec<_>>(),
         units,
         foot.into_iter().map(|i| vec![i]).collect(),
     ] {
-        let part_boxes: Vec<B> = part
-            .iter()
-            .map(|u| {
-                u.iter()
-                    .map(|&i| boxes[i])
-                    .reduce(B::union)
-                    .expect("units are not empty")
-            })
-            .collect();
+        let part_boxes: Vec<B> = part.iter().map(unit_box).collect();
         for u in topological(&part_boxes, h) {
             out.extend_from_slice(&part[u]);
         }
     }
+    // Top to bottom; a floater just under the previous one (the second
+    // line of a caption the engine split) follows it.
+    let mut floaters = floaters;
+    floaters.sort_by(|a, b| unit_box(a).y0.total_cmp(&unit_box(b).y0));
+    let mut last: Option<(B, usize)> = None;
+    for f in floaters {
+        let fb = unit_box(&f);
+        let overlaps = |i: &usize| boxes[*i].x_overlap(&fb) > TOUCH * h;
+        let at = match last {
+            Some((lb, end)) if lb.x_overlap(&fb) > TOUCH * h && fb.y0 - lb.y1 < h => end,
+            _ => out
+                .iter()
+                .position(|i| overlaps(i) && boxes[*i].yc() > fb.y1)
+                .or_else(|| {
+                    out.iter()
+                        .rposition(|i| overlaps(i) && boxes[*i].yc() < fb.y0)
+                        .map(|p| p + 1)
+                })
+                .unwrap_or(out.len()),
+        };
+        last = Some((fb, at + f.len()));
+        out.splice(at..at, f);
+    }
     out
+}
+
+/// Whether a unit (box `fb`, lines `unit`) floats between columns: it
+/// straddles a gutter (it overlaps two body lines that do not overlap each
+/// other) and column text runs beside it on both sides (a body line
+/// wholly left of it and one wholly right of it, level with it). A figure
+/// caption or pull quote set across two columns with the text wrapped
+/// around it is such a unit. Left in the partial order it would act as a
+/// section break (Breuel's second rule) and read the tops of both columns
+/// before their bottoms; instead it is placed at its picture: before the
+/// first line below it that it overlaps, in the order of the rest.
+fn floats(fb: &B, unit: &[usize], body: &[usize], boxes: &[B], h: f32) -> bool {
+    let touch = TOUCH * h;
+    let others: Vec<&B> = body
+        .iter()
+        .filter(|i| !unit.contains(i))
+        .map(|&i| &boxes[i])
+        .collect();
+    // Level with it: overlapping its box grown by half a line, so a
+    // one-line unit between two wrapped lines still has them beside it.
+    let level = |b: &B| b.y1.min(fb.y1 + h / 2.0) - b.y0.max(fb.y0 - h / 2.0) > touch;
+    let left = others.iter().any(|b| level(b) && b.x1 <= fb.x0 + touch);
+    let right = others.iter().any(|b| level(b) && b.x0 >= fb.x1 - touch);
+    if !(left && right) {
+        return false;
+    }
+    let over: Vec<&&B> = others.iter().filter(|b| b.x_overlap(fb) > touch).collect();
+    over.iter()
+        .any(|a| over.iter().any(|b| a.x_overlap(b) <= touch))
 }
 
 /// Split lines (by index) into header, body and footer: the top and bottom
@@ -240,8 +293,9 @@ fn bands(boxes: &[B], h: f32) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
 }
 
 /// Group the `body` lines into units: runs of consecutive lines (engine
-/// order) of one paragraph that go downwards, keep their left edge and
-/// height, and never grow wider on the right. Each unit lists line indices
+/// order) of one paragraph that go downwards, keep their left edge (or
+/// their centre, for centred lines) and height, and never grow wider on
+/// the right. Each unit lists line indices
 /// in engine order.
 fn units(lines: &[Line], boxes: &[B], body: &[usize], h: f32) -> Vec<Vec<usize>> {
     let mut body = body.to_vec();
@@ -261,7 +315,8 @@ fn units(lines: &[Line], boxes: &[B], body: &[usize], h: f32) -> Vec<Vec<usize>>
                     && b.yc() > p.y1 - TOUCH * h
                     && b.y0 - p.y1 < h
                     && (1.0 / RUN_HEIGHT_RATIO..=RUN_HEIGHT_RATIO).contains(&ratio)
-                    && (b.x0 - run.x0).abs() <= RUN_EDGE * h
+                    && ((b.x0 - run.x0).abs() <= RUN_EDGE * h
+                        || ((b.x0 + b.x1) - (run.x0 + run.x1)).abs() <= 2.0 * RUN_EDGE * h)
                     && b.x1 <= run.x1 + RUN_EDGE * h
             }
             _ => false,

@@ -236,3 +236,105 @@ fn a_dense_five_column_page_is_ordered() {
     let want: Vec<String> = (0..5).flat_map(|c| names(&format!("c{c}-"), 100)).collect();
     assert_eq!(got, want);
 }
+
+#[test]
+fn a_caption_across_the_gutter_with_wrapped_text_is_read_at_its_figure() {
+    // Two columns of ten lines; rows 3–6 are narrowed around a figure
+    // centred on the gutter, whose two-line caption (rows 5–6) straddles
+    // the gutter. Without care the caption is a section break: both
+    // columns' tops, the caption, both bottoms.
+    let mut a = column(0, 100, 10, "a", None);
+    let mut b = column(1, 100, 10, "b", None);
+    for r in 3..7 {
+        a[r].bbox.x1 = 300;
+        a[r].words[0].bbox.x1 = 300;
+        b[r].bbox.x0 = 560;
+        b[r].words[0].bbox.x0 = 560;
+    }
+    let caption = vec![
+        line(330, 100 + 5 * PITCH, 530, "cap0", Some(7)),
+        line(340, 100 + 6 * PITCH, 520, "cap1", Some(7)),
+    ];
+    let mut lines = caption;
+    lines.extend(interleaved(&[a, b]));
+    let got = read(lines);
+    let mut want = names("a", 7);
+    want.extend(["cap0".to_string(), "cap1".into()]);
+    want.extend((7..10).map(|i| format!("a{i}")));
+    want.extend(names("b", 10));
+    assert_eq!(got, want);
+}
+
+/// Line boxes Tesseract 5.3 gave for the figure page of tests/common/layouts.rs
+/// (title; two columns wrapped around a figure; its two-line caption, centred
+/// across the gutter, lines 16 and 17), in the order main's build wrote
+/// them: the first column's top (1–12) and the second's (13–15) before the
+/// caption, as if it were a section break.
+const FIGURE_PAGE: &[[u32; 4]] = &[
+    [775, 130, 1707, 186],
+    [150, 267, 1168, 300],
+    [151, 323, 1039, 349],
+    [150, 378, 1106, 412],
+    [151, 433, 759, 467],
+    [152, 489, 760, 515],
+    [152, 544, 818, 578],
+    [151, 600, 730, 633],
+    [152, 655, 734, 689],
+    [151, 711, 755, 744],
+    [151, 766, 750, 800],
+    [152, 821, 713, 855],
+    [151, 877, 795, 910],
+    [1287, 267, 2283, 301],
+    [1287, 323, 2273, 356],
+    [1287, 378, 2275, 411],
+    [1049, 809, 1432, 837],
+    [1102, 852, 1377, 874],
+    [151, 932, 1087, 966],
+    [150, 988, 1130, 1021],
+    [151, 1043, 1165, 1077],
+    [151, 1098, 1131, 1132],
+    [151, 1154, 1090, 1188],
+    [151, 1209, 1094, 1243],
+    [151, 1265, 1135, 1298],
+    [1647, 433, 2286, 467],
+    [1646, 489, 2199, 522],
+    [1647, 544, 2271, 578],
+    [1646, 600, 2267, 626],
+    [1647, 655, 2319, 689],
+    [1646, 711, 2249, 744],
+    [1646, 766, 2277, 800],
+    [1646, 821, 2327, 855],
+    [1646, 877, 2220, 903],
+    [1286, 932, 2297, 966],
+    [1286, 988, 2217, 1021],
+    [1287, 1043, 2274, 1077],
+    [1286, 1098, 2302, 1132],
+    [1287, 1154, 2242, 1187],
+    [1286, 1209, 2326, 1243],
+    [1287, 1265, 2194, 1298],
+];
+
+#[test]
+fn tesseracts_boxes_of_the_figure_page_come_out_in_reading_order() {
+    // Engine order reversed, each line its own paragraph (the worst case:
+    // no runs to lean on).
+    let lines: Vec<Line> = FIGURE_PAGE
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, b)| {
+            let mut l = line(b[0], b[1], b[2], &i.to_string(), None);
+            l.bbox.y1 = b[3];
+            l
+        })
+        .collect();
+    let got = read(lines);
+    let want: Vec<String> = (0..=12)
+        .chain([16, 17])
+        .chain(18..=24)
+        .chain(13..=15)
+        .chain(25..FIGURE_PAGE.len())
+        .map(|i| i.to_string())
+        .collect();
+    assert_eq!(got, want);
+}
