@@ -24,11 +24,13 @@
 //!    still comes out column by column; grouping the safe runs keeps the
 //!    work small on dense pages.
 //! 2. **Header and footer bands.** The y-projection of the lines is cut
-//!    into bands at full-width gaps (the first cut of a recursive X-Y cut,
-//!    Nagy & Seth 1984; Ha, Haralick & Phillips 1995). A short top band set
-//!    off by a wide gap is the page header and is read first; a short
-//!    bottom band likewise is the footer and read last. (Without this a
-//!    page number at the top right would come after the left columns.)
+//!    into rows at full-width gaps (the first cut of a recursive X-Y cut,
+//!    Nagy & Seth 1984; Ha, Haralick & Phillips 1995). Up to three top rows
+//!    (a masthead, then small print) set off by a wide gap are the page
+//!    header and are read first; the bottom rows likewise are the footer
+//!    and read last. (Without this a
+//!    page number at the top right would come after the left columns, as
+//!    it would under Breuel's rules below.)
 //! 3. **Partial order, then a topological sort** (Breuel 2003, "High
 //!    performance document layout analysis", the reading-order rules of
 //!    OCRopus): unit *a* comes before *b*
@@ -36,6 +38,10 @@
 //!    - if *a* lies wholly left of *b* and no unit *c* between them in y
 //!      overlaps both in x (a spanning headline or section break between
 //!      them stops the rule).
+//!
+//!    A heading is first widened to the gutter of the next story
+//!    ([`widen_headings`]): a headline narrower than its story's columns
+//!    still separates that story from the one below it.
 //!
 //!    The sort takes, of the units whose predecessors are all placed, the
 //!    topmost (then leftmost); a cycle (only possible from overlapping,
@@ -59,11 +65,19 @@ use super::{Line, OcrPage, Rect};
 /// cost O(n³) and such pages are tables or noise, not columns.
 const MAX_UNITS: usize = 600;
 
-/// A band is a header or footer when it is at most this many median line
-/// heights tall (two or three short lines)…
-const BAND_MAX_LINES: f32 = 3.2;
-/// …and the gap that sets it off is at least this many line heights
-/// (wider than paragraph spacing, as running heads are).
+/// Page header and footer: at most this many rows of text (a masthead and
+/// a dateline, a running head)…
+const BAND_MAX_ROWS: usize = 3;
+/// …the outermost at most this many median line heights tall (a 20-pt
+/// masthead over 8-pt text), the others at most [`BAND_SMALL_LINES`]
+/// (small print: a headline is in the body)…
+const BAND_ROW_LINES: f32 = 3.2;
+/// Height of a header or footer row other than the outermost, in median
+/// line heights.
+const BAND_SMALL_LINES: f32 = 1.3;
+/// …set off from the body by a gap of at least this many line heights
+/// (wider than paragraph spacing, as running heads are; running text has
+/// no such gap, so its rows never pass for a header).
 const BAND_MIN_GAP: f32 = 1.5;
 
 /// Lines of one run differ in height by at most this ratio (a headline
@@ -72,6 +86,10 @@ const RUN_HEIGHT_RATIO: f32 = 1.3;
 /// Left edges (or centres) of a run's lines agree within this many line
 /// heights (an indent is about one).
 const RUN_EDGE: f32 = 1.5;
+
+/// Units whose lines are at least this many median line heights tall are
+/// headings ([`widen_headings`]).
+const HEADING_RATIO: f32 = 1.3;
 
 /// Boxes touching by less than this share of the line height do not
 /// overlap (column gutters are several times wider).
@@ -182,16 +200,11 @@ pub(crate) fn order_lines(lines: &[Line], rtl: bool) -> Vec<usize> {
     let (floaters, units): (Vec<Vec<usize>>, Vec<Vec<usize>>) = units
         .into_iter()
         .partition(|u| floats(&unit_box(u), u, &body, &boxes, h));
-    let mut out = Vec::with_capacity(n);
-    for part in [
-        head.into_iter().map(|i| vec![i]).collect::<Vec<_>>(),
-        units,
-        foot.into_iter().map(|i| vec![i]).collect(),
-    ] {
-        let part_boxes: Vec<B> = part.iter().map(unit_box).collect();
-        for u in topological(&part_boxes, h) {
-            out.extend_from_slice(&part[u]);
-        }
+    let mut out = head;
+    let mut unit_boxes: Vec<B> = units.iter().map(unit_box).collect();
+    widen_headings(&mut unit_boxes, &units, &boxes, h);
+    for u in topological(&unit_boxes, h) {
+        out.extend_from_slice(&units[u]);
     }
     // Top to bottom; a floater just under the previous one (the second
     // line of a caption the engine split) follows it.
@@ -216,7 +229,42 @@ pub(crate) fn order_lines(lines: &[Line], rtl: bool) -> Vec<usize> {
         last = Some((fb, at + f.len()));
         out.splice(at..at, f);
     }
+    out.extend(foot);
     out
+}
+
+/// Widen each heading (a unit of type at least [`HEADING_RATIO`] times the
+/// median line height) in reading direction up to the next unit level with
+/// it, or the body's edge.
+///
+/// A headline is often narrower than the columns of its story: over three
+/// newspaper columns it may end in the second. Breuel's rules would then
+/// read the headline before the third column's text above it (that text
+/// lies wholly right of the headline); widened to the gutter of the next
+/// story, the headline is below that text and a separator between the
+/// stories, as a reader sees it.
+fn widen_headings(unit_boxes: &mut [B], units: &[Vec<usize>], boxes: &[B], h: f32) {
+    let touch = TOUCH * h;
+    let Some(edge) = unit_boxes.iter().map(|b| b.x1).reduce(f32::max) else {
+        return;
+    };
+    for k in 0..units.len() {
+        let mut heights: Vec<f32> = units[k].iter().map(|&i| boxes[i].height()).collect();
+        heights.sort_by(f32::total_cmp);
+        if heights[heights.len() / 2] < HEADING_RATIO * h {
+            continue;
+        }
+        let b = unit_boxes[k];
+        let level = |o: &B| o.y1.min(b.y1 + h / 2.0) - o.y0.max(b.y0 - h / 2.0) > touch;
+        let limit = unit_boxes
+            .iter()
+            .enumerate()
+            .filter(|&(j, o)| j != k && level(o) && o.x0 >= b.x1 - touch)
+            .map(|(_, o)| o.x0 - 2.0 * touch)
+            .reduce(f32::min)
+            .unwrap_or(edge);
+        unit_boxes[k].x1 = b.x1.max(limit);
+    }
 }
 
 /// Whether a unit (box `fb`, lines `unit`) floats between columns: it
@@ -249,8 +297,9 @@ fn floats(fb: &B, unit: &[usize], body: &[usize], boxes: &[B], h: f32) -> bool {
 }
 
 /// Split lines (by index) into header, body and footer: the top and bottom
-/// bands of the y-projection when they are short and set off by a wide
-/// gap, and the rest. Header and footer are empty otherwise.
+/// rows of the y-projection when they are few, short and set off by a
+/// wide gap (each in reading order: rows top to bottom, a row in reading
+/// direction), and the rest. Header and footer are empty otherwise.
 fn bands(boxes: &[B], h: f32) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
     let mut by_top: Vec<usize> = (0..boxes.len()).collect();
     by_top.sort_by(|&a, &b| boxes[a].y0.total_cmp(&boxes[b].y0));
@@ -268,27 +317,63 @@ fn bands(boxes: &[B], h: f32) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
         }
     }
     let all: Vec<usize> = by_top.clone();
-    if bands.len() < 2 {
-        return (Vec::new(), all, Vec::new());
+    let n = bands.len();
+    let gap = |k: usize| bands[k + 1].2 - bands[k].3;
+    let height = |k: usize| bands[k].3 - bands[k].2;
+    // Header: the first rows down to the last wide gap among them, if
+    // they are few: the outermost row may be as tall as a masthead, the
+    // others small print (a dateline, a running head), so that a row of
+    // headlines over separate columns stays in the body.
+    let furniture = |k: usize, outer: bool| {
+        height(k)
+            <= if outer {
+                BAND_ROW_LINES
+            } else {
+                BAND_SMALL_LINES
+            } * h
+    };
+    let mut head_rows = 0;
+    for k in 1..=BAND_MAX_ROWS.min(n.saturating_sub(1)) {
+        if !furniture(k - 1, k == 1) {
+            break;
+        }
+        if gap(k - 1) >= BAND_MIN_GAP * h {
+            head_rows = k;
+        }
     }
-    let short = |band: &(usize, usize, f32, f32)| band.3 - band.2 <= BAND_MAX_LINES * h;
-    let (first, second) = (bands[0], bands[1]);
-    let head_end = if short(&first) && second.2 - first.3 >= BAND_MIN_GAP * h {
-        first.1
+    let mut foot_rows = 0;
+    for k in 1..=BAND_MAX_ROWS.min(n.saturating_sub(head_rows + 1)) {
+        if !furniture(n - k, k == 1) {
+            break;
+        }
+        if gap(n - k - 1) >= BAND_MIN_GAP * h {
+            foot_rows = k;
+        }
+    }
+    let head_end = if head_rows > 0 {
+        bands[head_rows - 1].1
     } else {
         0
     };
-    let (last, before) = (bands[bands.len() - 1], bands[bands.len() - 2]);
-    let foot_start = if bands.len() > 2 && short(&last) && last.2 - before.3 >= BAND_MIN_GAP * h {
-        last.0
+    let foot_start = if foot_rows > 0 {
+        bands[n - foot_rows].0
     } else {
-        by_top.len()
+        all.len()
     };
-    let foot_start = foot_start.max(head_end);
+    // Header and footer rows top to bottom, each row in reading direction.
+    let rows = |range: std::ops::Range<usize>| {
+        let mut v: Vec<usize> = Vec::new();
+        for band in bands.iter().filter(|b| range.contains(&b.0)) {
+            let mut row = all[band.0..band.1].to_vec();
+            row.sort_by(|&a, &b| boxes[a].x0.total_cmp(&boxes[b].x0));
+            v.extend(row);
+        }
+        v
+    };
     (
-        all[..head_end].to_vec(),
+        rows(0..head_end),
         all[head_end..foot_start].to_vec(),
-        all[foot_start..].to_vec(),
+        rows(foot_start..all.len()),
     )
 }
 

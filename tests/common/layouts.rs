@@ -21,7 +21,8 @@ use super::kinds::{Coverage, finish, mix, shoot};
 use ab_glyph::{Font, FontVec, PxScale, ScaleFont};
 use image::{GrayImage, Luma};
 
-/// More running text, so that five columns need not repeat [`CORPUS`].
+/// More running text, so that a page of columns need not repeat
+/// [`CORPUS`].
 const MORE: &str = "On the coast the fishing season opened a week late because of the storms that \
 closed the harbour in March. Most boats stayed tied to the quay while the crews repaired nets and \
 painted hulls, and the market sold frozen fish from the south at prices nobody liked. When the wind \
@@ -33,7 +34,12 @@ local school sent its pupils to learn how the auction works, how the fish are so
 quality, and why the buyers bid so quickly that a stranger cannot follow. Next month the town will \
 hold its spring fair, with music on the pier, a rowing race across the bay and a market of crafts \
 from the villages along the shore. The organisers hope the weather will be kinder than last year, \
-when heavy rain sent the crowds home before the fireworks.";
+when heavy rain sent the crowds home before the fireworks. In the hills above the town the farmers \
+report a slow start to the year. Lambing went well, but the cold nights held back the grass, and \
+several families bought extra hay from across the border. The cooperative dairy plans to open a small \
+shop at the crossroads, selling cheese, butter and eggs straight from the farms, and hopes to employ \
+three people from the valley by the end of the summer. A meeting about the shop will be held in the \
+village school, where plans and drawings can be seen every afternoon this week.";
 
 const SERIF: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf";
 const SERIF_ITALIC: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Italic.ttf";
@@ -378,7 +384,7 @@ pub fn magazine() -> Layout {
 /// around figure and caption.
 pub fn figure_between_columns() -> Layout {
     let (serif, sans, bold) = (font_for(SERIF), font_for(SANS), font_for(SANS_BOLD));
-    let mut s = Sheet::new(8.27, 4.8);
+    let mut s = Sheet::new(8.27, 5.2);
     let mut words = Words::new();
     words.next = 40;
     let (margin, gap) = (0.5, 0.3);
@@ -387,19 +393,37 @@ pub fn figure_between_columns() -> Layout {
         (margin, margin + col_w),
         (margin + col_w + gap, 8.27 - margin),
     );
-    let bottom = 4.5;
+    let bottom = 4.65;
+    s.lines(
+        "head-left",
+        &sans,
+        8.0,
+        margin,
+        false,
+        0.3,
+        "Annual report 2024",
+    );
+    s.lines(
+        "head-right",
+        &sans,
+        8.0,
+        8.27 - margin - 0.45,
+        false,
+        0.3,
+        "Page 7",
+    );
     let below_title = s.lines(
         "title",
         &bold,
         16.0,
         8.27 / 2.0,
         true,
-        0.4,
+        0.7,
         "Notes from the reading room",
     );
     let top = below_title + 0.25;
-    let figure = [8.27 / 2.0 - 1.2, 1.5, 8.27 / 2.0 + 1.2, 2.6];
-    let (wrap_top, wrap_bottom) = (figure[1] - 0.1, 3.15);
+    let figure = [8.27 / 2.0 - 1.2, 1.8, 8.27 / 2.0 + 1.2, 2.9];
+    let (wrap_top, wrap_bottom) = (figure[1] - 0.1, 3.45);
     let clear = 0.15;
     let mid0 = s.column("c0-top", &serif, 9.5, c0, top, wrap_top, &mut words);
     let low0 = s.column(
@@ -432,54 +456,76 @@ pub fn figure_between_columns() -> Layout {
         figure[3] + 0.08,
         "Figure 1. Visitors per week,\nautumn and winter.",
     );
+    s.lines(
+        "footer",
+        &sans,
+        8.0,
+        8.27 / 2.0,
+        true,
+        4.9,
+        "Town Library \u{00B7} Friends of the Library",
+    );
+    let head = ["head-left", "head-right", "title"];
     let col0 = ["c0-top", "c0-mid", "c0-low"];
     let col1 = ["c1-top", "c1-mid", "c1-low"];
-    let orders = vec![
+    let orders: Vec<Vec<&str>> = vec![
         // At the figure: where the first column's text passes it.
-        ["title", "c0-top", "c0-mid", "caption", "c0-low"]
-            .into_iter()
+        head.into_iter()
+            .chain(["c0-top", "c0-mid", "caption", "c0-low"])
             .chain(col1)
+            .chain(["footer"])
             .collect(),
-        ["title"]
-            .into_iter()
+        head.into_iter()
             .chain(col0)
             .chain(["caption"])
             .chain(col1)
+            .chain(["footer"])
             .collect(),
-        ["title"]
-            .into_iter()
+        head.into_iter()
             .chain(col0)
             .chain(col1)
-            .chain(["caption"])
+            .chain(["caption", "footer"])
             .collect(),
     ];
     s.finish("order-figure", &[figure], &orders)
 }
 
-/// A newspaper page: masthead, two stories of narrow columns (three and
-/// two) under their own headlines.
+/// A newspaper page: masthead and dateline, three stories in narrow
+/// columns under their own headlines (one over three columns with a
+/// second story below it, one over the last two columns down the page),
+/// a page number at the foot.
 pub fn newspaper() -> Layout {
-    let (serif, bold) = (font_for(SERIF), font_for(SANS_BOLD));
-    let mut s = Sheet::new(8.27, 4.2);
+    let (serif, sans, bold) = (font_for(SERIF), font_for(SANS), font_for(SANS_BOLD));
+    let mut s = Sheet::new(8.27, 5.3);
     let mut words = Words::new();
-    words.next = 90;
+    words.next = 60;
     let (margin, gap) = (0.4, 0.17);
     let col_w = (8.27 - 2.0 * margin - 4.0 * gap) / 5.0;
     let col = |i: usize| {
         let x0 = margin + i as f32 * (col_w + gap);
         (x0, x0 + col_w)
     };
-    let bottom = 3.9;
-    let below_mast = s.lines(
+    let bottom = 4.75;
+    s.lines(
         "masthead",
         &bold,
         20.0,
         8.27 / 2.0,
         true,
-        0.3,
+        0.25,
         "THE EVENING HERALD",
     );
-    let top = below_mast + 0.25;
+    s.lines("date", &sans, 8.0, margin, false, 0.68, "Tuesday, 14 May");
+    s.lines(
+        "price",
+        &sans,
+        8.0,
+        8.27 - margin - 0.75,
+        false,
+        0.68,
+        "Price 2.50",
+    );
+    let top = 1.05;
     let below_h1 = s.lines(
         "h1",
         &bold,
@@ -498,13 +544,27 @@ pub fn newspaper() -> Layout {
         top,
         "Library budget agreed",
     );
+    let mut ends = Vec::new();
     for (i, name) in ["s1-c0", "s1-c1", "s1-c2"].into_iter().enumerate() {
+        ends.push(s.column(name, &serif, 8.0, col(i), below_h1 + 0.12, 2.75, &mut words));
+    }
+    let h3_top = ends.iter().copied().fold(0.0, f32::max) + 0.15;
+    let below_h3 = s.lines(
+        "h3",
+        &bold,
+        13.0,
+        margin,
+        false,
+        h3_top,
+        "Spring fair returns to the pier",
+    );
+    for (i, name) in ["s3-c0", "s3-c1", "s3-c2"].into_iter().enumerate() {
         s.column(
             name,
             &serif,
             8.0,
             col(i),
-            below_h1 + 0.12,
+            below_h3 + 0.12,
             bottom,
             &mut words,
         );
@@ -520,8 +580,26 @@ pub fn newspaper() -> Layout {
             &mut words,
         );
     }
-    let orders = vec![vec![
-        "masthead", "h1", "s1-c0", "s1-c1", "s1-c2", "h2", "s2-c3", "s2-c4",
-    ]];
+    s.lines("page", &sans, 8.0, 8.27 - margin - 0.1, false, 4.95, "3");
+    let head = ["masthead", "date", "price"];
+    let s1 = ["h1", "s1-c0", "s1-c1", "s1-c2"];
+    let s2 = ["h2", "s2-c3", "s2-c4"];
+    let s3 = ["h3", "s3-c0", "s3-c1", "s3-c2"];
+    // The left block's two stories, then the right one; or the top
+    // stories left to right, then the lower one.
+    let orders = vec![
+        head.into_iter()
+            .chain(s1)
+            .chain(s3)
+            .chain(s2)
+            .chain(["page"])
+            .collect(),
+        head.into_iter()
+            .chain(s1)
+            .chain(s2)
+            .chain(s3)
+            .chain(["page"])
+            .collect(),
+    ];
     s.finish("order-newspaper", &[], &orders)
 }

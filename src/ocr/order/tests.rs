@@ -338,3 +338,73 @@ fn tesseracts_boxes_of_the_figure_page_come_out_in_reading_order() {
         .collect();
     assert_eq!(got, want);
 }
+
+#[test]
+fn masthead_and_dateline_are_the_header_and_headlines_over_columns_are_not() {
+    // Masthead (60 px), a dateline with a price at the right, then two
+    // headlines (45 px) side by side over three and two columns.
+    let mut lines = vec![line(600, 0, 1500, "masthead", None)];
+    lines[0].bbox.y1 = 60;
+    lines.push(line(1650, 130, 1800, "price", None));
+    lines.push(line(100, 130, 300, "date", None));
+    let mut h2 = line(1180, 230, 1700, "h2", None);
+    h2.bbox.y1 = 275;
+    let mut h1 = line(100, 230, 900, "h1", None);
+    h1.bbox.y1 = 275;
+    lines.extend([h2, h1]);
+    lines.extend(interleaved(&[
+        column(3, 300, 12, "d", None),
+        column(4, 300, 12, "e", None),
+        column(0, 300, 12, "a", None),
+        column(1, 300, 12, "b", None),
+        column(2, 300, 12, "c", None),
+    ]));
+    let got = read(lines);
+    let mut want: Vec<String> = ["masthead", "date", "price", "h1"].map(String::from).into();
+    for c in ["a", "b", "c"] {
+        want.extend(names(c, 12));
+    }
+    want.push("h2".into());
+    want.extend(names("d", 12));
+    want.extend(names("e", 12));
+    assert_eq!(got, want);
+}
+
+#[test]
+fn a_headline_narrower_than_its_three_columns_separates_two_stories() {
+    // Story 1: headline over columns 0–1 only, text in columns 0–2; story
+    // 2 below it likewise; story 3 down columns 3–4.
+    let heading = |x0, y0, x1, text: &str| {
+        let mut l = line(x0, y0, x1, text, None);
+        l.bbox.y1 = y0 + 45;
+        l
+    };
+    let mut lines = vec![
+        heading(100, 100, 700, "h1"),
+        heading(1180, 100, 1700, "h2"),
+        heading(100, 600, 700, "h3"),
+    ];
+    lines.extend(interleaved(&[
+        column(0, 170, 9, "a", None),
+        column(1, 170, 9, "b", None),
+        column(2, 170, 9, "c", None),
+        column(0, 670, 6, "d", None),
+        column(1, 670, 6, "e", None),
+        column(2, 670, 6, "f", None),
+        column(3, 170, 20, "g", None),
+        column(4, 170, 20, "k", None),
+    ]));
+    let got = read(lines);
+    let mut want = vec!["h1".to_string()];
+    for c in ["a", "b", "c"] {
+        want.extend(names(c, 9));
+    }
+    want.push("h3".into());
+    for c in ["d", "e", "f"] {
+        want.extend(names(c, 6));
+    }
+    want.push("h2".into());
+    want.extend(names("g", 20));
+    want.extend(names("k", 20));
+    assert_eq!(got, want);
+}
