@@ -102,8 +102,7 @@ fn hocr_words(dir: &Path) -> String {
             let text = part
                 .split_once('>')
                 .and_then(|(_, rest)| rest.split_once("</span>"))
-                .map(|(t, _)| t)
-                .unwrap_or("");
+                .map_or("", |(t, _)| t);
             words.push(
                 text.replace("&amp;", "&")
                     .replace("&lt;", "<")

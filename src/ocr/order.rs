@@ -162,7 +162,7 @@ impl B {
     }
 
     fn yc(&self) -> f32 {
-        (self.y0 + self.y1) / 2.0
+        f32::midpoint(self.y0, self.y1)
     }
 
     fn height(&self) -> f32 {

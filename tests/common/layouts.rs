@@ -237,11 +237,12 @@ impl Sheet {
         order
             .iter()
             .map(|n| {
-                self.pieces
+                let (_, t) = self
+                    .pieces
                     .iter()
                     .find(|(p, _)| p == n)
-                    .map(|(_, t)| t.as_str())
-                    .unwrap_or_else(|| panic!("no piece {n}"))
+                    .unwrap_or_else(|| panic!("no piece {n}"));
+                t.as_str()
             })
             .collect()
     }
