@@ -52,6 +52,9 @@ mapfile -t IMAGES < <(find "$PAGES" -name '*.png' | sort)
 ((${#IMAGES[@]})) || { echo "no pages generated" >&2; exit 1; }
 if [[ -z "${OCRPDF:-}" ]]; then
     build_ocrpdf
+    OCRPDF_LABEL="this tree ($(cd "$ROOT" && git describe --always --dirty 2>/dev/null || echo '?'))"
+else
+    OCRPDF_LABEL="$OCRPDF (given)"
 fi
 
 for img in "${IMAGES[@]}"; do
@@ -82,7 +85,7 @@ done
 
 echo
 echo "${#IMAGES[@]} layouts (tests/common/layouts.rs), $(date -u +%Y-%m-%dT%H:%MZ)," \
-    "ocrpdf $("$OCRPDF" --version 2>/dev/null | head -n 1) ($(cd "$ROOT" && git describe --always --dirty 2>/dev/null || echo '?'))," \
+    "ocrpdf: $OCRPDF_LABEL," \
     "$(tesseract --version 2>&1 | head -n 1)," \
     "ocrmypdf $( (have ocrmypdf && ocrmypdf --version 2>/dev/null) || echo 'not installed: column skipped')"
 BENCHES="$ROOT/benches" python3 - "$PAGES" "$TEXT" "$TIMES" <<'PY'
