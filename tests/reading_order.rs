@@ -14,13 +14,17 @@
 mod common;
 
 use common::generator::save_png;
-use common::layouts::{Layout, layouts};
+use common::layouts::{Damage, Layout, layouts};
 use common::{mutool_text, ocrpdf, pdftotext};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// CER bound per layout: clean print, only the order is at stake.
+/// CER bound per layout, clean or stained: only the order is at stake.
 const MAX_CER: f64 = 0.03;
+/// CER bound under a book-fold shadow: the shadow costs words today (what
+/// OCR reads in it is issue 24 point 2's, not the order's); bounds it
+/// from getting worse unseen.
+const MAX_CER_FOLD: f64 = 0.20;
 /// The error order may add to the order-free error.
 const MAX_ORDER_ERROR: f64 = 0.005;
 
@@ -33,7 +37,7 @@ struct Done {
 }
 
 fn convert(dir: &Path, layout: Layout) -> Done {
-    let name = layout.name;
+    let name = layout.name.clone();
     save_png(&layout.page, &dir.join(format!("{name}.png")));
     let pdf = dir.join(format!("{name}.pdf"));
     let sidecar = dir.join(format!("{name}.txt"));
@@ -141,10 +145,10 @@ fn multi_column_layouts_come_out_in_reading_order() {
         }
     });
     let mut done = results.into_inner().unwrap();
-    done.sort_by_key(|d| d.layout.name);
+    done.sort_by(|a, b| a.layout.name.cmp(&b.layout.name));
 
     let mut table = format!(
-        "{:<17}{:<16}{:>8}{:>12}{:>8}\n",
+        "{:<24}{:<16}{:>8}{:>12}{:>8}\n",
         "layout", "reader", "CER", "order-free", "order"
     );
     let mut failures = Vec::new();
@@ -158,15 +162,19 @@ fn multi_column_layouts_come_out_in_reading_order() {
             let free = d.layout.order_free(text);
             let order = cer - free;
             table.push_str(&format!(
-                "{:<17}{:<16}{:>8.4}{:>12.4}{:>8.4}\n",
+                "{:<24}{:<16}{:>8.4}{:>12.4}{:>8.4}\n",
                 d.layout.name, reader, cer, free, order
             ));
             if !ASSERTED.contains(reader) {
                 continue;
             }
-            if cer > MAX_CER {
+            let bound = match d.layout.damage {
+                Damage::Fold => MAX_CER_FOLD,
+                Damage::Clean | Damage::Stains => MAX_CER,
+            };
+            if cer > bound {
                 failures.push(format!(
-                    "{} {reader}: CER {cer:.4} > {MAX_CER}",
+                    "{} {reader}: CER {cer:.4} > {bound}",
                     d.layout.name
                 ));
             }

@@ -89,7 +89,7 @@ const RUN_EDGE: f32 = 1.5;
 
 /// Units whose lines are at least this many median line heights tall are
 /// headings ([`widen_headings`]).
-const HEADING_RATIO: f32 = 1.3;
+const HEADING_RATIO: f32 = 1.25;
 
 /// Boxes touching by less than this share of the line height do not
 /// overlap (column gutters are several times wider).
@@ -187,7 +187,8 @@ pub(crate) fn order_lines(lines: &[Line], rtl: bool) -> Vec<usize> {
     let h = heights[n / 2].max(1.0);
 
     let (head, body, foot) = bands(&boxes, h);
-    let units = units(lines, &boxes, &body, h);
+    let mut units = units(lines, &boxes, &body, h);
+    join_split_headings(&mut units, &boxes, h);
     if units.len() > MAX_UNITS {
         return (0..n).collect();
     }
@@ -231,6 +232,56 @@ pub(crate) fn order_lines(lines: &[Line], rtl: bool) -> Vec<usize> {
     }
     out.extend(foot);
     out
+}
+
+/// Join one-line headings that the engine cut into pieces on one row (a
+/// stain or a wide word space in a headline splits it into two lines):
+/// pieces of heading size ([`HEADING_RATIO`]), level and alike in height,
+/// less than their own height apart (a word space in large type; the
+/// gutters between stories are many times that). Left apart, the second
+/// piece would be read after the column below the first.
+fn join_split_headings(units: &mut Vec<Vec<usize>>, boxes: &[B], h: f32) {
+    let row = |u: &Vec<usize>| {
+        u.iter()
+            .map(|&i| boxes[i])
+            .reduce(B::union)
+            .expect("units are not empty")
+    };
+    // One row of heading-size type.
+    let heading = |u: &Vec<usize>| {
+        let tallest = u.iter().map(|&i| boxes[i].height()).fold(0.0, f32::max);
+        u.iter().all(|&i| boxes[i].height() >= HEADING_RATIO * h)
+            && row(u).height() <= 1.5 * tallest
+    };
+    loop {
+        let mut pair = None;
+        'search: for a in 0..units.len() {
+            for b in 0..units.len() {
+                if a == b || !heading(&units[a]) || !heading(&units[b]) {
+                    continue;
+                }
+                let (ba, bb) = (row(&units[a]), row(&units[b]));
+                let tall = ba.height().max(bb.height());
+                let level =
+                    ba.y1.min(bb.y1) - ba.y0.max(bb.y0) >= 0.5 * ba.height().min(bb.height());
+                let gap = bb.x0 - ba.x1;
+                if level
+                    && ba.height() / bb.height() <= RUN_HEIGHT_RATIO
+                    && bb.height() / ba.height() <= RUN_HEIGHT_RATIO
+                    && gap > -TOUCH * h
+                    && gap <= tall
+                {
+                    pair = Some((a, b));
+                    break 'search;
+                }
+            }
+        }
+        let Some((a, b)) = pair else { return };
+        let piece = units.remove(b);
+        let a = if b < a { a - 1 } else { a };
+        // `piece` lies right of `a`: the joined unit reads left to right.
+        units[a].extend(piece);
+    }
 }
 
 /// Widen each heading (a unit of type at least [`HEADING_RATIO`] times the

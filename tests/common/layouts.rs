@@ -17,7 +17,7 @@
 #![allow(dead_code)]
 
 use super::generator::{CORPUS, Page, TruthWord, add_photo, draw_word, font_for, word_advance};
-use super::kinds::{Coverage, finish, mix, shoot};
+use super::kinds::{Coverage, Stains, ValueNoise, finish, mix, shoot};
 use ab_glyph::{Font, FontVec, PxScale, ScaleFont};
 use image::{GrayImage, Luma};
 
@@ -48,10 +48,38 @@ const SANS_BOLD: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
 
 const DPI: f32 = 300.0;
 
+/// How a layout's page is damaged, as issue 24 asks for each layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Damage {
+    /// A clean scan (light blur, noise, JPEG).
+    Clean,
+    /// Coffee stains and the page's back showing through (as
+    /// `04-bleed-stains` of tests/common/kinds.rs).
+    Stains,
+    /// The shadow of a book's fold along the right edge (as
+    /// `03-book-fold`).
+    Fold,
+}
+
+impl Damage {
+    /// Every damage, clean first.
+    pub const ALL: [Damage; 3] = [Damage::Clean, Damage::Stains, Damage::Fold];
+
+    fn suffix(self) -> &'static str {
+        match self {
+            Damage::Clean => "",
+            Damage::Stains => "-stains",
+            Damage::Fold => "-fold",
+        }
+    }
+}
+
 /// One generated layout.
 pub struct Layout {
-    /// File stem, e.g. `order-magazine`.
-    pub name: &'static str,
+    /// File stem, e.g. `order-magazine` or `order-magazine-stains`.
+    pub name: String,
+    /// How the page is damaged.
+    pub damage: Damage,
     /// The page; `page.text` is the first (canonical) reading order.
     pub page: Page,
     /// Every acceptable reading order, the canonical one first.
@@ -87,9 +115,12 @@ pub fn order_free_error(truth: &str, got: &str) -> f64 {
     super::generator::cer(&sorted(truth), &sorted(got))
 }
 
-/// The three layouts, in a fixed order.
+/// The three layouts, each clean, stained and folded, in a fixed order.
 pub fn layouts() -> Vec<Layout> {
-    vec![magazine(), figure_between_columns(), newspaper()]
+    Damage::ALL
+        .into_iter()
+        .flat_map(|d| [magazine(d), figure_between_columns(d), newspaper(d)])
+        .collect()
 }
 
 /// Where running text comes from: both corpora, word after word.
@@ -248,14 +279,45 @@ impl Sheet {
     }
 
     /// The printed page as a lightly blurred, slightly noisy scan on
-    /// off-white paper with photos at `photos` (inches), and its truths.
-    fn finish(self, name: &'static str, photos: &[[f32; 4]], orders: &[Vec<&str>]) -> Layout {
+    /// off-white paper, damaged by `damage`, with photos at `photos`
+    /// (inches), and its truths.
+    fn finish(
+        self,
+        name: &'static str,
+        damage: Damage,
+        photos: &[[f32; 4]],
+        orders: &[Vec<&str>],
+    ) -> Layout {
         let truths: Vec<String> = orders.iter().map(|o| self.truth(o)).collect();
         let (w, h) = self.gray.dimensions();
-        let ink = Coverage::of_gray(&self.gray).blurred(0.5);
-        let img = shoot(w, h, |x, y| {
-            mix([248.0, 246.0, 240.0], [18.0, 18.0, 20.0], ink.at(x, y))
-        });
+        let cov = Coverage::of_gray(&self.gray);
+        let ink = cov.blurred(0.5);
+        const PAPER: [f32; 3] = [248.0, 246.0, 240.0];
+        const INK: [f32; 3] = [18.0, 18.0, 20.0];
+        let img = match damage {
+            Damage::Clean => shoot(w, h, |x, y| mix(PAPER, INK, ink.at(x, y))),
+            Damage::Stains => {
+                // The back page: this one mirrored, its lines between ours.
+                let back = cov.mirrored().shifted_down(0.11 * DPI).blurred(1.5);
+                let strength = ValueNoise::new(w, h, 150.0, 2411);
+                let stains = Stains::new(w, h, DPI, 2412);
+                shoot(w, h, |x, y| {
+                    let paper = stains.tint([242.0, 236.0, 220.0], x, y);
+                    let through = back.at(x, y) * (0.15 + 0.10 * strength.at(x as f32, y as f32));
+                    mix(mix(paper, INK, through), INK, ink.at(x, y))
+                })
+            }
+            Damage::Fold => {
+                let fold = w as f32 - 0.8 * DPI;
+                let reach = 0.8 * DPI;
+                shoot(w, h, |x, y| {
+                    let d = (x as f32 - fold).abs() / reach;
+                    let light =
+                        (1.0 - 0.65 * (-d.powf(1.6)).exp()) * (1.0 - 0.08 * y as f32 / h as f32);
+                    mix([238.0, 234.0, 222.0], INK, ink.at(x, y)).map(|v| v * light)
+                })
+            }
+        };
         let mut page = Page {
             image: img,
             dpi: DPI,
@@ -267,14 +329,19 @@ impl Sheet {
             add_photo(&mut page, r, 2400 + i as u64);
         }
         page.image = finish(page.image, 2.0, Some(88), 2401);
-        Layout { name, page, truths }
+        Layout {
+            name: format!("{name}{}", damage.suffix()),
+            damage,
+            page,
+            truths,
+        }
     }
 }
 
 /// Three columns: running head (left and right), a headline over the
 /// first two columns, a pull quote in the second, a photo with a caption
 /// at the top of the third, a footer.
-pub fn magazine() -> Layout {
+pub fn magazine(damage: Damage) -> Layout {
     let (serif, italic, sans, bold) = (
         font_for(SERIF),
         font_for(SERIF_ITALIC),
@@ -377,13 +444,13 @@ pub fn magazine() -> Layout {
             orders.push(head.iter().chain(&q).chain(&c).copied().collect());
         }
     }
-    s.finish("order-magazine", &[photo], &orders)
+    s.finish("order-magazine", damage, &[photo], &orders)
 }
 
 /// Two columns under a title, a figure set across the gutter in the
 /// middle with its caption below it, the text of both columns wrapped
 /// around figure and caption.
-pub fn figure_between_columns() -> Layout {
+pub fn figure_between_columns(damage: Damage) -> Layout {
     let (serif, sans, bold) = (font_for(SERIF), font_for(SANS), font_for(SANS_BOLD));
     let mut s = Sheet::new(8.27, 5.2);
     let mut words = Words::new();
@@ -488,14 +555,14 @@ pub fn figure_between_columns() -> Layout {
             .chain(["caption", "footer"])
             .collect(),
     ];
-    s.finish("order-figure", &[figure], &orders)
+    s.finish("order-figure", damage, &[figure], &orders)
 }
 
 /// A newspaper page: masthead and dateline, three stories in narrow
 /// columns under their own headlines (one over three columns with a
 /// second story below it, one over the last two columns down the page),
 /// a page number at the foot.
-pub fn newspaper() -> Layout {
+pub fn newspaper(damage: Damage) -> Layout {
     let (serif, sans, bold) = (font_for(SERIF), font_for(SANS), font_for(SANS_BOLD));
     let mut s = Sheet::new(8.27, 5.3);
     let mut words = Words::new();
@@ -602,5 +669,5 @@ pub fn newspaper() -> Layout {
             .chain(["page"])
             .collect(),
     ];
-    s.finish("order-newspaper", &[], &orders)
+    s.finish("order-newspaper", damage, &[], &orders)
 }

@@ -408,3 +408,27 @@ fn a_headline_narrower_than_its_three_columns_separates_two_stories() {
     want.extend(names("k", 20));
     assert_eq!(got, want);
 }
+
+#[test]
+fn a_headline_cut_in_two_by_the_engine_is_read_whole_before_the_columns() {
+    // "Notes from the" over the left column, "reading room" over the
+    // right one, 20 px apart: one headline, read before both columns.
+    let big = |x0, x1, text: &str| {
+        let mut l = line(x0, 100, x1, text, None);
+        l.bbox.y1 = 160;
+        l
+    };
+    let mut lines = vec![
+        big(480, 740, "reading-room"),
+        big(200, 460, "notes-from-the"),
+    ];
+    lines.extend(interleaved(&[
+        column(0, 220, 5, "a", None),
+        column(1, 220, 5, "b", None),
+    ]));
+    let got = read(lines);
+    let mut want = vec!["notes-from-the".to_string(), "reading-room".into()];
+    want.extend(names("a", 5));
+    want.extend(names("b", 5));
+    assert_eq!(got, want);
+}
