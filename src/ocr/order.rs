@@ -17,21 +17,26 @@
 //!
 //! # How
 //!
-//! 1. **Units.** Consecutive lines of one engine paragraph that stack
-//!    downwards with aligned left edges and similar heights form a unit (a
-//!    column piece); everything else is a unit of one line. Ordering lines,
-//!    not the engine's blocks, means a block that wrongly spans two columns
-//!    still comes out column by column; grouping the safe runs keeps the
-//!    work small on dense pages.
-//! 2. **Header and footer bands.** The y-projection of the lines is cut
+//! 1. **Header and footer bands.** The y-projection of the lines is cut
 //!    into rows at full-width gaps (the first cut of a recursive X-Y cut,
 //!    Nagy & Seth 1984; Ha, Haralick & Phillips 1995). Up to three top rows
 //!    (a masthead, then small print) set off by a wide gap are the page
-//!    header and are read first; the bottom rows likewise are the footer
-//!    and read last. (Without this a
-//!    page number at the top right would come after the left columns, as
-//!    it would under Breuel's rules below.)
-//! 3. **Partial order, then a topological sort** (Breuel 2003, "High
+//!    header and are read first, row by row; the bottom rows likewise are
+//!    the footer and read last. (Under the rules of step 4 a page number
+//!    at the top right would come after the left columns.)
+//! 2. **Units.** Consecutive lines of one engine paragraph that stack
+//!    downwards with aligned left edges (or centres) and similar heights
+//!    form a unit (a column piece); everything else is a unit of one line.
+//!    Ordering lines, not the engine's blocks, means a block that wrongly
+//!    spans two columns still comes out column by column; grouping the
+//!    safe runs keeps the work small on dense pages. Pieces of one
+//!    headline that the engine cut apart on a row are joined
+//!    (`join_split_headings`).
+//! 3. **Floaters.** A unit set across a gutter with column text beside it
+//!    on both sides (a caption under a figure between two columns, a pull
+//!    quote centred on the gutter) is taken out (`floats`) and put back
+//!    at its picture once the rest is ordered.
+//! 4. **Partial order, then a topological sort** (Breuel 2003, "High
 //!    performance document layout analysis", the reading-order rules of
 //!    OCRopus): unit *a* comes before *b*
 //!    - if their x-ranges overlap and *a* is above *b*; or
@@ -40,7 +45,7 @@
 //!      them stops the rule).
 //!
 //!    A heading is first widened to the gutter of the next story
-//!    ([`widen_headings`]): a headline narrower than its story's columns
+//!    (`widen_headings`): a headline narrower than its story's columns
 //!    still separates that story from the one below it.
 //!
 //!    The sort takes, of the units whose predecessors are all placed, the
@@ -50,14 +55,19 @@
 //! A plain recursive X-Y cut was not used for the body: with line or
 //! paragraph boxes, the line gaps of neighbouring columns line up and a
 //! horizontal cut across the whole page then interleaves the columns line
-//! by line; the cut's choice of direction needs thresholds that fail on
-//! either dense newspapers or airy magazines. Breuel's rules need only one
-//! tolerance (a quarter of the line height, for touching boxes).
+//! by line, and on a newspaper page the widest cut (a gutter) can split a
+//! story from its headline; the choice of cut needs thresholds that fail
+//! on either dense newspapers or airy magazines. Breuel's rules order
+//! columns without any gap threshold (only a quarter of a line height for
+//! touching boxes); the X-Y cut is kept where it is reliable, for the
+//! page's outer rows.
 //!
-//! Right-to-left pages are ordered with x mirrored. Known limit: a box
-//! that straddles a column gutter in the middle of running text (a pull
-//! quote centred across two columns) acts as a section break: the column
-//! text above it on both sides is read first.
+//! Right-to-left pages are ordered with x mirrored. Known limits: a box
+//! set across a gutter with no text beside it acts as a section break
+//! (the column text above it on both sides is read first), which is right
+//! for a spanning heading and wrong for an unwrapped figure caption in
+//! mid-column; past `MAX_UNITS` units (tables, noise) the engine's order
+//! is kept.
 
 use super::{Line, OcrPage, Rect};
 
