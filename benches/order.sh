@@ -107,7 +107,7 @@ def sorted_words(s):
 
 
 names = sorted(os.path.basename(p)[:-4] for p in glob.glob(os.path.join(pages, "*.png")))
-head = f"{'layout':<17}{'reader':<15}{'CER %':>8}{'order-free %':>14}{'order %':>9}{'s':>7}"
+head = f"{'layout':<24}{'reader':<15}{'CER %':>8}{'order-free %':>14}{'order %':>9}{'s':>7}"
 print(head)
 print("-" * len(head))
 for name in names:
@@ -117,12 +117,12 @@ for name in names:
     for t in tools:
         path = os.path.join(text, f"{name}.{t}.txt")
         if not os.path.exists(path):
-            print(f"{name:<17}{t:<15}{'n/a':>8}")
+            print(f"{name:<24}{t:<15}{'n/a':>8}")
             continue
         got = norm(open(path, encoding="utf-8", errors="replace").read())
         cer = min(lev(norm(tr), got) / len(norm(tr)) for tr in truths)
         free = lev(sorted_words(canonical), sorted_words(got)) / len(sorted_words(canonical))
         secs = times.get((name, t.split("-")[0]))
-        print(f"{name:<17}{t:<15}{100 * cer:>8.2f}{100 * free:>14.2f}{100 * (cer - free):>9.2f}"
+        print(f"{name:<24}{t:<15}{100 * cer:>8.2f}{100 * free:>14.2f}{100 * (cer - free):>9.2f}"
               + (f"{secs:>7.2f}" if secs is not None else f"{'':>7}"))
 PY
