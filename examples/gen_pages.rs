@@ -1,7 +1,7 @@
 //! Writes generated scan-like pages (and their ground truth) to a folder,
 //! for `samples/`, the benchmark script and manual trials.
 //!
-//!     cargo run --release --example gen_pages -- OUT_DIR [COUNT] [clean|typical|mixed|samples|degradations|kinds|models]
+//!     cargo run --release --example gen_pages -- OUT_DIR [COUNT] [clean|typical|mixed|samples|degradations|kinds|layouts|models]
 //!
 //! `clean` and `typical` write A4 PNG pages at 300 dpi; `samples` writes the
 //! small JPEG pages kept in the repository's `samples/` folder.
@@ -33,6 +33,11 @@
 //! (coloured headings and a photo) and `black-letter.png` (the letter in
 //! black ink only), with their text in `NAME.txt`. COUNT is ignored.
 //! `benches/colour.sh` uses them.
+//! `layouts` writes the multi-column pages of `tests/common/layouts.rs`
+//! (issue 24: magazine, figure between columns, newspaper) as
+//! `order-NAME.png`, the text in reading order in `NAME.txt` and every
+//! other acceptable order in `NAME.alt-N.txt` (N from 1). COUNT is
+//! ignored. `benches/order.sh` uses them.
 //! `models` writes the pages `benches/models.sh` compares Tesseract models
 //! on: the seven `degradations`, plus `08-clean` (a clean half page),
 //! `09-150dpi` (a typical office scan at 150 dpi) and `10-faded-ink` (ink
@@ -44,6 +49,8 @@ mod colour;
 mod generator;
 #[path = "../tests/common/kinds.rs"]
 mod kinds;
+#[path = "../tests/common/layouts.rs"]
+mod layouts;
 
 use generator::{Degrade, Layout, Page, add_photo, degrade, render, save_png};
 
@@ -80,6 +87,19 @@ fn main() {
         for (name, page) in pages {
             save_png(&page, &dir.join(format!("{name}.png")));
             std::fs::write(dir.join(format!("{name}.txt")), &page.text).unwrap();
+        }
+        return;
+    }
+    if kind == "layouts" {
+        for l in layouts::layouts() {
+            save_png(&l.page, &dir.join(format!("{}.png", l.name)));
+            for (i, t) in l.truths.iter().enumerate() {
+                let file = match i {
+                    0 => format!("{}.txt", l.name),
+                    _ => format!("{}.alt-{i}.txt", l.name),
+                };
+                std::fs::write(dir.join(file), t).unwrap();
+            }
         }
         return;
     }

@@ -114,7 +114,9 @@ impl Engine for FakeEngine {
                     bbox,
                     confidence: 95.0,
                 }],
+                paragraph: None,
             }],
+            ..OcrPage::default()
         })
     }
 }

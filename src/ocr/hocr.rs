@@ -1,13 +1,15 @@
 //! hOCR output: the recognised page as HTML with boxes, for other tools
 //! (hocr-tools, search indexers, proof-reading editors).
 //!
-//! Follows the hOCR 1.2 specification: one `ocr_page` holding `ocr_line`s of
-//! `ocrx_word`s, each with a `bbox` in image pixels; lines carry their
+//! Follows the hOCR 1.2 specification: one `ocr_page` holding `ocr_par`s
+//! (the engine's paragraphs, as runs of lines in reading order, see
+//! [`super::order`]) of `ocr_line`s of `ocrx_word`s, each with a `bbox` in
+//! image pixels; lines carry their
 //! `baseline` (slope and offset from the line box's bottom-left corner),
 //! words their confidence (`x_wconf`). Written by hand because it is a few
 //! lines of formatting; no crate adds anything here.
 
-use super::{Line, OcrPage};
+use super::{Line, OcrPage, Rect};
 use std::fmt::Write;
 
 /// What the page header says about the image the boxes refer to.
@@ -41,7 +43,7 @@ pub fn page(ocr: &OcrPage, info: PageInfo) -> String {
         env!("CARGO_PKG_VERSION")
     );
     s.push_str(concat!(
-        "<meta name=\"ocr-capabilities\" content=\"ocr_page ocr_line ocrx_word\"/>\n",
+        "<meta name=\"ocr-capabilities\" content=\"ocr_page ocr_par ocr_line ocrx_word\"/>\n",
         "</head>\n<body>\n",
     ));
     let n = info.number;
@@ -55,9 +57,37 @@ pub fn page(ocr: &OcrPage, info: PageInfo) -> String {
         info.dpi.round(),
         info.dpi.round()
     );
+    let (mut para, mut open) = (0, false);
     for (li, line) in ocr.lines.iter().enumerate() {
         if line.words.is_empty() {
             continue;
+        }
+        // A paragraph is a run of lines in reading order that the engine
+        // put in one paragraph; lines without one are each their own.
+        let same = |o: &Line| line.paragraph.is_some() && o.paragraph == line.paragraph;
+        let starts = li == 0 || !same(&ocr.lines[li - 1]);
+        if starts || !open {
+            if open {
+                s.push_str(" </p>\n");
+            }
+            (para, open) = (para + 1, true);
+            let run = ocr.lines[li..]
+                .iter()
+                .take_while(|o| o.words.is_empty() || same(o) || std::ptr::eq(*o, line))
+                .filter(|o| !o.words.is_empty())
+                .map(|o| o.bbox)
+                .reduce(|a, b| Rect {
+                    x0: a.x0.min(b.x0),
+                    y0: a.y0.min(b.y0),
+                    x1: a.x1.max(b.x1),
+                    y1: a.y1.max(b.y1),
+                })
+                .unwrap_or(line.bbox);
+            let _ = writeln!(
+                s,
+                " <p class=\"ocr_par\" id=\"par_{n}_{para}\" title=\"bbox {} {} {} {}\">",
+                run.x0, run.y0, run.x1, run.y1
+            );
         }
         let b = line.bbox;
         let (slope, offset) = baseline(line);
@@ -86,6 +116,9 @@ pub fn page(ocr: &OcrPage, info: PageInfo) -> String {
             );
         }
         s.push_str(" </span>\n");
+    }
+    if open {
+        s.push_str(" </p>\n");
     }
     s.push_str("</div>\n</body>\n</html>\n");
     s
@@ -145,7 +178,9 @@ mod tests {
                 },
                 baseline: ((50.0, 140.0), (400.0, 140.0)),
                 words: vec![word("Tom", 50, 150), word("&<Jerry>", 170, 400)],
+                paragraph: None,
             }],
+            ..OcrPage::default()
         }
     }
 
@@ -168,5 +203,42 @@ mod tests {
         assert!(h.contains(">&amp;&lt;Jerry&gt;</span>"));
         // Well-formed enough for an XML parser: every span closed.
         assert_eq!(h.matches("<span").count(), h.matches("</span>").count());
+        assert!(h.contains("<p class=\"ocr_par\" id=\"par_2_1\" title=\"bbox 50 98 400 150\">"));
+        assert_eq!(h.matches("<p ").count(), h.matches("</p>").count());
+    }
+
+    #[test]
+    fn lines_of_one_paragraph_share_an_ocr_par() {
+        let mut ocr = sample();
+        let line = ocr.lines[0].clone();
+        let at = |y: u32, paragraph| Line {
+            bbox: Rect {
+                y0: y,
+                y1: y + 52,
+                ..line.bbox
+            },
+            paragraph,
+            ..line.clone()
+        };
+        ocr.lines = vec![
+            at(100, Some(0)),
+            at(160, Some(0)),
+            at(300, Some(1)),
+            at(400, None),
+        ];
+        let info = PageInfo {
+            width: 1000,
+            height: 1000,
+            dpi: 300.0,
+            number: 1,
+            source: "p.png",
+        };
+        let h = page(&ocr, info);
+        assert_eq!(h.matches("class=\"ocr_par\"").count(), 3, "{h}");
+        assert!(
+            h.contains("id=\"par_1_1\" title=\"bbox 50 100 400 212\""),
+            "{h}"
+        );
+        assert_eq!(h.matches("<p ").count(), h.matches("</p>").count());
     }
 }

@@ -5,6 +5,7 @@
 
 mod engines;
 pub(crate) mod hocr;
+pub mod order;
 mod source;
 mod tesseract;
 
@@ -42,13 +43,68 @@ pub struct Line {
     pub baseline: ((f32, f32), (f32, f32)),
     /// Its words, left to right in reading order.
     pub words: Vec<Word>,
+    /// Index of its paragraph in [`OcrPage::paragraphs`]; `None` when the
+    /// engine gave no paragraphs.
+    pub paragraph: Option<usize>,
+}
+
+/// What the engine's layout analysis took a block for. Tesseract's
+/// `PolyBlockType`, reduced to what matters for reading order and output:
+/// text-bearing kinds only (image and rule blocks hold no lines).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BlockKind {
+    /// Running text in a column (Tesseract's flowing and heading text
+    /// together: it calls most one-column text "flowing").
+    #[default]
+    Text,
+    /// A headline (`PT_HEADING_TEXT`).
+    Heading,
+    /// A pull-out quote or sidebar set into the columns (`PT_PULLOUT_TEXT`).
+    PullOut,
+    /// A caption (`PT_CAPTION_TEXT`).
+    Caption,
+    /// Text in a table (`PT_TABLE`).
+    Table,
+    /// Vertical text (`PT_VERTICAL_TEXT`).
+    Vertical,
+    /// Anything else that held words (equations, unknown kinds).
+    Other,
+}
+
+/// A paragraph as the engine grouped it: its box and its block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paragraph {
+    /// The paragraph's box, in image pixels.
+    pub bbox: Rect,
+    /// Index of its block in [`OcrPage::blocks`].
+    pub block: usize,
+}
+
+/// A block (a region of the page: a column piece, a headline, a caption)
+/// as the engine's layout analysis found it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    /// The block's box, in image pixels.
+    pub bbox: Rect,
+    /// What kind of block it is.
+    pub kind: BlockKind,
 }
 
 /// Everything the engine found on one page, lines in reading order.
+///
+/// Lines are the unit of order ([`order`]): the engine's blocks and
+/// paragraphs are kept (for hOCR's `ocr_carea`/`ocr_par` and the sidecar's
+/// paragraph breaks) but their order is not trusted. A line refers to its
+/// paragraph and a paragraph to its block by index, so dropping lines (the
+/// picture and existing-text filters do) never invalidates them.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OcrPage {
     /// Lines in reading order.
     pub lines: Vec<Line>,
+    /// The engine's paragraphs, in the engine's order.
+    pub paragraphs: Vec<Paragraph>,
+    /// The engine's blocks, in the engine's order.
+    pub blocks: Vec<Block>,
 }
 
 impl OcrPage {
@@ -131,9 +187,11 @@ pub trait Engine {
 }
 
 /// Read `image` with `engine`, boxes mapped back to the stored page's
-/// pixels: the one door through which the pipeline runs OCR.
+/// pixels and lines put in reading order ([`order::reading_order`]): the
+/// one door through which the pipeline runs OCR, so the text layer, hOCR
+/// and the sidecar text all follow one order.
 pub fn read(engine: &mut dyn Engine, image: &OcrImage) -> Result<OcrPage, String> {
     engine
         .recognize(image)
-        .map(|page| image.to_page_coords(page))
+        .map(|page| order::reading_order(image.to_page_coords(page)))
 }

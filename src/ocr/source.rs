@@ -9,7 +9,7 @@
 //! 20–30 px (Tesseract's "ImproveQuality" notes ask for about 300 dpi at
 //! 10 pt); below that, characters blur into each other.
 
-use super::{Line, OcrPage, Rect, Word};
+use super::{Block, Line, OcrPage, Paragraph, Rect, Word};
 use crate::input::Dpi;
 use image::GrayImage;
 use std::borrow::Cow;
@@ -115,6 +115,23 @@ impl<'a> OcrImage<'a> {
                             ..w
                         })
                         .collect(),
+                    paragraph: l.paragraph,
+                })
+                .collect(),
+            paragraphs: page
+                .paragraphs
+                .into_iter()
+                .map(|q| Paragraph {
+                    bbox: r(q.bbox),
+                    ..q
+                })
+                .collect(),
+            blocks: page
+                .blocks
+                .into_iter()
+                .map(|b| Block {
+                    bbox: r(b.bbox),
+                    ..b
                 })
                 .collect(),
         }
@@ -183,7 +200,9 @@ mod tests {
                 bbox: word.bbox,
                 baseline: ((20.0, 30.0), (60.0, 30.0)),
                 words: vec![word],
+                paragraph: None,
             }],
+            ..OcrPage::default()
         };
         let back = img.to_page_coords(page);
         let w = &back.lines[0].words[0];

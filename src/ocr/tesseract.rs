@@ -4,7 +4,10 @@
 //! boxes, baselines and confidences come only from there, so this small safe
 //! type wraps the C API directly. One instance per worker; models load once.
 
-use super::{Engine, Line, OcrImage, OcrPage, Orientation, OrientationDetector, Rect, Word};
+use super::{
+    Block, BlockKind, Engine, Line, OcrImage, OcrPage, Orientation, OrientationDetector, Paragraph,
+    Rect, Word,
+};
 use crate::error::{Error, Result};
 use crate::input::Dpi;
 use image::GrayImage;
@@ -298,7 +301,10 @@ impl OrientationDetector for Tesseract {
     }
 }
 
-/// Walk the result iterator word by word, grouping words into lines.
+/// Walk the result iterator word by word, grouping words into lines and
+/// noting each line's paragraph and each paragraph's block (with its
+/// `PolyBlockType`). The engine's order is kept here; [`super::order`]
+/// decides the reading order.
 ///
 /// # Safety
 ///
@@ -306,6 +312,12 @@ impl OrientationDetector for Tesseract {
 /// results are current), used by no other thread meanwhile.
 unsafe fn read_results(api: *mut sys::TessBaseAPI) -> OcrPage {
     let mut page = OcrPage::default();
+    let none = Rect {
+        x0: 0,
+        y0: 0,
+        x1: 0,
+        y1: 0,
+    };
     // SAFETY (whole fn): the iterator belongs to `api`'s current results and
     // is deleted before return; strings from it are freed with TessDeleteText.
     unsafe {
@@ -316,14 +328,24 @@ unsafe fn read_results(api: *mut sys::TessBaseAPI) -> OcrPage {
         let pi = sys::TessResultIteratorGetPageIterator(ri);
         let word_level = sys::TessPageIteratorLevel_RIL_WORD;
         let line_level = sys::TessPageIteratorLevel_RIL_TEXTLINE;
+        let para_level = sys::TessPageIteratorLevel_RIL_PARA;
+        let block_level = sys::TessPageIteratorLevel_RIL_BLOCK;
+        let at_start = |level| sys::TessPageIteratorIsAtBeginningOf(pi, level) != 0;
         loop {
-            if page.lines.is_empty() || sys::TessPageIteratorIsAtBeginningOf(pi, line_level) != 0 {
-                let bbox = bounding_box(pi, line_level).unwrap_or(Rect {
-                    x0: 0,
-                    y0: 0,
-                    x1: 0,
-                    y1: 0,
+            if page.blocks.is_empty() || at_start(block_level) {
+                page.blocks.push(Block {
+                    bbox: bounding_box(pi, block_level).unwrap_or(none),
+                    kind: block_kind(sys::TessPageIteratorBlockType(pi)),
                 });
+            }
+            if page.paragraphs.is_empty() || at_start(para_level) || at_start(block_level) {
+                page.paragraphs.push(Paragraph {
+                    bbox: bounding_box(pi, para_level).unwrap_or(none),
+                    block: page.blocks.len() - 1,
+                });
+            }
+            if page.lines.is_empty() || at_start(line_level) {
+                let bbox = bounding_box(pi, line_level).unwrap_or(none);
                 let (mut x1, mut y1, mut x2, mut y2) = (0, 0, 0, 0);
                 let baseline = if sys::TessPageIteratorBaseline(
                     pi, line_level, &mut x1, &mut y1, &mut x2, &mut y2,
@@ -340,6 +362,7 @@ unsafe fn read_results(api: *mut sys::TessBaseAPI) -> OcrPage {
                     bbox,
                     baseline,
                     words: Vec::new(),
+                    paragraph: Some(page.paragraphs.len() - 1),
                 });
             }
             let text_ptr = sys::TessResultIteratorGetUTF8Text(ri, word_level);
@@ -349,17 +372,17 @@ unsafe fn read_results(api: *mut sys::TessBaseAPI) -> OcrPage {
                     .trim()
                     .to_string();
                 sys::TessDeleteText(text_ptr);
-                if let (false, Some(bbox)) = (text.is_empty(), bounding_box(pi, word_level)) {
+                if let (false, Some(bbox), Some(line)) = (
+                    text.is_empty(),
+                    bounding_box(pi, word_level),
+                    page.lines.last_mut(),
+                ) {
                     let confidence = sys::TessResultIteratorConfidence(ri, word_level);
-                    page.lines
-                        .last_mut()
-                        .expect("a line was pushed")
-                        .words
-                        .push(Word {
-                            text,
-                            bbox,
-                            confidence,
-                        });
+                    line.words.push(Word {
+                        text,
+                        bbox,
+                        confidence,
+                    });
                 }
             }
             if sys::TessPageIteratorNext(pi, word_level) == 0 {
@@ -370,6 +393,20 @@ unsafe fn read_results(api: *mut sys::TessBaseAPI) -> OcrPage {
     }
     page.lines.retain(|l| !l.words.is_empty());
     page
+}
+
+/// Tesseract's `PolyBlockType` as a [`BlockKind`]. Image and rule kinds
+/// hold no words, so they never reach a line; they map to `Other`.
+fn block_kind(t: sys::TessPolyBlockType) -> BlockKind {
+    match t {
+        sys::TessPolyBlockType_PT_FLOWING_TEXT => BlockKind::Text,
+        sys::TessPolyBlockType_PT_HEADING_TEXT => BlockKind::Heading,
+        sys::TessPolyBlockType_PT_PULLOUT_TEXT => BlockKind::PullOut,
+        sys::TessPolyBlockType_PT_CAPTION_TEXT => BlockKind::Caption,
+        sys::TessPolyBlockType_PT_TABLE => BlockKind::Table,
+        sys::TessPolyBlockType_PT_VERTICAL_TEXT => BlockKind::Vertical,
+        _ => BlockKind::Other,
+    }
 }
 
 /// The box of the iterator's element at `level`; `None` when Tesseract has

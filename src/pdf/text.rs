@@ -11,6 +11,7 @@
 //! object (`BT … ET`).
 
 use super::font::{ADVANCE, ASCENT, DESCENT};
+use crate::ocr::order::is_rtl;
 use crate::ocr::{Line, OcrPage};
 use pdf_writer::types::TextRenderingMode;
 use pdf_writer::{Content, Name, Str};
@@ -229,12 +230,6 @@ fn visual_order(text: &str) -> std::borrow::Cow<'_, str> {
             .into(),
         None => text.into(),
     }
-}
-
-/// Letters of the right-to-left scripts Tesseract reads (Hebrew, Arabic,
-/// Syriac, Thaana, N'Ko and their presentation forms).
-fn is_rtl(c: char) -> bool {
-    matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF)
 }
 
 fn glyph_count(text: &str) -> usize {

@@ -533,7 +533,7 @@ impl Coverage {
     }
 
     /// Left and right swapped, as a page's back seen through it.
-    fn mirrored(&self) -> Self {
+    pub fn mirrored(&self) -> Self {
         let mut v = self.v.clone();
         v.chunks_exact_mut(self.w as usize)
             .for_each(<[f32]>::reverse);
@@ -541,7 +541,7 @@ impl Coverage {
     }
 
     /// Moved down by `dy` pixels, paper coming in at the top.
-    fn shifted_down(&self, dy: f32) -> Self {
+    pub fn shifted_down(&self, dy: f32) -> Self {
         let rows = (dy.round() as usize).min(self.h as usize);
         let n = self.w as usize * rows;
         let mut v = vec![0.0; n];
@@ -591,7 +591,7 @@ impl ValueNoise {
 
 /// Coffee rings (a dark rim around a faint fill) and blotches (soft filled
 /// patches) with ragged outlines, tinting the paper brown.
-struct Stains {
+pub struct Stains {
     /// (centre x, centre y, radius, is a ring)
     spots: Vec<(f32, f32, f32, bool)>,
     ragged: ValueNoise,
@@ -601,7 +601,7 @@ impl Stains {
     /// Brown of dried coffee, as a per-channel reflectance factor.
     const BROWN: [f32; 3] = [0.62, 0.45, 0.27];
 
-    fn new(w: u32, h: u32, dpi: f32, seed: u64) -> Self {
+    pub fn new(w: u32, h: u32, dpi: f32, seed: u64) -> Self {
         let mut rng = Rng::new(seed);
         let spots = (0..4)
             .map(|i| {
@@ -621,7 +621,7 @@ impl Stains {
         }
     }
 
-    fn tint(&self, paper: [f32; 3], x: u32, y: u32) -> [f32; 3] {
+    pub fn tint(&self, paper: [f32; 3], x: u32, y: u32) -> [f32; 3] {
         let (fx, fy) = (x as f32, y as f32);
         let wobble = 0.9 + 0.2 * self.ragged.at(fx, fy);
         let mut a: f32 = 0.0;

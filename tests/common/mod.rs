@@ -11,6 +11,8 @@ pub mod faded;
 pub mod generator;
 #[path = "kinds.rs"]
 pub mod kinds;
+#[path = "layouts.rs"]
+pub mod layouts;
 #[path = "looks.rs"]
 pub mod looks;
 #[path = "pdfdoc.rs"]
