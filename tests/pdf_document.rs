@@ -791,13 +791,25 @@ fn document_parts_survive() {
         overlap >= 0.4,
         "the ink under the link moved (overlap {overlap:.2}): page 1 was straightened or shifted"
     );
-    // ...and its OCR'd word is found under the link.
+    // ...and its OCR'd word is found under the link. On this slanted line
+    // poppler may cut a word into pieces where the baseline steps ("cha",
+    // "nge", "s"); pieces that follow each other on the page with no space
+    // between them are joined back, as a copy of the line gives them.
     let word = &rich.uri_word.text;
     let boxes = words_on_page(&pdf, 1);
-    let (_, wb) = boxes
-        .iter()
-        .find(|(t, _)| t.trim_matches(|c: char| !c.is_alphanumeric()) == word)
-        .unwrap_or_else(|| panic!("{word} not in the text layer: {boxes:?}"));
+    let alnum = |t: &str| -> String { t.chars().filter(|c| c.is_alphanumeric()).collect() };
+    let joined = (0..boxes.len()).find_map(|i| {
+        let (mut text, mut b) = (alnum(&boxes[i].0), boxes[i].1);
+        for (t, nb) in &boxes[i + 1..] {
+            if text.len() >= word.len() || nb[0] - b[2] > 1.0 || nb[0] < b[0] {
+                break;
+            }
+            text.push_str(&alnum(t));
+            b = [b[0], b[1].min(nb[1]), nb[2], b[3].max(nb[3])];
+        }
+        (text == *word).then_some(b)
+    });
+    let wb = joined.unwrap_or_else(|| panic!("{word} not in the text layer: {boxes:?}"));
     let (cx, cy) = (f32::midpoint(wb[0], wb[2]), f32::midpoint(wb[1], wb[3]));
     assert!(
         cx > r[0] && cx < r[2] && cy > h - r[3] && cy < h - r[1],

@@ -42,7 +42,7 @@ three people from the valley by the end of the summer. A meeting about the shop 
 village school, where plans and drawings can be seen every afternoon this week.";
 
 const SERIF: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf";
-const SERIF_ITALIC: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Italic.ttf";
+const SERIF_ITALIC: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf";
 const SANS: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 const SANS_BOLD: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
 

@@ -432,3 +432,39 @@ fn a_headline_cut_in_two_by_the_engine_is_read_whole_before_the_columns() {
     want.extend(names("b", 5));
     assert_eq!(got, want);
 }
+
+/// A page left skewed by 5° (a PDF page edited in place is not
+/// straightened): a 1200-px line rises 105 px across, more than twice the
+/// line pitch, so its box overlaps its neighbours; short last lines of
+/// paragraphs sit lower in their boxes. The lines still come out top to
+/// bottom.
+#[test]
+fn a_skewed_page_reads_top_to_bottom() {
+    let slope = -(5f32.to_radians().tan());
+    let lines: Vec<Line> = (0..12u32)
+        .map(|r| {
+            let x0 = 100.0;
+            let x1 = if r % 4 == 3 { 500.0 } else { 1300.0 };
+            // Baseline at the left end; it rises to the right.
+            let y = 200.0 + r as f32 * PITCH as f32;
+            let (yl, yr) = (y, y + slope * (x1 - x0));
+            let bbox = Rect {
+                x0: x0 as u32,
+                y0: (yr - 24.0) as u32,
+                x1: x1 as u32,
+                y1: (yl + 6.0) as u32,
+            };
+            Line {
+                bbox,
+                baseline: ((x0, yl), (x1, yr)),
+                words: vec![Word {
+                    text: format!("s{r}"),
+                    bbox,
+                    confidence: 90.0,
+                }],
+                paragraph: None,
+            }
+        })
+        .collect();
+    assert_eq!(read(lines), names("s", 12));
+}
