@@ -118,26 +118,13 @@ fn convert(dir: &Path, kind: &'static Kind) -> Done {
     let text = |f: fn(&Path) -> String| if ok { f(&pdf) } else { String::new() };
     Done {
         poppler: text(|p| pdftotext(p, 1)),
-        poppler_raw: text(pdftotext_raw),
+        poppler_raw: text(|p| pdftotext_raw(p, 1)),
         mutool: text(mutool_text),
         kind,
         pdf,
         code: run.code,
         stderr: run.stderr,
     }
-}
-
-/// Text of page 1 in content-stream order (`pdftotext -raw`): where its CER
-/// is much lower than the plain one, the words are right but read back in
-/// the wrong order.
-fn pdftotext_raw(pdf: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-raw", "-f", "1", "-l", "1"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext is needed by the tests (poppler-utils)");
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Text of page 1 as MuPDF extracts it (`mutool draw -F txt`).
@@ -476,23 +463,8 @@ fn the_rendered_page_shows_the_ink_of_every_tile() {
         // Rendered to the scan's exact size: a render at the nominal
         // resolution is a pixel larger, which shifts thin strokes.
         let (w, h) = truth.dimensions();
-        let prefix = tmp.path().join(d.kind.name);
-        let ok = Command::new("pdftoppm")
-            .args([
-                "-png",
-                "-singlefile",
-                "-scale-to-x",
-                &w.to_string(),
-                "-scale-to-y",
-                &h.to_string(),
-            ])
-            .arg(&d.pdf)
-            .arg(&prefix)
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "pdftoppm failed on {}", d.pdf.display());
-        let render = image::open(prefix.with_extension("png")).unwrap().to_rgb8();
+        let out = tmp.path().join(format!("{}.png", d.kind.name));
+        let render = render_page_sized(&d.pdf, 1, (w, h), &out);
         let ink = |x: u32, y: u32| truth.get_pixel(x, y).0[0] == common::kinds::INK;
         let in_photo = |x: u32, y: u32| {
             d.kind

@@ -15,9 +15,8 @@ mod common;
 
 use common::generator::save_png;
 use common::layouts::{Damage, Layout, layouts};
-use common::{mutool_text, ocrpdf, pdftotext};
+use common::{mutool_text, ocrpdf, pdftotext, pdftotext_raw};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// CER bound per layout, clean or stained: only the order is at stake.
 const MAX_CER: f64 = 0.03;
@@ -66,7 +65,7 @@ fn convert(dir: &Path, layout: Layout) -> Done {
         };
     }
     let texts = vec![
-        ("pdftotext -raw", pdftotext_raw(&pdf)),
+        ("pdftotext -raw", pdftotext_raw(&pdf, 1)),
         ("mutool", mutool_text(&pdf, 1)),
         (
             "sidecar",
@@ -80,17 +79,6 @@ fn convert(dir: &Path, layout: Layout) -> Done {
         texts,
         failure: None,
     }
-}
-
-/// Page 1 in content-stream order.
-fn pdftotext_raw(pdf: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-raw", "-f", "1", "-l", "1"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext runs");
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// The words of the hOCR files in `dir`, in document order.

@@ -7,7 +7,9 @@
 //! edge are far smaller and stay.
 
 use super::bits::{BitImage, INK, PAPER};
+use super::components::Labels;
 use crate::rect::Rect;
+use image::{GrayImage, Luma};
 
 /// A component [`remove`] whitened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,66 +101,30 @@ const HOLE_MIN: usize = 25;
 
 /// How many holes of at least [`HOLE_MIN`] pixels the component (pixel
 /// indices into a page `w` wide; `bbox` = x0, y0, width, height) encloses:
-/// paper inside its box that is not joined to the box's edge (4-connected,
-/// as ink is 8-connected). Stops counting at [`HOLES_OF_PRINT`].
+/// the paper inside its box, labelled as components of their own
+/// ([`Labels`]), that does not reach the box's edge.
 fn holes(component: &[usize], bbox: (usize, usize, usize, usize), w: usize) -> usize {
     let (x0, y0, bw, bh) = bbox;
     if bw < 3 || bh < 3 {
         return 0;
     }
-    // 0 = paper not yet reached, 1 = the component, 2 = reached.
-    let mut grid = vec![0u8; bw * bh];
+    // The box with its paper as "ink", to label it.
+    let mut paper = GrayImage::from_pixel(bw as u32, bh as u32, Luma([INK]));
     for &i in component {
-        grid[(i / w - y0) * bw + (i % w - x0)] = 1;
+        paper.put_pixel((i % w - x0) as u32, (i / w - y0) as u32, Luma([PAPER]));
     }
-    let mut stack = Vec::new();
-    let fill = |grid: &mut [u8], start: usize, stack: &mut Vec<usize>| {
-        let mut n = 0;
-        grid[start] = 2;
-        stack.push(start);
-        while let Some(i) = stack.pop() {
-            n += 1;
-            let (x, y) = (i % bw, i / bw);
-            let near = [
-                (x > 0).then(|| i - 1),
-                (x + 1 < bw).then(|| i + 1),
-                (y > 0).then(|| i - bw),
-                (y + 1 < bh).then(|| i + bw),
-            ];
-            for j in near.into_iter().flatten() {
-                if grid[j] == 0 {
-                    grid[j] = 2;
-                    stack.push(j);
-                }
-            }
-        }
-        n
-    };
-    let rim: Vec<usize> = (0..bw)
-        .flat_map(|x| [x, (bh - 1) * bw + x])
-        .chain((0..bh).flat_map(|y| [y * bw, y * bw + bw - 1]))
-        .collect();
-    for i in rim {
-        if grid[i] == 0 {
-            fill(&mut grid, i, &mut stack);
-        }
-    }
-    let mut count = 0;
-    for i in 0..bw * bh {
-        if grid[i] == 0 && fill(&mut grid, i, &mut stack) >= HOLE_MIN {
-            count += 1;
-            if count >= HOLES_OF_PRINT {
-                break;
-            }
-        }
-    }
-    count
+    let labels = Labels::new(&BitImage::from_levels(paper));
+    let inside = |r: &Rect| r.x0 > 0 && r.y0 > 0 && (r.x1 as usize) < bw && (r.y1 as usize) < bh;
+    labels
+        .comps
+        .iter()
+        .filter(|c| inside(&c.rect) && c.area as usize >= HOLE_MIN)
+        .count()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use image::{GrayImage, Luma};
 
     #[test]
     fn bands_at_the_edges_go_and_text_stays() {

@@ -198,20 +198,24 @@ pub(crate) fn ink_lost(
 /// Each cell's largest value within `r` cells (a square window), by rows
 /// then columns.
 fn max_filter(v: &[u8], w: usize, h: usize, r: usize) -> Vec<u8> {
-    let mut rows = vec![0u8; v.len()];
-    for y in 0..h {
-        for x in 0..w {
-            rows[y * w + x] = (x.saturating_sub(r)..(x + r + 1).min(w))
-                .map(|xx| v[y * w + xx])
-                .max()
-                .unwrap_or(0);
-        }
-    }
+    let rows = max_along(v, (w, 1), (h, w), r);
+    max_along(&rows, (h, w), (w, 1), r)
+}
+
+/// Each value's largest within `r` along lines of `len` values `step`
+/// apart, for `count` lines starting `next` apart.
+fn max_along(
+    v: &[u8],
+    (len, step): (usize, usize),
+    (count, next): (usize, usize),
+    r: usize,
+) -> Vec<u8> {
     let mut out = vec![0u8; v.len()];
-    for y in 0..h {
-        for x in 0..w {
-            out[y * w + x] = (y.saturating_sub(r)..(y + r + 1).min(h))
-                .map(|yy| rows[yy * w + x])
+    for line in 0..count {
+        let at = |i: usize| line * next + i * step;
+        for i in 0..len {
+            out[at(i)] = (i.saturating_sub(r)..(i + r + 1).min(len))
+                .map(|j| v[at(j)])
                 .max()
                 .unwrap_or(0);
         }

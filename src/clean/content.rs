@@ -158,14 +158,24 @@ pub fn fit_to_tone(regions: Vec<Rect>, tone: &GrayImage, text: &[TextLine]) -> V
     merge(fitted.collect())
 }
 
+/// A side of a region, for [`to_frame`].
+#[derive(Clone, Copy)]
+enum Side {
+    Up,
+    Down,
+    Left,
+    Right,
+}
+
 /// One pass of [`fit_to_tone`] over the four sides of `r`.
 fn to_frame(mut r: Rect, tone: &GrayImage, text: &[TextLine]) -> Rect {
     let (w, h) = tone.dimensions();
     let reach = r.width().max(r.height());
     let at = |x: u32, y: u32| i16::from(tone.get_pixel(x, y).0[0]);
     let free = |c: &Rect| !text.iter().any(|l| l.rect.overlaps(c));
-    // Walk a side outwards: `line(d)` is the row or column `d` pixels out,
-    // as (pixel outside it by 2, pixel inside it by 1) pairs along the side.
+    // Walk a side outwards, row (or column) `d` at a time, reading its
+    // (outside, inside) pixel pairs along the side: the nearest frame, or
+    // `None` at a row of paper or the search's end.
     let search = |span: u32, limit: u32, pairs: &dyn Fn(u32, u32) -> (i16, i16)| -> Option<u32> {
         for d in 1..=reach.min(limit) {
             let (mut frame, mut paper) = (0u32, 0u32);
@@ -183,58 +193,54 @@ fn to_frame(mut r: Rect, tone: &GrayImage, text: &[TextLine]) -> Rect {
         }
         None
     };
-    // Up: row y0 - d; outside is above it.
-    if let Some(d) = search(r.width(), r.y0.saturating_sub(2), &|d, i| {
-        let (x, y) = (r.x0 + i, r.y0 - d);
-        (at(x, y - 2), at(x, y + 1))
-    }) {
-        let band = Rect {
-            y0: r.y0.saturating_sub(d + 2),
-            y1: r.y0,
-            ..r
+    for side in [Side::Up, Side::Down, Side::Left, Side::Right] {
+        // Along the side (span) and the room beyond it.
+        let (span, room) = match side {
+            Side::Up => (r.width(), r.y0),
+            Side::Down => (r.width(), h - r.y1),
+            Side::Left => (r.height(), r.x0),
+            Side::Right => (r.height(), w - r.x1),
+        };
+        // The row or column `d` pixels out, at `i` along the side, and the
+        // outward step: (pixel 2 further out, pixel 1 back in).
+        let pair = |d: u32, i: u32| {
+            let (x, y, dx, dy) = match side {
+                Side::Up => (r.x0 + i, r.y0 - d, 0, -1),
+                Side::Down => (r.x0 + i, r.y1 - 1 + d, 0, 1),
+                Side::Left => (r.x0 - d, r.y0 + i, -1, 0),
+                Side::Right => (r.x1 - 1 + d, r.y0 + i, 1, 0),
+            };
+            let step = |k: i32| at(x.wrapping_add_signed(k * dx), y.wrapping_add_signed(k * dy));
+            (step(2), step(-1))
+        };
+        let Some(d) = search(span, room.saturating_sub(2), &pair) else {
+            continue;
+        };
+        // The band taken in, with the frame's blurred edge.
+        let band = match side {
+            Side::Up => Rect {
+                y0: r.y0.saturating_sub(d + 2),
+                y1: r.y0,
+                ..r
+            },
+            Side::Down => Rect {
+                y0: r.y1,
+                y1: (r.y1 + d + 2).min(h),
+                ..r
+            },
+            Side::Left => Rect {
+                x0: r.x0.saturating_sub(d + 2),
+                x1: r.x0,
+                ..r
+            },
+            Side::Right => Rect {
+                x0: r.x1,
+                x1: (r.x1 + d + 2).min(w),
+                ..r
+            },
         };
         if free(&band) {
-            r.y0 = band.y0;
-        }
-    }
-    // Down: row y1 - 1 + d; outside is below it.
-    if let Some(d) = search(r.width(), (h - r.y1).saturating_sub(2), &|d, i| {
-        let (x, y) = (r.x0 + i, r.y1 - 1 + d);
-        (at(x, y + 2), at(x, y - 1))
-    }) {
-        let band = Rect {
-            y0: r.y1,
-            y1: (r.y1 + d + 2).min(h),
-            ..r
-        };
-        if free(&band) {
-            r.y1 = band.y1;
-        }
-    }
-    if let Some(d) = search(r.height(), r.x0.saturating_sub(2), &|d, i| {
-        let (x, y) = (r.x0 - d, r.y0 + i);
-        (at(x - 2, y), at(x + 1, y))
-    }) {
-        let band = Rect {
-            x0: r.x0.saturating_sub(d + 2),
-            x1: r.x0,
-            ..r
-        };
-        if free(&band) {
-            r.x0 = band.x0;
-        }
-    }
-    if let Some(d) = search(r.height(), (w - r.x1).saturating_sub(2), &|d, i| {
-        let (x, y) = (r.x1 - 1 + d, r.y0 + i);
-        (at(x + 2, y), at(x - 1, y))
-    }) {
-        let band = Rect {
-            x0: r.x1,
-            x1: (r.x1 + d + 2).min(w),
-            ..r
-        };
-        if free(&band) {
-            r.x1 = band.x1;
+            r = r.union(&band);
         }
     }
     r

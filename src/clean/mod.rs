@@ -102,6 +102,16 @@ pub enum Picture {
     Regions(Vec<(Rect, Pixels)>),
 }
 
+impl Picture {
+    /// The picture regions' rectangles (none for a page stored whole).
+    fn rects(&self) -> Vec<Rect> {
+        match self {
+            Picture::Regions(r) => r.iter().map(|(r, _)| *r).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// A cleaned page, ready for OCR and the PDF.
 #[derive(Debug, Clone)]
 pub struct CleanPage {
@@ -284,15 +294,11 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
                 // Pictures are cut from the page as scanned, white-balanced
                 // as a whole: local whitening would take their sky for paper.
                 let scan = balanced.get_or_insert_with(|| balanced_page(&page, &gray, skew_deg));
-                let rects = content::fit_to_tone(rects, &tone(scan), &text);
-                let regions = rects
-                    .into_iter()
-                    .map(|r| {
-                        blank(&mut bits, r);
-                        (r, crop(scan, r))
-                    })
-                    .collect();
-                Picture::Regions(regions)
+                cut(
+                    &mut bits,
+                    scan,
+                    content::fit_to_tone(rects, &tone(scan), &text),
+                )
             }
         }
     };
@@ -301,10 +307,7 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
     let mut warnings = Vec::new();
     let picture = match picture {
         Picture::None | Picture::Regions(_) if matches!(opts.mode, Mode::Auto | Mode::Text) => {
-            let mut rects: Vec<Rect> = match &picture {
-                Picture::Regions(r) => r.iter().map(|(r, _)| *r).collect(),
-                _ => Vec::new(),
-            };
+            let mut rects = picture.rects();
             let lost = check::ink_lost(&gray, &bits, &rects, &borders, dpi);
             if lost.is_empty() {
                 picture
@@ -322,22 +325,12 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
                 });
                 rects.extend(lost);
                 let scan = balanced.get_or_insert_with(|| balanced_page(&page, &gray, skew_deg));
-                let regions = content::merge(rects)
-                    .into_iter()
-                    .map(|r| {
-                        blank(&mut bits, r);
-                        (r, crop(scan, r))
-                    })
-                    .collect();
-                Picture::Regions(regions)
+                cut(&mut bits, scan, content::merge(rects))
             }
         }
         other => other,
     };
-    let pictures: Vec<Rect> = match &picture {
-        Picture::Regions(r) => r.iter().map(|(r, _)| *r).collect(),
-        _ => Vec::new(),
-    };
+    let pictures = picture.rects();
     let ink = lines::summarize(&bits, &text, &pictures);
     let layers = scan_colour
         .as_ref()
@@ -497,6 +490,19 @@ fn tone(scan: &Pixels) -> GrayImage {
             image::Luma([r.min(g).min(b)])
         }),
     }
+}
+
+/// `rects` as pictures cut from `scan`, the bilevel page blanked under
+/// them.
+fn cut(bits: &mut BitImage, scan: &Pixels, rects: Vec<Rect>) -> Picture {
+    let regions = rects
+        .into_iter()
+        .map(|r| {
+            blank(bits, r);
+            (r, crop(scan, r))
+        })
+        .collect();
+    Picture::Regions(regions)
 }
 
 /// The region's pixels, in colour only when they have visible colour.

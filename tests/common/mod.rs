@@ -91,6 +91,23 @@ pub fn pdftotext(pdf: &Path, page: usize) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// Text of page `page` (1-based) in content-stream order (`pdftotext
+/// -raw`): the order the text layer was written in, which copy and paste
+/// in most viewers follows.
+pub fn pdftotext_raw(pdf: &Path, page: usize) -> String {
+    let p = page.to_string();
+    let out = tool(
+        "pdftotext",
+        &["-raw", "-f", &p, "-l", &p, pdf.to_str().unwrap(), "-"],
+    );
+    assert!(
+        out.status.success(),
+        "pdftotext -raw failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// Text of page `page` (1-based) as MuPDF extracts it (`mutool draw -F
 /// txt`), the second extraction engine next to poppler's [`pdftotext`].
 pub fn mutool_text(pdf: &Path, page: usize) -> String {
@@ -326,10 +343,29 @@ pub fn send_signal(pid: u32, sig: &str) -> bool {
 /// Page `page` (from 1) of `pdf` as poppler renders it at `dpi`, in colour;
 /// the PNG is written next to `out` (its extension replaced).
 pub fn render_page(pdf: &Path, page: usize, dpi: u32, out: &Path) -> image::RgbImage {
+    pdftoppm(pdf, page, &["-r", &dpi.to_string()], out)
+}
+
+/// [`render_page`] to exactly `w` × `h` pixels (a render at the nominal
+/// resolution can be a pixel larger, which shifts thin strokes).
+pub fn render_page_sized(
+    pdf: &Path,
+    page: usize,
+    (w, h): (u32, u32),
+    out: &Path,
+) -> image::RgbImage {
+    let (w, h) = (w.to_string(), h.to_string());
+    pdftoppm(pdf, page, &["-scale-to-x", &w, "-scale-to-y", &h], out)
+}
+
+/// Page `page` of `pdf` rendered by pdftoppm with `size` options to the
+/// PNG `out` (its extension replaced).
+fn pdftoppm(pdf: &Path, page: usize, size: &[&str], out: &Path) -> image::RgbImage {
     let prefix = out.with_extension("");
-    let (p, r) = (page.to_string(), dpi.to_string());
+    let p = page.to_string();
     let ok = Command::new("pdftoppm")
-        .args(["-r", &r, "-png", "-singlefile", "-f", &p, "-l", &p])
+        .args(size)
+        .args(["-png", "-singlefile", "-f", &p, "-l", &p])
         .arg(pdf)
         .arg(&prefix)
         .status()
