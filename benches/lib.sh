@@ -6,6 +6,7 @@
 # timed CMD…        runs CMD; leaves wall seconds in WALL and CPU seconds
 #                   (user + system, children included) in CPU; returns CMD's status
 # build_ocrpdf      builds the release binary and sets OCRPDF to its path
+#                   (an OCRPDF set by the caller is used as it is)
 # find_img2pdf      sets IMG2PDF to an img2pdf command (array), empty if none
 # ocrmypdf_job …    times ocrmypdf on IMAGES the same way for every script
 
@@ -31,6 +32,11 @@ timed() {
 }
 
 build_ocrpdf() {
+    if [[ -n "${OCRPDF:-}" ]]; then
+        [[ -x "$OCRPDF" ]] || { echo "OCRPDF=$OCRPDF is not an executable" >&2; exit 1; }
+        log "using $OCRPDF"
+        return
+    fi
     log "building ocrpdf (release)"
     OCRPDF="$(cd "$ROOT" && cargo build --release --bin ocrpdf --message-format=json-render-diagnostics |
         python3 -c 'import json,sys

@@ -431,14 +431,6 @@ fn cleanup_binarises_every_page_kind_close_to_the_clean_render() {
 /// Smallest share of a tile's ink that the rendered PDF shows (issue 23:
 /// what the page shows is kept).
 const MIN_TILE_INK: f64 = 0.98;
-/// The book fold's bound, below the rest: where the fold's shadow is
-/// steepest, binarisation makes one black band of the shadow and the ends
-/// of the lines in it, border removal then whitens the band with them, and
-/// the shadow's picture region starts a little further in (the "T" of
-/// "The" is half gone; the rest of the line end shows in the picture).
-/// Known and open (issue 23/24: shadows need flattening before the
-/// threshold); this keeps it from getting worse (0.59 when written).
-const MIN_TILE_INK_FOLD: f64 = 0.55;
 /// Tile side for [`MIN_TILE_INK`], in pixels.
 const INK_TILE: u32 = 64;
 
@@ -516,11 +508,7 @@ fn the_rendered_page_shows_the_ink_of_every_tile() {
             "{:<17}{tiles:>8}{:>12.3}  at ({}, {})\n",
             d.kind.name, worst.0, worst.1, worst.2
         ));
-        let bound = match d.kind.name {
-            "03-book-fold" => MIN_TILE_INK_FOLD,
-            _ => MIN_TILE_INK,
-        };
-        if worst.0 < bound {
+        if worst.0 < MIN_TILE_INK {
             failures.push(format!(
                 "{}: the tile at ({}, {}) shows {:.3} of its ink",
                 d.kind.name, worst.1, worst.2, worst.0

@@ -21,7 +21,10 @@ const PAPER_SPREAD: f32 = 0.12;
 const WHITE_POINT: f32 = 0.96;
 /// A block whose paper is darker than this fraction of the page's paper is
 /// not paper (a photo, a black border) and gets its neighbours' value.
-const NOT_PAPER_FRACTION: f32 = 0.55;
+/// Paper this dark is the deep part of a book's fold, which
+/// [`connected_paper`] reaches step by step from the bright paper; a dark
+/// area behind a sharp edge is not reached and is filled in.
+const SHADOW_FRACTION: f32 = 0.30;
 
 /// Flatten the background of a grey page so paper becomes 255.
 pub fn normalize(gray: &GrayImage, dpi: Dpi) -> GrayImage {
@@ -111,7 +114,7 @@ fn paper_blocks(grid: &Grid) -> Option<Vec<bool>> {
         .values
         .iter()
         .zip(&grid.medians)
-        .map(|(&v, &m)| v >= page_paper * NOT_PAPER_FRACTION && v - m <= v * PAPER_SPREAD)
+        .map(|(&v, &m)| v >= page_paper * SHADOW_FRACTION && v - m <= v * PAPER_SPREAD)
         .collect();
     let known = connected_paper(grid, &known, page_paper);
     known.iter().any(|&k| k).then_some(known)
@@ -124,13 +127,22 @@ const PAPER_SEED: f32 = 0.93;
 /// apart): lighting and yellowing change far more slowly than this; the
 /// edge of a photograph or a tinted box changes faster.
 const PAPER_STEP: f32 = 0.04;
+/// Largest step between neighbouring blocks inside a shadow's ramp (a
+/// book's fold, the shade along a bound edge): allowed where the level
+/// keeps changing the same way it changed into the block, by at most
+/// [`RAMP_GROWTH`] times as much. A photograph's frame is a step out of
+/// flat paper, so it never continues a ramp.
+const RAMP_STEP: f32 = 0.12;
+/// How many times the step before it a ramp's step may be.
+const RAMP_GROWTH: f32 = 3.0;
 
 /// Paper is one smooth surface. Of the blocks that look like paper, keep
 /// those joined to the page's bright paper by small steps between
-/// neighbours. A flat patch of a photograph (sky, a wall, a light object)
-/// also looks like paper block by block but sits behind a sharp edge; it
-/// is then filled in from the paper around it instead of being whitened,
-/// so pictures keep their light areas and are found as pictures.
+/// neighbours, or by the growing steps of a shadow's ramp. A flat patch of
+/// a photograph (sky, a wall, a light object) also looks like paper block
+/// by block but sits behind a sharp edge; it is then filled in from the
+/// paper around it instead of being whitened, so pictures keep their light
+/// areas and are found as pictures.
 fn connected_paper(grid: &Grid, known: &[bool], page_paper: f32) -> Vec<bool> {
     let (gw, gh, v) = (grid.gw, grid.gh, &grid.values);
     let mut reached = vec![false; v.len()];
@@ -142,14 +154,24 @@ fn connected_paper(grid: &Grid, known: &[bool], page_paper: f32) -> Vec<bool> {
     }
     while let Some(i) = stack.pop() {
         let (x, y) = (i % gw, i / gw);
+        // Each neighbour with the block behind `i` on the same line.
         let near = [
-            (x > 0).then(|| i - 1),
-            (x + 1 < gw).then(|| i + 1),
-            (y > 0).then(|| i - gw),
-            (y + 1 < gh).then(|| i + gw),
+            (x > 0).then(|| (i - 1, (x + 1 < gw).then(|| i + 1))),
+            (x + 1 < gw).then(|| (i + 1, (x > 0).then(|| i - 1))),
+            (y > 0).then(|| (i - gw, (y + 1 < gh).then(|| i + gw))),
+            (y + 1 < gh).then(|| (i + gw, (y > 0).then(|| i - gw))),
         ];
-        for j in near.into_iter().flatten() {
-            if known[j] && !reached[j] && (v[j] - v[i]).abs() <= v[i] * PAPER_STEP {
+        for (j, behind) in near.into_iter().flatten() {
+            if !known[j] || reached[j] {
+                continue;
+            }
+            let step = v[j] - v[i];
+            let ramp = behind.is_some_and(|k| {
+                let before = v[i] - v[k];
+                before * step > 0.0 && before.abs() * RAMP_GROWTH >= step.abs()
+            });
+            let limit = if ramp { RAMP_STEP } else { PAPER_STEP };
+            if step.abs() <= v[i] * limit {
                 reached[j] = true;
                 stack.push(j);
             }
@@ -484,10 +506,10 @@ mod against_naive {
         }
 
         /// The flood fill from bright paper reaches exactly the blocks that
-        /// repeated passes of "next to a reached block by a small step"
-        /// reach.
+        /// repeated passes of "next to a reached block by a small step, or
+        /// by a ramp's step" reach.
         #[test]
-        fn connected_paper_is_the_closure_of_small_steps(
+        fn connected_paper_is_the_closure_of_small_steps_and_ramps(
             ((gw, gh), values, known) in (1usize..=12, 1usize..=12).prop_flat_map(|(gw, gh)| {
                 let n = gw * gh;
                 // Levels a few steps apart, so steps near the limit occur.
@@ -506,7 +528,16 @@ mod against_naive {
                     for j in 0..gw * gh {
                         let (xi, yi, xj, yj) = (i % gw, i / gw, j % gw, j / gw);
                         let beside = xi.abs_diff(xj) + yi.abs_diff(yj) == 1;
-                        let step = (values[j] - values[i]).abs() <= values[i] * PAPER_STEP;
+                        // The block on the far side of `i` from `j`.
+                        let (xk, yk) = ((2 * xi).wrapping_sub(xj), (2 * yi).wrapping_sub(yj));
+                        let before = (xk < gw && yk < gh).then(|| values[i] - values[yk * gw + xk]);
+                        let change = values[j] - values[i];
+                        let ramp = before.is_some_and(|b| {
+                            b.signum() == change.signum() && b != 0.0 && change != 0.0
+                                && b.abs() * RAMP_GROWTH >= change.abs()
+                        });
+                        let limit = if ramp { RAMP_STEP } else { PAPER_STEP };
+                        let step = change.abs() <= values[i] * limit;
                         if reached[i] && !reached[j] && beside && known[j] && step {
                             reached[j] = true;
                             grew = true;

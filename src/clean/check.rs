@@ -23,6 +23,7 @@
 
 use super::bits::{BitImage, INK};
 use super::colour::{Layers, lab};
+use super::minmax::{Extreme, filter};
 use crate::input::Dpi;
 use crate::rect::Rect;
 use image::{GrayImage, RgbImage};
@@ -137,8 +138,14 @@ pub(crate) fn ink_lost(
     let reach = ((LOCAL_PAPER_IN * dpi.x.max(dpi.y)) / cell as f32)
         .round()
         .max(1.0) as usize;
-    let paper = max_filter(&hi, cw, ch, reach);
-    let shown = max_filter(&ink.iter().map(|&b| b as u8).collect::<Vec<_>>(), cw, ch, 1);
+    let paper = filter(&hi, cw, ch, reach, Extreme::Max);
+    let shown = filter(
+        &ink.iter().map(|&b| b as u8).collect::<Vec<_>>(),
+        cw,
+        ch,
+        1,
+        Extreme::Max,
+    );
     let cell_rect = |i: usize| {
         let (x, y) = ((i % cw) as u32 * cell, (i / cw) as u32 * cell);
         Rect {
@@ -190,34 +197,6 @@ pub(crate) fn ink_lost(
                 x1: (r.x1 + grow).min(w),
                 y1: (r.y1 + grow).min(h),
             });
-        }
-    }
-    out
-}
-
-/// Each cell's largest value within `r` cells (a square window), by rows
-/// then columns.
-fn max_filter(v: &[u8], w: usize, h: usize, r: usize) -> Vec<u8> {
-    let rows = max_along(v, (w, 1), (h, w), r);
-    max_along(&rows, (h, w), (w, 1), r)
-}
-
-/// Each value's largest within `r` along lines of `len` values `step`
-/// apart, for `count` lines starting `next` apart.
-fn max_along(
-    v: &[u8],
-    (len, step): (usize, usize),
-    (count, next): (usize, usize),
-    r: usize,
-) -> Vec<u8> {
-    let mut out = vec![0u8; v.len()];
-    for line in 0..count {
-        let at = |i: usize| line * next + i * step;
-        for i in 0..len {
-            out[at(i)] = (i.saturating_sub(r)..(i + r + 1).min(len))
-                .map(|j| v[at(j)])
-                .max()
-                .unwrap_or(0);
         }
     }
     out

@@ -19,10 +19,12 @@ pub(crate) mod content;
 pub(crate) mod deconvolve;
 pub(crate) mod deskew;
 pub(crate) mod despeckle;
+pub(crate) mod flatten;
 pub(crate) mod invert;
 pub(crate) mod light_ink;
 pub(crate) mod lines;
 pub(crate) mod mask;
+pub(crate) mod minmax;
 pub(crate) mod resolution;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -361,6 +363,8 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
         }
         (layers, _, _) => (picture, layers),
     };
+    // Stains and shadows under the text are divided out of what OCR reads.
+    flatten::under_ink(&mut gray, &bits, dpi, &pictures);
     whiten_removed(&mut gray, &raw_ink, &bits, &pictures);
     whiten_far_from_ink(&mut gray, &near, &pictures);
     CleanPage {

@@ -59,17 +59,22 @@ pub enum Damage {
     /// The shadow of a book's fold along the right edge (as
     /// `03-book-fold`).
     Fold,
+    /// [`Damage::Stains`] as dark as real coffee: rings and blotches
+    /// darken the paper by up to 70% across the words (issue 24 point 2:
+    /// "Searound the ies" on a real stained spread).
+    Coffee,
 }
 
 impl Damage {
     /// Every damage, clean first.
-    pub const ALL: [Damage; 3] = [Damage::Clean, Damage::Stains, Damage::Fold];
+    pub const ALL: [Damage; 4] = [Damage::Clean, Damage::Stains, Damage::Fold, Damage::Coffee];
 
     fn suffix(self) -> &'static str {
         match self {
             Damage::Clean => "",
             Damage::Stains => "-stains",
             Damage::Fold => "-fold",
+            Damage::Coffee => "-coffee",
         }
     }
 }
@@ -115,11 +120,18 @@ pub fn order_free_error(truth: &str, got: &str) -> f64 {
     super::generator::cer(&sorted(truth), &sorted(got))
 }
 
-/// The three layouts, each clean, stained and folded, in a fixed order.
+/// The three layouts, each clean, stained and folded, and the magazine and
+/// newspaper under dark coffee stains, in a fixed order. (Two columns
+/// around a figure under dark stains is left out: there Tesseract joins
+/// lines across the narrow gutter where a blotch, kept as a picture,
+/// covers a line's start; open in issue 24.)
 pub fn layouts() -> Vec<Layout> {
     Damage::ALL
         .into_iter()
-        .flat_map(|d| [magazine(d), figure_between_columns(d), newspaper(d)])
+        .flat_map(|d| match d {
+            Damage::Coffee => vec![magazine(d), newspaper(d)],
+            _ => vec![magazine(d), figure_between_columns(d), newspaper(d)],
+        })
         .collect()
 }
 
@@ -296,11 +308,14 @@ impl Sheet {
         const INK: [f32; 3] = [18.0, 18.0, 20.0];
         let img = match damage {
             Damage::Clean => shoot(w, h, |x, y| mix(PAPER, INK, ink.at(x, y))),
-            Damage::Stains => {
+            Damage::Stains | Damage::Coffee => {
                 // The back page: this one mirrored, its lines between ours.
                 let back = cov.mirrored().shifted_down(0.11 * DPI).blurred(1.5);
                 let strength = ValueNoise::new(w, h, 150.0, 2411);
-                let stains = Stains::new(w, h, DPI, 2412);
+                let stains = match damage {
+                    Damage::Coffee => Stains::dark(w, h, DPI, 2412),
+                    _ => Stains::new(w, h, DPI, 2412),
+                };
                 shoot(w, h, |x, y| {
                     let paper = stains.tint([242.0, 236.0, 220.0], x, y);
                     let through = back.at(x, y) * (0.15 + 0.10 * strength.at(x as f32, y as f32));
