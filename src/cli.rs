@@ -187,7 +187,7 @@ pub struct DocArgs {
     )]
     pub language: String,
 
-    /// Which cleaned image Tesseract reads: the grey page (best on most scans) or the stored bilevel one
+    /// Which cleaned image Tesseract reads first: the grey page (best on most scans) or the stored bilevel one; a page that gives far fewer words than its text lines hold, or reads them with low confidence, is read from the other too and the surer reading kept
     #[arg(long, value_enum, default_value_t = OcrSource::Gray, value_name = "IMAGE")]
     pub ocr_image: OcrSource,
 
