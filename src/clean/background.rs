@@ -12,6 +12,9 @@ use image::{GrayImage, RgbImage};
 
 /// Which percentile of a block stands for its paper.
 const PAPER_PERCENTILE: f32 = 0.90;
+/// Which percentile of a block shows print, when it holds some: a line
+/// of body text inks 5–15% of the blocks it crosses.
+const PRINT_PERCENTILE: f32 = 0.03;
 /// A block is paper only when its median is within this fraction of its
 /// paper percentile: text leaves most pixels at paper level, pictures and
 /// dense ink do not (they are filled in from the paper around them).
@@ -30,7 +33,7 @@ const SHADOW_FRACTION: f32 = 0.30;
 pub fn normalize(gray: &GrayImage, dpi: Dpi) -> GrayImage {
     let block = block_size(dpi);
     let grid = block_percentiles(gray.as_raw(), 1, 0, gray.dimensions(), block);
-    let Some(known) = paper_blocks(&grid) else {
+    let Some(known) = paper_blocks(&grid, Surfaces::Printed) else {
         // No paper anywhere (an all-dark page): leave levels as they are.
         return gray.clone();
     };
@@ -49,7 +52,8 @@ pub fn normalize_rgb(rgb: &RgbImage, dpi: Dpi) -> RgbImage {
     let block = block_size(dpi);
     let dims = rgb.dimensions();
     let luma = crate::input::luma(rgb);
-    let Some(known) = paper_blocks(&block_percentiles(luma.as_raw(), 1, 0, dims, block)) else {
+    let grid = block_percentiles(luma.as_raw(), 1, 0, dims, block);
+    let Some(known) = paper_blocks(&grid, Surfaces::Bright) else {
         return rgb.clone();
     };
     let mut out = rgb.clone();
@@ -104,9 +108,21 @@ fn block_size(dpi: Dpi) -> u32 {
     ((dpi.x.max(dpi.y) / 12.0).round() as u32).clamp(8, 256)
 }
 
+/// Which paper surfaces are flattened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Surfaces {
+    /// The page's bright paper and what joins it smoothly: the colour page,
+    /// where a tinted sheet or box keeps its tint.
+    Bright,
+    /// Also any large surface that holds print (a grey or coloured sheet
+    /// scanned on a white canvas, a tinted panel of text): the grey page
+    /// that is thresholded and read, where such a surface is paper.
+    Printed,
+}
+
 /// Which blocks show paper: those not far darker than the page's typical
 /// paper. `None` when no block does.
-fn paper_blocks(grid: &Grid) -> Option<Vec<bool>> {
+fn paper_blocks(grid: &Grid, surfaces: Surfaces) -> Option<Vec<bool>> {
     let mut sorted = grid.values.clone();
     sorted.sort_by(f32::total_cmp);
     let page_paper = sorted[(sorted.len() * 3) / 4].max(1.0);
@@ -116,8 +132,11 @@ fn paper_blocks(grid: &Grid) -> Option<Vec<bool>> {
         .zip(&grid.medians)
         .map(|(&v, &m)| v >= page_paper * SHADOW_FRACTION && v - m <= v * PAPER_SPREAD)
         .collect();
-    let known = connected_paper(grid, &known, page_paper);
-    known.iter().any(|&k| k).then_some(known)
+    let mut paper = connected_paper(grid, &known, page_paper);
+    if surfaces == Surfaces::Printed {
+        add_printed_surfaces(grid, &known, &mut paper);
+    }
+    paper.iter().any(|&k| k).then_some(paper)
 }
 
 /// Seeds of the paper surface: blocks within this fraction of the page's
@@ -144,14 +163,57 @@ const RAMP_GROWTH: f32 = 3.0;
 /// paper around it instead of being whitened, so pictures keep their light
 /// areas and are found as pictures.
 fn connected_paper(grid: &Grid, known: &[bool], page_paper: f32) -> Vec<bool> {
-    let (gw, gh, v) = (grid.gw, grid.gh, &grid.values);
+    let v = &grid.values;
     let mut reached = vec![false; v.len()];
-    let mut stack: Vec<usize> = (0..v.len())
+    let seeds: Vec<usize> = (0..v.len())
         .filter(|&i| known[i] && v[i] >= page_paper * PAPER_SEED)
         .collect();
+    grow(grid, known, &mut reached, seeds);
+    reached
+}
+
+/// Smallest printed surface taken for paper, as a share of the page's
+/// blocks (a receipt on an A4 flatbed is about 8%).
+const MIN_SURFACE: f32 = 0.04;
+/// Share of a surface's blocks that must hold print (a mark
+/// [`PRINT_CONTRAST`] darker than the block's paper): text, not a sky.
+const MIN_PRINTED: f32 = 0.10;
+/// How much darker than its block's paper a mark of print is.
+const PRINT_CONTRAST: f32 = 0.4;
+
+/// A surface that [`connected_paper`] did not reach, joined by the same
+/// small steps and ramps, is paper too when it is large and much of it
+/// holds print: a grey sheet on a white canvas, a tinted panel of text. A
+/// sky or a wall in a photo is one smooth surface as well, but without
+/// print in it.
+fn add_printed_surfaces(grid: &Grid, known: &[bool], paper: &mut [bool]) {
+    let n = grid.values.len();
+    let printed = |i: usize| grid.lows[i] < grid.values[i] * (1.0 - PRINT_CONTRAST);
+    let mut seen = paper.to_vec();
+    for start in 0..n {
+        if seen[start] || !known[start] {
+            continue;
+        }
+        let surface = grow(grid, known, &mut seen, vec![start]);
+        let print = surface.iter().filter(|&&i| printed(i)).count();
+        if surface.len() as f32 >= MIN_SURFACE * n as f32
+            && print as f32 >= MIN_PRINTED * surface.len() as f32
+        {
+            surface.iter().for_each(|&i| paper[i] = true);
+        }
+    }
+}
+
+/// Flood `reached` from `seeds` (marked reached) over `known` blocks, by
+/// small steps or a ramp's steps (see [`connected_paper`]); the blocks it
+/// reached, seeds included.
+fn grow(grid: &Grid, known: &[bool], reached: &mut [bool], seeds: Vec<usize>) -> Vec<usize> {
+    let (gw, gh, v) = (grid.gw, grid.gh, &grid.values);
+    let mut stack = seeds;
     for &i in &stack {
         reached[i] = true;
     }
+    let mut all = stack.clone();
     while let Some(i) = stack.pop() {
         let (x, y) = (i % gw, i / gw);
         // Each neighbour with the block behind `i` on the same line.
@@ -174,10 +236,11 @@ fn connected_paper(grid: &Grid, known: &[bool], page_paper: f32) -> Vec<bool> {
             if step.abs() <= v[i] * limit {
                 reached[j] = true;
                 stack.push(j);
+                all.push(j);
             }
         }
     }
-    reached
+    all
 }
 
 /// Per-block paper levels.
@@ -186,6 +249,8 @@ struct Grid {
     /// Each block's median, to tell paper (mostly at its paper level) from
     /// pictures (spread over many levels).
     medians: Vec<f32>,
+    /// Each block's darkest few percent: print in it, if any.
+    lows: Vec<f32>,
     gw: usize,
     gh: usize,
 }
@@ -253,6 +318,7 @@ fn block_percentiles(
     let mut hist = vec![[0u32; 256]; gw];
     let mut values = vec![0f32; gw * gh];
     let mut medians = vec![0f32; gw * gh];
+    let mut lows = vec![0f32; gw * gh];
     for by in 0..gh {
         hist.iter_mut().for_each(|hh| *hh = [0; 256]);
         let y_end = ((by as u32 + 1) * block).min(h);
@@ -266,11 +332,13 @@ fn block_percentiles(
             let total: u32 = hh.iter().sum();
             values[by * gw + bx] = percentile(hh, total, PAPER_PERCENTILE);
             medians[by * gw + bx] = percentile(hh, total, 0.5);
+            lows[by * gw + bx] = percentile(hh, total, PRINT_PERCENTILE);
         }
     }
     Grid {
         values,
         medians,
+        lows,
         gw,
         gh,
     }
@@ -476,7 +544,7 @@ mod against_naive {
         ) {
             let (w, h) = gray.dimensions();
             let grid = block_percentiles(gray.as_raw(), 1, 0, (w, h), block);
-            let Some(known) = paper_blocks(&grid) else {
+            let Some(known) = paper_blocks(&grid, Surfaces::Printed) else {
                 return Ok(());
             };
             let field = Field::new(grid, known, (w, h), block);
@@ -517,7 +585,13 @@ mod against_naive {
             }),
             page_paper in 150f32..=255.0,
         ) {
-            let grid = Grid { values: values.clone(), medians: values.clone(), gw, gh };
+            let grid = Grid {
+                values: values.clone(),
+                medians: values.clone(),
+                lows: values.clone(),
+                gw,
+                gh,
+            };
             let fast = connected_paper(&grid, &known, page_paper);
             let mut reached: Vec<bool> = (0..gw * gh)
                 .map(|i| known[i] && values[i] >= page_paper * PAPER_SEED)
