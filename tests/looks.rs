@@ -9,7 +9,7 @@ mod common;
 
 use common::colour::{ciede2000, lab};
 use common::generator::{Page, write_png};
-use common::looks::{PAPER, photo_beside_text, reversed_banner};
+use common::looks::{PAPER, chart_beside_text, photo_beside_text, reversed_banner};
 use common::{ocrpdf, pdftotext, render_page};
 use image::RgbImage;
 use std::path::{Path, PathBuf};
@@ -292,6 +292,45 @@ fn a_halftone_photo_is_kept() {
         worst <= 24.0,
         "halftone tile at {at:?} changed by {worst:.1} grey levels"
     );
+    assert!(
+        found >= 0.97,
+        "only {found:.3} of the words in the text layer"
+    );
+}
+
+/// Light grey bars of a chart are areas of tone, not paper: the render
+/// shows each bar within 24 grey levels of its scanned tone (a bar
+/// whitened with the paper is 30–100 off), and the text is read.
+#[test]
+fn light_grey_chart_bars_are_kept() {
+    let (page, bars) = chart_beside_text();
+    let (_tmp, dir) = folder("chart");
+    let (render, json, text) = convert(&dir, &page, true);
+    let mean = |img: &RgbImage, r: [u32; 4]| {
+        let mut sum = 0u64;
+        let inner = [r[0] + 8, r[1] + 8, r[2] - 8, r[3] - 8];
+        for y in inner[1]..inner[3] {
+            for x in inner[0]..inner[2] {
+                sum += u64::from(img.get_pixel(x, y).0[0]);
+            }
+        }
+        sum as f32 / ((inner[2] - inner[0]) * (inner[3] - inner[1])) as f32
+    };
+    let mut failures = Vec::new();
+    for (r, level) in &bars {
+        let (scan, shown) = (mean(&page.image, *r), mean(&render, *r));
+        // The scan's tone with its paper made white, as a viewer expects.
+        let want = (scan * 255.0 / PAPER[1]).min(255.0);
+        println!("bar printed at {level}: scan {scan:.0}, wanted {want:.0}, render {shown:.0}");
+        if (want - shown).abs() > 24.0 {
+            failures.push(format!(
+                "bar at {level}: render {shown:.0}, wanted {want:.0}"
+            ));
+        }
+    }
+    let found = words_found(&page, &text);
+    println!("{json}");
+    assert!(failures.is_empty(), "{failures:#?}");
     assert!(
         found >= 0.97,
         "only {found:.3} of the words in the text layer"

@@ -19,7 +19,9 @@
 //! A bilevel or mixed page gets a check of its own, [`ink_lost`]: marks
 //! that the scan shows with clear contrast against their local paper but
 //! that the stored page does not show at all (letters whitened with a
-//! shadow band, strokes dropped as specks, a drawing taken for a border).
+//! shadow band, strokes dropped as specks, a drawing taken for a border),
+//! and areas of even grey tone it shows as white paper (light chart bars,
+//! map tints).
 
 use super::bits::{BitImage, INK};
 use super::colour::{Layers, lab};
@@ -110,7 +112,13 @@ const LOST_CELLS: u32 = 16;
 /// borders, removed on purpose). Lost cells are grouped (8-connected,
 /// bridging one cell); groups of at least [`LOST_CELLS`] cells are
 /// returned as their boxes grown by a cell's reach of local paper, for the
-/// caller to store in tone.
+/// caller to store in tone. So are areas of even light or mid tone (cells
+/// between [`TONE_DARKEST`] and [`TONE_LIGHTEST`], spread at most
+/// [`TONE_SPREAD`]) of at least [`TONE_AREA_IN2`] that nothing stored
+/// shows: a chart's light bars, a grey panel, which the threshold takes
+/// for paper. Such an area counts only when it is a printed shape: at
+/// least [`TONE_SIDE_IN`] across, filling [`TONE_FILL`] of its box, with
+/// no stored ink in it (text on a tinted ground is whitened on purpose).
 pub(crate) fn ink_lost(
     reference: &GrayImage,
     stored: &BitImage,
@@ -155,21 +163,94 @@ pub(crate) fn ink_lost(
             y1: (y + cell).min(h),
         }
     };
+    let stored_apart = |i: usize| {
+        shown[i] == 0
+            && !pictures
+                .iter()
+                .chain(intended)
+                .any(|r| r.overlaps(&cell_rect(i)))
+    };
     let lost: Vec<bool> = (0..cw * ch)
+        .map(|i| i16::from(paper[i]) - i16::from(lo[i]) >= MARK_CONTRAST && stored_apart(i))
+        .collect();
+    // A tone: an even, light-to-mid grey cell (a chart's bar, a map's
+    // tint) that the paper's whitening did not take for paper.
+    let tone: Vec<bool> = (0..cw * ch)
         .map(|i| {
-            i16::from(paper[i]) - i16::from(lo[i]) >= MARK_CONTRAST
-                && shown[i] == 0
-                && !pictures
-                    .iter()
-                    .chain(intended)
-                    .any(|r| r.overlaps(&cell_rect(i)))
+            hi[i] <= TONE_LIGHTEST
+                && lo[i] >= TONE_DARKEST
+                && hi[i] - lo[i] <= TONE_SPREAD
+                && stored_apart(i)
         })
         .collect();
-    // Groups, bridging a one-cell gap (a letter's strokes).
+    let cell_in2 = (cell as f32 / dpi.x) * (cell as f32 / dpi.y);
+    let area_cells = (TONE_AREA_IN2 / cell_in2) as u32;
+    let grow = reach as u32 * cell;
+    let mut out: Vec<Rect> = groups(&lost, (cw, ch), 2, LOST_CELLS, &cell_rect)
+        .into_iter()
+        .map(|(r, _)| r)
+        .collect();
+    // A printed shape (a bar, a panel), not text on a tinted ground (which
+    // is whitened on purpose) nor a stain's blot or a shadow's strip.
+    let side = (TONE_SIDE_IN * dpi.x.max(dpi.y)) as u32;
+    let holds_ink = |r: &Rect| {
+        (r.y0 / cell..r.y1.div_ceil(cell)).any(|cy| {
+            (r.x0 / cell..r.x1.div_ceil(cell)).any(|cx| ink[cy as usize * cw + cx as usize])
+        })
+    };
+    out.extend(
+        groups(&tone, (cw, ch), 1, area_cells, &cell_rect)
+            .into_iter()
+            .filter(|(r, n)| {
+                let box_cells = r.width().div_ceil(cell) * r.height().div_ceil(cell);
+                r.width().min(r.height()) >= side
+                    && *n as f32 >= TONE_FILL * box_cells as f32
+                    && !holds_ink(r)
+            })
+            .map(|(r, _)| r),
+    );
+    out.into_iter()
+        .map(|r| Rect {
+            x0: r.x0.saturating_sub(grow),
+            y0: r.y0.saturating_sub(grow),
+            x1: (r.x1 + grow).min(w),
+            y1: (r.y1 + grow).min(h),
+        })
+        .collect()
+}
+
+/// Lightest cell (its lightest pixel) that is a tone rather than paper
+/// (the whitened paper is 255; a tint at 96% of the paper is still grey).
+const TONE_LIGHTEST: u8 = 244;
+/// Darkest cell (its darkest pixel) taken for a tone: darker areas are
+/// ink for the threshold to keep.
+const TONE_DARKEST: u8 = 96;
+/// Largest spread of levels in a tone's cell (noise, not print).
+const TONE_SPREAD: u8 = 24;
+/// Smallest area of tone that counts, in square inches (a chart's
+/// thinnest bar over a third of an inch).
+const TONE_AREA_IN2: f32 = 0.03;
+/// Narrowest side of an area of tone, in inches: a shadow along a sheet's
+/// edge is thinner.
+const TONE_SIDE_IN: f32 = 0.1;
+/// Share of its box an area of tone fills: a printed shape fills most of
+/// it; a stain's ragged blot or ring does not.
+const TONE_FILL: f32 = 0.9;
+
+/// Boxes of the groups of set cells in `flags` (`cw` × `ch` cells) of at
+/// least `min` cells, joining cells up to `bridge` cells apart, with their
+/// cell counts.
+fn groups(
+    flags: &[bool],
+    (cw, ch): (usize, usize),
+    bridge: usize,
+    min: u32,
+    cell_rect: &dyn Fn(usize) -> Rect,
+) -> Vec<(Rect, u32)> {
     let mut seen = vec![false; cw * ch];
     let mut out = Vec::new();
     for start in 0..cw * ch {
-        if !lost[start] || seen[start] {
+        if !flags[start] || seen[start] {
             continue;
         }
         seen[start] = true;
@@ -179,24 +260,18 @@ pub(crate) fn ink_lost(
             n += 1;
             r = r.union(&cell_rect(i));
             let (x, y) = (i % cw, i / cw);
-            for ny in y.saturating_sub(2)..(y + 3).min(ch) {
-                for nx in x.saturating_sub(2)..(x + 3).min(cw) {
+            for ny in y.saturating_sub(bridge)..(y + bridge + 1).min(ch) {
+                for nx in x.saturating_sub(bridge)..(x + bridge + 1).min(cw) {
                     let j = ny * cw + nx;
-                    if lost[j] && !seen[j] {
+                    if flags[j] && !seen[j] {
                         seen[j] = true;
                         stack.push(j);
                     }
                 }
             }
         }
-        if n >= LOST_CELLS {
-            let grow = reach as u32 * cell;
-            out.push(Rect {
-                x0: r.x0.saturating_sub(grow),
-                y0: r.y0.saturating_sub(grow),
-                x1: (r.x1 + grow).min(w),
-                y1: (r.y1 + grow).min(h),
-            });
+        if n >= min {
+            out.push((r, n));
         }
     }
     out
@@ -267,6 +342,55 @@ mod tests {
         };
         assert!(ink_lost(&gray, &whitened, &[r], &[], dpi).is_empty());
         assert!(ink_lost(&gray, &whitened, &[], &[r], dpi).is_empty());
+    }
+
+    #[test]
+    fn an_even_grey_shape_shown_as_paper_is_lost_tone() {
+        let dpi = Dpi::uniform(300.0);
+        // A 0.4 × 0.6 in bar at 210 beside the letters; the stored page
+        // shows only the letters.
+        let bar = |x: u32, y: u32| (380..500).contains(&x) && (60..240).contains(&y);
+        let (letters, bits) = letters_page();
+        let gray = GrayImage::from_fn(520, 300, |x, y| {
+            let v = if x < 500 {
+                letters.get_pixel(x, y).0[0]
+            } else {
+                255
+            };
+            Luma([if bar(x, y) { 210 } else { v }])
+        });
+        let stored = BitImage::from_gray_threshold(GrayImage::from_fn(520, 300, |x, y| {
+            Luma([if x < 500 {
+                bits.as_gray().get_pixel(x, y).0[0]
+            } else {
+                PAPER
+            }])
+        }));
+        let lost = ink_lost(&gray, &stored, &[], &[], dpi);
+        assert_eq!(lost.len(), 1, "{lost:?}");
+        assert!(lost[0].contains(440, 150) && !lost[0].contains(220, 130));
+        // Text on the same ground is text on a tint, whitened on purpose.
+        let with_text = BitImage::from_gray_threshold(GrayImage::from_fn(520, 300, |x, y| {
+            let letter = (420..430).contains(&x) && (140..160).contains(&y);
+            Luma([if letter {
+                INK
+            } else {
+                stored.as_gray().get_pixel(x, y).0[0]
+            }])
+        }));
+        assert!(ink_lost(&gray, &with_text, &[], &[], dpi).is_empty());
+        // A strip thinner than a tenth of an inch is a shadow's edge.
+        let strip = GrayImage::from_fn(520, 300, |x, y| {
+            let v = gray.get_pixel(x, y).0[0];
+            Luma([if bar(x, y) && x >= 480 {
+                210
+            } else if bar(x, y) {
+                255
+            } else {
+                v
+            }])
+        });
+        assert!(ink_lost(&strip, &stored, &[], &[], dpi).is_empty());
     }
 
     #[test]

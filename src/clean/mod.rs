@@ -319,7 +319,7 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
                 warnings.push(crate::input::Warning {
                     code: "stored_as_picture",
                     message: format!(
-                        "{} area(s) holding marks that cleanup would have removed ({:.1}% of \
+                        "{} area(s) holding marks or tones that cleanup would have removed ({:.1}% of \
                          the page) are stored as pictures",
                         lost.len(),
                         100.0 * area / (w as f32 * h as f32)

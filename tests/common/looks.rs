@@ -256,3 +256,41 @@ pub fn halftone_beside_text() -> (Page, [u32; 4]) {
     }
     (page, photo)
 }
+
+/// A half-A4 greyscale page: a column of 11-pt text on the left and, on
+/// the right, a bar chart printed in light greys without outlines (bars at
+/// 45–80% of the paper's brightness on thin black axes), as office
+/// reports print them. Returns the page and the bars' boxes with their
+/// printed level (0–255, before paper and scan).
+pub fn chart_beside_text() -> (Page, Vec<([u32; 4], u8)>) {
+    let (mut page, area) = photo_beside_text(true);
+    let (x0, y0, x1, y1) = (area[0], area[1], area[2], area[3]);
+    let levels = [205u8, 170, 225, 190, 150];
+    let bar_w = (x1 - x0 - 120) / levels.len() as u32;
+    let bars: Vec<([u32; 4], u8)> = levels
+        .iter()
+        .enumerate()
+        .map(|(i, &l)| {
+            let bx = x0 + 80 + i as u32 * bar_w;
+            let top = y0 + 60 + (i as u32 * 137) % 400;
+            ([bx + 12, top, bx + bar_w - 12, y1 - 40], l)
+        })
+        .collect();
+    let mut rng = Rng::new(77);
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let axis = (x >= x0 + 60 && x < x0 + 64) || (y >= y1 - 40 && y < y1 - 36);
+            let level = if axis {
+                20.0
+            } else {
+                bars.iter()
+                    .find(|(r, _)| (r[0]..r[2]).contains(&x) && (r[1]..r[3]).contains(&y))
+                    .map_or(255.0, |(_, l)| f32::from(*l))
+            };
+            let noise = (rng.unit() - 0.5) * 4.0;
+            let v = (level * PAPER[1] / 255.0 + noise).clamp(0.0, 255.0) as u8;
+            page.image.put_pixel(x, y, Rgb([v; 3]));
+        }
+    }
+    (page, bars)
+}
