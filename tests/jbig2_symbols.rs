@@ -116,8 +116,9 @@ fn measure() {
         let generic = jbig2::encode(&bits);
         let tg = t.elapsed().as_secs_f64();
         let g4 = g4::encode(&bits).len();
+        let djvu = cjb2(&bits);
         eprintln!(
-            "font {font} {pt}pt {dpi}dpi scanned {scanned} {}x{}: g4 {g4} generic {} ({tg:.3}s) symbols {} ({ts:.3}s) ratio {:.3}",
+            "font {font} {pt}pt {dpi}dpi scanned {scanned} {}x{}: g4 {g4} generic {} ({tg:.3}s) symbols {} ({ts:.3}s) ratio {:.3} cjb2 {djvu:?}",
             bits.width(),
             bits.height(),
             generic.len(),
@@ -126,4 +127,32 @@ fn measure() {
         );
         assert_jbig2dec_exact("measure", &bits, &sym);
     }
+}
+
+/// Bytes of `cjb2 -lossless` (DjVu's JB2 coder, Debian `djvulibre-bin`) on
+/// the page, when it is installed.
+fn cjb2(bits: &BitImage) -> Option<usize> {
+    let dir = tempfile::tempdir().unwrap();
+    let (pbm, djvu) = (dir.path().join("p.pbm"), dir.path().join("p.djvu"));
+    let (w, h) = (bits.width(), bits.height());
+    let stride = w.div_ceil(8) as usize;
+    let mut data = format!("P4\n{w} {h}\n").into_bytes();
+    for y in 0..h {
+        let mut row = vec![0u8; stride];
+        for x in 0..w {
+            if bits.is_ink(x, y) {
+                row[x as usize / 8] |= 0x80 >> (x % 8);
+            }
+        }
+        data.extend(row);
+    }
+    std::fs::write(&pbm, data).unwrap();
+    let ok = Command::new("cjb2")
+        .arg("-lossless")
+        .arg(&pbm)
+        .arg(&djvu)
+        .status()
+        .ok()?
+        .success();
+    ok.then(|| std::fs::metadata(&djvu).unwrap().len() as usize)
 }

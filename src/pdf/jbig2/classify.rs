@@ -14,6 +14,7 @@
 use crate::clean::bits::BitImage;
 use crate::clean::components::Labels;
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// A small bitmap, one byte per pixel (1 = ink), rows top down.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -41,14 +42,28 @@ pub(super) struct Instance {
     pub x: u32,
     pub y: u32,
     pub class: u32,
-    /// Its own pixels when they differ from the class shape.
-    pub refine: Option<Bitmap>,
+    /// Its own shape when it differs from the symbol's.
+    pub refine: Option<u32>,
+}
+
+/// Which shapes are symbols and how each component is drawn.
+pub(super) struct Plan {
+    /// For each shape, the earlier symbol of its size it differs least from,
+    /// when that is within [`max_diff`]: it is coded as a refinement of it.
+    pub reference: Vec<Option<u32>>,
+    /// Whether the shape is a symbol of the dictionaries.
+    pub member: Vec<bool>,
+    pub instances: Vec<Instance>,
 }
 
 /// The page split into symbol classes, their instances and the residue.
 pub(super) struct Split {
+    /// The distinct bitmaps of the symbol components, in raster order of
+    /// their first instance.
     pub shapes: Vec<Bitmap>,
-    pub instances: Vec<Instance>,
+    /// Two plans: every shape a symbol; shapes seen once drawn as a close
+    /// symbol refined.
+    pub plans: [Plan; 2],
     pub labels: Labels,
     /// Per component: coded in the generic residue region.
     pub residue: Vec<bool>,
@@ -57,8 +72,8 @@ pub(super) struct Split {
 /// Components wider or taller than this many pixels are not letters.
 pub(super) const MAX_SYMBOL_SIDE: u32 = 250;
 
-/// How many pixels an instance may differ from a class shape of `area`
-/// pixels (its box) to join it: a tenth, at least two.
+/// How many pixels a shape may differ from a symbol of its size and `area`
+/// pixels (its box) to be coded as its refinement: a tenth, at least two.
 fn max_diff(area: usize) -> usize {
     (area / 10).max(2)
 }
@@ -105,48 +120,85 @@ pub(super) fn split(bits: &BitImage) -> Split {
         }
     }
 
+    // Distinct bitmaps, how often each is seen, and each component's.
     let mut shapes: Vec<Bitmap> = Vec::new();
-    let mut instances = Vec::new();
-    let mut by_size: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
+    let mut count: Vec<u32> = Vec::new();
+    let mut seen = Vec::new();
+    let mut same: HashMap<u64, Vec<u32>> = HashMap::new();
     for (c, bitmap) in bitmaps.into_iter().enumerate() {
         if residue[c] {
             continue;
         }
-        let rect = labels.comps[c].rect;
-        let classes = by_size.entry((bitmap.w, bitmap.h)).or_default();
-        let limit = max_diff(bitmap.px.len());
-        let mut best: Option<(usize, u32)> = None;
-        for &k in classes.iter().rev().take(MAX_TRIES) {
-            let d = diff(&shapes[k as usize].px, &bitmap.px, limit);
-            if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
-                best = Some((d, k));
-                if d == 0 {
-                    break;
-                }
-            }
-        }
-        let (class, refine) = match best {
-            Some((0, k)) => (k, None),
-            Some((_, k)) => (k, Some(bitmap)),
+        let key = {
+            let mut h = DefaultHasher::new();
+            bitmap.hash(&mut h);
+            h.finish()
+        };
+        let twins = same.entry(key).or_default();
+        let k = match twins.iter().find(|&&k| shapes[k as usize] == bitmap) {
+            Some(&k) => k,
             None => {
                 let k = shapes.len() as u32;
-                classes.push(k);
+                twins.push(k);
                 shapes.push(bitmap);
-                (k, None)
+                count.push(0);
+                k
             }
         };
-        instances.push(Instance {
-            x: rect.x0,
-            y: rect.y0,
-            class,
-            refine,
-        });
+        count[k as usize] += 1;
+        let rect = labels.comps[c].rect;
+        seen.push((rect.x0, rect.y0, k));
     }
+    let plans = [false, true].map(|inline| plan(&shapes, &count, &seen, inline));
     Split {
         shapes,
-        instances,
+        plans,
         labels,
         residue,
+    }
+}
+
+/// Which distinct bitmaps become symbols, in order of first sight; with
+/// `inline`, a shape seen once that has a close symbol is drawn as that
+/// symbol refined in the text region instead of becoming a symbol.
+fn plan(shapes: &[Bitmap], count: &[u32], seen: &[(u32, u32, u32)], inline: bool) -> Plan {
+    let mut reference = vec![None; shapes.len()];
+    let mut member = vec![false; shapes.len()];
+    let mut stand_in: Vec<u32> = (0..shapes.len() as u32).collect();
+    let mut by_size: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
+    for k in 0..shapes.len() {
+        let bitmap = &shapes[k];
+        let sized = by_size.entry((bitmap.w, bitmap.h)).or_default();
+        let limit = max_diff(bitmap.px.len());
+        let mut best: Option<(usize, u32)> = None;
+        for &j in sized.iter().rev().take(MAX_TRIES) {
+            let d = diff(&shapes[j as usize].px, &bitmap.px, limit);
+            if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, j));
+            }
+        }
+        match best {
+            Some((_, j)) if inline && count[k] == 1 => stand_in[k] = j,
+            _ => {
+                reference[k] = best.map(|(_, j)| j);
+                member[k] = true;
+                sized.push(k as u32);
+            }
+        }
+    }
+    let instances = seen
+        .iter()
+        .map(|&(x, y, k)| Instance {
+            x,
+            y,
+            class: stand_in[k as usize],
+            refine: (stand_in[k as usize] != k).then_some(k),
+        })
+        .collect();
+    Plan {
+        reference,
+        member,
+        instances,
     }
 }
 

@@ -37,6 +37,7 @@
 mod classify;
 mod generic;
 mod mq;
+mod refine;
 mod symbols;
 mod text_region;
 
@@ -76,11 +77,13 @@ pub fn encode(bits: &BitImage) -> Vec<u8> {
     out
 }
 
-/// The page symbol-coded, for the same image XObject as [`encode`]: a
-/// symbol dictionary of the page's letter-sized components, a text region
-/// placing them (refining each instance that differs from its symbol), and
-/// a generic region for the rest of the ink, all combined with OR onto a
-/// white page.
+/// The page symbol-coded, for the same image XObject as [`encode`]: the
+/// page's letter-sized components as symbols (a generic dictionary of
+/// shapes, a refined dictionary of shapes close to earlier ones), a text
+/// region placing them (refining an instance where it differs from its
+/// symbol), and a generic region for the rest of the ink, all combined
+/// with OR onto a white page. Of the two plans of [`classify`] the smaller
+/// is kept.
 pub fn encode_symbols(bits: &BitImage) -> Vec<u8> {
     let (w, h) = (bits.width(), bits.height());
     let split = classify::split(bits);
@@ -88,29 +91,14 @@ pub fn encode_symbols(bits: &BitImage) -> Vec<u8> {
     page_information(&mut out, w, h);
     let mut number = 1;
     if !split.shapes.is_empty() {
-        let dict = symbols::dictionary(&split.shapes);
-        segment(&mut out, number, SYMBOL_DICTIONARY, &[], &dict.data);
-        let mut placed: Vec<Placed> = split
-            .instances
+        let (segments, next) = split
+            .plans
             .iter()
-            .map(|i| Placed {
-                x: i.x,
-                y: i.y,
-                id: dict.ids[i.class as usize],
-                shape: &split.shapes[i.class as usize],
-                refine: i.refine.as_ref(),
-            })
-            .collect();
-        let symbols = split.shapes.len() as u32;
-        let data = text_region::text_region(w, h, &mut placed, symbols, LOG_STRIPS);
-        segment(
-            &mut out,
-            number + 1,
-            IMMEDIATE_LOSSLESS_TEXT_REGION,
-            &[number],
-            &data,
-        );
-        number += 2;
+            .map(|plan| symbol_segments(w, h, &split.shapes, plan, number))
+            .min_by_key(|(s, _)| s.len())
+            .expect("two plans");
+        out.extend(segments);
+        number = next;
     }
     // The residue: the components too big to be letters, in their box.
     let labels = &split.labels;
@@ -159,6 +147,72 @@ pub fn encode_symbols(bits: &BitImage) -> Vec<u8> {
         );
     }
     out
+}
+
+/// The dictionary and text region segments of `plan`, numbered from
+/// `number`, and the next free segment number. Symbols with no reference go
+/// in a generic dictionary, the rest in a refined one after it; IDs run
+/// through both, in that order.
+fn symbol_segments(
+    w: u32,
+    h: u32,
+    shapes: &[classify::Bitmap],
+    plan: &classify::Plan,
+    mut number: u32,
+) -> (Vec<u8>, u32) {
+    let mut out = Vec::new();
+    let (mut base, mut refined): (Vec<u32>, Vec<u32>) = (0..shapes.len() as u32)
+        .filter(|&k| plan.member[k as usize])
+        .partition(|&k| plan.reference[k as usize].is_none());
+    symbols::sort(&mut base, shapes);
+    symbols::sort(&mut refined, shapes);
+    let mut ids = vec![0u32; shapes.len()];
+    for (id, &k) in base.iter().chain(&refined).enumerate() {
+        ids[k as usize] = id as u32;
+    }
+    let generic: Vec<&classify::Bitmap> = base.iter().map(|&k| &shapes[k as usize]).collect();
+    let data = symbols::generic_dictionary(&generic);
+    segment(&mut out, number, SYMBOL_DICTIONARY, &[], &data);
+    let mut dictionaries = vec![number];
+    number += 1;
+    if !refined.is_empty() {
+        let list: Vec<symbols::Refined> = refined
+            .iter()
+            .map(|&k| {
+                let r = plan.reference[k as usize].expect("a refined shape");
+                symbols::Refined {
+                    shape: &shapes[k as usize],
+                    reference: &shapes[r as usize],
+                    reference_id: ids[r as usize],
+                }
+            })
+            .collect();
+        let data = symbols::refined_dictionary(base.len() as u32, &list);
+        segment(&mut out, number, SYMBOL_DICTIONARY, &[number - 1], &data);
+        dictionaries.push(number);
+        number += 1;
+    }
+    let mut placed: Vec<Placed> = plan
+        .instances
+        .iter()
+        .map(|i| Placed {
+            x: i.x,
+            y: i.y,
+            id: ids[i.class as usize],
+            shape: &shapes[i.class as usize],
+            refine: i.refine.map(|k| &shapes[k as usize]),
+        })
+        .collect();
+    let symbols = (base.len() + refined.len()) as u32;
+    let data = text_region::text_region(w, h, &mut placed, symbols, LOG_STRIPS);
+    segment(
+        &mut out,
+        number,
+        IMMEDIATE_LOSSLESS_TEXT_REGION,
+        &dictionaries,
+        &data,
+    );
+    (out, number + 1)
 }
 
 /// Strips of the text regions: 2^LOG_STRIPS rows (7.4.3.1.1 LOGSBSTRIPS).

@@ -5,6 +5,7 @@
 
 use super::classify::Bitmap;
 use super::mq::{IntContexts, MqEncoder};
+use super::refine;
 
 /// One symbol instance: top-left corner, symbol ID, the symbol's bitmap and
 /// the instance's own bitmap when it differs.
@@ -42,7 +43,7 @@ pub(super) fn text_region(
         std::array::from_fn(|_| IntContexts::new());
     let [mut iardw, mut iardh, mut iardx, mut iardy] = std::array::from_fn(|_| IntContexts::new());
     let mut iaid = vec![0u8; 2 << code_len];
-    let mut gr_states = vec![0u8; 1 << 13];
+    let mut gr_states = refine::states();
 
     // Initial STRIPT (6.4.5 step 2): 0.
     coder.encode_int(&mut iadt, Some(0));
@@ -77,7 +78,7 @@ pub(super) fn text_region(
                     for cx in [&mut iardw, &mut iardh, &mut iardx, &mut iardy] {
                         coder.encode_int(cx, Some(0));
                     }
-                    refinement(&mut coder, &mut gr_states, own, p.shape);
+                    refine::code(&mut coder, &mut gr_states, own, p.shape);
                 }
             }
             cur_s = x + i64::from(p.shape.w) - 1;
@@ -101,40 +102,9 @@ pub(super) fn text_region(
     data.extend(flags.to_be_bytes());
     if refine {
         // SBRAT (7.4.3.1.3): both refinement adaptive pixels at (−1, −1).
-        data.extend([0xFF, 0xFF, 0xFF, 0xFF]);
+        data.extend(refine::AT_BYTES);
     }
     data.extend((placed.len() as u32).to_be_bytes()); // SBNUMINSTANCES
     data.extend_from_slice(&coded);
     data
-}
-
-/// Refinement coding (6.3) of `own` against `reference`, same size and
-/// place (GRREFERENCEDX = GRREFERENCEDY = 0), template 0 with both
-/// adaptive pixels at (−1, −1), no typical prediction. The context
-/// (Figure 12) is the coded bitmap at (0, −1), (1, −1), (−1, 0) and A1, and
-/// the reference at (0, −1), (1, −1), (−1, 0), (0, 0), (1, 0), (−1, 1),
-/// (0, 1), (1, 1) and A2. Without TPGRON no context is shared with a
-/// pseudo-pixel, so any one-to-one numbering of the neighbourhoods codes
-/// the same bits as the decoder's; this one packs them in that order.
-fn refinement(coder: &mut MqEncoder, states: &mut [u8], own: &Bitmap, reference: &Bitmap) {
-    for y in 0..own.h as i32 {
-        for x in 0..own.w as i32 {
-            let c = |dx: i32, dy: i32| own.get(x + dx, y + dy) as usize;
-            let r = |dx: i32, dy: i32| reference.get(x + dx, y + dy) as usize;
-            let context = c(0, -1) << 12
-                | c(1, -1) << 11
-                | c(-1, 0) << 10
-                | c(-1, -1) << 9
-                | r(0, -1) << 8
-                | r(1, -1) << 7
-                | r(-1, 0) << 6
-                | r(0, 0) << 5
-                | r(1, 0) << 4
-                | r(-1, 1) << 3
-                | r(0, 1) << 2
-                | r(1, 1) << 1
-                | r(-1, -1);
-            coder.encode(&mut states[context], own.get(x, y));
-        }
-    }
 }
