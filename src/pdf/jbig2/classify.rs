@@ -135,15 +135,14 @@ pub(super) fn split(bits: &BitImage) -> Split {
             h.finish()
         };
         let twins = same.entry(key).or_default();
-        let k = match twins.iter().find(|&&k| shapes[k as usize] == bitmap) {
-            Some(&k) => k,
-            None => {
-                let k = shapes.len() as u32;
-                twins.push(k);
-                shapes.push(bitmap);
-                count.push(0);
-                k
-            }
+        let k = if let Some(&k) = twins.iter().find(|&&k| shapes[k as usize] == bitmap) {
+            k
+        } else {
+            let k = shapes.len() as u32;
+            twins.push(k);
+            shapes.push(bitmap);
+            count.push(0);
+            k
         };
         count[k as usize] += 1;
         let rect = labels.comps[c].rect;

@@ -29,7 +29,7 @@ pub(super) fn states() -> States {
 
 /// Code a `w` × `h` bitmap as a template 0 generic region, typical
 /// prediction (6.2.5.7) when `tpgdon`; `fill(y, row)` writes row y as 0/1
-/// bytes (1 = ink). The context of a pixel at x (Figure 3, nominal adaptive
+/// bytes (1 = ink), every byte of it. The context of a pixel at x (Figure 3, nominal adaptive
 /// pixels) is, from the most significant bit: row y−2 at x−2..=x+2, row
 /// y−1 at x−3..=x+3, row y at x−4..=x−1 — three windows that slide right by
 /// one pixel per step.

@@ -83,14 +83,18 @@ pub fn encode(bits: &BitImage) -> Vec<u8> {
 /// region placing them (refining an instance where it differs from its
 /// symbol), and a generic region for the rest of the ink, all combined
 /// with OR onto a white page. Of the two plans of [`classify`] the smaller
-/// is kept.
-pub fn encode_symbols(bits: &BitImage) -> Vec<u8> {
+/// is kept. `None` when the page has no letter-sized components: then it
+/// has nothing to gain over [`encode`].
+pub fn encode_symbols(bits: &BitImage) -> Option<Vec<u8>> {
     let (w, h) = (bits.width(), bits.height());
     let split = classify::split(bits);
+    if split.shapes.is_empty() {
+        return None;
+    }
     let mut out = Vec::new();
     page_information(&mut out, w, h);
     let mut number = 1;
-    if !split.shapes.is_empty() {
+    {
         let (segments, next) = split
             .plans
             .iter()
@@ -122,6 +126,7 @@ pub fn encode_symbols(bits: &BitImage) -> Vec<u8> {
             r.height() as usize,
             true,
             |y, row| {
+                row.fill(0);
                 let y = y + r.y0 as usize;
                 for i in labels.row_start[y]..labels.row_start[y + 1] {
                     if split.residue[labels.comp[i] as usize] {
@@ -146,7 +151,7 @@ pub fn encode_symbols(bits: &BitImage) -> Vec<u8> {
             &region,
         );
     }
-    out
+    Some(out)
 }
 
 /// The dictionary and text region segments of `plan`, numbered from
