@@ -577,6 +577,7 @@ fn bench_page_kinds() {
         ("dark halftone 1200x900", halftone(1200, 900, 0.55, 5)),
         ("rules A4 300dpi", rules(2480, 3508)),
     ];
+    println!();
     println!(
         "| page | G4 | JBIG2 generic | JBIG2 symbols | cjb2 -lossless | symbols s | generic s |"
     );
