@@ -384,6 +384,14 @@ fn halftone(w: u32, h: u32, dark: f32, seed: u64) -> BitImage {
     })
 }
 
+/// Line art: 45° hatch strokes 180 pixels long, 12 apart, in a grid of
+/// separate patches — thin strokes across big boxes, no letters.
+fn hatching(w: u32, h: u32) -> BitImage {
+    image(w, h, |x, y| {
+        (x + y) % 12 == 0 && x % 200 < 180 && y % 200 < 180
+    })
+}
+
 /// A ruled form: full-width rules and a table grid, no letters.
 fn rules(w: u32, h: u32) -> BitImage {
     image(w, h, |x, y| {
@@ -484,6 +492,7 @@ fn symbols_lose_on_halftones_and_rules_and_still_decode_exactly() {
     for (what, bits) in [
         ("dark halftone", halftone(1200, 900, 0.55, 5)),
         ("rules", rules(2480, 1700)),
+        ("hatching", hatching(1200, 900)),
     ] {
         let (generic, g4) = (jbig2::encode(&bits).len(), g4::encode(&bits).len());
         let s = jbig2::encode_symbols(&bits);
@@ -576,6 +585,7 @@ fn bench_page_kinds() {
         ("light halftone 1200x900", halftone(1200, 900, 0.15, 5)),
         ("dark halftone 1200x900", halftone(1200, 900, 0.55, 5)),
         ("rules A4 300dpi", rules(2480, 3508)),
+        ("hatching 1200x900", hatching(1200, 900)),
     ];
     println!();
     println!(

@@ -1,6 +1,7 @@
 //! A page's ink as symbol instances and a residue (T.88 6.4, 6.5 leave this
 //! to the encoder): 8-connected components (the crate's labeller) small
-//! enough to be letters become symbol instances; the rest (rules, frames,
+//! enough to be letters, and not thin strokes across a big box, become
+//! symbol instances; the rest (rules, frames, hatching,
 //! big drawings) is the residue, coded as a generic region.
 //!
 //! Shape-matching rule: an instance joins the first-seen class (in raster
@@ -72,6 +73,13 @@ pub(super) struct Split {
 /// Components wider or taller than this many pixels are not letters.
 pub(super) const MAX_SYMBOL_SIDE: u32 = 250;
 
+/// Components longer than this whose ink fills under an eighth of their
+/// box are line art (hatching, slanted rules), not letters. This bounds the
+/// symbol bitmaps' bytes (one per pixel of each box): a box over 64 pixels
+/// long takes at most 8 bytes per ink pixel, a smaller one at most 4096
+/// bytes — a page of hatching no longer costs a box per stroke.
+const SPARSE_SIDE: u32 = 64;
+
 /// How many pixels a shape may differ from a symbol of its size and `area`
 /// pixels (its box) to be coded as its refinement: a tenth, at least two.
 fn max_diff(area: usize) -> usize {
@@ -87,7 +95,14 @@ pub(super) fn split(bits: &BitImage) -> Split {
     let residue: Vec<bool> = labels
         .comps
         .iter()
-        .map(|c| c.rect.width() > MAX_SYMBOL_SIDE || c.rect.height() > MAX_SYMBOL_SIDE)
+        .map(|c| {
+            let (w, h) = (c.rect.width(), c.rect.height());
+            let area = u64::from(w) * u64::from(h);
+            // Line art: a thin stroke across a big box (hatching, a slanted
+            // rule) is no letter, and its box would cost memory.
+            let sparse = w.max(h) > SPARSE_SIDE && u64::from(c.area) * 8 < area;
+            w > MAX_SYMBOL_SIDE || h > MAX_SYMBOL_SIDE || sparse
+        })
         .collect();
     // Paint each symbol component's own runs into its bitmap.
     let mut bitmaps: Vec<Bitmap> = labels
