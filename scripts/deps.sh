@@ -29,6 +29,8 @@ packages=(
   tesseract-ocr-heb tesseract-ocr-deu    # tests: right-to-left text, accents
   liblcms2-utils                         # tests: transicc reads the PDF/A colour profile
   mupdf-tools                            # tests: a second JBIG2 decoder and text extractor (mutool draw)
+  jbig2dec                               # tests: the JBIG2 decoder MuPDF links, run on its own
+  djvulibre-bin                          # benches/jbig2.sh: cjb2 -lossless, the DjVu symbol coder, for reference
   python3-venv                           # tests: the Python tools below, in a venv under target/
   parallel                               # tests: README's GNU parallel line for ocrpdf batch
   time                                   # tests: peak memory of a PDF-in run (/usr/bin/time -v)

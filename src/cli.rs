@@ -199,7 +199,7 @@ pub struct DocArgs {
     #[arg(long, value_name = "TEXT", value_parser = parse_text)]
     pub title: Option<String>,
 
-    /// Codec for bilevel (text) images: the smaller of lossless JBIG2 and CCITT G4 per page, or one of them
+    /// Codec for bilevel (text) images: the smallest of lossless symbol-coded JBIG2, generic JBIG2 and CCITT G4 per page, or one of them (`jbig2`: the smaller JBIG2 coding)
     #[arg(long, value_enum, default_value_t = Bilevel::Auto, value_name = "CODEC")]
     pub bilevel: Bilevel,
 

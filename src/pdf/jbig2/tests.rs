@@ -5,6 +5,7 @@
 //! state tables). Poppler and MuPDF check the same streams in
 //! `tests/jbig2.rs`.
 
+use super::mq::QE_TABLE;
 use super::*;
 use image::{GrayImage, Luma};
 

@@ -1,0 +1,92 @@
+//! Generic region coding (T.88 6.2) with template 0 and its nominal
+//! adaptive pixels: the whole page in the generic-only stream, the
+//! non-text parts of a symbol-coded page, and every symbol bitmap of a
+//! symbol dictionary (6.5.8.1, there without typical prediction).
+
+use super::mq::MqEncoder;
+
+/// Nominal template 0 adaptive pixels, (x, y) relative to the coded pixel.
+pub(super) const AT_PIXELS: [(i8, i8); 4] = [(3, -1), (-3, -1), (2, -2), (-2, -2)];
+
+/// The context that codes "this row differs from the one above" (SLTP) for
+/// template 0 (6.2.5.7).
+const SLTP_CONTEXT: usize = 0x9B25;
+
+/// Zero pixels kept left and right of each row, so the context windows can
+/// read up to 4 pixels past either edge without a bounds test.
+const PAD: usize = 4;
+
+/// One MQ state per template 0 context; a fixed-size array, so masking the
+/// context to 16 bits is the bounds check.
+pub(super) type States = Box<[u8; 1 << 16]>;
+
+pub(super) fn states() -> States {
+    vec![0u8; 1 << 16]
+        .into_boxed_slice()
+        .try_into()
+        .expect("length is 2^16")
+}
+
+/// Code a `w` × `h` bitmap as a template 0 generic region, typical
+/// prediction (6.2.5.7) when `tpgdon`; `fill(y, row)` writes row y as 0/1
+/// bytes (1 = ink), every byte of it. The context of a pixel at x (Figure 3, nominal adaptive
+/// pixels) is, from the most significant bit: row y−2 at x−2..=x+2, row
+/// y−1 at x−3..=x+3, row y at x−4..=x−1 — three windows that slide right by
+/// one pixel per step.
+pub(super) fn region(
+    w: usize,
+    h: usize,
+    tpgdon: bool,
+    mut fill: impl FnMut(usize, &mut [u8]),
+    coder: &mut MqEncoder,
+    states: &mut States,
+) {
+    // Rows y−2, y−1 and y, zero-padded.
+    let mut rows = [
+        vec![0u8; w + 2 * PAD],
+        vec![0u8; w + 2 * PAD],
+        vec![0u8; w + 2 * PAD],
+    ];
+    let mut ltp = false;
+    for y in 0..h {
+        rows.rotate_left(1);
+        fill(y, &mut rows[2][PAD..PAD + w]);
+        if tpgdon {
+            // Typical prediction: flag the rows where "same as above" changes.
+            let typical = rows[2] == rows[1];
+            coder.encode(&mut states[SLTP_CONTEXT], u8::from(typical != ltp));
+            ltp = typical;
+            if typical {
+                continue;
+            }
+        }
+        let [above2, above1, row] = &rows;
+        let window = |r: &[u8], from: usize, len: usize| {
+            r[from..from + len]
+                .iter()
+                .fold(0usize, |acc, &p| (acc << 1) | p as usize)
+        };
+        let mut w2 = window(above2, PAD - 2, 5);
+        let mut w1 = window(above1, PAD - 3, 7);
+        let mut w0 = 0usize;
+        let next2 = &above2[PAD + 3..PAD + 3 + w];
+        let next1 = &above1[PAD + 4..PAD + 4 + w];
+        for ((&pixel, &n1), &n2) in row[PAD..PAD + w].iter().zip(next1).zip(next2) {
+            let context = (w2 << 11) | (w1 << 4) | w0;
+            coder.encode(&mut states[context & 0xFFFF], pixel);
+            w0 = ((w0 << 1) | pixel as usize) & 0xF;
+            w1 = ((w1 << 1) | n1 as usize) & 0x7F;
+            w2 = ((w2 << 1) | n2 as usize) & 0x1F;
+        }
+    }
+}
+
+/// The generic region segment's data header after the region information
+/// (7.4.6.2, 7.4.6.3): MMR 0, GBTEMPLATE 0, TPGDON as given, the nominal
+/// adaptive pixels.
+pub(super) fn flags_and_at(out: &mut Vec<u8>, tpgdon: bool) {
+    out.push(if tpgdon { 0x08 } else { 0 });
+    for (x, y) in AT_PIXELS {
+        out.extend([x as u8, y as u8]);
+    }
+}
