@@ -13,10 +13,10 @@
 //! photo, then the share with IoU ≥ 0.98 (target ≥ 95 %), the mean IoU,
 //! per desk, and s/page. With OUT_DIR, the photos and flat pages of the
 //! named kinds of `tests/common/phone.rs` are written there as PNG, to
-//! look at. `benches/phone.sh` runs it.
+//! look at. `benches/phone.sh` runs it. `outline_bench scan FILE…` says
+//! whether an outline is found in each file (a scan should have none).
 
 #[path = "../tests/common/gen.rs"]
-#[allow(dead_code)]
 mod generator;
 #[path = "../tests/common/phone.rs"]
 #[allow(dead_code)]
@@ -72,8 +72,96 @@ fn measure(shot: &Shot, seed: u64, keep: bool) -> Measured {
     }
 }
 
+/// Text of page 1 of `pdf` in content order (`pdftotext -raw`).
+fn pdftotext(pdf: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-raw", "-f", "1", "-l", "1"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `outline_bench cer OCRPDF DIR`: per named photo kind, the CER of
+/// `OCRPDF` on the page scanned flat (its render as a 150-dpi JPEG), on
+/// the photo kept whole (`--capture off`) and on the photo flattened
+/// (default), and the capture seconds it reports.
+fn cer_table(bin: &str, dir: &std::path::Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    let run = |input: &str, out: &str, extra: &[&str]| {
+        let o = std::process::Command::new(bin)
+            .current_dir(dir)
+            .args([input, "-o", out, "-q", "--json", "-j", "1"])
+            .args(extra)
+            .env("OMP_THREAD_LIMIT", "1")
+            .output()
+            .expect("ocrpdf runs");
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    println!(
+        "| kind | IoU | aspect error | CER flat scan | CER photo whole | CER flattened | capture s |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for (name, shot) in kinds() {
+        let page = page_for(shot.paper, 14, 3);
+        let photo = photograph(&page, &shot);
+        std::fs::write(dir.join(format!("{name}.jpg")), &photo.jpeg).unwrap();
+        let flat = format!("{name}-flat.jpg");
+        let mut enc = image::codecs::jpeg::JpegEncoder::new_with_quality(
+            std::fs::File::create(dir.join(&flat)).unwrap(),
+            88,
+        );
+        enc.set_pixel_density(image::codecs::jpeg::PixelDensity::dpi(150));
+        enc.encode_image(&page.image).unwrap();
+        let m = measure(&shot, 3, false);
+        let cer = |pdf: &str| generator::cer(&page.text, &pdftotext(&dir.join(pdf)));
+        run(&flat, "flat.pdf", &[]);
+        run(&format!("{name}.jpg"), "whole.pdf", &["--capture", "off"]);
+        let json = run(&format!("{name}.jpg"), "after.pdf", &[]);
+        let secs = json
+            .split("\"capture\":")
+            .nth(1)
+            .and_then(|c| c.split("\"seconds\":").nth(1))
+            .and_then(|s| s.split(['}', ',']).next())
+            .unwrap_or("-")
+            .to_string();
+        println!(
+            "| {name} | {:.4} | {:.2}% | {:.2}% | {:.2}% | {:.2}% | {secs} |",
+            m.iou,
+            100.0 * m.aspect_err,
+            100.0 * cer("flat.pdf"),
+            100.0 * cer("whole.pdf"),
+            100.0 * cer("after.pdf"),
+        );
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    // `outline_bench scan FILE…`: whether an outline is found in each
+    // file (scans should have none).
+    if args.get(1).map(String::as_str) == Some("cer") {
+        cer_table(&args[2], std::path::Path::new(&args[3]));
+        return;
+    }
+    if args.get(1).map(String::as_str) == Some("scan") {
+        for f in &args[2..] {
+            let img = image::open(f).unwrap().into_luma8();
+            let started = Instant::now();
+            let found = find_outline(&img);
+            println!(
+                "{f}: {} ({:.3} s)",
+                found.map_or("no outline".to_string(), |o| format!("{:?}", o.quad.0)),
+                started.elapsed().as_secs_f64()
+            );
+        }
+        return;
+    }
     let count: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(120);
     let out = args.get(2).map(std::path::PathBuf::from);
     if let Some(dir) = &out {

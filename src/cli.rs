@@ -681,7 +681,7 @@ pub struct Common {
     #[arg(long)]
     pub no_rotate: bool,
 
-    /// Find the page in a phone photo, remove the perspective and crop to it: `auto` on images that are photos by their resolution (under 150 dpi or none, longer than paper at it), never on scans; `on` on every image; `off` never
+    /// Find the page in a phone photo, remove the perspective and crop to it: `auto` on images that are photos by their resolution (under 150 dpi or none, longer than paper at it), never on scans; `on` on every image (a scan may then be cropped to a large straight-edged box on it); `off` never
     #[arg(long, value_enum, default_value_t = CaptureMode::Auto, value_name = "WHEN")]
     pub capture: CaptureMode,
 

@@ -66,6 +66,11 @@ fn a_flatbed_scan_has_no_outline_and_is_not_looked_at() {
     save_png(&page, &dir.path().join("scan.png"));
     let gray = image::DynamicImage::ImageRgb8(page.image.clone()).into_luma8();
     assert!(find_outline(&gray).is_none());
+    // On the dark lid: the page's text block is no page to crop to.
+    let mut lid = page.clone();
+    common::generator::add_dark_border(&mut lid, 60);
+    let gray = image::DynamicImage::ImageRgb8(lid.image).into_luma8();
+    assert!(find_outline(&gray).is_none());
     for samples in ["page01.jpg", "page02.jpg", "page03.jpg"] {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("samples")

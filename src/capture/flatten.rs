@@ -15,13 +15,12 @@ use super::geometry::{Homography, Quad, dist, true_aspect};
 use crate::input::Pixels;
 use image::{GrayImage, RgbImage};
 
-/// Most pixels a flattened page may have on its long side (the OCR
-/// engine's limit is 32767; a 12 MP photo's page is at most 4032).
-const MAX_SIDE: f64 = 16_000.0;
-
 /// The size in pixels of the flat page whose photo is `quad` in a `frame`
-/// (width, height): its true aspect ratio, and on each axis at least the
-/// longest of the two sides seen in the photo.
+/// (width, height): its true aspect ratio, and on each axis the longest
+/// of the two sides seen in the photo — but never more pixels than the
+/// photo has (the far side of a steep photo would be stretched to the
+/// near side's detail, which it does not have; and the page's memory was
+/// budgeted by the photo's size).
 pub fn flat_size(quad: &Quad, frame: (u32, u32)) -> Option<(u32, u32)> {
     let centre = [frame.0 as f64 / 2.0, frame.1 as f64 / 2.0];
     let aspect = true_aspect(quad, centre);
@@ -33,7 +32,9 @@ pub fn flat_size(quad: &Quad, frame: (u32, u32)) -> Option<(u32, u32)> {
     } else {
         (seen_h * aspect, seen_h)
     };
-    let s = (MAX_SIDE / w.max(h)).min(1.0);
+    let s = ((frame.0 as f64 * frame.1 as f64) / (w * h))
+        .sqrt()
+        .min(1.0);
     let (w, h) = ((w * s).round(), (h * s).round());
     (w.is_finite() && h.is_finite() && w >= 16.0 && h >= 16.0).then_some((w as u32, h as u32))
 }

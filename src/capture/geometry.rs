@@ -137,11 +137,12 @@ impl Homography {
                 return None;
             }
             m.swap(col, pivot);
-            for row in 0..8 {
+            let pivot_row = m[col];
+            for (row, r) in m.iter_mut().enumerate() {
                 if row != col {
-                    let f = m[row][col] / m[col][col];
-                    for k in col..9 {
-                        m[row][k] -= f * m[col][k];
+                    let f = r[col] / pivot_row[col];
+                    for (v, p) in r.iter_mut().zip(pivot_row).skip(col) {
+                        *v -= f * p;
                     }
                 }
             }
@@ -178,8 +179,8 @@ impl Homography {
 pub fn true_aspect(quad: &Quad, centre: Point) -> f64 {
     let [tl, tr, br, bl] = quad.0;
     let sides = || {
-        let w = (dist(tl, tr) + dist(bl, br)) / 2.0;
-        let h = (dist(tl, bl) + dist(tr, br)) / 2.0;
+        let w = f64::midpoint(dist(tl, tr), dist(bl, br));
+        let h = f64::midpoint(dist(tl, bl), dist(tr, br));
         w / h.max(1e-9)
     };
     // Zhang & He number the corners m1 (0,0), m2 (w,0), m3 (0,h), m4 (w,h).
@@ -233,10 +234,16 @@ pub fn true_aspect(quad: &Quad, centre: Point) -> f64 {
 mod tests {
     use super::*;
 
-    /// The photo of a `w` × `h` rectangle tilted by `pitch` and `yaw`
-    /// (radians) at distance `d`, through a pinhole of focal length `f`
-    /// centred at `c`.
-    fn photo(w: f64, h: f64, pitch: f64, yaw: f64, roll: f64, d: f64, f: f64, c: Point) -> Quad {
+    /// The photo of a `w` × `h` rectangle turned by `roll` in its plane,
+    /// tilted by `pitch` and `yaw` (radians) at distance `d`, through a
+    /// pinhole of focal length `f` centred at `c`.
+    fn photo(
+        (w, h): (f64, f64),
+        (pitch, yaw, roll): (f64, f64, f64),
+        d: f64,
+        f: f64,
+        c: Point,
+    ) -> Quad {
         let corners = [
             [-w / 2.0, -h / 2.0],
             [w / 2.0, -h / 2.0],
@@ -269,7 +276,7 @@ mod tests {
             (0.1, 0.6, 0.3),
         ] {
             for (w, h) in [(8.27, 11.69), (8.5, 11.0)] {
-                let q = photo(w, h, pitch, yaw, roll, 30.0, 1500.0, c);
+                let q = photo((w, h), (pitch, yaw, roll), 30.0, 1500.0, c);
                 let r = true_aspect(&q, c);
                 assert!(
                     (r / (w / h) - 1.0).abs() < 0.005,

@@ -38,8 +38,10 @@ pub enum CaptureMode {
     /// scans are never looked at. The default.
     #[default]
     Auto,
-    /// Every image input (not PDF pages): a scan whose page has straight
-    /// edges with background around it inside the image is cropped too.
+    /// Every image input (not PDF pages): a scan of a page smaller than
+    /// the glass is cropped to the page too, and a scan with a large
+    /// straight-edged box with blank margins inside it (a tinted panel, a
+    /// picture on an otherwise empty page) may be cropped to that box.
     On,
 }
 
@@ -154,30 +156,28 @@ pub(crate) fn apply(
         // The photo's own resolution (or the guess from its proportions)
         // says nothing about the page in it.
         decoded.warnings.retain(|w| w.code != "estimated_dpi");
-        match paper.and_then(|(name, long_in)| {
+        let found = paper.and_then(|(name, long_in)| {
             let d = (w.max(h) as f64 / long_in).round() as f32;
             Some((name, Dpi::plausible(d, d)?))
-        }) {
-            Some((name, dpi)) => {
-                let (short_in, long_in) = PAPERS
-                    .iter()
-                    .find(|p| p.0 == name)
-                    .map_or((0.0, 0.0), |p| (p.1, p.2));
-                decoded.warnings.push(Warning {
-                    code: "estimated_dpi",
-                    message: format!(
-                        "resolution estimated as {:.0} dpi from the page found in the photo: its \
-                         proportions are {name}'s ({short_in} x {long_in} in); --dpi sets it",
-                        dpi.x
-                    ),
-                });
-                decoded.image.dpi = dpi;
-                decoded.dpi_stated = true;
-            }
-            None => {
-                decoded.image.dpi = Dpi::DEFAULT;
-                decoded.dpi_stated = false;
-            }
+        });
+        if let Some((name, dpi)) = found {
+            let (short_in, long_in) = PAPERS
+                .iter()
+                .find(|p| p.0 == name)
+                .map_or((0.0, 0.0), |p| (p.1, p.2));
+            decoded.warnings.push(Warning {
+                code: "estimated_dpi",
+                message: format!(
+                    "resolution estimated as {:.0} dpi from the page found in the photo: its \
+                     proportions are {name}'s ({short_in} x {long_in} in); --dpi sets it",
+                    dpi.x
+                ),
+            });
+            decoded.image.dpi = dpi;
+            decoded.dpi_stated = true;
+        } else {
+            decoded.image.dpi = Dpi::DEFAULT;
+            decoded.dpi_stated = false;
         }
     }
     Some(Captured {

@@ -22,8 +22,10 @@
 //!    a second sheet under the page make quads with a side that is an edge
 //!    only in part, or smaller ones. Sides may leave the frame (a corner
 //!    out of the photo): only their part inside it is scored. A side with
-//!    ink right inside it (a text line's edge, not a margin) disqualifies
-//!    its quad: a crop must never cut the page's text.
+//!    ink right inside it (a text line's edge, not a margin), or with
+//!    paper-bright, inked ground right beyond it (more of the page: text
+//!    beyond the side), disqualifies its quad: a crop must never cut the
+//!    page's text.
 //! 5. Each side of the winner is refined on the full image: the luma
 //!    profile across it at 48 places, the steepest step located to a
 //!    fraction of a pixel, and a total-least-squares line through those
@@ -105,6 +107,8 @@ impl Line {
 struct Work {
     w: usize,
     h: usize,
+    /// The reduced, smoothed luma.
+    img: Vec<f32>,
     gx: Vec<f32>,
     gy: Vec<f32>,
 }
@@ -176,7 +180,13 @@ fn prepare(gray: &GrayImage, k: u32) -> Work {
                 (p(-1, 1) + 2.0 * p(0, 1) + p(1, 1) - p(-1, -1) - 2.0 * p(0, -1) - p(1, -1)) / 8.0;
         }
     }
-    Work { w, h, gx, gy }
+    Work {
+        w,
+        h,
+        img: small,
+        gx,
+        gy,
+    }
 }
 
 /// Separable Gaussian blur with edge replication.
@@ -487,7 +497,7 @@ fn score(work: &Work, quad: &Quad) -> Option<(f64, f64)> {
             return None;
         }
         let support = on as f64 / (on + off).max(1) as f64;
-        if support < MIN_SUPPORT || margin_busy(work, a, b) > MAX_BUSY {
+        if support < MIN_SUPPORT || margin_busy(work, a, b) > MAX_BUSY || paper_beyond(work, a, b) {
             return None;
         }
         least = least.min(support);
@@ -592,6 +602,59 @@ fn margin_busy(work: &Work, a: Point, b: Point) -> f64 {
         }
     }
     busy as f64 / all.max(1) as f64
+}
+
+/// Whether what lies just beyond side `a`–`b` (5–12 px of the reduced
+/// image outside it) is more of the page: as bright as the paper just
+/// inside (at least 85 % of it, median against median) and marked with
+/// ink at more than a third of the places along the side. A desk may be
+/// textured (wood) but is darker than the paper; a white table or other
+/// paper is as bright but blank; text beyond a side means the side is the
+/// edge of a text block, not of the page.
+fn paper_beyond(work: &Work, a: Point, b: Point) -> bool {
+    let (w, h) = (work.w as f64, work.h as f64);
+    let m = 4.0;
+    let Some((t0, t1)) = clip_segment(a, b, [m, m], [w - 1.0 - m, h - 1.0 - m]) else {
+        return false;
+    };
+    let len = dist(a, b);
+    let d = sub(b, a);
+    let n = [-d[1] / len, d[0] / len];
+    let steps = ((t1 - t0) * len).floor() as usize;
+    let (mut inside, mut outside) = (Vec::new(), Vec::new());
+    let (mut marked, mut places) = (0, 0);
+    for s in (0..=steps).step_by(2) {
+        let t = t0 + (t1 - t0) * s as f64 / steps.max(1) as f64;
+        let p = [a[0] + d[0] * t, a[1] + d[1] * t];
+        let mut ink = false;
+        let mut seen = false;
+        for o in 5..=12 {
+            for (sign, into) in [(1.0, &mut inside), (-1.0, &mut outside)] {
+                let (x, y) = (p[0] + sign * n[0] * o as f64, p[1] + sign * n[1] * o as f64);
+                if x < 0.0 || y < 0.0 || x > w - 1.0 || y > h - 1.0 {
+                    continue;
+                }
+                let i = y.round() as usize * work.w + x.round() as usize;
+                into.push(work.img[i]);
+                if sign < 0.0 {
+                    seen = true;
+                    ink |= (work.gx[i] as f64).hypot(work.gy[i] as f64) >= BUSY_EDGE;
+                }
+            }
+        }
+        if seen {
+            places += 1;
+            marked += usize::from(ink);
+        }
+    }
+    let median = |v: &mut Vec<f32>| {
+        v.sort_by(f32::total_cmp);
+        v.get(v.len() / 2).copied()
+    };
+    let (Some(i), Some(o)) = (median(&mut inside), median(&mut outside)) else {
+        return false;
+    };
+    o >= 0.85 * i && marked * 3 > places
 }
 
 /// Bilinear luma at `p`, `None` outside the image.

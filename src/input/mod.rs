@@ -265,7 +265,7 @@ pub(crate) struct Decoded {
     /// The image is a photo by its resolution: the file states none it
     /// could have been scanned at and it is longer than paper at it
     /// ([`dpi::paper_estimate`] applies, whatever `--dpi` says). Where
-    /// `crate::capture` looks for a page outline by default.
+    /// the capture stage looks for a page outline by default.
     pub photo: bool,
     /// An image file's page (not a PDF page).
     pub image_input: bool,
