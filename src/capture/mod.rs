@@ -16,8 +16,11 @@
 //! looked at, and only an outline with four straight edges along its whole
 //! sides, with desk around it, covering 12–93 % of the frame, is cropped.
 //!
-//! Not yet here (issue 25): curved book pages (dewarp from text lines)
-//! and spreads split at the spine.
+//! Not yet here (issue 25): curved book pages (dewarp from text lines;
+//! Leptonica's `dewarpSinglePage` through `leptonica-sys` is the first
+//! candidate, not yet tried), spreads split at the spine, HEIC input.
+//! A photo with two corners out of the frame (a whole side missing) has
+//! no outline and is kept whole.
 
 pub mod flatten;
 pub mod geometry;
