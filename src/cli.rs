@@ -2,6 +2,7 @@
 
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
+use ocrpdf::capture::CaptureMode;
 use ocrpdf::clean::{Binarize, CleanOptions, Despeckle, Mode};
 use ocrpdf::export::{ExportConfig, ImageFormat, Target};
 use ocrpdf::input::{Dpi, Input, Limits, PdfOptions, TextPolicy};
@@ -680,6 +681,10 @@ pub struct Common {
     #[arg(long)]
     pub no_rotate: bool,
 
+    /// Find the page in a phone photo, remove the perspective and crop to it: `auto` on images that are photos by their resolution (under 150 dpi or none, longer than paper at it), never on scans; `on` on every image (a scan may then be cropped to a large straight-edged box on it); `off` never
+    #[arg(long, value_enum, default_value_t = CaptureMode::Auto, value_name = "WHEN")]
+    pub capture: CaptureMode,
+
     /// Keep dark scanner borders at the page edges instead of whitening them
     #[arg(long)]
     pub keep_borders: bool,
@@ -801,6 +806,7 @@ impl Common {
     pub fn page_options(&self) -> PageOptions {
         PageOptions {
             clean: self.clean_options(),
+            capture: self.capture,
             rotate: !self.no_rotate,
             jobs: self.jobs.map(usize::from),
             dpi: self.dpi.map(Dpi::uniform),

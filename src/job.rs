@@ -3,6 +3,7 @@
 //! inputs and outputs; [`Options`] says how every page is treated and can be
 //! shared by many jobs (`ocrpdf watch` builds a job per document).
 
+use crate::capture::CaptureMode;
 use crate::clean::CleanOptions;
 use crate::input::{Dpi, Input, Limits};
 use crate::ocr::OcrOptions;
@@ -78,6 +79,10 @@ pub struct Options {
 pub struct PageOptions {
     /// Cleanup stages (default: all on, see [`CleanOptions`]).
     pub clean: CleanOptions,
+    /// When photos are looked at for the page in them, to flatten and crop
+    /// it (default [`CaptureMode::Auto`]: images that are photos by their
+    /// resolution; scans never).
+    pub capture: CaptureMode,
     /// Turn pages that lie sideways or upside down (Tesseract OSD; default
     /// `true`).
     pub rotate: bool,
@@ -102,6 +107,7 @@ impl Default for PageOptions {
     fn default() -> Self {
         PageOptions {
             clean: CleanOptions::default(),
+            capture: CaptureMode::default(),
             rotate: true,
             jobs: None,
             dpi: None,

@@ -5,7 +5,8 @@
 //!
 //! 1. `prepare`: the pre-flight every command shares (inputs, an output
 //!    onto an input, missing language or orientation models).
-//! 2. [`input`]: each page decoded once, with its resolution.
+//! 2. [`input`]: each page decoded once, with its resolution; a phone
+//!    photo's page found, flattened and cropped ([`capture`]).
 //! 3. [`clean`]: paper made white, skew removed, ink binarised, specks and
 //!    borders removed, pictures found ([`clean::CleanPage`]).
 //! 4. `read`: OCR of the cleaned grey page, enlarged when the text is
@@ -42,6 +43,7 @@
 
 pub mod about;
 pub mod batch;
+pub mod capture;
 pub mod clean;
 pub mod console;
 mod english;

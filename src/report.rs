@@ -179,6 +179,42 @@ pub struct PageReport {
     /// (it had text and was rasterised, `--force-ocr`).
     #[serde(default)]
     pub fate: crate::input::Fate,
+    /// The page found in a phone photo (`--capture`); absent when the
+    /// image was not looked at (scans, PDF pages, `--capture off`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture: Option<CaptureReport>,
+}
+
+/// What was done to find the page in a photo.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaptureReport {
+    /// An outline (four corners) was found.
+    pub outline_found: bool,
+    /// Its corners in the photo's pixels (after its orientation tag),
+    /// clockwise from the top left, one decimal; absent when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corners: Option<[[f64; 2]; 4]>,
+    /// The page was warped flat to its true proportions and cropped.
+    pub flattened: bool,
+    /// The paper its proportions matched, which its resolution comes
+    /// from (`A4`, `Letter`, `Legal`); absent when none did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paper: Option<String>,
+    /// Seconds spent finding and flattening (included in
+    /// `stage_seconds.decode`), three decimals.
+    pub seconds: f64,
+}
+
+impl From<&crate::capture::Captured> for CaptureReport {
+    fn from(c: &crate::capture::Captured) -> Self {
+        CaptureReport {
+            outline_found: c.corners.is_some(),
+            corners: c.corners.map(|q| q.map(|p| p.map(|v| round(v, 1)))),
+            flattened: c.flattened,
+            paper: c.paper.map(str::to_string),
+            seconds: round(c.seconds, 3),
+        }
+    }
 }
 
 /// Seconds per stage of one page, three decimals.
@@ -228,6 +264,7 @@ impl PageReport {
             stage_seconds: StageSeconds::from(&p.seconds),
             warnings: p.warnings.iter().map(Warning::from).collect(),
             fate: p.fate,
+            capture: p.capture.as_ref().map(CaptureReport::from),
         }
     }
 
@@ -529,6 +566,7 @@ mod tests {
             },
             fate: crate::input::Fate::Ocr,
             warnings: vec![warning("few_words")],
+            capture: None,
         };
         let rec = Record::new(Body::Page(page));
         let mut line = Vec::new();

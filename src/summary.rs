@@ -130,6 +130,9 @@ pub struct PageSummary {
     pub orientation_tag: Option<String>,
     /// What became of the page (a PDF input's pages may be kept).
     pub fate: crate::input::Fate,
+    /// Whether the page was looked for in a photo, and what was found
+    /// and done ([`crate::capture`]); `None` when it was not looked for.
+    pub capture: Option<crate::capture::Captured>,
 }
 
 /// Seconds spent in each stage of one page (on its worker thread).
@@ -186,6 +189,7 @@ impl PageSummary {
             orientation_tag: None,
             blank: None,
             fate: crate::input::Fate::Ocr,
+            capture: None,
         }
     }
 
@@ -209,6 +213,7 @@ impl PageSummary {
             blank: None,
             orientation_tag: None,
             fate: crate::input::Fate::Kept,
+            capture: None,
         }
     }
 }
@@ -225,6 +230,10 @@ impl PageSummary {
         let tagged = match &self.orientation_tag {
             Some(o) => format!("{o} as its file says, then "),
             None => String::new(),
+        };
+        let tagged = match &self.capture {
+            Some(c) => format!("{}, {tagged}", c.describe()),
+            None => tagged,
         };
         let blank = match self.blank {
             Some(b) if b.is_blank() => ", blank".to_string(),

@@ -286,7 +286,7 @@ fn export_page(
     cfg: &ExportConfig,
     clock: &EngineClock,
 ) -> Result<ExportReport> {
-    let mut decoded = input::decode(page, &cfg.page.limits, cfg.page.dpi)?;
+    let (mut decoded, _captured) = pipeline::decode_captured(page, &cfg.page)?;
     crate::clean::resolution::estimate(&mut decoded);
     let input::Decoded {
         image,

@@ -262,6 +262,13 @@ pub(crate) struct Decoded {
     /// estimate; when not, the caller may estimate it from the text size
     /// (`clean::resolution`), as 300 dpi is only a default.
     pub dpi_stated: bool,
+    /// The image is a photo by its resolution: the file states none it
+    /// could have been scanned at and it is longer than paper at it
+    /// ([`dpi::paper_estimate`] applies, whatever `--dpi` says). Where
+    /// the capture stage looks for a page outline by default.
+    pub photo: bool,
+    /// An image file's page (not a PDF page).
+    pub image_input: bool,
 }
 
 /// One input as named on the command line.
@@ -617,6 +624,8 @@ pub(crate) fn decode(
                 warnings,
                 orientation: None,
                 dpi_stated: true,
+                photo: false,
+                image_input: false,
             });
         }
         format => {
@@ -637,6 +646,7 @@ pub(crate) fn decode(
             (pixels, dpi, orientation)
         }
     };
+    let photo = dpi::paper_estimate(pixels.dimensions(), file_dpi).is_some();
     let mut dpi = dpi_override.or(file_dpi).unwrap_or(Dpi::DEFAULT);
     let mut stated = dpi_override.is_some() || file_dpi.is_some();
     if dpi_override.is_none()
@@ -668,6 +678,8 @@ pub(crate) fn decode(
         warnings,
         orientation: describe_orientation(orientation),
         dpi_stated: stated,
+        photo,
+        image_input: true,
     })
 }
 

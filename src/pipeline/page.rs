@@ -111,17 +111,20 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
     // rather than kept, so its scan (three bytes a pixel in colour) is not
     // held through OCR.
     let decode = || {
-        let mut decoded = input::decode(page, &cfg.page.limits, cfg.page.dpi)?;
+        let (mut decoded, captured) = decode_captured(page, &cfg.page)?;
         clean::resolution::estimate(&mut decoded);
-        Ok::<_, Error>(decoded)
+        Ok::<_, Error>((decoded, captured))
     };
     let started = Instant::now();
-    let input::Decoded {
-        image,
-        warnings: decoded,
-        orientation,
-        ..
-    } = decode()?;
+    let (
+        input::Decoded {
+            image,
+            warnings: decoded,
+            orientation,
+            ..
+        },
+        captured,
+    ) = decode()?;
     timed(&mut t.decode, started);
     let recognize = |c: &clean::CleanPage| recognize(engines, clock, cfg, page, c);
     let finish = |cleaned: &clean::CleanPage, rotated: u16, ocr: &OcrPage, mut t: StageTimes| {
@@ -149,6 +152,7 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
         // What decoding said (a kept truncated JPEG) comes first.
         report.warnings.splice(0..0, decoded.iter().cloned());
         report.orientation_tag = orientation.clone();
+        report.capture = captured.clone();
         let (blank, separator) = judge_sheet(&cfg.stack, cleaned, ocr, &mut report);
         Ok(PageDone {
             pdf,
@@ -178,7 +182,7 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
     // The first reading is done with before the page is read again.
     drop((cleaned, ocr));
     let started = Instant::now();
-    let scan = decode()?.image;
+    let scan = decode()?.0.image;
     let scan = input::rotate(&scan, degrees);
     timed(&mut t.orient, started);
     let started = Instant::now();
@@ -188,6 +192,18 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
     let ocr = recognize(&turned)?;
     timed(&mut t.ocr, started);
     finish(&turned, degrees, &ocr, t)
+}
+
+/// Decode a page and, when it is a photo the options look at, find the
+/// page in it and flatten it ([`crate::capture`]): what every command
+/// (`ocrpdf`, `ocrpdf clean`, the front-ends) starts a page with.
+pub(crate) fn decode_captured(
+    page: &PageRef,
+    opts: &crate::job::PageOptions,
+) -> Result<(input::Decoded, Option<crate::capture::Captured>)> {
+    let mut decoded = input::decode(page, &opts.limits, opts.dpi)?;
+    let captured = crate::capture::apply(&mut decoded, opts.capture, opts.dpi);
+    Ok((decoded, captured))
 }
 
 /// What the stack options need to know of a page: its blankness and the

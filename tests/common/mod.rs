@@ -17,6 +17,8 @@ pub mod layouts;
 pub mod looks;
 #[path = "pdfdoc.rs"]
 pub mod pdfdoc;
+#[path = "phone.rs"]
+pub mod phone;
 #[path = "schema.rs"]
 pub mod schema;
 #[path = "sheets.rs"]

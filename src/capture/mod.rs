@@ -1,0 +1,205 @@
+//! Phone photos of pages: find the sheet of paper in the photo, remove the
+//! perspective, crop to the page — before cleanup, so everything after
+//! (cleanup, OCR, the PDF) sees a flat page, as from a flatbed scanner.
+//!
+//! The stages are pure functions over buffers: [`find_outline`] (an edge
+//! map at reduced resolution, Hough lines and quadrilateral scoring; see
+//! [`outline`]) and [`flatten::flatten`] (one bilinear pass through the
+//! homography, to the true aspect ratio of [`geometry::true_aspect`]).
+//! [`apply`] runs them on a decoded page when [`CaptureMode`] says so and
+//! gives the flat page its resolution from its physical size.
+//!
+//! Flatbed scans are never touched by default ([`CaptureMode::Auto`]):
+//! only an image whose file says it is a photo — no resolution it could
+//! have been scanned at (below 150 dpi, as phones write 72, or none) and
+//! longer than paper at it (see [`crate::input::Decoded::photo`]) — is
+//! looked at, and only an outline with four straight edges along its whole
+//! sides, with desk around it, covering 12–93 % of the frame, is cropped.
+//!
+//! Not yet here (issue 25): curved book pages (dewarp from text lines;
+//! Leptonica's `dewarpSinglePage` through `leptonica-sys` is the first
+//! candidate, not yet tried), spreads split at the spine, HEIC input.
+//! A photo with two corners out of the frame (a whole side missing) has
+//! no outline and is kept whole.
+
+pub mod flatten;
+pub mod geometry;
+pub mod outline;
+
+pub use geometry::{Quad, iou};
+pub use outline::{Outline, find_outline};
+
+use crate::input::{Decoded, Dpi, Warning};
+
+/// When photos are looked at for a page outline (`--capture`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+pub enum CaptureMode {
+    /// Never: every image is taken as the page.
+    Off,
+    /// Images that are photos by their resolution (see the module doc);
+    /// scans are never looked at. The default.
+    #[default]
+    Auto,
+    /// Every image input (not PDF pages): a scan of a page smaller than
+    /// the glass is cropped to the page too, and a scan with a large
+    /// straight-edged box with blank margins inside it (a tinted panel, a
+    /// picture on an otherwise empty page) may be cropped to that box.
+    On,
+}
+
+/// What capture did to a page, for `-v`, `--json` and `--report`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Captured {
+    /// The page's corners in the photo (pixels, after its orientation
+    /// tag; clockwise from the top left), when an outline was found.
+    pub corners: Option<[[f64; 2]; 4]>,
+    /// The page was warped flat and cropped (`corners` is then set).
+    pub flattened: bool,
+    /// The paper the flat page's proportions matched (its resolution
+    /// comes from it), e.g. `A4`.
+    pub paper: Option<&'static str>,
+    /// Seconds spent finding and flattening (part of the page's decoding
+    /// time in [`crate::StageTimes`]).
+    pub seconds: f64,
+}
+
+impl Captured {
+    /// The `-v` words for it.
+    pub fn describe(&self) -> String {
+        match (&self.corners, self.flattened) {
+            (Some(c), true) => format!(
+                "page found in the photo at ({:.0},{:.0}) ({:.0},{:.0}) ({:.0},{:.0}) ({:.0},{:.0}), flattened{}",
+                c[0][0],
+                c[0][1],
+                c[1][0],
+                c[1][1],
+                c[2][0],
+                c[2][1],
+                c[3][0],
+                c[3][1],
+                self.paper.map(|p| format!(" ({p})")).unwrap_or_default()
+            ),
+            _ => "no page outline found in the photo (kept whole)".into(),
+        }
+    }
+}
+
+/// Paper the flat page's proportions are matched against: (name, short
+/// side, long side) in inches. A5 and A3 have A4's proportions and are
+/// taken as A4 (the common one).
+const PAPERS: [(&str, f64, f64); 3] = [
+    ("A4", 8.27, 11.69),
+    ("Letter", 8.5, 11.0),
+    ("Legal", 8.5, 14.0),
+];
+/// Largest difference of proportions (long over short side) from a
+/// paper's for the page to be taken as that paper.
+const PAPER_TOLERANCE: f64 = 0.02;
+
+/// The paper whose proportions are within [`PAPER_TOLERANCE`] of a
+/// `w` × `h` page.
+pub fn paper_of(w: u32, h: u32) -> Option<(&'static str, f64)> {
+    let (short, long) = (w.min(h) as f64, w.max(h) as f64);
+    let ratio = long / short.max(1.0);
+    PAPERS
+        .into_iter()
+        .map(|(name, s, l)| (name, l, (ratio / (l / s) - 1.0).abs()))
+        .filter(|p| p.2 <= PAPER_TOLERANCE)
+        .min_by(|a, b| a.2.total_cmp(&b.2))
+        .map(|(name, l, _)| (name, l))
+}
+
+/// Look for the page in `decoded` as `mode` says and, when one is found,
+/// replace the image by the flat page. Its resolution: `dpi_override`
+/// (`--dpi`) when given; else from its paper size when its proportions
+/// are a paper's (an `estimated_dpi` warning says so); else left to the
+/// text-size estimate that follows (`clean::resolution`), or 300 dpi.
+/// `None` when the page was not looked at.
+pub(crate) fn apply(
+    decoded: &mut Decoded,
+    mode: CaptureMode,
+    dpi_override: Option<Dpi>,
+) -> Option<Captured> {
+    let look = match mode {
+        CaptureMode::Off => false,
+        CaptureMode::Auto => decoded.photo,
+        CaptureMode::On => decoded.photo || decoded.image_input,
+    };
+    if !look {
+        return None;
+    }
+    let started = std::time::Instant::now();
+    let pixels = &decoded.image.pixels;
+    let frame = pixels.dimensions();
+    let luma;
+    let gray = match pixels {
+        crate::input::Pixels::Gray(g) => g,
+        crate::input::Pixels::Rgb(c) => {
+            luma = crate::input::luma(c);
+            &luma
+        }
+    };
+    let outline = find_outline(gray);
+    let flat = outline.and_then(|o| {
+        let size = flatten::flat_size(&o.quad, frame)?;
+        Some((o, size, flatten::flatten(pixels, &o.quad, size)?))
+    });
+    let Some((outline, (w, h), flat)) = flat else {
+        return Some(Captured {
+            corners: None,
+            flattened: false,
+            paper: None,
+            seconds: started.elapsed().as_secs_f64(),
+        });
+    };
+    decoded.image.pixels = flat;
+    let paper = paper_of(w, h);
+    if dpi_override.is_none() {
+        // The photo's own resolution (or the guess from its proportions)
+        // says nothing about the page in it.
+        decoded.warnings.retain(|w| w.code != "estimated_dpi");
+        let found = paper.and_then(|(name, long_in)| {
+            let d = (w.max(h) as f64 / long_in).round() as f32;
+            Some((name, Dpi::plausible(d, d)?))
+        });
+        if let Some((name, dpi)) = found {
+            let (short_in, long_in) = PAPERS
+                .iter()
+                .find(|p| p.0 == name)
+                .map_or((0.0, 0.0), |p| (p.1, p.2));
+            decoded.warnings.push(Warning {
+                code: "estimated_dpi",
+                message: format!(
+                    "resolution estimated as {:.0} dpi from the page found in the photo: its \
+                     proportions are {name}'s ({short_in} x {long_in} in); --dpi sets it",
+                    dpi.x
+                ),
+            });
+            decoded.image.dpi = dpi;
+            decoded.dpi_stated = true;
+        } else {
+            decoded.image.dpi = Dpi::DEFAULT;
+            decoded.dpi_stated = false;
+        }
+    }
+    Some(Captured {
+        corners: Some(outline.quad.0),
+        flattened: true,
+        paper: paper.map(|p| p.0),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn papers_are_matched_by_their_proportions() {
+        assert_eq!(paper_of(2480, 3508).map(|p| p.0), Some("A4"));
+        assert_eq!(paper_of(3300, 2550).map(|p| p.0), Some("Letter"));
+        assert_eq!(paper_of(1000, 1000), None);
+        assert_eq!(paper_of(0, 0), None);
+    }
+}

@@ -1,0 +1,464 @@
+//! Phone-style photos of rendered pages, with their true corners (issue
+//! 25): a flat page (from `gen::render`) placed in 3-D — tilted towards or
+//! away from the camera, turned in its plane — and projected through a
+//! pinhole camera with a phone's focal length onto a desk, with light
+//! falling off to one side, an optional shadow across it, sensor noise and
+//! JPEG (72 dpi in JFIF, as phones write, and optionally an EXIF
+//! orientation tag).
+
+use super::generator::{Layout, Page, Rng, render};
+use image::{Rgb, RgbImage};
+use ocrpdf::capture::Quad;
+use ocrpdf::capture::geometry::{Homography, PHONE_FOCAL};
+
+/// What is under the page.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Desk {
+    /// Brown wood with grain.
+    Wood,
+    /// A white table: light grey, a little darker than the paper.
+    WhiteTable,
+    /// Dark blue-grey cloth with a woven texture.
+    DarkCloth,
+    /// Another sheet of paper under the page, on a grey desk.
+    SheetUnder,
+}
+
+/// How a photo is taken.
+#[derive(Debug, Clone)]
+pub struct Shot {
+    /// Frame size in pixels (upright, as seen).
+    pub frame: (u32, u32),
+    /// Paper size in inches (width, height).
+    pub paper: (f64, f64),
+    /// Tilt of the page away from the camera, about the frame's
+    /// horizontal axis and its vertical axis, in degrees.
+    pub pitch: f64,
+    pub yaw: f64,
+    /// Turn of the page in its own plane, in degrees.
+    pub roll: f64,
+    /// The page's height as a share of the frame's height (about).
+    pub fill: f64,
+    /// Where the page's centre lies, as a share of the frame from its
+    /// centre (x, y).
+    pub offset: (f64, f64),
+    pub desk: Desk,
+    /// Light lost towards the right of the frame (0: even light).
+    pub falloff: f64,
+    /// A soft shadow over part of the page (a hand or the phone).
+    pub shadow: bool,
+    /// EXIF orientation tag to store the JPEG with (1: upright; 6: the
+    /// pixels stored a quarter turn counter-clockwise).
+    pub exif: u16,
+    pub seed: u64,
+}
+
+impl Default for Shot {
+    fn default() -> Self {
+        Shot {
+            frame: (1500, 2000),
+            paper: (8.27, 11.69),
+            pitch: 15.0,
+            yaw: 0.0,
+            roll: 0.0,
+            fill: 0.7,
+            offset: (0.0, 0.0),
+            desk: Desk::Wood,
+            falloff: 0.2,
+            shadow: false,
+            exif: 1,
+            seed: 1,
+        }
+    }
+}
+
+/// A photo and its truth.
+pub struct Photo {
+    /// The photo as seen (upright).
+    pub image: RgbImage,
+    /// Its JPEG file (72 dpi in JFIF, EXIF orientation as asked).
+    pub jpeg: Vec<u8>,
+    /// The page's true corners in the upright photo.
+    pub corners: Quad,
+    /// The flat page that was photographed.
+    pub page: Page,
+}
+
+/// The page a photo is of: `lines` lines of 12-point text at 150 dpi on
+/// `paper` (inches).
+pub fn page_for(paper: (f64, f64), lines: usize, seed: u64) -> Page {
+    render(&Layout {
+        dpi: 150.0,
+        size_in: (paper.0 as f32, paper.1 as f32),
+        font_pt: 12.0,
+        lines,
+        seed,
+    })
+}
+
+/// The corners of `shot`'s page in its frame (pinhole camera, principal
+/// point at the centre, focal length [`PHONE_FOCAL`] of the long side).
+pub fn corners(shot: &Shot) -> Quad {
+    let (fw, fh) = (shot.frame.0 as f64, shot.frame.1 as f64);
+    let f = PHONE_FOCAL * fw.max(fh);
+    let (pw, ph) = shot.paper;
+    let d = f * ph / (shot.fill * fh);
+    let (cx, cy) = (shot.offset.0 * fw * d / f, shot.offset.1 * fh * d / f);
+    let (roll, yaw, pitch) = (
+        shot.roll.to_radians(),
+        shot.yaw.to_radians(),
+        shot.pitch.to_radians(),
+    );
+    let project = |x: f64, y: f64| {
+        let (x, y) = (
+            x * roll.cos() - y * roll.sin(),
+            x * roll.sin() + y * roll.cos(),
+        );
+        let (x1, z1) = (x * yaw.cos(), -x * yaw.sin());
+        let (y2, z2) = (
+            y * pitch.cos() - z1 * pitch.sin(),
+            y * pitch.sin() + z1 * pitch.cos(),
+        );
+        let z = d + z2;
+        [fw / 2.0 + f * (x1 + cx) / z, fh / 2.0 + f * (y2 + cy) / z]
+    };
+    Quad([
+        project(-pw / 2.0, -ph / 2.0),
+        project(pw / 2.0, -ph / 2.0),
+        project(pw / 2.0, ph / 2.0),
+        project(-pw / 2.0, ph / 2.0),
+    ])
+}
+
+/// How many of the page's corners `shot` puts outside its frame.
+pub fn corners_out(shot: &Shot) -> usize {
+    let (w, h) = (shot.frame.0 as f64, shot.frame.1 as f64);
+    corners(shot)
+        .0
+        .iter()
+        .filter(|p| !(0.0..=w).contains(&p[0]) || !(0.0..=h).contains(&p[1]))
+        .count()
+}
+
+/// `shot` with no corner outside the frame (`out` 0: the page made
+/// smaller until none is) or one (`out` 1: the page moved towards the
+/// corner nearest the frame's edge until that corner alone leaves it,
+/// made smaller when two would). Gives up after a few hundred steps.
+pub fn framed(mut shot: Shot, out: usize) -> Shot {
+    for _ in 0..400 {
+        let n = corners_out(&shot);
+        if n == out {
+            break;
+        }
+        if n > out {
+            shot.fill *= 0.98;
+            continue;
+        }
+        // The corner with the least room to the frame's edge, and the
+        // way out from the frame's centre.
+        let (w, h) = (shot.frame.0 as f64, shot.frame.1 as f64);
+        let q = corners(&shot);
+        let room = |p: &[f64; 2]| p[0].min(w - p[0]).min(p[1]).min(h - p[1]);
+        let c =
+            q.0.iter()
+                .min_by(|a, b| room(a).total_cmp(&room(b)))
+                .copied()
+                .unwrap();
+        let (dx, dy) = ((c[0] - w / 2.0) / w, (c[1] - h / 2.0) / h);
+        let len = dx.hypot(dy).max(1e-6);
+        shot.offset = (
+            shot.offset.0 + 0.005 * dx / len,
+            shot.offset.1 + 0.005 * dy / len,
+        );
+    }
+    shot
+}
+
+/// Smooth value noise in 0–1 with cells of `cell` pixels.
+fn noise(rng_seed: u64, x: f64, y: f64, cell: f64) -> f64 {
+    let h = |i: i64, j: i64| {
+        let mut r = Rng::new(
+            rng_seed ^ (i as u64).wrapping_mul(0x9E37_79B9) ^ (j as u64).wrapping_mul(0x85EB_CA6B),
+        );
+        r.unit() as f64
+    };
+    let (gx, gy) = (x / cell, y / cell);
+    let (i, j) = (gx.floor() as i64, gy.floor() as i64);
+    let (fx, fy) = (gx - i as f64, gy - j as f64);
+    let s = |t: f64| t * t * (3.0 - 2.0 * t);
+    let (sx, sy) = (s(fx), s(fy));
+    let top = h(i, j) * (1.0 - sx) + h(i + 1, j) * sx;
+    let bottom = h(i, j + 1) * (1.0 - sx) + h(i + 1, j + 1) * sx;
+    top * (1.0 - sy) + bottom * sy
+}
+
+/// The desk's colour at (x, y).
+fn desk_at(desk: Desk, seed: u64, x: f64, y: f64) -> [f64; 3] {
+    match desk {
+        Desk::Wood => {
+            let warp = 30.0 * noise(seed, x, y, 180.0);
+            let grain = ((x * 0.9 + y * 0.15 + warp) / 9.0).sin() * 0.5 + 0.5;
+            let v = 0.75 + 0.25 * grain + 0.1 * noise(seed ^ 7, x, y, 40.0);
+            [160.0 * v, 108.0 * v, 64.0 * v]
+        }
+        Desk::WhiteTable => {
+            let v = 1.0 + 0.02 * (noise(seed, x, y, 60.0) - 0.5);
+            [214.0 * v, 214.0 * v, 208.0 * v]
+        }
+        Desk::DarkCloth => {
+            let weave = ((x / 2.5).sin() * (y / 2.5).sin()) * 0.5 + 0.5;
+            let v = 0.85 + 0.15 * weave + 0.15 * noise(seed, x, y, 50.0);
+            [42.0 * v, 44.0 * v, 58.0 * v]
+        }
+        Desk::SheetUnder => {
+            let v = 0.9 + 0.1 * noise(seed, x, y, 80.0);
+            [120.0 * v, 122.0 * v, 128.0 * v]
+        }
+    }
+}
+
+/// Whether `p` is inside the convex clockwise quad `q`.
+fn inside(q: &Quad, p: [f64; 2]) -> bool {
+    (0..4).all(|i| {
+        let (a, b) = (q.0[i], q.0[(i + 1) % 4]);
+        (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0]) >= 0.0
+    })
+}
+
+/// Take the photo of `page` as `shot` says.
+pub fn photograph(page: &Page, shot: &Shot) -> Photo {
+    let (fw, fh) = shot.frame;
+    let quad = corners(shot);
+    let (pw, ph) = page.image.dimensions();
+    let rect = [
+        [0.0, 0.0],
+        [pw as f64, 0.0],
+        [pw as f64, ph as f64],
+        [0.0, ph as f64],
+    ];
+    let back = Homography::from_points(&quad.0, &rect).expect("a proper quad");
+    // The sheet under the page: the page's quad grown, turned and moved.
+    let under = {
+        let c = [
+            quad.0.iter().map(|p| p[0]).sum::<f64>() / 4.0,
+            quad.0.iter().map(|p| p[1]).sum::<f64>() / 4.0,
+        ];
+        let (s, a) = (1.02f64, 6f64.to_radians());
+        Quad(quad.0.map(|p| {
+            let (dx, dy) = ((p[0] - c[0]) * s, (p[1] - c[1]) * s);
+            [
+                c[0] + dx * a.cos() - dy * a.sin() - 0.08 * fw as f64,
+                c[1] + dx * a.sin() + dy * a.cos() - 0.06 * fh as f64,
+            ]
+        }))
+    };
+    let paper_rgb = [246.0, 244.0, 238.0];
+    let sample = |x: f64, y: f64| -> [f64; 3] {
+        let Some([u, v]) = back.map([x, y]) else {
+            return [0.0; 3];
+        };
+        let (u, v) = (u - 0.5, v - 0.5);
+        let (u0, v0) = (u.floor().max(0.0) as u32, v.floor().max(0.0) as u32);
+        let (u1, v1) = ((u0 + 1).min(pw - 1), (v0 + 1).min(ph - 1));
+        let (u0, v0) = (u0.min(pw - 1), v0.min(ph - 1));
+        let (au, av) = (
+            (u - u.floor()).clamp(0.0, 1.0),
+            (v - v.floor()).clamp(0.0, 1.0),
+        );
+        let g = |a: u32, b: u32| page.image.get_pixel(a, b).0[0] as f64 / 255.0;
+        let ink = (g(u0, v0) * (1.0 - au) + g(u1, v0) * au) * (1.0 - av)
+            + (g(u0, v1) * (1.0 - au) + g(u1, v1) * au) * av;
+        let ink_rgb = [28.0, 28.0, 34.0];
+        [0, 1, 2].map(|k| ink_rgb[k] + (paper_rgb[k] - ink_rgb[k]) * ink)
+    };
+    let seed = shot.seed;
+    let colour = |x: f64, y: f64| -> [f64; 3] {
+        if inside(&quad, [x, y]) {
+            sample(x, y)
+        } else if shot.desk == Desk::SheetUnder && inside(&under, [x, y]) {
+            [232.0, 231.0, 226.0]
+        } else {
+            let mut c = desk_at(shot.desk, seed, x, y);
+            // The page's own soft shadow on the desk, below and right.
+            let lifted = [x - 4.0, y - 5.0];
+            if inside(&quad, lifted) {
+                c = c.map(|v| v * 0.82);
+            }
+            c
+        }
+    };
+    let mut rng = Rng::new(seed ^ 0xF070);
+    let image = RgbImage::from_fn(fw, fh, |x, y| {
+        // 2 × 2 supersampling: edges land between pixels as in a camera.
+        let mut acc = [0.0; 3];
+        for (dx, dy) in [(0.25, 0.25), (0.75, 0.25), (0.25, 0.75), (0.75, 0.75)] {
+            let c = colour(x as f64 + dx, y as f64 + dy);
+            for k in 0..3 {
+                acc[k] += c[k] / 4.0;
+            }
+        }
+        let (fx, fy) = (x as f64 / fw as f64, y as f64 / fh as f64);
+        let r2 = (fx - 0.5).powi(2) + (fy - 0.5).powi(2);
+        let mut light = 1.0 - shot.falloff * fx - 0.25 * r2;
+        if shot.shadow {
+            // A soft-edged shadow over the lower left (a hand, the phone).
+            let s = (fx * 0.8 - fy + 0.45) * fh as f64 / 40.0;
+            let t = 1.0 / (1.0 + (-s).exp());
+            light *= 1.0 - 0.4 * (1.0 - t);
+        }
+        let n = ((0..4).map(|_| rng.unit() as f64).sum::<f64>() - 2.0) * 3.0 * 3f64.sqrt();
+        Rgb(acc.map(|v| (v * light + n).round().clamp(0.0, 255.0) as u8))
+    });
+    let stored = match shot.exif {
+        6 => image::imageops::rotate270(&image),
+        8 => image::imageops::rotate90(&image),
+        3 => image::imageops::rotate180(&image),
+        _ => image.clone(),
+    };
+    let jpeg = phone_jpeg(&stored, 88, shot.exif);
+    // What a viewer (and ocrpdf) sees: the JPEG decoded, turned upright.
+    let seen = image::load_from_memory(&jpeg).unwrap().into_rgb8();
+    let seen = match shot.exif {
+        6 => image::imageops::rotate90(&seen),
+        8 => image::imageops::rotate270(&seen),
+        3 => image::imageops::rotate180(&seen),
+        _ => seen,
+    };
+    Photo {
+        image: seen,
+        jpeg,
+        corners: quad,
+        page: page.clone(),
+    }
+}
+
+/// A JPEG as a phone writes it: JFIF at 72 dpi, and an EXIF orientation
+/// tag unless it is 1.
+pub fn phone_jpeg(img: &RgbImage, quality: u8, orientation: u16) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let mut enc = jpeg_encoder::Encoder::new(&mut buf, quality);
+    enc.set_density(jpeg_encoder::PixelDensity::dpi(72));
+    if orientation != 1 {
+        let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08".to_vec();
+        exif.extend_from_slice(&1u16.to_be_bytes());
+        exif.extend_from_slice(&0x0112u16.to_be_bytes());
+        exif.extend_from_slice(&3u16.to_be_bytes());
+        exif.extend_from_slice(&1u32.to_be_bytes());
+        exif.extend_from_slice(&orientation.to_be_bytes());
+        exif.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+        enc.add_app_segment(1, exif).unwrap();
+    }
+    let (w, h) = img.dimensions();
+    enc.encode(
+        img.as_raw(),
+        w as u16,
+        h as u16,
+        jpeg_encoder::ColorType::Rgb,
+    )
+    .unwrap();
+    buf
+}
+
+/// The photo kinds of the tests and the bench, named.
+pub fn kinds() -> Vec<(&'static str, Shot)> {
+    let base = Shot::default();
+    let kinds = vec![
+        (
+            "wood-tilted",
+            Shot {
+                pitch: 25.0,
+                roll: 4.0,
+                ..base.clone()
+            },
+        ),
+        (
+            "white-table",
+            Shot {
+                desk: Desk::WhiteTable,
+                pitch: 12.0,
+                yaw: 8.0,
+                roll: -3.0,
+                paper: (8.5, 11.0),
+                ..base.clone()
+            },
+        ),
+        (
+            "dark-cloth-shadow",
+            Shot {
+                desk: Desk::DarkCloth,
+                pitch: 20.0,
+                yaw: -10.0,
+                shadow: true,
+                falloff: 0.3,
+                ..base.clone()
+            },
+        ),
+        (
+            "sheet-under",
+            Shot {
+                desk: Desk::SheetUnder,
+                pitch: 10.0,
+                roll: 2.0,
+                fill: 0.6,
+                offset: (0.05, 0.08),
+                ..base.clone()
+            },
+        ),
+        (
+            "corner-out",
+            framed(
+                Shot {
+                    pitch: 18.0,
+                    roll: 6.0,
+                    fill: 0.85,
+                    offset: (0.08, -0.04),
+                    ..base.clone()
+                },
+                1,
+            ),
+        ),
+        (
+            "steep-35",
+            Shot {
+                pitch: 35.0,
+                yaw: 5.0,
+                fill: 0.65,
+                desk: Desk::DarkCloth,
+                ..base.clone()
+            },
+        ),
+        (
+            "small-40",
+            Shot {
+                pitch: 8.0,
+                roll: -12.0,
+                fill: 0.42,
+                desk: Desk::Wood,
+                ..base.clone()
+            },
+        ),
+        (
+            "exif-6",
+            Shot {
+                pitch: 15.0,
+                yaw: 12.0,
+                exif: 6,
+                ..base
+            },
+        ),
+    ];
+    // All but the one meant to have a corner out lie inside the frame.
+    kinds
+        .into_iter()
+        .map(|(name, s)| {
+            (
+                name,
+                if name == "corner-out" {
+                    s
+                } else {
+                    framed(s, 0)
+                },
+            )
+        })
+        .collect()
+}
