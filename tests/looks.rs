@@ -239,6 +239,21 @@ fn banner_is_stored_as_it_looks(ground: [f32; 3], letters: [f32; 3], bleed: bool
         head.len()
     );
     println!("{json}");
+    // The banner's line is read as a line (its words are also common
+    // words of the body, so a word count alone would not tell).
+    let line: String = head
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .contains(&line),
+        "{name}: the banner's line '{line}' is not in the text layer:\n{text}"
+    );
+    assert!(found >= 0.97, "{name}: only {found:.3} of the words read");
     assert!(
         worst.0 >= MIN_RECALL,
         "banner tile at ({}, {}): only {:.3} of its {} kept",

@@ -52,6 +52,14 @@ const COLOURED_SPREAD: i32 = 40;
 /// type): longer thin marks are rules or the edge of a tint, kept in tone
 /// by the colour layers.
 const MAX_SIDE_IN: f32 = 0.8;
+/// Mean grey level around a light-ink pixel from which it is darkened in
+/// the page OCR reads: on a dark ground (yellow letters on a dark blue
+/// banner) the letters are already light on dark, which OCR reads as they
+/// are, and darkening them would hide them.
+const LIGHT_GROUND: u8 = 128;
+/// Half the side of the window that measures a light-ink pixel's ground,
+/// in inches: wider than the strokes of bold display type.
+const GROUND_IN: f32 = 0.1;
 /// Half the side of the window that measures a pixel's surroundings, in
 /// inches (9 px at 300 dpi: a few stroke widths).
 const AROUND_IN: f32 = 0.03;
@@ -173,15 +181,45 @@ pub(crate) fn find(colour: &RgbImage, bits: &BitImage, dpi: Dpi) -> Option<BitIm
 
 /// Darken `gray` (the page OCR reads) where `light` has ink, by the hidden
 /// ink of `colour` there (doubled, so printed yellow reads as dark grey):
-/// OCR then sees light-ink letters as it sees dark ones.
-pub(crate) fn darken(gray: &mut GrayImage, colour: &RgbImage, light: &BitImage) {
+/// cleanup and OCR then see light-ink letters as they see dark ones.
+/// Returns the levels it changed on a dark ground ([`LIGHT_GROUND`]), as
+/// (pixel index, level before), for [`restore_on_dark`]: there the
+/// letters are already light on dark, which OCR reads as they are.
+pub(crate) fn darken(
+    gray: &mut GrayImage,
+    colour: &RgbImage,
+    light: &BitImage,
+    dpi: Dpi,
+) -> Vec<(usize, u8)> {
     let w = gray.width() as usize;
-    for (i, (g, c)) in gray.iter_mut().zip(colour.pixels()).enumerate() {
+    let reach = (GROUND_IN * dpi.x.max(dpi.y)).round().max(1.0) as u32;
+    let around = imageproc::filter::box_filter(gray, reach, reach);
+    let mut on_dark = Vec::new();
+    for (i, ((g, c), &a)) in gray
+        .iter_mut()
+        .zip(colour.pixels())
+        .zip(around.iter())
+        .enumerate()
+    {
         let (x, y) = ((i % w) as u32, (i / w) as u32);
         if light.is_ink(x, y) {
             let dark = (255 - 2 * hidden(c.0).max(0)).clamp(0, 255) as u8;
+            if a < LIGHT_GROUND && dark < *g {
+                on_dark.push((i, *g));
+            }
             *g = (*g).min(dark);
         }
+    }
+    on_dark
+}
+
+/// Give OCR's page back the levels [`darken`] changed on a dark ground
+/// (yellow letters on a dark blue banner: darkened, they would be dark on
+/// dark and unreadable).
+pub(crate) fn restore_on_dark(gray: &mut GrayImage, on_dark: &[(usize, u8)]) {
+    let px: &mut [u8] = gray;
+    for &(i, v) in on_dark {
+        px[i] = v;
     }
 }
 

@@ -262,6 +262,7 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
     // Light ink (yellow) that the luma threshold cannot see joins the
     // bilevel page, and OCR's grey page shows it dark.
     let mut scan_colour = None;
+    let mut light_on_dark = Vec::new();
     let mut gray = gray;
     if let Pixels::Rgb(c) = &page.pixels
         && matches!(opts.mode, Mode::Auto | Mode::Text | Mode::Bw)
@@ -271,7 +272,7 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
         if let Some(c) = &scan_colour
             && let Some(light) = light_ink::find(c, &bits, dpi)
         {
-            light_ink::darken(&mut gray, c, &light);
+            light_on_dark = light_ink::darken(&mut gray, c, &light, dpi);
             bits.add(&light);
         }
     }
@@ -363,7 +364,10 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
         }
         (layers, _, _) => (picture, layers),
     };
-    // Stains and shadows under the text are divided out of what OCR reads.
+    // Stains and shadows under the text are divided out of what OCR reads,
+    // and light letters on a dark ground are given back as they were.
+    light_ink::restore_on_dark(&mut gray, &light_on_dark);
+    drop(light_on_dark);
     flatten::under_ink(&mut gray, &bits, dpi, &pictures);
     whiten_removed(&mut gray, &raw_ink, &bits, &pictures);
     whiten_far_from_ink(&mut gray, &near, &pictures);
