@@ -18,6 +18,8 @@
 
 #[path = "../tests/common/gen.rs"]
 mod generator;
+#[path = "../tests/common/kinds.rs"]
+mod kinds;
 #[path = "../tests/common/phone.rs"]
 #[allow(dead_code)]
 mod phone;

@@ -216,9 +216,9 @@ pub(crate) fn darken(
 /// Give OCR's page back the levels [`darken`] changed on a dark ground
 /// (yellow letters on a dark blue banner: darkened, they would be dark on
 /// dark and unreadable).
-pub(crate) fn restore_on_dark(gray: &mut GrayImage, on_dark: &[(usize, u8)]) {
+pub(crate) fn restore_on_dark(gray: &mut GrayImage, on_dark: Vec<(usize, u8)>) {
     let px: &mut [u8] = gray;
-    for &(i, v) in on_dark {
+    for (i, v) in on_dark {
         px[i] = v;
     }
 }

@@ -366,8 +366,7 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
     };
     // Stains and shadows under the text are divided out of what OCR reads,
     // and light letters on a dark ground are given back as they were.
-    light_ink::restore_on_dark(&mut gray, &light_on_dark);
-    drop(light_on_dark);
+    light_ink::restore_on_dark(&mut gray, light_on_dark);
     flatten::under_ink(&mut gray, &bits, dpi, &pictures);
     whiten_removed(&mut gray, &raw_ink, &bits, &pictures);
     whiten_far_from_ink(&mut gray, &near, &pictures);

@@ -7,6 +7,7 @@
 //! orientation tag).
 
 use super::generator::{Layout, Page, Rng, render};
+use super::kinds::ValueNoise;
 use image::{Rgb, RgbImage};
 use ocrpdf::capture::Quad;
 use ocrpdf::capture::geometry::{Homography, PHONE_FOCAL};
@@ -174,45 +175,52 @@ pub fn framed(mut shot: Shot, out: usize) -> Shot {
     shot
 }
 
-/// Smooth value noise in 0–1 with cells of `cell` pixels.
-fn noise(rng_seed: u64, x: f64, y: f64, cell: f64) -> f64 {
-    let h = |i: i64, j: i64| {
-        let mut r = Rng::new(
-            rng_seed ^ (i as u64).wrapping_mul(0x9E37_79B9) ^ (j as u64).wrapping_mul(0x85EB_CA6B),
-        );
-        r.unit() as f64
-    };
-    let (gx, gy) = (x / cell, y / cell);
-    let (i, j) = (gx.floor() as i64, gy.floor() as i64);
-    let (fx, fy) = (gx - i as f64, gy - j as f64);
-    let s = |t: f64| t * t * (3.0 - 2.0 * t);
-    let (sx, sy) = (s(fx), s(fy));
-    let top = h(i, j) * (1.0 - sx) + h(i + 1, j) * sx;
-    let bottom = h(i, j + 1) * (1.0 - sx) + h(i + 1, j + 1) * sx;
-    top * (1.0 - sy) + bottom * sy
+/// A desk's surface: its kind and two scales of value noise over the
+/// frame (the grain's warp and its fine texture).
+struct DeskTexture {
+    desk: Desk,
+    coarse: ValueNoise,
+    fine: ValueNoise,
 }
 
-/// The desk's colour at (x, y).
-fn desk_at(desk: Desk, seed: u64, x: f64, y: f64) -> [f64; 3] {
-    match desk {
-        Desk::Wood => {
-            let warp = 30.0 * noise(seed, x, y, 180.0);
-            let grain = ((x * 0.9 + y * 0.15 + warp) / 9.0).sin() * 0.5 + 0.5;
-            let v = 0.75 + 0.25 * grain + 0.1 * noise(seed ^ 7, x, y, 40.0);
-            [160.0 * v, 108.0 * v, 64.0 * v]
+impl DeskTexture {
+    fn new(desk: Desk, (w, h): (u32, u32), seed: u64) -> Self {
+        let coarse = match desk {
+            Desk::Wood => 180.0,
+            Desk::WhiteTable => 60.0,
+            Desk::DarkCloth => 50.0,
+            Desk::SheetUnder => 80.0,
+        };
+        DeskTexture {
+            desk,
+            coarse: ValueNoise::new(w, h, coarse, seed),
+            fine: ValueNoise::new(w, h, 40.0, seed ^ 7),
         }
-        Desk::WhiteTable => {
-            let v = 1.0 + 0.02 * (noise(seed, x, y, 60.0) - 0.5);
-            [214.0 * v, 214.0 * v, 208.0 * v]
-        }
-        Desk::DarkCloth => {
-            let weave = ((x / 2.5).sin() * (y / 2.5).sin()) * 0.5 + 0.5;
-            let v = 0.85 + 0.15 * weave + 0.15 * noise(seed, x, y, 50.0);
-            [42.0 * v, 44.0 * v, 58.0 * v]
-        }
-        Desk::SheetUnder => {
-            let v = 0.9 + 0.1 * noise(seed, x, y, 80.0);
-            [120.0 * v, 122.0 * v, 128.0 * v]
+    }
+
+    /// The desk's colour at (x, y).
+    fn at(&self, x: f64, y: f64) -> [f64; 3] {
+        let noise = f64::from(self.coarse.at(x as f32, y as f32));
+        match self.desk {
+            Desk::Wood => {
+                let warp = 30.0 * noise;
+                let grain = ((x * 0.9 + y * 0.15 + warp) / 9.0).sin() * 0.5 + 0.5;
+                let v = 0.75 + 0.25 * grain + 0.1 * f64::from(self.fine.at(x as f32, y as f32));
+                [160.0 * v, 108.0 * v, 64.0 * v]
+            }
+            Desk::WhiteTable => {
+                let v = 1.0 + 0.02 * (noise - 0.5);
+                [214.0 * v, 214.0 * v, 208.0 * v]
+            }
+            Desk::DarkCloth => {
+                let weave = ((x / 2.5).sin() * (y / 2.5).sin()) * 0.5 + 0.5;
+                let v = 0.85 + 0.15 * weave + 0.15 * noise;
+                [42.0 * v, 44.0 * v, 58.0 * v]
+            }
+            Desk::SheetUnder => {
+                let v = 0.9 + 0.1 * noise;
+                [120.0 * v, 122.0 * v, 128.0 * v]
+            }
         }
     }
 }
@@ -272,13 +280,14 @@ pub fn photograph(page: &Page, shot: &Shot) -> Photo {
         [0, 1, 2].map(|k| ink_rgb[k] + (paper_rgb[k] - ink_rgb[k]) * ink)
     };
     let seed = shot.seed;
+    let desk = DeskTexture::new(shot.desk, shot.frame, seed);
     let colour = |x: f64, y: f64| -> [f64; 3] {
         if inside(&quad, [x, y]) {
             sample(x, y)
         } else if shot.desk == Desk::SheetUnder && inside(&under, [x, y]) {
             [232.0, 231.0, 226.0]
         } else {
-            let mut c = desk_at(shot.desk, seed, x, y);
+            let mut c = desk.at(x, y);
             // The page's own soft shadow on the desk, below and right.
             let lifted = [x - 4.0, y - 5.0];
             if inside(&quad, lifted) {
