@@ -13,7 +13,9 @@
 
 use super::bits::{BitImage, INK, PAPER};
 use crate::input::Dpi;
+use crate::rect::Rect;
 use image::GrayImage;
+use std::borrow::Cow;
 
 /// How to choose each pixel's threshold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -44,13 +46,21 @@ const R: f64 = 128.0;
 /// Bilevel ink from a background-normalised grey page with `method`; `dpi`
 /// sizes Sauvola's window.
 pub fn binarize(gray: &GrayImage, dpi: Dpi, method: Method) -> BitImage {
+    binarize_around(gray, dpi, method, &[])
+}
+
+/// [`binarize`] on a page where `pictures` may be photographs: their soft
+/// edges do not measure the print's blur, and they are not deconvolved
+/// (see [`deblur`]). A photo measures blurred, and deconvolving a page
+/// for it costs seconds and sharpens print that was sharp.
+pub fn binarize_around(gray: &GrayImage, dpi: Dpi, method: Method, pictures: &[Rect]) -> BitImage {
     match method {
         Method::Otsu => {
             let t = imageproc::contrast::otsu_level(gray);
             threshold_with(gray, |v| v <= t)
         }
         Method::Sauvola => sauvola(gray, window_for(dpi, 8.0), SAUVOLA_K),
-        Method::Intermeans => intermeans(gray, dpi),
+        Method::Intermeans => intermeans(gray, dpi, pictures),
     }
 }
 
@@ -181,8 +191,8 @@ const MIN_PAPER_SHARE: u64 = 16;
 /// The price of keeping show-through out: a window needs some pixels below
 /// the page's Otsu split to hold ink at all, so marks much fainter than the
 /// page's main ink (a light pencil note on a page of black print) stay paper.
-fn intermeans(gray: &GrayImage, dpi: Dpi) -> BitImage {
-    match deblur(gray) {
+fn intermeans(gray: &GrayImage, dpi: Dpi, pictures: &[Rect]) -> BitImage {
+    match deblur(gray, pictures) {
         Some(sharp) => cut_between_means(&sharp, dpi, Cut::DEBLURRED),
         None => cut_between_means(gray, dpi, Cut::AS_SCANNED),
     }
@@ -493,8 +503,20 @@ const WIDTH_BINS: usize = 16;
 /// iterations ([`super::deconvolve`]); sharp pages are left as they are.
 /// Unsharp masking, used before, steepens the edges but cannot refill the
 /// cores of thin strokes: 3 points of F-measure less at σ 1.1 px, 7 at 1.6.
-fn deblur(gray: &GrayImage) -> Option<GrayImage> {
-    let width = edge_width(gray)?;
+///
+/// `pictures` are measured and deconvolved as paper, and come back as
+/// they were.
+fn deblur(gray: &GrayImage, pictures: &[Rect]) -> Option<GrayImage> {
+    let print = if pictures.is_empty() {
+        Cow::Borrowed(gray)
+    } else {
+        let mut print = gray.clone();
+        for r in pictures {
+            fill(&mut print, r, |_, _| 255);
+        }
+        Cow::Owned(print)
+    };
+    let width = edge_width(&print)?;
     if width <= SHARP_EDGE_WIDTH {
         return None;
     }
@@ -502,11 +524,21 @@ fn deblur(gray: &GrayImage) -> Option<GrayImage> {
         (width * width - UNBLURRED_EDGE_WIDTH * UNBLURRED_EDGE_WIDTH).sqrt() / EDGE_WIDTH_PER_SIGMA;
     let iterations =
         ((ITERATIONS_PER_SIGMA_SQ * sigma * sigma).round() as usize).clamp(1, MAX_ITERATIONS);
-    Some(super::deconvolve::richardson_lucy(
-        gray,
-        sigma as f32,
-        iterations,
-    ))
+    let mut sharp = super::deconvolve::richardson_lucy(&print, sigma as f32, iterations);
+    for r in pictures {
+        fill(&mut sharp, r, |x, y| gray.get_pixel(x, y)[0]);
+    }
+    Some(sharp)
+}
+
+/// Set the pixels of `r` (clipped to the image) to `level(x, y)`.
+fn fill(img: &mut GrayImage, r: &Rect, level: impl Fn(u32, u32) -> u8) {
+    let (w, h) = img.dimensions();
+    for y in r.y0..r.y1.min(h) {
+        for x in r.x0..r.x1.min(w) {
+            img.put_pixel(x, y, image::Luma([level(x, y)]));
+        }
+    }
 }
 
 /// The page's edge width in pixels: the median, over mid-tone pixels, of
@@ -788,8 +820,50 @@ mod tests {
         let soft = edge_width(&blurred_strokes(3, 1.4)).unwrap();
         assert!(sharp < SHARP_EDGE_WIDTH, "sharp edges {sharp} px");
         assert!(soft > SHARP_EDGE_WIDTH, "soft edges {soft} px");
-        assert!(deblur(&blurred_strokes(3, 0.6)).is_none());
-        assert!(deblur(&blurred_strokes(3, 1.4)).is_some());
+        assert!(deblur(&blurred_strokes(3, 0.6), &[]).is_none());
+        assert!(deblur(&blurred_strokes(3, 1.4), &[]).is_some());
+    }
+
+    #[test]
+    fn a_soft_photograph_beside_sharp_print_is_not_deconvolved() {
+        // Sharp strokes on the left, a soft-edged "photo" (strokes blurred
+        // by σ 2 px) on the right: the photo alone measures blurred.
+        let sharp = blurred_strokes(3, 0.6);
+        let soft = blurred_strokes(3, 2.0);
+        let (w, h) = sharp.dimensions();
+        let page = GrayImage::from_fn(2 * w, h, |x, y| {
+            if x < w {
+                *sharp.get_pixel(x, y)
+            } else {
+                *soft.get_pixel(x - w, y)
+            }
+        });
+        let photo = Rect {
+            x0: w,
+            y0: 0,
+            x1: 2 * w,
+            y1: h,
+        };
+        assert!(
+            deblur(&soft, &[]).is_some(),
+            "the photo alone measures blurred"
+        );
+        assert!(deblur(&page, &[photo]).is_none(), "the print is sharp");
+        // On a blurred page the photo comes back as it was.
+        let blurred = blurred_strokes(3, 1.4);
+        let page = GrayImage::from_fn(2 * w, h, |x, y| {
+            if x < w {
+                *blurred.get_pixel(x, y)
+            } else {
+                *soft.get_pixel(x - w, y)
+            }
+        });
+        let out = deblur(&page, &[photo]).expect("blurred print");
+        assert!((w..2 * w).all(|x| (0..h).all(|y| out.get_pixel(x, y) == page.get_pixel(x, y))));
+        assert_ne!(
+            image::imageops::crop_imm(&out, 0, 0, w, h).to_image(),
+            blurred
+        );
     }
 
     #[test]

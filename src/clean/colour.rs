@@ -73,6 +73,82 @@ const INK_HALO_IN: f32 = 2.0 / 300.0;
 /// [`Cells`] sums 8-bit samples of at most this squared in 32 bits.
 const MAX_CELL: u32 = 4096;
 
+/// Channel spread (max − min, after a white balance by the page's paper
+/// colour) from which a sampled pixel may be colour: below the spread of
+/// the palest tint the layers keep (C*ab [`PAPER_CHROMA`], 14 and more)
+/// and above a clean scan's colour noise on white paper (3–6).
+const NEUTRAL_SPREAD: u8 = 10;
+/// The page's paper colour: this percentile of each channel's samples.
+const PAPER_PERCENTILE: f32 = 0.9;
+
+/// Whether colour layers could be found on `rgb` (as decoded, `dpi` its
+/// resolution): false when fewer sampled pixels ([`PaperBalance`]) show
+/// any colour than a quarter of the least coloured ink
+/// [`separate`] keeps ([`MIN_COLOURED_INK_IN2`]) would, so a page scanned
+/// in colour that holds none skips the white balance and the layers, a
+/// few passes over the page, for one quarter of one. The samples are
+/// balanced by the page's paper colour, not locally: a yellowed sheet
+/// shows no colour, local balance could only make chroma smaller than
+/// the spread a neutral page leaves, and a page with colour or tints
+/// anywhere has many such pixels.
+pub(crate) fn may_have(rgb: &RgbImage, dpi: Dpi) -> bool {
+    let balance = PaperBalance::of(rgb);
+    let least = (MIN_COLOURED_INK_IN2 * dpi.x * dpi.y / 4.0 / 4.0).max(1.0) as usize;
+    balance
+        .samples(rgb)
+        .filter(|b| b.iter().max().unwrap_or(&0) - b.iter().min().unwrap_or(&0) > NEUTRAL_SPREAD)
+        .nth(least - 1)
+        .is_some()
+}
+
+/// A page's colours divided by its paper colour (each channel's
+/// [`PAPER_PERCENTILE`]): a quick white balance for the tests that decide
+/// whether a page's colour is worth looking at ([`may_have`],
+/// `light_ink::may_have`), taken on a sample of every other pixel of
+/// every other row.
+pub(crate) struct PaperBalance {
+    scale: [[u8; 256]; 3],
+}
+
+impl PaperBalance {
+    pub(crate) fn of(rgb: &RgbImage) -> Self {
+        let mut hist = [[0u32; 256]; 3];
+        let mut n = 0u32;
+        for p in raw_samples(rgb) {
+            for c in 0..3 {
+                hist[c][p[c] as usize] += 1;
+            }
+            n += 1;
+        }
+        let target = (n as f32 * PAPER_PERCENTILE) as u32;
+        let paper = hist.map(|hh| {
+            let mut seen = 0;
+            let level = hh.iter().position(|&k| {
+                seen += k;
+                seen > target
+            });
+            level.unwrap_or(255).max(1) as u32
+        });
+        PaperBalance {
+            scale: paper.map(|p| std::array::from_fn(|v| (v as u32 * 255 / p).min(255) as u8)),
+        }
+    }
+
+    /// The sampled pixels of `rgb`, balanced.
+    pub(crate) fn samples<'a>(&'a self, rgb: &'a RgbImage) -> impl Iterator<Item = [u8; 3]> + 'a {
+        raw_samples(rgb).map(|p| std::array::from_fn(|c| self.scale[c][p[c] as usize]))
+    }
+}
+
+/// Every other pixel of every other row of `rgb`.
+fn raw_samples(rgb: &RgbImage) -> impl Iterator<Item = &[u8]> {
+    let w = rgb.width() as usize * 3;
+    rgb.as_raw()
+        .chunks_exact(w)
+        .step_by(2)
+        .flat_map(|row| row.chunks_exact(3).step_by(2))
+}
+
 /// The colour layers of a mixed page. The mask is the page's `bits`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layers {
@@ -407,15 +483,7 @@ fn push_pull(level: &mut [[f32; 4]], w: u32, h: u32) {
 
 /// sRGB (IEC 61966-2-1) to CIELAB with the D65 white point.
 pub fn lab(rgb: [u8; 3]) -> [f32; 3] {
-    let lin = |v: u8| {
-        let c = f32::from(v) / 255.0;
-        if c <= 0.04045 {
-            c / 12.92
-        } else {
-            ((c + 0.055) / 1.055).powf(2.4)
-        }
-    };
-    let [r, g, b] = rgb.map(lin);
+    let [r, g, b] = rgb.map(|v| linear()[v as usize]);
     let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.950_47;
     let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
     let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.088_83;
@@ -428,6 +496,22 @@ pub fn lab(rgb: [u8; 3]) -> [f32; 3] {
     };
     let (fx, fy, fz) = (f(x), f(y), f(z));
     [116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)]
+}
+
+/// sRGB's transfer function undone (IEC 61966-2-1), per 8-bit level:
+/// worked out once, as `lab` runs on every pixel of a page's checks.
+fn linear() -> &'static [f32; 256] {
+    static TABLE: std::sync::OnceLock<[f32; 256]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        std::array::from_fn(|v| {
+            let c = v as f32 / 255.0;
+            if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        })
+    })
 }
 
 fn chroma_of(lab: [f32; 3]) -> f32 {
@@ -453,6 +537,39 @@ mod tests {
         let colour = RgbImage::from_fn(300, 300, |x, y| Rgb(if bar(x, y) { ink } else { paper }));
         let gray = GrayImage::from_fn(300, 300, |x, y| Luma([if bar(x, y) { INK } else { PAPER }]));
         (colour, BitImage::from_gray_threshold(gray))
+    }
+
+    #[test]
+    fn only_pages_with_colour_are_looked_at() {
+        // Black text on yellowed paper, scanned in colour with a little
+        // noise: neutral once balanced by its paper.
+        let text = |x: u32, y: u32| (100..120).contains(&y) && x % 7 < 3;
+        let noise = |x: u32, y: u32| ((x * 7 + y * 13) % 5) as u8;
+        let yellowed = RgbImage::from_fn(600, 600, |x, y| {
+            let n = noise(x, y);
+            Rgb(if text(x, y) {
+                [30 + n, 28, 25]
+            } else {
+                [246, 238 + n, 205]
+            })
+        });
+        assert!(!may_have(&yellowed, DPI));
+        // A red word of about 0.02 square inches (1800 px at 300 dpi).
+        let mut red = yellowed.clone();
+        for y in 300..330 {
+            for x in 100..160 {
+                red.put_pixel(x, y, Rgb([200, 40, 30]));
+            }
+        }
+        assert!(may_have(&red, DPI));
+        // A pale blue box (C*ab about 10).
+        let mut tint = yellowed.clone();
+        for y in 300..400 {
+            for x in 100..400 {
+                tint.put_pixel(x, y, Rgb([222, 232, 246]));
+            }
+        }
+        assert!(may_have(&tint, DPI));
     }
 
     #[test]

@@ -19,6 +19,7 @@
 //! the ink.
 
 use super::bits::{BitImage, INK, PAPER};
+use super::colour::PaperBalance;
 use super::components::Labels;
 use crate::input::Dpi;
 use image::{GrayImage, Luma, RgbImage};
@@ -36,7 +37,7 @@ const AREA_SHARE: f32 = 0.3;
 /// Smallest component kept, in inches on a side (a period of 8-pt type).
 const MIN_SIDE_IN: f32 = 0.008;
 /// Pages with fewer candidate pixels than this share (in a sample of every
-/// third pixel of every third row) are not searched.
+/// other pixel of every other row) are not searched.
 const MIN_SHARE: f32 = 2e-4;
 /// Luma from which coloured ink counts as light (darker ink, as red or
 /// blue print, is found by the threshold whole).
@@ -88,16 +89,14 @@ fn hidden(p: [u8; 3]) -> i32 {
     6 * (255 - r.min(g).min(b)) / 10 - (255 - luma)
 }
 
-/// Whether `rgb` (as decoded, before white balance) may hold light ink: a
-/// quick sample, so pages without any skip the search.
+/// Whether `rgb` (as decoded, balanced by its paper colour only) may hold
+/// light ink: a quick sample, so pages without any skip the search. A
+/// yellowed sheet is not yellow ink.
 pub(crate) fn may_have(rgb: &RgbImage) -> bool {
-    let (w, h) = rgb.dimensions();
     let (mut seen, mut hits) = (0u64, 0u64);
-    for y in (0..h).step_by(3) {
-        for x in (0..w).step_by(3) {
-            seen += 1;
-            hits += u64::from(candidate(rgb.get_pixel(x, y).0, 0));
-        }
+    for p in PaperBalance::of(rgb).samples(rgb) {
+        seen += 1;
+        hits += u64::from(candidate(p, 0));
     }
     seen > 0 && hits as f32 >= MIN_SHARE * seen as f32
 }

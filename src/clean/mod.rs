@@ -198,11 +198,12 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
     // any is freed (a colour scan stays, for the colour page and its
     // checks). Pictures are looked for here without text lines, which
     // only take some away.
+    let candidates = content::picture_regions(&gray, dpi, &[]);
     if let Cow::Owned(PageImage {
         pixels: Pixels::Gray(g),
         ..
     }) = &mut page
-        && content::picture_regions(&gray, dpi, &[]).is_empty()
+        && candidates.is_empty()
     {
         drop(std::mem::take(g));
     }
@@ -233,7 +234,14 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
     };
     // The ink as first thresholded is kept packed for `whiten_removed`, and
     // the image despeckling starts from is freed once it has.
-    let raw = binarize::binarize(&gray, dpi, opts.binarize);
+    // Photographs are left out of the print's blur (see `binarize_around`).
+    let candidates = if skew_deg != 0.0 && !candidates.is_empty() {
+        content::picture_regions(&gray, dpi, &[])
+    } else {
+        candidates
+    };
+    let raw = binarize::binarize_around(&gray, dpi, opts.binarize, &candidates);
+    drop(candidates);
     let raw_ink = Mask::ink_of(&raw);
     let (unbordered, borders) = without_borders(raw);
     let mut bits = despeckle::despeckle(&unbordered, dpi, opts.despeckle);
@@ -288,7 +296,11 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
         }
         Mode::Auto | Mode::Text => {
             let rects = content::picture_regions(&gray, dpi, &text);
-            if opts.mode == Mode::Auto && scan_colour.is_none() {
+            // A page scanned in colour that shows none gets no layers.
+            if opts.mode == Mode::Auto
+                && scan_colour.is_none()
+                && matches!(&page.pixels, Pixels::Rgb(c) if colour::may_have(c, dpi))
+            {
                 scan_colour = colour();
             }
             if rects.is_empty() {
