@@ -319,20 +319,23 @@ fn block_percentiles(
     let mut values = vec![0f32; gw * gh];
     let mut medians = vec![0f32; gw * gh];
     let mut lows = vec![0f32; gw * gh];
+    let span = block as usize * channels;
     for by in 0..gh {
         hist.iter_mut().for_each(|hh| *hh = [0; 256]);
         let y_end = ((by as u32 + 1) * block).min(h);
         for y in by as u32 * block..y_end {
             let row = &raw[(y * w) as usize * channels..((y + 1) * w) as usize * channels];
-            for (x, px) in row.chunks_exact(channels).enumerate() {
-                hist[x / block as usize][px[c] as usize] += 1;
+            for (hh, part) in hist.iter_mut().zip(row.chunks(span)) {
+                for &v in part[c..].iter().step_by(channels) {
+                    hh[v as usize] += 1;
+                }
             }
         }
         for (bx, hh) in hist.iter().enumerate() {
-            let total: u32 = hh.iter().sum();
-            values[by * gw + bx] = percentile(hh, total, PAPER_PERCENTILE);
-            medians[by * gw + bx] = percentile(hh, total, 0.5);
-            lows[by * gw + bx] = percentile(hh, total, PRINT_PERCENTILE);
+            let [low, median, paper] = percentiles(hh, [PRINT_PERCENTILE, 0.5, PAPER_PERCENTILE]);
+            values[by * gw + bx] = paper;
+            medians[by * gw + bx] = median;
+            lows[by * gw + bx] = low;
         }
     }
     Grid {
@@ -342,6 +345,25 @@ fn block_percentiles(
         gw,
         gh,
     }
+}
+
+/// [`percentile`] at each of `ps` (in increasing order), in one pass.
+fn percentiles<const N: usize>(hist: &[u32; 256], ps: [f32; N]) -> [f32; N] {
+    let total: u32 = hist.iter().sum();
+    let mut out = [255.0; N];
+    let mut next = 0;
+    let mut acc = 0;
+    for (v, &count) in hist.iter().enumerate() {
+        acc += count;
+        while next < N && acc > (total as f32 * ps[next]) as u32 {
+            out[next] = v as f32;
+            next += 1;
+        }
+        if next == N {
+            break;
+        }
+    }
+    out
 }
 
 fn percentile(hist: &[u32; 256], total: u32, p: f32) -> f32 {

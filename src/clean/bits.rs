@@ -43,6 +43,17 @@ impl BitImage {
         &self.0
     }
 
+    /// Width and height in pixels.
+    pub fn dimensions(&self) -> (u32, u32) {
+        self.0.dimensions()
+    }
+
+    /// The ink as a mask for morphology: 255 on ink, 0 on paper (the
+    /// stored levels inverted).
+    pub(crate) fn ink_mask(&self) -> Vec<u8> {
+        self.0.iter().map(|&p| !p).collect()
+    }
+
     /// Whether the pixel at (`x`, `y`) is ink; panics outside the image.
     pub fn is_ink(&self, x: u32, y: u32) -> bool {
         self.0.get_pixel(x, y).0[0] == INK

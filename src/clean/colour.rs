@@ -26,7 +26,7 @@
 //! text page. On a layered page neutral ink is drawn black and untinted
 //! paper white, as the text page draws them: only colour is added.
 
-use super::bits::{BitImage, INK};
+use super::bits::BitImage;
 use crate::input::Dpi;
 use crate::rect::Rect;
 use image::{Rgb, RgbImage};
@@ -330,12 +330,8 @@ fn is_core(bits: &BitImage, x: u32, y: u32) -> bool {
 
 /// Pixels within `radius` (chessboard distance) of ink: non-zero per pixel.
 fn near_ink(bits: &BitImage, radius: u32) -> Vec<u8> {
-    let mut mask = bits.as_gray().clone();
-    mask.iter_mut()
-        .for_each(|p| *p = if *p == INK { 255 } else { 0 });
-    let r = radius.min(255) as u8;
-    imageproc::morphology::dilate_mut(&mut mask, imageproc::distance_transform::Norm::LInf, r);
-    mask.into_raw()
+    let (w, h) = bits.dimensions();
+    super::minmax::grow(&bits.ink_mask(), w as usize, h as usize, radius as usize)
 }
 
 /// Colour sums per cell of a coarse grid. A cell holds at most
@@ -526,7 +522,7 @@ pub fn chroma(rgb: [u8; 3]) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clean::bits::PAPER;
+    use crate::clean::bits::{INK, PAPER};
     use image::{GrayImage, Luma};
 
     const DPI: Dpi = Dpi { x: 300.0, y: 300.0 };

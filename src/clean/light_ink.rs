@@ -135,13 +135,10 @@ pub(crate) fn find(colour: &RgbImage, bits: &BitImage, dpi: Dpi) -> Option<BitIm
     let labels = Labels::new(&cand);
     // Ink that survives an erosion (255 where it does).
     let r = (STROKE_IN * res).round().clamp(1.0, 255.0) as u8;
-    let mut core = cand.as_gray().clone();
-    core.iter_mut()
-        .for_each(|p| *p = if *p == INK { 255 } else { 0 });
-    imageproc::morphology::erode_mut(&mut core, imageproc::distance_transform::Norm::LInf, r);
+    let core = super::minmax::shrink(&cand.ink_mask(), w as usize, h as usize, r as usize);
     let mut inner = vec![0u32; labels.comps.len()];
     for y in 0..h as usize {
-        let row = &core.as_raw()[y * w as usize..(y + 1) * w as usize];
+        let row = &core[y * w as usize..(y + 1) * w as usize];
         for i in labels.row_start[y]..labels.row_start[y + 1] {
             let run = labels.runs[i];
             inner[labels.comp[i] as usize] += row[run.x0 as usize..run.x1 as usize]

@@ -21,13 +21,6 @@ pub(crate) enum Extreme {
 }
 
 impl Extreme {
-    fn pick(self, a: u8, b: u8) -> u8 {
-        match self {
-            Extreme::Max => a.max(b),
-            Extreme::Min => a.min(b),
-        }
-    }
-
     /// What lies beyond the image: a value that never wins.
     fn outside(self) -> u8 {
         match self {
@@ -37,6 +30,13 @@ impl Extreme {
     }
 }
 
+/// The extreme of two values: the larger when `MAX`. A constant, so each
+/// loop below is compiled for one extreme and vectorised.
+#[inline(always)]
+fn pick<const MAX: bool>(a: u8, b: u8) -> u8 {
+    if MAX { a.max(b) } else { a.min(b) }
+}
+
 /// Each pixel's extreme within `r` pixels (a `2r + 1` square window),
 /// clipped at the image's edges. `v` holds `w × h` values row by row.
 pub(crate) fn filter(v: &[u8], w: usize, h: usize, r: usize, op: Extreme) -> Vec<u8> {
@@ -44,12 +44,32 @@ pub(crate) fn filter(v: &[u8], w: usize, h: usize, r: usize, op: Extreme) -> Vec
     if r == 0 || v.is_empty() {
         return v.to_vec();
     }
-    let mut rows = vec![0u8; v.len()];
-    let mut line = Scratch::new(w, r);
-    for (src, dst) in v.chunks_exact(w).zip(rows.chunks_exact_mut(w)) {
-        line.run(src, dst, op);
+    match op {
+        Extreme::Max => filter_with::<true>(v, w, h, r, op.outside()),
+        Extreme::Min => filter_with::<false>(v, w, h, r, op.outside()),
     }
-    columns(&rows, w, h, r, op)
+}
+
+/// 255 where `mask` (0 or 255 per pixel, `w × h`) has a set pixel within
+/// `r` pixels (chessboard distance), 0 elsewhere: the binary dilation by a
+/// square, at the cost of [`filter`].
+pub(crate) fn grow(mask: &[u8], w: usize, h: usize, r: usize) -> Vec<u8> {
+    filter(mask, w, h, r, Extreme::Max)
+}
+
+/// 255 where every pixel of `mask` within `r` pixels (inside the image) is
+/// set: the binary erosion by a square.
+pub(crate) fn shrink(mask: &[u8], w: usize, h: usize, r: usize) -> Vec<u8> {
+    filter(mask, w, h, r, Extreme::Min)
+}
+
+fn filter_with<const MAX: bool>(v: &[u8], w: usize, h: usize, r: usize, outside: u8) -> Vec<u8> {
+    let mut rows = vec![0u8; v.len()];
+    let mut line = Scratch::new(w, r, outside);
+    for (src, dst) in v.chunks_exact(w).zip(rows.chunks_exact_mut(w)) {
+        line.run::<MAX>(src, dst);
+    }
+    columns::<MAX>(&rows, w, h, r, outside)
 }
 
 /// Buffers for one line of [`filter`], reused from line to line.
@@ -61,46 +81,45 @@ struct Scratch {
 }
 
 impl Scratch {
-    fn new(len: usize, r: usize) -> Self {
+    fn new(len: usize, r: usize, outside: u8) -> Self {
         let n = len + 2 * r;
         Scratch {
             r,
-            padded: vec![0; n],
+            padded: vec![outside; n],
             g: vec![0; n],
             h: vec![0; n],
         }
     }
 
     /// `dst[i]` = the extreme of `src[i - r ..= i + r]`.
-    fn run(&mut self, src: &[u8], dst: &mut [u8], op: Extreme) {
+    fn run<const MAX: bool>(&mut self, src: &[u8], dst: &mut [u8]) {
         let (r, k) = (self.r, 2 * self.r + 1);
-        let n = self.padded.len();
-        self.padded.fill(op.outside());
+        // The padding stays `outside` from `new`; only the middle changes.
         self.padded[r..r + src.len()].copy_from_slice(src);
-        for i in 0..n {
-            let v = self.padded[i];
-            self.g[i] = if i % k == 0 {
-                v
-            } else {
-                op.pick(self.g[i - 1], v)
-            };
+        for (block, (g, h)) in self
+            .padded
+            .chunks(k)
+            .zip(self.g.chunks_mut(k).zip(self.h.chunks_mut(k)))
+        {
+            let mut acc = block[0];
+            for (o, &v) in g.iter_mut().zip(block) {
+                acc = pick::<MAX>(acc, v);
+                *o = acc;
+            }
+            let mut acc = block[block.len() - 1];
+            for (o, &v) in h.iter_mut().zip(block).rev() {
+                acc = pick::<MAX>(acc, v);
+                *o = acc;
+            }
         }
-        for i in (0..n).rev() {
-            let v = self.padded[i];
-            self.h[i] = if i + 1 == n || (i + 1) % k == 0 {
-                v
-            } else {
-                op.pick(self.h[i + 1], v)
-            };
-        }
-        for (i, d) in dst.iter_mut().enumerate() {
-            *d = op.pick(self.h[i], self.g[i + 2 * r]);
+        for ((d, &a), &b) in dst.iter_mut().zip(&self.h).zip(&self.g[2 * r..]) {
+            *d = pick::<MAX>(a, b);
         }
     }
 }
 
 /// The vertical pass of [`filter`]: the same blocks, whole rows at a time.
-fn columns(v: &[u8], w: usize, h: usize, r: usize, op: Extreme) -> Vec<u8> {
+fn columns<const MAX: bool>(v: &[u8], w: usize, h: usize, r: usize, outside: u8) -> Vec<u8> {
     let k = 2 * r + 1;
     let n = h + 2 * r;
     let row =
@@ -109,12 +128,12 @@ fn columns(v: &[u8], w: usize, h: usize, r: usize, op: Extreme) -> Vec<u8> {
         Some(src) => acc
             .iter_mut()
             .zip(src)
-            .for_each(|(a, &b)| *a = op.pick(*a, b)),
-        None => acc.iter_mut().for_each(|a| *a = op.pick(*a, op.outside())),
+            .for_each(|(a, &b)| *a = pick::<MAX>(*a, b)),
+        None => acc.iter_mut().for_each(|a| *a = pick::<MAX>(*a, outside)),
     };
     let start = |acc: &mut [u8], y: usize| match row(y) {
         Some(src) => acc.copy_from_slice(src),
-        None => acc.fill(op.outside()),
+        None => acc.fill(outside),
     };
     let mut g = vec![0u8; n * w];
     for y in 0..n {
@@ -142,7 +161,7 @@ fn columns(v: &[u8], w: usize, h: usize, r: usize, op: Extreme) -> Vec<u8> {
     for (y, dst) in out.chunks_exact_mut(w).enumerate() {
         let (a, b) = (&hh[y * w..][..w], &g[(y + 2 * r) * w..][..w]);
         for ((d, &x), &z) in dst.iter_mut().zip(a).zip(b) {
-            *d = op.pick(x, z);
+            *d = pick::<MAX>(x, z);
         }
     }
     out
@@ -161,7 +180,11 @@ mod tests {
                 let mut e = op.outside();
                 for yy in y.saturating_sub(r)..(y + r + 1).min(h) {
                     for xx in x.saturating_sub(r)..(x + r + 1).min(w) {
-                        e = op.pick(e, v[yy * w + xx]);
+                        e = if op == Extreme::Max {
+                            e.max(v[yy * w + xx])
+                        } else {
+                            e.min(v[yy * w + xx])
+                        };
                     }
                 }
                 out[y * w + x] = e;

@@ -431,11 +431,9 @@ fn whiten_removed(gray: &mut GrayImage, raw: &Mask, kept: &BitImage, pictures: &
 fn near_ink(bits: &BitImage, text: &[lines::TextLine], dpi: Dpi) -> GrayImage {
     let letter = lines::letter_px(text).unwrap_or(0.0);
     let radius = letter.max(NEAR_INK_IN * dpi.x.max(dpi.y)).clamp(1.0, 255.0) as u8;
-    let mut mask = bits.as_gray().clone();
-    mask.iter_mut()
-        .for_each(|p| *p = if *p == bits::INK { 255 } else { 0 });
-    imageproc::morphology::dilate_mut(&mut mask, imageproc::distance_transform::Norm::LInf, radius);
-    mask
+    let (w, h) = bits.dimensions();
+    let grown = minmax::grow(&bits.ink_mask(), w as usize, h as usize, radius as usize);
+    GrayImage::from_raw(w, h, grown).expect("same size")
 }
 
 /// Smallest reach of [`near_ink`], in inches.
