@@ -57,27 +57,39 @@ pub(crate) fn layers_change(
     if cw == 0 || ch == 0 {
         return 0.0;
     }
-    let composed = layers.compose(mask);
-    let mean = |img: &RgbImage, cx: u32, cy: u32| {
-        let mut sum = [0u32; 3];
-        for y in cy * cell..(cy + 1) * cell {
-            for x in cx * cell..(cx + 1) * cell {
-                let p = img.get_pixel(x, y).0;
-                (0..3).for_each(|k| sum[k] += u32::from(p[k]));
-            }
-        }
-        sum.map(|s| (s / (cell * cell)) as u8)
-    };
+    // Cell sums of the scan and of the page composed from the layers, a
+    // row of cells at a time; the composed page is never held whole.
     let (tw, th) = (cw.div_ceil(TILE_CELLS), ch.div_ceil(TILE_CELLS));
     let mut tiles = vec![(0f32, 0u32); (tw * th) as usize];
+    let (mut scan, mut shown) = (vec![[0u32; 3]; cw as usize], vec![[0u32; 3]; cw as usize]);
+    let mut composed = Vec::new();
+    let add = |sums: &mut [[u32; 3]], pixels: &mut dyn Iterator<Item = [u8; 3]>| {
+        for (i, p) in pixels.take((cw * cell) as usize).enumerate() {
+            let s = &mut sums[i / cell as usize];
+            (0..3).for_each(|k| s[k] += u32::from(p[k]));
+        }
+    };
+    let mean = |s: [u32; 3]| s.map(|v| (v / (cell * cell)) as u8);
     for cy in 0..ch {
+        scan.iter_mut()
+            .chain(shown.iter_mut())
+            .for_each(|s| *s = [0; 3]);
+        for y in cy * cell..(cy + 1) * cell {
+            let row = &colour.as_raw()[(y * w * 3) as usize..((y + 1) * w * 3) as usize];
+            add(
+                &mut scan,
+                &mut row.chunks_exact(3).map(|p| [p[0], p[1], p[2]]),
+            );
+            layers.compose_row(mask, y, &mut composed);
+            add(&mut shown, &mut composed.iter().copied());
+        }
         for cx in 0..cw {
             let (x0, y0) = (cx * cell, cy * cell);
             let covered = |r: &Rect| r.x0 < x0 + cell && x0 < r.x1 && r.y0 < y0 + cell && y0 < r.y1;
             if pictures.iter().any(covered) {
                 continue;
             }
-            let (a, b) = (lab(mean(colour, cx, cy)), lab(mean(&composed, cx, cy)));
+            let (a, b) = (lab(mean(scan[cx as usize])), lab(mean(shown[cx as usize])));
             let de = ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt();
             let t = &mut tiles[((cy / TILE_CELLS) * tw + cx / TILE_CELLS) as usize];
             t.0 += de;

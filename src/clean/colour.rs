@@ -26,7 +26,7 @@
 //! text page. On a layered page neutral ink is drawn black and untinted
 //! paper white, as the text page draws them: only colour is added.
 
-use super::bits::BitImage;
+use super::bits::{BitImage, INK};
 use crate::input::Dpi;
 use crate::rect::Rect;
 use image::{Rgb, RgbImage};
@@ -167,17 +167,41 @@ impl Layers {
     /// with the foreground's colour where `mask` has ink (nearest cell: a
     /// viewer may interpolate, which only softens the layers' steps).
     pub fn compose(&self, mask: &BitImage) -> RgbImage {
-        let (w, h) = (mask.width(), mask.height());
-        let cell = |img: &RgbImage, c: u32, x: u32, y: u32| {
-            *img.get_pixel((x / c).min(img.width() - 1), (y / c).min(img.height() - 1))
-        };
-        RgbImage::from_fn(w, h, |x, y| {
-            if mask.is_ink(x, y) {
-                cell(&self.foreground, self.fg_cell, x, y)
-            } else {
-                cell(&self.background, self.bg_cell, x, y)
+        let (w, h) = mask.dimensions();
+        let mut out = RgbImage::new(w, h);
+        let mut row = Vec::new();
+        for (y, dst) in out.chunks_exact_mut(w as usize * 3).enumerate() {
+            self.compose_row(mask, y as u32, &mut row);
+            for (d, p) in dst.chunks_exact_mut(3).zip(&row) {
+                d.copy_from_slice(p);
             }
-        })
+        }
+        out
+    }
+
+    /// Row `y` of [`Self::compose`] into `out` (one colour per pixel).
+    pub(crate) fn compose_row(&self, mask: &BitImage, y: u32, out: &mut Vec<[u8; 3]>) {
+        fn layer_row(img: &RgbImage, c: u32, y: u32) -> &[u8] {
+            let ly = (y / c).min(img.height() - 1) as usize;
+            let lw = img.width() as usize;
+            &img.as_raw()[ly * lw * 3..(ly + 1) * lw * 3]
+        }
+        let (fg, bg) = (
+            layer_row(&self.foreground, self.fg_cell, y),
+            layer_row(&self.background, self.bg_cell, y),
+        );
+        let at = |layer: &[u8], c: u32, x: usize| {
+            let lx = (x / c as usize).min(layer.len() / 3 - 1) * 3;
+            [layer[lx], layer[lx + 1], layer[lx + 2]]
+        };
+        out.clear();
+        out.extend(mask.row(y).iter().enumerate().map(|(x, &b)| {
+            if b == super::bits::INK {
+                at(fg, self.fg_cell, x)
+            } else {
+                at(bg, self.bg_cell, x)
+            }
+        }));
     }
 }
 
@@ -213,21 +237,38 @@ pub fn separate(colour: &RgbImage, bits: &BitImage, pictures: &[Rect], dpi: Dpi)
     let mut fg_any = Cells::new(fg.w, fg.h);
     let mut bg = Cells::new(w.div_ceil(bg_cell), h.div_ceil(bg_cell));
     let mut bg_excluded = vec![false; (bg.w * bg.h) as usize];
+    let (wu, raw) = (w as usize, colour.as_raw());
     for y in 0..h {
-        for x in 0..w {
-            let p = colour.get_pixel(x, y).0;
-            if in_picture(x, y) {
-                bg_excluded[bg.index(x / bg_cell, y / bg_cell)] = true;
+        let row = &raw[y as usize * wu * 3..(y as usize + 1) * wu * 3];
+        let ink = bits.row(y);
+        // A stroke's core: ink whose four neighbours are ink too, free of
+        // the paper colour mixed into its edges (none on the edge rows).
+        let (above, below) = (bits.row(y.saturating_sub(1)), bits.row((y + 1).min(h - 1)));
+        let inner_row = y > 0 && y + 1 < h;
+        let near_row = &near[y as usize * wu..(y as usize + 1) * wu];
+        let row_has_pictures = grown.iter().any(|r| (r.y0..r.y1).contains(&y));
+        for (x, p) in row.chunks_exact(3).enumerate() {
+            let p = [p[0], p[1], p[2]];
+            let xu = x as u32;
+            if row_has_pictures && in_picture(xu, y) {
+                bg_excluded[bg.index(xu / bg_cell, y / bg_cell)] = true;
                 continue;
             }
-            if bits.is_ink(x, y) {
-                let (cx, cy) = (x / fg_cell, y / fg_cell);
+            if ink[x] == INK {
+                let (cx, cy) = (xu / fg_cell, y / fg_cell);
                 fg_any.add(cx, cy, p);
-                if is_core(bits, x, y) {
+                let core = inner_row
+                    && x > 0
+                    && x + 1 < wu
+                    && ink[x - 1] == INK
+                    && ink[x + 1] == INK
+                    && above[x] == INK
+                    && below[x] == INK;
+                if core {
                     fg.add(cx, cy, p);
                 }
-            } else if near[(y * w + x) as usize] == 0 {
-                bg.add(x / bg_cell, y / bg_cell, p);
+            } else if near_row[x] == 0 {
+                bg.add(xu / bg_cell, y / bg_cell, p);
             }
         }
     }
@@ -294,38 +335,12 @@ pub fn separate(colour: &RgbImage, bits: &BitImage, pictures: &[Rect], dpi: Dpi)
 }
 
 /// Morphological opening (erosion then dilation, square of side
-/// 2·`reach`+1) of a `w`×`h` flag grid.
+/// 2·`reach`+1, clipped at the grid's edges) of a `w`×`h` flag grid.
 fn open(flags: &[bool], w: u32, h: u32, reach: u32) -> Vec<bool> {
-    let pass = |src: &[bool], keep: bool| -> Vec<bool> {
-        let mut out = vec![!keep; src.len()];
-        for y in 0..h {
-            for x in 0..w {
-                let (x0, y0) = (x.saturating_sub(reach), y.saturating_sub(reach));
-                let (x1, y1) = ((x + reach + 1).min(w), (y + reach + 1).min(h));
-                // Erosion keeps a flag when all are set; dilation sets it
-                // when any is: the same scan with the test inverted.
-                let all = (y0..y1).all(|yy| (x0..x1).all(|xx| src[(yy * w + xx) as usize] == keep));
-                out[(y * w + x) as usize] = if all { keep } else { !keep };
-            }
-        }
-        out
-    };
-    let eroded = pass(flags, true);
-    pass(&eroded, false)
-}
-
-/// Ink pixels whose four neighbours are ink too: the stroke's core, free of
-/// the paper colour mixed into its edges.
-fn is_core(bits: &BitImage, x: u32, y: u32) -> bool {
-    let (w, h) = (bits.width(), bits.height());
-    x > 0
-        && y > 0
-        && x + 1 < w
-        && y + 1 < h
-        && bits.is_ink(x - 1, y)
-        && bits.is_ink(x + 1, y)
-        && bits.is_ink(x, y - 1)
-        && bits.is_ink(x, y + 1)
+    let (w, h, r) = (w as usize, h as usize, reach as usize);
+    let mask: Vec<u8> = flags.iter().map(|&f| if f { 255 } else { 0 }).collect();
+    let opened = super::minmax::grow(&super::minmax::shrink(&mask, w, h, r), w, h, r);
+    opened.into_iter().map(|v| v != 0).collect()
 }
 
 /// Pixels within `radius` (chessboard distance) of ink: non-zero per pixel.
@@ -522,7 +537,7 @@ pub fn chroma(rgb: [u8; 3]) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clean::bits::{INK, PAPER};
+    use crate::clean::bits::PAPER;
     use image::{GrayImage, Luma};
 
     const DPI: Dpi = Dpi { x: 300.0, y: 300.0 };

@@ -182,9 +182,16 @@ fn score(pts: &[(f32, f32)], angle_deg: f32) -> f64 {
     let rows = (max_y + 2.0 * offset + 2.0) as usize;
     let mut hist = vec![0u32; rows];
     for &(x, y) in pts {
-        let r = (y - (x - min_x) * t + offset).round();
-        if r >= 0.0 && (r as usize) < rows {
-            hist[r as usize] += 1;
+        let v = y - (x - min_x) * t + offset;
+        // `v.round()` (half away from zero) without the library call: the
+        // integer part and fraction are exact for these magnitudes, and
+        // only `v > -0.5` rounds to a row at or above 0.
+        if v > -0.5 {
+            let whole = v as i32;
+            let r = (whole + i32::from(v - whole as f32 >= 0.5)) as usize;
+            if r < rows {
+                hist[r] += 1;
+            }
         }
     }
     hist.windows(2)
