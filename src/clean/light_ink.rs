@@ -109,12 +109,14 @@ pub(crate) fn find(colour: &RgbImage, bits: &BitImage, dpi: Dpi) -> Option<BitIm
     let (w, h) = colour.dimensions();
     let res = dpi.x.max(dpi.y);
     // Darkness of each pixel's darkest channel, and its mean nearby.
-    let dark = GrayImage::from_fn(w, h, |x, y| {
-        let [r, g, b] = colour.get_pixel(x, y).0;
-        Luma([255 - r.min(g).min(b)])
-    });
+    let dark = colour
+        .as_raw()
+        .chunks_exact(3)
+        .map(|p| 255 - p[0].min(p[1]).min(p[2]))
+        .collect();
+    let dark = GrayImage::from_raw(w, h, dark).expect("same size");
     let reach = (AROUND_IN * res).round().max(1.0) as u32;
-    let around = imageproc::filter::box_filter(&dark, reach, reach);
+    let around = super::boxmean::box_mean(&dark, reach);
     let mut cand = GrayImage::from_pixel(w, h, Luma([PAPER]));
     let mut any = false;
     let pixels = colour
@@ -189,7 +191,7 @@ pub(crate) fn darken(
 ) -> Vec<(usize, u8)> {
     let w = gray.width() as usize;
     let reach = (GROUND_IN * dpi.x.max(dpi.y)).round().max(1.0) as u32;
-    let around = imageproc::filter::box_filter(gray, reach, reach);
+    let around = super::boxmean::box_mean(gray, reach);
     let mut on_dark = Vec::new();
     for (i, ((g, c), &a)) in gray
         .iter_mut()

@@ -12,6 +12,7 @@ pub(crate) mod background;
 pub(crate) mod binarize;
 pub(crate) mod bits;
 pub(crate) mod border;
+pub(crate) mod boxmean;
 pub(crate) mod check;
 pub(crate) mod colour;
 pub(crate) mod components;

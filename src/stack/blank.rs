@@ -129,7 +129,7 @@ pub fn marks(gray: &GrayImage, dpi: f32) -> (usize, usize) {
     let radius = (dpi / 250.0).floor() as u32;
     let smoothed;
     let gray = if radius > 0 {
-        smoothed = imageproc::filter::box_filter(gray, radius, radius);
+        smoothed = crate::clean::boxmean::box_mean(gray, radius);
         &smoothed
     } else {
         gray
