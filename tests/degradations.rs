@@ -195,3 +195,36 @@ fn noise_pages_do_not_crash_and_give_little_text() {
         "noise read as text: {text}"
     );
 }
+
+#[test]
+fn a_black_and_white_scan_takes_the_short_path_to_the_same_page() {
+    // A bilevel scan skips whitening, the picture search and thresholding;
+    // the same page with one paper pixel a level off goes the long way.
+    // Both must store the same ink and give OCR the same page.
+    let page = half_page(67);
+    let bilevel = image::GrayImage::from_fn(page.image.width(), page.image.height(), |x, y| {
+        let v = page.image.get_pixel(x, y).0[1];
+        image::Luma([if v < 140 { 0 } else { 255 }])
+    });
+    let mut nudged = bilevel.clone();
+    nudged.put_pixel(3, 3, image::Luma([254]));
+    let clean = |g: image::GrayImage| {
+        let image = PageImage {
+            pixels: Pixels::Gray(g),
+            dpi: Dpi::uniform(300.0),
+        };
+        ocrpdf::clean::clean(&image, &Default::default())
+    };
+    let (short, long) = (clean(bilevel.clone()), clean(nudged));
+    assert!(short.bits.ink_count() > 10_000, "the page has its letters");
+    assert_eq!(short.bits, long.bits, "the same ink is stored");
+    let differ = short
+        .gray
+        .pixels()
+        .zip(long.gray.pixels())
+        .filter(|(a, b)| a != b)
+        .count();
+    assert!(differ <= 1, "{differ} pixels of what OCR reads differ");
+    let none = |p: &ocrpdf::clean::Picture| matches!(p, ocrpdf::clean::Picture::None);
+    assert!(none(&short.picture) && none(&long.picture), "no pictures");
+}

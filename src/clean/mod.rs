@@ -182,8 +182,12 @@ fn clean_scan(page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPage {
 /// [`clean`] on a page of dark ink on light paper.
 fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPage {
     let dpi = page.dpi;
+    // A bilevel scan (black and white only) has nothing to whiten, no
+    // tones to be pictures and nothing to threshold, as long as it is not
+    // resampled: those stages would give it back unchanged.
+    let two_level = matches!(&page.pixels, Pixels::Gray(g) if is_two_level(g));
     let gray = match &page.pixels {
-        Pixels::Gray(g) if !opts.whiten_background => g.clone(),
+        Pixels::Gray(g) if !opts.whiten_background || two_level => g.clone(),
         Pixels::Gray(g) => background::normalize(g, dpi),
         Pixels::Rgb(c) => {
             let g = crate::input::luma(c);
@@ -199,7 +203,11 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
     // any is freed (a colour scan stays, for the colour page and its
     // checks). Pictures are looked for here without text lines, which
     // only take some away.
-    let candidates = content::picture_regions(&gray, dpi, &[]);
+    let candidates = if two_level {
+        Vec::new()
+    } else {
+        content::picture_regions(&gray, dpi, &[])
+    };
     if let Cow::Owned(PageImage {
         pixels: Pixels::Gray(g),
         ..
@@ -241,7 +249,12 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
     } else {
         candidates
     };
-    let raw = binarize::binarize_around(&gray, dpi, opts.binarize, &candidates);
+    let two_level = two_level && skew_deg == 0.0;
+    let raw = if two_level {
+        BitImage::from_levels(gray.clone())
+    } else {
+        binarize::binarize_around(&gray, dpi, opts.binarize, &candidates)
+    };
     drop(candidates);
     let raw_ink = Mask::ink_of(&raw);
     let (unbordered, borders) = without_borders(raw);
@@ -380,7 +393,9 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
     // Stains and shadows under the text are divided out of what OCR reads,
     // and light letters on a dark ground are given back as they were.
     light_ink::restore_on_dark(&mut gray, light_on_dark);
-    flatten::under_ink(&mut gray, &bits, dpi, &pictures);
+    if !two_level {
+        flatten::under_ink(&mut gray, &bits, dpi, &pictures);
+    }
     whiten_removed(&mut gray, &raw_ink, &bits, &pictures);
     whiten_far_from_ink(&mut gray, &near, &pictures);
     CleanPage {
@@ -393,6 +408,11 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
         layers,
         warnings,
     }
+}
+
+/// Whether every pixel is black (0) or white (255).
+fn is_two_level(gray: &GrayImage) -> bool {
+    gray.iter().all(|&v| v == bits::INK || v == bits::PAPER)
 }
 
 /// Below this grey level (paper = 255) removed ink is dirt to paint out of
