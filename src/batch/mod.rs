@@ -137,7 +137,6 @@ pub fn run(cfg: &BatchConfig, events: &dyn Events, cancel: &AtomicBool) -> Resul
         &mut tally,
         |&(index, entry)| document(cfg, &workers, index, entry, cancel),
     )?;
-    drop(tally);
     summary.seconds = report::round(started.elapsed().as_secs_f64(), 2);
     summary.exit_code = first_failure.map_or(0, ErrorKind::exit_code);
     Ok(summary)
