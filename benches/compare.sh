@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side comparison of ocrpdf with its peers on the same generated pages.
+# (Per page kind, with ocrpdf's stage ratios and the -j N scaling:
+# benches/compare_kinds.sh.)
 #
 #     benches/compare.sh [PAGES]        # default 6 pages
 #     KEEP=1 benches/compare.sh 6       # keep the work folder for inspection

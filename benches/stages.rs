@@ -24,6 +24,14 @@
 //! focus. After cleanup come the orientation check (OSD) and OCR of the
 //! cleaned page, as in the pipeline.
 //!
+//! Four figures follow one page through the pipeline's stages as a worker
+//! runs them, so a regression in any shows in review: `decode::png` and
+//! `decode::jpeg` (the page read from a file of each kind, as
+//! `input::decode_page` does for every page), `clean::clean`, `read::read
+//! (grey page)` (OCR, in the `ocr` group) and `pdf::build_page` (the
+//! page's images encoded and its text layer written, from the OCR words of
+//! that reading). The other figures split cleanup into its steps.
+//!
 //! Sample sizes and measurement times are kept short so the whole run takes
 //! about two and a half minutes on two cores; the numbers are for spotting
 //! the dominant stage and gross regressions, not for fine comparisons. Other
@@ -34,10 +42,12 @@ mod generator;
 
 use criterion::{BatchSize, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use ocrpdf::clean::{self, Binarize, CleanOptions, Despeckle};
-use ocrpdf::input::{Dpi, PageImage, Pixels};
+use ocrpdf::input::{Dpi, Input, Limits, PageImage, PageRef, Pixels};
+use ocrpdf::internals::page_pdf::{self, PageEncoding};
 use ocrpdf::internals::read;
 use ocrpdf::internals::{background, binarize, border, content, deskew};
 use ocrpdf::ocr::{OrientationDetector, Tesseract};
+use ocrpdf::pdf::ImageOptions;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -87,6 +97,37 @@ fn stages(c: &mut Criterion) {
     let despeckled = ocrpdf::internals::despeckle::despeckle(&unbordered, dpi, Despeckle::Normal);
     let pictures = content::picture_regions(&rotated, dpi, &[]);
     let cleaned = clean::clean(&image, &CleanOptions::default());
+    // The page as files, PNG and JPEG (quality 85, as scanners write), for
+    // the decode figures.
+    let files = tempfile::tempdir().expect("a temporary folder");
+    let file = |name: &str, format: image::ImageFormat| -> PageRef {
+        let path = files.path().join(name);
+        rgb.save_with_format(&path, format).expect("page written");
+        let pages = ocrpdf::input::list_pages(&[Input::Path(path)], &Limits::default())
+            .expect("page listed");
+        pages.into_iter().next().expect("one page")
+    };
+    let png = file("page.png", image::ImageFormat::Png);
+    let jpeg_path = files.path().join("page.jpg");
+    {
+        let out = std::fs::File::create(&jpeg_path).expect("jpeg created");
+        image::codecs::jpeg::JpegEncoder::new_with_quality(std::io::BufWriter::new(out), 85)
+            .encode_image(rgb)
+            .expect("jpeg written");
+    }
+    let jpeg = ocrpdf::input::list_pages(&[Input::Path(jpeg_path)], &Limits::default())
+        .expect("page listed")
+        .remove(0);
+    // The OCR words the text layer is written from (none without
+    // Tesseract: the figure is then the images alone).
+    let words = Tesseract::new("eng", None)
+        .ok()
+        .and_then(|mut e| read::read(&mut e, &cleaned, Default::default()).ok())
+        .unwrap_or_default();
+    let encoding = PageEncoding {
+        images: ImageOptions::default(),
+        lossy_page: false,
+    };
     let g4 = ocrpdf::internals::g4::encode(&cleaned.bits);
     let jbig2 = ocrpdf::internals::jbig2::encode(&cleaned.bits);
     eprintln!(
@@ -111,6 +152,12 @@ fn stages(c: &mut Criterion) {
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(5))
         .throughput(Throughput::Elements(1));
+    g.bench_function("decode::png", |b| {
+        b.iter(|| ocrpdf::input::decode_page(black_box(&png), &Limits::default(), None));
+    });
+    g.bench_function("decode::jpeg", |b| {
+        b.iter(|| ocrpdf::input::decode_page(black_box(&jpeg), &Limits::default(), None));
+    });
     g.bench_function("to_gray", |b| {
         b.iter(|| image::DynamicImage::ImageRgb8(black_box(rgb).clone()).into_luma8());
     });
@@ -171,6 +218,9 @@ fn stages(c: &mut Criterion) {
     });
     g.bench_function("pdf::jbig2::encode", |b| {
         b.iter(|| ocrpdf::internals::jbig2::encode(black_box(&cleaned.bits)));
+    });
+    g.bench_function("pdf::build_page", |b| {
+        b.iter(|| page_pdf::build(black_box(&cleaned), &words, &encoding));
     });
     g.finish();
 

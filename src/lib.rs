@@ -109,6 +109,11 @@ pub mod internals {
     pub mod jbig2 {
         pub use crate::pdf::jbig2::*;
     }
+    /// One page's PDF objects (images and text layer), as the pipeline
+    /// builds them on a worker.
+    pub mod page_pdf {
+        pub use crate::pdf::page::{PageEncoding, build};
+    }
     /// OCR of a cleaned page, as the pipeline runs it.
     pub mod read {
         pub use crate::read::*;

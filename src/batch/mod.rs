@@ -85,13 +85,14 @@ impl BatchSummary {
 
 /// Hears about each document as it ends.
 pub trait Events {
-    /// Called once per document, done, skipped or failed, in the order they
-    /// end.
+    /// Called once per document, done, skipped or failed, in the
+    /// manifest's order.
     fn document(&self, report: &BatchReport);
 }
 
-/// Convert the documents of `cfg`'s shard one after another, their pages
-/// in parallel. A document that fails is reported and the run goes on;
+/// Convert the documents of `cfg`'s shard, their pages in parallel and up
+/// to one document per worker at once ([`in_flight`]), reported in the
+/// manifest's order. A document that fails is reported and the run goes on;
 /// the error is only for what stops the whole run (an unreadable manifest,
 /// a missing model, an output folder that cannot be made, an interrupt).
 pub fn run(cfg: &BatchConfig, events: &dyn Events, cancel: &AtomicBool) -> Result<BatchSummary> {
@@ -114,11 +115,8 @@ pub fn run(cfg: &BatchConfig, events: &dyn Events, cancel: &AtomicBool) -> Resul
         exit_code: 0,
     };
     let mut first_failure: Option<ErrorKind> = None;
-    for (index, entry) in manifest.shard(cfg.shard) {
-        if cancel.load(Ordering::SeqCst) {
-            return Err(Error::Interrupted);
-        }
-        let r = document(cfg, &workers, index, entry, cancel)?;
+    let entries: Vec<(usize, &Entry)> = manifest.shard(cfg.shard).collect();
+    let mut tally = |r: Ended| {
         summary.documents += 1;
         match r.status {
             BatchStatus::Done => summary.done += 1,
@@ -131,10 +129,86 @@ pub fn run(cfg: &BatchConfig, events: &dyn Events, cancel: &AtomicBool) -> Resul
             }
         }
         events.document(&r.report);
-    }
+    };
+    in_flight(
+        &entries,
+        workers.count(),
+        cancel,
+        &mut tally,
+        |&(index, entry)| document(cfg, &workers, index, entry, cancel),
+    )?;
     summary.seconds = report::round(started.elapsed().as_secs_f64(), 2);
     summary.exit_code = first_failure.map_or(0, ErrorKind::exit_code);
     Ok(summary)
+}
+
+/// Run `convert` on each of `items`, up to `at_once` at a time on threads
+/// of their own, and hand each result to `report` in the items' order.
+///
+/// A document's pages go to the shared workers, but its own steps before
+/// and after them (listing, naming, the output check and commit) and a
+/// document shorter than the workers are many leave workers idle when
+/// documents go one after another: a manifest of one-page documents kept
+/// one core of two busy. With a document per worker in flight, the
+/// workers' queue always holds pages. An interrupt starts no further
+/// item, waits for those running and is returned once they are reported.
+fn in_flight<T: Sync, R: Send>(
+    items: &[T],
+    at_once: usize,
+    cancel: &AtomicBool,
+    report: &mut dyn FnMut(R),
+    convert: impl Fn(&T) -> Result<R> + Sync,
+) -> Result<()> {
+    let mut stopped: Option<Error> = None;
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<R>)>();
+        let (mut started, mut running, mut next) = (0, 0, 0);
+        let mut ended = std::collections::BTreeMap::new();
+        let convert = &convert;
+        loop {
+            while stopped.is_none()
+                && running < at_once.max(1)
+                && started < items.len()
+                && !cancel.load(Ordering::SeqCst)
+            {
+                let tx = tx.clone();
+                let k = started;
+                s.spawn(move || {
+                    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        convert(&items[k])
+                    }))
+                    .unwrap_or_else(|_| {
+                        Err(Error::Internal(
+                            "internal error (panic) while converting a document".into(),
+                        ))
+                    });
+                    let _ = tx.send((k, r));
+                });
+                started += 1;
+                running += 1;
+            }
+            if running == 0 {
+                break;
+            }
+            let (k, r) = rx.recv().expect("a running item holds a sender");
+            running -= 1;
+            ended.insert(k, r);
+            while let Some(r) = ended.remove(&next) {
+                next += 1;
+                match r {
+                    Ok(r) if stopped.is_none() => report(r),
+                    Ok(_) => {}
+                    Err(e) => {
+                        stopped.get_or_insert(e);
+                    }
+                }
+            }
+        }
+    });
+    if cancel.load(Ordering::SeqCst) {
+        stopped.get_or_insert(Error::Interrupted);
+    }
+    stopped.map_or(Ok(()), Err)
 }
 
 impl BatchReport {
@@ -333,4 +407,56 @@ fn produce(
         files: parts.iter().map(|p| p.dest.clone()).collect(),
         warnings: report::document_warnings(&summary),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+    use std::time::Duration;
+
+    /// Items run up to `at_once` together, finish out of order, and are
+    /// reported in order.
+    #[test]
+    fn documents_run_side_by_side_and_are_reported_in_order() {
+        let cancel = AtomicBool::new(false);
+        let (now, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let mut seen = Vec::new();
+        let items: Vec<u64> = (0..9).collect();
+        in_flight(&items, 3, &cancel, &mut |r| seen.push(r), |&i| {
+            let n = now.fetch_add(1, Ordering::SeqCst) + 1;
+            most.fetch_max(n, Ordering::SeqCst);
+            // Later items end first.
+            std::thread::sleep(Duration::from_millis(30 - 3 * i));
+            now.fetch_sub(1, Ordering::SeqCst);
+            Ok(i)
+        })
+        .unwrap();
+        assert_eq!(seen, items);
+        assert_eq!(most.load(Ordering::SeqCst), 3);
+    }
+
+    /// An error (an interrupt) starts nothing more; what ended before it
+    /// is reported, and the error is returned.
+    #[test]
+    fn an_interrupt_stops_the_run() {
+        let cancel = AtomicBool::new(false);
+        let ran = AtomicUsize::new(0);
+        let mut seen = Vec::new();
+        let items: Vec<u64> = (0..20).collect();
+        let r = in_flight(&items, 2, &cancel, &mut |r| seen.push(r), |&i| {
+            ran.fetch_add(1, Ordering::SeqCst);
+            if i == 3 {
+                return Err(Error::Interrupted);
+            }
+            Ok(i)
+        });
+        assert!(matches!(r, Err(Error::Interrupted)));
+        assert_eq!(seen, [0, 1, 2]);
+        assert!(
+            ran.load(Ordering::SeqCst) <= 5,
+            "{}",
+            ran.load(Ordering::SeqCst)
+        );
+    }
 }

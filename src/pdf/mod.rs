@@ -12,7 +12,7 @@ pub(crate) mod images;
 mod info;
 pub(crate) mod jbig2;
 mod layers;
-mod page;
+pub(crate) mod page;
 mod text;
 mod xmp;
 

@@ -41,6 +41,8 @@ impl PagePdf {
 /// How one page's images are to be encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct PageEncoding {
+    /// How the page's images are stored (codecs, JPEG quality, picture
+    /// resolution).
     pub images: ImageOptions,
     /// A whole-page tone image may be stored lossy: the scan was a JPEG
     /// already, or the user chose a JPEG quality. Lossless scans are never
