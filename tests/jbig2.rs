@@ -268,12 +268,22 @@ fn text_pages_decode_exactly_and_take_at_most_three_quarters_of_g4() {
 
 /// The pixels `jbig2dec` decodes from an embedded stream (1 = ink).
 fn jbig2dec(stream: &[u8]) -> (u32, u32, Vec<bool>) {
+    jbig2dec_with(None, stream)
+}
+
+/// [`jbig2dec`] of a page stream that refers to `globals`.
+fn jbig2dec_with(globals: Option<&[u8]>, stream: &[u8]) -> (u32, u32, Vec<bool>) {
     let dir = tempfile::tempdir().unwrap();
     let (input, output) = (dir.path().join("page.jb2"), dir.path().join("page.pbm"));
     std::fs::write(&input, stream).unwrap();
-    let out = Command::new("jbig2dec")
-        .args(["-e", "-t", "pbm", "-o"])
-        .arg(&output)
+    let mut cmd = Command::new("jbig2dec");
+    cmd.args(["-e", "-t", "pbm", "-o"]).arg(&output);
+    if let Some(g) = globals {
+        let path = dir.path().join("globals.jb2");
+        std::fs::write(&path, g).unwrap();
+        cmd.arg(path);
+    }
+    let out = cmd
         .arg(&input)
         .output()
         .expect("jbig2dec is needed (scripts/deps.sh installs it)");
@@ -308,7 +318,11 @@ fn jbig2dec(stream: &[u8]) -> (u32, u32, Vec<bool>) {
 }
 
 fn assert_jbig2dec_exact(what: &str, bits: &BitImage, stream: &[u8]) {
-    let (w, h, px) = jbig2dec(stream);
+    assert_jbig2dec_exact_with(what, bits, None, stream);
+}
+
+fn assert_jbig2dec_exact_with(what: &str, bits: &BitImage, globals: Option<&[u8]>, stream: &[u8]) {
+    let (w, h, px) = jbig2dec_with(globals, stream);
     assert_eq!((w, h), (bits.width(), bits.height()), "{what}: size");
     let wrong = (0..h)
         .flat_map(|y| (0..w).map(move |x| (x, y)))
@@ -524,6 +538,30 @@ fn one_flipped_pixel_changes_the_stream_and_still_decodes_exactly() {
         let after = symbols(&flipped);
         assert_ne!(before, after, "flipping ({x}, {y}) changes the stream");
         assert_jbig2dec_exact(&format!("flipped at ({x}, {y})"), &flipped, &after);
+    }
+}
+
+#[test]
+fn pages_sharing_a_globals_dictionary_decode_exactly_in_jbig2dec_and_take_fewer_bytes() {
+    let pages: Vec<BitImage> = (0..4u64)
+        .map(|i| lines_page(0, 11.0, 300.0, 4, i == 3, 40 + i))
+        .collect();
+    let analysed: Vec<jbig2::PageSymbols> = pages
+        .iter()
+        .map(|b| jbig2::PageSymbols::new(b).expect("text"))
+        .collect();
+    let refs: Vec<&jbig2::PageSymbols> = analysed.iter().collect();
+    let coded = jbig2::document::code(&refs);
+    let globals = coded.globals.as_deref().expect("shapes shared by pages");
+    let alone: usize = pages.iter().map(|b| symbols(b).len()).sum();
+    let shared = globals.len() + coded.pages.iter().map(Vec::len).sum::<usize>();
+    eprintln!(
+        "4 pages: {alone} bytes coded alone, {shared} sharing {} bytes of globals",
+        globals.len()
+    );
+    assert!(shared < alone, "shared {shared} vs alone {alone}");
+    for (i, (bits, stream)) in pages.iter().zip(&coded.pages).enumerate() {
+        assert_jbig2dec_exact_with(&format!("page {i}"), bits, Some(globals), stream);
     }
 }
 

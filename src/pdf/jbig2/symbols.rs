@@ -15,7 +15,7 @@ use super::mq::{IntContexts, MqEncoder};
 use super::refine;
 
 /// `keys` (indices into `shapes`) in dictionary order.
-pub(super) fn sort(keys: &mut [u32], shapes: &[Bitmap]) {
+pub(super) fn sort(keys: &mut [u32], shapes: &[&Bitmap]) {
     keys.sort_by_key(|&k| (shapes[k as usize].h, shapes[k as usize].w, k));
 }
 
