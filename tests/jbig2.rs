@@ -565,6 +565,131 @@ fn pages_sharing_a_globals_dictionary_decode_exactly_in_jbig2dec_and_take_fewer_
     }
 }
 
+/// Each page's JBIG2 image stream and the `/JBIG2Globals` object it names
+/// (its id and data), in page order, as written in `pdf`.
+fn jbig2_images(pdf: &Path) -> Vec<(Vec<u8>, Option<(u32, Vec<u8>)>)> {
+    let doc = lopdf::Document::load(pdf).unwrap();
+    let mut out = Vec::new();
+    for (_, page) in doc.get_pages() {
+        let (resources, _) = doc.get_page_resources(page).unwrap();
+        let resources = resources.expect("page resources");
+        let xobjects = resources.get(b"XObject").unwrap();
+        let xobjects = match xobjects {
+            lopdf::Object::Reference(r) => doc.get_dictionary(*r).unwrap(),
+            o => o.as_dict().unwrap(),
+        };
+        for (_, r) in xobjects.iter() {
+            let stream = doc
+                .get_object(r.as_reference().unwrap())
+                .unwrap()
+                .as_stream()
+                .unwrap();
+            if stream.dict.get(b"Filter").unwrap().as_name().unwrap() != b"JBIG2Decode" {
+                continue;
+            }
+            let globals = stream
+                .dict
+                .get(b"DecodeParms")
+                .ok()
+                .and_then(|p| p.as_dict().ok())
+                .and_then(|p| p.get(b"JBIG2Globals").ok())
+                .map(|g| {
+                    let id = g.as_reference().unwrap();
+                    let data = doc
+                        .get_object(id)
+                        .unwrap()
+                        .as_stream()
+                        .unwrap()
+                        .content
+                        .clone();
+                    (id.0, data)
+                });
+            out.push((stream.content.clone(), globals));
+        }
+    }
+    out
+}
+
+/// Documents of generated text pages (real fonts, as `tests/common`
+/// renders them) go out with one `/JBIG2Globals` stream their pages share;
+/// each page decodes to exactly the bits `ocrpdf clean` gives, in poppler
+/// (`pdfimages`), MuPDF (`mutool extract`) and `jbig2dec` (stream and
+/// globals extracted), and the document is smaller than the same pages
+/// symbol-coded one by one.
+#[test]
+fn a_document_shares_its_symbols_through_globals_and_decodes_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let names: Vec<String> = (0..4).map(|i| format!("p{i}.png")).collect();
+    for (i, name) in names.iter().enumerate() {
+        let page = common::small_page(90 + i as u64, 6);
+        let page = if i == 2 {
+            degrade(&page, &Degrade::typical(90))
+        } else {
+            page
+        };
+        common::generator::save_png(&page, &dir.path().join(name));
+    }
+    let mut args: Vec<&str> = names.iter().map(String::as_str).collect();
+    args.extend(["-o", "doc.pdf", "-q"]);
+    let run = common::ocrpdf(dir.path(), &args, None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut args: Vec<&str> = vec!["clean"];
+    args.extend(names.iter().map(String::as_str));
+    args.extend(["-d", "clean", "-q"]);
+    let run = common::ocrpdf(dir.path(), &args, None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pdf = dir.path().join("doc.pdf");
+    common::assert_qpdf_ok(&pdf);
+    let want: Vec<BitImage> = (0..names.len())
+        .map(|i| {
+            let png = dir.path().join(format!("clean/p{i}.png"));
+            BitImage::from_gray_threshold(image::open(png).unwrap().into_luma8())
+        })
+        .collect();
+
+    let images = jbig2_images(&pdf);
+    assert_eq!(images.len(), names.len(), "one JBIG2 image a page");
+    let ids: Vec<Option<u32>> = images
+        .iter()
+        .map(|(_, g)| g.as_ref().map(|g| g.0))
+        .collect();
+    assert!(
+        ids[0].is_some() && ids.iter().all(|id| *id == ids[0]),
+        "every page names one globals stream: {ids:?}"
+    );
+    let globals = images[0].1.as_ref().map(|g| g.1.clone()).unwrap();
+    for (i, ((stream, _), bits)) in images.iter().zip(&want).enumerate() {
+        assert_jbig2dec_exact_with(&format!("page {i}"), bits, Some(&globals), stream);
+    }
+    let shared = globals.len() + images.iter().map(|(s, _)| s.len()).sum::<usize>();
+    let alone: usize = want.iter().map(|b| symbols(b).len()).sum();
+    eprintln!(
+        "4 pages: {shared} bytes sharing {} of globals, {alone} coded alone",
+        globals.len()
+    );
+    assert!(shared < alone, "shared {shared} vs alone {alone}");
+
+    let at = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    run_clean("pdfimages", &["-png", &at("doc.pdf"), &at("poppler")]);
+    for (i, got) in decoded(dir.path(), "poppler").iter().enumerate() {
+        assert_same_bits(&format!("poppler, page {i}"), &want[i], got);
+    }
+    let mupdf = dir.path().join("mupdf");
+    std::fs::create_dir(&mupdf).unwrap();
+    let out = Command::new("mutool")
+        .current_dir(&mupdf)
+        .args(["extract", pdf.to_str().unwrap()])
+        .output()
+        .expect("mutool is needed (mupdf-tools)");
+    assert!(out.status.success(), "mutool extract: {out:?}");
+    let extracted = decoded(&mupdf, "image");
+    assert_eq!(extracted.len(), names.len(), "mutool extract");
+    // Extracted in object order, which is page order here.
+    for (i, got) in extracted.iter().enumerate() {
+        assert_same_bits(&format!("MuPDF, page {i}"), &want[i], got);
+    }
+}
+
 /// Bytes of `cjb2 -lossless` (DjVu's JB2 coder, Debian `djvulibre-bin`) on
 /// the page, when it is installed.
 fn cjb2(bits: &BitImage) -> Option<usize> {
