@@ -718,6 +718,59 @@ fn cjb2(bits: &BitImage) -> Option<usize> {
     ok.then(|| std::fs::metadata(&djvu).unwrap().len() as usize)
 }
 
+/// Seconds `f` takes, and what it returns.
+fn timed<T>(f: impl FnOnce() -> T) -> (f64, T) {
+    let t = std::time::Instant::now();
+    let v = f();
+    (t.elapsed().as_secs_f64(), v)
+}
+
+/// The process's peak resident memory so far, MB (Linux `VmHWM`).
+fn peak_mb() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb / 1024)
+}
+
+/// What `--bilevel auto` writes for `pages` coded as one batch, as the PDF
+/// writers do: bytes (globals included) and encode seconds on one core
+/// (each page's analysis and fallback, then the batch).
+fn auto_document(pages: &[BitImage]) -> (usize, f64) {
+    let (t_pages, worked): (f64, Vec<_>) = timed(|| {
+        pages
+            .iter()
+            .map(|b| {
+                let s = jbig2::PageSymbols::new(b);
+                let (j, g) = (jbig2::encode(b).len(), g4::encode(b).len());
+                (s, j.min(g))
+            })
+            .collect()
+    });
+    let (t_batch, bytes) = timed(|| {
+        let mut total = 0;
+        for chunk in worked.chunks(jbig2::BATCH_PAGES) {
+            let symbols: Vec<&jbig2::PageSymbols> =
+                chunk.iter().filter_map(|(s, _)| s.as_ref()).collect();
+            let coded = jbig2::document::code(&symbols);
+            let mut streams = coded.pages.iter();
+            let (mut with, mut without) = (coded.globals.as_ref().map_or(0, Vec::len), 0);
+            for (s, fallback) in chunk {
+                without += fallback;
+                with += match s {
+                    Some(_) => streams.next().unwrap().len().min(*fallback),
+                    None => *fallback,
+                };
+            }
+            total += with.min(without);
+        }
+        total
+    });
+    (bytes, t_pages + t_batch)
+}
+
 /// Bytes per page of each coding on each page kind, and a 10-page
 /// document; `benches/jbig2.sh` runs this under `/usr/bin/time -v`.
 #[test]
@@ -752,48 +805,82 @@ fn bench_page_kinds() {
     ];
     println!();
     println!(
-        "| page | G4 | JBIG2 generic | JBIG2 symbols | cjb2 -lossless | symbols s | generic s |"
+        "| page | G4 | JBIG2 generic | JBIG2 symbols | `auto` | cjb2 -lossless | G4 s | generic s | symbols s | `auto` s |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (what, bits) in &kinds {
-        let t = std::time::Instant::now();
-        let s = jbig2::encode_symbols(bits);
-        let ts = t.elapsed().as_secs_f64();
-        let t = std::time::Instant::now();
-        let generic = jbig2::encode(bits).len();
-        let tg = t.elapsed().as_secs_f64();
+        let (tg4, g4) = timed(|| g4::encode(bits).len());
+        let (tg, generic) = timed(|| jbig2::encode(bits).len());
+        let (ts, s) = timed(|| jbig2::encode_symbols(bits));
         if let Some(s) = &s {
             assert_jbig2dec_exact(what, bits, s);
         }
         let s = s.map_or("-".to_string(), |s| s.len().to_string());
+        let (auto, ta) = auto_document(std::slice::from_ref(bits));
         let djvu = cjb2(bits).map_or("-".to_string(), |n| n.to_string());
         println!(
-            "| {what} | {} | {generic} | {s} | {djvu} | {ts:.3} | {tg:.3} |",
-            g4::encode(bits).len()
+            "| {what} | {g4} | {generic} | {s} | {auto} | {djvu} | {tg4:.3} | {tg:.3} | {ts:.3} | {ta:.3} |"
         );
     }
-    // A 10-page document: what today's auto wrote (the smaller of generic
-    // JBIG2 and G4 per page) against the smallest of the three per page.
-    let (mut today, mut now, mut djvu) = (0, 0, 0);
-    for i in 0..10u64 {
-        let bits = lines_page(
-            (i % 2) as usize,
-            10.0 + (i % 3) as f32,
-            300.0,
-            a4,
-            i % 2 == 1,
-            10 + i,
-        );
-        let old = jbig2::encode(&bits).len().min(g4::encode(&bits).len());
-        today += old;
-        now += jbig2::encode_symbols(&bits).map_or(old, |s| s.len().min(old));
-        djvu += cjb2(&bits).unwrap_or(0);
+    // A 10-page text document: before symbol coding (`auto` was the
+    // smaller of generic JBIG2 and G4 per page), symbol coding page by
+    // page, and now (sharing globals), against cjb2 page by page.
+    let pages: Vec<BitImage> = (0..10u64)
+        .map(|i| {
+            let scanned = i % 2 == 1;
+            lines_page((i % 2) as usize, 10.0 + (i % 3) as f32, 300.0, a4, scanned, 10 + i)
+        })
+        .collect();
+    let (mut generic, mut old, mut alone, mut djvu) = (0, 0, 0, 0);
+    for bits in &pages {
+        let (j, g) = (jbig2::encode(bits).len(), g4::encode(bits).len());
+        generic += j;
+        old += j.min(g);
+        alone += jbig2::encode_symbols(bits).map_or(j.min(g), |s| s.len().min(j.min(g)));
+        djvu += cjb2(bits).unwrap_or(0);
     }
+    let (now, t) = auto_document(&pages);
+    println!();
+    println!("| 10-page document, bytes/page | |");
+    println!("|---|---:|");
+    println!("| generic JBIG2 | {} |", generic / 10);
+    println!("| `auto` before symbol coding (smaller of generic, G4) | {} |", old / 10);
+    println!("| symbols page by page (smallest of three per page) | {} |", alone / 10);
     println!(
-        "10-page document: today {} bytes/page, now {} bytes/page ({:.3}x), cjb2 -lossless {} bytes/page",
-        today / 10,
+        "| `auto` now, sharing globals | {} ({:.3}x generic) |",
         now / 10,
-        now as f64 / today as f64,
-        djvu / 10
+        now as f64 / generic as f64
+    );
+    println!("| cjb2 -lossless page by page | {} |", djvu / 10);
+    println!("| `auto` now, encode s/page | {:.3} |", t / 10.0);
+    drop(pages);
+    // A long book: pages generated, analysed and coded batch by batch as
+    // the writers do, so memory holds one batch's shapes, not the book's.
+    let before = peak_mb();
+    let book = 96;
+    let (t, bytes) = timed(|| {
+        let mut total = 0;
+        let mut batch = Vec::new();
+        for i in 0..book {
+            let bits = lines_page(0, 11.0, 300.0, a4, false, 100 + i);
+            batch.push(jbig2::PageSymbols::new(&bits).unwrap());
+            if batch.len() == jbig2::BATCH_PAGES || i + 1 == book {
+                let refs: Vec<&jbig2::PageSymbols> = batch.iter().collect();
+                let coded = jbig2::document::code(&refs);
+                total += coded.globals.map_or(0, |g| g.len());
+                total += coded.pages.iter().map(Vec::len).sum::<usize>();
+                batch.clear();
+            }
+        }
+        total
+    });
+    println!();
+    println!(
+        "{book}-page book (batches of {}): {} bytes/page, {:.2} s/page with page generation; peak memory {} MB before it, {} MB after",
+        jbig2::BATCH_PAGES,
+        bytes / book as usize,
+        t / book as f64,
+        before,
+        peak_mb()
     );
 }
