@@ -266,12 +266,8 @@ fn text_pages_decode_exactly_and_take_at_most_three_quarters_of_g4() {
 // Symbol-coded JBIG2 (`jbig2::encode_symbols`): every page below is also
 // decoded by the `jbig2dec` command (the library MuPDF links) on its own.
 
-/// The pixels `jbig2dec` decodes from an embedded stream (1 = ink).
-fn jbig2dec(stream: &[u8]) -> (u32, u32, Vec<bool>) {
-    jbig2dec_with(None, stream)
-}
-
-/// [`jbig2dec`] of a page stream that refers to `globals`.
+/// The pixels `jbig2dec` decodes from an embedded stream (1 = ink) that
+/// may refer to a `globals` stream.
 fn jbig2dec_with(globals: Option<&[u8]>, stream: &[u8]) -> (u32, u32, Vec<bool>) {
     let dir = tempfile::tempdir().unwrap();
     let (input, output) = (dir.path().join("page.jb2"), dir.path().join("page.pbm"));
@@ -735,36 +731,48 @@ fn peak_mb() -> u64 {
         .map_or(0, |kb| kb / 1024)
 }
 
-/// What `--bilevel auto` writes for `pages` coded as one batch, as the PDF
-/// writers do: bytes (globals included) and encode seconds on one core
-/// (each page's analysis and fallback, then the batch).
+/// What `--bilevel auto` writes for `pages` in batches, as the PDF
+/// writers do (`src/pdf/bilevel_batch.rs`): bytes (globals included) and
+/// encode seconds on one core — each page's analysis, then per batch the
+/// shared symbol coding, a generic coding stopped once it passes it, and
+/// G4 only where generic wins.
 fn auto_document(pages: &[BitImage]) -> (usize, f64) {
-    let (t_pages, worked): (f64, Vec<_>) = timed(|| {
-        pages
-            .iter()
-            .map(|b| {
-                let s = jbig2::PageSymbols::new(b);
-                let (j, g) = (jbig2::encode(b).len(), g4::encode(b).len());
-                (s, j.min(g))
-            })
-            .collect()
-    });
+    let (t_pages, worked): (f64, Vec<_>) =
+        timed(|| pages.iter().map(jbig2::PageSymbols::new).collect());
     let (t_batch, bytes) = timed(|| {
         let mut total = 0;
-        for chunk in worked.chunks(jbig2::BATCH_PAGES) {
+        for (chunk, bits) in worked
+            .chunks(jbig2::BATCH_PAGES)
+            .zip(pages.chunks(jbig2::BATCH_PAGES))
+        {
             let symbols: Vec<&jbig2::PageSymbols> =
-                chunk.iter().filter_map(|(s, _)| s.as_ref()).collect();
+                chunk.iter().filter_map(Option::as_ref).collect();
             let coded = jbig2::document::code(&symbols);
             let mut streams = coded.pages.iter();
-            let (mut with, mut without) = (coded.globals.as_ref().map_or(0, Vec::len), 0);
-            for (s, fallback) in chunk {
-                without += fallback;
-                with += match s {
-                    Some(_) => streams.next().unwrap().len().min(*fallback),
-                    None => *fallback,
+            let mut used_globals = false;
+            for (s, b) in chunk.iter().zip(bits) {
+                let limit = match s {
+                    Some(_) => streams.next().unwrap().len(),
+                    None => usize::MAX,
+                };
+                let (w, h) = (b.width(), b.height());
+                // Ink is 0 in a BitImage, 1 in JBIG2.
+                let fill = |y: usize, row: &mut [u8]| {
+                    for (p, &v) in row.iter_mut().zip(b.row(y as u32)) {
+                        *p = u8::from(v == 0);
+                    }
+                };
+                total += match jbig2::encode_rows(w, h, fill, limit).filter(|g| g.len() < limit) {
+                    Some(g) => g.len().min(g4::encode(b).len()),
+                    None => {
+                        used_globals = true;
+                        limit
+                    }
                 };
             }
-            total += with.min(without);
+            if used_globals {
+                total += coded.globals.as_ref().map_or(0, Vec::len);
+            }
         }
         total
     });
@@ -828,7 +836,14 @@ fn bench_page_kinds() {
     let pages: Vec<BitImage> = (0..10u64)
         .map(|i| {
             let scanned = i % 2 == 1;
-            lines_page((i % 2) as usize, 10.0 + (i % 3) as f32, 300.0, a4, scanned, 10 + i)
+            lines_page(
+                (i % 2) as usize,
+                10.0 + (i % 3) as f32,
+                300.0,
+                a4,
+                scanned,
+                10 + i,
+            )
         })
         .collect();
     let (mut generic, mut old, mut alone, mut djvu) = (0, 0, 0, 0);
@@ -844,8 +859,14 @@ fn bench_page_kinds() {
     println!("| 10-page document, bytes/page | |");
     println!("|---|---:|");
     println!("| generic JBIG2 | {} |", generic / 10);
-    println!("| `auto` before symbol coding (smaller of generic, G4) | {} |", old / 10);
-    println!("| symbols page by page (smallest of three per page) | {} |", alone / 10);
+    println!(
+        "| `auto` before symbol coding (smaller of generic, G4) | {} |",
+        old / 10
+    );
+    println!(
+        "| symbols page by page (smallest of three per page) | {} |",
+        alone / 10
+    );
     println!(
         "| `auto` now, sharing globals | {} ({:.3}x generic) |",
         now / 10,

@@ -5,37 +5,85 @@
 //!
 //! Pages are built in parallel, and a page's worker does what needs only
 //! its page: the components as symbol shapes ([`jbig2::PageSymbols`]) and
-//! the page's best coding without symbols (the smaller of generic JBIG2
-//! and CCITT G4). Its image object waits here, its id already given, while
-//! the rest of the page is written. When [`jbig2::BATCH_PAGES`] pages have
-//! come (or the document ends), the batch is coded as one
-//! ([`jbig2::document::code`]) and each image written as the smaller of
-//! its shared symbol coding and its own fallback. Then the whole batch's
-//! bytes, globals included, are compared with its pages' fallbacks alone,
-//! and the smaller written: sharing never costs bytes. A batch of one page
-//! is the single-page symbol coding (no globals).
+//! a packed copy of its bits. Its image object waits here, its id already
+//! given, while the rest of the page is written. When
+//! [`jbig2::BATCH_PAGES`] pages have come (or the document ends), the
+//! batch is symbol-coded as one ([`jbig2::document::code`]); then, where
+//! the coding may be chosen, each image is coded as one generic JBIG2
+//! region, stopped as soon as it passes the symbol coding's bytes — on a
+//! text page a third of the way down — and only where that generic coding
+//! wins is CCITT G4 tried too (on every page measured G4 took more bytes
+//! than generic JBIG2: 1.1–36×). Each image is written as the smallest.
+//! The globals are written when a page uses them; they hold only shapes of
+//! two or more pages, each coded once instead of once a page. A batch of
+//! one page is the single-page symbol coding (no globals).
 //!
-//! Memory: what waits is the batch's shapes and fallbacks, not its pages
-//! (some 0.2–1 MB a 300-dpi text page), so a 500-page book holds at most
-//! [`jbig2::BATCH_PAGES`] pages' worth.
+//! Memory: what waits is the batch's shapes and bits at a bit a pixel,
+//! not its pages (some 1–2 MB a 300-dpi A4 text page), so a 500-page book
+//! holds at most [`jbig2::BATCH_PAGES`] pages' worth.
 
-use super::images::{self, Codec};
+use super::g4;
+use super::images::{self, Bilevel, Codec};
 use super::jbig2::{self, PageSymbols};
+use crate::clean::bits::{BitImage, INK, PAPER};
 use pdf_writer::{Chunk, Ref};
 
 /// A bilevel image whose coding waits for its batch.
 pub struct Deferred {
     /// The image object's id (local on a worker, final once added).
     pub(crate) id: Ref,
-    pub(crate) w: u32,
-    pub(crate) h: u32,
     /// Written as a stencil mask (`/ImageMask`).
     pub(crate) stencil: bool,
     pub(crate) symbols: PageSymbols,
-    /// The image's coding without symbols, when it may be used: the
-    /// smaller of generic JBIG2 and G4 (`--bilevel auto`), or generic JBIG2
-    /// (`--bilevel jbig2`). `None`: symbol coding was asked for.
-    pub(crate) fallback: Option<(Vec<u8>, Codec)>,
+    pub(crate) bits: Packed,
+    /// `Jbig2Symbols`: symbol-coded; `Jbig2`: or generic; `Auto`: or G4.
+    pub(crate) choice: Bilevel,
+}
+
+/// A bilevel page at a bit a pixel, rows from the top, most significant
+/// bit first, 1 = ink.
+pub(crate) struct Packed {
+    w: u32,
+    h: u32,
+    data: Vec<u8>,
+}
+
+impl Packed {
+    pub fn new(bits: &BitImage) -> Self {
+        let (w, h) = (bits.width(), bits.height());
+        let stride = w.div_ceil(8) as usize;
+        let mut data = vec![0u8; stride * h as usize];
+        for (y, out) in data.chunks_exact_mut(stride).enumerate() {
+            for (byte, px) in out.iter_mut().zip(bits.row(y as u32).chunks(8)) {
+                *byte = px
+                    .iter()
+                    .enumerate()
+                    .fold(0, |b, (i, &p)| b | u8::from(p == INK) << (7 - i));
+            }
+        }
+        Packed { w, h, data }
+    }
+
+    /// Row `y` as bytes of 0 or 1.
+    fn fill(&self, y: usize, row: &mut [u8]) {
+        let stride = self.w.div_ceil(8) as usize;
+        let packed = &self.data[y * stride..(y + 1) * stride];
+        for (x, p) in row.iter_mut().enumerate() {
+            *p = (packed[x / 8] >> (7 - x % 8)) & 1;
+        }
+    }
+
+    fn unpack(&self) -> BitImage {
+        let mut row = vec![0u8; self.w as usize];
+        let mut gray = image::GrayImage::new(self.w, self.h);
+        for (y, out) in gray.rows_mut().enumerate() {
+            self.fill(y, &mut row);
+            for (o, &p) in out.zip(&row) {
+                o.0[0] = if p == 1 { INK } else { PAPER };
+            }
+        }
+        BitImage::from_levels(gray)
+    }
 }
 
 /// What became of one page's waiting image.
@@ -66,7 +114,7 @@ impl Batch {
     }
 
     /// Code the waiting images; their objects (and the globals stream, id
-    /// from `alloc` when there is one) and what became of each.
+    /// from `alloc` when a page uses it) and what became of each.
     pub fn flush(&mut self, alloc: impl FnOnce() -> Ref) -> (Vec<Chunk>, Vec<Settled>) {
         let waiting = std::mem::take(&mut self.waiting);
         self.pages = 0;
@@ -75,33 +123,15 @@ impl Batch {
         }
         let symbols: Vec<&PageSymbols> = waiting.iter().map(|(_, d)| &d.symbols).collect();
         let coded = jbig2::document::code(&symbols);
-        // Each image: its shared coding, or its fallback when smaller.
-        let pick = |(_, d): &(usize, Deferred), shared: &Vec<u8>| match &d.fallback {
-            Some((f, _)) => f.len() < shared.len(),
-            None => false,
-        };
-        let own: Vec<bool> = waiting
+        drop(symbols);
+        // Each image: its shared coding, or a smaller one of its own.
+        let own: Vec<Option<(Vec<u8>, Codec)>> = waiting
             .iter()
             .zip(&coded.pages)
-            .map(|(w, s)| pick(w, s))
+            .map(|((_, d), shared)| smaller_alone(d, shared.len()))
             .collect();
-        // The globals stay when they pay for themselves (or symbols were
-        // asked for); else every image takes its fallback.
-        let with_globals = coded.globals.as_ref().map(|g| {
-            g.len()
-                + waiting
-                    .iter()
-                    .zip(&coded.pages)
-                    .zip(&own)
-                    .map(|(((_, d), s), &own)| if own { fallback_len(d) } else { s.len() })
-                    .sum::<usize>()
-        });
-        let forced = waiting.iter().any(|(_, d)| d.fallback.is_none());
-        let alone: usize = waiting.iter().map(|(_, d)| fallback_len(d)).sum();
-        let shared_pays = with_globals.is_none_or(|n| forced || n < alone);
-        let globals = coded.globals.filter(|_| shared_pays);
+        let globals = coded.globals.filter(|_| own.iter().any(Option::is_none));
         let mut chunks = Vec::with_capacity(waiting.len() + 1);
-        let mut settled = Vec::with_capacity(waiting.len());
         let globals_ref = globals.as_ref().map(|g| {
             let id = alloc();
             let mut c = super::chunk();
@@ -109,13 +139,16 @@ impl Batch {
             chunks.push(c);
             id
         });
-        let share = globals.as_ref().map_or(0, Vec::len) / waiting.len();
+        let users = own.iter().filter(|o| o.is_none()).count().max(1);
+        let share = globals.as_ref().map_or(0, Vec::len) / users;
+        let mut settled = Vec::with_capacity(waiting.len());
         for (((page, d), shared), own) in waiting.into_iter().zip(coded.pages).zip(own) {
-            let (data, codec, refers) = match d.fallback {
-                Some((f, codec)) if own || !shared_pays => (f, codec, None),
-                _ => (shared, Codec::Jbig2, globals_ref),
+            let (data, codec, refers) = match own {
+                Some((data, codec)) => (data, codec, None),
+                None => (shared, Codec::Jbig2, globals_ref),
             };
-            let chunk = images::bilevel_xobject(d.id, d.w, d.h, &data, codec, d.stencil, refers);
+            let (w, h) = (d.bits.w, d.bits.h);
+            let chunk = images::bilevel_xobject(d.id, w, h, &data, codec, d.stencil, refers);
             settled.push(Settled {
                 page,
                 bytes: chunk.len() + if refers.is_some() { share } else { 0 },
@@ -127,6 +160,21 @@ impl Batch {
     }
 }
 
-fn fallback_len(d: &Deferred) -> usize {
-    d.fallback.as_ref().map_or(usize::MAX / 4, |(f, _)| f.len())
+/// The image's own coding when `choice` allows one and it takes fewer
+/// than `shared` bytes: generic JBIG2 (stopped once it passes `shared`),
+/// and with `Auto`, where that wins, G4 when smaller still.
+fn smaller_alone(d: &Deferred, shared: usize) -> Option<(Vec<u8>, Codec)> {
+    if d.choice == Bilevel::Jbig2Symbols {
+        return None;
+    }
+    let (w, h) = (d.bits.w, d.bits.h);
+    let generic = jbig2::encode_rows(w, h, |y, row| d.bits.fill(y, row), shared)
+        .filter(|g| g.len() < shared)?;
+    if d.choice == Bilevel::Auto {
+        let g4 = g4::encode(&d.bits.unpack());
+        if g4.len() < generic.len() {
+            return Some((g4, Codec::G4));
+        }
+    }
+    Some((generic, Codec::Jbig2))
 }

@@ -11,7 +11,7 @@
 //! IDAT stream, which is exactly what `FlateDecode` with `/Predictor 15`
 //! expects.
 
-use super::bilevel_batch::Deferred;
+use super::bilevel_batch::{Deferred, Packed};
 use super::{chunk, g4, jbig2};
 use crate::clean::BitImage;
 use crate::input::Pixels;
@@ -112,36 +112,31 @@ pub(crate) enum Stored {
 /// for; as a stencil mask (`/ImageMask`) when `stencil`: the same samples,
 /// where 0 (ink) marks where an image drawn through it shows. Where symbol
 /// coding may be used and the page has letter-sized marks, the image waits
-/// for its batch with what only this page decides (its shapes, and with
-/// `Auto` the smaller of generic JBIG2 and G4).
+/// for its batch with what only this page decides: its shapes and its bits
+/// ([`super::bilevel_batch`]).
 pub(super) fn bilevel(id: Ref, bits: &BitImage, choice: Bilevel, stencil: bool) -> Stored {
     let (w, h) = (bits.width(), bits.height());
-    let done = |data: Vec<u8>, codec| {
+    let done = |(data, codec): (Vec<u8>, Codec)| {
         Stored::Done(
             bilevel_xobject(id, w, h, &data, codec, stencil, None),
             codec,
         )
     };
-    let fallback = match choice {
-        Bilevel::G4 => return done(g4::encode(bits), Codec::G4),
-        Bilevel::Jbig2Generic => return done(jbig2::encode(bits), Codec::Jbig2),
-        Bilevel::Jbig2Symbols => None,
-        Bilevel::Jbig2 => Some((jbig2::encode(bits), Codec::Jbig2)),
-        Bilevel::Auto => Some(smallest_plain(bits)),
-    };
+    match choice {
+        Bilevel::G4 => return done((g4::encode(bits), Codec::G4)),
+        Bilevel::Jbig2Generic => return done((jbig2::encode(bits), Codec::Jbig2)),
+        Bilevel::Auto | Bilevel::Jbig2 | Bilevel::Jbig2Symbols => {}
+    }
     match jbig2::PageSymbols::new(bits) {
         Some(symbols) => Stored::Waiting(Deferred {
             id,
-            w,
-            h,
             stencil,
             symbols,
-            fallback,
+            bits: Packed::new(bits),
+            choice,
         }),
-        None => {
-            let (data, codec) = fallback.unwrap_or_else(|| (jbig2::encode(bits), Codec::Jbig2));
-            done(data, codec)
-        }
+        None if choice == Bilevel::Auto => done(smallest_plain(bits)),
+        None => done((jbig2::encode(bits), Codec::Jbig2)),
     }
 }
 

@@ -85,6 +85,7 @@ fn residue(split: &classify::Split) -> Option<Vec<u8>> {
         },
         &mut coder,
         &mut states,
+        usize::MAX,
     );
     let coded = coder.finish();
     let mut region = Vec::with_capacity(coded.len() + 26);

@@ -12,6 +12,7 @@
 //! (6.4.11), so the page decodes to its own pixels — the rule only decides
 //! how many bytes that costs, never what is drawn.
 
+use super::refine;
 use crate::clean::bits::BitImage;
 use crate::clean::components::Labels;
 use std::collections::HashMap;
@@ -22,6 +23,8 @@ pub(super) struct Bitmap {
     pub w: u32,
     pub h: u32,
     pub px: Vec<u8>,
+    /// Ink pixels.
+    pub ink: u32,
 }
 
 impl Bitmap {
@@ -136,6 +139,7 @@ pub(super) fn split(bits: &BitImage) -> Split {
                 w,
                 h,
                 px: vec![0; (w * h) as usize],
+                ink: c.area,
             }
         })
         .collect();
@@ -180,6 +184,75 @@ pub(super) fn split(bits: &BitImage) -> Split {
     }
 }
 
+/// The symbols a shape may be matched to, by size.
+type BySize = HashMap<(u32, u32), Vec<u32>>;
+
+/// The symbol among `by_size`'s that `bitmap` is closest to, when within
+/// [`max_diff`]: first among the last [`MAX_TRIES`] of its own size; when
+/// none is, among the last [`MAX_CROSS_TRIES`] of each size one pixel
+/// wider, narrower, taller or shorter (or both) that `cross` allows (placed
+/// middle on middle, [`refine::offset`]). Returns (pixels differing,
+/// symbol).
+fn closest(
+    shapes: &[&Bitmap],
+    bitmap: &Bitmap,
+    by_size: &BySize,
+    cross: impl Fn(u32) -> bool,
+) -> Option<(usize, u32)> {
+    let limit = max_diff(bitmap.px.len());
+    let near_ink = |j: u32| shapes[j as usize].ink.abs_diff(bitmap.ink) as usize <= limit;
+    let mut best: Option<(usize, u32)> = None;
+    let consider = |best: &mut Option<(usize, u32)>, d: usize, j: u32| {
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            *best = Some((d, j));
+        }
+    };
+    if let Some(sized) = by_size.get(&(bitmap.w, bitmap.h)) {
+        for &j in sized.iter().rev().take(MAX_TRIES) {
+            if near_ink(j) {
+                consider(
+                    &mut best,
+                    diff(&shapes[j as usize].px, &bitmap.px, limit),
+                    j,
+                );
+            }
+        }
+    }
+    if best.is_some() {
+        return best;
+    }
+    for (dw, dh) in NEIGHBOUR_SIZES {
+        let size = (
+            bitmap.w.wrapping_add_signed(dw),
+            bitmap.h.wrapping_add_signed(dh),
+        );
+        let Some(sized) = by_size.get(&size) else {
+            continue;
+        };
+        for &j in sized.iter().rev().take(MAX_CROSS_TRIES) {
+            if near_ink(j) && cross(j) {
+                consider(&mut best, diff_placed(bitmap, shapes[j as usize], limit), j);
+            }
+        }
+    }
+    best
+}
+
+/// Sizes one pixel off in width, height or both.
+const NEIGHBOUR_SIZES: [(i32, i32); 8] = [
+    (-1, 0),
+    (1, 0),
+    (0, -1),
+    (0, 1),
+    (-1, -1),
+    (1, 1),
+    (-1, 1),
+    (1, -1),
+];
+
+/// How many symbols of each neighbouring size are tried.
+const MAX_CROSS_TRIES: usize = 8;
+
 /// Which of `shapes[fixed..]` (the page's distinct bitmaps, in order of
 /// first sight) become symbols of the page's dictionaries, and how each of
 /// `seen` (placements: corner and shape index) is drawn. `shapes[..fixed]`
@@ -187,6 +260,10 @@ pub(super) fn split(bits: &BitImage) -> Split {
 /// page's shapes, never members. With `inline`, a page shape seen once
 /// that has a close symbol is drawn as that symbol refined in the text
 /// region instead of becoming a symbol.
+///
+/// A symbol refined from another of a different size must come after it
+/// in the dictionaries, which sort by size: such a reference is never
+/// itself a refined symbol of the page.
 pub(super) fn plan(
     shapes: &[&Bitmap],
     fixed: usize,
@@ -197,30 +274,30 @@ pub(super) fn plan(
     for &(_, _, k) in seen {
         count[k as usize] += 1;
     }
-    let mut reference = vec![None; shapes.len()];
+    let mut reference: Vec<Option<u32>> = vec![None; shapes.len()];
     let mut member = vec![false; shapes.len()];
     let mut stand_in: Vec<u32> = (0..shapes.len() as u32).collect();
-    let mut by_size: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
+    let mut by_size: BySize = HashMap::new();
     for (k, bitmap) in shapes.iter().enumerate() {
-        let sized = by_size.entry((bitmap.w, bitmap.h)).or_default();
         if k < fixed {
-            sized.push(k as u32);
+            by_size
+                .entry((bitmap.w, bitmap.h))
+                .or_default()
+                .push(k as u32);
             continue;
         }
-        let limit = max_diff(bitmap.px.len());
-        let mut best: Option<(usize, u32)> = None;
-        for &j in sized.iter().rev().take(MAX_TRIES) {
-            let d = diff(&shapes[j as usize].px, &bitmap.px, limit);
-            if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
-                best = Some((d, j));
-            }
-        }
+        let best = closest(shapes, bitmap, &by_size, |j| {
+            (j as usize) < fixed || reference[j as usize].is_none()
+        });
         match best {
             Some((_, j)) if inline && count[k] == 1 => stand_in[k] = j,
             _ => {
                 reference[k] = best.map(|(_, j)| j);
                 member[k] = true;
-                sized.push(k as u32);
+                by_size
+                    .entry((bitmap.w, bitmap.h))
+                    .or_default()
+                    .push(k as u32);
             }
         }
     }
@@ -240,31 +317,52 @@ pub(super) fn plan(
     }
 }
 
-/// The class of each of `shapes` by the matching rule: the index of the
-/// first earlier shape of its size it is close to (the closest of them,
-/// among the last [`MAX_TRIES`] classes of that size), else its own.
+/// The class of each of `shapes` by the matching rule, among shapes of
+/// its own size: the index of the earlier shape it is closest to, else its
+/// own.
 pub(super) fn classes(shapes: &[&Bitmap]) -> Vec<u32> {
     let mut class = Vec::with_capacity(shapes.len());
-    let mut by_size: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
+    let mut by_size: BySize = HashMap::new();
     for (k, bitmap) in shapes.iter().enumerate() {
-        let sized = by_size.entry((bitmap.w, bitmap.h)).or_default();
-        let limit = max_diff(bitmap.px.len());
-        let mut best: Option<(usize, u32)> = None;
-        for &j in sized.iter().rev().take(MAX_TRIES) {
-            let d = diff(&shapes[j as usize].px, &bitmap.px, limit);
-            if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
-                best = Some((d, j));
-            }
-        }
-        class.push(match best {
+        class.push(match closest(shapes, bitmap, &by_size, |_| false) {
             Some((_, j)) => j,
             None => {
-                sized.push(k as u32);
+                by_size
+                    .entry((bitmap.w, bitmap.h))
+                    .or_default()
+                    .push(k as u32);
                 k as u32
             }
         });
     }
     class
+}
+
+/// Pixels that differ between `own` and `reference` of another size placed
+/// on it by [`refine::offset`] (its pixels outside `own` count as
+/// differing where they are ink), counted up to just past `limit`.
+fn diff_placed(own: &Bitmap, reference: &Bitmap, limit: usize) -> usize {
+    let (dx, dy) = refine::offset(own, reference);
+    let mut d = 0;
+    for y in 0..own.h as i32 {
+        let row = &own.px[(y * own.w as i32) as usize..((y + 1) * own.w as i32) as usize];
+        d += row
+            .iter()
+            .enumerate()
+            .filter(|&(x, &p)| p != reference.get(x as i32 - dx, y - dy))
+            .count();
+        if d > limit {
+            return d;
+        }
+    }
+    for v in 0..reference.h as i32 {
+        for u in 0..reference.w as i32 {
+            let (x, y) = (u + dx, v + dy);
+            let outside = x < 0 || y < 0 || x >= own.w as i32 || y >= own.h as i32;
+            d += usize::from(outside && reference.get(u, v) == 1);
+        }
+    }
+    d
 }
 
 /// Pixels that differ between two bitmaps of one size, counted up to just

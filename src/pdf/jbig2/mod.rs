@@ -73,23 +73,40 @@ use mq::MqEncoder;
 /// and no `/DecodeParms`: ink is JBIG2's 1, which PDF draws black without a
 /// `/Decode` array. One generic region.
 pub fn encode(bits: &BitImage) -> Vec<u8> {
-    let (w, h) = (bits.width(), bits.height());
+    let fill = |y: usize, row: &mut [u8]| {
+        for (dst, &src) in row.iter_mut().zip(bits.row(y as u32)) {
+            *dst = u8::from(src == INK);
+        }
+    };
+    encode_rows(bits.width(), bits.height(), fill, usize::MAX).expect("no limit")
+}
+
+/// [`encode`] of a `w` × `h` page whose row y `fill(y, row)` writes (bytes
+/// of 0 or 1, 1 = ink); `None` as soon as the coded bitmap passes `limit`
+/// bytes (so a coding that cannot win stops early).
+pub fn encode_rows(
+    w: u32,
+    h: u32,
+    fill: impl FnMut(usize, &mut [u8]),
+    limit: usize,
+) -> Option<Vec<u8>> {
     let mut coder = MqEncoder::new();
     let mut states = generic::states();
-    generic::region(
+    if !generic::region(
         w as usize,
         h as usize,
         true,
-        |y, row| {
-            for (dst, &src) in row.iter_mut().zip(bits.row(y as u32)) {
-                *dst = u8::from(src == INK);
-            }
-        },
+        fill,
         &mut coder,
         &mut states,
-    );
+        limit,
+    ) {
+        return None;
+    }
     let coded = coder.finish();
-
+    if coded.len() > limit {
+        return None;
+    }
     let mut out = Vec::with_capacity(coded.len() + 64);
     page_information(&mut out, 0, w, h);
     let mut region = Vec::with_capacity(coded.len() + 26);
@@ -104,7 +121,7 @@ pub fn encode(bits: &BitImage) -> Vec<u8> {
         1,
         &region,
     );
-    out
+    Some(out)
 }
 
 /// The page symbol-coded, for the same image XObject as [`encode`]: the

@@ -14,8 +14,20 @@ pub(super) fn states() -> Vec<u8> {
     vec![0u8; 1 << 13]
 }
 
-/// Refinement coding (6.3) of `own` against `reference`, same size and
-/// place (GRREFERENCEDX = GRREFERENCEDY = 0), template 0 with both
+/// The reference's offset for refining `own` from `reference`
+/// (GRREFERENCEDX, GRREFERENCEDY): half the size difference, rounded down,
+/// so their middles meet — as a text region places it when RDX = RDY = 0
+/// (6.4.11: ⌊RDW / 2⌋ + RDX), and as a refined dictionary is told by RDX
+/// and RDY.
+pub(super) fn offset(own: &Bitmap, reference: &Bitmap) -> (i32, i32) {
+    (
+        (own.w as i32 - reference.w as i32) >> 1,
+        (own.h as i32 - reference.h as i32) >> 1,
+    )
+}
+
+/// Refinement coding (6.3) of `own` against `reference` at [`offset`],
+/// template 0 with both
 /// adaptive pixels at (−1, −1), no typical prediction. The context
 /// (Figure 12) is the coded bitmap at (−1, −1), (0, −1), (1, −1) and
 /// (−1, 0), and the reference at the nine pixels (−1..=1, −1..=1). Without
@@ -34,7 +46,21 @@ pub(super) fn code(coder: &mut MqEncoder, states: &mut [u8], own: &Bitmap, refer
         }
         p
     };
-    let (own_p, ref_p) = (pad(own), pad(reference));
+    let own_p = pad(own);
+    let ref_p = if (own.w, own.h) == (reference.w, reference.h) {
+        pad(reference)
+    } else {
+        // The reference in the coded bitmap's frame: pixel (x, y) of it
+        // is the reference's (x − dx, y − dy).
+        let (dx, dy) = offset(own, reference);
+        let mut p = vec![0u8; pw * (h + 2)];
+        for (py, row) in p.chunks_exact_mut(pw).enumerate() {
+            for (px, v) in row.iter_mut().enumerate() {
+                *v = reference.get(px as i32 - 1 - dx, py as i32 - 1 - dy);
+            }
+        }
+        p
+    };
     let states: &mut [u8; 1 << 13] = (&mut states[..1 << 13]).try_into().expect("8192 states");
     let at = |r: usize| r * pw..(r + 1) * pw;
     for y in 0..h {
