@@ -40,6 +40,13 @@ pub struct Deferred {
     pub(crate) choice: Bilevel,
 }
 
+/// Eight pixels (`INK` 0, `PAPER` 255) as one byte, the first the most
+/// significant bit, 1 = ink: each pixel's top bit gathered by one multiply.
+fn pack8(px: [u8; 8]) -> u8 {
+    let paper = (u64::from_le_bytes(px) >> 7) & 0x0101_0101_0101_0101;
+    !(paper.wrapping_mul(0x8040_2010_0804_0201) >> 56) as u8
+}
+
 /// A bilevel page at a bit a pixel, rows from the top, most significant
 /// bit first, 1 = ink.
 pub(crate) struct Packed {
@@ -54,11 +61,15 @@ impl Packed {
         let stride = w.div_ceil(8) as usize;
         let mut data = vec![0u8; stride * h as usize];
         for (y, out) in data.chunks_exact_mut(stride).enumerate() {
-            for (byte, px) in out.iter_mut().zip(bits.row(y as u32).chunks(8)) {
-                *byte = px
-                    .iter()
-                    .enumerate()
-                    .fold(0, |b, (i, &p)| b | u8::from(p == INK) << (7 - i));
+            let row = bits.row(y as u32);
+            let mut eights = row.chunks_exact(8);
+            for (byte, px) in out.iter_mut().zip(&mut eights) {
+                *byte = pack8(px.try_into().expect("8 pixels"));
+            }
+            if let Some(last) = out.get_mut(w as usize / 8) {
+                let mut px = [PAPER; 8];
+                px[..eights.remainder().len()].copy_from_slice(eights.remainder());
+                *last = pack8(px);
             }
         }
         Packed { w, h, data }
@@ -177,4 +188,26 @@ fn smaller_alone(d: &Deferred, shared: usize) -> Option<(Vec<u8>, Codec)> {
         }
     }
     Some((generic, Codec::Jbig2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_rows_give_back_the_bits() {
+        let mut gray = image::GrayImage::new(13, 3);
+        for (i, p) in gray.iter_mut().enumerate() {
+            *p = if (i * 7) % 5 < 2 { INK } else { PAPER };
+        }
+        let bits = BitImage::from_levels(gray);
+        let packed = Packed::new(&bits);
+        let mut row = vec![0u8; 13];
+        for y in 0..3 {
+            packed.fill(y, &mut row);
+            let want: Vec<u8> = bits.row(y as u32).iter().map(|&p| u8::from(p == INK)).collect();
+            assert_eq!(row, want, "row {y}");
+        }
+        assert_eq!(packed.unpack().row(1), bits.row(1));
+    }
 }

@@ -32,6 +32,11 @@ use std::collections::HashMap;
 /// a byte a pixel), so tens of MB for a batch however long the document.
 pub const BATCH_PAGES: usize = 32;
 
+/// Mean box of a page's letters (pixels) under which both plans of
+/// [`classify::plan`] are coded and the smaller kept: 8-pt text at 300 dpi,
+/// 12-pt at 200.
+const SMALL_LETTERS: usize = 600;
+
 /// The streams of a batch: the globals (`None` when no shape is on two
 /// pages) and one stream per page, in order, referring to them.
 pub struct Coded {
@@ -123,14 +128,28 @@ pub fn code(pages: &[&PageSymbols]) -> Coded {
                 ids: &global_ids,
                 segments: &global_dicts,
             };
-            [false, true]
-                .map(|inline| {
+            // Every shape a symbol (refined from a close one), or shapes
+            // seen once drawn as a close symbol refined: the first was
+            // smaller on every page of letters over SMALL_LETTERS pixels
+            // measured (by up to a fifth), the second by up to 4% on
+            // smaller ones, where both are tried.
+            let area: usize = seen
+                .iter()
+                .map(|&(_, _, k)| shapes[k as usize].px.len())
+                .sum();
+            let plans: &[bool] = if area < SMALL_LETTERS * seen.len() {
+                &[false, true]
+            } else {
+                &[false]
+            };
+            plans
+                .iter()
+                .map(|&inline| {
                     let plan = classify::plan(&shapes, fixed.count, &seen, inline);
                     page_stream(page, &shapes, &fixed, &plan, number)
                 })
-                .into_iter()
                 .min_by_key(Vec::len)
-                .expect("two plans")
+                .expect("a plan")
         })
         .collect();
     Coded {
