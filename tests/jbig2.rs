@@ -721,13 +721,14 @@ fn bench_page_kinds() {
     ];
     println!();
     println!(
-        "| page | G4 | JBIG2 generic | JBIG2 symbols | `auto` | cjb2 -lossless | G4 s | generic s | symbols s | `auto` s |"
+        "| page | G4 | JBIG2 generic | JBIG2 symbols | `auto` | cjb2 -lossless | G4 s | generic s | symbols s (analysis) | `auto` s |"
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (what, bits) in &kinds {
         let (tg4, g4) = timed(|| g4::encode(bits).len());
         let (tg, generic) = timed(|| jbig2::encode(bits).len());
         let (ts, s) = timed(|| jbig2::encode_symbols(bits));
+        let (tan, _) = timed(|| jbig2::PageSymbols::new(bits));
         if let Some(s) = &s {
             assert_jbig2dec_exact(what, bits, s);
         }
@@ -735,7 +736,7 @@ fn bench_page_kinds() {
         let (auto, ta) = auto_document(std::slice::from_ref(bits));
         let djvu = cjb2(bits).map_or("-".to_string(), |n| n.to_string());
         println!(
-            "| {what} | {g4} | {generic} | {s} | {auto} | {djvu} | {tg4:.3} | {tg:.3} | {ts:.3} | {ta:.3} |"
+            "| {what} | {g4} | {generic} | {s} | {auto} | {djvu} | {tg4:.3} | {tg:.3} | {ts:.3} ({tan:.3}) | {ta:.3} |"
         );
     }
     // A 10-page text document: before symbol coding (`auto` was the
@@ -787,12 +788,16 @@ fn bench_page_kinds() {
     // the writers do, so memory holds one batch's shapes, not the book's.
     let before = peak_mb();
     let book = 96;
+    let mut held = 0usize;
     let (t, bytes) = timed(|| {
         let mut total = 0;
         let mut batch = Vec::new();
         for i in 0..book {
             let bits = lines_page(0, 11.0, 300.0, a4, false, 100 + i);
             batch.push(jbig2::PageSymbols::new(&bits).unwrap());
+            // What a batch holds: the shapes, and the page at a bit a pixel.
+            let packed = (bits.width() as usize).div_ceil(8) * bits.height() as usize;
+            held = held.max(batch.iter().map(|s| s.heap_bytes() + packed).sum());
             if batch.len() == jbig2::BATCH_PAGES || i + 1 == book {
                 let refs: Vec<&jbig2::PageSymbols> = batch.iter().collect();
                 let coded = jbig2::document::code(&refs);
@@ -805,10 +810,11 @@ fn bench_page_kinds() {
     });
     println!();
     println!(
-        "{book}-page book (batches of {}): {} bytes/page, {:.2} s/page with page generation; peak memory {} MB before it, {} MB after",
+        "{book}-page book (batches of {}): {} bytes/page, {:.2} s/page with page generation; a batch holds at most {} MB; the process's peak memory {} MB before the book, {} MB after",
         jbig2::BATCH_PAGES,
         bytes / book as usize,
         t / book as f64,
+        held >> 20,
         before,
         peak_mb()
     );

@@ -205,7 +205,11 @@ mod tests {
         let mut row = vec![0u8; 13];
         for y in 0..3 {
             packed.fill(y, &mut row);
-            let want: Vec<u8> = bits.row(y as u32).iter().map(|&p| u8::from(p == INK)).collect();
+            let want: Vec<u8> = bits
+                .row(y as u32)
+                .iter()
+                .map(|&p| u8::from(p == INK))
+                .collect();
             assert_eq!(row, want, "row {y}");
         }
         assert_eq!(packed.unpack().row(1), bits.row(1));

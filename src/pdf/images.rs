@@ -3,7 +3,8 @@
 //! Bilevel text goes in as lossless JBIG2 (symbol-coded or one generic
 //! region) or CCITT G4, whichever is smallest for the page — symbol-coded
 //! JBIG2 on text pages, at 0.2–0.8× the generic coding, which is itself
-//! about two thirds of G4. Continuous-tone parts
+//! about two thirds of G4. Symbol-coded images wait for the document's
+//! batch, which shares their shapes across pages (`bilevel_batch`). Continuous-tone parts
 //! are JPEG — 4:2:0, optimised Huffman tables, via `jpeg-encoder`, which
 //! makes files ~15% smaller than `image`'s baseline 4:2:2 encoder — or,
 //! where lossy storage was not allowed, Flate with PNG row predictors: the
@@ -21,8 +22,9 @@ use pdf_writer::{Chunk, Filter, Finish, Name, Ref};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Bilevel {
-    /// The smallest of symbol-coded JBIG2, generic JBIG2 and G4, page by
-    /// page.
+    /// The smallest of symbol-coded JBIG2 (its shapes shared with the
+    /// other pages of the batch through `/JBIG2Globals`), generic JBIG2 and
+    /// G4, page by page.
     #[default]
     Auto,
     /// CCITT G4 only: what every PDF reader since PDF 1.0 decodes.

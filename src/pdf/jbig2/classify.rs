@@ -7,7 +7,10 @@
 //! Shape-matching rule: an instance joins the first-seen class (in raster
 //! order of the components) whose shape has the same width and height and
 //! differs from it in at most [`max_diff`] pixels, the class with the
-//! fewest differing pixels winning. The class shape is its first instance,
+//! fewest differing pixels winning; when none of its size is that close, a
+//! class one pixel wider, narrower, taller or shorter, placed middle on
+//! middle, may be (a page's refined symbols excepted, as the dictionaries'
+//! size order must put a reference first). The class shape is its first instance,
 //! exactly; an instance that differs from it is refinement-coded against it
 //! (6.4.11), so the page decodes to its own pixels — the rule only decides
 //! how many bytes that costs, never what is drawn.

@@ -72,7 +72,11 @@ pub fn code(pages: &[&PageSymbols]) -> Coded {
     drop(by_key);
     // Shapes in classes by the matching rule; a class on two or more pages
     // puts its first shape in the globals.
-    let class = classify::classes(&distinct);
+    let class = if pages.len() > 1 {
+        classify::classes(&distinct)
+    } else {
+        (0..distinct.len() as u32).collect()
+    };
     let mut class_pages: Vec<(u32, usize)> = vec![(0, usize::MAX); distinct.len()];
     for (p, ids) in doc_ids.iter().enumerate() {
         for &d in ids {

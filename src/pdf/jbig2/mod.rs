@@ -8,13 +8,18 @@
 //!   spends fixed codes on every run edge.
 //! - [`encode_symbols`]: symbol coding. Each distinct letter-sized
 //!   component shape is stored once in a symbol dictionary; a text region
-//!   places every component; a shape close to an earlier one (same size, at
-//!   most a tenth of its pixels different) is coded as a *refinement* of it
-//!   — in a second dictionary, or, for a shape seen once, as the instance
-//!   refined in the text region ([`classify`] tries both plans, the smaller
-//!   is kept). The rest of the ink (rules, frames, halftone networks) is a
-//!   generic region. On generated text pages this is 0.2–0.8× the generic
-//!   coding.
+//!   places every component; a shape close to an earlier one (its size or
+//!   one pixel off, at most a tenth of its pixels different) is coded as a
+//!   *refinement* of it — in a second dictionary, or, for a shape seen
+//!   once, as the instance refined in the text region (on pages of small
+//!   letters both plans are coded and the smaller kept). The rest of the
+//!   ink (rules, frames, halftone networks) is a generic region. On
+//!   generated text pages this is 0.2–0.8× the generic coding.
+//! - [`document::code`]: the same for a run of pages, the shapes found on
+//!   two or more of them in a shared dictionary: the PDF's `/JBIG2Globals`
+//!   stream. A page's analysis ([`PageSymbols`]) is done on its worker;
+//!   the PDF writers code the pages of a batch together
+//!   (`pdf::bilevel_batch`).
 //!
 //! Nothing is substituted: every instance is either the exact stored shape
 //! or refinement-coded to its own pixels, so the page decodes to exactly
@@ -35,7 +40,9 @@
 //!
 //! What is written (T.88 section numbers):
 //! - segments of the embedded organisation (Annex D.3, as PDF requires): no
-//!   file header, no global segments, no end-of-page segment;
+//!   file header, no end-of-page segment; the shared symbol dictionaries
+//!   are global segments (page association 0) of the globals stream, the
+//!   rest belong to page 1 of each image's own stream;
 //! - a page information segment (7.4.8) marked "eventually lossless",
 //!   default pixel 0, combination operator OR;
 //! - generic regions (7.4.6, [`generic`]): no MMR, template 0 with the
