@@ -670,12 +670,12 @@ fn auto_document(pages: &[BitImage]) -> (usize, f64) {
                         *p = u8::from(v == 0);
                     }
                 };
-                total += match jbig2::encode_rows(w, h, fill, limit).filter(|g| g.len() < limit) {
-                    Some(g) => g.len().min(g4::encode(b).len()),
-                    None => {
-                        used_globals = true;
-                        limit
-                    }
+                let generic = jbig2::encode_rows(w, h, fill, limit).filter(|g| g.len() < limit);
+                total += if let Some(g) = generic {
+                    g.len().min(g4::encode(b).len())
+                } else {
+                    used_globals = true;
+                    limit
                 };
             }
             if used_globals {

@@ -377,9 +377,12 @@ fn pdftoppm(pdf: &Path, page: usize, size: &[&str], out: &Path) -> image::RgbIma
     image::open(prefix.with_extension("png")).unwrap().to_rgb8()
 }
 
-/// Each page's JBIG2 image stream and the `/JBIG2Globals` object it names
-/// (its id and data), in page order, as written in `pdf`.
-pub fn jbig2_images(pdf: &Path) -> Vec<(Vec<u8>, Option<(u32, Vec<u8>)>)> {
+/// A JBIG2 image's stream and the `/JBIG2Globals` object it names (its id
+/// and data).
+pub type Jbig2Image = (Vec<u8>, Option<(u32, Vec<u8>)>);
+
+/// Each page's JBIG2 image, in page order, as written in `pdf`.
+pub fn jbig2_images(pdf: &Path) -> Vec<Jbig2Image> {
     let doc = lopdf::Document::load(pdf).unwrap();
     let mut out = Vec::new();
     for (_, page) in doc.get_pages() {
@@ -390,7 +393,7 @@ pub fn jbig2_images(pdf: &Path) -> Vec<(Vec<u8>, Option<(u32, Vec<u8>)>)> {
             lopdf::Object::Reference(r) => doc.get_dictionary(*r).unwrap(),
             o => o.as_dict().unwrap(),
         };
-        for (_, r) in xobjects.iter() {
+        for (_, r) in xobjects {
             let stream = doc
                 .get_object(r.as_reference().unwrap())
                 .unwrap()

@@ -327,15 +327,13 @@ pub(super) fn classes(shapes: &[&Bitmap]) -> Vec<u32> {
     let mut class = Vec::with_capacity(shapes.len());
     let mut by_size: BySize = HashMap::new();
     for (k, bitmap) in shapes.iter().enumerate() {
-        class.push(match closest(shapes, bitmap, &by_size, |_| false) {
-            Some((_, j)) => j,
-            None => {
-                by_size
-                    .entry((bitmap.w, bitmap.h))
-                    .or_default()
-                    .push(k as u32);
-                k as u32
-            }
+        let near = closest(shapes, bitmap, &by_size, |_| false);
+        class.push(if let Some((_, j)) = near {
+            j
+        } else {
+            let sized = by_size.entry((bitmap.w, bitmap.h)).or_default();
+            sized.push(k as u32);
+            k as u32
         });
     }
     class

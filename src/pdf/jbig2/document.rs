@@ -56,14 +56,14 @@ pub fn code(pages: &[&PageSymbols]) -> Coded {
         let mut ids = Vec::with_capacity(page.shapes.len());
         for shape in &page.shapes {
             let twins = by_key.entry(shape.key()).or_default();
-            let d = match twins.iter().find(|&&d| distinct[d as usize] == shape) {
-                Some(&d) => d,
-                None => {
-                    let d = distinct.len() as u32;
-                    twins.push(d);
-                    distinct.push(shape);
-                    d
-                }
+            let twin = twins.iter().find(|&&d| distinct[d as usize] == shape);
+            let d = if let Some(&d) = twin {
+                d
+            } else {
+                let d = distinct.len() as u32;
+                twins.push(d);
+                distinct.push(shape);
+                d
             };
             ids.push(d);
         }
@@ -114,12 +114,11 @@ pub fn code(pages: &[&PageSymbols]) -> Coded {
             let mut shapes: Vec<&Bitmap> = shared.clone();
             let mut index = Vec::with_capacity(ids.len());
             for (k, &d) in ids.iter().enumerate() {
-                index.push(match global_of[d as usize] {
-                    Some(g) => g,
-                    None => {
-                        shapes.push(&page.shapes[k]);
-                        shapes.len() as u32 - 1
-                    }
+                index.push(if let Some(g) = global_of[d as usize] {
+                    g
+                } else {
+                    shapes.push(&page.shapes[k]);
+                    shapes.len() as u32 - 1
                 });
             }
             let seen: Vec<(u32, u32, u32)> = page
