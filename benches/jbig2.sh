@@ -30,7 +30,7 @@ cargo test --release --all-features --test jbig2 --no-run >/dev/null 2>&1
 log "running bench_page_kinds"
 OMP_THREAD_LIMIT=1 /usr/bin/time -v -o "$WORK/time.txt" \
     cargo test --release --all-features --test jbig2 bench_page_kinds -- --ignored --nocapture --test-threads=1 \
-    2>/dev/null | grep -E '^\||^10-page'
+    2>/dev/null | grep -E '^\||^[0-9]+-page'
 peak_kb="$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/time.txt")"
 echo
 echo "peak memory of the run: $((peak_kb / 1024)) MB"

@@ -605,6 +605,37 @@ fn a_split_document_gives_its_parts_and_a_rerun_keeps_them() {
     assert_eq!(files(&out), before);
 }
 
+/// A document of batch gets the same bilevel coding as the plain command:
+/// its pages' symbols shared through one `/JBIG2Globals` stream.
+#[test]
+fn a_batch_document_shares_its_symbols_through_globals() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("book");
+    std::fs::create_dir_all(&folder).unwrap();
+    for i in 0..2 {
+        save_png(&tiny_page(40 + i), &folder.join(format!("p{i}.png")));
+    }
+    let manifest = dir.path().join("manifest.txt");
+    std::fs::write(&manifest, "book\n").unwrap();
+    let out = dir.path().join("out");
+    let (code, _, stderr) = run(batch(&manifest, &out, &["--bilevel", "jbig2-symbols"]));
+    assert_eq!(code, 0, "{stderr}");
+    let names = listing(&out);
+    assert_eq!(names.len(), 1, "{names:?}");
+    let pdf = out.join(&names[0]);
+    assert_qpdf_ok(&pdf);
+    let images = jbig2_images(&pdf);
+    assert_eq!(images.len(), 2);
+    let ids: Vec<Option<u32>> = images
+        .iter()
+        .map(|(_, g)| g.as_ref().map(|g| g.0))
+        .collect();
+    assert!(
+        ids[0].is_some() && ids[0] == ids[1],
+        "one globals stream: {ids:?}"
+    );
+}
+
 /// A PDF with a scanned page and a born-digital page goes through batch
 /// as through the plain command: the scan read, the typed page kept as it
 /// was, the record counting both fates; a rerun finds it in place (its

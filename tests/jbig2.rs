@@ -266,49 +266,12 @@ fn text_pages_decode_exactly_and_take_at_most_three_quarters_of_g4() {
 // Symbol-coded JBIG2 (`jbig2::encode_symbols`): every page below is also
 // decoded by the `jbig2dec` command (the library MuPDF links) on its own.
 
-/// The pixels `jbig2dec` decodes from an embedded stream (1 = ink).
-fn jbig2dec(stream: &[u8]) -> (u32, u32, Vec<bool>) {
-    let dir = tempfile::tempdir().unwrap();
-    let (input, output) = (dir.path().join("page.jb2"), dir.path().join("page.pbm"));
-    std::fs::write(&input, stream).unwrap();
-    let out = Command::new("jbig2dec")
-        .args(["-e", "-t", "pbm", "-o"])
-        .arg(&output)
-        .arg(&input)
-        .output()
-        .expect("jbig2dec is needed (scripts/deps.sh installs it)");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "jbig2dec: {}\n{stderr}", out.status);
-    let pbm = std::fs::read(&output).unwrap();
-    // P4: "P4\n<w> <h>\n" then rows packed MSB first, 1 = black.
-    let mut fields = Vec::new();
-    let mut at = 0;
-    while fields.len() < 3 {
-        while pbm[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        let start = at;
-        while !pbm[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        fields.push(String::from_utf8_lossy(&pbm[start..at]).to_string());
-    }
-    at += 1;
-    assert_eq!(fields[0], "P4");
-    let (w, h): (u32, u32) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
-    let stride = w.div_ceil(8) as usize;
-    let mut px = Vec::with_capacity((w * h) as usize);
-    for y in 0..h as usize {
-        let row = &pbm[at + y * stride..at + (y + 1) * stride];
-        for x in 0..w as usize {
-            px.push(row[x / 8] & (0x80 >> (x % 8)) != 0);
-        }
-    }
-    (w, h, px)
+fn assert_jbig2dec_exact(what: &str, bits: &BitImage, stream: &[u8]) {
+    assert_jbig2dec_exact_with(what, bits, None, stream);
 }
 
-fn assert_jbig2dec_exact(what: &str, bits: &BitImage, stream: &[u8]) {
-    let (w, h, px) = jbig2dec(stream);
+fn assert_jbig2dec_exact_with(what: &str, bits: &BitImage, globals: Option<&[u8]>, stream: &[u8]) {
+    let (w, h, px) = common::jbig2dec(globals, stream);
     assert_eq!((w, h), (bits.width(), bits.height()), "{what}: size");
     let wrong = (0..h)
         .flat_map(|y| (0..w).map(move |x| (x, y)))
@@ -527,6 +490,110 @@ fn one_flipped_pixel_changes_the_stream_and_still_decodes_exactly() {
     }
 }
 
+#[test]
+fn pages_sharing_a_globals_dictionary_decode_exactly_in_jbig2dec_and_take_fewer_bytes() {
+    let pages: Vec<BitImage> = (0..4u64)
+        .map(|i| lines_page(0, 11.0, 300.0, 4, i == 3, 40 + i))
+        .collect();
+    let analysed: Vec<jbig2::PageSymbols> = pages
+        .iter()
+        .map(|b| jbig2::PageSymbols::new(b).expect("text"))
+        .collect();
+    let refs: Vec<&jbig2::PageSymbols> = analysed.iter().collect();
+    let coded = jbig2::document::code(&refs);
+    let globals = coded.globals.as_deref().expect("shapes shared by pages");
+    let alone: usize = pages.iter().map(|b| symbols(b).len()).sum();
+    let shared = globals.len() + coded.pages.iter().map(Vec::len).sum::<usize>();
+    eprintln!(
+        "4 pages: {alone} bytes coded alone, {shared} sharing {} bytes of globals",
+        globals.len()
+    );
+    assert!(shared < alone, "shared {shared} vs alone {alone}");
+    for (i, (bits, stream)) in pages.iter().zip(&coded.pages).enumerate() {
+        assert_jbig2dec_exact_with(&format!("page {i}"), bits, Some(globals), stream);
+    }
+}
+
+/// Documents of generated text pages (real fonts, as `tests/common`
+/// renders them) go out with one `/JBIG2Globals` stream their pages share;
+/// each page decodes to exactly the bits `ocrpdf clean` gives, in poppler
+/// (`pdfimages`), MuPDF (`mutool extract`) and `jbig2dec` (stream and
+/// globals extracted), and the document is smaller than the same pages
+/// symbol-coded one by one.
+#[test]
+fn a_document_shares_its_symbols_through_globals_and_decodes_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let names: Vec<String> = (0..4).map(|i| format!("p{i}.png")).collect();
+    for (i, name) in names.iter().enumerate() {
+        let page = common::small_page(90 + i as u64, 6);
+        let page = if i == 2 {
+            degrade(&page, &Degrade::typical(90))
+        } else {
+            page
+        };
+        common::generator::save_png(&page, &dir.path().join(name));
+    }
+    let mut args: Vec<&str> = names.iter().map(String::as_str).collect();
+    args.extend(["-o", "doc.pdf", "-q"]);
+    let run = common::ocrpdf(dir.path(), &args, None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut args: Vec<&str> = vec!["clean"];
+    args.extend(names.iter().map(String::as_str));
+    args.extend(["-d", "clean", "-q"]);
+    let run = common::ocrpdf(dir.path(), &args, None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pdf = dir.path().join("doc.pdf");
+    common::assert_qpdf_ok(&pdf);
+    let want: Vec<BitImage> = (0..names.len())
+        .map(|i| {
+            let png = dir.path().join(format!("clean/p{i}.png"));
+            BitImage::from_gray_threshold(image::open(png).unwrap().into_luma8())
+        })
+        .collect();
+
+    let images = common::jbig2_images(&pdf);
+    assert_eq!(images.len(), names.len(), "one JBIG2 image a page");
+    let ids: Vec<Option<u32>> = images
+        .iter()
+        .map(|(_, g)| g.as_ref().map(|g| g.0))
+        .collect();
+    assert!(
+        ids[0].is_some() && ids.iter().all(|id| *id == ids[0]),
+        "every page names one globals stream: {ids:?}"
+    );
+    let globals = images[0].1.as_ref().map(|g| g.1.clone()).unwrap();
+    for (i, ((stream, _), bits)) in images.iter().zip(&want).enumerate() {
+        assert_jbig2dec_exact_with(&format!("page {i}"), bits, Some(&globals), stream);
+    }
+    let shared = globals.len() + images.iter().map(|(s, _)| s.len()).sum::<usize>();
+    let alone: usize = want.iter().map(|b| symbols(b).len()).sum();
+    eprintln!(
+        "4 pages: {shared} bytes sharing {} of globals, {alone} coded alone",
+        globals.len()
+    );
+    assert!(shared < alone, "shared {shared} vs alone {alone}");
+
+    let at = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    run_clean("pdfimages", &["-png", &at("doc.pdf"), &at("poppler")]);
+    for (i, got) in decoded(dir.path(), "poppler").iter().enumerate() {
+        assert_same_bits(&format!("poppler, page {i}"), &want[i], got);
+    }
+    let mupdf = dir.path().join("mupdf");
+    std::fs::create_dir(&mupdf).unwrap();
+    let out = Command::new("mutool")
+        .current_dir(&mupdf)
+        .args(["extract", pdf.to_str().unwrap()])
+        .output()
+        .expect("mutool is needed (mupdf-tools)");
+    assert!(out.status.success(), "mutool extract: {out:?}");
+    let extracted = decoded(&mupdf, "image");
+    assert_eq!(extracted.len(), names.len(), "mutool extract");
+    // Extracted in object order, which is page order here.
+    for (i, got) in extracted.iter().enumerate() {
+        assert_same_bits(&format!("MuPDF, page {i}"), &want[i], got);
+    }
+}
+
 /// Bytes of `cjb2 -lossless` (DjVu's JB2 coder, Debian `djvulibre-bin`) on
 /// the page, when it is installed.
 fn cjb2(bits: &BitImage) -> Option<usize> {
@@ -553,6 +620,71 @@ fn cjb2(bits: &BitImage) -> Option<usize> {
         .ok()?
         .success();
     ok.then(|| std::fs::metadata(&djvu).unwrap().len() as usize)
+}
+
+/// Seconds `f` takes, and what it returns.
+fn timed<T>(f: impl FnOnce() -> T) -> (f64, T) {
+    let t = std::time::Instant::now();
+    let v = f();
+    (t.elapsed().as_secs_f64(), v)
+}
+
+/// The process's peak resident memory so far, MB (Linux `VmHWM`).
+fn peak_mb() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb / 1024)
+}
+
+/// What `--bilevel auto` writes for `pages` in batches, as the PDF
+/// writers do (`src/pdf/bilevel_batch.rs`): bytes (globals included) and
+/// encode seconds on one core — each page's analysis, then per batch the
+/// shared symbol coding, a generic coding stopped once it passes it, and
+/// G4 only where generic wins.
+fn auto_document(pages: &[BitImage]) -> (usize, f64) {
+    let (t_pages, worked): (f64, Vec<_>) =
+        timed(|| pages.iter().map(jbig2::PageSymbols::new).collect());
+    let (t_batch, bytes) = timed(|| {
+        let mut total = 0;
+        for (chunk, bits) in worked
+            .chunks(jbig2::BATCH_PAGES)
+            .zip(pages.chunks(jbig2::BATCH_PAGES))
+        {
+            let symbols: Vec<&jbig2::PageSymbols> =
+                chunk.iter().filter_map(Option::as_ref).collect();
+            let coded = jbig2::document::code(&symbols);
+            let mut streams = coded.pages.iter();
+            let mut used_globals = false;
+            for (s, b) in chunk.iter().zip(bits) {
+                let limit = match s {
+                    Some(_) => streams.next().unwrap().len(),
+                    None => usize::MAX,
+                };
+                let (w, h) = (b.width(), b.height());
+                // Ink is 0 in a BitImage, 1 in JBIG2.
+                let fill = |y: usize, row: &mut [u8]| {
+                    for (p, &v) in row.iter_mut().zip(b.row(y as u32)) {
+                        *p = u8::from(v == 0);
+                    }
+                };
+                let generic = jbig2::encode_rows(w, h, fill, limit).filter(|g| g.len() < limit);
+                total += if let Some(g) = generic {
+                    g.len().min(g4::encode(b).len())
+                } else {
+                    used_globals = true;
+                    limit
+                };
+            }
+            if used_globals {
+                total += coded.globals.as_ref().map_or(0, Vec::len);
+            }
+        }
+        total
+    });
+    (bytes, t_pages + t_batch)
 }
 
 /// Bytes per page of each coding on each page kind, and a 10-page
@@ -589,48 +721,101 @@ fn bench_page_kinds() {
     ];
     println!();
     println!(
-        "| page | G4 | JBIG2 generic | JBIG2 symbols | cjb2 -lossless | symbols s | generic s |"
+        "| page | G4 | JBIG2 generic | JBIG2 symbols | `auto` | cjb2 -lossless | G4 s | generic s | symbols s (analysis) | `auto` s |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (what, bits) in &kinds {
-        let t = std::time::Instant::now();
-        let s = jbig2::encode_symbols(bits);
-        let ts = t.elapsed().as_secs_f64();
-        let t = std::time::Instant::now();
-        let generic = jbig2::encode(bits).len();
-        let tg = t.elapsed().as_secs_f64();
+        let (tg4, g4) = timed(|| g4::encode(bits).len());
+        let (tg, generic) = timed(|| jbig2::encode(bits).len());
+        let (ts, s) = timed(|| jbig2::encode_symbols(bits));
+        let (tan, _) = timed(|| jbig2::PageSymbols::new(bits));
         if let Some(s) = &s {
             assert_jbig2dec_exact(what, bits, s);
         }
         let s = s.map_or("-".to_string(), |s| s.len().to_string());
+        let (auto, ta) = auto_document(std::slice::from_ref(bits));
         let djvu = cjb2(bits).map_or("-".to_string(), |n| n.to_string());
         println!(
-            "| {what} | {} | {generic} | {s} | {djvu} | {ts:.3} | {tg:.3} |",
-            g4::encode(bits).len()
+            "| {what} | {g4} | {generic} | {s} | {auto} | {djvu} | {tg4:.3} | {tg:.3} | {ts:.3} ({tan:.3}) | {ta:.3} |"
         );
     }
-    // A 10-page document: what today's auto wrote (the smaller of generic
-    // JBIG2 and G4 per page) against the smallest of the three per page.
-    let (mut today, mut now, mut djvu) = (0, 0, 0);
-    for i in 0..10u64 {
-        let bits = lines_page(
-            (i % 2) as usize,
-            10.0 + (i % 3) as f32,
-            300.0,
-            a4,
-            i % 2 == 1,
-            10 + i,
-        );
-        let old = jbig2::encode(&bits).len().min(g4::encode(&bits).len());
-        today += old;
-        now += jbig2::encode_symbols(&bits).map_or(old, |s| s.len().min(old));
-        djvu += cjb2(&bits).unwrap_or(0);
+    // A 10-page text document: before symbol coding (`auto` was the
+    // smaller of generic JBIG2 and G4 per page), symbol coding page by
+    // page, and now (sharing globals), against cjb2 page by page.
+    let pages: Vec<BitImage> = (0..10u64)
+        .map(|i| {
+            let scanned = i % 2 == 1;
+            lines_page(
+                (i % 2) as usize,
+                10.0 + (i % 3) as f32,
+                300.0,
+                a4,
+                scanned,
+                10 + i,
+            )
+        })
+        .collect();
+    let (mut generic, mut old, mut alone, mut djvu) = (0, 0, 0, 0);
+    for bits in &pages {
+        let (j, g) = (jbig2::encode(bits).len(), g4::encode(bits).len());
+        generic += j;
+        old += j.min(g);
+        alone += jbig2::encode_symbols(bits).map_or(j.min(g), |s| s.len().min(j.min(g)));
+        djvu += cjb2(bits).unwrap_or(0);
     }
+    let (now, t) = auto_document(&pages);
+    println!();
+    println!("| 10-page document, bytes/page | |");
+    println!("|---|---:|");
+    println!("| generic JBIG2 | {} |", generic / 10);
     println!(
-        "10-page document: today {} bytes/page, now {} bytes/page ({:.3}x), cjb2 -lossless {} bytes/page",
-        today / 10,
+        "| `auto` before symbol coding (smaller of generic, G4) | {} |",
+        old / 10
+    );
+    println!(
+        "| symbols page by page (smallest of three per page) | {} |",
+        alone / 10
+    );
+    println!(
+        "| `auto` now, sharing globals | {} ({:.3}x generic) |",
         now / 10,
-        now as f64 / today as f64,
-        djvu / 10
+        now as f64 / generic as f64
+    );
+    println!("| cjb2 -lossless page by page | {} |", djvu / 10);
+    println!("| `auto` now, encode s/page | {:.3} |", t / 10.0);
+    drop(pages);
+    // A long book: pages generated, analysed and coded batch by batch as
+    // the writers do, so memory holds one batch's shapes, not the book's.
+    let before = peak_mb();
+    let book = 96;
+    let mut held = 0usize;
+    let (t, bytes) = timed(|| {
+        let mut total = 0;
+        let mut batch = Vec::new();
+        for i in 0..book {
+            let bits = lines_page(0, 11.0, 300.0, a4, false, 100 + i);
+            batch.push(jbig2::PageSymbols::new(&bits).unwrap());
+            // What a batch holds: the shapes, and the page at a bit a pixel.
+            let packed = (bits.width() as usize).div_ceil(8) * bits.height() as usize;
+            held = held.max(batch.iter().map(|s| s.heap_bytes() + packed).sum());
+            if batch.len() == jbig2::BATCH_PAGES || i + 1 == book {
+                let refs: Vec<&jbig2::PageSymbols> = batch.iter().collect();
+                let coded = jbig2::document::code(&refs);
+                total += coded.globals.map_or(0, |g| g.len());
+                total += coded.pages.iter().map(Vec::len).sum::<usize>();
+                batch.clear();
+            }
+        }
+        total
+    });
+    println!();
+    println!(
+        "{book}-page book (batches of {}): {} bytes/page, {:.2} s/page with page generation; a batch holds at most {} MB; the process's peak memory {} MB before the book, {} MB after",
+        jbig2::BATCH_PAGES,
+        bytes / book as usize,
+        t / book as f64,
+        held >> 20,
+        before,
+        peak_mb()
     );
 }

@@ -1152,6 +1152,77 @@ fn watch_once_keeps_a_born_digital_pdf() {
 
 // ---------------------------------------------------------------- bench files
 
+/// Plain scans stored anew by the editor share one `/JBIG2Globals`
+/// dictionary, as pages of image inputs do; every re-encoded page decodes
+/// the same in poppler (`pdfimages`), MuPDF (`mutool extract`) and
+/// `jbig2dec` (its stream and the globals extracted).
+#[test]
+fn rewritten_scans_share_a_jbig2_globals_dictionary() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = (0..3)
+        .map(|i| pdfdoc::scan_jpeg_spec(&pdfdoc::small_scan(300 + i)))
+        .collect();
+    put(
+        dir.path(),
+        "scans.pdf",
+        &pdfdoc::fixture(pdfdoc::DocSpec {
+            pages,
+            ..pdfdoc::DocSpec::default()
+        }),
+    );
+    let out = convert_ok(dir.path(), "scans.pdf", "out.pdf", &[]);
+    assert!(
+        out.pages.iter().all(|p| p["codec"] == "jbig2"),
+        "{:?}",
+        out.pages.iter().map(|p| &p["codec"]).collect::<Vec<_>>()
+    );
+    let pdf = dir.path().join("out.pdf");
+    let images = jbig2_images(&pdf);
+    assert_eq!(images.len(), 3);
+    let ids: Vec<Option<u32>> = images
+        .iter()
+        .map(|(_, g)| g.as_ref().map(|g| g.0))
+        .collect();
+    assert!(
+        ids[0].is_some() && ids.iter().all(|id| *id == ids[0]),
+        "one globals stream for all: {ids:?}"
+    );
+    let poppler = dir.path().join("poppler");
+    let mupdf = dir.path().join("mupdf");
+    std::fs::create_dir_all(&mupdf).unwrap();
+    let o = tool(
+        "pdfimages",
+        &["-png", pdf.to_str().unwrap(), poppler.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{o:?}");
+    let o = Command::new("mutool")
+        .current_dir(&mupdf)
+        .args(["extract", pdf.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{o:?}");
+    let read = |p: PathBuf| image::open(p).unwrap().into_luma8();
+    let mut extracted: Vec<PathBuf> = std::fs::read_dir(&mupdf)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        .collect();
+    extracted.sort();
+    assert_eq!(extracted.len(), 3);
+    for (i, ((stream, globals), mu)) in images.iter().zip(extracted).enumerate() {
+        let want = read(dir.path().join(format!("poppler-{i:03}.png")));
+        let ink = |g: &GrayImage| g.pixels().map(|p| p.0[0] < 128).collect::<Vec<bool>>();
+        assert_eq!(
+            ink(&read(mu)),
+            ink(&want),
+            "page {i}: MuPDF and poppler differ"
+        );
+        let (w, h, px) = jbig2dec(globals.as_ref().map(|g| g.1.as_slice()), stream);
+        assert_eq!((w, h), want.dimensions(), "page {i}");
+        assert_eq!(px, ink(&want), "page {i}: jbig2dec and poppler differ");
+    }
+}
+
 /// Not a test: writes the files `benches/pdf_input.sh` measures, and every
 /// fixture of this file, into `$PDF_BENCH_DIR` (`SCAN_PAGES` sets the
 /// length of the scanned file, 100 by default).

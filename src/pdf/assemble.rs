@@ -19,6 +19,7 @@
 //! left out: viewers show the Info dictionary, and small files are the
 //! point.
 
+use super::bilevel_batch::{Batch, Settled};
 use super::font::{self, FontRefs};
 use super::info::{DocDate, DocInfo};
 use super::page::{FIRST_LOCAL, FONT, PARENT, PagePdf};
@@ -52,6 +53,8 @@ pub struct Assembler<W: Write> {
     pages: Vec<Ref>,
     /// Hash of everything written so far, for the /ID.
     hash: Md5,
+    /// Bilevel images waiting to be coded with their batch.
+    batch: Batch,
 }
 
 impl<W: Write> Assembler<W> {
@@ -64,6 +67,7 @@ impl<W: Write> Assembler<W> {
             next_id: FIRST_PAGE_ID,
             pages: Vec::new(),
             hash: Md5::new(),
+            batch: Batch::default(),
         };
         // A binary comment marks the file as binary for transfer tools.
         a.write_raw(b"%PDF-1.7\n%\xB5\xED\xAE\xFB\n")?;
@@ -73,8 +77,10 @@ impl<W: Write> Assembler<W> {
         Ok(a)
     }
 
-    /// Append the next page.
-    pub fn add_page(&mut self, page: &PagePdf) -> io::Result<()> {
+    /// Append the next page, `index` (counted from 0); when that fills a
+    /// batch of bilevel images, they are written and what became of each
+    /// returned (the pages' reports are corrected from it).
+    pub fn add_page(&mut self, page: PagePdf, index: usize) -> io::Result<Vec<Settled>> {
         let base = self.next_id - FIRST_LOCAL;
         let mut max_local = FIRST_LOCAL;
         let mut map = |r: Ref| match r {
@@ -87,17 +93,42 @@ impl<W: Write> Assembler<W> {
         };
         let renumbered: Vec<Chunk> = page.objects.iter().map(|c| c.renumber(&mut map)).collect();
         self.pages.push(map(page.page));
+        let mut waiting = page.waiting;
+        for d in &mut waiting {
+            d.id = map(d.id);
+        }
         for c in &renumbered {
             self.write_object(c)?;
         }
         self.next_id = max_local + base + 1;
-        Ok(())
+        if self.batch.add(index, waiting) {
+            self.settle()
+        } else {
+            Ok(Vec::new())
+        }
+    }
+
+    /// Code and write the bilevel images waiting for their batch; what
+    /// became of each. [`Assembler::finish`] wants none waiting.
+    pub fn settle(&mut self) -> io::Result<Vec<Settled>> {
+        let mut next = self.next_id;
+        let (chunks, settled) = self.batch.flush(|| {
+            next += 1;
+            Ref::new(next - 1)
+        });
+        self.next_id = next;
+        for c in &chunks {
+            self.write_object(c)?;
+        }
+        Ok(settled)
     }
 
     /// Write the page tree, catalog, metadata and xref; return the writer.
     /// `created` is `info.date` resolved by the caller, which alone knows
     /// the inputs' times.
     pub fn finish(mut self, info: &DocInfo, created: Option<DocDate>) -> io::Result<W> {
+        let left = self.settle()?;
+        debug_assert!(left.is_empty(), "images left waiting");
         let mut objects = Vec::new();
         let mut pages = chunk();
         pages

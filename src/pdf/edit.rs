@@ -15,6 +15,7 @@
 //! Linearization and object streams are not kept (the file is rewritten
 //! with a classic cross-reference table).
 
+use super::bilevel_batch::{Batch, Settled};
 use super::font::{self, FontRefs};
 use super::info::{DocDate, DocInfo, clean_text};
 use super::page::{FIRST_LOCAL, FONT, PageParts};
@@ -71,6 +72,8 @@ pub struct Editor<W: Write> {
     open_q: Option<Ref>,
     edits: Vec<Written>,
     hash: Md5,
+    /// Bilevel images of pages stored anew, waiting for their batch.
+    batch: Batch,
 }
 
 impl<W: Write> Editor<W> {
@@ -95,6 +98,7 @@ impl<W: Write> Editor<W> {
             open_q: None,
             edits: Vec::new(),
             hash: Md5::new(),
+            batch: Batch::default(),
             doc,
         };
         // PDF 1.7 at least: the text layer's font wants 1.3, object
@@ -114,10 +118,17 @@ impl<W: Write> Editor<W> {
         Ref::new(self.next_id - 1)
     }
 
-    /// Write the new objects of page `page` (its object id in the input).
-    pub fn add_page(&mut self, page: ObjectId, change: PageChange) -> io::Result<()> {
+    /// Write the new objects of page `page` (its object id in the input),
+    /// `index` in the document (counted from 0); when that fills a batch of
+    /// bilevel images, they are written and what became of each returned.
+    pub fn add_page(
+        &mut self,
+        page: ObjectId,
+        index: usize,
+        change: PageChange,
+    ) -> io::Result<Vec<Settled>> {
         let (parts, own, rotate) = match change {
-            PageChange::Keep => return Ok(()),
+            PageChange::Keep => return Ok(Vec::new()),
             PageChange::Overlay { parts, content } => (parts, content, None),
             PageChange::Replace { parts, rotate } => (parts, None, Some(rotate)),
         };
@@ -138,6 +149,10 @@ impl<W: Write> Editor<W> {
             .iter()
             .map(|(n, r)| (n.clone(), map(*r)))
             .collect();
+        let mut waiting = parts.waiting;
+        for d in &mut waiting {
+            d.id = map(d.id);
+        }
         self.next_id = max_local + base + 1;
         for c in &renumbered {
             self.write_chunk(c)?;
@@ -180,13 +195,34 @@ impl<W: Write> Editor<W> {
             font: parts.uses_font.then(|| parts.font.clone()),
             rotate,
         });
-        Ok(())
+        if self.batch.add(index, waiting) {
+            self.settle()
+        } else {
+            Ok(Vec::new())
+        }
+    }
+
+    /// Code and write the bilevel images waiting for their batch; what
+    /// became of each. [`Editor::finish`] wants none waiting.
+    pub fn settle(&mut self) -> io::Result<Vec<Settled>> {
+        let mut next = self.next_id;
+        let (chunks, settled) = self.batch.flush(|| {
+            next += 1;
+            Ref::new(next - 1)
+        });
+        self.next_id = next;
+        for c in &chunks {
+            self.write_chunk(c)?;
+        }
+        Ok(settled)
     }
 
     /// Write the input's objects (edited), the font, Info and the
     /// cross-reference table; return the writer. `modified` is the
     /// document's new ModDate.
     pub fn finish(mut self, info: &DocInfo, modified: Option<DocDate>) -> io::Result<W> {
+        let left = self.settle()?;
+        debug_assert!(left.is_empty(), "images left waiting");
         let doc = Arc::clone(&self.doc);
         let mut changed: BTreeMap<ObjectId, Object> = BTreeMap::new();
         let font_ref = lopdf_ref(self.font.type0);
@@ -652,7 +688,7 @@ mod tests {
             parts,
             content: None,
         };
-        editor.add_page(page, change).unwrap();
+        editor.add_page(page, 0, change).unwrap();
         let out = editor.finish(&DocInfo::default(), None).unwrap();
         let back = Document::load_mem(&out).unwrap();
         assert!(!out.windows(6).any(|w| w == b"orphan"));

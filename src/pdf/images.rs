@@ -3,7 +3,8 @@
 //! Bilevel text goes in as lossless JBIG2 (symbol-coded or one generic
 //! region) or CCITT G4, whichever is smallest for the page — symbol-coded
 //! JBIG2 on text pages, at 0.2–0.8× the generic coding, which is itself
-//! about two thirds of G4. Continuous-tone parts
+//! about two thirds of G4. Symbol-coded images wait for the document's
+//! batch, which shares their shapes across pages (`bilevel_batch`). Continuous-tone parts
 //! are JPEG — 4:2:0, optimised Huffman tables, via `jpeg-encoder`, which
 //! makes files ~15% smaller than `image`'s baseline 4:2:2 encoder — or,
 //! where lossy storage was not allowed, Flate with PNG row predictors: the
@@ -11,6 +12,7 @@
 //! IDAT stream, which is exactly what `FlateDecode` with `/Predictor 15`
 //! expects.
 
+use super::bilevel_batch::{Deferred, Packed};
 use super::{chunk, g4, jbig2};
 use crate::clean::BitImage;
 use crate::input::Pixels;
@@ -20,8 +22,9 @@ use pdf_writer::{Chunk, Filter, Finish, Name, Ref};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Bilevel {
-    /// The smallest of symbol-coded JBIG2, generic JBIG2 and G4, page by
-    /// page.
+    /// The smallest of symbol-coded JBIG2 (its shapes shared with the
+    /// other pages of the batch through `/JBIG2Globals`), generic JBIG2 and
+    /// G4, page by page.
     #[default]
     Auto,
     /// CCITT G4 only: what every PDF reader since PDF 1.0 decodes.
@@ -99,43 +102,71 @@ impl Codec {
     }
 }
 
-/// A bilevel image (0 = ink), losslessly, with the codec `choice` asks
-/// for (with `Auto`, both are tried and the smaller kept).
-pub fn bilevel(id: Ref, bits: &BitImage, choice: Bilevel) -> (Chunk, Codec) {
-    bilevel_as(id, bits, choice, false)
+/// A bilevel image's object, or its coding left to the document's batch.
+pub(crate) enum Stored {
+    Done(Chunk, Codec),
+    /// Symbol coding may be used: the document codes it with the other
+    /// pages of its batch ([`super::bilevel_batch`]).
+    Waiting(Deferred),
 }
 
-/// [`bilevel`], as a stencil mask (`/ImageMask`) when `stencil`: the same
-/// samples, where 0 (ink) marks where an image drawn through it shows.
-pub(super) fn bilevel_as(
-    id: Ref,
-    bits: &BitImage,
-    choice: Bilevel,
-    stencil: bool,
-) -> (Chunk, Codec) {
-    let (w, h) = (bits.width() as i32, bits.height() as i32);
-    let (data, codec) = match choice {
-        Bilevel::G4 => (g4::encode(bits), Codec::G4),
-        Bilevel::Jbig2Generic => (jbig2::encode(bits), Codec::Jbig2),
-        Bilevel::Jbig2Symbols => (
-            jbig2::encode_symbols(bits).unwrap_or_else(|| jbig2::encode(bits)),
-            Codec::Jbig2,
-        ),
-        Bilevel::Jbig2 => (smaller_jbig2(jbig2::encode(bits), bits), Codec::Jbig2),
-        Bilevel::Auto => {
-            let (j, g) = (jbig2::encode(bits), g4::encode(bits));
-            if j.len() <= g.len() {
-                (smaller_jbig2(j, bits), Codec::Jbig2)
-            } else {
-                match jbig2::encode_symbols(bits) {
-                    Some(s) if s.len() < g.len() => (s, Codec::Jbig2),
-                    _ => (g, Codec::G4),
-                }
-            }
-        }
+/// A bilevel image (0 = ink), losslessly, with the codec `choice` asks
+/// for; as a stencil mask (`/ImageMask`) when `stencil`: the same samples,
+/// where 0 (ink) marks where an image drawn through it shows. Where symbol
+/// coding may be used and the page has letter-sized marks, the image waits
+/// for its batch with what only this page decides: its shapes and its bits
+/// ([`super::bilevel_batch`]).
+pub(super) fn bilevel(id: Ref, bits: &BitImage, choice: Bilevel, stencil: bool) -> Stored {
+    let (w, h) = (bits.width(), bits.height());
+    let done = |(data, codec): (Vec<u8>, Codec)| {
+        Stored::Done(
+            bilevel_xobject(id, w, h, &data, codec, stencil, None),
+            codec,
+        )
     };
+    match choice {
+        Bilevel::G4 => return done((g4::encode(bits), Codec::G4)),
+        Bilevel::Jbig2Generic => return done((jbig2::encode(bits), Codec::Jbig2)),
+        Bilevel::Auto | Bilevel::Jbig2 | Bilevel::Jbig2Symbols => {}
+    }
+    match jbig2::PageSymbols::new(bits) {
+        Some(symbols) => Stored::Waiting(Deferred {
+            id,
+            stencil,
+            symbols,
+            bits: Packed::new(bits),
+            choice,
+        }),
+        None if choice == Bilevel::Auto => done(smallest_plain(bits)),
+        None => done((jbig2::encode(bits), Codec::Jbig2)),
+    }
+}
+
+/// The smaller of generic JBIG2 and G4; on a tie JBIG2.
+fn smallest_plain(bits: &BitImage) -> (Vec<u8>, Codec) {
+    let (j, g) = (jbig2::encode(bits), g4::encode(bits));
+    if j.len() <= g.len() {
+        (j, Codec::Jbig2)
+    } else {
+        (g, Codec::G4)
+    }
+}
+
+/// The image XObject of a `w` × `h` bilevel image coded as `data`
+/// (`codec`: JBIG2 or G4), a stencil mask when `stencil`; a JBIG2 image
+/// refers to the `globals` stream when given.
+pub(super) fn bilevel_xobject(
+    id: Ref,
+    w: u32,
+    h: u32,
+    data: &[u8],
+    codec: Codec,
+    stencil: bool,
+    globals: Option<Ref>,
+) -> Chunk {
+    let (w, h) = (w as i32, h as i32);
     let mut c = chunk();
-    let mut xobj = c.image_xobject(id, &data);
+    let mut xobj = c.image_xobject(id, data);
     xobj.width(w).height(h).bits_per_component(1);
     if stencil {
         xobj.image_mask(true);
@@ -145,6 +176,9 @@ pub(super) fn bilevel_as(
     if codec == Codec::Jbig2 {
         // JBIG2's 1 is black, as PDF's JBIG2Decode draws it: no /Decode.
         xobj.filter(Filter::Jbig2Decode);
+        if let Some(g) = globals {
+            xobj.decode_parms().pair(Name(b"JBIG2Globals"), g);
+        }
     } else {
         xobj.filter(Filter::CcittFaxDecode);
         xobj.decode_parms()
@@ -153,16 +187,7 @@ pub(super) fn bilevel_as(
             .pair(Name(b"Rows"), h);
     }
     xobj.finish();
-    (c, codec)
-}
-
-/// The symbol-coded page when it is smaller than `generic`, its generic
-/// coding; on a tie the generic one, so such pages keep their bytes.
-fn smaller_jbig2(generic: Vec<u8>, bits: &BitImage) -> Vec<u8> {
-    match jbig2::encode_symbols(bits) {
-        Some(s) if s.len() < generic.len() => s,
-        _ => generic,
-    }
+    c
 }
 
 /// A grey or colour image, JPEG when `lossy`, else Flate (also for images

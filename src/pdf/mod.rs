@@ -4,6 +4,7 @@
 //! Nothing here knows which OCR engine ran.
 
 mod assemble;
+mod bilevel_batch;
 mod edit;
 pub(crate) mod font;
 pub(crate) mod g4;
@@ -17,7 +18,9 @@ mod text;
 mod xmp;
 
 pub(crate) use assemble::Assembler;
+pub(crate) use bilevel_batch::Settled;
 pub(crate) use edit::{Editor, PageChange};
+pub(crate) use images::Codec;
 pub use images::{Bilevel, DEFAULT_JPEG_QUALITY, DEFAULT_PICTURE_DPI, ImageOptions};
 pub use info::{DateSource, DocDate, DocInfo, is_forbidden_char};
 pub(crate) use page::{PageEncoding, PagePdf, build as build_page, parts as page_parts};

@@ -1,9 +1,10 @@
 //! One page's PDF objects, built on a worker thread with local object ids
 //! that the assembler renumbers.
 
+use super::bilevel_batch::Deferred;
 use super::chunk;
 use super::deflate;
-use super::images::{self, Codec, ImageOptions};
+use super::images::{self, Codec, ImageOptions, Stored};
 use crate::clean::{CleanPage, Picture, Rect};
 use crate::ocr::OcrPage;
 use pdf_writer::{Chunk, Content, Filter, Finish, Name, Rect as PdfRect, Ref};
@@ -19,13 +20,17 @@ pub(crate) const FIRST_LOCAL: i32 = 10;
 /// object's offset as it streams them to the file.
 pub struct PagePdf {
     pub(crate) objects: Vec<Chunk>,
+    /// Images whose coding waits for the document's batch (their ids are
+    /// the page's, the objects not among `objects` yet).
+    pub(crate) waiting: Vec<Deferred>,
     pub(crate) page: Ref,
     /// Codecs of the page's images, the page background first.
     codecs: Vec<Codec>,
 }
 
 impl PagePdf {
-    /// Bytes this page adds to the file (before renumbering; close enough).
+    /// Bytes this page adds to the file (before renumbering; close enough),
+    /// images still waiting for their batch not counted.
     pub fn len(&self) -> usize {
         self.objects.iter().map(Chunk::len).sum()
     }
@@ -54,6 +59,7 @@ pub struct PageEncoding {
 /// is drawn (pixels), in drawing order.
 struct Images {
     objects: Vec<Chunk>,
+    waiting: Vec<Deferred>,
     /// (name, object id, rectangle in pixels) of every image drawn.
     drawn: Vec<(String, Ref, Rect)>,
     codecs: Vec<Codec>,
@@ -64,6 +70,7 @@ fn images(page: &CleanPage, enc: &PageEncoding, mut next_id: i32) -> Images {
     let opts = enc.images;
     let mut images: Vec<(String, Ref, Rect)> = Vec::new();
     let mut objects = Vec::new();
+    let mut waiting = Vec::new();
     let mut codecs = Vec::new();
     let full = Rect {
         x0: 0,
@@ -72,12 +79,22 @@ fn images(page: &CleanPage, enc: &PageEncoding, mut next_id: i32) -> Images {
         y1: h,
     };
     // `rect` is where the image is drawn; `None` for an image that is
-    // only referred to (a stencil mask).
-    let mut add = |(chunk, codec): (Chunk, Codec), id: Ref, rect: Option<Rect>| {
+    // only referred to (a stencil mask). A waiting bilevel image is listed
+    // as JBIG2 until its batch decides (the document corrects the report).
+    let mut add = |stored: Stored, id: Ref, rect: Option<Rect>| {
         if let Some(rect) = rect {
             images.push((format!("Im{}", images.len()), id, rect));
         }
-        objects.push(chunk);
+        let codec = match stored {
+            Stored::Done(chunk, codec) => {
+                objects.push(chunk);
+                codec
+            }
+            Stored::Waiting(d) => {
+                waiting.push(d);
+                Codec::Jbig2
+            }
+        };
         if !codecs.contains(&codec) {
             codecs.push(codec);
         }
@@ -90,17 +107,14 @@ fn images(page: &CleanPage, enc: &PageEncoding, mut next_id: i32) -> Images {
         Picture::Page(pixels) => {
             let id = alloc();
             let lossy = enc.lossy_page && !opts.lossless;
-            add(
-                images::tone(id, pixels, lossy, opts.quality()),
-                id,
-                Some(full),
-            );
+            let (chunk, codec) = images::tone(id, pixels, lossy, opts.quality());
+            add(Stored::Done(chunk, codec), id, Some(full));
         }
         Picture::None | Picture::Regions(_) => match &page.layers {
             None => {
                 let id = alloc();
                 add(
-                    images::bilevel(id, &page.bits, opts.bilevel),
+                    images::bilevel(id, &page.bits, opts.bilevel, false),
                     id,
                     Some(full),
                 );
@@ -112,9 +126,10 @@ fn images(page: &CleanPage, enc: &PageEncoding, mut next_id: i32) -> Images {
                     foreground: alloc(),
                 };
                 let o = super::layers::write(&ids, layers, &page.bits, &opts);
-                add(o.background, ids.background, Some(full));
+                let done = |(chunk, codec)| Stored::Done(chunk, codec);
+                add(done(o.background), ids.background, Some(full));
                 add(o.mask, ids.mask, None);
-                add(o.foreground, ids.foreground, Some(full));
+                add(done(o.foreground), ids.foreground, Some(full));
             }
         },
     }
@@ -126,13 +141,14 @@ fn images(page: &CleanPage, enc: &PageEncoding, mut next_id: i32) -> Images {
                 .picture_dpi
                 .and_then(|target| images::downsample(pixels, dpi, target));
             let stored = small.as_ref().unwrap_or(pixels);
-            let tone = images::tone(id, stored, !opts.lossless, opts.quality());
-            add(tone, id, Some(*rect));
+            let (chunk, codec) = images::tone(id, stored, !opts.lossless, opts.quality());
+            add(Stored::Done(chunk, codec), id, Some(*rect));
         }
     }
 
     Images {
         objects,
+        waiting,
         drawn: images,
         codecs,
     }
@@ -161,6 +177,7 @@ pub fn build(page: &CleanPage, ocr: &OcrPage, enc: &PageEncoding) -> PagePdf {
     let font_name = Name(b"F0");
     let Images {
         objects,
+        waiting,
         drawn: images,
         codecs,
     } = images(page, enc, FIRST_LOCAL + 2);
@@ -196,6 +213,7 @@ pub fn build(page: &CleanPage, ocr: &OcrPage, enc: &PageEncoding) -> PagePdf {
     all.extend(objects);
     PagePdf {
         objects: all,
+        waiting,
         page: page_id,
         codecs,
     }
@@ -206,6 +224,8 @@ pub fn build(page: &CleanPage, ocr: &OcrPage, enc: &PageEncoding) -> PagePdf {
 /// stream drawn in the page's default user space.
 pub struct PageParts {
     pub(crate) objects: Vec<Chunk>,
+    /// Images whose coding waits for the document's batch.
+    pub(crate) waiting: Vec<Deferred>,
     /// Resource names of the images drawn, with their local ids.
     pub(crate) xobjects: Vec<(String, Ref)>,
     /// The content (uncompressed), inside `q … Q`.
@@ -245,11 +265,13 @@ pub fn parts(
 ) -> PageParts {
     let Images {
         objects,
+        waiting,
         drawn,
         codecs,
     } = page.map_or(
         Images {
             objects: Vec::new(),
+            waiting: Vec::new(),
             drawn: Vec::new(),
             codecs: Vec::new(),
         },
@@ -263,6 +285,7 @@ pub fn parts(
     content.restore_state();
     PageParts {
         objects,
+        waiting,
         xobjects: drawn.into_iter().map(|(n, id, _)| (n, id)).collect(),
         content: content.finish().into_vec(),
         font,

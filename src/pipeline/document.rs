@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::extras;
 use crate::job::Job;
 use crate::output::{AtomicFile, ClosedFile, check_pdf};
-use crate::pdf::{Assembler, DocDate, DocInfo, Editor};
+use crate::pdf::{Assembler, Codec, DocDate, DocInfo, Editor, Settled};
 use crate::summary::{DroppedPage, PageSummary, Summary};
 use std::fs::File;
 use std::io::BufWriter;
@@ -57,9 +57,10 @@ impl Document {
 
     /// Append the next page (`number` counts from 1).
     pub(crate) fn add(&mut self, number: usize, done: PageDone) -> Result<()> {
-        match (&mut self.asm, done.pdf) {
-            (Sink::New(asm), PageOut::New(pdf)) => asm.add_page(&pdf),
-            (Sink::Edit(editor), PageOut::Edit(id, change)) => editor.add_page(id, change),
+        let index = self.reports.len();
+        let settled = match (&mut self.asm, done.pdf) {
+            (Sink::New(asm), PageOut::New(pdf)) => asm.add_page(pdf, index),
+            (Sink::Edit(editor), PageOut::Edit(id, change)) => editor.add_page(id, index, change),
             _ => {
                 return Err(Error::Internal(
                     "a page built for another kind of document".into(),
@@ -69,7 +70,21 @@ impl Document {
         .map_err(|e| output_error(&self.job, e))?;
         self.extras.add_page(number, &done.report, done.hocr)?;
         self.reports.push(done.report);
+        self.settled(settled);
         Ok(())
+    }
+
+    /// Correct the reports of pages whose bilevel image was coded with its
+    /// batch: their bytes, and the codec when the batch chose G4 (a waiting
+    /// image was reported as JBIG2; it is a page's one bilevel image).
+    fn settled(&mut self, settled: Vec<Settled>) {
+        for s in settled {
+            let report = &mut self.reports[s.page];
+            report.bytes += s.bytes;
+            if s.codec != Codec::Jbig2 {
+                report.codec = report.codec.replacen("jbig2", s.codec.name(), 1);
+            }
+        }
     }
 
     /// Pages added so far.
@@ -82,11 +97,17 @@ impl Document {
     /// closed (a stack split into many parts holds none open).
     /// `dropped`: the pages of the stack left out of it, for its report.
     pub(crate) fn seal(
-        self,
+        mut self,
         info: &DocInfo,
         created: Option<DocDate>,
         dropped: &[DroppedPage],
     ) -> Result<Sealed> {
+        let settled = match &mut self.asm {
+            Sink::New(asm) => asm.settle(),
+            Sink::Edit(editor) => editor.settle(),
+        }
+        .map_err(|e| output_error(&self.job, e))?;
+        self.settled(settled);
         let job = &self.job;
         let edited = matches!(self.asm, Sink::Edit(_));
         let writer = match self.asm {

@@ -376,3 +376,98 @@ fn pdftoppm(pdf: &Path, page: usize, size: &[&str], out: &Path) -> image::RgbIma
     assert!(ok, "pdftoppm failed on {}", pdf.display());
     image::open(prefix.with_extension("png")).unwrap().to_rgb8()
 }
+
+/// A JBIG2 image's stream and the `/JBIG2Globals` object it names (its id
+/// and data).
+pub type Jbig2Image = (Vec<u8>, Option<(u32, Vec<u8>)>);
+
+/// Each page's JBIG2 image, in page order, as written in `pdf`.
+pub fn jbig2_images(pdf: &Path) -> Vec<Jbig2Image> {
+    let doc = lopdf::Document::load(pdf).unwrap();
+    let mut out = Vec::new();
+    for (_, page) in doc.get_pages() {
+        let (resources, _) = doc.get_page_resources(page).unwrap();
+        let resources = resources.expect("page resources");
+        let xobjects = resources.get(b"XObject").unwrap();
+        let xobjects = match xobjects {
+            lopdf::Object::Reference(r) => doc.get_dictionary(*r).unwrap(),
+            o => o.as_dict().unwrap(),
+        };
+        for (_, r) in xobjects {
+            let stream = doc
+                .get_object(r.as_reference().unwrap())
+                .unwrap()
+                .as_stream()
+                .unwrap();
+            if stream.dict.get(b"Filter").unwrap().as_name().unwrap() != b"JBIG2Decode" {
+                continue;
+            }
+            let globals = stream
+                .dict
+                .get(b"DecodeParms")
+                .ok()
+                .and_then(|p| p.as_dict().ok())
+                .and_then(|p| p.get(b"JBIG2Globals").ok())
+                .map(|g| {
+                    let id = g.as_reference().unwrap();
+                    let data = doc
+                        .get_object(id)
+                        .unwrap()
+                        .as_stream()
+                        .unwrap()
+                        .content
+                        .clone();
+                    (id.0, data)
+                });
+            out.push((stream.content.clone(), globals));
+        }
+    }
+    out
+}
+
+/// The pixels `jbig2dec` decodes from an embedded stream (1 = ink) that
+/// may refer to a `globals` stream.
+pub fn jbig2dec(globals: Option<&[u8]>, stream: &[u8]) -> (u32, u32, Vec<bool>) {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, output) = (dir.path().join("page.jb2"), dir.path().join("page.pbm"));
+    std::fs::write(&input, stream).unwrap();
+    let mut cmd = Command::new("jbig2dec");
+    cmd.args(["-e", "-t", "pbm", "-o"]).arg(&output);
+    if let Some(g) = globals {
+        let path = dir.path().join("globals.jb2");
+        std::fs::write(&path, g).unwrap();
+        cmd.arg(path);
+    }
+    let out = cmd
+        .arg(&input)
+        .output()
+        .expect("jbig2dec is needed (scripts/deps.sh installs it)");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "jbig2dec: {}\n{stderr}", out.status);
+    let pbm = std::fs::read(&output).unwrap();
+    // P4: "P4\n<w> <h>\n" then rows packed MSB first, 1 = black.
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 3 {
+        while pbm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !pbm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8_lossy(&pbm[start..at]).to_string());
+    }
+    at += 1;
+    assert_eq!(fields[0], "P4");
+    let (w, h): (u32, u32) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    let stride = w.div_ceil(8) as usize;
+    let mut px = Vec::with_capacity((w * h) as usize);
+    for y in 0..h as usize {
+        let row = &pbm[at + y * stride..at + (y + 1) * stride];
+        for x in 0..w as usize {
+            px.push(row[x / 8] & (0x80 >> (x % 8)) != 0);
+        }
+    }
+    (w, h, px)
+}

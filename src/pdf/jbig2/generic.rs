@@ -29,7 +29,8 @@ pub(super) fn states() -> States {
 
 /// Code a `w` × `h` bitmap as a template 0 generic region, typical
 /// prediction (6.2.5.7) when `tpgdon`; `fill(y, row)` writes row y as 0/1
-/// bytes (1 = ink), every byte of it. The context of a pixel at x (Figure 3, nominal adaptive
+/// bytes (1 = ink), every byte of it. Stops, returning false, once the
+/// coded bytes pass `limit` (checked row by row). The context of a pixel at x (Figure 3, nominal adaptive
 /// pixels) is, from the most significant bit: row y−2 at x−2..=x+2, row
 /// y−1 at x−3..=x+3, row y at x−4..=x−1 — three windows that slide right by
 /// one pixel per step.
@@ -40,7 +41,8 @@ pub(super) fn region(
     mut fill: impl FnMut(usize, &mut [u8]),
     coder: &mut MqEncoder,
     states: &mut States,
-) {
+    limit: usize,
+) -> bool {
     // Rows y−2, y−1 and y, zero-padded.
     let mut rows = [
         vec![0u8; w + 2 * PAD],
@@ -49,6 +51,9 @@ pub(super) fn region(
     ];
     let mut ltp = false;
     for y in 0..h {
+        if coder.len() > limit {
+            return false;
+        }
         rows.rotate_left(1);
         fill(y, &mut rows[2][PAD..PAD + w]);
         if tpgdon {
@@ -79,6 +84,7 @@ pub(super) fn region(
             w2 = ((w2 << 1) | n2 as usize) & 0x1F;
         }
     }
+    true
 }
 
 /// The generic region segment's data header after the region information

@@ -8,13 +8,18 @@
 //!   spends fixed codes on every run edge.
 //! - [`encode_symbols`]: symbol coding. Each distinct letter-sized
 //!   component shape is stored once in a symbol dictionary; a text region
-//!   places every component; a shape close to an earlier one (same size, at
-//!   most a tenth of its pixels different) is coded as a *refinement* of it
-//!   — in a second dictionary, or, for a shape seen once, as the instance
-//!   refined in the text region ([`classify`] tries both plans, the smaller
-//!   is kept). The rest of the ink (rules, frames, halftone networks) is a
-//!   generic region. On generated text pages this is 0.2–0.8× the generic
-//!   coding.
+//!   places every component; a shape close to an earlier one (its size or
+//!   one pixel off, at most a tenth of its pixels different) is coded as a
+//!   *refinement* of it — in a second dictionary, or, for a shape seen
+//!   once, as the instance refined in the text region (on pages of small
+//!   letters both plans are coded and the smaller kept). The rest of the
+//!   ink (rules, frames, halftone networks) is a generic region. On
+//!   generated text pages this is 0.2–0.8× the generic coding.
+//! - [`document::code`]: the same for a run of pages, the shapes found on
+//!   two or more of them in a shared dictionary: the PDF's `/JBIG2Globals`
+//!   stream. A page's analysis ([`PageSymbols`]) is done on its worker;
+//!   the PDF writers code the pages of a batch together
+//!   (`pdf::bilevel_batch`).
 //!
 //! Nothing is substituted: every instance is either the exact stored shape
 //! or refinement-coded to its own pixels, so the page decodes to exactly
@@ -35,7 +40,9 @@
 //!
 //! What is written (T.88 section numbers):
 //! - segments of the embedded organisation (Annex D.3, as PDF requires): no
-//!   file header, no global segments, no end-of-page segment;
+//!   file header, no end-of-page segment; the shared symbol dictionaries
+//!   are global segments (page association 0) of the globals stream, the
+//!   rest belong to page 1 of each image's own stream;
 //! - a page information segment (7.4.8) marked "eventually lossless",
 //!   default pixel 0, combination operator OR;
 //! - generic regions (7.4.6, [`generic`]): no MMR, template 0 with the
@@ -53,47 +60,75 @@
 //! above and the current row, shifted one pixel per step, instead of 16
 //! pixel reads per pixel.
 
+mod analyse;
 mod classify;
+pub mod document;
 mod generic;
 mod mq;
 mod refine;
 mod symbols;
 mod text_region;
 
+pub use analyse::PageSymbols;
+pub use document::{BATCH_PAGES, Coded};
+
 use crate::clean::bits::{BitImage, INK};
 use mq::MqEncoder;
-use text_region::Placed;
 
 /// JBIG2 stream bytes of the page for an image XObject with
 /// `/Filter /JBIG2Decode`, `/BitsPerComponent 1`, `/ColorSpace /DeviceGray`
 /// and no `/DecodeParms`: ink is JBIG2's 1, which PDF draws black without a
 /// `/Decode` array. One generic region.
 pub fn encode(bits: &BitImage) -> Vec<u8> {
-    let (w, h) = (bits.width(), bits.height());
+    let fill = |y: usize, row: &mut [u8]| {
+        for (dst, &src) in row.iter_mut().zip(bits.row(y as u32)) {
+            *dst = u8::from(src == INK);
+        }
+    };
+    encode_rows(bits.width(), bits.height(), fill, usize::MAX).expect("no limit")
+}
+
+/// [`encode`] of a `w` × `h` page whose row y `fill(y, row)` writes (bytes
+/// of 0 or 1, 1 = ink); `None` as soon as the coded bitmap passes `limit`
+/// bytes (so a coding that cannot win stops early).
+pub fn encode_rows(
+    w: u32,
+    h: u32,
+    fill: impl FnMut(usize, &mut [u8]),
+    limit: usize,
+) -> Option<Vec<u8>> {
     let mut coder = MqEncoder::new();
     let mut states = generic::states();
-    generic::region(
+    if !generic::region(
         w as usize,
         h as usize,
         true,
-        |y, row| {
-            for (dst, &src) in row.iter_mut().zip(bits.row(y as u32)) {
-                *dst = u8::from(src == INK);
-            }
-        },
+        fill,
         &mut coder,
         &mut states,
-    );
+        limit,
+    ) {
+        return None;
+    }
     let coded = coder.finish();
-
+    if coded.len() > limit {
+        return None;
+    }
     let mut out = Vec::with_capacity(coded.len() + 64);
-    page_information(&mut out, w, h);
+    page_information(&mut out, 0, w, h);
     let mut region = Vec::with_capacity(coded.len() + 26);
     region_information(&mut region, w, h, 0, 0);
     generic::flags_and_at(&mut region, true);
     region.extend_from_slice(&coded);
-    segment(&mut out, 1, IMMEDIATE_LOSSLESS_GENERIC_REGION, &[], &region);
-    out
+    segment(
+        &mut out,
+        1,
+        IMMEDIATE_LOSSLESS_GENERIC_REGION,
+        &[],
+        1,
+        &region,
+    );
+    Some(out)
 }
 
 /// The page symbol-coded, for the same image XObject as [`encode`]: the
@@ -101,142 +136,12 @@ pub fn encode(bits: &BitImage) -> Vec<u8> {
 /// shapes, a refined dictionary of shapes close to earlier ones), a text
 /// region placing them (refining an instance where it differs from its
 /// symbol), and a generic region for the rest of the ink, all combined
-/// with OR onto a white page. Of the two plans of [`classify`] the smaller
-/// is kept. `None` when the page has no letter-sized components: then it
-/// has nothing to gain over [`encode`].
+/// with OR onto a white page: [`document::code`] of this page alone.
+/// `None` when the page has no letter-sized components: then it has
+/// nothing to gain over [`encode`].
 pub fn encode_symbols(bits: &BitImage) -> Option<Vec<u8>> {
-    let (w, h) = (bits.width(), bits.height());
-    let split = classify::split(bits);
-    if split.shapes.is_empty() {
-        return None;
-    }
-    let mut out = Vec::new();
-    page_information(&mut out, w, h);
-    let mut number = 1;
-    {
-        let (segments, next) = split
-            .plans
-            .iter()
-            .map(|plan| symbol_segments(w, h, &split.shapes, plan, number))
-            .min_by_key(|(s, _)| s.len())
-            .expect("two plans");
-        out.extend(segments);
-        number = next;
-    }
-    // The residue: the components too big to be letters, in their box.
-    let labels = &split.labels;
-    let mut boxes = labels
-        .comps
-        .iter()
-        .zip(&split.residue)
-        .filter(|(_, r)| **r)
-        .map(|(c, _)| c.rect);
-    if let Some(first) = boxes.next() {
-        let r = boxes.fold(first, |a, b| crate::rect::Rect {
-            x0: a.x0.min(b.x0),
-            y0: a.y0.min(b.y0),
-            x1: a.x1.max(b.x1),
-            y1: a.y1.max(b.y1),
-        });
-        let mut coder = MqEncoder::new();
-        let mut states = generic::states();
-        generic::region(
-            r.width() as usize,
-            r.height() as usize,
-            true,
-            |y, row| {
-                row.fill(0);
-                let y = y + r.y0 as usize;
-                for i in labels.row_start[y]..labels.row_start[y + 1] {
-                    if split.residue[labels.comp[i] as usize] {
-                        let run = labels.runs[i];
-                        row[(run.x0 - r.x0) as usize..(run.x1 - r.x0) as usize].fill(1);
-                    }
-                }
-            },
-            &mut coder,
-            &mut states,
-        );
-        let coded = coder.finish();
-        let mut region = Vec::with_capacity(coded.len() + 26);
-        region_information(&mut region, r.width(), r.height(), r.x0, r.y0);
-        generic::flags_and_at(&mut region, true);
-        region.extend_from_slice(&coded);
-        segment(
-            &mut out,
-            number,
-            IMMEDIATE_LOSSLESS_GENERIC_REGION,
-            &[],
-            &region,
-        );
-    }
-    Some(out)
-}
-
-/// The dictionary and text region segments of `plan`, numbered from
-/// `number`, and the next free segment number. Symbols with no reference go
-/// in a generic dictionary, the rest in a refined one after it; IDs run
-/// through both, in that order.
-fn symbol_segments(
-    w: u32,
-    h: u32,
-    shapes: &[classify::Bitmap],
-    plan: &classify::Plan,
-    mut number: u32,
-) -> (Vec<u8>, u32) {
-    let mut out = Vec::new();
-    let (mut base, mut refined): (Vec<u32>, Vec<u32>) = (0..shapes.len() as u32)
-        .filter(|&k| plan.member[k as usize])
-        .partition(|&k| plan.reference[k as usize].is_none());
-    symbols::sort(&mut base, shapes);
-    symbols::sort(&mut refined, shapes);
-    let mut ids = vec![0u32; shapes.len()];
-    for (id, &k) in base.iter().chain(&refined).enumerate() {
-        ids[k as usize] = id as u32;
-    }
-    let generic: Vec<&classify::Bitmap> = base.iter().map(|&k| &shapes[k as usize]).collect();
-    let data = symbols::generic_dictionary(&generic);
-    segment(&mut out, number, SYMBOL_DICTIONARY, &[], &data);
-    let mut dictionaries = vec![number];
-    number += 1;
-    if !refined.is_empty() {
-        let list: Vec<symbols::Refined> = refined
-            .iter()
-            .map(|&k| {
-                let r = plan.reference[k as usize].expect("a refined shape");
-                symbols::Refined {
-                    shape: &shapes[k as usize],
-                    reference: &shapes[r as usize],
-                    reference_id: ids[r as usize],
-                }
-            })
-            .collect();
-        let data = symbols::refined_dictionary(base.len() as u32, &list);
-        segment(&mut out, number, SYMBOL_DICTIONARY, &[number - 1], &data);
-        dictionaries.push(number);
-        number += 1;
-    }
-    let mut placed: Vec<Placed> = plan
-        .instances
-        .iter()
-        .map(|i| Placed {
-            x: i.x,
-            y: i.y,
-            id: ids[i.class as usize],
-            shape: &shapes[i.class as usize],
-            refine: i.refine.map(|k| &shapes[k as usize]),
-        })
-        .collect();
-    let symbols = (base.len() + refined.len()) as u32;
-    let data = text_region::text_region(w, h, &mut placed, symbols, LOG_STRIPS);
-    segment(
-        &mut out,
-        number,
-        IMMEDIATE_LOSSLESS_TEXT_REGION,
-        &dictionaries,
-        &data,
-    );
-    (out, number + 1)
+    let page = PageSymbols::new(bits)?;
+    document::code(&[&page]).pages.pop()
 }
 
 /// Strips of the text regions: 2^LOG_STRIPS rows (7.4.3.1.1 LOGSBSTRIPS).
@@ -247,8 +152,8 @@ const IMMEDIATE_LOSSLESS_TEXT_REGION: u8 = 7;
 const IMMEDIATE_LOSSLESS_GENERIC_REGION: u8 = 39;
 const PAGE_INFORMATION: u8 = 48;
 
-/// The page information segment (7.4.8), segment 0.
-fn page_information(out: &mut Vec<u8>, w: u32, h: u32) {
+/// The page information segment (7.4.8), segment `number`.
+fn page_information(out: &mut Vec<u8>, number: u32, w: u32, h: u32) {
     let mut page_info = Vec::with_capacity(19);
     page_info.extend(w.to_be_bytes());
     page_info.extend(h.to_be_bytes());
@@ -258,12 +163,12 @@ fn page_information(out: &mut Vec<u8>, w: u32, h: u32) {
     // no refinements, no auxiliary buffers.
     page_info.push(0x01);
     page_info.extend(0u16.to_be_bytes()); // not striped
-    segment(out, 0, PAGE_INFORMATION, &[], &page_info);
+    segment(out, number, PAGE_INFORMATION, &[], 1, &page_info);
 }
 
 /// Region segment information field (7.4.1): `w` × `h` at (`x`, `y`),
 /// combined with OR.
-fn region_information(out: &mut Vec<u8>, w: u32, h: u32, x: u32, y: u32) {
+pub(super) fn region_information(out: &mut Vec<u8>, w: u32, h: u32, x: u32, y: u32) {
     out.extend(w.to_be_bytes());
     out.extend(h.to_be_bytes());
     out.extend(x.to_be_bytes());
@@ -271,15 +176,16 @@ fn region_information(out: &mut Vec<u8>, w: u32, h: u32, x: u32, y: u32) {
     out.push(0);
 }
 
-/// Append one segment (7.2): header with a one-byte page association for
-/// page 1 and the referred-to segments (fewer than 5, numbered below 256,
-/// none retained), then the data.
-fn segment(out: &mut Vec<u8>, number: u32, kind: u8, refers_to: &[u32], data: &[u8]) {
+/// Append one segment (7.2): header with the referred-to segments (fewer
+/// than 5, numbered below 256, none retained) and a one-byte page
+/// association (`page`: 1 on a page's stream, 0 in the globals), then the
+/// data.
+fn segment(out: &mut Vec<u8>, number: u32, kind: u8, refers_to: &[u32], page: u8, data: &[u8]) {
     out.extend(number.to_be_bytes());
     out.push(kind); // not deferred, one-byte page association
     out.push((refers_to.len() as u8) << 5); // count, no retention bits
     out.extend(refers_to.iter().map(|&r| r as u8));
-    out.push(1); // page 1
+    out.push(page);
     // Noise, the worst case, codes to about a bit per pixel: 4 GiB would
     // take a page of some 34 gigapixels, far past the input pixel limit.
     let len = u32::try_from(data.len()).expect("a JBIG2 segment over 4 GiB");

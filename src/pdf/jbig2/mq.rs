@@ -103,6 +103,11 @@ impl MqEncoder {
         }
     }
 
+    /// Bytes out so far.
+    pub(super) fn len(&self) -> usize {
+        self.out.len() - 1
+    }
+
     /// ENCODE with CODEMPS and CODELPS folded in.
     #[inline(always)]
     pub(super) fn encode(&mut self, state: &mut u8, bit: u8) {

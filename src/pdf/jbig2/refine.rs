@@ -14,33 +14,72 @@ pub(super) fn states() -> Vec<u8> {
     vec![0u8; 1 << 13]
 }
 
-/// Refinement coding (6.3) of `own` against `reference`, same size and
-/// place (GRREFERENCEDX = GRREFERENCEDY = 0), template 0 with both
+/// The reference's offset for refining `own` from `reference`
+/// (GRREFERENCEDX, GRREFERENCEDY): half the size difference, rounded down,
+/// so their middles meet — as a text region places it when RDX = RDY = 0
+/// (6.4.11: ⌊RDW / 2⌋ + RDX), and as a refined dictionary is told by RDX
+/// and RDY.
+pub(super) fn offset(own: &Bitmap, reference: &Bitmap) -> (i32, i32) {
+    (
+        (own.w as i32 - reference.w as i32) >> 1,
+        (own.h as i32 - reference.h as i32) >> 1,
+    )
+}
+
+/// Refinement coding (6.3) of `own` against `reference` at [`offset`],
+/// template 0 with both
 /// adaptive pixels at (−1, −1), no typical prediction. The context
-/// (Figure 12) is the coded bitmap at (0, −1), (1, −1), (−1, 0) and A1, and
-/// the reference at (0, −1), (1, −1), (−1, 0), (0, 0), (1, 0), (−1, 1),
-/// (0, 1), (1, 1) and A2. Without TPGRON no context is shared with a
-/// pseudo-pixel, so any one-to-one numbering of the neighbourhoods codes
-/// the same bits as the decoder's; this one packs them in that order.
+/// (Figure 12) is the coded bitmap at (−1, −1), (0, −1), (1, −1) and
+/// (−1, 0), and the reference at the nine pixels (−1..=1, −1..=1). Without
+/// TPGRON no context is shared with a pseudo-pixel, so any one-to-one
+/// numbering of the neighbourhoods codes the same bits as the decoder's;
+/// this one packs sliding three-pixel windows of the rows: the coded row
+/// above, the pixel before, the reference rows above, at and below.
 pub(super) fn code(coder: &mut MqEncoder, states: &mut [u8], own: &Bitmap, reference: &Bitmap) {
-    for y in 0..own.h as i32 {
-        for x in 0..own.w as i32 {
-            let c = |dx: i32, dy: i32| own.get(x + dx, y + dy) as usize;
-            let r = |dx: i32, dy: i32| reference.get(x + dx, y + dy) as usize;
-            let context = c(0, -1) << 12
-                | c(1, -1) << 11
-                | c(-1, 0) << 10
-                | c(-1, -1) << 9
-                | r(0, -1) << 8
-                | r(1, -1) << 7
-                | r(-1, 0) << 6
-                | r(0, 0) << 5
-                | r(1, 0) << 4
-                | r(-1, 1) << 3
-                | r(0, 1) << 2
-                | r(1, 1) << 1
-                | r(-1, -1);
-            coder.encode(&mut states[context], own.get(x, y));
+    let (w, h) = (own.w as usize, own.h as usize);
+    // Both bitmaps with a border of one white pixel.
+    let pw = w + 2;
+    let pad = |b: &Bitmap| {
+        let mut p = vec![0u8; pw * (h + 2)];
+        for y in 0..h {
+            p[(y + 1) * pw + 1..(y + 1) * pw + 1 + w].copy_from_slice(&b.px[y * w..(y + 1) * w]);
+        }
+        p
+    };
+    let own_p = pad(own);
+    let ref_p = if (own.w, own.h) == (reference.w, reference.h) {
+        pad(reference)
+    } else {
+        // The reference in the coded bitmap's frame: pixel (x, y) of it
+        // is the reference's (x − dx, y − dy).
+        let (dx, dy) = offset(own, reference);
+        let mut p = vec![0u8; pw * (h + 2)];
+        for (py, row) in p.chunks_exact_mut(pw).enumerate() {
+            for (px, v) in row.iter_mut().enumerate() {
+                *v = reference.get(px as i32 - 1 - dx, py as i32 - 1 - dy);
+            }
+        }
+        p
+    };
+    let states: &mut [u8; 1 << 13] = (&mut states[..1 << 13]).try_into().expect("8192 states");
+    let at = |r: usize| r * pw..(r + 1) * pw;
+    for y in 0..h {
+        // Padded rows y (the row above), y + 1 (this row), y + 2 (below).
+        let (ou, oc) = (&own_p[at(y)], &own_p[at(y + 1)]);
+        let (ru, rc, rd) = (&ref_p[at(y)], &ref_p[at(y + 1)], &ref_p[at(y + 2)]);
+        let start = |r: &[u8]| (usize::from(r[0]) << 1) | usize::from(r[1]);
+        let (mut wu, mut wru, mut wrc, mut wrd) = (start(ou), start(ru), start(rc), start(rd));
+        let mut before = 0usize;
+        for x in 0..w {
+            let next = x + 2;
+            wu = ((wu << 1) | usize::from(ou[next])) & 7;
+            wru = ((wru << 1) | usize::from(ru[next])) & 7;
+            wrc = ((wrc << 1) | usize::from(rc[next])) & 7;
+            wrd = ((wrd << 1) | usize::from(rd[next])) & 7;
+            let context = wu << 10 | before << 9 | wru << 6 | wrc << 3 | wrd;
+            let pixel = oc[x + 1];
+            coder.encode(&mut states[context & 0x1FFF], pixel);
+            before = usize::from(pixel);
         }
     }
 }

@@ -15,7 +15,7 @@ use super::mq::{IntContexts, MqEncoder};
 use super::refine;
 
 /// `keys` (indices into `shapes`) in dictionary order.
-pub(super) fn sort(keys: &mut [u32], shapes: &[Bitmap]) {
+pub(super) fn sort(keys: &mut [u32], shapes: &[&Bitmap]) {
     keys.sort_by_key(|&k| (shapes[k as usize].h, shapes[k as usize].w, k));
 }
 
@@ -32,13 +32,14 @@ pub(super) fn generic_dictionary(shapes: &[&Bitmap]) -> Vec<u8> {
             |y, row| row.copy_from_slice(&s.px[y * w..(y + 1) * w]),
             coder,
             &mut states,
+            usize::MAX,
         );
     });
     finish(coder, 0, shapes.len() as u32, false)
 }
 
 /// A symbol to code as a refinement: its bitmap, the reference's bitmap
-/// (same size) and the reference's symbol ID among the input symbols
+/// (its size or close to it, placed by [`refine::offset`]) and the reference's symbol ID among the input symbols
 /// followed by this dictionary's.
 pub(super) struct Refined<'a> {
     pub shape: &'a Bitmap,
@@ -63,8 +64,9 @@ pub(super) fn refined_dictionary(inputs: u32, symbols: &[Refined]) -> Vec<u8> {
         let s = next.next().expect("one per shape");
         coder.encode_int(&mut iaai, Some(1)); // REFAGGNINST
         coder.encode_id(&mut iaid, code_len, s.reference_id);
-        coder.encode_int(&mut iardx, Some(0));
-        coder.encode_int(&mut iardy, Some(0));
+        let (dx, dy) = refine::offset(s.shape, s.reference);
+        coder.encode_int(&mut iardx, Some(dx));
+        coder.encode_int(&mut iardy, Some(dy));
         refine::code(coder, &mut states, s.shape, s.reference);
     });
     finish(coder, inputs, symbols.len() as u32, true)

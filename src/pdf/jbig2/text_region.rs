@@ -17,6 +17,13 @@ pub(super) struct Placed<'a> {
     pub refine: Option<&'a Bitmap>,
 }
 
+impl Placed<'_> {
+    /// The bitmap drawn: the instance's own when refined.
+    fn drawn(&self) -> &Bitmap {
+        self.refine.unwrap_or(self.shape)
+    }
+}
+
 /// REFCORNER BOTTOMLEFT (7.4.3.1.1): an instance's T is its bottom row, so
 /// the letters of a line share it.
 const BOTTOM_LEFT: u16 = 0;
@@ -32,7 +39,7 @@ pub(super) fn text_region(
     log_strips: u32,
 ) -> Vec<u8> {
     let strips = 1u32 << log_strips;
-    let bottom = |p: &Placed| p.y + p.shape.h - 1;
+    let bottom = |p: &Placed| p.y + p.drawn().h - 1;
     placed.sort_by_key(|p| (bottom(p) >> log_strips, p.x, p.y));
     let refine = placed.iter().any(|p| p.refine.is_some());
     // SBSYMCODELEN (7.4.3.1.7 for Huffman; 6.4.10 for IAID): ceil(log2).
@@ -74,14 +81,16 @@ pub(super) fn text_region(
             if refine {
                 coder.encode_int(&mut iari, Some(i32::from(p.refine.is_some())));
                 if let Some(own) = p.refine {
-                    // Same size, same place: RDW, RDH, RDX, RDY all 0.
-                    for cx in [&mut iardw, &mut iardh, &mut iardx, &mut iardy] {
-                        coder.encode_int(cx, Some(0));
-                    }
+                    // RDW, RDH: the size difference; RDX = RDY = 0, so the
+                    // middles meet (refine::offset).
+                    coder.encode_int(&mut iardw, Some(own.w as i32 - p.shape.w as i32));
+                    coder.encode_int(&mut iardh, Some(own.h as i32 - p.shape.h as i32));
+                    coder.encode_int(&mut iardx, Some(0));
+                    coder.encode_int(&mut iardy, Some(0));
                     refine::code(&mut coder, &mut gr_states, own, p.shape);
                 }
             }
-            cur_s = x + i64::from(p.shape.w) - 1;
+            cur_s = x + i64::from(p.drawn().w) - 1;
             i += 1;
         }
         coder.encode_int(&mut iads, None);
