@@ -22,6 +22,7 @@ use super::bits::{BitImage, INK, PAPER};
 use super::colour::PaperBalance;
 use super::components::Labels;
 use crate::input::Dpi;
+use crate::rect::Rect;
 use image::{GrayImage, Luma, RgbImage};
 
 /// Hidden ink (see the module doc) that makes a pixel a candidate: printed
@@ -82,6 +83,29 @@ fn candidate(p: [u8; 3], around: u8) -> bool {
             && hi - lo >= COLOURED_SPREAD)
 }
 
+/// What [`candidate`] says of a pixel before its surroundings are known.
+enum Class {
+    /// Hidden ink of at least [`THRESHOLD`]: a candidate wherever it is.
+    Ink,
+    /// Light and clearly coloured: a candidate if darker than around it.
+    IfLighterAround,
+    /// Not a candidate.
+    Paper,
+}
+
+fn class(p: [u8; 3]) -> Class {
+    let [r, g, b] = p.map(i32::from);
+    let (lo, hi) = (r.min(g).min(b), r.max(g).max(b));
+    let luma = (299 * r + 587 * g + 114 * b) / 1000;
+    if hidden(p) >= THRESHOLD {
+        Class::Ink
+    } else if luma >= LIGHT_LUMA && 255 - lo >= COLOURED_DARK && hi - lo >= COLOURED_SPREAD {
+        Class::IfLighterAround
+    } else {
+        Class::Paper
+    }
+}
+
 /// Hidden ink of one pixel (see the module doc); negative when none.
 fn hidden(p: [u8; 3]) -> i32 {
     let [r, g, b] = p.map(i32::from);
@@ -108,58 +132,98 @@ pub(crate) fn may_have(rgb: &RgbImage) -> bool {
 pub(crate) fn find(colour: &RgbImage, bits: &BitImage, dpi: Dpi) -> Option<BitImage> {
     let (w, h) = colour.dimensions();
     let res = dpi.x.max(dpi.y);
-    // Darkness of each pixel's darkest channel, and its mean nearby.
-    let dark = colour
-        .as_raw()
-        .chunks_exact(3)
-        .map(|p| 255 - p[0].min(p[1]).min(p[2]))
-        .collect();
-    let dark = GrayImage::from_raw(w, h, dark).expect("same size");
-    let reach = (AROUND_IN * res).round().max(1.0) as u32;
-    let around = super::boxmean::box_mean(&dark, reach);
+    let (wu, hu) = (w as usize, h as usize);
     let mut cand = GrayImage::from_pixel(w, h, Luma([PAPER]));
     let mut any = false;
-    let pixels = colour
-        .pixels()
-        .zip(bits.as_gray().iter())
-        .zip(around.iter());
-    for (o, ((p, &b), &a)) in cand.pixels_mut().zip(pixels) {
-        if b != INK && candidate(p.0, a) {
-            o.0[0] = INK;
-            any = true;
+    // Rows holding a pixel that is a candidate only if its surroundings
+    // say so (a light coloured ink): its darkest channel's mean nearby is
+    // measured only in bands around those rows.
+    let mut needs_around = vec![false; hu];
+    let rows = colour
+        .as_raw()
+        .chunks_exact(3 * wu)
+        .zip(bits.as_gray().as_raw().chunks_exact(wu))
+        .zip(cand.as_mut().chunks_exact_mut(wu));
+    for (y, ((src, ink), out)) in rows.enumerate() {
+        for ((p, &b), o) in src.chunks_exact(3).zip(ink).zip(out.iter_mut()) {
+            if b == INK {
+                continue;
+            }
+            match class([p[0], p[1], p[2]]) {
+                Class::Ink => {
+                    *o = INK;
+                    any = true;
+                }
+                Class::IfLighterAround => needs_around[y] = true,
+                Class::Paper => {}
+            }
         }
     }
-    drop((dark, around));
+    let reach = (AROUND_IN * res).round().max(1.0) as usize;
+    let rows_needing = (0..hu).filter(|&y| needs_around[y]).map(|y| (y, y + 1));
+    for (b0, b1) in merge_spans(rows_needing, reach, hu) {
+        let dark: Vec<u8> = colour.as_raw()[3 * b0 * wu..3 * b1 * wu]
+            .chunks_exact(3)
+            .map(|p| 255 - p[0].min(p[1]).min(p[2]))
+            .collect();
+        let dark = GrayImage::from_raw(w, (b1 - b0) as u32, dark).expect("band size");
+        let around = super::boxmean::box_mean(&dark, reach as u32);
+        drop(dark);
+        for y in inner_rows(b0, b1, reach, hu).filter(|&y| needs_around[y]) {
+            let src = &colour.as_raw()[3 * y * wu..3 * (y + 1) * wu];
+            let ink = bits.row(y as u32);
+            let near = &around.as_raw()[(y - b0) * wu..(y - b0 + 1) * wu];
+            let out = &mut cand.as_mut()[y * wu..(y + 1) * wu];
+            for (((p, &b), &a), o) in src.chunks_exact(3).zip(ink).zip(near).zip(out) {
+                if b != INK && candidate([p[0], p[1], p[2]], a) {
+                    *o = INK;
+                    any = true;
+                }
+            }
+        }
+    }
     if !any {
         return None;
     }
     let cand = BitImage::from_levels(cand);
     let labels = Labels::new(&cand);
-    // Ink that survives an erosion (255 where it does).
-    let r = (STROKE_IN * res).round().clamp(1.0, 255.0) as u8;
-    let core = super::minmax::shrink(&cand.ink_mask(), w as usize, h as usize, r as usize);
+    let min_side = (MIN_SIDE_IN * res).max(1.0) as u32;
+    let sized = |c: &super::components::Comp| {
+        let side = c.rect.width().max(c.rect.height());
+        side >= min_side && side as f32 <= MAX_SIDE_IN * res
+    };
+    // Ink that survives an erosion, counted per component: eroded only in
+    // bands of rows around the components of a letter's size (the rest of
+    // a page is mostly without candidates).
+    let r = (STROKE_IN * res).round().clamp(1.0, 255.0) as usize;
     let mut inner = vec![0u32; labels.comps.len()];
-    for y in 0..h as usize {
-        let row = &core[y * w as usize..(y + 1) * w as usize];
-        for i in labels.row_start[y]..labels.row_start[y + 1] {
-            let run = labels.runs[i];
-            inner[labels.comp[i] as usize] += row[run.x0 as usize..run.x1 as usize]
-                .iter()
-                .filter(|&&v| v == 255)
-                .count() as u32;
+    let sized_rows = labels
+        .comps
+        .iter()
+        .filter(|c| sized(c))
+        .map(|c| (c.rect.y0 as usize, c.rect.y1 as usize));
+    for (b0, b1) in merge_spans(sized_rows, r, h as usize) {
+        let band = &cand.as_gray().as_raw()[b0 * w as usize..b1 * w as usize];
+        let mask: Vec<u8> = band.iter().map(|&p| !p).collect();
+        let core = super::minmax::shrink(&mask, w as usize, b1 - b0, r);
+        drop(mask);
+        // All of the sized components' rows are inner rows.
+        for y in inner_rows(b0, b1, r, h as usize) {
+            let row = &core[(y - b0) * w as usize..(y - b0 + 1) * w as usize];
+            for i in labels.row_start[y]..labels.row_start[y + 1] {
+                let run = labels.runs[i];
+                inner[labels.comp[i] as usize] += row[run.x0 as usize..run.x1 as usize]
+                    .iter()
+                    .filter(|&&v| v == 255)
+                    .count() as u32;
+            }
         }
     }
-    drop(core);
-    let min_side = (MIN_SIDE_IN * res).max(1.0) as u32;
     let keep: Vec<bool> = labels
         .comps
         .iter()
         .zip(&inner)
-        .map(|(c, &n)| {
-            c.rect.width().max(c.rect.height()) >= min_side
-                && c.rect.width().max(c.rect.height()) as f32 <= MAX_SIDE_IN * res
-                && (n as f32) <= AREA_SHARE * c.area as f32
-        })
+        .map(|(c, &n)| sized(c) && (n as f32) <= AREA_SHARE * c.area as f32)
         .collect();
     if !keep.iter().any(|&k| k) {
         return None;
@@ -189,19 +253,30 @@ pub(crate) fn darken(
     light: &BitImage,
     dpi: Dpi,
 ) -> Vec<(usize, u8)> {
-    let w = gray.width() as usize;
+    let Some(ink) = ink_bounds(light) else {
+        return Vec::new();
+    };
+    let (w, h) = (gray.width(), gray.height());
     let reach = (GROUND_IN * dpi.x.max(dpi.y)).round().max(1.0) as u32;
-    let around = super::boxmean::box_mean(gray, reach);
+    // The ground's mean only where it is needed: around the light ink,
+    // from a crop wide enough that every window in it is whole (or meets
+    // the page's own edge, as on the whole page).
+    let (cx, cy) = (ink.x0.saturating_sub(reach), ink.y0.saturating_sub(reach));
+    let (cw, ch) = ((ink.x1 + reach).min(w) - cx, (ink.y1 + reach).min(h) - cy);
+    let around = super::boxmean::box_mean(
+        &image::imageops::crop_imm(gray, cx, cy, cw, ch).to_image(),
+        reach,
+    );
     let mut on_dark = Vec::new();
-    for (i, ((g, c), &a)) in gray
-        .iter_mut()
-        .zip(colour.pixels())
-        .zip(around.iter())
-        .enumerate()
-    {
-        let (x, y) = ((i % w) as u32, (i / w) as u32);
-        if light.is_ink(x, y) {
-            let dark = (255 - 2 * hidden(c.0).max(0)).clamp(0, 255) as u8;
+    for y in ink.y0..ink.y1 {
+        for x in ink.x0..ink.x1 {
+            if !light.is_ink(x, y) {
+                continue;
+            }
+            let i = y as usize * w as usize + x as usize;
+            let a = around.get_pixel(x - cx, y - cy).0[0];
+            let g = &mut gray.as_mut()[i];
+            let dark = (255 - 2 * hidden(colour.get_pixel(x, y).0).max(0)).clamp(0, 255) as u8;
             if a < LIGHT_GROUND && dark < *g {
                 on_dark.push((i, *g));
             }
@@ -209,6 +284,58 @@ pub(crate) fn darken(
         }
     }
     on_dark
+}
+
+/// The smallest rectangle holding every ink pixel of `bits`; `None` when
+/// it has none.
+fn ink_bounds(bits: &BitImage) -> Option<Rect> {
+    let rows: Vec<u32> = (0..bits.height())
+        .filter(|&y| bits.row(y).contains(&INK))
+        .collect();
+    let (&y0, &y1) = (rows.first()?, rows.last()?);
+    let (mut x0, mut x1) = (u32::MAX, 0);
+    for &y in &rows {
+        let row = bits.row(y);
+        let first = row.iter().position(|&v| v == INK).unwrap_or(0) as u32;
+        let last = row.iter().rposition(|&v| v == INK).unwrap_or(0) as u32;
+        (x0, x1) = (x0.min(first), x1.max(last + 1));
+    }
+    Some(Rect {
+        x0,
+        y0,
+        x1,
+        y1: y1 + 1,
+    })
+}
+
+/// Bands of rows (`start..end`) covering each of `spans` and `r` rows
+/// more on either side, within `h` rows, merged where they touch.
+fn merge_spans(
+    spans: impl Iterator<Item = (usize, usize)>,
+    r: usize,
+    h: usize,
+) -> Vec<(usize, usize)> {
+    let mut spans: Vec<(usize, usize)> = spans
+        .map(|(a, b)| (a.saturating_sub(r), (b + r).min(h)))
+        .collect();
+    spans.sort_unstable();
+    let mut bands: Vec<(usize, usize)> = Vec::new();
+    for (a, b) in spans {
+        match bands.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => bands.push((a, b)),
+        }
+    }
+    bands
+}
+
+/// The rows of band `b0..b1` (of a page of `h` rows) whose window of `r`
+/// rows either way lies inside the band or meets the page's own edge: a
+/// filter run on the band alone gives them what it gives on the page.
+fn inner_rows(b0: usize, b1: usize, r: usize, h: usize) -> std::ops::Range<usize> {
+    let top = if b0 == 0 { 0 } else { b0 + r };
+    let bottom = if b1 == h { b1 } else { b1.saturating_sub(r) };
+    top..bottom.max(top)
 }
 
 /// Give OCR's page back the levels [`darken`] changed on a dark ground
@@ -263,5 +390,32 @@ mod tests {
         let plain = RgbImage::from_pixel(300, 300, Rgb([250, 245, 230]));
         assert!(!may_have(&plain));
         assert!(may_have(&page()));
+    }
+
+    proptest::proptest! {
+        /// Filters run on a band of rows give its inner rows what they give
+        /// on the whole page: the banded searches above rely on it.
+        #[test]
+        fn bands_agree_with_the_page_on_inner_rows(
+            gray in crate::clean::testing::gray(),
+            r in 1usize..6,
+            a in 0usize..64,
+            len in 1usize..64,
+        ) {
+            let (w, h) = (gray.width() as usize, gray.height() as usize);
+            let (b0, b1) = merge_spans(std::iter::once((a.min(h - 1), (a + len).min(h))), r, h)[0];
+            let band = image::imageops::crop_imm(&gray, 0, b0 as u32, w as u32, (b1 - b0) as u32).to_image();
+            let (page_mean, band_mean) = (
+                super::super::boxmean::box_mean(&gray, r as u32),
+                super::super::boxmean::box_mean(&band, r as u32),
+            );
+            let page_core = super::super::minmax::shrink(gray.as_raw(), w, h, r);
+            let band_core = super::super::minmax::shrink(band.as_raw(), w, b1 - b0, r);
+            for y in inner_rows(b0, b1, r, h) {
+                let (p, q) = (y * w..(y + 1) * w, (y - b0) * w..(y - b0 + 1) * w);
+                proptest::prop_assert_eq!(&page_mean.as_raw()[p.clone()], &band_mean.as_raw()[q.clone()]);
+                proptest::prop_assert_eq!(&page_core[p], &band_core[q]);
+            }
+        }
     }
 }
