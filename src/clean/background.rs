@@ -32,14 +32,14 @@ const SHADOW_FRACTION: f32 = 0.30;
 /// Flatten the background of a grey page so paper becomes 255.
 pub fn normalize(gray: &GrayImage, dpi: Dpi) -> GrayImage {
     let block = block_size(dpi);
-    let grid = block_percentiles(gray.as_raw(), 1, 0, gray.dimensions(), block);
+    let grid = block_percentiles_each(gray.as_raw(), 1, gray.dimensions(), block).swap_remove(0);
     let Some(known) = paper_blocks(&grid, Surfaces::Printed) else {
         // No paper anywhere (an all-dark page): leave levels as they are.
         return gray.clone();
     };
     let field = Field::new(grid, known, gray.dimensions(), block);
     let mut out = gray.clone();
-    field.divide(&mut out, 1, 0);
+    divide(std::slice::from_ref(&field), &mut out);
     out
 }
 
@@ -52,15 +52,16 @@ pub fn normalize_rgb(rgb: &RgbImage, dpi: Dpi) -> RgbImage {
     let block = block_size(dpi);
     let dims = rgb.dimensions();
     let luma = crate::input::luma(rgb);
-    let grid = block_percentiles(luma.as_raw(), 1, 0, dims, block);
+    let grid = block_percentiles_each(luma.as_raw(), 1, dims, block).swap_remove(0);
     let Some(known) = paper_blocks(&grid, Surfaces::Bright) else {
         return rgb.clone();
     };
+    let fields: Vec<Field> = block_percentiles_each(rgb.as_raw(), 3, dims, block)
+        .into_iter()
+        .map(|grid| Field::new(grid, known.clone(), dims, block))
+        .collect();
     let mut out = rgb.clone();
-    for c in 0..3 {
-        let grid = block_percentiles(rgb.as_raw(), 3, c, dims, block);
-        Field::new(grid, known.clone(), dims, block).divide(&mut out, 3, c);
-    }
+    divide(&fields, &mut out);
     out
 }
 
@@ -268,37 +269,46 @@ impl Field {
         grid.values = smooth(&grid.values, grid.gw, grid.gh);
         Field { grid, block, width }
     }
+}
 
-    /// Divide channel `c` of an interleaved image with `channels` samples
-    /// per pixel by the paper level, so paper maps to 255.
-    fn divide(&self, img: &mut [u8], channels: usize, c: usize) {
-        let (gw, gh, grid) = (self.grid.gw, self.grid.gh, &self.grid.values);
-        let w = self.width as usize;
-        let block = self.block as f32;
-        // Bilinear interpolation between block centres: the horizontal
-        // position of every column is the same on every row, so it is
-        // computed once; each row then blends two rows of block scales.
-        let centre =
-            |i: usize, n: usize| ((i as f32 + 0.5) / block - 0.5).clamp(0.0, (n - 1) as f32);
-        let cols: Vec<(usize, f32)> = (0..w)
-            .map(|x| {
-                let fx = centre(x, gw);
-                (fx.floor() as usize, fx - fx.floor())
-            })
-            .collect();
-        let mut blocks = vec![0f32; gw];
-        for (y, row) in img.chunks_exact_mut(w * channels).enumerate() {
-            let fy = centre(y, gh);
-            let (y0, ty) = (fy.floor() as usize, fy - fy.floor());
-            let y1 = (y0 + 1).min(gh - 1);
+/// Divide each channel of an interleaved image (as many samples per pixel
+/// as `fields`, all of the same page) by its field's paper level, so paper
+/// maps to 255: one pass over the pixels for all channels.
+fn divide(fields: &[Field], img: &mut [u8]) {
+    let channels = fields.len();
+    let Some(first) = fields.first() else {
+        return;
+    };
+    let (gw, gh) = (first.grid.gw, first.grid.gh);
+    let w = first.width as usize;
+    let block = first.block as f32;
+    // Bilinear interpolation between block centres: the horizontal
+    // position of every column is the same on every row, so it is
+    // computed once; each row then blends two rows of block scales.
+    let centre = |i: usize, n: usize| ((i as f32 + 0.5) / block - 0.5).clamp(0.0, (n - 1) as f32);
+    let cols: Vec<(usize, usize, f32)> = (0..w)
+        .map(|x| {
+            let fx = centre(x, gw);
+            let x0 = fx.floor() as usize;
+            (x0, (x0 + 1).min(gw - 1), fx - fx.floor())
+        })
+        .collect();
+    let mut blocks = vec![0f32; gw * channels];
+    for (y, row) in img.chunks_exact_mut(w * channels).enumerate() {
+        let fy = centre(y, gh);
+        let (y0, ty) = (fy.floor() as usize, fy - fy.floor());
+        let y1 = (y0 + 1).min(gh - 1);
+        for (f, blocks) in fields.iter().zip(blocks.chunks_exact_mut(gw)) {
+            let grid = &f.grid.values;
             for (bx, b) in blocks.iter_mut().enumerate() {
                 let bg = grid[y0 * gw + bx] * (1.0 - ty) + grid[y1 * gw + bx] * ty;
                 *b = 255.0 / (bg * WHITE_POINT).max(1.0);
             }
-            for (px, &(x0, tx)) in row.chunks_exact_mut(channels).zip(&cols) {
-                let x1 = (x0 + 1).min(gw - 1);
+        }
+        for (px, &(x0, x1, tx)) in row.chunks_exact_mut(channels).zip(&cols) {
+            for (v, blocks) in px.iter_mut().zip(blocks.chunks_exact(gw)) {
                 let scale = blocks[x0] + (blocks[x1] - blocks[x0]) * tx;
-                px[c] = (px[c] as f32 * scale).min(255.0) as u8;
+                *v = (*v as f32 * scale).min(255.0) as u8;
             }
         }
     }
@@ -306,45 +316,61 @@ impl Field {
 
 /// The paper percentile of each block of channel `c` of an interleaved
 /// image with `channels` samples per pixel.
-fn block_percentiles(
+#[cfg(test)]
+fn block_percentiles(raw: &[u8], channels: usize, c: usize, dims: (u32, u32), block: u32) -> Grid {
+    block_percentiles_each(raw, channels, dims, block).swap_remove(c)
+}
+
+/// The paper percentiles of each block of every channel of an interleaved
+/// image with `channels` samples per pixel, in one pass over it.
+fn block_percentiles_each(
     raw: &[u8],
     channels: usize,
-    c: usize,
     (w, h): (u32, u32),
     block: u32,
-) -> Grid {
+) -> Vec<Grid> {
     let gw = w.div_ceil(block) as usize;
     let gh = h.div_ceil(block) as usize;
-    let mut hist = vec![[0u32; 256]; gw];
-    let mut values = vec![0f32; gw * gh];
-    let mut medians = vec![0f32; gw * gh];
-    let mut lows = vec![0f32; gw * gh];
+    // Each block column's histograms, a channel after another.
+    let mut hist = vec![[0u32; 256]; gw * channels];
+    let mut grids: Vec<Grid> = (0..channels)
+        .map(|_| Grid {
+            values: vec![0f32; gw * gh],
+            medians: vec![0f32; gw * gh],
+            lows: vec![0f32; gw * gh],
+            gw,
+            gh,
+        })
+        .collect();
     let span = block as usize * channels;
     for by in 0..gh {
         hist.iter_mut().for_each(|hh| *hh = [0; 256]);
         let y_end = ((by as u32 + 1) * block).min(h);
         for y in by as u32 * block..y_end {
             let row = &raw[(y * w) as usize * channels..((y + 1) * w) as usize * channels];
-            for (hh, part) in hist.iter_mut().zip(row.chunks(span)) {
-                for &v in part[c..].iter().step_by(channels) {
-                    hh[v as usize] += 1;
+            for (hh, part) in hist.chunks_exact_mut(channels).zip(row.chunks(span)) {
+                if let [h0] = hh {
+                    part.iter().for_each(|&v| h0[v as usize] += 1);
+                } else {
+                    for px in part.chunks_exact(channels) {
+                        for (hc, &v) in hh.iter_mut().zip(px) {
+                            hc[v as usize] += 1;
+                        }
+                    }
                 }
             }
         }
-        for (bx, hh) in hist.iter().enumerate() {
-            let [low, median, paper] = percentiles(hh, [PRINT_PERCENTILE, 0.5, PAPER_PERCENTILE]);
-            values[by * gw + bx] = paper;
-            medians[by * gw + bx] = median;
-            lows[by * gw + bx] = low;
+        for (bx, hh) in hist.chunks_exact(channels).enumerate() {
+            for (g, hc) in grids.iter_mut().zip(hh) {
+                let [low, median, paper] =
+                    percentiles(hc, [PRINT_PERCENTILE, 0.5, PAPER_PERCENTILE]);
+                g.values[by * gw + bx] = paper;
+                g.medians[by * gw + bx] = median;
+                g.lows[by * gw + bx] = low;
+            }
         }
     }
-    Grid {
-        values,
-        medians,
-        lows,
-        gw,
-        gh,
-    }
+    grids
 }
 
 /// [`percentile`] at each of `ps` (in increasing order), in one pass.
@@ -571,7 +597,7 @@ mod against_naive {
             };
             let field = Field::new(grid, known, (w, h), block);
             let mut fast = gray.clone();
-            field.divide(&mut fast, 1, 0);
+            divide(std::slice::from_ref(&field), &mut fast);
             let (gw, gh, v) = (field.grid.gw, field.grid.gh, &field.grid.values);
             let b = block as f32;
             // Position between block centres: lower block and weight.
