@@ -19,8 +19,8 @@ pub fn detect(gray: &GrayImage, dpi: Dpi) -> Option<f32> {
     // Work at about 75 dpi for the sweep and 150 dpi for the refinement.
     let coarse_f = ((dpi.x.max(dpi.y) / 75.0).round() as u32).max(1);
     let fine_f = (coarse_f / 2).max(1);
-    let coarse = ink_points(gray, coarse_f);
-    if coarse.len() < 200 {
+    let coarse = Ink::of(&ink_points(gray, coarse_f));
+    if coarse.pts.len() < 200 {
         return None;
     }
     let scores = sweep(&coarse, -MAX_SKEW_DEG, MAX_SKEW_DEG, 0.5);
@@ -34,7 +34,7 @@ pub fn detect(gray: &GrayImage, dpi: Dpi) -> Option<f32> {
     if best_score < worst * 1.15 {
         return None;
     }
-    let fine = ink_points(gray, fine_f);
+    let fine = Ink::of(&ink_points(gray, fine_f));
     let (angle, fine_score) = sweep(&fine, best - 0.6, best + 0.6, 0.05)
         .into_iter()
         .fold((0.0, f64::MIN), |b, s| if s.1 > b.1 { s } else { b });
@@ -160,39 +160,52 @@ fn ink_points(gray: &GrayImage, f: u32) -> Vec<(f32, f32)> {
     pts
 }
 
+/// Ink points (block column, block row) as integers, with their extent:
+/// what [`score`] needs at every angle, worked out once.
+struct Ink {
+    pts: Vec<(u32, u32)>,
+    max_x: u32,
+    max_y: u32,
+}
+
+impl Ink {
+    fn of(pts: &[(f32, f32)]) -> Self {
+        let pts: Vec<(u32, u32)> = pts.iter().map(|&(x, y)| (x as u32, y as u32)).collect();
+        Ink {
+            max_x: pts.iter().map(|p| p.0).max().unwrap_or(0),
+            // Points come row by row: the last is the lowest.
+            max_y: pts.last().map_or(0, |p| p.1),
+            pts,
+        }
+    }
+}
+
 /// The profile score at every angle from `from` to `to` in `step`s.
-fn sweep(pts: &[(f32, f32)], from: f32, to: f32, step: f32) -> Vec<(f32, f64)> {
+fn sweep(ink: &Ink, from: f32, to: f32, step: f32) -> Vec<(f32, f64)> {
     let n = ((to - from) / step).round() as i32;
     (0..=n)
         .map(|i| from + i as f32 * step)
-        .map(|a| (a, score(pts, a)))
+        .map(|a| (a, score(ink, a)))
         .collect()
 }
 
 /// Sum of squared differences between adjacent rows of the profile taken
-/// along `angle_deg`.
-fn score(pts: &[(f32, f32)], angle_deg: f32) -> f64 {
-    let t = angle_deg.to_radians().tan();
-    let min_x = 0.0f32;
-    // Points come row by row: the last is the lowest; the widest row is
-    // not known, so take the largest x (cheap next to the projection).
-    let max_y = pts.last().map_or(0.0, |p| p.1);
-    let max_x = pts.iter().map(|p| p.0).fold(0.0, f32::max);
-    let offset = (max_x * t.abs()).ceil() + 1.0;
-    let rows = (max_y + 2.0 * offset + 2.0) as usize;
+/// along `angle_deg` (Postl 1986; Bloomberg, Kopec & Dasari 1995). A point
+/// in block column x and row y lands in row y + round(offset − x·tan a):
+/// every point of a column moves by the same whole number of rows, so the
+/// shift is worked out once per column, not once per point.
+fn score(ink: &Ink, angle_deg: f32) -> f64 {
+    let t = f64::from(angle_deg.to_radians().tan());
+    let offset = (f64::from(ink.max_x) * t.abs()).ceil() + 1.0;
+    let rows = ink.max_y as usize + 2 * offset as usize + 2;
+    // offset − x·t lies in 1 ..= 2·offset, so every shift is positive and
+    // every row inside the histogram.
+    let shift: Vec<u32> = (0..=ink.max_x)
+        .map(|x| (offset - f64::from(x) * t + 0.5).floor() as u32)
+        .collect();
     let mut hist = vec![0u32; rows];
-    for &(x, y) in pts {
-        let v = y - (x - min_x) * t + offset;
-        // `v.round()` (half away from zero) without the library call: the
-        // integer part and fraction are exact for these magnitudes, and
-        // only `v > -0.5` rounds to a row at or above 0.
-        if v > -0.5 {
-            let whole = v as i32;
-            let r = (whole + i32::from(v - whole as f32 >= 0.5)) as usize;
-            if r < rows {
-                hist[r] += 1;
-            }
-        }
+    for &(x, y) in &ink.pts {
+        hist[(y + shift[x as usize]) as usize] += 1;
     }
     hist.windows(2)
         .map(|w| (w[1] as f64 - w[0] as f64).powi(2))
