@@ -93,13 +93,18 @@ fn balance_channels(px: &mut [u8], n: usize) {
         }
     }
     let total = (px.len() / n) as u32;
-    let scale: Vec<f32> = hist
+    // Each channel's scaling as a table of its 256 levels: the same
+    // product per level, looked up instead of worked out per pixel.
+    let tables: Vec<[u8; 256]> = hist
         .iter()
-        .map(|h| 255.0 / (percentile(h, total, PAPER_PERCENTILE) * WHITE_POINT).max(1.0))
+        .map(|h| {
+            let s = 255.0 / (percentile(h, total, PAPER_PERCENTILE) * WHITE_POINT).max(1.0);
+            std::array::from_fn(|v| (v as f32 * s).min(255.0) as u8)
+        })
         .collect();
     for p in px.chunks_exact_mut(n) {
-        for (v, &s) in p.iter_mut().zip(&scale) {
-            *v = (f32::from(*v) * s).min(255.0) as u8;
+        for (v, t) in p.iter_mut().zip(&tables) {
+            *v = t[*v as usize];
         }
     }
 }

@@ -523,10 +523,10 @@ fn balanced_page(page: &PageImage, cleaned: &GrayImage, skew_deg: f32) -> Pixels
 fn tone(scan: &Pixels) -> GrayImage {
     match scan {
         Pixels::Gray(g) => g.clone(),
-        Pixels::Rgb(c) => GrayImage::from_fn(c.width(), c.height(), |x, y| {
-            let [r, g, b] = c.get_pixel(x, y).0;
-            image::Luma([r.min(g).min(b)])
-        }),
+        Pixels::Rgb(c) => {
+            let darkest = c.as_raw().chunks_exact(3).map(|p| p[0].min(p[1]).min(p[2]));
+            GrayImage::from_raw(c.width(), c.height(), darkest.collect()).expect("same size")
+        }
     }
 }
 
