@@ -471,3 +471,138 @@ pub fn kinds() -> Vec<(&'static str, Shot)> {
         })
         .collect()
 }
+
+/// An open book photographed from above (issue 25, points 2 and 3): its
+/// pages bend down towards the spine like a cylinder's surface, so under
+/// the camera's central projection each line is drawn towards the
+/// frame's horizontal middle the more the nearer the spine (lines above
+/// the middle bend down, below it up, and the page narrows), with a
+/// shadow along the spine. The frame is the book (no desk).
+#[derive(Debug, Clone)]
+pub struct Book {
+    /// How far the page falls away at the spine, as a share of the camera
+    /// distance (0: flat); the fall grows with the cube of the distance
+    /// from the outer edge.
+    pub depth: f64,
+    /// Darkening at the spine, 0–1.
+    pub shadow: f64,
+    /// Where the spine lies, as a share of the spread's width from its
+    /// middle (a spread is rarely centred).
+    pub spine_offset: f64,
+    pub seed: u64,
+}
+
+impl Default for Book {
+    fn default() -> Self {
+        Book {
+            depth: 0.1,
+            shadow: 0.45,
+            spine_offset: 0.04,
+            seed: 5,
+        }
+    }
+}
+
+/// A curved book photo and its truth.
+pub struct BookPhoto {
+    pub image: RgbImage,
+    /// JPEG as a phone writes it (72 dpi).
+    pub jpeg: Vec<u8>,
+    /// The spine's column in the image (the frame's width for a single
+    /// page, whose spine is at its right).
+    pub spine: f64,
+}
+
+/// A spread of `left` and `right` (same size), or with `right` `None` a
+/// single left-hand page (its spine at its right edge), as [`Book`] says.
+pub fn book_photo(left: &Page, right: Option<&Page>, book: &Book) -> BookPhoto {
+    let (pw, ph) = left.image.dimensions();
+    let (pwf, phf) = (pw as f64, ph as f64);
+    // A spread's pages are cropped to put the spine off the middle.
+    let shift = (book.spine_offset * 2.0 * pwf).round();
+    let (w, spine) = match right {
+        Some(_) => (2 * pw, pwf + shift),
+        None => (pw, pwf),
+    };
+    // Source column on the flat page(s) of an image column: the image
+    // position of a page point at distance `d` from the spine is
+    // `spine ∓ d·s(t)`, t the share of the way from the outer edge; it is
+    // inverted by a table (the map is monotone).
+    let scale = |t: f64| 1.0 / (1.0 + book.depth * t.clamp(0.0, 1.0).powi(3));
+    let left_w = spine;
+    let right_w = w as f64 - spine;
+    let mut table: Vec<(f64, f64)> = Vec::new(); // (image x, page-space X)
+    let steps = 8 * w as usize;
+    for i in 0..=steps {
+        let x = i as f64 / steps as f64 * w as f64;
+        let img_x = if x < spine {
+            let t = x / left_w;
+            spine - (spine - x) * scale(t)
+        } else {
+            let t = (w as f64 - x) / right_w.max(1.0);
+            spine + (x - spine) * scale(t)
+        };
+        table.push((img_x, x));
+    }
+    let src_x = |u: f64| -> f64 {
+        let k = table.partition_point(|p| p.0 < u).clamp(1, table.len() - 1);
+        let (a, b) = (table[k - 1], table[k]);
+        let f = if b.0 > a.0 {
+            (u - a.0) / (b.0 - a.0)
+        } else {
+            0.0
+        };
+        a.1 + (b.1 - a.1) * f
+    };
+    let cy = phf / 2.0;
+    let paper = [244.0, 241.0, 232.0];
+    let ink_rgb = [30.0, 28.0, 32.0];
+    let mut rng = Rng::new(book.seed ^ 0xB00C);
+    let image = RgbImage::from_fn(w, ph, |x, y| {
+        let u = x as f64 + 0.5;
+        let sx = src_x(u);
+        let t = if sx < spine {
+            sx / left_w
+        } else {
+            (w as f64 - sx) / right_w.max(1.0)
+        };
+        let s = scale(t);
+        let sy = cy + (y as f64 + 0.5 - cy) / s;
+        // Which page and where on it: the spread's pages are laid side by
+        // side, cropped by `shift` at the spine.
+        let (page, px) = match right {
+            Some(r) if sx >= spine => (r, sx - spine),
+            _ => (left, sx - (spine - pwf)),
+        };
+        let c = if sy < 0.0 || sy >= phf || px < 0.0 || px >= pwf {
+            [200.0, 198.0, 192.0]
+        } else {
+            let (x0, y0) = (px.floor() as u32, sy.floor() as u32);
+            let (x1, y1) = ((x0 + 1).min(pw - 1), (y0 + 1).min(ph - 1));
+            let (ax, ay) = (px - px.floor(), sy - sy.floor());
+            let g = |a: u32, b: u32| page.image.get_pixel(a, b).0[0] as f64 / 255.0;
+            let v = (g(x0, y0) * (1.0 - ax) + g(x1, y0) * ax) * (1.0 - ay)
+                + (g(x0, y1) * (1.0 - ax) + g(x1, y1) * ax) * ay;
+            [0, 1, 2].map(|k| ink_rgb[k] + (paper[k] - ink_rgb[k]) * v)
+        };
+        let d = (u - spine) / (0.035 * pwf);
+        let light = (1.0 - book.shadow * (-d * d).exp()) * (1.0 - 0.12 * (u / w as f64));
+        let n = ((0..4).map(|_| rng.unit() as f64).sum::<f64>() - 2.0) * 2.5 * 3f64.sqrt();
+        Rgb(c.map(|v| (v * light + n).round().clamp(0.0, 255.0) as u8))
+    });
+    let jpeg = phone_jpeg(&image, 90, 1);
+    let image = image::load_from_memory(&jpeg).unwrap().into_rgb8();
+    BookPhoto { image, jpeg, spine }
+}
+
+/// A book page: `lines` lines of 10-point text at 150 dpi on a half-letter
+/// page (5.5 × 8.5 in, a common book size).
+pub fn book_page(lines: usize, seed: u64) -> Page {
+    render(&Layout {
+        dpi: 150.0,
+        size_in: (5.5, 8.5),
+        font_pt: 11.0,
+        lines,
+        seed,
+    })
+}
