@@ -606,3 +606,116 @@ pub fn book_page(lines: usize, seed: u64) -> Page {
         seed,
     })
 }
+
+/// How far each text line of `gray` bends (issue 25, point 2): ink (under
+/// half grey) smeared along rows by `smear` pixels each way joins a line's
+/// letters and words into one component; components at least a third of
+/// the image wide are lines. Each line's middle is taken in strips of
+/// `strip` columns — the middle of its core band, the rows holding most
+/// of the strip's ink, which ascenders, capitals and descenders do not
+/// move — and fitted with a quadratic (least squares): its sag over the
+/// line's span, |a|·(L/2)², is the line's deviation from straight.
+/// Pixels, per line from the top.
+pub fn line_sags(gray: &image::GrayImage, smear: u32, strip: u32) -> Vec<f64> {
+    use imageproc::region_labelling::{Connectivity, connected_components};
+    let (w, h) = gray.dimensions();
+    let ink = |x: u32, y: u32| gray.get_pixel(x, y).0[0] < 128;
+    let mut smeared = image::GrayImage::new(w, h);
+    for y in 0..h {
+        let mut last: Option<u32> = None;
+        for x in 0..w {
+            if ink(x, y) {
+                if let Some(l) = last.filter(|&l| x - l <= 2 * smear) {
+                    for xx in l..x {
+                        smeared.put_pixel(xx, y, image::Luma([255]));
+                    }
+                }
+                smeared.put_pixel(x, y, image::Luma([255]));
+                last = Some(x);
+            }
+        }
+    }
+    let labels = connected_components(&smeared, Connectivity::Eight, image::Luma([0u8]));
+    let n = labels.pixels().map(|p| p.0[0]).max().unwrap_or(0) as usize;
+    let mut span = vec![(u32::MAX, 0u32, u32::MAX); n + 1];
+    for (x, y, p) in labels.enumerate_pixels() {
+        let s = &mut span[p.0[0] as usize];
+        s.0 = s.0.min(x);
+        s.1 = s.1.max(x);
+        s.2 = s.2.min(y);
+    }
+    let mut lines: Vec<(u32, usize)> = (1..=n)
+        .filter(|&l| span[l].1 >= span[l].0 && span[l].1 - span[l].0 >= w / 3)
+        .map(|l| (span[l].2, l))
+        .collect();
+    lines.sort();
+    let mut sags = Vec::new();
+    for (_, l) in lines {
+        let (x0, x1) = (span[l].0, span[l].1);
+        let mut pts = Vec::new();
+        let mut sx = x0;
+        while sx + strip / 2 <= x1 {
+            // The strip's ink per row; its core (x-height) band is the
+            // rows with at least 40 % of the fullest row's ink, which
+            // ascenders and descenders do not reach.
+            let xs = sx..(sx + strip).min(x1 + 1);
+            let rows: Vec<u32> = (0..h)
+                .map(|y| {
+                    xs.clone()
+                        .filter(|&x| labels.get_pixel(x, y).0[0] as usize == l && ink(x, y))
+                        .count() as u32
+                })
+                .collect();
+            let max = rows.iter().copied().max().unwrap_or(0);
+            if max > 0 {
+                let core: Vec<usize> = (0..rows.len())
+                    .filter(|&y| rows[y] * 10 >= max * 4)
+                    .collect();
+                let cx = (xs.start + xs.end - 1) as f64 / 2.0;
+                pts.push((cx, *core.last().unwrap() as f64));
+            }
+            sx += strip;
+        }
+        if pts.len() < 4 {
+            continue;
+        }
+        let a = quadratic(&pts);
+        let half = (x1 - x0) as f64 / 2.0;
+        sags.push(a.abs() * half * half);
+    }
+    sags
+}
+
+/// The x² coefficient of the least-squares quadratic through `pts`.
+fn quadratic(pts: &[(f64, f64)]) -> f64 {
+    let mx = pts.iter().map(|p| p.0).sum::<f64>() / pts.len() as f64;
+    // Normal equations in centred x, solved by Cramer's rule.
+    let mut s = [0f64; 5];
+    let mut t = [0f64; 3];
+    for &(x, y) in pts {
+        let x = x - mx;
+        let mut p = 1.0;
+        for k in &mut s {
+            *k += p;
+            p *= x;
+        }
+        t[0] += y;
+        t[1] += x * y;
+        t[2] += x * x * y;
+    }
+    let m = [[s[0], s[1], s[2]], [s[1], s[2], s[3]], [s[2], s[3], s[4]]];
+    let det = |m: [[f64; 3]; 3]| {
+        m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])
+            - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
+            + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])
+    };
+    let d = det(m);
+    if d.abs() < 1e-12 {
+        return 0.0;
+    }
+    let mut m2 = m;
+    for r in 0..3 {
+        m2[r][2] = t[r];
+    }
+    det(m2) / d
+}
