@@ -23,10 +23,10 @@
 //! A single page is never split: the image must be at least as wide as
 //! [`MIN_ASPECT`] of its height (two portrait pages side by side are
 //! landscape; one is not), and a single page's column gap has neither the
-//! spine's shadow nor, usually, its width. ScanTailor's "split pages"
-//! step finds the spine likewise from the content's vertical gap and
-//! shadow (its `PageLayoutEstimator`), page-dewarp and Leptonica assume
-//! one page.
+//! spine's shadow nor, usually, its width. ScanTailor's page-split step
+//! (`filters/page_split`, `PageLayoutEstimator`) likewise looks for the
+//! split among vertical lines and gaps in the content; page-dewarp and
+//! Leptonica's dewarper take one page.
 
 use image::GrayImage;
 
