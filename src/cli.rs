@@ -685,6 +685,10 @@ pub struct Common {
     #[arg(long, value_enum, default_value_t = CaptureMode::Auto, value_name = "WHEN")]
     pub capture: CaptureMode,
 
+    /// Cut photos and scans of an open book at the spine into two pages, left then right (right then left when the first -l language is written right to left: ara, heb, fas, urd, …); the spine is found (a band no text line crosses, usually shadowed, near the middle); an image with none stays one page
+    #[arg(long)]
+    pub split_spreads: bool,
+
     /// Keep dark scanner borders at the page edges instead of whitening them
     #[arg(long)]
     pub keep_borders: bool,
@@ -807,6 +811,7 @@ impl Common {
         PageOptions {
             clean: self.clean_options(),
             capture: self.capture,
+            split_spreads: self.split_spreads,
             rotate: !self.no_rotate,
             jobs: self.jobs.map(usize::from),
             dpi: self.dpi.map(Dpi::uniform),

@@ -83,6 +83,9 @@ pub struct PageOptions {
     /// it (default [`CaptureMode::Auto`]: images that are photos by their
     /// resolution; scans never).
     pub capture: CaptureMode,
+    /// Cut book spreads at their spine into two pages, in reading order
+    /// (`--split-spreads`; default `false`): see [`crate::capture::spread`].
+    pub split_spreads: bool,
     /// Turn pages that lie sideways or upside down (Tesseract OSD; default
     /// `true`).
     pub rotate: bool,
@@ -108,6 +111,7 @@ impl Default for PageOptions {
         PageOptions {
             clean: CleanOptions::default(),
             capture: CaptureMode::default(),
+            split_spreads: false,
             rotate: true,
             jobs: None,
             dpi: None,

@@ -203,6 +203,13 @@ pub struct CaptureReport {
     /// Seconds spent finding and flattening (included in
     /// `stage_seconds.decode`), three decimals.
     pub seconds: f64,
+    /// Which page of a book spread cut at its spine this is (`left`,
+    /// `right`; `--split-spreads`); absent when not cut.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split: Option<String>,
+    /// Its text lines were curved and were straightened.
+    #[serde(default)]
+    pub dewarped: bool,
 }
 
 impl From<&crate::capture::Captured> for CaptureReport {
@@ -213,6 +220,8 @@ impl From<&crate::capture::Captured> for CaptureReport {
             flattened: c.flattened,
             paper: c.paper.map(str::to_string),
             seconds: round(c.seconds, 3),
+            split: c.split.map(|s| s.name().to_string()),
+            dewarped: c.dewarped(),
         }
     }
 }

@@ -328,8 +328,9 @@ fn produce(
     let stack = &cfg.options.stack;
     // With `--split-on` the parts are only known once converted: convert
     // again and let the commit find the parts already in place (the bytes
-    // are the same). With `--blank drop` the page count is only known then.
-    let drops = stack.blank == crate::stack::BlankPages::Drop;
+    // are the same). With `--blank drop` the page count is only known then,
+    // and with `--split-spreads` (a spread is two pages) too.
+    let drops = stack.blank == crate::stack::BlankPages::Drop || cfg.options.page.split_spreads;
     if dest.exists() && stack.split.is_none() {
         let count = if drops {
             None

@@ -16,15 +16,23 @@
 //! looked at, and only an outline with four straight edges along its whole
 //! sides, with desk around it, covering 12–93 % of the frame, is cropped.
 //!
-//! Not yet here (issue 25): curved book pages (dewarp from text lines;
-//! Leptonica's `dewarpSinglePage` through `leptonica-sys` is the first
-//! candidate, not yet tried), spreads split at the spine, HEIC input.
+//! Book pages ([`book`], after the outline): with `--split-spreads` an
+//! open book's spread is cut at its spine into two pages ([`spread`]; the
+//! spine is found before the pages are scheduled, so each half is a page
+//! of its own everywhere), and a page whose text lines bend (towards a
+//! spine) is dewarped from them ([`dewarp`], Leptonica's text-line
+//! model). Both only on pages looked at: photos (or `--capture on`) and,
+//! with `--split-spreads`, every image; a flat page is left as it was.
+//!
+//! Not yet here (issue 25): HEIC input.
 //! A photo with two corners out of the frame (a whole side missing) has
 //! no outline and is kept whole.
 
+pub mod dewarp;
 pub mod flatten;
 pub mod geometry;
 pub mod outline;
+pub mod spread;
 
 pub use geometry::{Quad, iou};
 pub use outline::{Outline, find_outline};
@@ -51,6 +59,8 @@ pub enum CaptureMode {
 /// What capture did to a page, for `-v`, `--json` and `--report`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Captured {
+    /// The photo was looked at for a page outline (`--capture`).
+    pub looked: bool,
     /// The page's corners in the photo (pixels, after its orientation
     /// tag; clockwise from the top left), when an outline was found.
     pub corners: Option<[[f64; 2]; 4]>,
@@ -62,11 +72,81 @@ pub struct Captured {
     /// Seconds spent finding and flattening (part of the page's decoding
     /// time in [`crate::StageTimes`]).
     pub seconds: f64,
+    /// The page is this side of a book spread cut at its spine
+    /// (`--split-spreads`).
+    pub split: Option<spread::Side>,
+    /// The page was looked at for a spine and had none (one page).
+    pub no_spine: bool,
+    /// What dewarping measured (`None`: not looked at, or too few lines).
+    pub dewarp: Option<dewarp::Dewarp>,
+}
+
+/// Where a listed page lies in a spread (`--split-spreads`), decided when
+/// the pages are listed ([`spread::find_gutter`] on the decoded,
+/// flattened page) so each half is a page of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpreadPart {
+    /// Looked at: no spine, the whole image is one page.
+    Whole,
+    /// One side of the spread cut at column `cut`.
+    Page {
+        /// Which side.
+        side: spread::Side,
+        /// The spine's column in the decoded (flattened) image.
+        cut: u32,
+    },
 }
 
 impl Captured {
+    /// Nothing done and nothing looked for but the book stages.
+    fn none() -> Self {
+        Captured {
+            looked: false,
+            corners: None,
+            flattened: false,
+            paper: None,
+            seconds: 0.0,
+            split: None,
+            no_spine: false,
+            dewarp: None,
+        }
+    }
+
+    /// The page was dewarped.
+    pub fn dewarped(&self) -> bool {
+        self.dewarp.is_some_and(|d| d.applied)
+    }
+
     /// The `-v` words for it.
     pub fn describe(&self) -> String {
+        let mut s = self.describe_outline();
+        if let Some(side) = self.split {
+            s.push_str(&format!(
+                ", {} page of a book spread cut at its spine",
+                side.name()
+            ));
+        } else if self.no_spine {
+            s.push_str(", no book spine found (one page)");
+        }
+        match self.dewarp {
+            Some(d) if d.applied => s.push_str(&format!(
+                ", dewarped ({} lines bent up to {:.1} px, {:.0} px apart)",
+                d.lines, d.sag, d.pitch
+            )),
+            Some(d) if d.curved => s.push_str(&format!(
+                ", lines bent up to {:.1} px but not dewarped (no valid model)",
+                d.sag
+            )),
+            Some(d) => s.push_str(&format!(", lines straight (bent {:.1} px at most)", d.sag)),
+            None => {}
+        }
+        s
+    }
+
+    fn describe_outline(&self) -> String {
+        if self.corners.is_none() && !self.looked {
+            return "not looked at for a page outline".into();
+        }
         match (&self.corners, self.flattened) {
             (Some(c), true) => format!(
                 "page found in the photo at ({:.0},{:.0}) ({:.0},{:.0}) ({:.0},{:.0}) ({:.0},{:.0}), flattened{}",
@@ -147,10 +227,9 @@ pub(crate) fn apply(
     });
     let Some((outline, (w, h), flat)) = flat else {
         return Some(Captured {
-            corners: None,
-            flattened: false,
-            paper: None,
+            looked: true,
             seconds: started.elapsed().as_secs_f64(),
+            ..Captured::none()
         });
     };
     decoded.image.pixels = flat;
@@ -184,11 +263,63 @@ pub(crate) fn apply(
         }
     }
     Some(Captured {
+        looked: true,
         corners: Some(outline.quad.0),
         flattened: true,
         paper: paper.map(|p| p.0),
         seconds: started.elapsed().as_secs_f64(),
+        ..Captured::none()
     })
+}
+
+/// The book stages on a page [`apply`] has been through: cut it to its
+/// side of a spread (`part`, from the listing), then dewarp it when its
+/// lines are curved. They run on pages capture looked at (`captured`
+/// set) and on pages looked at for a spine (`part` set); any other page
+/// is left alone. Updates `captured` (creating it for a page only looked
+/// at for a spine).
+pub(crate) fn book(
+    decoded: &mut Decoded,
+    captured: &mut Option<Captured>,
+    part: Option<SpreadPart>,
+) {
+    if captured.is_none() && part.is_none() {
+        return;
+    }
+    let started = std::time::Instant::now();
+    let c = captured.get_or_insert_with(Captured::none);
+    match part {
+        Some(SpreadPart::Page { side, cut }) => {
+            let pixels = &decoded.image.pixels;
+            let (w, h) = pixels.dimensions();
+            let cut = cut.clamp(1, w.saturating_sub(1).max(1));
+            let (x, width) = match side {
+                spread::Side::Left => (0, cut),
+                spread::Side::Right => (cut, w - cut),
+            };
+            decoded.image.pixels = crop(pixels, x, width, h);
+            c.split = Some(side);
+        }
+        Some(SpreadPart::Whole) => c.no_spine = true,
+        None => {}
+    }
+    if let Some((found, flat)) = dewarp::dewarp(&decoded.image.pixels) {
+        if let Some(flat) = flat {
+            decoded.image.pixels = flat;
+        }
+        c.dewarp = Some(found);
+    }
+    c.seconds += started.elapsed().as_secs_f64();
+}
+
+/// Columns `x..x + width` of `pixels`.
+fn crop(pixels: &crate::input::Pixels, x: u32, width: u32, h: u32) -> crate::input::Pixels {
+    use crate::input::Pixels;
+    use image::GenericImageView;
+    match pixels {
+        Pixels::Gray(g) => Pixels::Gray(g.view(x, 0, width, h).to_image()),
+        Pixels::Rgb(c) => Pixels::Rgb(c.view(x, 0, width, h).to_image()),
+    }
 }
 
 #[cfg(test)]

@@ -131,6 +131,8 @@ pub fn export(
             Err(e) => errors.push(e),
         }
     }
+    // `clean` reads no text: a spread's pages go left to right.
+    let pages = pipeline::split_spreads(pages, &cfg.page, false);
     if pages.is_empty() {
         return Ok(ExportOutcome {
             written: Vec::new(),
@@ -234,11 +236,14 @@ fn plan_outputs(
                         Some(s) if p.path() != Path::new("-") => s.to_string_lossy().into_owned(),
                         _ => "stdin".to_string(),
                     };
-                    let name = if p.count > 1 {
+                    let mut name = if p.count > 1 {
                         format!("{stem}-{:03}", p.index + 1)
                     } else {
                         stem
                     };
+                    if let Some(crate::capture::SpreadPart::Page { side, .. }) = p.spread {
+                        name = format!("{name}-{}", side.name());
+                    }
                     // The extension follows the page's kind for PNM only,
                     // which is known after cleaning; PNG and TIFF fix it now.
                     (

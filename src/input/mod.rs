@@ -59,6 +59,8 @@ pub struct PageRef {
     /// states, when known before decoding (images, TIFF pages): what the
     /// scheduler budgets its memory by.
     pub(crate) size: Option<HeaderSize>,
+    /// Its side of a book spread, when `--split-spreads` looked at it.
+    pub(crate) spread: Option<crate::capture::SpreadPart>,
 }
 
 /// A page's size as its header states it, before decoding.
@@ -77,6 +79,17 @@ impl PageRef {
 
     /// A human label such as `scan.tiff (page 3 of 5)`.
     pub fn label(&self) -> String {
+        let base = self.file_label();
+        match self.spread {
+            Some(crate::capture::SpreadPart::Page { side, .. }) => {
+                format!("{base} ({} page)", side.name())
+            }
+            _ => base,
+        }
+    }
+
+    /// [`PageRef::label`] without the spread's side.
+    fn file_label(&self) -> String {
         if self.count > 1 {
             format!(
                 "{} (page {} of {})",
@@ -315,6 +328,7 @@ pub(crate) fn list_document(
                     count,
                     pdf: Some(p),
                     size: None,
+                    spread: None,
                 })
                 .collect();
             return Ok(Listed {
@@ -434,6 +448,7 @@ fn list_source(source: Source, limits: &Limits) -> Result<Vec<PageRef>> {
                 count,
                 pdf: pdf_pages.get(index as usize).cloned(),
                 size: sizes.get(index as usize).copied().flatten(),
+                spread: None,
             });
         }
     }

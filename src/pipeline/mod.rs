@@ -19,7 +19,7 @@ mod stack;
 pub use schedule::Workers;
 pub(crate) use stack::part_path;
 
-pub(crate) use page::{clean_upright, decode_captured};
+pub(crate) use page::{clean_upright, decode_captured, split_spreads};
 pub(crate) use schedule::{EngineClock, Work, abandon_after, in_order};
 
 use crate::error::{Error, Result};
@@ -93,14 +93,20 @@ pub fn convert_with(
     // scanner-stack options (splitting, dropping, interleaving) make new
     // documents from its pages instead.
     let stack_plain = !opts.stack.duplex
+        && !opts.page.split_spreads
         && opts.stack.split.is_none()
         && opts.stack.blank != crate::stack::BlankPages::Drop;
-    let (mut pages, editing) = if stack_plain {
+    let (pages, editing) = if stack_plain {
         let listed = input::list_document(&inputs, &opts.page.limits, &opts.pdf)?;
         (listed.pages, listed.pdf)
     } else {
         (input::list_pages(&inputs, &opts.page.limits)?, None)
     };
+    let mut pages = page::split_spreads(
+        pages,
+        &opts.page,
+        crate::capture::spread::right_to_left(&opts.ocr.languages),
+    );
     if opts.stack.duplex {
         let per_input: Vec<usize> = pages
             .iter()

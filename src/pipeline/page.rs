@@ -202,8 +202,54 @@ pub(crate) fn decode_captured(
     opts: &crate::job::PageOptions,
 ) -> Result<(input::Decoded, Option<crate::capture::Captured>)> {
     let mut decoded = input::decode(page, &opts.limits, opts.dpi)?;
-    let captured = crate::capture::apply(&mut decoded, opts.capture, opts.dpi);
+    let mut captured = crate::capture::apply(&mut decoded, opts.capture, opts.dpi);
+    crate::capture::book(&mut decoded, &mut captured, page.spread);
     Ok((decoded, captured))
+}
+
+/// With `--split-spreads`, each page decoded (and flattened, if a photo)
+/// and looked at for a book's spine: a spread becomes its two sides in
+/// reading order (`right_to_left`: the right page first), any other page
+/// stays one. Done when the pages are listed, before they are scheduled,
+/// so each side is a page of its own to every command. A page that does
+/// not decode is left as listed, to fail where it always does.
+pub(crate) fn split_spreads(
+    pages: Vec<PageRef>,
+    opts: &crate::job::PageOptions,
+    right_to_left: bool,
+) -> Vec<PageRef> {
+    use crate::capture::{SpreadPart, spread};
+    if !opts.split_spreads {
+        return pages;
+    }
+    let mut out = Vec::with_capacity(pages.len());
+    for page in pages {
+        let gutter = input::decode(&page, &opts.limits, opts.dpi)
+            .ok()
+            .map(|mut d| {
+                crate::capture::apply(&mut d, opts.capture, opts.dpi);
+                match &d.image.pixels {
+                    input::Pixels::Gray(g) => spread::find_gutter(g),
+                    input::Pixels::Rgb(c) => spread::find_gutter(&input::luma(c)),
+                }
+            });
+        match gutter {
+            None => out.push(page),
+            Some(None) => out.push(PageRef {
+                spread: Some(SpreadPart::Whole),
+                ..page
+            }),
+            Some(Some(g)) => {
+                for side in spread::reading_order(right_to_left) {
+                    out.push(PageRef {
+                        spread: Some(SpreadPart::Page { side, cut: g.cut }),
+                        ..page.clone()
+                    });
+                }
+            }
+        }
+    }
+    out
 }
 
 /// What the stack options need to know of a page: its blankness and the

@@ -471,3 +471,251 @@ pub fn kinds() -> Vec<(&'static str, Shot)> {
         })
         .collect()
 }
+
+/// An open book photographed from above (issue 25, points 2 and 3): its
+/// pages bend down towards the spine like a cylinder's surface, so under
+/// the camera's central projection each line is drawn towards the
+/// frame's horizontal middle the more the nearer the spine (lines above
+/// the middle bend down, below it up, and the page narrows), with a
+/// shadow along the spine. The frame is the book (no desk).
+#[derive(Debug, Clone)]
+pub struct Book {
+    /// How far the page falls away at the spine, as a share of the camera
+    /// distance (0: flat); the fall grows with the cube of the distance
+    /// from the outer edge.
+    pub depth: f64,
+    /// Darkening at the spine, 0–1.
+    pub shadow: f64,
+    /// Where the spine lies, as a share of the spread's width from its
+    /// middle (a spread is rarely centred).
+    pub spine_offset: f64,
+    pub seed: u64,
+}
+
+impl Default for Book {
+    fn default() -> Self {
+        Book {
+            depth: 0.1,
+            shadow: 0.45,
+            spine_offset: 0.04,
+            seed: 5,
+        }
+    }
+}
+
+/// A curved book photo and its truth.
+pub struct BookPhoto {
+    pub image: RgbImage,
+    /// JPEG as a phone writes it (72 dpi).
+    pub jpeg: Vec<u8>,
+    /// The spine's column in the image (the frame's width for a single
+    /// page, whose spine is at its right).
+    pub spine: f64,
+}
+
+/// A spread of `left` and `right` (same size), or with `right` `None` a
+/// single left-hand page (its spine at its right edge), as [`Book`] says.
+pub fn book_photo(left: &Page, right: Option<&Page>, book: &Book) -> BookPhoto {
+    let (pw, ph) = left.image.dimensions();
+    let (pwf, phf) = (pw as f64, ph as f64);
+    // A spread's pages are cropped to put the spine off the middle.
+    let shift = (book.spine_offset * 2.0 * pwf).round();
+    let (w, spine) = match right {
+        Some(_) => (2 * pw, pwf + shift),
+        None => (pw, pwf),
+    };
+    // Source column on the flat page(s) of an image column: the image
+    // position of a page point at distance `d` from the spine is
+    // `spine ∓ d·s(t)`, t the share of the way from the outer edge; it is
+    // inverted by a table (the map is monotone).
+    let scale = |t: f64| 1.0 / (1.0 + book.depth * t.clamp(0.0, 1.0).powi(3));
+    let left_w = spine;
+    let right_w = w as f64 - spine;
+    let mut table: Vec<(f64, f64)> = Vec::new(); // (image x, page-space X)
+    let steps = 8 * w as usize;
+    for i in 0..=steps {
+        let x = i as f64 / steps as f64 * w as f64;
+        let img_x = if x < spine {
+            let t = x / left_w;
+            spine - (spine - x) * scale(t)
+        } else {
+            let t = (w as f64 - x) / right_w.max(1.0);
+            spine + (x - spine) * scale(t)
+        };
+        table.push((img_x, x));
+    }
+    let src_x = |u: f64| -> f64 {
+        let k = table.partition_point(|p| p.0 < u).clamp(1, table.len() - 1);
+        let (a, b) = (table[k - 1], table[k]);
+        let f = if b.0 > a.0 {
+            (u - a.0) / (b.0 - a.0)
+        } else {
+            0.0
+        };
+        a.1 + (b.1 - a.1) * f
+    };
+    let cy = phf / 2.0;
+    let paper = [244.0, 241.0, 232.0];
+    let ink_rgb = [30.0, 28.0, 32.0];
+    let mut rng = Rng::new(book.seed ^ 0xB00C);
+    let image = RgbImage::from_fn(w, ph, |x, y| {
+        let u = x as f64 + 0.5;
+        let sx = src_x(u);
+        let t = if sx < spine {
+            sx / left_w
+        } else {
+            (w as f64 - sx) / right_w.max(1.0)
+        };
+        let s = scale(t);
+        let sy = cy + (y as f64 + 0.5 - cy) / s;
+        // Which page and where on it: the spread's pages are laid side by
+        // side, cropped by `shift` at the spine.
+        let (page, px) = match right {
+            Some(r) if sx >= spine => (r, sx - spine),
+            _ => (left, sx - (spine - pwf)),
+        };
+        let c = if sy < 0.0 || sy >= phf || px < 0.0 || px >= pwf {
+            [200.0, 198.0, 192.0]
+        } else {
+            let (x0, y0) = (px.floor() as u32, sy.floor() as u32);
+            let (x1, y1) = ((x0 + 1).min(pw - 1), (y0 + 1).min(ph - 1));
+            let (ax, ay) = (px - px.floor(), sy - sy.floor());
+            let g = |a: u32, b: u32| page.image.get_pixel(a, b).0[0] as f64 / 255.0;
+            let v = (g(x0, y0) * (1.0 - ax) + g(x1, y0) * ax) * (1.0 - ay)
+                + (g(x0, y1) * (1.0 - ax) + g(x1, y1) * ax) * ay;
+            [0, 1, 2].map(|k| ink_rgb[k] + (paper[k] - ink_rgb[k]) * v)
+        };
+        let d = (u - spine) / (0.035 * pwf);
+        let light = (1.0 - book.shadow * (-d * d).exp()) * (1.0 - 0.12 * (u / w as f64));
+        let n = ((0..4).map(|_| rng.unit() as f64).sum::<f64>() - 2.0) * 2.5 * 3f64.sqrt();
+        Rgb(c.map(|v| (v * light + n).round().clamp(0.0, 255.0) as u8))
+    });
+    let jpeg = phone_jpeg(&image, 90, 1);
+    let image = image::load_from_memory(&jpeg).unwrap().into_rgb8();
+    BookPhoto { image, jpeg, spine }
+}
+
+/// A book page: `lines` lines of 10-point text at 150 dpi on a half-letter
+/// page (5.5 × 8.5 in, a common book size).
+pub fn book_page(lines: usize, seed: u64) -> Page {
+    render(&Layout {
+        dpi: 150.0,
+        size_in: (5.5, 8.5),
+        font_pt: 11.0,
+        lines,
+        seed,
+    })
+}
+
+/// How far each text line of `gray` bends (issue 25, point 2): ink (under
+/// half grey) smeared along rows by `smear` pixels each way joins a line's
+/// letters and words into one component; components at least a third of
+/// the image wide are lines. Each line's middle is taken in strips of
+/// `strip` columns — the middle of its core band, the rows holding most
+/// of the strip's ink, which ascenders, capitals and descenders do not
+/// move — and fitted with a quadratic (least squares): its sag over the
+/// line's span, |a|·(L/2)², is the line's deviation from straight.
+/// Pixels, per line from the top.
+pub fn line_sags(gray: &image::GrayImage, smear: u32, strip: u32) -> Vec<f64> {
+    use imageproc::region_labelling::{Connectivity, connected_components};
+    let (w, h) = gray.dimensions();
+    let ink = |x: u32, y: u32| gray.get_pixel(x, y).0[0] < 128;
+    let mut smeared = image::GrayImage::new(w, h);
+    for y in 0..h {
+        let mut last: Option<u32> = None;
+        for x in 0..w {
+            if ink(x, y) {
+                if let Some(l) = last.filter(|&l| x - l <= 2 * smear) {
+                    for xx in l..x {
+                        smeared.put_pixel(xx, y, image::Luma([255]));
+                    }
+                }
+                smeared.put_pixel(x, y, image::Luma([255]));
+                last = Some(x);
+            }
+        }
+    }
+    let labels = connected_components(&smeared, Connectivity::Eight, image::Luma([0u8]));
+    let n = labels.pixels().map(|p| p.0[0]).max().unwrap_or(0) as usize;
+    let mut span = vec![(u32::MAX, 0u32, u32::MAX); n + 1];
+    for (x, y, p) in labels.enumerate_pixels() {
+        let s = &mut span[p.0[0] as usize];
+        s.0 = s.0.min(x);
+        s.1 = s.1.max(x);
+        s.2 = s.2.min(y);
+    }
+    let mut lines: Vec<(u32, usize)> = (1..=n)
+        .filter(|&l| span[l].1 >= span[l].0 && span[l].1 - span[l].0 >= w / 3)
+        .map(|l| (span[l].2, l))
+        .collect();
+    lines.sort();
+    let mut sags = Vec::new();
+    for (_, l) in lines {
+        let (x0, x1) = (span[l].0, span[l].1);
+        let mut pts = Vec::new();
+        let mut sx = x0;
+        while sx + strip / 2 <= x1 {
+            // The strip's ink per row; its core (x-height) band is the
+            // rows with at least 40 % of the fullest row's ink, which
+            // ascenders and descenders do not reach.
+            let xs = sx..(sx + strip).min(x1 + 1);
+            let rows: Vec<u32> = (0..h)
+                .map(|y| {
+                    xs.clone()
+                        .filter(|&x| labels.get_pixel(x, y).0[0] as usize == l && ink(x, y))
+                        .count() as u32
+                })
+                .collect();
+            let max = rows.iter().copied().max().unwrap_or(0);
+            if max > 0 {
+                let core: Vec<usize> = (0..rows.len())
+                    .filter(|&y| rows[y] * 10 >= max * 4)
+                    .collect();
+                let cx = (xs.start + xs.end - 1) as f64 / 2.0;
+                pts.push((cx, *core.last().unwrap() as f64));
+            }
+            sx += strip;
+        }
+        if pts.len() < 4 {
+            continue;
+        }
+        let a = quadratic(&pts);
+        let half = (x1 - x0) as f64 / 2.0;
+        sags.push(a.abs() * half * half);
+    }
+    sags
+}
+
+/// The x² coefficient of the least-squares quadratic through `pts`.
+fn quadratic(pts: &[(f64, f64)]) -> f64 {
+    let mx = pts.iter().map(|p| p.0).sum::<f64>() / pts.len() as f64;
+    // Normal equations in centred x, solved by Cramer's rule.
+    let mut s = [0f64; 5];
+    let mut t = [0f64; 3];
+    for &(x, y) in pts {
+        let x = x - mx;
+        let mut p = 1.0;
+        for k in &mut s {
+            *k += p;
+            p *= x;
+        }
+        t[0] += y;
+        t[1] += x * y;
+        t[2] += x * x * y;
+    }
+    let m = [[s[0], s[1], s[2]], [s[1], s[2], s[3]], [s[2], s[3], s[4]]];
+    let det = |m: [[f64; 3]; 3]| {
+        m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])
+            - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
+            + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])
+    };
+    let d = det(m);
+    if d.abs() < 1e-12 {
+        return 0.0;
+    }
+    let mut m2 = m;
+    for r in 0..3 {
+        m2[r][2] = t[r];
+    }
+    det(m2) / d
+}
