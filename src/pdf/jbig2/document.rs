@@ -145,14 +145,32 @@ pub fn code(pages: &[&PageSymbols]) -> Coded {
             } else {
                 &[false]
             };
-            plans
+
+            // With `jbig2-stats`, only the kept plan's bits are counted.
+            #[cfg(feature = "jbig2-stats")]
+            let before = super::stats::take();
+            let best = plans
                 .iter()
                 .map(|&inline| {
                     let plan = classify::plan(&shapes, fixed.count, &seen, inline);
-                    page_stream(page, &shapes, &fixed, &plan, number)
+                    let stream = page_stream(page, &shapes, &fixed, &plan, number);
+                    #[cfg(feature = "jbig2-stats")]
+                    let stream = (stream, super::stats::take());
+                    stream
                 })
-                .min_by_key(Vec::len)
-                .expect("a plan")
+                .min_by_key(|s| {
+                    #[cfg(feature = "jbig2-stats")]
+                    let s = &s.0;
+                    s.len()
+                })
+                .expect("a plan");
+            #[cfg(feature = "jbig2-stats")]
+            let best = {
+                super::stats::put(before);
+                super::stats::put(best.1);
+                best.0
+            };
+            best
         })
         .collect();
     Coded {

@@ -113,10 +113,14 @@ impl MqEncoder {
     pub(super) fn encode(&mut self, state: &mut u8, bit: u8) {
         let s = *state as usize;
         let qe = STATES.qe[s];
+        #[cfg(feature = "jbig2-stats")]
+        let before = self.a;
         self.a -= qe;
         if bit == (s & 1) as u8 {
             if self.a & 0x8000 != 0 {
                 self.c += qe;
+                #[cfg(feature = "jbig2-stats")]
+                stats::add(before, self.a);
                 return;
             }
             if self.a < qe {
@@ -133,6 +137,8 @@ impl MqEncoder {
             }
             *state = STATES.after_lps[s];
         }
+        #[cfg(feature = "jbig2-stats")]
+        stats::add(before, self.a);
         self.renormalize();
     }
 
@@ -268,5 +274,55 @@ impl MqEncoder {
             self.encode(&mut cx[prev], bit as u8);
             prev = (prev << 1) | bit as usize;
         }
+    }
+}
+
+/// Where the coded bits go (feature `jbig2-stats`, for the bench): each
+/// decision's cost is the log of how much it narrows the coder's interval
+/// (A before over A after, before renormalisation), added to the part the
+/// caller named last on this thread. Exact up to the final flush.
+#[cfg(feature = "jbig2-stats")]
+pub mod stats {
+    use std::cell::{Cell, RefCell};
+
+    /// The parts a symbol-coded page's bits are counted in.
+    pub const PARTS: [&str; 8] = [
+        "dict bitmaps",
+        "dict refinements",
+        "dict sizes+refs",
+        "placement",
+        "IAID",
+        "instance refinement",
+        "residue",
+        "page generic",
+    ];
+
+    thread_local! {
+        static PART: Cell<usize> = const { Cell::new(7) };
+        static BITS: RefCell<[f64; 8]> = const { RefCell::new([0.0; 8]) };
+    }
+
+    /// Count the following decisions in `PARTS[part]`.
+    pub fn part(part: usize) {
+        PART.with(|p| p.set(part));
+    }
+
+    pub(super) fn add(before: u32, after: u32) {
+        let bits = (f64::from(before) / f64::from(after)).log2();
+        BITS.with(|b| b.borrow_mut()[PART.with(Cell::get)] += bits);
+    }
+
+    /// Add `bytes` (per part, as [`take`] gives them) back.
+    pub fn put(bytes: [f64; 8]) {
+        BITS.with(|b| {
+            for (v, n) in b.borrow_mut().iter_mut().zip(bytes) {
+                *v += n * 8.0;
+            }
+        });
+    }
+
+    /// Bytes counted per part since the last call, and reset.
+    pub fn take() -> [f64; 8] {
+        BITS.with(|b| std::mem::take(&mut *b.borrow_mut()).map(|v| v / 8.0))
     }
 }

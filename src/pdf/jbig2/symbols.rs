@@ -25,9 +25,11 @@ pub(super) fn generic_dictionary(shapes: &[&Bitmap]) -> Vec<u8> {
     let mut states = generic::states();
     code_classes(&mut coder, shapes, |coder, s| {
         let w = s.w as usize;
+        tally!(0);
         generic::region(
             w,
             s.h as usize,
+            0,
             false,
             |y, row| row.copy_from_slice(&s.px[y * w..(y + 1) * w]),
             coder,
@@ -62,11 +64,13 @@ pub(super) fn refined_dictionary(inputs: u32, symbols: &[Refined]) -> Vec<u8> {
     let mut next = symbols.iter();
     code_classes(&mut coder, &shapes, |coder, _| {
         let s = next.next().expect("one per shape");
+        tally!(2);
         coder.encode_int(&mut iaai, Some(1)); // REFAGGNINST
         coder.encode_id(&mut iaid, code_len, s.reference_id);
         let (dx, dy) = refine::offset(s.shape, s.reference);
         coder.encode_int(&mut iardx, Some(dx));
         coder.encode_int(&mut iardy, Some(dy));
+        tally!(1);
         refine::code(coder, &mut states, s.shape, s.reference);
     });
     finish(coder, inputs, symbols.len() as u32, true)
@@ -83,16 +87,19 @@ fn code_classes(
     let mut height = 0u32;
     let mut i = 0;
     while i < shapes.len() {
+        tally!(2);
         let h = shapes[i].h;
         coder.encode_int(&mut iadh, Some((h - height) as i32));
         height = h;
         let mut width = 0i32;
         while i < shapes.len() && shapes[i].h == h {
+            tally!(2);
             coder.encode_int(&mut iadw, Some(shapes[i].w as i32 - width));
             width = shapes[i].w as i32;
             bitmap(coder, shapes[i]);
             i += 1;
         }
+        tally!(2);
         coder.encode_int(&mut iadw, None);
     }
 }
@@ -101,6 +108,7 @@ fn code_classes(
 /// ones exported) and the segment data with its header (7.4.2.1).
 fn finish(mut coder: MqEncoder, inputs: u32, new: u32, refined: bool) -> Vec<u8> {
     let mut iaex = IntContexts::new();
+    tally!(2);
     coder.encode_int(&mut iaex, Some(inputs as i32));
     coder.encode_int(&mut iaex, Some(new as i32));
     let coded = coder.finish();

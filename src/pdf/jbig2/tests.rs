@@ -113,7 +113,7 @@ fn be32(b: &[u8]) -> u32 {
 }
 
 /// Decode an embedded JBIG2 stream made of a page information segment and
-/// one arithmetic template 0 generic region; returns (width, height, rows
+/// one arithmetic template 0 or 2 generic region; returns (width, height, rows
 /// of 0/1 with 1 = black).
 fn decode(stream: &[u8]) -> (u32, u32, Vec<Vec<u8>>) {
     let mut at = 0;
@@ -141,13 +141,18 @@ fn decode(stream: &[u8]) -> (u32, u32, Vec<Vec<u8>>) {
     let (w, h) = (be32(data), be32(&data[4..]));
     assert_eq!((w, h, be32(&data[8..]), be32(&data[12..])), (pw, ph, 0, 0));
     let flags = data[17];
-    assert_eq!(flags & 0x07, 0, "arithmetic, template 0");
+    assert_eq!(flags & 0x01, 0, "arithmetic");
+    let template = (flags >> 1) & 3;
+    assert!(template == 0 || template == 2, "template 0 or 2");
     let tpgdon = flags & 0x08 != 0;
-    let at_px: Vec<(i64, i64)> = data[18..26]
+    let coded_at = if template == 0 { 26 } else { 20 };
+    let mut at_px: Vec<(i64, i64)> = data[18..coded_at]
         .chunks(2)
         .map(|c| (i64::from(c[0] as i8), i64::from(c[1] as i8)))
         .collect();
-    let mut mq = MqDecoder::new(&data[26..]);
+    // Template 2 has one; the taps of template 0 below are then unused.
+    at_px.resize(4, (-1, -1));
+    let mut mq = MqDecoder::new(&data[coded_at..]);
     let mut cx = vec![(0usize, 0u8); 1 << 16];
     let mut img = vec![vec![0u8; w as usize]; h as usize];
     let px = |img: &Vec<Vec<u8>>, x: i64, y: i64| -> usize {
@@ -160,7 +165,7 @@ fn decode(stream: &[u8]) -> (u32, u32, Vec<Vec<u8>>) {
     let mut ltp = 0;
     for y in 0..h as i64 {
         if tpgdon {
-            ltp ^= mq.decode(&mut cx[0x9B25]);
+            ltp ^= mq.decode(&mut cx[if template == 0 { 0x9B25 } else { 0xE5 }]);
             if ltp == 1 {
                 img[y as usize] = if y == 0 {
                     vec![0; w as usize]
@@ -171,8 +176,21 @@ fn decode(stream: &[u8]) -> (u32, u32, Vec<Vec<u8>>) {
             }
         }
         for x in 0..i64::from(w) {
+            // T.88 Figure 5, from bit 9 down to bit 0.
+            let taps_2 = [
+                (-1, -2),
+                (0, -2),
+                (1, -2),
+                (-2, -1),
+                (-1, -1),
+                (0, -1),
+                (1, -1),
+                at_px[0],
+                (-2, 0),
+                (-1, 0),
+            ];
             // T.88 Figure 3, from bit 15 down to bit 0.
-            let taps = [
+            let taps_0 = [
                 at_px[3],
                 (-1, -2),
                 (0, -2),
@@ -190,6 +208,7 @@ fn decode(stream: &[u8]) -> (u32, u32, Vec<Vec<u8>>) {
                 (-2, 0),
                 (-1, 0),
             ];
+            let taps: &[(i64, i64)] = if template == 0 { &taps_0 } else { &taps_2 };
             let context = taps
                 .iter()
                 .fold(0, |acc, &(dx, dy)| (acc << 1) | px(&img, x + dx, y + dy));
@@ -322,7 +341,8 @@ fn streams_never_hold_two_ff_bytes_in_a_row() {
         let bits = image(w, h, |_, _| rng.below(100) < percent);
         let stream = encode(&bits);
         assert!(stream.ends_with(&[0xFF, 0xAC]), "case {case}: end marker");
-        let coded = &stream[11 + 19 + 11 + 26..];
+        let at_bytes = if (stream[58] >> 1) & 3 == 2 { 2 } else { 8 };
+        let coded = &stream[11 + 19 + 11 + 18 + at_bytes..];
         for pair in coded.windows(2) {
             assert!(
                 pair[0] != 0xFF || pair[1] < 0x90 || pair == [0xFF, 0xAC],
@@ -351,10 +371,15 @@ fn segments_say_what_pdf_expects() {
     assert_eq!(&stream[30..37], &[0, 0, 0, 1, 39, 0, 1]);
     let len = be32(&stream[37..]) as usize;
     assert_eq!(41 + len, stream.len());
-    // TPGDON, template 0, nominal adaptive pixels.
-    assert_eq!(stream[41 + 17], 0x08);
+    // TPGDON, template 2 (smaller on so tiny an image), its nominal
+    // adaptive pixel.
+    assert_eq!(stream[41 + 17], 0x0C);
+    assert_eq!(&stream[41 + 18..41 + 20], &[2, 0xFF]);
+    // A page of text lines: template 0, its nominal adaptive pixels.
+    let lines = encode(&image(300, 200, |x, y| y % 20 < 9 && (x * 7 + y) % 11 < 6));
+    assert_eq!(lines[41 + 17], 0x08);
     assert_eq!(
-        &stream[41 + 18..41 + 26],
+        &lines[41 + 18..41 + 26],
         &[3, 0xFF, 0xFD, 0xFF, 2, 0xFE, 0xFE, 0xFE]
     );
 }

@@ -53,11 +53,13 @@ pub(super) fn text_region(
     let mut gr_states = refine::states();
 
     // Initial STRIPT (6.4.5 step 2): 0.
+    tally!(3);
     coder.encode_int(&mut iadt, Some(0));
     let (mut strip_t, mut first_s) = (0i64, 0i64);
     let mut i = 0;
     while i < placed.len() {
         let strip = i64::from(bottom(&placed[i]) >> log_strips);
+        tally!(3);
         coder.encode_int(&mut iadt, Some((strip - strip_t) as i32));
         strip_t = strip;
         let mut cur_s = 0i64;
@@ -65,6 +67,7 @@ pub(super) fn text_region(
         while i < placed.len() && i64::from(bottom(&placed[i]) >> log_strips) == strip {
             let p = &placed[i];
             let x = i64::from(p.x);
+            tally!(3);
             if first {
                 coder.encode_int(&mut iafs, Some((x - first_s) as i32));
                 first_s = x;
@@ -77,8 +80,10 @@ pub(super) fn text_region(
                 let t = i64::from(bottom(p)) - strip * i64::from(strips);
                 coder.encode_int(&mut iait, Some(t as i32));
             }
+            tally!(4);
             coder.encode_id(&mut iaid, code_len, p.id);
             if refine {
+                tally!(5);
                 coder.encode_int(&mut iari, Some(i32::from(p.refine.is_some())));
                 if let Some(own) = p.refine {
                     // RDW, RDH: the size difference; RDX = RDY = 0, so the
@@ -93,6 +98,7 @@ pub(super) fn text_region(
             cur_s = x + i64::from(p.drawn().w) - 1;
             i += 1;
         }
+        tally!(3);
         coder.encode_int(&mut iads, None);
     }
     let coded = coder.finish();
