@@ -13,13 +13,23 @@ use image::GrayImage;
 /// repeated), rounded down, first along rows, then down columns of those
 /// row means.
 pub(crate) fn box_mean(gray: &GrayImage, r: u32) -> GrayImage {
+    let mut out = gray.clone();
+    box_mean_in_place(&mut out, r);
+    out
+}
+
+/// [`box_mean`] computed over `gray` itself: no second page-sized buffer.
+pub(crate) fn box_mean_in_place(gray: &mut GrayImage, r: u32) {
     let (w, h) = (gray.width() as usize, gray.height() as usize);
     if w == 0 || h == 0 {
-        return gray.clone();
+        return;
     }
     let (r, k) = (r as usize, 2 * r + 1);
-    let mut rows = vec![0u8; w * h];
-    for (src, dst) in gray.as_raw().chunks_exact(w).zip(rows.chunks_exact_mut(w)) {
+    let rows: &mut [u8] = gray;
+    // Along each row, from a copy of it.
+    let mut src = vec![0u8; w];
+    for dst in rows.chunks_exact_mut(w) {
+        src.copy_from_slice(dst);
         let at = |i: isize| u32::from(src[i.clamp(0, w as isize - 1) as usize]);
         let mut sum: u32 = (-(r as isize)..=r as isize).map(at).sum();
         for (x, d) in dst.iter_mut().enumerate() {
@@ -56,7 +66,6 @@ pub(crate) fn box_mean(gray: &GrayImage, r: u32) -> GrayImage {
             }
         }
     }
-    GrayImage::from_raw(gray.width(), gray.height(), rows).expect("same size")
 }
 
 /// Columns the vertical pass takes at a time (see [`box_mean`]).

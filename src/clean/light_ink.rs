@@ -114,9 +114,9 @@ pub(crate) fn find(colour: &RgbImage, bits: &BitImage, dpi: Dpi) -> Option<BitIm
         .chunks_exact(3)
         .map(|p| 255 - p[0].min(p[1]).min(p[2]))
         .collect();
-    let dark = GrayImage::from_raw(w, h, dark).expect("same size");
+    let mut around = GrayImage::from_raw(w, h, dark).expect("same size");
     let reach = (AROUND_IN * res).round().max(1.0) as u32;
-    let around = super::boxmean::box_mean(&dark, reach);
+    super::boxmean::box_mean_in_place(&mut around, reach);
     let mut cand = GrayImage::from_pixel(w, h, Luma([PAPER]));
     let mut any = false;
     let pixels = colour
@@ -129,7 +129,7 @@ pub(crate) fn find(colour: &RgbImage, bits: &BitImage, dpi: Dpi) -> Option<BitIm
             any = true;
         }
     }
-    drop((dark, around));
+    drop(around);
     if !any {
         return None;
     }
@@ -137,7 +137,7 @@ pub(crate) fn find(colour: &RgbImage, bits: &BitImage, dpi: Dpi) -> Option<BitIm
     let labels = Labels::new(&cand);
     // Ink that survives an erosion (255 where it does).
     let r = (STROKE_IN * res).round().clamp(1.0, 255.0) as u8;
-    let core = super::minmax::shrink(&cand.ink_mask(), w as usize, h as usize, r as usize);
+    let core = super::minmax::shrink(cand.ink_mask(), w as usize, h as usize, r as usize);
     let mut inner = vec![0u32; labels.comps.len()];
     for y in 0..h as usize {
         let row = &core[y * w as usize..(y + 1) * w as usize];

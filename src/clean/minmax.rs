@@ -40,37 +40,43 @@ fn pick<const MAX: bool>(a: u8, b: u8) -> u8 {
 /// Each pixel's extreme within `r` pixels (a `2r + 1` square window),
 /// clipped at the image's edges. `v` holds `w × h` values row by row.
 pub(crate) fn filter(v: &[u8], w: usize, h: usize, r: usize, op: Extreme) -> Vec<u8> {
+    filter_owned(v.to_vec(), w, h, r, op)
+}
+
+/// [`filter`] computed over `v` itself: no second page-sized buffer.
+pub(crate) fn filter_owned(mut v: Vec<u8>, w: usize, h: usize, r: usize, op: Extreme) -> Vec<u8> {
     assert_eq!(v.len(), w * h, "buffer does not match its size");
     if r == 0 || v.is_empty() {
-        return v.to_vec();
+        return v;
     }
     match op {
-        Extreme::Max => filter_with::<true>(v, w, h, r, op.outside()),
-        Extreme::Min => filter_with::<false>(v, w, h, r, op.outside()),
+        Extreme::Max => filter_with::<true>(&mut v, w, h, r, op.outside()),
+        Extreme::Min => filter_with::<false>(&mut v, w, h, r, op.outside()),
     }
+    v
 }
 
 /// 255 where `mask` (0 or 255 per pixel, `w × h`) has a set pixel within
 /// `r` pixels (chessboard distance), 0 elsewhere: the binary dilation by a
-/// square, at the cost of [`filter`].
-pub(crate) fn grow(mask: &[u8], w: usize, h: usize, r: usize) -> Vec<u8> {
-    filter(mask, w, h, r, Extreme::Max)
+/// square, at the cost of [`filter`], computed over `mask` itself.
+pub(crate) fn grow(mask: Vec<u8>, w: usize, h: usize, r: usize) -> Vec<u8> {
+    filter_owned(mask, w, h, r, Extreme::Max)
 }
 
 /// 255 where every pixel of `mask` within `r` pixels (inside the image) is
-/// set: the binary erosion by a square.
-pub(crate) fn shrink(mask: &[u8], w: usize, h: usize, r: usize) -> Vec<u8> {
-    filter(mask, w, h, r, Extreme::Min)
+/// set: the binary erosion by a square, computed over `mask` itself.
+pub(crate) fn shrink(mask: Vec<u8>, w: usize, h: usize, r: usize) -> Vec<u8> {
+    filter_owned(mask, w, h, r, Extreme::Min)
 }
 
-fn filter_with<const MAX: bool>(v: &[u8], w: usize, h: usize, r: usize, outside: u8) -> Vec<u8> {
-    let mut rows = vec![0u8; v.len()];
+/// Both passes in place: each row through [`Scratch`] (which copies it
+/// before writing it back), then the columns.
+fn filter_with<const MAX: bool>(v: &mut [u8], w: usize, h: usize, r: usize, outside: u8) {
     let mut line = Scratch::new(w, r, outside);
-    for (src, dst) in v.chunks_exact(w).zip(rows.chunks_exact_mut(w)) {
-        line.run::<MAX>(src, dst);
+    for row in v.chunks_exact_mut(w) {
+        line.run::<MAX>(row);
     }
-    columns::<MAX>(&mut rows, w, h, r, outside);
-    rows
+    columns::<MAX>(v, w, h, r, outside);
 }
 
 /// Buffers for one line of [`filter`], reused from line to line.
@@ -92,11 +98,12 @@ impl Scratch {
         }
     }
 
-    /// `dst[i]` = the extreme of `src[i - r ..= i + r]`.
-    fn run<const MAX: bool>(&mut self, src: &[u8], dst: &mut [u8]) {
+    /// `row[i]` becomes the extreme of `row[i - r ..= i + r]` as it was.
+    fn run<const MAX: bool>(&mut self, row: &mut [u8]) {
         let (r, k) = (self.r, 2 * self.r + 1);
         // The padding stays `outside` from `new`; only the middle changes.
-        self.padded[r..r + src.len()].copy_from_slice(src);
+        self.padded[r..r + row.len()].copy_from_slice(row);
+        let dst = row;
         for (block, (g, h)) in self
             .padded
             .chunks(k)

@@ -456,7 +456,7 @@ fn near_ink(bits: &BitImage, text: &[lines::TextLine], dpi: Dpi) -> GrayImage {
     let letter = lines::letter_px(text).unwrap_or(0.0);
     let radius = letter.max(NEAR_INK_IN * dpi.x.max(dpi.y)).clamp(1.0, 255.0) as u8;
     let (w, h) = bits.dimensions();
-    let grown = minmax::grow(&bits.ink_mask(), w as usize, h as usize, radius as usize);
+    let grown = minmax::grow(bits.ink_mask(), w as usize, h as usize, radius as usize);
     GrayImage::from_raw(w, h, grown).expect("same size")
 }
 
