@@ -385,7 +385,9 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
                         changed * 100.0
                     ),
                 });
-                let scan = balanced.unwrap_or_else(|| balanced_page(&mut page, &gray, skew_deg));
+                let scan = balanced
+                    .take()
+                    .unwrap_or_else(|| balanced_page(&mut page, &gray, skew_deg));
                 (Picture::Page(scan), None)
             } else {
                 (picture, Some(l))
@@ -393,6 +395,9 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
         }
         (layers, _, _) => (picture, layers),
     };
+    // The scan and its colour copies are done with: freed before the grey
+    // page's last passes (pictures hold their own crops).
+    drop((page, scan_colour, balanced));
     // Stains and shadows under the text are divided out of what OCR reads,
     // and light letters on a dark ground are given back as they were.
     light_ink::restore_on_dark(&mut gray, light_on_dark);
