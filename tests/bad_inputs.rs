@@ -91,6 +91,42 @@ fn pdf_of(dir: &Path, name: &str, page: &common::generator::Page) {
     std::fs::remove_file(png).unwrap();
 }
 
+/// A grey TIFF of one strip holding `jpeg` (compression 7, no shared
+/// tables), as scanners write JPEG-compressed TIFF; little-endian, the
+/// directory first, then the strip.
+fn jpeg_tiff((w, h): (u32, u32), jpeg: &[u8]) -> Vec<u8> {
+    let entries: [(u16, u16, u32); 9] = [
+        (256, 4, w),
+        (257, 4, h),
+        (258, 3, 8),
+        (259, 3, 7),
+        (262, 3, 1),
+        (273, 4, 0), // the strip's offset, set below
+        (277, 3, 1),
+        (278, 4, h),
+        (279, 4, jpeg.len() as u32),
+    ];
+    let data_at = 8 + 2 + 12 * entries.len() as u32 + 4;
+    let mut t = b"II*\0".to_vec();
+    t.extend(8u32.to_le_bytes());
+    t.extend((entries.len() as u16).to_le_bytes());
+    for (tag, kind, value) in entries {
+        let value = if tag == 273 { data_at } else { value };
+        t.extend(tag.to_le_bytes());
+        t.extend(kind.to_le_bytes());
+        t.extend(1u32.to_le_bytes());
+        if kind == 3 {
+            t.extend((value as u16).to_le_bytes());
+            t.extend([0, 0]);
+        } else {
+            t.extend(value.to_le_bytes());
+        }
+    }
+    t.extend(0u32.to_le_bytes());
+    t.extend_from_slice(jpeg);
+    t
+}
+
 /// Make the file a row names in `dir`.
 fn make(dir: &Path, file: &str) {
     let text = || small_page(81, 3);
@@ -112,6 +148,23 @@ fn make(dir: &Path, file: &str) {
         "reterminated.jpg" => {
             let j = jpeg(&text().image, None);
             write(dir, file, &[&j[..j.len() / 2], &[0xFF, 0xD9][..]].concat());
+        }
+        "jpeg.tif" => {
+            // One strip of JPEG data (TIFF compression 7), cut in the
+            // middle of its scan and re-terminated with FF D9.
+            let g = image::DynamicImage::ImageRgb8(text().image).into_luma8();
+            let mut j = Vec::new();
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut j, 85)
+                .encode_image(&g)
+                .unwrap();
+            let cut = [&j[..j.len() / 2], &[0xFF, 0xD9][..]].concat();
+            write(dir, file, &jpeg_tiff(g.dimensions(), &cut));
+        }
+        "cut.pgm" => {
+            let g = image::DynamicImage::ImageRgb8(text().image).into_luma8();
+            let mut p = format!("P5\n{} {}\n255\n", g.width(), g.height()).into_bytes();
+            p.extend_from_slice(g.as_raw());
+            write(dir, file, &p[..p.len() / 2]);
         }
         "cut.tif" => {
             let g = image::DynamicImage::ImageRgb8(text().image).into_luma8();

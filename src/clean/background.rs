@@ -75,6 +75,16 @@ pub fn balance_rgb(rgb: &RgbImage) -> RgbImage {
     out
 }
 
+/// [`balance_rgb`] on the page itself, for a caller done with the scan.
+pub fn balance_rgb_in_place(rgb: &mut RgbImage) {
+    balance_channels(rgb, 3);
+}
+
+/// [`balance`] on the page itself, for a caller done with the scan.
+pub fn balance_in_place(gray: &mut GrayImage) {
+    balance_channels(gray, 1);
+}
+
 /// [`balance_rgb`] for a grey page: paper to white by one factor over the
 /// whole page, so a photo's light areas keep their tone.
 pub fn balance(gray: &GrayImage) -> GrayImage {

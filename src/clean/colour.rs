@@ -339,14 +339,14 @@ pub fn separate(colour: &RgbImage, bits: &BitImage, pictures: &[Rect], dpi: Dpi)
 fn open(flags: &[bool], w: u32, h: u32, reach: u32) -> Vec<bool> {
     let (w, h, r) = (w as usize, h as usize, reach as usize);
     let mask: Vec<u8> = flags.iter().map(|&f| if f { 255 } else { 0 }).collect();
-    let opened = super::minmax::grow(&super::minmax::shrink(&mask, w, h, r), w, h, r);
+    let opened = super::minmax::grow(super::minmax::shrink(mask, w, h, r), w, h, r);
     opened.into_iter().map(|v| v != 0).collect()
 }
 
 /// Pixels within `radius` (chessboard distance) of ink: non-zero per pixel.
 fn near_ink(bits: &BitImage, radius: u32) -> Vec<u8> {
     let (w, h) = bits.dimensions();
-    super::minmax::grow(&bits.ink_mask(), w as usize, h as usize, radius as usize)
+    super::minmax::grow(bits.ink_mask(), w as usize, h as usize, radius as usize)
 }
 
 /// Colour sums per cell of a coarse grid. A cell holds at most

@@ -166,9 +166,8 @@ pub(crate) fn find(colour: &RgbImage, bits: &BitImage, dpi: Dpi) -> Option<BitIm
             .chunks_exact(3)
             .map(|p| 255 - p[0].min(p[1]).min(p[2]))
             .collect();
-        let dark = GrayImage::from_raw(w, (b1 - b0) as u32, dark).expect("band size");
-        let around = super::boxmean::box_mean(&dark, reach as u32);
-        drop(dark);
+        let mut around = GrayImage::from_raw(w, (b1 - b0) as u32, dark).expect("band size");
+        super::boxmean::box_mean_in_place(&mut around, reach as u32);
         for y in inner_rows(b0, b1, reach, hu).filter(|&y| needs_around[y]) {
             let src = &colour.as_raw()[3 * y * wu..3 * (y + 1) * wu];
             let ink = bits.row(y as u32);
@@ -205,8 +204,7 @@ pub(crate) fn find(colour: &RgbImage, bits: &BitImage, dpi: Dpi) -> Option<BitIm
     for (b0, b1) in merge_spans(sized_rows, r, h as usize) {
         let band = &cand.as_gray().as_raw()[b0 * w as usize..b1 * w as usize];
         let mask: Vec<u8> = band.iter().map(|&p| !p).collect();
-        let core = super::minmax::shrink(&mask, w as usize, b1 - b0, r);
-        drop(mask);
+        let core = super::minmax::shrink(mask, w as usize, b1 - b0, r);
         // All of the sized components' rows are inner rows.
         for y in inner_rows(b0, b1, r, h as usize) {
             let row = &core[(y - b0) * w as usize..(y - b0 + 1) * w as usize];
@@ -263,10 +261,8 @@ pub(crate) fn darken(
     // the page's own edge, as on the whole page).
     let (cx, cy) = (ink.x0.saturating_sub(reach), ink.y0.saturating_sub(reach));
     let (cw, ch) = ((ink.x1 + reach).min(w) - cx, (ink.y1 + reach).min(h) - cy);
-    let around = super::boxmean::box_mean(
-        &image::imageops::crop_imm(gray, cx, cy, cw, ch).to_image(),
-        reach,
-    );
+    let mut around = image::imageops::crop_imm(gray, cx, cy, cw, ch).to_image();
+    super::boxmean::box_mean_in_place(&mut around, reach);
     let mut on_dark = Vec::new();
     for y in ink.y0..ink.y1 {
         for x in ink.x0..ink.x1 {
@@ -409,8 +405,8 @@ mod tests {
                 super::super::boxmean::box_mean(&gray, r as u32),
                 super::super::boxmean::box_mean(&band, r as u32),
             );
-            let page_core = super::super::minmax::shrink(gray.as_raw(), w, h, r);
-            let band_core = super::super::minmax::shrink(band.as_raw(), w, b1 - b0, r);
+            let page_core = super::super::minmax::shrink(gray.as_raw().to_vec(), w, h, r);
+            let band_core = super::super::minmax::shrink(band.as_raw().to_vec(), w, b1 - b0, r);
             for y in inner_rows(b0, b1, r, h) {
                 let (p, q) = (y * w..(y + 1) * w, (y - b0) * w..(y - b0 + 1) * w);
                 proptest::prop_assert_eq!(&page_mean.as_raw()[p.clone()], &band_mean.as_raw()[q.clone()]);

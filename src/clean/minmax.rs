@@ -6,8 +6,8 @@
 //! The line is cut into blocks of the window's length `k`; a running
 //! extreme from each block's start (`g`) and one from its end (`h`) give
 //! any window's extreme as the extreme of two values, since a window of
-//! length `k` spans at most two blocks. The vertical pass works on whole
-//! rows at a time, so the compiler vectorises it. Written here because
+//! length `k` spans at most two blocks. The vertical pass works on pieces
+//! of rows at a time, so the compiler vectorises it. Written here because
 //! imageproc's `grayscale_dilate` visits every pixel of the window (81
 //! reads a pixel for a 9 × 9 window).
 
@@ -40,36 +40,43 @@ fn pick<const MAX: bool>(a: u8, b: u8) -> u8 {
 /// Each pixel's extreme within `r` pixels (a `2r + 1` square window),
 /// clipped at the image's edges. `v` holds `w × h` values row by row.
 pub(crate) fn filter(v: &[u8], w: usize, h: usize, r: usize, op: Extreme) -> Vec<u8> {
+    filter_owned(v.to_vec(), w, h, r, op)
+}
+
+/// [`filter`] computed over `v` itself: no second page-sized buffer.
+pub(crate) fn filter_owned(mut v: Vec<u8>, w: usize, h: usize, r: usize, op: Extreme) -> Vec<u8> {
     assert_eq!(v.len(), w * h, "buffer does not match its size");
     if r == 0 || v.is_empty() {
-        return v.to_vec();
+        return v;
     }
     match op {
-        Extreme::Max => filter_with::<true>(v, w, h, r, op.outside()),
-        Extreme::Min => filter_with::<false>(v, w, h, r, op.outside()),
+        Extreme::Max => filter_with::<true>(&mut v, w, h, r, op.outside()),
+        Extreme::Min => filter_with::<false>(&mut v, w, h, r, op.outside()),
     }
+    v
 }
 
 /// 255 where `mask` (0 or 255 per pixel, `w × h`) has a set pixel within
 /// `r` pixels (chessboard distance), 0 elsewhere: the binary dilation by a
-/// square, at the cost of [`filter`].
-pub(crate) fn grow(mask: &[u8], w: usize, h: usize, r: usize) -> Vec<u8> {
-    filter(mask, w, h, r, Extreme::Max)
+/// square, at the cost of [`filter`], computed over `mask` itself.
+pub(crate) fn grow(mask: Vec<u8>, w: usize, h: usize, r: usize) -> Vec<u8> {
+    filter_owned(mask, w, h, r, Extreme::Max)
 }
 
 /// 255 where every pixel of `mask` within `r` pixels (inside the image) is
-/// set: the binary erosion by a square.
-pub(crate) fn shrink(mask: &[u8], w: usize, h: usize, r: usize) -> Vec<u8> {
-    filter(mask, w, h, r, Extreme::Min)
+/// set: the binary erosion by a square, computed over `mask` itself.
+pub(crate) fn shrink(mask: Vec<u8>, w: usize, h: usize, r: usize) -> Vec<u8> {
+    filter_owned(mask, w, h, r, Extreme::Min)
 }
 
-fn filter_with<const MAX: bool>(v: &[u8], w: usize, h: usize, r: usize, outside: u8) -> Vec<u8> {
-    let mut rows = vec![0u8; v.len()];
+/// Both passes in place: each row through [`Scratch`] (which copies it
+/// before writing it back), then the columns.
+fn filter_with<const MAX: bool>(v: &mut [u8], w: usize, h: usize, r: usize, outside: u8) {
     let mut line = Scratch::new(w, r, outside);
-    for (src, dst) in v.chunks_exact(w).zip(rows.chunks_exact_mut(w)) {
-        line.run::<MAX>(src, dst);
+    for row in v.chunks_exact_mut(w) {
+        line.run::<MAX>(row);
     }
-    columns::<MAX>(&rows, w, h, r, outside)
+    columns::<MAX>(v, w, h, r, outside);
 }
 
 /// Buffers for one line of [`filter`], reused from line to line.
@@ -91,11 +98,12 @@ impl Scratch {
         }
     }
 
-    /// `dst[i]` = the extreme of `src[i - r ..= i + r]`.
-    fn run<const MAX: bool>(&mut self, src: &[u8], dst: &mut [u8]) {
+    /// `row[i]` becomes the extreme of `row[i - r ..= i + r]` as it was.
+    fn run<const MAX: bool>(&mut self, row: &mut [u8]) {
         let (r, k) = (self.r, 2 * self.r + 1);
         // The padding stays `outside` from `new`; only the middle changes.
-        self.padded[r..r + src.len()].copy_from_slice(src);
+        self.padded[r..r + row.len()].copy_from_slice(row);
+        let dst = row;
         for (block, (g, h)) in self
             .padded
             .chunks(k)
@@ -118,53 +126,68 @@ impl Scratch {
     }
 }
 
-/// The vertical pass of [`filter`]: the same blocks, whole rows at a time.
-fn columns<const MAX: bool>(v: &[u8], w: usize, h: usize, r: usize, outside: u8) -> Vec<u8> {
+/// Columns the vertical pass of [`filter`] takes at a time: its two
+/// running-extreme buffers then hold a strip this wide, not two more
+/// copies of the page (a page of 139 MP kept 560 MB of them at once).
+const STRIP: usize = 256;
+
+/// The vertical pass of [`filter`], in place: the same blocks, a strip of
+/// whole row pieces at a time. A strip's output is written over its input
+/// once both running extremes are taken from it; other strips' columns
+/// are untouched meanwhile, so the result is as from a separate buffer.
+fn columns<const MAX: bool>(v: &mut [u8], w: usize, h: usize, r: usize, outside: u8) {
     let k = 2 * r + 1;
     let n = h + 2 * r;
-    let row =
-        |y: usize| -> Option<&[u8]> { (r..r + h).contains(&y).then(|| &v[(y - r) * w..][..w]) };
-    let pick_rows = |acc: &mut [u8], y: usize| match row(y) {
-        Some(src) => acc
-            .iter_mut()
-            .zip(src)
-            .for_each(|(a, &b)| *a = pick::<MAX>(*a, b)),
-        None => acc.iter_mut().for_each(|a| *a = pick::<MAX>(*a, outside)),
-    };
-    let start = |acc: &mut [u8], y: usize| match row(y) {
-        Some(src) => acc.copy_from_slice(src),
-        None => acc.fill(outside),
-    };
-    let mut g = vec![0u8; n * w];
-    for y in 0..n {
-        let (done, rest) = g.split_at_mut(y * w);
-        let acc = &mut rest[..w];
-        if y % k == 0 {
-            start(acc, y);
-        } else {
-            acc.copy_from_slice(&done[(y - 1) * w..]);
-            pick_rows(acc, y);
+    let mut g = Vec::new();
+    let mut hh = Vec::new();
+    for x0 in (0..w).step_by(STRIP) {
+        let s = STRIP.min(w - x0);
+        // Row `y` of the padded column strip; `None` beyond the image.
+        fn piece(v: &[u8], at: Option<usize>, s: usize) -> Option<&[u8]> {
+            at.map(|i| &v[i..][..s])
+        }
+        let place = |y: usize| (r..r + h).contains(&y).then(|| (y - r) * w + x0);
+        let pick_rows = |v: &[u8], acc: &mut [u8], y: usize| match piece(v, place(y), s) {
+            Some(src) => acc
+                .iter_mut()
+                .zip(src)
+                .for_each(|(a, &b)| *a = pick::<MAX>(*a, b)),
+            None => acc.iter_mut().for_each(|a| *a = pick::<MAX>(*a, outside)),
+        };
+        let start = |v: &[u8], acc: &mut [u8], y: usize| match piece(v, place(y), s) {
+            Some(src) => acc.copy_from_slice(src),
+            None => acc.fill(outside),
+        };
+        g.resize(n * s, 0);
+        for y in 0..n {
+            let (done, rest) = g.split_at_mut(y * s);
+            let acc = &mut rest[..s];
+            if y % k == 0 {
+                start(v, acc, y);
+            } else {
+                acc.copy_from_slice(&done[(y - 1) * s..]);
+                pick_rows(v, acc, y);
+            }
+        }
+        hh.resize(n * s, 0);
+        for y in (0..n).rev() {
+            let (head, after) = hh.split_at_mut((y + 1) * s);
+            let acc = &mut head[y * s..];
+            if y + 1 == n || (y + 1) % k == 0 {
+                start(v, acc, y);
+            } else {
+                acc.copy_from_slice(&after[..s]);
+                pick_rows(v, acc, y);
+            }
+        }
+        for y in 0..h {
+            let dst = &mut v[y * w + x0..][..s];
+            let (a, b) = (&hh[y * s..][..s], &g[(y + 2 * r) * s..][..s]);
+            for ((d, &x), &z) in dst.iter_mut().zip(a).zip(b) {
+                *d = pick::<MAX>(x, z);
+            }
         }
     }
-    let mut hh = vec![0u8; n * w];
-    for y in (0..n).rev() {
-        let (head, after) = hh.split_at_mut((y + 1) * w);
-        let acc = &mut head[y * w..];
-        if y + 1 == n || (y + 1) % k == 0 {
-            start(acc, y);
-        } else {
-            acc.copy_from_slice(&after[..w]);
-            pick_rows(acc, y);
-        }
-    }
-    let mut out = vec![0u8; h * w];
-    for (y, dst) in out.chunks_exact_mut(w).enumerate() {
-        let (a, b) = (&hh[y * w..][..w], &g[(y + 2 * r) * w..][..w]);
-        for ((d, &x), &z) in dst.iter_mut().zip(a).zip(b) {
-            *d = pick::<MAX>(x, z);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -191,6 +214,33 @@ mod tests {
             }
         }
         out
+    }
+
+    /// Pages wider than one strip of the vertical pass, cut at and
+    /// beside its width.
+    #[test]
+    fn wide_pages_agree_across_strips() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for w in [STRIP - 1, STRIP, STRIP + 1, 2 * STRIP + 77] {
+            let h = 23;
+            let v: Vec<u8> = (0..w * h)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    (state >> 56) as u8
+                })
+                .collect();
+            for r in [1, 3, 12] {
+                for op in [Extreme::Max, Extreme::Min] {
+                    assert_eq!(
+                        filter(&v, w, h, r, op),
+                        direct(&v, w, h, r, op),
+                        "{w} {r} {op:?}"
+                    );
+                }
+            }
+        }
     }
 
     proptest! {

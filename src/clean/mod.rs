@@ -322,7 +322,8 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
             } else {
                 // Pictures are cut from the page as scanned, white-balanced
                 // as a whole: local whitening would take their sky for paper.
-                let scan = balanced.get_or_insert_with(|| balanced_page(&page, &gray, skew_deg));
+                let scan =
+                    balanced.get_or_insert_with(|| balanced_page(&mut page, &gray, skew_deg));
                 cut(
                     &mut bits,
                     scan,
@@ -353,7 +354,8 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
                     ),
                 });
                 rects.extend(lost);
-                let scan = balanced.get_or_insert_with(|| balanced_page(&page, &gray, skew_deg));
+                let scan =
+                    balanced.get_or_insert_with(|| balanced_page(&mut page, &gray, skew_deg));
                 cut(&mut bits, scan, content::merge(rects))
             }
         }
@@ -367,8 +369,9 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
         .and_then(|c| colour::separate(c, &bits, &pictures, dpi));
     // Layers that do not hold (a map, a chart: see `check`) give way to the
     // page in colour, white-balanced as a whole so its tints stay.
-    let (picture, layers) = match (layers, &scan_colour, &page.pixels) {
-        (Some(l), Some(c), Pixels::Rgb(_)) => {
+    let scanned_rgb = matches!(page.pixels, Pixels::Rgb(_));
+    let (picture, layers) = match (layers, &scan_colour, scanned_rgb) {
+        (Some(l), Some(c), true) => {
             let changed = check::layers_change(c, &l, &bits, &pictures, dpi);
             if changed > check::MAX_CHANGED {
                 // The whole page is stored in tone: no part of it is a
@@ -382,7 +385,9 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
                         changed * 100.0
                     ),
                 });
-                let scan = balanced.unwrap_or_else(|| balanced_page(&page, &gray, skew_deg));
+                let scan = balanced
+                    .take()
+                    .unwrap_or_else(|| balanced_page(&mut page, &gray, skew_deg));
                 (Picture::Page(scan), None)
             } else {
                 (picture, Some(l))
@@ -390,6 +395,9 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
         }
         (layers, _, _) => (picture, layers),
     };
+    // The scan and its colour copies are done with: freed before the grey
+    // page's last passes (pictures hold their own crops).
+    drop((page, scan_colour, balanced));
     // Stains and shadows under the text are divided out of what OCR reads,
     // and light letters on a dark ground are given back as they were.
     light_ink::restore_on_dark(&mut gray, light_on_dark);
@@ -453,7 +461,7 @@ fn near_ink(bits: &BitImage, text: &[lines::TextLine], dpi: Dpi) -> GrayImage {
     let letter = lines::letter_px(text).unwrap_or(0.0);
     let radius = letter.max(NEAR_INK_IN * dpi.x.max(dpi.y)).clamp(1.0, 255.0) as u8;
     let (w, h) = bits.dimensions();
-    let grown = minmax::grow(&bits.ink_mask(), w as usize, h as usize, radius as usize);
+    let grown = minmax::grow(bits.ink_mask(), w as usize, h as usize, radius as usize);
     GrayImage::from_raw(w, h, grown).expect("same size")
 }
 
@@ -495,8 +503,33 @@ fn blank(bits: &mut BitImage, r: Rect) {
 /// what pictures are stored from, so their light parts keep their tone.
 /// `cleaned`, the whitened grey page, stands in for a grey scan that was
 /// freed (a page without pictures of its own, see `clean_positive`).
-fn balanced_page(page: &PageImage, cleaned: &GrayImage, skew_deg: f32) -> Pixels {
+/// An owned scan is balanced in place and taken (its last use: callers
+/// keep the result), so the page is not held twice.
+fn balanced_page(page: &mut Cow<'_, PageImage>, cleaned: &GrayImage, skew_deg: f32) -> Pixels {
     let turn = skew_deg != 0.0;
+    if let Cow::Owned(owned) = page {
+        match &mut owned.pixels {
+            Pixels::Gray(g) if g.is_empty() => {}
+            Pixels::Rgb(c) => {
+                let mut b = std::mem::take(c);
+                background::balance_rgb_in_place(&mut b);
+                return Pixels::Rgb(if turn {
+                    deskew::rotate_rgb(&b, skew_deg)
+                } else {
+                    b
+                });
+            }
+            Pixels::Gray(g) => {
+                let mut b = std::mem::take(g);
+                background::balance_in_place(&mut b);
+                return Pixels::Gray(if turn {
+                    deskew::rotate(&b, skew_deg)
+                } else {
+                    b
+                });
+            }
+        }
+    }
     match &page.pixels {
         Pixels::Gray(g) if g.is_empty() => Pixels::Gray(cleaned.clone()),
         Pixels::Rgb(c) => {

@@ -400,7 +400,8 @@ fn list_source(source: Source, limits: &Limits) -> Result<Vec<PageRef>> {
         let mut sizes = Vec::new();
         let count = match format {
             Format::Tiff => {
-                sizes = tiff::page_sizes(open(&source)?, path)?;
+                sizes = tiff::page_sizes(open(&source)?, path)
+                    .map_err(|e| tiff_cut(e, &source, "not a valid TIFF image"))?;
                 sizes.len() as u32
             }
             Format::Pdf => {
@@ -626,7 +627,16 @@ pub(crate) fn decode(
     let path = page.path();
     let mut warnings = Vec::new();
     let (pixels, file_dpi, orientation) = match page.format {
-        Format::Tiff => tiff::decode(open(&page.source)?, path, page.index, limits)?,
+        Format::Tiff => {
+            let (pixels, dpi, orientation, damage) =
+                tiff::decode(open(&page.source)?, path, page.index, limits)
+                    .map_err(|e| tiff_cut(e, &page.source, "cannot decode TIFF image"))?;
+            warnings.extend(damage.map(|what| Warning {
+                code: "truncated_input",
+                message: format!("{what}: kept what decoded; the rest of the page is missing"),
+            }));
+            (pixels, dpi, orientation)
+        }
         Format::Pdf => {
             let plan = page
                 .pdf
@@ -765,6 +775,19 @@ fn jpeg_truncation(bytes: &[u8], path: &Path, limits: &Limits) -> Result<Option<
     }))
 }
 
+/// A TIFF that its decoder fails on ("failed to fill whole buffer") is
+/// named for what is missing when its own structure says it is cut short
+/// ([`complete::missing`]); otherwise the decoder's error stands.
+fn tiff_cut(e: Error, source: &Source, what: &str) -> Error {
+    let cut = read_all(source)
+        .ok()
+        .and_then(|b| complete::missing(&b, Format::Tiff));
+    match cut {
+        Some(why) => Error::input(source_path(source), format!("{what}: {why}")),
+        None => e,
+    }
+}
+
 /// The whole input; stdin's buffer is shared, not copied.
 fn read_all(source: &Source) -> Result<std::borrow::Cow<'_, [u8]>> {
     match source {
@@ -804,8 +827,12 @@ fn decode_single(
     lim.max_image_height = Some(h);
     lim.max_alloc = Some(limits.max_pixels.saturating_mul(8));
     r.limits(lim);
-    let decode_err =
-        |e: image::ImageError| Error::input(path, format!("cannot decode {name} image: {e}"));
+    // A file cut short fails deep in its decoder ("failed to fill whole
+    // buffer"); its own structure says what is missing.
+    let decode_err = |e: image::ImageError| {
+        let why = complete::missing(bytes, format).unwrap_or_else(|| e.to_string());
+        Error::input(path, format!("cannot decode {name} image: {why}"))
+    };
     let mut decoder = r.into_decoder().map_err(decode_err)?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let img = DynamicImage::from_decoder(decoder).map_err(decode_err)?;

@@ -1,10 +1,11 @@
 //! Multi-page TIFF: the `image` crate reads only the first directory, so
 //! pages are counted and decoded with the `tiff` crate directly.
 
-use super::{Dpi, HeaderSize, Limits, Pixels, ReadSeek, check_size};
+use super::{Dpi, HeaderSize, Limits, Pixels, ReadSeek, check_size, jpeg};
 use crate::error::{Error, Result};
 use image::metadata::Orientation;
 use image::{GrayImage, RgbImage};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use tiff::ColorType;
 use tiff::decoder::{Decoder, DecodingResult};
@@ -46,12 +47,15 @@ pub(crate) fn page_sizes(r: Box<dyn ReadSeek>, path: &Path) -> Result<Vec<Option
     Ok(pages)
 }
 
+/// A decoded page: its pixels, resolution and orientation tag, and what
+/// is missing from its JPEG-compressed data when that was kept
+/// ([`Limits::accept_truncated`]; without it such a page is refused).
 pub fn decode(
     r: Box<dyn ReadSeek>,
     path: &Path,
     index: u32,
     limits: &Limits,
-) -> Result<(Pixels, Option<Dpi>, Orientation)> {
+) -> Result<(Pixels, Option<Dpi>, Orientation, Option<String>)> {
     let page_err = |e: tiff::TiffError| Error::input(path, format!("TIFF page {}: {e}", index + 1));
     let mut dec = decoder(r, path)?;
     for _ in 0..index {
@@ -63,6 +67,16 @@ pub fn decode(
     tl.decoding_buffer_size = (limits.max_pixels as usize).saturating_mul(8);
     tl.intermediate_buffer_size = tl.decoding_buffer_size;
     let mut dec = dec.with_limits(tl);
+    let damage = jpeg_damage(&mut dec, limits.max_pixels)
+        .map(|what| format!("TIFF page {}, {what}", index + 1));
+    if let Some(what) = &damage
+        && !limits.accept_truncated
+    {
+        return Err(Error::input(
+            path,
+            format!("{what}; --accept-truncated keeps what decodes"),
+        ));
+    }
     let dpi = read_dpi(&mut dec);
     let orientation = dec
         .find_tag_unsigned::<u16>(Tag::Orientation)
@@ -159,7 +173,65 @@ pub fn decode(
         }
         _ => return Err(unsupported()),
     };
-    Ok((pixels, dpi, orientation))
+    Ok((pixels, dpi, orientation, damage))
+}
+
+/// `Compression` 7: each strip or tile is a JPEG stream (TIFF Technical
+/// Note 2), its tables perhaps in `JPEGTables`.
+const COMPRESSION_JPEG: u16 = 7;
+
+/// What is missing from the JPEG data of the current page's strips or
+/// tiles, the first one found: the tiff crate hands them to zune-jpeg,
+/// which decodes a stream cut short (or with corrupt codes) as grey and
+/// reports nothing, so each is walked as a JPEG file is ([`jpeg::damage`]):
+/// the tables, then the strip after its SOI, as the decoder joins them.
+/// A strip or tile's data is read up to its byte count, never more than
+/// the file holds.
+fn jpeg_damage<R: Read + Seek>(dec: &mut Decoder<R>, max_pixels: u64) -> Option<String> {
+    let compression = dec.find_tag_unsigned::<u16>(Tag::Compression).ok()??;
+    if compression != COMPRESSION_JPEG {
+        return None;
+    }
+    let (offsets, counts, what) = match dec.get_chunk_type() {
+        tiff::decoder::ChunkType::Strip => (Tag::StripOffsets, Tag::StripByteCounts, "strip"),
+        tiff::decoder::ChunkType::Tile => (Tag::TileOffsets, Tag::TileByteCounts, "tile"),
+    };
+    let offsets = dec.get_tag_u64_vec(offsets).ok()?;
+    let counts = dec.get_tag_u64_vec(counts).ok()?;
+    // The tables stream without its EOI, as the decoder uses it.
+    let tables = dec
+        .get_tag_u8_vec(Tag::JPEGTables)
+        .ok()
+        .filter(|t| t.len() >= 4)
+        .map(|mut t| {
+            t.truncate(t.len() - 2);
+            t
+        });
+    let n = offsets.len();
+    for (k, (&at, &len)) in offsets.iter().zip(&counts).enumerate() {
+        let place = format!("{what} {} of {n}", k + 1);
+        let mut data = tables.clone().unwrap_or_default();
+        let start = data.len();
+        let read = dec
+            .inner()
+            .seek(SeekFrom::Start(at))
+            .and_then(|_| dec.inner().by_ref().take(len).read_to_end(&mut data));
+        let got = data.len() - start;
+        if read.is_err() || (got as u64) < len {
+            return Some(format!("{place}: its data runs past the end of the file"));
+        }
+        if got < 2 {
+            return Some(format!("{place}: no JPEG data"));
+        }
+        if tables.is_some() {
+            // The strip's own SOI goes; the tables' SOI starts the stream.
+            data.drain(start..start + 2);
+        }
+        if let Some(why) = jpeg::damage(&data, max_pixels) {
+            return Some(format!("{place}: {why}"));
+        }
+    }
+    None
 }
 
 /// Ink to light without a colour profile: each of C, M, Y takes its share
