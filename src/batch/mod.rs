@@ -163,10 +163,13 @@ fn in_flight<T: Sync, R: Send>(
     std::thread::scope(|s| {
         let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<R>)>();
         let (mut started, mut running, mut next) = (0, 0, 0);
+        // An error seen, even ahead of the reports still due before it:
+        // nothing more is started.
+        let mut halt = false;
         let mut ended = std::collections::BTreeMap::new();
         let convert = &convert;
         loop {
-            while stopped.is_none()
+            while !halt
                 && running < at_once.max(1)
                 && started < items.len()
                 && !cancel.load(Ordering::SeqCst)
@@ -192,6 +195,7 @@ fn in_flight<T: Sync, R: Send>(
             }
             let (k, r) = rx.recv().expect("a running item holds a sender");
             running -= 1;
+            halt |= r.is_err();
             ended.insert(k, r);
             while let Some(r) = ended.remove(&next) {
                 next += 1;
@@ -449,6 +453,10 @@ mod tests {
             ran.fetch_add(1, Ordering::SeqCst);
             if i == 3 {
                 return Err(Error::Interrupted);
+            }
+            // Later items take a while: the error ends the run first.
+            if i > 3 {
+                std::thread::sleep(Duration::from_millis(50));
             }
             Ok(i)
         });

@@ -81,21 +81,7 @@ pub struct Captured {
     pub dewarp: Option<dewarp::Dewarp>,
 }
 
-/// Where a listed page lies in a spread (`--split-spreads`), decided when
-/// the pages are listed ([`spread::find_gutter`] on the decoded,
-/// flattened page) so each half is a page of its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SpreadPart {
-    /// Looked at: no spine, the whole image is one page.
-    Whole,
-    /// One side of the spread cut at column `cut`.
-    Page {
-        /// Which side.
-        side: spread::Side,
-        /// The spine's column in the decoded (flattened) image.
-        cut: u32,
-    },
-}
+pub use crate::input::spread::SpreadPart;
 
 impl Captured {
     /// Nothing done and nothing looked for but the book stages.

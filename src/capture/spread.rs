@@ -199,24 +199,7 @@ fn dilate(img: &[u8], w: usize, h: usize, r: usize) -> Vec<u8> {
     out
 }
 
-/// Which page of a spread.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    /// The page left of the spine.
-    Left,
-    /// The page right of it.
-    Right,
-}
-
-impl Side {
-    /// `left` or `right`, as `--json` and `-v` say it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Side::Left => "left",
-            Side::Right => "right",
-        }
-    }
-}
+pub use crate::input::spread::Side;
 
 /// The two pages of a spread in reading order: left first, right first
 /// for a right-to-left script.

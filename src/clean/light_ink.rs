@@ -405,8 +405,8 @@ mod tests {
                 super::super::boxmean::box_mean(&gray, r as u32),
                 super::super::boxmean::box_mean(&band, r as u32),
             );
-            let page_core = super::super::minmax::shrink(gray.as_raw().to_vec(), w, h, r);
-            let band_core = super::super::minmax::shrink(band.as_raw().to_vec(), w, b1 - b0, r);
+            let page_core = super::super::minmax::shrink(gray.as_raw().clone(), w, h, r);
+            let band_core = super::super::minmax::shrink(band.as_raw().clone(), w, b1 - b0, r);
             for y in inner_rows(b0, b1, r, h) {
                 let (p, q) = (y * w..(y + 1) * w, (y - b0) * w..(y - b0 + 1) * w);
                 proptest::prop_assert_eq!(&page_mean.as_raw()[p.clone()], &band_mean.as_raw()[q.clone()]);

@@ -9,6 +9,7 @@ mod dpi;
 pub(crate) mod jpeg;
 mod order;
 mod pdf;
+pub mod spread;
 mod tiff;
 
 pub(crate) use complete::incomplete;
@@ -60,7 +61,7 @@ pub struct PageRef {
     /// scheduler budgets its memory by.
     pub(crate) size: Option<HeaderSize>,
     /// Its side of a book spread, when `--split-spreads` looked at it.
-    pub(crate) spread: Option<crate::capture::SpreadPart>,
+    pub(crate) spread: Option<spread::SpreadPart>,
 }
 
 /// A page's size as its header states it, before decoding.
@@ -81,7 +82,7 @@ impl PageRef {
     pub fn label(&self) -> String {
         let base = self.file_label();
         match self.spread {
-            Some(crate::capture::SpreadPart::Page { side, .. }) => {
+            Some(spread::SpreadPart::Page { side, .. }) => {
                 format!("{base} ({} page)", side.name())
             }
             _ => base,

@@ -29,6 +29,56 @@ use super::jbig2::{self, PageSymbols};
 use crate::clean::bits::{BitImage, INK, PAPER};
 use pdf_writer::{Chunk, Ref};
 
+/// A bilevel image's object, or its coding left to the document's batch.
+pub(crate) enum Stored {
+    Done(Chunk, Codec),
+    /// Symbol coding may be used: the document codes it with the other
+    /// pages of its batch (this module).
+    Waiting(Deferred),
+}
+
+/// A bilevel image (0 = ink), losslessly, with the codec `choice` asks
+/// for; as a stencil mask (`/ImageMask`) when `stencil`: the same samples,
+/// where 0 (ink) marks where an image drawn through it shows. Where symbol
+/// coding may be used and the page has letter-sized marks, the image waits
+/// for its batch with what only this page decides: its shapes and its bits
+/// (this module).
+pub(super) fn bilevel(id: Ref, bits: &BitImage, choice: Bilevel, stencil: bool) -> Stored {
+    let (w, h) = (bits.width(), bits.height());
+    let done = |(data, codec): (Vec<u8>, Codec)| {
+        Stored::Done(
+            images::bilevel_xobject(id, w, h, &data, codec, stencil, None),
+            codec,
+        )
+    };
+    match choice {
+        Bilevel::G4 => return done((g4::encode(bits), Codec::G4)),
+        Bilevel::Jbig2Generic => return done((jbig2::encode(bits), Codec::Jbig2)),
+        Bilevel::Auto | Bilevel::Jbig2 | Bilevel::Jbig2Symbols => {}
+    }
+    match jbig2::PageSymbols::new(bits) {
+        Some(symbols) => Stored::Waiting(Deferred {
+            id,
+            stencil,
+            symbols,
+            bits: Packed::new(bits),
+            choice,
+        }),
+        None if choice == Bilevel::Auto => done(smallest_plain(bits)),
+        None => done((jbig2::encode(bits), Codec::Jbig2)),
+    }
+}
+
+/// The smaller of generic JBIG2 and G4; on a tie JBIG2.
+fn smallest_plain(bits: &BitImage) -> (Vec<u8>, Codec) {
+    let (j, g) = (jbig2::encode(bits), g4::encode(bits));
+    if j.len() <= g.len() {
+        (j, Codec::Jbig2)
+    } else {
+        (g, Codec::G4)
+    }
+}
+
 /// A bilevel image whose coding waits for its batch.
 pub struct Deferred {
     /// The image object's id (local on a worker, final once added).

@@ -12,9 +12,7 @@
 //! IDAT stream, which is exactly what `FlateDecode` with `/Predictor 15`
 //! expects.
 
-use super::bilevel_batch::{Deferred, Packed};
-use super::{chunk, g4, jbig2};
-use crate::clean::BitImage;
+use super::chunk;
 use crate::input::Pixels;
 use pdf_writer::{Chunk, Filter, Finish, Name, Ref};
 
@@ -99,56 +97,6 @@ impl Codec {
             Codec::Jpeg => "jpeg",
             Codec::Flate => "flate",
         }
-    }
-}
-
-/// A bilevel image's object, or its coding left to the document's batch.
-pub(crate) enum Stored {
-    Done(Chunk, Codec),
-    /// Symbol coding may be used: the document codes it with the other
-    /// pages of its batch ([`super::bilevel_batch`]).
-    Waiting(Deferred),
-}
-
-/// A bilevel image (0 = ink), losslessly, with the codec `choice` asks
-/// for; as a stencil mask (`/ImageMask`) when `stencil`: the same samples,
-/// where 0 (ink) marks where an image drawn through it shows. Where symbol
-/// coding may be used and the page has letter-sized marks, the image waits
-/// for its batch with what only this page decides: its shapes and its bits
-/// ([`super::bilevel_batch`]).
-pub(super) fn bilevel(id: Ref, bits: &BitImage, choice: Bilevel, stencil: bool) -> Stored {
-    let (w, h) = (bits.width(), bits.height());
-    let done = |(data, codec): (Vec<u8>, Codec)| {
-        Stored::Done(
-            bilevel_xobject(id, w, h, &data, codec, stencil, None),
-            codec,
-        )
-    };
-    match choice {
-        Bilevel::G4 => return done((g4::encode(bits), Codec::G4)),
-        Bilevel::Jbig2Generic => return done((jbig2::encode(bits), Codec::Jbig2)),
-        Bilevel::Auto | Bilevel::Jbig2 | Bilevel::Jbig2Symbols => {}
-    }
-    match jbig2::PageSymbols::new(bits) {
-        Some(symbols) => Stored::Waiting(Deferred {
-            id,
-            stencil,
-            symbols,
-            bits: Packed::new(bits),
-            choice,
-        }),
-        None if choice == Bilevel::Auto => done(smallest_plain(bits)),
-        None => done((jbig2::encode(bits), Codec::Jbig2)),
-    }
-}
-
-/// The smaller of generic JBIG2 and G4; on a tie JBIG2.
-fn smallest_plain(bits: &BitImage) -> (Vec<u8>, Codec) {
-    let (j, g) = (jbig2::encode(bits), g4::encode(bits));
-    if j.len() <= g.len() {
-        (j, Codec::Jbig2)
-    } else {
-        (g, Codec::G4)
     }
 }
 

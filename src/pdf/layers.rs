@@ -25,7 +25,7 @@ pub(super) struct LayerObjects {
     /// Drawn first, over the whole page.
     pub background: (Chunk, Codec),
     /// The bilevel image as a stencil mask; not drawn itself.
-    pub mask: images::Stored,
+    pub mask: super::bilevel_batch::Stored,
     /// Drawn second, over the whole page, through `mask`.
     pub foreground: (Chunk, Codec),
 }
@@ -53,7 +53,7 @@ pub(super) fn write(
     let fg = Pixels::Rgb(layers.foreground.clone());
     LayerObjects {
         background: images::tone(ids.background, &bg, lossy, quality),
-        mask: images::bilevel(ids.mask, bits, opts.bilevel, true),
+        mask: super::bilevel_batch::bilevel(ids.mask, bits, opts.bilevel, true),
         foreground: images::tone_through(ids.foreground, &fg, lossy, quality, Some(ids.mask)),
     }
 }

@@ -2,9 +2,10 @@
 //! that the assembler renumbers.
 
 use super::bilevel_batch::Deferred;
+use super::bilevel_batch::{self, Stored};
 use super::chunk;
 use super::deflate;
-use super::images::{self, Codec, ImageOptions, Stored};
+use super::images::{self, Codec, ImageOptions};
 use crate::clean::{CleanPage, Picture, Rect};
 use crate::ocr::OcrPage;
 use pdf_writer::{Chunk, Content, Filter, Finish, Name, Rect as PdfRect, Ref};
@@ -114,7 +115,7 @@ fn images(page: &CleanPage, enc: &PageEncoding, mut next_id: i32) -> Images {
             None => {
                 let id = alloc();
                 add(
-                    images::bilevel(id, &page.bits, opts.bilevel, false),
+                    bilevel_batch::bilevel(id, &page.bits, opts.bilevel, false),
                     id,
                     Some(full),
                 );

@@ -1,6 +1,6 @@
 //! One page's part of symbol coding, done on the page's worker: its
 //! letter-sized components as distinct shapes and placements (what the
-//! document's coder, [`super::document`], needs to share shapes across
+//! document's coder, `document`, needs to share shapes across
 //! pages), and the rest of its ink already coded as a generic region
 //! (it depends on no other page).
 

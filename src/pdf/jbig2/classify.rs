@@ -15,7 +15,6 @@
 //! (6.4.11), so the page decodes to its own pixels — the rule only decides
 //! how many bytes that costs, never what is drawn.
 
-use super::refine;
 use crate::clean::bits::BitImage;
 use crate::clean::components::Labels;
 use std::collections::HashMap;
@@ -194,7 +193,7 @@ type BySize = HashMap<(u32, u32), Vec<u32>>;
 /// [`max_diff`]: first among the last [`MAX_TRIES`] of its own size; when
 /// none is, among the last [`MAX_CROSS_TRIES`] of each size one pixel
 /// wider, narrower, taller or shorter (or both) that `cross` allows (placed
-/// middle on middle, [`refine::offset`]). Returns (pixels differing,
+/// middle on middle, [`refine_offset`]). Returns (pixels differing,
 /// symbol).
 fn closest(
     shapes: &[&Bitmap],
@@ -367,10 +366,10 @@ pub(super) fn classes(shapes: &[&Bitmap]) -> Vec<u32> {
 }
 
 /// Pixels that differ between `own` and `reference` of another size placed
-/// on it by [`refine::offset`] (its pixels outside `own` count as
+/// on it by [`refine_offset`] (its pixels outside `own` count as
 /// differing where they are ink), counted up to just past `limit`.
 fn diff_placed(own: &Bitmap, reference: &Bitmap, limit: usize) -> usize {
-    let (dx, dy) = refine::offset(own, reference);
+    let (dx, dy) = refine_offset(own, reference);
     let mut d = 0;
     for y in 0..own.h as i32 {
         let row = &own.px[(y * own.w as i32) as usize..((y + 1) * own.w as i32) as usize];
@@ -419,4 +418,16 @@ pub(super) fn diff(a: &[u8], b: &[u8], limit: usize) -> usize {
         .zip(cb.remainder())
         .filter(|(p, q)| p != q)
         .count()
+}
+
+/// The reference's offset for refining `own` from `reference`
+/// (GRREFERENCEDX, GRREFERENCEDY): half the size difference, rounded down,
+/// so their middles meet — as a text region places it when RDX = RDY = 0
+/// (6.4.11: ⌊RDW / 2⌋ + RDX), and as a refined dictionary is told by RDX
+/// and RDY.
+pub(super) fn refine_offset(own: &Bitmap, reference: &Bitmap) -> (i32, i32) {
+    (
+        (own.w as i32 - reference.w as i32) >> 1,
+        (own.h as i32 - reference.h as i32) >> 1,
+    )
 }

@@ -2,7 +2,7 @@
 //! dictionaries (6.5.8.2.2) and text regions (6.4.11): a bitmap coded
 //! against a reference bitmap of the same size at the same place.
 
-use super::classify::Bitmap;
+use super::classify::{Bitmap, refine_offset as offset};
 use super::mq::MqEncoder;
 
 /// Refinement template 0's adaptive pixels, both at (−1, −1) (7.4.2.1.3,
@@ -12,18 +12,6 @@ pub(super) const AT_BYTES: [u8; 4] = [0xFF, 0xFF, 0xFF, 0xFF];
 /// One MQ state per refinement template 0 context.
 pub(super) fn states() -> Vec<u8> {
     vec![0u8; 1 << 13]
-}
-
-/// The reference's offset for refining `own` from `reference`
-/// (GRREFERENCEDX, GRREFERENCEDY): half the size difference, rounded down,
-/// so their middles meet — as a text region places it when RDX = RDY = 0
-/// (6.4.11: ⌊RDW / 2⌋ + RDX), and as a refined dictionary is told by RDX
-/// and RDY.
-pub(super) fn offset(own: &Bitmap, reference: &Bitmap) -> (i32, i32) {
-    (
-        (own.w as i32 - reference.w as i32) >> 1,
-        (own.h as i32 - reference.h as i32) >> 1,
-    )
 }
 
 /// Refinement coding (6.3) of `own` against `reference` at [`offset`],

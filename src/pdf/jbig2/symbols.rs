@@ -9,7 +9,7 @@
 //!   dictionary's or of this one's — so a letter seen again with a few
 //!   edge pixels moved costs those pixels' worth, not a whole bitmap.
 
-use super::classify::Bitmap;
+use super::classify::{self, Bitmap};
 use super::generic;
 use super::mq::{IntContexts, MqEncoder};
 use super::refine;
@@ -41,7 +41,7 @@ pub(super) fn generic_dictionary(shapes: &[&Bitmap]) -> Vec<u8> {
 }
 
 /// A symbol to code as a refinement: its bitmap, the reference's bitmap
-/// (its size or close to it, placed by [`refine::offset`]) and the reference's symbol ID among the input symbols
+/// (its size or close to it, placed by [`classify::refine_offset`]) and the reference's symbol ID among the input symbols
 /// followed by this dictionary's.
 pub(super) struct Refined<'a> {
     pub shape: &'a Bitmap,
@@ -67,7 +67,7 @@ pub(super) fn refined_dictionary(inputs: u32, symbols: &[Refined]) -> Vec<u8> {
         tally!(2);
         coder.encode_int(&mut iaai, Some(1)); // REFAGGNINST
         coder.encode_id(&mut iaid, code_len, s.reference_id);
-        let (dx, dy) = refine::offset(s.shape, s.reference);
+        let (dx, dy) = classify::refine_offset(s.shape, s.reference);
         coder.encode_int(&mut iardx, Some(dx));
         coder.encode_int(&mut iardy, Some(dy));
         tally!(1);
