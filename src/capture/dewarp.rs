@@ -39,6 +39,10 @@ use leptonica_sys as lept;
 /// pages; a book page of a few paragraphs has fewer, and six lines
 /// spread over the page already tie the field down).
 const MIN_LINES: i32 = 6;
+/// Shortest side, in pixels, of an image that may hold [`MIN_LINES`] lines.
+const MIN_SIDE: u32 = 200;
+/// Longest side over shortest beyond which an image is a strip, not a page.
+const MAX_ASPECT: u32 = 8;
 /// Least sag of the most curved line over the text's width, as a share
 /// of the line pitch, for the page to be dewarped: a flat page's lines,
 /// fitted with a quadratic, sag well under a pixel.
@@ -161,6 +165,12 @@ fn from_pix(pix: &Pix, colour: bool) -> Option<Pixels> {
 /// when it was. `None` when no model could be built (too few lines, no
 /// text): the page stays as it is.
 pub fn dewarp(pixels: &Pixels) -> Option<(Dewarp, Option<Pixels>)> {
+    // A strip is no page of text lines, and Leptonica's background pass
+    // takes minutes on one a pixel high and 100 000 wide.
+    let (w, h) = pixels.dimensions();
+    if w.min(h) < MIN_SIDE || w.max(h) > MAX_ASPECT * w.min(h) {
+        return None;
+    }
     let colour = matches!(pixels, Pixels::Rgb(_));
     let pixs = to_pix(pixels)?;
     unsafe {
@@ -305,4 +315,17 @@ fn text_width(pixels: &Pixels) -> Option<f64> {
         }
     }
     Some((last.saturating_sub(first) + 1) as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_are_not_pages_of_lines() {
+        for (w, h) in [(100_000, 1), (1, 5_000), (3_000, 150), (4_000, 400)] {
+            let strip = Pixels::Gray(image::GrayImage::from_pixel(w, h, image::Luma([255])));
+            assert!(dewarp(&strip).is_none(), "{w} x {h}");
+        }
+    }
 }
