@@ -74,13 +74,13 @@ const AROUND_IN: f32 = 0.03;
 /// channel nearby: a tinted box is as dark as its surroundings, a stroke
 /// on it is not) and its channels [`COLOURED_SPREAD`] apart.
 fn candidate(p: [u8; 3], around: u8) -> bool {
-    let [r, g, b] = p.map(i32::from);
-    let (lo, hi) = (r.min(g).min(b), r.max(g).max(b));
-    let luma = (299 * r + 587 * g + 114 * b) / 1000;
-    hidden(p) >= THRESHOLD
-        || (luma >= LIGHT_LUMA
-            && 255 - lo - i32::from(around) >= COLOURED_DARK
-            && hi - lo >= COLOURED_SPREAD)
+    match class(p) {
+        Class::Ink => true,
+        Class::IfLighterAround => {
+            255 - i32::from(p[0].min(p[1]).min(p[2])) - i32::from(around) >= COLOURED_DARK
+        }
+        Class::Paper => false,
+    }
 }
 
 /// What [`candidate`] says of a pixel before its surroundings are known.

@@ -111,12 +111,7 @@ impl<W: Write> Assembler<W> {
     /// Code and write the bilevel images waiting for their batch; what
     /// became of each. [`Assembler::finish`] wants none waiting.
     pub fn settle(&mut self) -> io::Result<Vec<Settled>> {
-        let mut next = self.next_id;
-        let (chunks, settled) = self.batch.flush(|| {
-            next += 1;
-            Ref::new(next - 1)
-        });
-        self.next_id = next;
+        let (chunks, settled) = self.batch.flush(&mut self.next_id);
         for c in &chunks {
             self.write_object(c)?;
         }

@@ -187,8 +187,9 @@ impl Batch {
     }
 
     /// Code the waiting images; their objects (and the globals stream, id
-    /// from `alloc` when a page uses it) and what became of each.
-    pub fn flush(&mut self, alloc: impl FnOnce() -> Ref) -> (Vec<Chunk>, Vec<Settled>) {
+    /// takes the object number `next_id` when a page uses it, and moves it
+    /// on) and what became of each.
+    pub fn flush(&mut self, next_id: &mut i32) -> (Vec<Chunk>, Vec<Settled>) {
         let waiting = std::mem::take(&mut self.waiting);
         (self.pages, self.held) = (0, 0);
         if waiting.is_empty() {
@@ -206,7 +207,8 @@ impl Batch {
         let globals = coded.globals.filter(|_| own.iter().any(Option::is_none));
         let mut chunks = Vec::with_capacity(waiting.len() + 1);
         let globals_ref = globals.as_ref().map(|g| {
-            let id = alloc();
+            let id = Ref::new(*next_id);
+            *next_id += 1;
             let mut c = super::chunk();
             c.stream(id, g);
             chunks.push(c);

@@ -205,12 +205,7 @@ impl<W: Write> Editor<W> {
     /// Code and write the bilevel images waiting for their batch; what
     /// became of each. [`Editor::finish`] wants none waiting.
     pub fn settle(&mut self) -> io::Result<Vec<Settled>> {
-        let mut next = self.next_id;
-        let (chunks, settled) = self.batch.flush(|| {
-            next += 1;
-            Ref::new(next - 1)
-        });
-        self.next_id = next;
+        let (chunks, settled) = self.batch.flush(&mut self.next_id);
         for c in &chunks {
             self.write_chunk(c)?;
         }
