@@ -570,15 +570,7 @@ fn a_document_shares_its_symbols_through_globals_and_decodes_exactly() {
 
     let images = common::jbig2_images(&pdf);
     assert_eq!(images.len(), names.len(), "one JBIG2 image a page");
-    let ids: Vec<Option<u32>> = images
-        .iter()
-        .map(|(_, g)| g.as_ref().map(|g| g.0))
-        .collect();
-    assert!(
-        ids[0].is_some() && ids.iter().all(|id| *id == ids[0]),
-        "every page names one globals stream: {ids:?}"
-    );
-    let globals = images[0].1.as_ref().map(|g| g.1.clone()).unwrap();
+    let globals = common::shared_globals(&images);
     for (i, ((stream, _), bits)) in images.iter().zip(&want).enumerate() {
         assert_jbig2dec_exact_with(&format!("page {i}"), bits, Some(&globals), stream);
     }

@@ -381,6 +381,21 @@ fn pdftoppm(pdf: &Path, page: usize, size: &[&str], out: &Path) -> image::RgbIma
 /// and data).
 pub type Jbig2Image = (Vec<u8>, Option<(u32, Vec<u8>)>);
 
+/// The one `/JBIG2Globals` stream every image of `images` names (its
+/// data); fails when an image names none or another.
+#[allow(dead_code)]
+pub fn shared_globals(images: &[Jbig2Image]) -> Vec<u8> {
+    let ids: Vec<Option<u32>> = images
+        .iter()
+        .map(|(_, g)| g.as_ref().map(|g| g.0))
+        .collect();
+    assert!(
+        ids.first().is_some_and(Option::is_some) && ids.iter().all(|id| *id == ids[0]),
+        "every page names one globals stream: {ids:?}"
+    );
+    images[0].1.as_ref().map(|g| g.1.clone()).unwrap()
+}
+
 /// Each page's JBIG2 image, in page order, as written in `pdf`.
 pub fn jbig2_images(pdf: &Path) -> Vec<Jbig2Image> {
     let doc = lopdf::Document::load(pdf).unwrap();
