@@ -207,6 +207,11 @@ fn stages(c: &mut Criterion) {
     g.bench_function("content::picture_regions", |b| {
         b.iter(|| content::picture_regions(black_box(&rotated), dpi, &[]));
     });
+    g.bench_function("check::changes", |b| {
+        b.iter(|| {
+            ocrpdf::internals::check::changes(black_box(&rotated), &despeckled, &pictures, &[], dpi)
+        });
+    });
     // Ten flat samples of the whole cleanup need 7-10 s.
     g.measurement_time(Duration::from_secs(10));
     g.bench_function("clean::clean", |b| {

@@ -85,6 +85,10 @@ pub mod internals {
     pub mod border {
         pub use crate::clean::border::*;
     }
+    /// The page check of a bilevel or mixed page.
+    pub mod check {
+        pub use crate::clean::check::{Changes, changes};
+    }
     pub mod colour {
         pub use crate::clean::colour::*;
     }

@@ -9,7 +9,7 @@ mod common;
 
 use common::colour::{ciede2000, lab};
 use common::generator::{Page, write_png};
-use common::looks::{PAPER, chart_beside_text, photo_beside_text, reversed_banner};
+use common::looks::{PAPER, chart_beside_text, photo_beside_text, reversed_banner, shaded_text};
 use common::{ocrpdf, pdftotext, render_page};
 use image::RgbImage;
 use std::path::{Path, PathBuf};
@@ -340,6 +340,88 @@ fn light_grey_chart_bars_are_kept() {
         if (want - shown).abs() > 24.0 {
             failures.push(format!(
                 "bar at {level}: render {shown:.0}, wanted {want:.0}"
+            ));
+        }
+    }
+    let found = words_found(&page, &text);
+    println!("{json}");
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert!(
+        found >= 0.97,
+        "only {found:.3} of the words in the text layer"
+    );
+}
+
+/// Grey grounds under lines of text (table shading, marker highlights)
+/// and dark chart bars are not ink: the render shows each ground as a
+/// ground (its even parts nearer to its own tone, or to the paper, than
+/// to the letters' black) and keeps the letters on it, per 64-px tile;
+/// a bar of mid grey keeps its tone within 24 levels. A threshold that
+/// paints a ground black hides its letters.
+#[test]
+fn grey_grounds_keep_their_letters() {
+    let (page, areas) = shaded_text();
+    let (_tmp, dir) = folder("grounds");
+    let (render, json, text) = convert(&dir, &page, true);
+    let at = |img: &RgbImage, x: u32, y: u32| f32::from(img.get_pixel(x, y).0[0]);
+    let mut failures = Vec::new();
+    for &(r, level) in &areas {
+        let ground = f32::from(level) * PAPER[1] / 255.0;
+        let letters = 25.0;
+        let apart = ground - letters;
+        // Pixels whose 3 x 3 neighbourhood is all ground, or all letter.
+        let core = |x: u32, y: u32, of: f32| {
+            (y - 1..=y + 1).all(|yy| {
+                (x - 1..=x + 1).all(|xx| (at(&page.image, xx, yy) - of).abs() < apart / 3.0)
+            })
+        };
+        let mut worst = (1.0f64, 0, 0, "");
+        for ty in (r[1] + 4..r[3] - 4).step_by(TILE as usize) {
+            for tx in (r[0] + 4..r[2] - 4).step_by(TILE as usize) {
+                let (mut g, mut g_kept, mut l, mut l_kept) = (0u32, 0u32, 0u32, 0u32);
+                for y in ty..(ty + TILE).min(r[3] - 4) {
+                    for x in tx..(tx + TILE).min(r[2] - 4) {
+                        let shown = at(&render, x, y);
+                        let nearer_ground =
+                            (shown - ground).abs().min(255.0 - shown) < (shown - letters).abs();
+                        if core(x, y, ground) {
+                            g += 1;
+                            g_kept += u32::from(nearer_ground);
+                        } else if core(x, y, letters) {
+                            l += 1;
+                            l_kept += u32::from(!nearer_ground);
+                        }
+                    }
+                }
+                for (n, k, what) in [(g, g_kept, "ground"), (l, l_kept, "letters")] {
+                    if n >= 50 {
+                        let share = f64::from(k) / f64::from(n);
+                        if share < worst.0 {
+                            worst = (share, tx, ty, what);
+                        }
+                    }
+                }
+            }
+        }
+        let mean = |img: &RgbImage| {
+            let mut sum = 0.0;
+            for y in r[1] + 8..r[3] - 8 {
+                for x in r[0] + 8..r[2] - 8 {
+                    sum += at(img, x, y);
+                }
+            }
+            sum / ((r[2] - r[0] - 16) * (r[3] - r[1] - 16)) as f32
+        };
+        let (scan, shown) = (mean(&page.image), mean(&render));
+        println!(
+            "ground {level}: worst tile {:.3} ({}) at ({}, {}); mean scan {scan:.0}, render {shown:.0}",
+            worst.0, worst.3, worst.1, worst.2
+        );
+        // Darker grounds (under 96 of 255) are as dark as ink may be.
+        if level >= 96 && worst.0 < MIN_RECALL {
+            failures.push(format!(
+                "ground {level}: tile at ({}, {}) keeps only {:.3} of its {}",
+                worst.1, worst.2, worst.0, worst.3
             ));
         }
     }

@@ -16,17 +16,18 @@
 //! changed is stored as a colour image instead (it costs bytes, never
 //! content), and says so with a warning.
 //!
-//! A bilevel or mixed page gets a check of its own, [`ink_lost`]: marks
-//! that the scan shows with clear contrast against their local paper but
-//! that the stored page does not show at all (letters whitened with a
+//! A bilevel or mixed page gets a check of its own, [`changes`], in grey:
+//! marks that the scan shows with clear contrast against their local paper
+//! but that the stored page does not show at all (letters whitened with a
 //! shadow band, strokes dropped as specks, a drawing taken for a border),
-//! and areas of even grey tone it shows as white paper (light chart bars,
-//! map tints).
+//! areas of even grey tone it shows as white paper (light chart bars, map
+//! tints), and areas of even tone it paints solid black (a grey ground
+//! taken for ink, with the letters on it).
 
 use super::bits::{BitImage, INK};
 use super::colour::{Layers, lab};
 use super::minmax::{Extreme, filter};
-use crate::input::Dpi;
+use crate::input::{Dpi, Warning};
 use crate::rect::Rect;
 use image::{GrayImage, RgbImage};
 
@@ -116,119 +117,243 @@ const MARK_CONTRAST: i16 = 64;
 /// speck that despeckling removed on purpose is a few cells).
 const LOST_CELLS: u32 = 16;
 
-/// Areas where marks of the scan are lost in what is stored: cells of
-/// `reference` (the deskewed, background-normalised grey page, which keeps
-/// every mark's contrast against its local paper) darker than their local
-/// paper by [`MARK_CONTRAST`], with no ink of `stored` within a cell of
-/// them, outside `pictures` (stored in tone) and `intended` (scanner
-/// borders, removed on purpose). Lost cells are grouped (8-connected,
-/// bridging one cell); groups of at least [`LOST_CELLS`] cells are
-/// returned as their boxes grown by a cell's reach of local paper, for the
-/// caller to store in tone. So are areas of even light or mid tone (cells
+/// What the page check found: areas to store in tone, as pictures.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// Marks and tones of the scan that nothing stored shows.
+    pub lost: Vec<Rect>,
+    /// Areas of even mid or light tone that the stored page shows as solid
+    /// ink: a grey ground painted black, with whatever was printed on it.
+    pub darkened: Vec<Rect>,
+}
+
+impl Changes {
+    /// Every area, lost or darkened.
+    pub fn areas(&self) -> impl Iterator<Item = &Rect> {
+        self.lost.iter().chain(&self.darkened)
+    }
+
+    /// Whether the check found nothing.
+    pub fn is_empty(&self) -> bool {
+        self.lost.is_empty() && self.darkened.is_empty()
+    }
+
+    /// The page's `stored_as_picture` warning: what was found, and how
+    /// much of a page of `size` pixels it covers.
+    pub fn warning(&self, size: (u32, u32)) -> Warning {
+        let share = |areas: &[Rect]| {
+            let px: f32 = areas.iter().map(|r| (r.width() * r.height()) as f32).sum();
+            100.0 * px / (size.0 as f32 * size.1 as f32)
+        };
+        let mut parts = Vec::new();
+        if !self.lost.is_empty() {
+            parts.push(format!(
+                "{} area(s) holding marks or tones that cleanup would have removed ({:.1}% of \
+                 the page)",
+                self.lost.len(),
+                share(&self.lost)
+            ));
+        }
+        if !self.darkened.is_empty() {
+            parts.push(format!(
+                "{} area(s) of grey tone that cleanup would have made solid ink ({:.1}% of the \
+                 page)",
+                self.darkened.len(),
+                share(&self.darkened)
+            ));
+        }
+        Warning {
+            code: "stored_as_picture",
+            message: format!("{} are stored as pictures", parts.join("; ")),
+        }
+    }
+}
+
+/// The reference page and the stored ink summed in cells of
+/// [`INK_CELL_IN`]: darkest and lightest level, and stored ink pixels.
+struct Cells {
+    cell: u32,
+    cw: usize,
+    ch: usize,
+    size: (u32, u32),
+    lo: Vec<u8>,
+    hi: Vec<u8>,
+    ink: Vec<u16>,
+}
+
+impl Cells {
+    fn of(reference: &GrayImage, stored: &BitImage, dpi: Dpi) -> Self {
+        let (w, h) = reference.dimensions();
+        let cell = (INK_CELL_IN * dpi.x.max(dpi.y)).round().clamp(1.0, 255.0) as u32;
+        let (cw, ch) = (w.div_ceil(cell) as usize, h.div_ceil(cell) as usize);
+        let mut lo = vec![255u8; cw * ch];
+        let mut hi = vec![0u8; cw * ch];
+        let mut ink = vec![0u16; cw * ch];
+        for y in 0..h {
+            let row = &reference.as_raw()[(y * w) as usize..((y + 1) * w) as usize];
+            let bits = stored.row(y);
+            let base = (y / cell) as usize * cw;
+            for x in 0..w as usize {
+                let i = base + x / cell as usize;
+                lo[i] = lo[i].min(row[x]);
+                hi[i] = hi[i].max(row[x]);
+                ink[i] += u16::from(bits[x] == INK);
+            }
+        }
+        Cells {
+            cell,
+            cw,
+            ch,
+            size: (w, h),
+            lo,
+            hi,
+            ink,
+        }
+    }
+
+    fn rect(&self, i: usize) -> Rect {
+        let (x, y) = (
+            (i % self.cw) as u32 * self.cell,
+            (i / self.cw) as u32 * self.cell,
+        );
+        Rect {
+            x0: x,
+            y0: y,
+            x1: (x + self.cell).min(self.size.0),
+            y1: (y + self.cell).min(self.size.1),
+        }
+    }
+
+    /// Pixels of cell `i` (edge cells are cut by the page).
+    fn area(&self, i: usize) -> u32 {
+        let r = self.rect(i);
+        r.width() * r.height()
+    }
+
+    /// Whether any stored ink lies in the cells under `r`.
+    fn holds_ink(&self, r: &Rect) -> bool {
+        let c = self.cell;
+        (r.y0 / c..r.y1.div_ceil(c)).any(|cy| {
+            (r.x0 / c..r.x1.div_ceil(c)).any(|cx| self.ink[cy as usize * self.cw + cx as usize] > 0)
+        })
+    }
+}
+
+/// The page check of a bilevel or mixed page: `reference` is the deskewed,
+/// background-normalised grey page (before any whitening, so it keeps
+/// every mark's contrast against its local paper), `stored` the bilevel
+/// page, `pictures` what is stored in tone and `intended` what cleanup
+/// removed on purpose (scanner borders).
+///
+/// **Lost**: cells darker than their local paper by [`MARK_CONTRAST`],
+/// with no stored ink within a cell of them, outside pictures and
+/// `intended`, grouped (8-connected, bridging one cell) into groups of at
+/// least [`LOST_CELLS`]. So are areas of even light or mid tone (cells
 /// between [`TONE_DARKEST`] and [`TONE_LIGHTEST`], spread at most
 /// [`TONE_SPREAD`]) of at least [`TONE_AREA_IN2`] that nothing stored
 /// shows: a chart's light bars, a grey panel, which the threshold takes
 /// for paper. Such an area counts only when it is a printed shape: at
 /// least [`TONE_SIDE_IN`] across, filling [`TONE_FILL`] of its box, with
 /// no stored ink in it (text on a tinted ground is whitened on purpose).
-pub(crate) fn ink_lost(
+///
+/// **Darkened**: the other way round, cells of even tone no darker than
+/// [`TONE_DARKEST`] that the stored page fills with ink
+/// ([`DARKENED_INK`] of the cell): a grey ground or a dark chart bar that
+/// the threshold took for ink, which hides the letters printed on it. A
+/// stroke of faded ink is darkened on purpose, and is thin: an area counts
+/// when it is at least [`TONE_AREA_IN2`] and [`TONE_SIDE_IN`] across and
+/// fills [`DARKENED_FILL`] of its box (letters on the ground take the
+/// rest).
+///
+/// Areas are returned as boxes grown by a cell's reach of local paper,
+/// for the caller to store in tone.
+pub fn changes(
     reference: &GrayImage,
     stored: &BitImage,
     pictures: &[Rect],
     intended: &[Rect],
     dpi: Dpi,
-) -> Vec<Rect> {
-    let (w, h) = reference.dimensions();
-    let cell = (INK_CELL_IN * dpi.x.max(dpi.y)).round().max(1.0) as u32;
-    let (cw, ch) = (w.div_ceil(cell) as usize, h.div_ceil(cell) as usize);
-    let mut lo = vec![255u8; cw * ch];
-    let mut hi = vec![0u8; cw * ch];
-    let mut ink = vec![false; cw * ch];
-    for y in 0..h {
-        let row = &reference.as_raw()[(y * w) as usize..((y + 1) * w) as usize];
-        let bits = stored.row(y);
-        let base = (y / cell) as usize * cw;
-        for x in 0..w as usize {
-            let i = base + x / cell as usize;
-            lo[i] = lo[i].min(row[x]);
-            hi[i] = hi[i].max(row[x]);
-            ink[i] |= bits[x] == INK;
-        }
-    }
+) -> Changes {
+    let c = Cells::of(reference, stored, dpi);
+    let (cw, ch, cell) = (c.cw, c.ch, c.cell);
     let reach = ((LOCAL_PAPER_IN * dpi.x.max(dpi.y)) / cell as f32)
         .round()
         .max(1.0) as usize;
-    let paper = filter(&hi, cw, ch, reach, Extreme::Max);
+    let paper = filter(&c.hi, cw, ch, reach, Extreme::Max);
     let shown = filter(
-        &ink.iter().map(|&b| b as u8).collect::<Vec<_>>(),
+        &c.ink.iter().map(|&n| u8::from(n > 0)).collect::<Vec<_>>(),
         cw,
         ch,
         1,
         Extreme::Max,
     );
-    let cell_rect = |i: usize| {
-        let (x, y) = ((i % cw) as u32 * cell, (i / cw) as u32 * cell);
-        Rect {
-            x0: x,
-            y0: y,
-            x1: (x + cell).min(w),
-            y1: (y + cell).min(h),
-        }
+    let cell_rect = |i: usize| c.rect(i);
+    let apart = |i: usize| {
+        !pictures
+            .iter()
+            .chain(intended)
+            .any(|r| r.overlaps(&c.rect(i)))
     };
-    let stored_apart = |i: usize| {
-        shown[i] == 0
-            && !pictures
-                .iter()
-                .chain(intended)
-                .any(|r| r.overlaps(&cell_rect(i)))
-    };
+    let stored_apart = |i: usize| shown[i] == 0 && apart(i);
     let lost: Vec<bool> = (0..cw * ch)
-        .map(|i| i16::from(paper[i]) - i16::from(lo[i]) >= MARK_CONTRAST && stored_apart(i))
+        .map(|i| i16::from(paper[i]) - i16::from(c.lo[i]) >= MARK_CONTRAST && stored_apart(i))
         .collect();
+    let even = |i: usize| c.lo[i] >= TONE_DARKEST && c.hi[i] - c.lo[i] <= TONE_SPREAD;
     // A tone: an even, light-to-mid grey cell (a chart's bar, a map's
     // tint) that the paper's whitening did not take for paper.
     let tone: Vec<bool> = (0..cw * ch)
-        .map(|i| {
-            hi[i] <= TONE_LIGHTEST
-                && lo[i] >= TONE_DARKEST
-                && hi[i] - lo[i] <= TONE_SPREAD
-                && stored_apart(i)
-        })
+        .map(|i| c.hi[i] <= TONE_LIGHTEST && even(i) && stored_apart(i))
+        .collect();
+    let darkened: Vec<bool> = (0..cw * ch)
+        .map(|i| even(i) && f32::from(c.ink[i]) >= DARKENED_INK * c.area(i) as f32 && apart(i))
         .collect();
     let cell_in2 = (cell as f32 / dpi.x) * (cell as f32 / dpi.y);
     let area_cells = (TONE_AREA_IN2 / cell_in2) as u32;
-    let grow = reach as u32 * cell;
-    let mut out: Vec<Rect> = groups(&lost, (cw, ch), 2, LOST_CELLS, &cell_rect)
+    let side = (TONE_SIDE_IN * dpi.x.max(dpi.y)) as u32;
+    // A printed shape (a bar, a panel), not a stroke, a stain's blot or a
+    // shadow's strip.
+    let shape = |(r, n): &(Rect, u32), fill: f32| {
+        let box_cells = r.width().div_ceil(cell) * r.height().div_ceil(cell);
+        r.width().min(r.height()) >= side && *n as f32 >= fill * box_cells as f32
+    };
+    let grow = |r: Rect| {
+        let g = reach as u32 * cell;
+        Rect {
+            x0: r.x0.saturating_sub(g),
+            y0: r.y0.saturating_sub(g),
+            x1: (r.x1 + g).min(c.size.0),
+            y1: (r.y1 + g).min(c.size.1),
+        }
+    };
+    let lost = groups(&lost, (cw, ch), 2, LOST_CELLS, &cell_rect)
         .into_iter()
         .map(|(r, _)| r)
+        .chain(
+            groups(&tone, (cw, ch), 1, area_cells, &cell_rect)
+                .into_iter()
+                .filter(|g| shape(g, TONE_FILL) && !c.holds_ink(&g.0))
+                .map(|(r, _)| r),
+        )
+        .map(grow)
         .collect();
-    // A printed shape (a bar, a panel), not text on a tinted ground (which
-    // is whitened on purpose) nor a stain's blot or a shadow's strip.
-    let side = (TONE_SIDE_IN * dpi.x.max(dpi.y)) as u32;
-    let holds_ink = |r: &Rect| {
-        (r.y0 / cell..r.y1.div_ceil(cell)).any(|cy| {
-            (r.x0 / cell..r.x1.div_ceil(cell)).any(|cx| ink[cy as usize * cw + cx as usize])
-        })
+    // A picture's own tone left outside its box (a bar taller than the
+    // others above a chart's region) needs no shape: it continues the
+    // picture.
+    let beside_picture = |r: &Rect| {
+        let near = Rect {
+            x0: r.x0.saturating_sub(cell),
+            y0: r.y0.saturating_sub(cell),
+            x1: r.x1 + cell,
+            y1: r.y1 + cell,
+        };
+        pictures.iter().any(|p| p.overlaps(&near))
     };
-    out.extend(
-        groups(&tone, (cw, ch), 1, area_cells, &cell_rect)
-            .into_iter()
-            .filter(|(r, n)| {
-                let box_cells = r.width().div_ceil(cell) * r.height().div_ceil(cell);
-                r.width().min(r.height()) >= side
-                    && *n as f32 >= TONE_FILL * box_cells as f32
-                    && !holds_ink(r)
-            })
-            .map(|(r, _)| r),
-    );
-    out.into_iter()
-        .map(|r| Rect {
-            x0: r.x0.saturating_sub(grow),
-            y0: r.y0.saturating_sub(grow),
-            x1: (r.x1 + grow).min(w),
-            y1: (r.y1 + grow).min(h),
-        })
-        .collect()
+    let darkened = groups(&darkened, (cw, ch), 1, LOST_CELLS, &cell_rect)
+        .into_iter()
+        .filter(|g| (g.1 >= area_cells && shape(g, DARKENED_FILL)) || beside_picture(&g.0))
+        .map(|(r, _)| grow(r))
+        .collect();
+    Changes { lost, darkened }
 }
 
 /// Lightest cell (its lightest pixel) that is a tone rather than paper
@@ -248,6 +373,14 @@ const TONE_SIDE_IN: f32 = 0.1;
 /// Share of its box an area of tone fills: a printed shape fills most of
 /// it; a stain's ragged blot or ring does not.
 const TONE_FILL: f32 = 0.9;
+
+/// Share of a cell's pixels that the stored page must fill with ink for
+/// the cell to be darkened (a ground painted black, with a pixel or two
+/// of noise left white).
+const DARKENED_INK: f32 = 0.9;
+/// Share of its box a darkened area fills: a ground holding letters is
+/// still half ground.
+const DARKENED_FILL: f32 = 0.5;
 
 /// Boxes of the groups of set cells in `flags` (`cw` × `ch` cells) of at
 /// least `min` cells, joining cells up to `bridge` cells apart, with their
@@ -294,6 +427,109 @@ mod tests {
     use super::*;
     use crate::clean::bits::{INK, PAPER};
     use image::{GrayImage, Luma, Rgb};
+
+    fn ink_lost(
+        reference: &GrayImage,
+        stored: &BitImage,
+        pictures: &[Rect],
+        intended: &[Rect],
+        dpi: Dpi,
+    ) -> Vec<Rect> {
+        let c = changes(reference, stored, pictures, intended, dpi);
+        assert!(c.darkened.is_empty(), "{c:?}");
+        c.lost
+    }
+
+    #[test]
+    fn an_even_ground_painted_black_is_darkened() {
+        let dpi = Dpi::uniform(300.0);
+        // A 1.0 x 0.4 in ground at 110 holding three letters at 30, beside
+        // the letters page; the stored page fills the ground with ink.
+        let ground = |x: u32, y: u32| (500..800).contains(&x) && (60..180).contains(&y);
+        let letter = |x: u32, y: u32| {
+            (100..140).contains(&y) && [540, 620, 700].iter().any(|&l| (l..l + 20).contains(&x))
+        };
+        let (letters, bits) = letters_page();
+        let gray = GrayImage::from_fn(820, 300, |x, y| {
+            Luma([if letter(x, y) {
+                30
+            } else if ground(x, y) {
+                110
+            } else if x < 500 {
+                letters.get_pixel(x, y).0[0]
+            } else {
+                250
+            }])
+        });
+        let paint = |fill: bool| {
+            BitImage::from_gray_threshold(GrayImage::from_fn(820, 300, |x, y| {
+                let inked = if x < 500 {
+                    bits.as_gray().get_pixel(x, y).0[0] == INK
+                } else {
+                    letter(x, y) || (fill && ground(x, y))
+                };
+                Luma([if inked { INK } else { PAPER }])
+            }))
+        };
+        let c = changes(&gray, &paint(true), &[], &[], dpi);
+        assert!(c.lost.is_empty(), "{c:?}");
+        assert_eq!(c.darkened.len(), 1, "{c:?}");
+        assert!(c.darkened[0].contains(650, 120) && !c.darkened[0].contains(220, 130));
+        // Shown with the ground whitened, or in a picture, nothing is
+        // darkened (whether a whitened ground is lost is the other test's).
+        assert!(
+            changes(&gray, &paint(false), &[], &[], dpi)
+                .darkened
+                .is_empty()
+        );
+        let r = Rect {
+            x0: 490,
+            y0: 50,
+            x1: 810,
+            y1: 190,
+        };
+        assert!(changes(&gray, &paint(true), &[r], &[], dpi).is_empty());
+        // Black print filled with ink is as it should be; so is a stroke
+        // of faded ink (110) too thin to be a ground.
+        let black = GrayImage::from_fn(820, 300, |x, y| {
+            Luma([if ground(x, y) {
+                30
+            } else {
+                gray.get_pixel(x, y).0[0]
+            }])
+        });
+        assert!(changes(&black, &paint(true), &[], &[], dpi).is_empty());
+        let stroke = |x: u32, y: u32| (500..800).contains(&x) && (60..80).contains(&y);
+        let faded = GrayImage::from_fn(820, 300, |x, y| {
+            Luma([if stroke(x, y) {
+                110
+            } else if x < 500 {
+                gray.get_pixel(x, y).0[0]
+            } else {
+                250
+            }])
+        });
+        let stroke_bits = BitImage::from_gray_threshold(GrayImage::from_fn(820, 300, |x, y| {
+            let inked = if x < 500 {
+                bits.as_gray().get_pixel(x, y).0[0] == INK
+            } else {
+                stroke(x, y)
+            };
+            Luma([if inked { INK } else { PAPER }])
+        }));
+        assert!(changes(&faded, &stroke_bits, &[], &[], dpi).is_empty());
+        // The same strip just above a picture is the picture's tone left
+        // outside its box.
+        let below = Rect {
+            x0: 500,
+            y0: 82,
+            x1: 800,
+            y1: 250,
+        };
+        let c = changes(&faded, &stroke_bits, &[below], &[], dpi);
+        assert_eq!(c.darkened.len(), 1, "{c:?}");
+        assert!(c.darkened[0].contains(650, 70), "{c:?}");
+    }
 
     fn layers(fg: [u8; 3], bg: [u8; 3]) -> Layers {
         Layers {

@@ -21,6 +21,7 @@ pub(crate) mod deconvolve;
 pub(crate) mod deskew;
 pub(crate) mod despeckle;
 pub(crate) mod flatten;
+pub(crate) mod grounds;
 pub(crate) mod invert;
 pub(crate) mod light_ink;
 pub(crate) mod lines;
@@ -338,22 +339,12 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
     let picture = match picture {
         Picture::None | Picture::Regions(_) if matches!(opts.mode, Mode::Auto | Mode::Text) => {
             let mut rects = picture.rects();
-            let lost = check::ink_lost(&gray, &bits, &rects, &borders, dpi);
-            if lost.is_empty() {
+            let found = check::changes(&gray, &bits, &rects, &borders, dpi);
+            if found.is_empty() {
                 picture
             } else {
-                let (w, h) = gray.dimensions();
-                let area: f32 = lost.iter().map(|r| (r.width() * r.height()) as f32).sum();
-                warnings.push(crate::input::Warning {
-                    code: "stored_as_picture",
-                    message: format!(
-                        "{} area(s) holding marks or tones that cleanup would have removed ({:.1}% of \
-                         the page) are stored as pictures",
-                        lost.len(),
-                        100.0 * area / (w as f32 * h as f32)
-                    ),
-                });
-                rects.extend(lost);
+                warnings.push(found.warning(gray.dimensions()));
+                rects.extend(found.areas().copied());
                 let scan =
                     balanced.get_or_insert_with(|| balanced_page(&mut page, &gray, skew_deg));
                 cut(&mut bits, scan, content::merge(rects))
@@ -404,6 +395,7 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
     if !two_level {
         flatten::under_ink(&mut gray, &bits, dpi, &pictures);
     }
+    grounds::lighten(&mut gray, &pictures);
     whiten_removed(&mut gray, &raw_ink, &bits, &pictures);
     whiten_far_from_ink(&mut gray, &near, &pictures);
     CleanPage {

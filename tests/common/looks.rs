@@ -294,3 +294,64 @@ pub fn chart_beside_text() -> (Page, Vec<([u32; 4], u8)>) {
     }
     (page, bars)
 }
+
+/// A half-A4 greyscale page of 11-pt black text in which bands of lines
+/// lie on printed grey grounds (table shading and marker highlights, from
+/// a light 190 down to a dark 100 of 255), and, beside the text, a bar
+/// chart of dark greys (120, 90, 60). A threshold that takes a dark
+/// ground for ink paints it black and hides the letters on it. Returns
+/// the page and the grounds' and bars' boxes with their printed level.
+pub fn shaded_text() -> (Page, Vec<([u32; 4], u8)>) {
+    let (w, h) = ((8.27 * DPI) as u32, (5.5 * DPI) as u32);
+    let mut ink = GrayImage::from_pixel(w, h, Luma([255]));
+    let (mut words, mut text, mut next) = (Vec::new(), String::new(), 90);
+    let f = font();
+    text_block(
+        &mut ink,
+        &f,
+        DPI,
+        11.0,
+        [300.0, 300.0, 1500.0, 1400.0],
+        &mut next,
+        &mut words,
+        &mut text,
+    );
+    // Grounds under pairs of lines (a line pitch is 66 px), then bars.
+    let mut areas: Vec<([u32; 4], u8)> = [190u8, 160, 130, 100]
+        .iter()
+        .enumerate()
+        .map(|(i, &l)| {
+            let top = 300 + i as u32 * 264;
+            ([280, top - 12, 1520, top + 132 - 8], l)
+        })
+        .collect();
+    for (i, &l) in [120u8, 90, 60].iter().enumerate() {
+        let x = 1700 + i as u32 * 160;
+        areas.push(([x, 500 + i as u32 * 150, x + 110, 1300], l));
+    }
+    let mut rng = Rng::new(91);
+    let img = RgbImage::from_fn(w, h, |x, y| {
+        let axis = (1660..1664).contains(&x) && (400..1300).contains(&y)
+            || (1660..2250).contains(&x) && (1300..1304).contains(&y);
+        let ground = if axis {
+            20.0
+        } else {
+            areas
+                .iter()
+                .find(|(r, _)| (r[0]..r[2]).contains(&x) && (r[1]..r[3]).contains(&y))
+                .map_or(255.0, |(_, l)| f32::from(*l))
+        };
+        let k = f32::from(ink.get_pixel(x, y).0[0]) / 255.0;
+        let noise = (rng.unit() - 0.5) * 4.0;
+        let v = (ground * k * PAPER[1] / 255.0 + noise).clamp(0.0, 255.0) as u8;
+        Rgb([v; 3])
+    });
+    let img = finish(img, 1.5, Some(90), 43);
+    let page = Page {
+        image: img,
+        dpi: DPI,
+        words,
+        text,
+    };
+    (page, areas)
+}
