@@ -109,8 +109,12 @@ fn max_diff(area: usize) -> usize {
 }
 
 /// How many classes of one size are tried before starting a new one:
-/// bounds the time on noisy pages.
-const MAX_TRIES: usize = 64;
+/// bounds the time on noisy pages. The closest of more symbols refines
+/// more cheaply: 1000 instead of 64 made text pages 1–3 % smaller (a
+/// clean 300-dpi page has some 1300 symbols, a few dozen of each size),
+/// with no measurable time on them, and a light halftone's tens of
+/// thousands of dots no slower (the ink-count test prunes most).
+const MAX_TRIES: usize = 1000;
 
 pub(super) fn split(bits: &BitImage) -> Split {
     let labels = Labels::new(bits);
@@ -252,8 +256,9 @@ const NEIGHBOUR_SIZES: [(i32, i32); 8] = [
     (1, -1),
 ];
 
-/// How many symbols of each neighbouring size are tried.
-const MAX_CROSS_TRIES: usize = 8;
+/// How many symbols of each neighbouring size are tried: 64 instead of 8
+/// made text pages 0.1–0.5 % smaller.
+const MAX_CROSS_TRIES: usize = 64;
 
 /// Which of `shapes[fixed..]` (the page's distinct bitmaps, in order of
 /// first sight) become symbols of the page's dictionaries, and how each of

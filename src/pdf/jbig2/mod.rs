@@ -50,7 +50,7 @@
 //!   (TPGDON, 6.2.5.7), so a row equal to the one above costs one coded
 //!   decision — blank lines are nearly free;
 //! - symbol dictionaries (7.4.2, [`symbols`]) and an immediate lossless
-//!   text region (7.4.3, [`text_region`]) with refinement template 0
+//!   text region (7.4.3, [`text_region`]) with refinement template 1
 //!   ([`refine`], 6.3);
 //! - the arithmetic coder of Annex E.2 (the MQ coder, [`mq`]) with the
 //!   integer and symbol-ID coders of Annex A, terminated by its FLUSH

@@ -5,9 +5,10 @@
 //! - generic: each bitmap a template 0 generic region without typical
 //!   prediction (6.5.8.1);
 //! - refined (SDREFAGG 1): each bitmap a refinement (6.5.8.2.2, one
-//!   aggregated instance) of an earlier symbol of its size — of an input
-//!   dictionary's or of this one's — so a letter seen again with a few
-//!   edge pixels moved costs those pixels' worth, not a whole bitmap.
+//!   aggregated instance, refinement template [`refine::TEMPLATE`]) of an
+//!   earlier symbol of its size — of an input dictionary's or of this
+//!   one's — so a letter seen again with a few edge pixels moved costs
+//!   those pixels' worth, not a whole bitmap.
 
 use super::classify::{self, Bitmap};
 use super::generic;
@@ -115,13 +116,17 @@ fn finish(mut coder: MqEncoder, inputs: u32, new: u32, refined: bool) -> Vec<u8>
 
     let mut data = Vec::with_capacity(coded.len() + 22);
     // Flags (7.4.2.1.1): SDHUFF 0, SDREFAGG, contexts neither used nor
-    // retained, SDTEMPLATE 0, SDRTEMPLATE 0.
-    data.extend(u16::from(refined).wrapping_shl(1).to_be_bytes());
+    // retained, SDTEMPLATE 0, SDRTEMPLATE (bit 12) when refined; no SDRAT
+    // (7.4.2.1.3), as refinement template 1 has no adaptive pixels.
+    let rtemplate = if refined {
+        u16::from(refine::TEMPLATE)
+    } else {
+        0
+    };
+    let flags = u16::from(refined) << 1 | rtemplate << 12;
+    data.extend(flags.to_be_bytes());
     for (x, y) in generic::AT_PIXELS {
         data.extend([x as u8, y as u8]);
-    }
-    if refined {
-        data.extend(refine::AT_BYTES);
     }
     data.extend(new.to_be_bytes()); // SDNUMEXSYMS
     data.extend(new.to_be_bytes()); // SDNUMNEWSYMS

@@ -112,13 +112,13 @@ pub(super) fn text_region(
     data.push(0);
     // Text region flags (7.4.3.1.1): SBHUFF 0, SBREFINE, LOGSBSTRIPS,
     // REFCORNER, TRANSPOSED 0, SBCOMBOP OR, SBDEFPIXEL 0, SBDSOFFSET 0,
-    // SBRTEMPLATE 0.
-    let flags = u16::from(refine) << 1 | (log_strips as u16) << 2 | BOTTOM_LEFT << 4;
+    // SBRTEMPLATE; no SBRAT (7.4.3.1.3), as template 1 has no adaptive
+    // pixels.
+    let flags = u16::from(refine) << 1
+        | (log_strips as u16) << 2
+        | BOTTOM_LEFT << 4
+        | u16::from(refine::TEMPLATE) << 15;
     data.extend(flags.to_be_bytes());
-    if refine {
-        // SBRAT (7.4.3.1.3): both refinement adaptive pixels at (−1, −1).
-        data.extend(refine::AT_BYTES);
-    }
     data.extend((placed.len() as u32).to_be_bytes()); // SBNUMINSTANCES
     data.extend_from_slice(&coded);
     data
