@@ -606,3 +606,29 @@ fn an_avif_image_and_a_damaged_heic() {
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     assert!(!d.join("bad.pdf").exists());
 }
+
+#[test]
+fn a_whole_spread_is_not_dewarped_as_one_page() {
+    // Without --split-spreads a curved spread stays one page, as taken:
+    // its two pages bend towards the spine from both sides, which no
+    // one-page model follows (it would fold one page to straighten the
+    // other), so it is not dewarped, and -v says why.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let photo = book_photo(&book_page(16, 3), Some(&book_page(16, 9)), &Book::default());
+    std::fs::write(d.join("spread.jpg"), &photo.jpeg).unwrap();
+    let run = ocrpdf(d, &["spread.jpg", "-o", "out.pdf", "--json", "-v"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pages = pages_of(&run);
+    assert_eq!(pages.len(), 1, "{}", run.stdout);
+    assert_eq!(pages[0]["capture"]["dewarped"], false, "{}", pages[0]);
+    // Kept whole: as wide as the photo (no cut, no crop).
+    let (w, _) = size_of(&pages[0]);
+    assert!(w * 50 >= photo.image.width() * 49, "{}", pages[0]);
+    assert!(
+        run.stderr
+            .contains("a book spread: not dewarped as one page"),
+        "{}",
+        run.stderr
+    );
+}

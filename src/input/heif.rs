@@ -16,7 +16,7 @@
 //! 23008-12): the primary image's size (`ispe`), its rotation and mirror
 //! (`irot`, `imir`), and where each box and item's data ends, so that a
 //! file cut short is named as such before the converter runs (and `watch`
-//! waits for its rest, [`super::complete`]).
+//! waits for its rest).
 //!
 //! Orientation is applied once. A HEIF image is shown turned and mirrored
 //! as its `irot` and `imir` properties say; its EXIF orientation is only
@@ -327,16 +327,26 @@ pub(super) fn check(data: &[u8], format: Format, path: &Path, limits: &Limits) -
     Ok(info)
 }
 
-/// Decode a HEIC or AVIF page through heif-convert: its pixels (upright,
-/// as its `irot`/`imir` say), the resolution its EXIF states, how it was
-/// turned, and a warning when the file holds several images (the first
-/// is the page).
+/// A HEIC or AVIF page as heif-convert decoded it.
+pub(super) struct Converted {
+    /// Upright, as its `irot`/`imir` say.
+    pub pixels: Pixels,
+    /// The resolution its EXIF states.
+    pub dpi: Option<dpi::Dpi>,
+    /// How its properties turned it, in words ([`Info::describe`]).
+    pub turned: Option<String>,
+    /// A warning when the file holds several images (the first is the
+    /// page).
+    pub warnings: Vec<Warning>,
+}
+
+/// Decode a HEIC or AVIF page through heif-convert.
 pub(super) fn decode(
     source: &Source,
     path: &Path,
     format: Format,
     limits: &Limits,
-) -> Result<(Pixels, Option<dpi::Dpi>, Option<String>, Vec<Warning>)> {
+) -> Result<Converted> {
     let name = super::format_name(format);
     let data = super::read_all(source)?;
     let info = check(&data, format, path, limits)?;
@@ -427,7 +437,12 @@ pub(super) fn decode(
             message: format!("the {name} file holds {count} images; only the first was converted"),
         });
     }
-    Ok((pixels, file_dpi, info.describe(), warnings))
+    Ok(Converted {
+        pixels,
+        dpi: file_dpi,
+        turned: info.describe(),
+        warnings,
+    })
 }
 
 #[cfg(test)]

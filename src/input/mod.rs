@@ -650,10 +650,10 @@ pub(crate) fn decode(
             });
         }
         format @ (Format::Heic | Format::Avif) => {
-            let (pixels, dpi, how, more) = heif::decode(&page.source, path, format, limits)?;
-            warnings.extend(more);
-            turned = how;
-            (pixels, dpi, Orientation::NoTransforms)
+            let c = heif::decode(&page.source, path, format, limits)?;
+            warnings.extend(c.warnings);
+            turned = c.turned;
+            (c.pixels, c.dpi, Orientation::NoTransforms)
         }
         format => {
             let bytes = read_all(&page.source)?;
