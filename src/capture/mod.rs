@@ -31,7 +31,6 @@
 //! no outline and is kept whole.
 
 pub mod dewarp;
-pub mod disparity;
 pub mod flatten;
 pub mod geometry;
 pub mod outline;
