@@ -24,6 +24,7 @@ packages=(
   "${build[@]}"
   tesseract-ocr-eng tesseract-ocr-osd    # English model, orientation model
   poppler-utils                          # pdftoppm renders non-scan PDF input; tests: pdftotext/pdfimages
+  libheif-examples                       # heif-convert decodes HEIC/AVIF input; tests: heif-enc makes them
   qpdf fonts-dejavu-core                 # tests: qpdf --check, a real font
   tesseract-ocr-ell tesseract-ocr-rus    # tests: Greek, Cyrillic text layer
   tesseract-ocr-heb tesseract-ocr-deu    # tests: right-to-left text, accents

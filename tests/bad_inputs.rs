@@ -136,6 +136,10 @@ fn make(dir: &Path, file: &str) {
         "notes.txt" => write(dir, file, b"not a scan\n"),
         // The opening box of an iPhone's HEIC file (ftyp: heic, mif1).
         "IMG_0001.HEIC" => write(dir, file, b"\0\0\0\x18ftypheic\0\0\0\0mif1heic\0\0\0\0meta"),
+        "cut.heic" => {
+            let h = common::phone::heif_file(&text().image, 1, false, dir);
+            write(dir, file, &h[..h.len() * 3 / 4]);
+        }
         "scan.png" => write(dir, file, b"hello world"),
         "cut.png" => {
             let p = png(&image::DynamicImage::ImageRgb8(text().image).into_luma8());

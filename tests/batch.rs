@@ -657,3 +657,33 @@ fn a_pdf_with_a_text_page_is_edited_not_refused() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(documents(&lines)[0]["status"], "skipped");
 }
+
+/// `--split-spreads` in a batch (commit 18ced9f): a book spread gives a
+/// document of two pages from one input image, and a rerun finds it in
+/// place and skips it instead of refusing it for having more pages than
+/// its input.
+#[test]
+fn a_split_spread_document_is_skipped_on_a_rerun() {
+    use common::phone::{Book, book_page, book_photo};
+    let dir = tempfile::tempdir().unwrap();
+    let book = Book {
+        depth: 0.0,
+        ..Book::default()
+    };
+    let photo = book_photo(&book_page(6, 3), Some(&book_page(6, 4)), &book);
+    std::fs::write(dir.path().join("spread.jpg"), &photo.jpeg).unwrap();
+    let manifest = dir.path().join("manifest.txt");
+    std::fs::write(&manifest, "spread.jpg\n").unwrap();
+    let out = dir.path().join("out");
+    let (code, lines, stderr) = run(batch(&manifest, &out, &["--split-spreads"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(documents(&lines)[0]["status"], "done", "{lines:?}");
+    let names = listing(&out);
+    assert_eq!(names.len(), 1, "{names:?}");
+    assert_eq!(page_count(&out.join(&names[0])), 2);
+    let before = files(&out);
+    let (code, lines, stderr) = run(batch(&manifest, &out, &["--split-spreads"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(documents(&lines)[0]["status"], "skipped", "{lines:?}");
+    assert_eq!(files(&out), before);
+}

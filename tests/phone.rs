@@ -481,3 +481,154 @@ fn a_curved_single_page_is_dewarped_not_split_and_flat_pages_are_untouched() {
     assert_eq!(pages[0]["capture"]["dewarped"], false, "{}", pages[0]);
     assert!(pages[0]["capture"].get("split").is_none());
 }
+
+#[test]
+fn an_iphone_heic_photo_is_found_turned_once_and_read() {
+    // Issue 25 point 5: the photo as an iPhone stores it, a quarter turn
+    // off with irot (and EXIF orientation 6 beside it) and 72 dpi in its
+    // EXIF. `--no-rotate`: only the file's own orientation may turn it,
+    // so a page turned twice (irot, then the EXIF) would be read sideways.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let shot = shot("exif-6");
+    let page = page_for(shot.paper, 14, 11);
+    let photo = photograph(&page, &shot);
+    let stored = image::imageops::rotate270(&photo.image);
+    let heic = common::phone::heif_file(&stored, 6, false, d);
+    std::fs::write(d.join("IMG_0001.HEIC"), &heic).unwrap();
+    let started = std::time::Instant::now();
+    let run = ocrpdf(
+        d,
+        &[
+            "IMG_0001.HEIC",
+            "-o",
+            "out.pdf",
+            "--json",
+            "-v",
+            "--no-rotate",
+        ],
+        None,
+    );
+    let seconds = started.elapsed().as_secs_f64();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = json_line(&run);
+    assert_eq!(
+        report["orientation_tag"], "turned 90° clockwise (HEIF irot/imir)",
+        "{report}"
+    );
+    assert_eq!(report["rotation_deg"], 0, "{report}");
+    let capture = &report["capture"];
+    assert_eq!(capture["outline_found"], true, "{report}");
+    assert_eq!(capture["flattened"], true, "{report}");
+    assert_eq!(capture["paper"], "A4", "{report}");
+    let c = capture["corners"].as_array().unwrap();
+    let quad = ocrpdf::capture::Quad(std::array::from_fn(|i| {
+        [c[i][0].as_f64().unwrap(), c[i][1].as_f64().unwrap()]
+    }));
+    let (w, h) = photo.image.dimensions();
+    let overlap = iou(&quad, &photo.corners, (w as f64, h as f64));
+    assert!(overlap >= 0.98, "IoU {overlap}");
+    let (pw, ph) = page_size_pt(&d.join("out.pdf"));
+    assert!(
+        (pw / 595.3 - 1.0).abs() < 0.02 && (ph / 841.9 - 1.0).abs() < 0.02,
+        "page {pw} x {ph} pt"
+    );
+    let after = text_cer(&page, &d.join("out.pdf"));
+    let flat = flat_cer(d, &page);
+    println!("HEIC photo: {seconds:.1} s, CER {after:.4} (flat {flat:.4})");
+    assert!(after <= cer_bound(flat), "CER {after:.4}, flat {flat:.4}");
+
+    // From standard input (heif-convert reads a temporary copy): the same.
+    let run = ocrpdf(
+        d,
+        &["-", "-o", "stdin.pdf", "-q", "--no-rotate"],
+        Some(&heic),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        pdftotext_raw(&d.join("stdin.pdf"), 1),
+        pdftotext_raw(&d.join("out.pdf"), 1)
+    );
+
+    // Without heif-convert: exit 3, naming the file and the package.
+    let run = common::ocrpdf_with(d, &["IMG_0001.HEIC", "-o", "no.pdf"], None, |c| {
+        c.env("PATH", d.join("no-tools"));
+    });
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("IMG_0001.HEIC: heif-convert was not found")
+            && run.stderr.contains("apt-get install libheif-examples"),
+        "{}",
+        run.stderr
+    );
+    assert!(!d.join("no.pdf").exists());
+}
+
+#[test]
+fn an_avif_image_and_a_damaged_heic() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // AVIF: the same converter, libheif's AV1 decoder (dav1d).
+    let page = small_page(7, 6);
+    let avif = common::phone::heif_file(&page.image, 1, true, d);
+    std::fs::write(d.join("page.avif"), &avif).unwrap();
+    let run = ocrpdf(
+        d,
+        &["page.avif", "-o", "avif.pdf", "--json", "--dpi", "300"],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = json_line(&run);
+    assert!(report["orientation_tag"].is_null(), "{report}");
+    let got = cer(&page.text, &pdftotext_raw(&d.join("avif.pdf"), 1));
+    println!("AVIF page: CER {got:.4}");
+    assert!(got < 0.02, "CER {got:.4}");
+    let (pw, _) = page_size_pt(&d.join("avif.pdf"));
+    assert!((pw - 8.27 * 72.0).abs() < 2.0, "{pw}");
+
+    // A HEIC whose image data is damaged (not cut: its boxes are whole;
+    // the length of its first NAL unit is garbage — HEVC data damaged
+    // further on decodes, to a garbled page, as a damaged JPEG's does):
+    // heif-convert's reason, exit 2, the file named, nothing written.
+    let mut heic = common::phone::heif_file(&page.image, 1, false, d);
+    let mdat = heic.windows(4).position(|w| w == b"mdat").unwrap() + 4;
+    heic[mdat..mdat + 64].fill(0xFF);
+    std::fs::write(d.join("damaged.heic"), &heic).unwrap();
+    let run = ocrpdf(d, &["damaged.heic", "-o", "bad.pdf"], None);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("damaged.heic: cannot decode HEIC image: heif-convert: "),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert!(!d.join("bad.pdf").exists());
+}
+
+#[test]
+fn a_whole_spread_is_not_dewarped_as_one_page() {
+    // Without --split-spreads a curved spread stays one page, as taken:
+    // its two pages bend towards the spine from both sides, which no
+    // one-page model follows (it would fold one page to straighten the
+    // other), so it is not dewarped, and -v says why.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let photo = book_photo(&book_page(16, 3), Some(&book_page(16, 9)), &Book::default());
+    std::fs::write(d.join("spread.jpg"), &photo.jpeg).unwrap();
+    let run = ocrpdf(d, &["spread.jpg", "-o", "out.pdf", "--json", "-v"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pages = pages_of(&run);
+    assert_eq!(pages.len(), 1, "{}", run.stdout);
+    assert_eq!(pages[0]["capture"]["dewarped"], false, "{}", pages[0]);
+    // Kept whole: as wide as the photo (no cut, no crop).
+    let (w, _) = size_of(&pages[0]);
+    assert!(w * 50 >= photo.image.width() * 49, "{}", pages[0]);
+    assert!(
+        run.stderr
+            .contains("a book spread: not dewarped as one page"),
+        "{}",
+        run.stderr
+    );
+}

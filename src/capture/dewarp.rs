@@ -14,9 +14,16 @@
 //! towards the spine faster than its one quadratic per line follows. OCR
 //! reads the dewarped pages as well as the flat renders. A flat page is
 //! left alone because the page is only resampled when its lines measure
-//! curved. A model of our own (cubic or spline line curves, a disparity
-//! field interpolated between them) is the next step if the residual
-//! matters.
+//! curved. Not changed by Leptonica's knobs (its curvature limits only
+//! accept or refuse a model, both disparity arrays add a horizontal
+//! model, and a second pass fits the quadratic part of a residual the
+//! first fit left none of). Tried and not kept: one smooth surface of our
+//! own over all lines' centres (quartic along the lines, quadratic down
+//! the page) took that right page to 1.6 px but the others to 1.9 and
+//! 2.2; choosing per page between it and Leptonica's by how straight the
+//! result measures (by Leptonica's model, or the larger of both models'
+//! measures) kept Leptonica's page on all three, each model finding
+//! little left of what it removes itself (branch `heic-dewarp-try`).
 //!
 //! Only vertical disparity is applied (`useboth` off): Leptonica's
 //! horizontal model straightens slanted margins, which a page already

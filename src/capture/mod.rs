@@ -24,7 +24,9 @@
 //! model). Both only on pages looked at: photos (or `--capture on`) and,
 //! with `--split-spreads`, every image; a flat page is left as it was.
 //!
-//! Not yet here (issue 25): HEIC input.
+//! A whole spread (its spine found, but not cut: no `--split-spreads`)
+//! is not dewarped: its pages bend towards the spine from both sides,
+//! which no one-page model follows.
 //! A photo with two corners out of the frame (a whole side missing) has
 //! no outline and is kept whole.
 
@@ -77,6 +79,10 @@ pub struct Captured {
     pub split: Option<spread::Side>,
     /// The page was looked at for a spine and had none (one page).
     pub no_spine: bool,
+    /// The page is a whole book spread (its spine found) that was not
+    /// cut (no `--split-spreads`): not dewarped as one page, since its
+    /// two pages bend in opposite directions.
+    pub whole_spread: bool,
     /// What dewarping measured (`None`: not looked at, or too few lines).
     pub dewarp: Option<dewarp::Dewarp>,
 }
@@ -94,6 +100,7 @@ impl Captured {
             seconds: 0.0,
             split: None,
             no_spine: false,
+            whole_spread: false,
             dewarp: None,
         }
     }
@@ -113,6 +120,10 @@ impl Captured {
             ));
         } else if self.no_spine {
             s.push_str(", no book spine found (one page)");
+        } else if self.whole_spread {
+            s.push_str(
+                ", a book spread: not dewarped as one page (--split-spreads cuts it in two)",
+            );
         }
         match self.dewarp {
             Some(d) if d.applied => s.push_str(&format!(
@@ -262,7 +273,8 @@ pub(crate) fn apply(
 /// side of a spread (`part`, from the listing), then dewarp it when its
 /// lines are curved. They run on pages capture looked at (`captured`
 /// set) and on pages looked at for a spine (`part` set); any other page
-/// is left alone. Updates `captured` (creating it for a page only looked
+/// is left alone, and so is a whole spread (a spine found on a page not
+/// cut: no `--split-spreads`). Updates `captured` (creating it for a page only looked
 /// at for a spine).
 pub(crate) fn book(
     decoded: &mut Decoded,
@@ -287,7 +299,19 @@ pub(crate) fn book(
             c.split = Some(side);
         }
         Some(SpreadPart::Whole) => c.no_spine = true,
-        None => {}
+        None => {
+            // A whole spread's pages bend towards the spine from both
+            // sides: one page's model of it would fold the other.
+            let gutter = match &decoded.image.pixels {
+                crate::input::Pixels::Gray(g) => spread::find_gutter(g),
+                crate::input::Pixels::Rgb(rgb) => spread::find_gutter(&crate::input::luma(rgb)),
+            };
+            if gutter.is_some() {
+                c.whole_spread = true;
+                c.seconds += started.elapsed().as_secs_f64();
+                return;
+            }
+        }
     }
     if let Some((found, flat)) = dewarp::dewarp(&decoded.image.pixels) {
         if let Some(flat) = flat {

@@ -7,8 +7,9 @@
 //! T.81, B.2.1), PNG's IEND chunk (PNG spec, 5.6), the strip and tile
 //! offsets of every TIFF directory (TIFF 6.0, section 2), a PDF's `%%EOF`
 //! after `startxref` (ISO 32000-1, 7.5.5), a binary PNM's raster size from
-//! its header (netpbm), the RIFF length of a WebP, a BMP's file size field
-//! and GIF's trailer byte. A file whose structure promises more than it
+//! its header (netpbm), the RIFF length of a WebP, a BMP's file size field,
+//! GIF's trailer byte, and the box sizes and item locations of a HEIC or
+//! AVIF (ISO/IEC 14496-12, 4.2 and 8.11.3). A file whose structure promises more than it
 //! holds is incomplete; one that cannot be judged (ASCII PNM, unknown
 //! bytes) is left to the decoder.
 
@@ -83,6 +84,7 @@ pub fn missing(data: &[u8], format: Format) -> Option<String> {
             (!gif_whole(data)).then(|| format!("GIF without its trailer (data ends at byte {n})"))
         }
         Format::Pdf => pdf_tail(&data[n.saturating_sub(PDF_TAIL as usize)..]),
+        Format::Heic | Format::Avif => super::heif::missing(data, format),
     }
 }
 

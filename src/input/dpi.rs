@@ -133,6 +133,75 @@ pub fn jpeg(data: &[u8]) -> Option<Dpi> {
     None
 }
 
+/// Resolution from EXIF data (a TIFF header and its first directory, with
+/// or without JPEG's `Exif\0\0` before it): `XResolution` and
+/// `YResolution` in the unit of `ResolutionUnit` (inches unless it says
+/// centimetres; none when it says it has no unit).
+pub fn exif(data: &[u8]) -> Option<Dpi> {
+    let t = data.strip_prefix(b"Exif\0\0").unwrap_or(data);
+    let le = match t.get(..4)? {
+        b"II*\0" => true,
+        b"MM\0*" => false,
+        _ => return None,
+    };
+    let u16_at = |at: usize| -> Option<u32> {
+        let b: [u8; 2] = t.get(at..at + 2)?.try_into().ok()?;
+        Some(if le {
+            u16::from_le_bytes(b)
+        } else {
+            u16::from_be_bytes(b)
+        } as u32)
+    };
+    let u32_at = |at: usize| -> Option<u32> {
+        let b: [u8; 4] = t.get(at..at + 4)?.try_into().ok()?;
+        Some(if le {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        })
+    };
+    let ifd = u32_at(4)? as usize;
+    let (mut x, mut y, mut unit) = (None, None, 2);
+    for i in 0..u16_at(ifd)? as usize {
+        let entry = ifd + 2 + 12 * i;
+        let rational = || -> Option<f32> {
+            let at = u32_at(entry + 8)? as usize;
+            let (num, den) = (u32_at(at)?, u32_at(at + 4)?);
+            (den > 0).then(|| num as f32 / den as f32)
+        };
+        match (u16_at(entry)?, u16_at(entry + 2)?) {
+            (0x011A, 5) => x = rational(),
+            (0x011B, 5) => y = rational(),
+            (0x0128, 3) => unit = u16_at(entry + 8)?,
+            _ => {}
+        }
+    }
+    let scale = match unit {
+        2 => 1.0,
+        3 => 2.54,
+        _ => return None,
+    };
+    let (x, y) = (x.unwrap_or(f32::NAN), y.unwrap_or(f32::NAN));
+    Dpi::plausible(x * scale, y * scale)
+}
+
+/// Resolution from the EXIF of a PNG's `eXIf` chunk (where heif-convert
+/// puts a HEIC's EXIF; `pHYs` is PNG's own, [`png`]).
+pub fn png_exif(data: &[u8]) -> Option<Dpi> {
+    let mut pos = 8;
+    while pos + 8 <= data.len() {
+        let len = u32::from_be_bytes(data[pos..pos + 4].try_into().ok()?) as usize;
+        let body = data.get(pos + 8..(pos + 8).checked_add(len)?)?;
+        match &data[pos + 4..pos + 8] {
+            b"eXIf" => return exif(body),
+            b"IEND" => return None,
+            _ => {}
+        }
+        pos += 12 + len;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,5 +256,32 @@ mod tests {
     fn implausible_values_are_unknown() {
         assert_eq!(Dpi::plausible(1.0, 1.0), None);
         assert_eq!(Dpi::plausible(0.0, 300.0), Some(Dpi::uniform(300.0)));
+    }
+
+    #[test]
+    fn exif_resolution_in_inches_or_centimetres() {
+        // Big-endian, three entries: 72/1 x 72/1 per inch.
+        let mut t = b"MM\0*\0\0\0\x08\0\x03".to_vec();
+        for (tag, kind, value) in [(0x011A, 5, 50), (0x011B, 5, 50), (0x0128, 3, 2 << 16)] {
+            t.extend((tag as u16).to_be_bytes());
+            t.extend((kind as u16).to_be_bytes());
+            t.extend(1u32.to_be_bytes());
+            t.extend((value as u32).to_be_bytes());
+        }
+        t.extend(0u32.to_be_bytes());
+        t.extend(72u32.to_be_bytes());
+        t.extend(1u32.to_be_bytes());
+        assert_eq!(t.len(), 58);
+        assert_eq!(exif(&t), Some(Dpi::uniform(72.0)));
+        // Per centimetre: 118.11/cm is 300 dpi; no unit: nothing.
+        let mut cm = t.clone();
+        cm[8 + 2 + 24 + 9] = 3;
+        cm[50..54].copy_from_slice(&11811u32.to_be_bytes());
+        cm[54..58].copy_from_slice(&100u32.to_be_bytes());
+        let d = exif(&cm).unwrap();
+        assert!((d.x - 300.0).abs() < 0.1, "{d:?}");
+        cm[8 + 2 + 24 + 9] = 1;
+        assert_eq!(exif(&cm), None);
+        assert_eq!(exif(b"Exif\0\0II"), None);
     }
 }

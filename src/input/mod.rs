@@ -6,11 +6,13 @@
 
 pub(crate) mod complete;
 mod dpi;
+mod heif;
 pub(crate) mod jpeg;
 mod order;
 mod pdf;
 pub mod spread;
 mod tiff;
+mod tool;
 
 pub(crate) use complete::incomplete;
 pub use dpi::Dpi;
@@ -123,6 +125,10 @@ pub enum Format {
     Gif,
     /// PDF: edited, not replaced.
     Pdf,
+    /// HEIC (iPhone photos): the primary image, through `heif-convert`.
+    Heic,
+    /// AVIF: the primary image, through `heif-convert`.
+    Avif,
 }
 
 /// A decoded page: pixels (8-bit grey or RGB, alpha flattened on white) and
@@ -231,8 +237,9 @@ pub struct Limits {
     /// warning) instead of refusing it. Off by default: a scan cut short
     /// loses part of its page silently otherwise.
     pub accept_truncated: bool,
-    /// How long `pdftoppm` may take to render one PDF page before it is
-    /// killed and the page is an input error; `None`: no limit.
+    /// How long `pdftoppm` may take to render one PDF page, and
+    /// `heif-convert` to decode a HEIC or AVIF, before it is killed and
+    /// the page is an input error; `None`: no limit.
     pub render_timeout: Option<std::time::Duration>,
 }
 
@@ -409,6 +416,16 @@ fn list_source(source: Source, limits: &Limits) -> Result<Vec<PageRef>> {
                 pdf_pages = pdf::list(&read_all(&source)?, path, limits)?;
                 pdf_pages.len() as u32
             }
+            Format::Heic | Format::Avif => {
+                // Whole, and within the pixel cap by the size its boxes
+                // state, before heif-convert runs on it.
+                let info = heif::check(&read_all(&source)?, format, path, limits)?;
+                sizes.push(Some(HeaderSize {
+                    pixels: info.width as u64 * info.height as u64,
+                    colour: true,
+                }));
+                1
+            }
             _ => {
                 // A truncated JPEG decodes without complaint (the missing
                 // rest grey), so its data is checked now, before any page
@@ -524,24 +541,6 @@ fn read_head(source: &Source) -> Result<Vec<u8>> {
     Ok(head)
 }
 
-/// HEIC (iPhone photos) or AVIF, by the ISO base media file's `ftyp`
-/// brand. Not decoded: the maintained Rust binding of libheif (libheif-rs
-/// 2) needs libheif 1.17 or later and Debian 12 has 1.15, and `image`'s
-/// AVIF decoder (dav1d-sys 0.8) needs dav1d 1.3, Debian 12 has 1.0; the file is
-/// named for what it is, with the command that converts it.
-fn heif_kind(head: &[u8]) -> Option<&'static str> {
-    if head.len() < 12 || &head[4..8] != b"ftyp" {
-        return None;
-    }
-    match &head[8..12] {
-        b"heic" | b"heix" | b"heim" | b"heis" | b"hevc" | b"hevx" | b"mif1" | b"msf1" => {
-            Some("HEIC")
-        }
-        b"avif" | b"avis" => Some("AVIF"),
-        _ => None,
-    }
-}
-
 /// Recognise the format from the first bytes; name the expected format in
 /// the message when the extension promised one.
 pub(crate) fn sniff(head: &[u8], path: &Path) -> Result<Format> {
@@ -565,20 +564,10 @@ pub(crate) fn sniff(head: &[u8], path: &Path) -> Result<Format> {
     } else if head.windows(5).any(|w| w == b"%PDF-") {
         Some(Format::Pdf)
     } else {
-        None
+        heif::kind(head)
     };
     if let Some(f) = found {
         return Ok(f);
-    }
-    if let Some(kind) = heif_kind(head) {
-        return Err(Error::input(
-            path,
-            format!(
-                "{kind} images are not read; convert it first, e.g. with: heif-convert {name} {stem}.jpg (Debian package libheif-examples)",
-                name = path.file_name().unwrap_or_default().to_string_lossy(),
-                stem = path.file_stem().unwrap_or_default().to_string_lossy(),
-            ),
-        ));
     }
     let ext = path
         .extension()
@@ -593,7 +582,11 @@ pub(crate) fn sniff(head: &[u8], path: &Path) -> Result<Format> {
         Some("bmp") => "not a BMP image",
         Some("gif") => "not a GIF image",
         Some("pdf") => "not a PDF (no %PDF- header)",
-        _ => "not a supported image or PDF (PNG, JPEG, TIFF, PNM, WebP, BMP, GIF or PDF)",
+        Some("heic" | "heif") => "not a HEIC image",
+        Some("avif") => "not an AVIF image",
+        _ => {
+            "not a supported image or PDF (PNG, JPEG, TIFF, PNM, WebP, BMP, GIF, HEIC, AVIF or PDF)"
+        }
     };
     Err(Error::input(path, expected))
 }
@@ -627,6 +620,8 @@ pub(crate) fn decode(
 ) -> Result<Decoded> {
     let path = page.path();
     let mut warnings = Vec::new();
+    // How a HEIC's own properties turned it (heif-convert applied them).
+    let mut turned = None;
     let (pixels, file_dpi, orientation) = match page.format {
         Format::Tiff => {
             let (pixels, dpi, orientation, damage) =
@@ -653,6 +648,12 @@ pub(crate) fn decode(
                 photo: false,
                 image_input: false,
             });
+        }
+        format @ (Format::Heic | Format::Avif) => {
+            let c = heif::decode(&page.source, path, format, limits)?;
+            warnings.extend(c.warnings);
+            turned = c.turned;
+            (c.pixels, c.dpi, Orientation::NoTransforms)
         }
         format => {
             let bytes = read_all(&page.source)?;
@@ -702,7 +703,7 @@ pub(crate) fn decode(
     Ok(Decoded {
         image: apply_orientation(image, orientation),
         warnings,
-        orientation: describe_orientation(orientation),
+        orientation: turned.or_else(|| describe_orientation(orientation)),
         dpi_stated: stated,
         photo,
         image_input: true,
@@ -887,7 +888,7 @@ fn image_format(f: Format) -> Option<ImageFormat> {
         Format::Webp => Some(ImageFormat::WebP),
         Format::Bmp => Some(ImageFormat::Bmp),
         Format::Gif => Some(ImageFormat::Gif),
-        Format::Pdf => None,
+        Format::Pdf | Format::Heic | Format::Avif => None,
     }
 }
 
@@ -901,6 +902,8 @@ fn format_name(f: Format) -> &'static str {
         Format::Bmp => "BMP",
         Format::Gif => "GIF",
         Format::Pdf => "PDF",
+        Format::Heic => "HEIC",
+        Format::Avif => "AVIF",
     }
 }
 
@@ -931,22 +934,13 @@ mod tests {
         assert_eq!(sniff(&late, Path::new("x")).unwrap(), Format::Pdf);
         let e = sniff(b"%PS-Adobe", Path::new("a.pdf")).unwrap_err();
         assert_eq!(e.to_string(), "a.pdf: not a PDF (no %PDF- header)");
-        // Phone formats are named, with the way to convert them.
+        // Phone formats are recognised by their ftyp brands.
         let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic";
-        let e = sniff(heic, Path::new("IMG_0001.HEIC")).unwrap_err();
-        assert!(
-            e.to_string()
-                .starts_with("IMG_0001.HEIC: HEIC images are not read"),
-            "{e}"
-        );
-        assert!(
-            e.to_string()
-                .contains("heif-convert IMG_0001.HEIC IMG_0001.jpg"),
-            "{e}"
-        );
+        assert_eq!(sniff(heic, Path::new("x")).unwrap(), Format::Heic);
         let avif = b"\0\0\0\x1cftypavif\0\0\0\0avifmif1miaf";
-        let e = sniff(avif, Path::new("x.avif")).unwrap_err();
-        assert!(e.to_string().contains("AVIF images are not read"), "{e}");
+        assert_eq!(sniff(avif, Path::new("x")).unwrap(), Format::Avif);
+        let e = sniff(b"hello", Path::new("IMG_0001.HEIC")).unwrap_err();
+        assert_eq!(e.to_string(), "IMG_0001.HEIC: not a HEIC image");
         // Other ISO media (an MP4 video) stays "not supported".
         let mp4 = b"\0\0\0\x18ftypisom\0\0\0\0isomiso2";
         let e = sniff(mp4, Path::new("clip.mp4")).unwrap_err();

@@ -131,7 +131,11 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
         let started = Instant::now();
         let encoding = PageEncoding {
             images: cfg.images,
-            lossy_page: cfg.images.jpeg_quality.is_some() || page.format == input::Format::Jpeg,
+            lossy_page: cfg.images.jpeg_quality.is_some()
+                || matches!(
+                    page.format,
+                    input::Format::Jpeg | input::Format::Heic | input::Format::Avif
+                ),
         };
         let pdf = pdf::build_page(cleaned, ocr, &encoding);
         let stored = (pdf.len(), pdf.codec());

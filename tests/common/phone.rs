@@ -719,3 +719,94 @@ fn quadratic(pts: &[(f64, f64)]) -> f64 {
     }
     det(m2) / d
 }
+
+/// EXIF as a phone's camera writes it (a big-endian TIFF directory):
+/// its orientation tag and 72 dpi, per inch.
+pub fn camera_exif(orientation: u16) -> Vec<u8> {
+    let mut t = b"Exif\0\0MM\0\x2a\0\0\0\x08".to_vec();
+    let entries: [(u16, u16, u32); 4] = [
+        (0x0112, 3, (orientation as u32) << 16),
+        (0x011A, 5, 62),
+        (0x011B, 5, 62),
+        (0x0128, 3, 2 << 16),
+    ];
+    t.extend_from_slice(&(entries.len() as u16).to_be_bytes());
+    for (tag, kind, value) in entries {
+        t.extend_from_slice(&tag.to_be_bytes());
+        t.extend_from_slice(&kind.to_be_bytes());
+        t.extend_from_slice(&1u32.to_be_bytes());
+        t.extend_from_slice(&value.to_be_bytes());
+    }
+    t.extend_from_slice(&[0; 4]);
+    // The rational both resolutions point at (offset 62 of the TIFF data).
+    assert_eq!(t.len() - 6, 62);
+    t.extend_from_slice(&72u32.to_be_bytes());
+    t.extend_from_slice(&1u32.to_be_bytes());
+    t
+}
+
+/// `stored` (pixels as the camera stored them; `orientation` the EXIF tag
+/// that turns them upright) as an iPhone-style HEIC, or AVIF, written by
+/// libheif's own encoder: a JPEG with the camera's EXIF is given to
+/// `heif-enc` (libheif-examples), which keeps the EXIF beside the image.
+///
+/// An iPhone also states the turn as the image's `irot` property, which
+/// is what HEIF readers obey. Debian 12's heif-enc (1.15.1) writes none
+/// from the JPEG's EXIF orientation (its file shows the stored pixels,
+/// `ispe` unturned), so for orientation 6, 3 or 8 the `irot` is written
+/// here, in place of the primary image's `pixi` property (the channels'
+/// bit depths, which decoding does not need), a box of the same 16 bytes:
+/// nothing else in the file moves. libheif skips the bytes after `irot`'s
+/// one byte of angle.
+pub fn heif_file(
+    stored: &RgbImage,
+    orientation: u16,
+    avif: bool,
+    dir: &std::path::Path,
+) -> Vec<u8> {
+    let mut jpeg = Vec::new();
+    let mut enc = jpeg_encoder::Encoder::new(&mut jpeg, 95);
+    enc.add_app_segment(1, camera_exif(orientation)).unwrap();
+    let (w, h) = stored.dimensions();
+    enc.encode(
+        stored.as_raw(),
+        w as u16,
+        h as u16,
+        jpeg_encoder::ColorType::Rgb,
+    )
+    .unwrap();
+    let src = dir.join("heif-source.jpg");
+    std::fs::write(&src, &jpeg).unwrap();
+    let out = dir.join(if avif {
+        "heif-out.avif"
+    } else {
+        "heif-out.heic"
+    });
+    // The fastest settings: encoding time is not what is tested.
+    let speed = if avif { "speed=9" } else { "preset=ultrafast" };
+    let status = std::process::Command::new("heif-enc")
+        .args(["-q", "90", "-p", speed, "-o"])
+        .arg(&out)
+        .arg(&src)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("heif-enc is needed by the tests (libheif-examples, scripts/deps.sh)");
+    assert!(status.success(), "heif-enc failed");
+    let mut file = std::fs::read(&out).unwrap();
+    // Anticlockwise quarter turns that show the stored pixels upright.
+    let turns = match orientation {
+        6 => 3,
+        3 => 2,
+        8 => 1,
+        _ => return file,
+    };
+    let at = file
+        .windows(4)
+        .position(|w| w == b"pixi")
+        .expect("heif-enc writes a pixi property")
+        - 4;
+    assert_eq!(file[at..at + 4], 16u32.to_be_bytes(), "pixi of 16 bytes");
+    file[at + 4..at + 8].copy_from_slice(b"irot");
+    file[at + 8..at + 16].copy_from_slice(&[turns, 0, 0, 0, 0, 0, 0, 0]);
+    file
+}

@@ -5,42 +5,18 @@
 //! scope, and no Rust crate renders PDFs without a C library of its own.
 
 use crate::error::{Error, Result};
+use crate::input::tool::{last_line, wait_within};
 use crate::input::{Limits, Pixels, Source, check_size};
 use image::{GrayImage, ImageFormat};
 use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
 /// Resolution for pages without images, and the range an image's own
 /// resolution is held to when it sets the rendering resolution.
 pub(super) const DEFAULT_DPI: f32 = 300.0;
 pub(super) const MIN_DPI: f32 = 150.0;
 pub(super) const MAX_DPI: f32 = 600.0;
-
-/// How often a running pdftoppm is looked at for its exit.
-const POLL: Duration = Duration::from_millis(20);
-
-/// Wait for `child` to exit, at most `limit`; `Ok(None)` when it was
-/// killed for taking longer.
-fn wait_within(child: &mut Child, limit: Option<Duration>) -> std::io::Result<Option<ExitStatus>> {
-    let Some(limit) = limit else {
-        return child.wait().map(Some);
-    };
-    let deadline = Instant::now() + limit;
-    loop {
-        if Instant::now() >= deadline {
-            // Killing also closes its pipes, so the readers finish.
-            let _ = child.kill();
-            child.wait()?;
-            return Ok(None);
-        }
-        if let Some(s) = child.try_wait()? {
-            return Ok(Some(s));
-        }
-        std::thread::sleep(POLL.min(deadline.saturating_duration_since(Instant::now())));
-    }
-}
 
 /// Render page `number` (1-based) at `dpi`; `gray` asks for grey output
 /// when the page is known to hold no colour.
@@ -118,7 +94,7 @@ pub(super) fn render(
     };
     let ppm = ppm.map_err(|e| Error::input(path, format!("pdftoppm output: {e}")))?;
     if !status.success() || ppm.is_empty() {
-        let reason = errors.lines().last().unwrap_or("no output").trim();
+        let reason = last_line(&errors);
         return Err(Error::input(
             path,
             format!("page {number} cannot be rendered: pdftoppm: {reason}"),
