@@ -512,16 +512,12 @@ impl<S: Sum> Cells<S> {
         }
         normalize_weights(&mut half);
         push_pull(&mut half, hw, hh);
-        RgbImage::from_fn(w, h, |x, y| match mean((y * w + x) as usize) {
-            Some(c) => to_rgb(c),
-            None => {
-                let c = sample(
-                    &half,
-                    hw,
-                    hh,
-                    (x as f32 - 0.5) / 2.0,
-                    (y as f32 - 0.5) / 2.0,
-                );
+        RgbImage::from_fn(w, h, |x, y| {
+            if let Some(c) = mean((y * w + x) as usize) {
+                to_rgb(c)
+            } else {
+                let (fx, fy) = ((x as f32 - 0.5) / 2.0, (y as f32 - 0.5) / 2.0);
+                let c = sample(&half, hw, hh, fx, fy);
                 to_rgb([c[0], c[1], c[2]])
             }
         })

@@ -66,7 +66,7 @@ impl Mask {
         std::iter::from_fn(move || {
             while x < w && !bit(x) {
                 // A word with nothing set is passed at once.
-                x = if x % 64 == 0 && row[x as usize / 64] == 0 {
+                x = if x.is_multiple_of(64) && row[x as usize / 64] == 0 {
                     x + 64
                 } else {
                     x + 1
