@@ -9,6 +9,13 @@
 #     OCRPDF=/path/to/ocrpdf benches/memory.sh   # another binary (before/after)
 #     KEEP=1 benches/memory.sh          # keep the work folder (and its pages)
 #     PAGES=/tmp/pages benches/memory.sh # write pages there once, reuse them
+#     TRACE=1 benches/memory.sh         # also where each run peaks, stage by stage
+#
+# TRACE=1 builds with the feature `mem-trace` (or takes an OCRPDF built
+# with it) and prints, per case, each stage's high-water mark (`heap::mark`:
+# the most the process held since the stage before, and what it holds at
+# its end), so the peak's stage shows. Marks reset the kernel's mark that
+# /usr/bin/time reports, so the peak is then the largest stage's.
 #
 # Pages are written by `examples/big_page.rs` (the colour letter of
 # tests/common/colour.rs, skewed 0.8°, tiled to the size asked) and
@@ -35,7 +42,11 @@ CASES="${CASES:-big big-gray a2 a2x2 a2x2-2g a4}"
 FIXED_MB=100
 work_dir ocrpdf-memory
 [[ -x /usr/bin/time ]] || { echo "needs /usr/bin/time (Debian package time)" >&2; exit 1; }
-if [[ -z "${OCRPDF:-}" ]]; then
+if [[ -z "${OCRPDF:-}" && "${TRACE:-0}" == 1 ]]; then
+    log "building ocrpdf (release, mem-trace)"
+    (cd "$ROOT" && cargo build -q --release --features mem-trace --bin ocrpdf)
+    OCRPDF="$ROOT/target/release/ocrpdf"
+elif [[ -z "${OCRPDF:-}" ]]; then
     build_ocrpdf
 fi
 
@@ -69,11 +80,20 @@ run() {
     fi
     log "$name: -j $jobs"
     local tv="$WORK/$name-j$jobs.time"
-    OMP_THREAD_LIMIT=1 SOURCE_DATE_EPOCH=1700000000 /usr/bin/time -v \
+    local trace=()
+    [[ "${TRACE:-0}" == 1 ]] && trace=(OCRPDF_MEM_TRACE=1)
+    env "${trace[@]}" OMP_THREAD_LIMIT=1 SOURCE_DATE_EPOCH=1700000000 /usr/bin/time -v \
         "$OCRPDF" -q -j "$jobs" --ocr-timeout 0 "${limit[@]}" -o "$WORK/$name-j$jobs.pdf" "$@" 2>"$tv" >/dev/null ||
         { tail -5 "$tv" >&2; echo "ocrpdf failed on $name" >&2; exit 1; }
+    [[ "${TRACE:-0}" == 1 ]] && grep '^mem-trace:' "$tv" | sed "s/^mem-trace:/  $name -j $jobs:/" >&2
     local kb
     kb="$(awk -F: '/Maximum resident set size/ { gsub(/ /, "", $2); print $2 }' "$tv")"
+    # Each mark starts a new high-water mark, which /usr/bin/time then
+    # reports: the run's peak is the largest of the stages'.
+    if [[ "${TRACE:-0}" == 1 ]]; then
+        kb="$(awk -v kb="$kb" '/^mem-trace:/ { for (i = 1; i <= NF; i++) if ($i == "last") { m = $(i + 1) * 1024; if (m > kb) kb = m } }
+            END { print kb }' "$tv")"
+    fi
     ROWS+=("$(awk -v n="$name" -v j="$jobs" -v px="$px" -v kb="$kb" -v f="$FIXED_MB" 'BEGIN {
         mb = kb / 1024; b = kb * 1024;
         over = (mb - f) * 1048576 / px; if (over < 0) over = 0;

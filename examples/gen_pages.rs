@@ -31,8 +31,10 @@
 //! `colour` writes the colour pages of `tests/colour.rs` (issue 11):
 //! `letter.png` (a business letter with coloured marks), `headings.png`
 //! (coloured headings and a photo) and `black-letter.png` (the letter in
-//! black ink only), with their text in `NAME.txt`. COUNT is ignored.
-//! `benches/colour.sh` uses them.
+//! black ink only), with their text in `NAME.txt`, and without text files
+//! `light-inks.png`, `light-inks-tint.png` (light and pale inks, on white
+//! and on a tint) and `map.png` (a street map, stored whole in colour).
+//! COUNT is ignored. `benches/colour.sh` uses the first three.
 //! `layouts` writes the multi-column pages of `tests/common/layouts.rs`
 //! (issue 24: magazine, figure between columns, newspaper) as
 //! `order-NAME.png`, the text in reading order in `NAME.txt` and every
@@ -88,6 +90,27 @@ fn main() {
             save_png(&page, &dir.join(format!("{name}.png")));
             std::fs::write(dir.join(format!("{name}.txt")), &page.text).unwrap();
         }
+        // The other colour paths cleanup takes: light inks (yellow and
+        // pale colours on white and on a tint) and a map stored whole in
+        // colour (tests/colour_map.rs, at its 150 dpi).
+        let light = [
+            ("light-inks", colour::light_inks(None).page),
+            (
+                "light-inks-tint",
+                colour::light_inks(Some([214, 232, 250])).page,
+            ),
+        ];
+        for (name, page) in light {
+            save_png(&page, &dir.join(format!("{name}.png")));
+        }
+        let (map, _) = colour::street_map();
+        generator::write_png(
+            map.as_raw(),
+            map.dimensions(),
+            png::ColorType::Rgb,
+            150.0,
+            &dir.join("map.png"),
+        );
         return;
     }
     if kind == "layouts" {

@@ -27,3 +27,52 @@ pub fn return_page_buffers() {
         libc::mallopt(libc::M_MMAP_THRESHOLD, OWN_MAPPING as libc::c_int);
     }
 }
+
+/// Note the memory high-water mark since the last mark, under `stage`'s
+/// name, on standard error, then start a new one: where a page's peak is,
+/// stage by stage (`benches/memory.sh` with `TRACE=1`). Only with the
+/// feature `mem-trace` and `OCRPDF_MEM_TRACE` set in the environment;
+/// otherwise nothing. Reads `VmHWM` and `VmRSS` of `/proc/self/status` and
+/// resets the mark through `/proc/self/clear_refs` (Linux).
+#[inline]
+pub(crate) fn mark(stage: &str) {
+    #[cfg(feature = "mem-trace")]
+    trace::mark(stage);
+    #[cfg(not(feature = "mem-trace"))]
+    let _ = stage;
+}
+
+#[cfg(feature = "mem-trace")]
+mod trace {
+    use std::sync::OnceLock;
+
+    fn on() -> bool {
+        static ON: OnceLock<bool> = OnceLock::new();
+        *ON.get_or_init(|| std::env::var_os("OCRPDF_MEM_TRACE").is_some())
+    }
+
+    /// `VmHWM` and `VmRSS` in KiB.
+    fn status() -> Option<(u64, u64)> {
+        let text = std::fs::read_to_string("/proc/self/status").ok()?;
+        let field = |name: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(name))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        };
+        Some((field("VmHWM:")?, field("VmRSS:")?))
+    }
+
+    pub(super) fn mark(stage: &str) {
+        if !on() {
+            return;
+        }
+        if let Some((hwm, rss)) = status() {
+            eprintln!(
+                "mem-trace: {stage:<28} peak since last {:>7} MiB, now {:>7} MiB",
+                hwm / 1024,
+                rss / 1024
+            );
+        }
+        let _ = std::fs::write("/proc/self/clear_refs", "5");
+    }
+}

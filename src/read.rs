@@ -57,6 +57,56 @@ pub fn read(
     })
 }
 
+/// [`read`] a page the caller lets it change meanwhile: the image the
+/// engine does not read is held packed while it reads (the bilevel image
+/// a bit a pixel while the grey page is read, the grey page as runs of
+/// paper while the bilevel one is), and put back as it was. The engine
+/// copies the page it reads and works on it at a few bytes a pixel; this
+/// keeps the page's own images beside that under two bytes a pixel. The
+/// same readings and result as [`read`].
+pub fn read_packing(
+    engine: &mut dyn Engine,
+    page: &mut CleanPage,
+    source: OcrSource,
+) -> Result<OcrPage, String> {
+    let first = other_packed(page, source, |p| read_from(engine, p, source))?;
+    if !needs_second_look(&page.ink, &first) {
+        return Ok(first);
+    }
+    let other = match source {
+        OcrSource::Gray => OcrSource::Bilevel,
+        OcrSource::Bilevel => OcrSource::Gray,
+    };
+    let second = other_packed(page, other, |p| read_from(engine, p, other))?;
+    Ok(if weight(&second) > weight(&first) {
+        second
+    } else {
+        first
+    })
+}
+
+/// `f` on `page` with the image other than `source` held packed.
+fn other_packed<T>(page: &mut CleanPage, source: OcrSource, f: impl FnOnce(&CleanPage) -> T) -> T {
+    use crate::clean::{BitImage, mask::Mask, packed::HeldGray};
+    let none = || image::GrayImage::new(0, 0);
+    match source {
+        OcrSource::Gray => {
+            let bits = std::mem::replace(&mut page.bits, BitImage::from_levels(none()));
+            let packed = Mask::ink_of(&bits);
+            drop(bits);
+            let out = f(page);
+            page.bits = packed.to_bits();
+            out
+        }
+        OcrSource::Bilevel => {
+            let held = HeldGray::of(std::mem::replace(&mut page.gray, none()), true);
+            let out = f(page);
+            page.gray = held.unpack();
+            out
+        }
+    }
+}
+
 /// Whether `ocr` found far fewer words than the ink's text lines suggest,
 /// or read them with low confidence (see [`SECOND_LOOK_WORD_SHARE`]).
 fn needs_second_look(ink: &InkStats, ocr: &OcrPage) -> bool {

@@ -31,16 +31,21 @@ const SHADOW_FRACTION: f32 = 0.30;
 
 /// Flatten the background of a grey page so paper becomes 255.
 pub fn normalize(gray: &GrayImage, dpi: Dpi) -> GrayImage {
+    let mut out = gray.clone();
+    normalize_in_place(&mut out, dpi);
+    out
+}
+
+/// [`normalize`] over the page itself.
+pub fn normalize_in_place(gray: &mut GrayImage, dpi: Dpi) {
     let block = block_size(dpi);
     let grid = block_percentiles_each(gray.as_raw(), 1, gray.dimensions(), block).swap_remove(0);
     let Some(known) = paper_blocks(&grid, Surfaces::Printed) else {
         // No paper anywhere (an all-dark page): leave levels as they are.
-        return gray.clone();
+        return;
     };
     let field = Field::new(grid, known, gray.dimensions(), block);
-    let mut out = gray.clone();
-    divide(std::slice::from_ref(&field), &mut out);
-    out
+    divide(std::slice::from_ref(&field), gray);
 }
 
 /// White-balance a colour page: each channel is divided by its own paper
@@ -49,20 +54,55 @@ pub fn normalize(gray: &GrayImage, dpi: Dpi) -> GrayImage {
 /// decided once, on brightness, so a red picture is not mistaken for paper
 /// in the red channel.
 pub fn normalize_rgb(rgb: &RgbImage, dpi: Dpi) -> RgbImage {
+    let mut out = rgb.clone();
+    normalize_rgb_in_place(&mut out, dpi);
+    out
+}
+
+/// [`normalize_rgb`] over the page itself, for a caller done with the
+/// scan: no second page-sized buffer (the brightness that decides which
+/// blocks are paper is worked out a band of blocks at a time).
+pub fn normalize_rgb_in_place(rgb: &mut RgbImage, dpi: Dpi) {
     let block = block_size(dpi);
     let dims = rgb.dimensions();
-    let luma = crate::input::luma(rgb);
-    let grid = block_percentiles_each(luma.as_raw(), 1, dims, block).swap_remove(0);
+    let grid = luma_block_percentiles(rgb, block);
     let Some(known) = paper_blocks(&grid, Surfaces::Bright) else {
-        return rgb.clone();
+        return;
     };
     let fields: Vec<Field> = block_percentiles_each(rgb.as_raw(), 3, dims, block)
         .into_iter()
         .map(|grid| Field::new(grid, known.clone(), dims, block))
         .collect();
-    let mut out = rgb.clone();
-    divide(&fields, &mut out);
-    out
+    divide(&fields, rgb);
+}
+
+/// The block percentiles of `rgb`'s luma ([`crate::input::luma`]), from
+/// one band of blocks' rows of it at a time: each band's blocks are
+/// measured on their own rows only, so this is the grid of the whole
+/// luma page.
+fn luma_block_percentiles(rgb: &RgbImage, block: u32) -> Grid {
+    let (w, h) = rgb.dimensions();
+    let gw = w.div_ceil(block) as usize;
+    let gh = h.div_ceil(block) as usize;
+    let mut grid = Grid {
+        values: Vec::with_capacity(gw * gh),
+        medians: Vec::with_capacity(gw * gh),
+        lows: Vec::with_capacity(gw * gh),
+        gw,
+        gh,
+    };
+    let band_bytes = (block * w * 3) as usize;
+    let mut luma = Vec::with_capacity(band_bytes / 3);
+    for band in rgb.as_raw().chunks(band_bytes.max(1)) {
+        luma.clear();
+        luma.extend(band.chunks_exact(3).map(crate::input::luma_of));
+        let rows = (luma.len() / w as usize) as u32;
+        let part = block_percentiles_each(&luma, 1, (w, rows), block).swap_remove(0);
+        grid.values.extend(part.values);
+        grid.medians.extend(part.medians);
+        grid.lows.extend(part.lows);
+    }
+    grid
 }
 
 /// White-balance a colour page as a whole: each channel divided by its
@@ -563,6 +603,21 @@ mod against_naive {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// The luma blocks measured a band at a time are those of the
+        /// whole luma page, so the colour page is whitened as before.
+        #[test]
+        fn luma_blocks_by_bands_are_the_pages(gray in testing::gray(), block in 1u32..=45) {
+            let (w, h) = gray.dimensions();
+            let rgb = RgbImage::from_raw(w, h, interleaved(&gray, 3)).expect("w × h pixels");
+            let whole = block_percentiles_each(crate::input::luma(&rgb).as_raw(), 1, (w, h), block)
+                .swap_remove(0);
+            let bands = luma_block_percentiles(&rgb, block);
+            prop_assert_eq!((bands.gw, bands.gh), (whole.gw, whole.gh));
+            prop_assert_eq!(&bands.values, &whole.values);
+            prop_assert_eq!(&bands.medians, &whole.medians);
+            prop_assert_eq!(&bands.lows, &whole.lows);
+        }
 
         /// Each block's percentiles from its histogram are the values at
         /// those ranks of its sorted samples.

@@ -50,6 +50,7 @@ impl BitImage {
 
     /// The ink as a mask for morphology: 255 on ink, 0 on paper (the
     /// stored levels inverted).
+    #[cfg(test)]
     pub(crate) fn ink_mask(&self) -> Vec<u8> {
         self.0.iter().map(|&p| !p).collect()
     }
@@ -73,15 +74,6 @@ impl BitImage {
 
     pub(crate) fn gray_mut(&mut self) -> &mut GrayImage {
         &mut self.0
-    }
-
-    /// Make ink every pixel that is ink in `other` (same size).
-    pub(crate) fn add(&mut self, other: &BitImage) {
-        for (p, &o) in self.0.iter_mut().zip(other.0.iter()) {
-            if o == INK {
-                *p = INK;
-            }
-        }
     }
 }
 

@@ -217,6 +217,48 @@ pub fn separate(colour: &RgbImage, bits: &BitImage, pictures: &[Rect], dpi: Dpi)
     let res = dpi.x.min(dpi.y).max(1.0);
     let fg_cell = ((res / FOREGROUND_DPI).round() as u32).clamp(1, MAX_CELL);
     let bg_cell = ((res / BACKGROUND_DPI).round() as u32).clamp(1, MAX_CELL);
+    // Cells of up to 16 × 16 pixels sum in 16 bits (half the memory).
+    let small = |cell: u32| cell <= MAX_SMALL_CELL;
+    let cells = Cellsizes {
+        fg_cell,
+        bg_cell,
+        res,
+    };
+    match (small(fg_cell), small(bg_cell)) {
+        (true, true) => separate_in::<u16, u16>(colour, bits, pictures, cells),
+        (true, false) => separate_in::<u16, u32>(colour, bits, pictures, cells),
+        (false, true) => separate_in::<u32, u16>(colour, bits, pictures, cells),
+        (false, false) => separate_in::<u32, u32>(colour, bits, pictures, cells),
+    }
+}
+
+/// The cell sides [`separate`] works with, and the resolution they are
+/// from.
+#[derive(Clone, Copy)]
+struct Cellsizes {
+    fg_cell: u32,
+    bg_cell: u32,
+    res: f32,
+}
+
+/// Largest cell side whose sums of 8-bit samples fit 16 bits (16² · 255 <
+/// 2¹⁶).
+const MAX_SMALL_CELL: u32 = 16;
+
+/// [`separate`] with foreground cells summed in `F`, background cells in
+/// `B`.
+fn separate_in<F: Sum, B: Sum>(
+    colour: &RgbImage,
+    bits: &BitImage,
+    pictures: &[Rect],
+    cells: Cellsizes,
+) -> Option<Layers> {
+    let (w, h) = colour.dimensions();
+    let Cellsizes {
+        fg_cell,
+        bg_cell,
+        res,
+    } = cells;
     // A picture's region can end a few pixels inside the picture: its
     // rim is the picture's too, not coloured ink or paper.
     let rim = (PICTURE_RIM_IN * res).round() as u32;
@@ -231,11 +273,12 @@ pub fn separate(colour: &RgbImage, bits: &BitImage, pictures: &[Rect], dpi: Dpi)
         .collect();
     let in_picture = |x: u32, y: u32| grown.iter().any(|r| r.contains(x, y));
     let halo = ((INK_HALO_IN * res).round() as u32).max(1);
-    let near = near_ink(bits, halo);
+    // Pixels within `halo` of ink, a band of rows at a time.
+    let mut near = super::minmax::GrownInk::new(bits, halo as usize);
 
-    let mut fg = Cells::new(w.div_ceil(fg_cell), h.div_ceil(fg_cell));
-    let mut fg_any = Cells::new(fg.w, fg.h);
-    let mut bg = Cells::new(w.div_ceil(bg_cell), h.div_ceil(bg_cell));
+    let mut fg = Cells::<F>::new(w.div_ceil(fg_cell), h.div_ceil(fg_cell));
+    let mut fg_any = Cells::<F>::new(fg.w, fg.h);
+    let mut bg = Cells::<B>::new(w.div_ceil(bg_cell), h.div_ceil(bg_cell));
     let mut bg_excluded = vec![false; (bg.w * bg.h) as usize];
     let (wu, raw) = (w as usize, colour.as_raw());
     for y in 0..h {
@@ -245,7 +288,7 @@ pub fn separate(colour: &RgbImage, bits: &BitImage, pictures: &[Rect], dpi: Dpi)
         // the paper colour mixed into its edges (none on the edge rows).
         let (above, below) = (bits.row(y.saturating_sub(1)), bits.row((y + 1).min(h - 1)));
         let inner_row = y > 0 && y + 1 < h;
-        let near_row = &near[y as usize * wu..(y as usize + 1) * wu];
+        let near_row = near.row(y as usize);
         let row_has_pictures = grown.iter().any(|r| (r.y0..r.y1).contains(&y));
         for (x, p) in row.chunks_exact(3).enumerate() {
             let p = [p[0], p[1], p[2]];
@@ -279,7 +322,10 @@ pub fn separate(colour: &RgbImage, bits: &BitImage, pictures: &[Rect], dpi: Dpi)
     let thin: Vec<usize> = (0..fg.h)
         .flat_map(|y| (0..fg.w).map(move |x| (x, y)))
         .map(|(x, y)| (fg.index(x, y), x, y))
-        .filter(|&(i, x, y)| fg.n[i] == 0 && fg_any.n[i] > 0 && !fg.any_near(x, y))
+        .filter(|&(i, x, y)| {
+            let (core, any): (u32, u32) = (fg.n[i].into(), fg_any.n[i].into());
+            core == 0 && any > 0 && !fg.any_near(x, y)
+        })
         .map(|(i, _, _)| i)
         .collect();
     for i in thin {
@@ -290,8 +336,8 @@ pub fn separate(colour: &RgbImage, bits: &BitImage, pictures: &[Rect], dpi: Dpi)
     // all the text costs the foreground almost nothing, where the scan's
     // greys and noise would cost more than the mask.
     for i in 0..fg.n.len() {
-        if fg.n[i] > 0 && chroma(fg.mean(i)) <= INK_CHROMA {
-            fg.sum[i] = [0; 3];
+        if Into::<u32>::into(fg.n[i]) > 0 && chroma(fg.mean(i)) <= INK_CHROMA {
+            fg.sum[i] = [F::default(); 3];
         }
     }
 
@@ -343,31 +389,44 @@ fn open(flags: &[bool], w: u32, h: u32, reach: u32) -> Vec<bool> {
     opened.into_iter().map(|v| v != 0).collect()
 }
 
-/// Pixels within `radius` (chessboard distance) of ink: non-zero per pixel.
-fn near_ink(bits: &BitImage, radius: u32) -> Vec<u8> {
-    let (w, h) = bits.dimensions();
-    super::minmax::grow(bits.ink_mask(), w as usize, h as usize, radius as usize)
-}
-
 /// Colour sums per cell of a coarse grid. A cell holds at most
 /// [`MAX_CELL`]² pixels, so 32-bit sums cannot overflow, and the grids of
 /// a page cost half what 64-bit ones would (the background grid of an A4
-/// page at 300 dpi has a million cells).
-struct Cells {
+/// page at 300 dpi has a million cells); cells of at most
+/// [`MAX_SMALL_CELL`]² pixels sum in 16 bits, half that again.
+struct Cells<S> {
     w: u32,
     h: u32,
-    sum: Vec<[u32; 3]>,
-    n: Vec<u32>,
+    sum: Vec<[S; 3]>,
+    n: Vec<S>,
 }
 
-impl Cells {
+/// The integer a cell's sums and count are held in.
+trait Sum: Copy + Default + Into<u32> {
+    /// `self + v`; never overflows for the cells it is chosen for.
+    fn plus(self, v: u8) -> Self;
+}
+
+impl Sum for u16 {
+    fn plus(self, v: u8) -> Self {
+        self + u16::from(v)
+    }
+}
+
+impl Sum for u32 {
+    fn plus(self, v: u8) -> Self {
+        self + u32::from(v)
+    }
+}
+
+impl<S: Sum> Cells<S> {
     fn new(w: u32, h: u32) -> Self {
         let len = (w * h) as usize;
         Cells {
             w,
             h,
-            sum: vec![[0; 3]; len],
-            n: vec![0; len],
+            sum: vec![[S::default(); 3]; len],
+            n: vec![S::default(); len],
         }
     }
 
@@ -378,29 +437,32 @@ impl Cells {
     fn add(&mut self, x: u32, y: u32, p: [u8; 3]) {
         let i = self.index(x, y);
         for (s, v) in self.sum[i].iter_mut().zip(p) {
-            *s += u32::from(v);
+            *s = s.plus(v);
         }
-        self.n[i] += 1;
+        self.n[i] = self.n[i].plus(1);
     }
 
     /// Whether a cell next to (x, y), diagonals included, has pixels.
     fn any_near(&self, x: u32, y: u32) -> bool {
         let (x0, y0) = (x.saturating_sub(1), y.saturating_sub(1));
         (y0..(y + 2).min(self.h)).any(|yy| {
-            (x0..(x + 2).min(self.w)).any(|xx| (xx, yy) != (x, y) && self.n[self.index(xx, yy)] > 0)
+            (x0..(x + 2).min(self.w))
+                .any(|xx| (xx, yy) != (x, y) && Into::<u32>::into(self.n[self.index(xx, yy)]) > 0)
         })
     }
 
     fn mean(&self, i: usize) -> [u8; 3] {
-        let n = self.n[i].max(1);
-        self.sum[i].map(|s| ((s + n / 2) / n) as u8)
+        let n: u32 = self.n[i].into();
+        let n = n.max(1);
+        self.sum[i].map(|s| ((s.into() + n / 2) / n) as u8)
     }
 
     /// Pixels of the cells whose mean colour passes `test`, and of all.
     fn count(&self, test: impl Fn([u8; 3]) -> bool) -> (u64, u64) {
         let (mut hit, mut all) = (0u64, 0u64);
         for i in 0..self.n.len() {
-            let n = u64::from(self.n[i]);
+            let n: u32 = self.n[i].into();
+            let n = u64::from(n);
             all += n;
             if n > 0 && test(self.mean(i)) {
                 hit += n;
@@ -410,28 +472,83 @@ impl Cells {
     }
 
     /// The grid as an image: each cell's mean, empty cells pushed-pulled
-    /// from coarser levels of the same grid. The sums are freed first.
+    /// from coarser levels of the same grid ([`push_pull`] on the cells'
+    /// means, weight 1 where a cell has pixels, 0 where not). The means are
+    /// worked out from the sums where needed rather than held as a level
+    /// of their own (16 bytes a cell, half a byte a pixel of a 600-dpi
+    /// page's background), with the same arithmetic.
     fn fill(self) -> RgbImage {
         let Cells { w, h, sum, n } = self;
-        let mut level: Vec<[f32; 4]> = sum
-            .iter()
-            .zip(&n)
-            .map(|(s, &n)| {
-                if n == 0 {
-                    [0.0; 4]
-                } else {
-                    let n = n as f32;
-                    [s[0] as f32 / n, s[1] as f32 / n, s[2] as f32 / n, 1.0]
-                }
+        let mean = |i: usize| -> Option<[f32; 3]> {
+            let k: u32 = n[i].into();
+            (k > 0).then(|| {
+                let k = k as f32;
+                let s = sum[i].map(Into::<u32>::into);
+                [s[0] as f32 / k, s[1] as f32 / k, s[2] as f32 / k]
             })
-            .collect();
-        drop((sum, n));
-        push_pull(&mut level, w, h);
+        };
+        let to_rgb = |c: [f32; 3]| Rgb(c.map(|v| v.round().clamp(0.0, 255.0) as u8));
+        if n.iter().all(|&k| Into::<u32>::into(k) > 0) {
+            return RgbImage::from_fn(w, h, |x, y| {
+                to_rgb(mean((y * w + x) as usize).expect("every cell has pixels"))
+            });
+        }
+        if w <= 1 && h <= 1 {
+            return RgbImage::from_pixel(w, h, Rgb([255, 255, 255]));
+        }
+        // The first coarser level, as `push_pull` builds it from this one.
+        let (hw, hh) = (w.div_ceil(2), h.div_ceil(2));
+        let mut half = vec![[0.0f32; 4]; (hw * hh) as usize];
+        for y in 0..h {
+            for x in 0..w {
+                let d = &mut half[((y / 2) * hw + x / 2) as usize];
+                if let Some(c) = mean((y * w + x) as usize) {
+                    for k in 0..3 {
+                        d[k] += c[k];
+                    }
+                    d[3] += 1.0;
+                }
+            }
+        }
+        normalize_weights(&mut half);
+        push_pull(&mut half, hw, hh);
         RgbImage::from_fn(w, h, |x, y| {
-            let c = level[(y * w + x) as usize];
-            Rgb([c[0], c[1], c[2]].map(|v| v.round().clamp(0.0, 255.0) as u8))
+            if let Some(c) = mean((y * w + x) as usize) {
+                to_rgb(c)
+            } else {
+                let (fx, fy) = ((x as f32 - 0.5) / 2.0, (y as f32 - 0.5) / 2.0);
+                let c = sample(&half, hw, hh, fx, fy);
+                to_rgb([c[0], c[1], c[2]])
+            }
         })
     }
+}
+
+/// Divide each weighted sum of `level` by its weight (where it has one).
+fn normalize_weights(level: &mut [[f32; 4]]) {
+    for d in level {
+        let weight = d[3];
+        if weight > 0.0 {
+            d[..3].iter_mut().for_each(|v| *v /= weight);
+        }
+    }
+}
+
+/// `coarse` (`hw` × `hh` cells) sampled bilinearly at (`fx`, `fy`), in its
+/// cells, centre-aligned and clamped to its edges.
+fn sample(coarse: &[[f32; 4]], hw: u32, hh: u32, fx: f32, fy: f32) -> [f32; 4] {
+    let (x0, y0) = (fx.floor().max(0.0), fy.floor().max(0.0));
+    let (tx, ty) = ((fx - x0).clamp(0.0, 1.0), (fy - y0).clamp(0.0, 1.0));
+    let (x0, y0) = ((x0 as u32).min(hw - 1), (y0 as u32).min(hh - 1));
+    let (x1, y1) = ((x0 + 1).min(hw - 1), (y0 + 1).min(hh - 1));
+    let at = |x: u32, y: u32| coarse[(y * hw + x) as usize];
+    let mut out = [0.0, 0.0, 0.0, 1.0];
+    for (k, o) in out.iter_mut().take(3).enumerate() {
+        let top = at(x0, y0)[k] * (1.0 - tx) + at(x1, y0)[k] * tx;
+        let bottom = at(x0, y1)[k] * (1.0 - tx) + at(x1, y1)[k] * tx;
+        *o = top * (1.0 - ty) + bottom * ty;
+    }
+    out
 }
 
 /// Fill the cells of weight 0 (`[r, g, b, weight]`, colours as means), in
@@ -458,35 +575,21 @@ fn push_pull(level: &mut [[f32; 4]], w: u32, h: u32) {
             d[3] += c[3];
         }
     }
-    for d in &mut half {
-        let weight = d[3];
-        if weight > 0.0 {
-            d[..3].iter_mut().for_each(|v| *v /= weight);
-        }
-    }
+    normalize_weights(&mut half);
     push_pull(&mut half, hw, hh);
-    let coarse = half;
     // Empty cells take the coarse level bilinearly (centre-aligned), so the
     // fill has no steps for JPEG to spend bytes on.
-    let sample = |fx: f32, fy: f32| {
-        let (x0, y0) = (fx.floor().max(0.0), fy.floor().max(0.0));
-        let (tx, ty) = ((fx - x0).clamp(0.0, 1.0), (fy - y0).clamp(0.0, 1.0));
-        let (x0, y0) = ((x0 as u32).min(hw - 1), (y0 as u32).min(hh - 1));
-        let (x1, y1) = ((x0 + 1).min(hw - 1), (y0 + 1).min(hh - 1));
-        let at = |x: u32, y: u32| coarse[(y * hw + x) as usize];
-        let mut out = [0.0, 0.0, 0.0, 1.0];
-        for (k, o) in out.iter_mut().take(3).enumerate() {
-            let top = at(x0, y0)[k] * (1.0 - tx) + at(x1, y0)[k] * tx;
-            let bottom = at(x0, y1)[k] * (1.0 - tx) + at(x1, y1)[k] * tx;
-            *o = top * (1.0 - ty) + bottom * ty;
-        }
-        out
-    };
     for y in 0..h {
         for x in 0..w {
             let i = (y * w + x) as usize;
             if level[i][3] == 0.0 {
-                level[i] = sample((x as f32 - 0.5) / 2.0, (y as f32 - 0.5) / 2.0);
+                level[i] = sample(
+                    &half,
+                    hw,
+                    hh,
+                    (x as f32 - 0.5) / 2.0,
+                    (y as f32 - 0.5) / 2.0,
+                );
             }
         }
     }

@@ -93,7 +93,14 @@ impl Labels {
             }
         }
         row_start.push(runs.len());
+        Labels::of_runs(runs, row_start)
+    }
 
+    /// The components of ink given as runs: `row_start[y]..row_start[y +
+    /// 1]` are row y's runs, left to right and apart (what [`Labels::new`]
+    /// finds on a bilevel image).
+    pub fn of_runs(runs: Vec<Run>, row_start: Vec<usize>) -> Self {
+        let h = row_start.len() - 1;
         let mut parent: Vec<u32> = (0..runs.len() as u32).collect();
         for y in 1..h {
             let (prev, cur) = (

@@ -60,6 +60,19 @@ pub fn rotate_rgb(rgb: &image::RgbImage, angle_deg: f32) -> image::RgbImage {
         .expect("same size")
 }
 
+/// [`rotate`] over the page itself, for a caller done with the level
+/// page: the same pixels, without a second page-sized buffer.
+pub fn rotate_in_place(gray: &mut GrayImage, angle_deg: f32) {
+    let (w, h) = gray.dimensions();
+    rotate_raw_in_place(gray, w, h, 1, angle_deg);
+}
+
+/// [`rotate_rgb`] over the page itself (see [`rotate_in_place`]).
+pub fn rotate_rgb_in_place(rgb: &mut image::RgbImage, angle_deg: f32) {
+    let (w, h) = rgb.dimensions();
+    rotate_raw_in_place(rgb, w, h, 3, angle_deg);
+}
+
 /// Counter-clockwise rotation of an interleaved 8-bit image by `angle_deg`.
 /// Written out rather than taken from imageproc: source coordinates are
 /// linear along each output row ([`Sources`]), which makes this several
@@ -67,27 +80,94 @@ pub fn rotate_rgb(rgb: &image::RgbImage, angle_deg: f32) -> image::RgbImage {
 fn rotate_raw(src: &[u8], w: u32, h: u32, ch: usize, angle_deg: f32) -> Vec<u8> {
     let (w, h) = (w as usize, h as usize);
     let (sin, cos) = angle_deg.to_radians().sin_cos();
-    let (max_x, max_y) = ((w - 1) as f32, (h - 1) as f32);
     let sources = Sources::new(w, h, sin, cos);
+    let rows: Vec<&[u8]> = src.chunks_exact(w * ch).collect();
     let mut out = vec![0u8; src.len()];
     for (y, row) in out.chunks_exact_mut(w * ch).enumerate() {
-        for (px, (sx, sy)) in row.chunks_exact_mut(ch).zip(sources.row(y)) {
-            let (fx, fy) = (sx.clamp(0.0, max_x), sy.clamp(0.0, max_y));
-            // Through i32, which converts to and from f32 in one instruction
-            // each (usize does not); positions are clamped to the image.
-            let (ix, iy) = (fx as i32, fy as i32);
-            let (tx, ty) = (fx - ix as f32, fy - iy as f32);
-            let (x0, y0) = (ix as usize, iy as usize);
-            let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(h - 1));
-            for (c, v) in px.iter_mut().enumerate() {
-                let at = |x: usize, y: usize| src[(y * w + x) * ch + c] as f32;
-                let top = at(x0, y0) + (at(x1, y0) - at(x0, y0)) * tx;
-                let bot = at(x0, y1) + (at(x1, y1) - at(x0, y1)) * tx;
-                *v = (top + (bot - top) * ty + 0.5) as u8;
-            }
-        }
+        rotate_row(&sources, y, ch, &rows, 0, row);
     }
     out
+}
+
+/// [`rotate_raw`] written over `img` itself. Output row `y` reads source
+/// rows in a band around `y` whose lower end never decreases from one row
+/// to the next (the band is the rows the row's source positions cross,
+/// found from them). Each source row is copied aside just before its own
+/// output row overwrites it and kept while a later row still reads it:
+/// a band of rows (about `w · sin(angle)` of them), not a page.
+fn rotate_raw_in_place(img: &mut [u8], w: u32, h: u32, ch: usize, angle_deg: f32) {
+    let (w, h) = (w as usize, h as usize);
+    if w == 0 || h == 0 {
+        return;
+    }
+    let stride = w * ch;
+    let (sin, cos) = angle_deg.to_radians().sin_cos();
+    let sources = Sources::new(w, h, sin, cos);
+    // Source rows `kept_from..y` copied aside (rows above y are output
+    // already), and rows freed from it for reuse.
+    let mut kept: std::collections::VecDeque<Vec<u8>> = std::collections::VecDeque::new();
+    let mut spare: Vec<Vec<u8>> = Vec::new();
+    let mut kept_from = 0usize;
+    let mut out = vec![0u8; stride];
+    for y in 0..h {
+        let (lo, hi) = source_rows(&sources, y, h);
+        // Rows above the band are read by no later output row.
+        while kept_from < lo && !kept.is_empty() {
+            spare.extend(kept.pop_front());
+            kept_from += 1;
+        }
+        assert!(lo >= kept_from, "rotation band went back a row");
+        let ahead = &mut img[y * stride..];
+        let rows: Vec<&[u8]> = kept
+            .iter()
+            .map(Vec::as_slice)
+            .chain(ahead[..((hi + 1).max(y) - y) * stride].chunks_exact(stride))
+            .collect();
+        rotate_row(&sources, y, ch, &rows, kept_from, &mut out);
+        // Source row y is overwritten now: kept aside while it may be read.
+        let mut row = spare.pop().unwrap_or_else(|| vec![0u8; stride]);
+        row.copy_from_slice(&ahead[..stride]);
+        ahead[..stride].copy_from_slice(&out);
+        kept.push_back(row);
+    }
+}
+
+/// The first and last source rows output row `y` of a page `h` rows high
+/// reads (after clamping to the page, with the row below each position).
+fn source_rows(sources: &Sources, y: usize, h: usize) -> (usize, usize) {
+    let max_y = (h - 1) as f32;
+    let (mut lo, mut hi) = (h - 1, 0);
+    for (_, sy) in sources.row(y) {
+        let iy = sy.clamp(0.0, max_y) as i32 as usize;
+        lo = lo.min(iy);
+        hi = hi.max((iy + 1).min(h - 1));
+    }
+    (lo, hi.max(lo))
+}
+
+/// Output row `y` of the rotation into `out`; `rows[i]` is source row
+/// `base + i` (every row the output row reads is there).
+fn rotate_row(sources: &Sources, y: usize, ch: usize, rows: &[&[u8]], base: usize, out: &mut [u8]) {
+    let w = sources.along.len();
+    let h = sources.h;
+    let (max_x, max_y) = ((w - 1) as f32, (h - 1) as f32);
+    for (px, (sx, sy)) in out.chunks_exact_mut(ch).zip(sources.row(y)) {
+        let (fx, fy) = (sx.clamp(0.0, max_x), sy.clamp(0.0, max_y));
+        // Through i32, which converts to and from f32 in one instruction
+        // each (usize does not); positions are clamped to the image.
+        let (ix, iy) = (fx as i32, fy as i32);
+        let (tx, ty) = (fx - ix as f32, fy - iy as f32);
+        let (x0, y0) = (ix as usize, iy as usize);
+        let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(h - 1));
+        let (r0, r1) = (rows[y0 - base], rows[y1 - base]);
+        for (c, v) in px.iter_mut().enumerate() {
+            let (a, b) = (r0[x0 * ch + c] as f32, r0[x1 * ch + c] as f32);
+            let (d, e) = (r1[x0 * ch + c] as f32, r1[x1 * ch + c] as f32);
+            let top = a + (b - a) * tx;
+            let bot = d + (e - d) * tx;
+            *v = (top + (bot - top) * ty + 0.5) as u8;
+        }
+    }
 }
 
 /// Where the pixels of the output come from: centre + R(angle)·(x − cx,
@@ -99,6 +179,8 @@ fn rotate_raw(src: &[u8], w: u32, h: u32, ch: usize, angle_deg: f32) -> Vec<u8> 
 struct Sources {
     /// (cos·dx, sin·dx) for dx = x − cx, per column.
     along: Vec<(f32, f32)>,
+    /// Rows of the page.
+    h: usize,
     cx: f32,
     cy: f32,
     sin: f32,
@@ -116,6 +198,7 @@ impl Sources {
             .collect();
         Sources {
             along,
+            h,
             cx,
             cy,
             sin,
@@ -340,6 +423,25 @@ mod against_naive {
             if angle == 0.0 {
                 prop_assert_eq!(fast, src, "no rotation");
             }
+        }
+
+        /// Rotating over the page itself gives the rotated copy's pixels.
+        #[test]
+        fn rotation_in_place_matches_the_copy(
+            gray in testing::gray(),
+            channels in prop_oneof![Just(1usize), Just(3)],
+            angle in prop_oneof![Just(0f32), -45f32..=45.0],
+        ) {
+            let (w, h) = gray.dimensions();
+            let src: Vec<u8> = gray
+                .as_raw()
+                .iter()
+                .flat_map(|&v| [v, 255 - v, v / 3].into_iter().take(channels))
+                .collect();
+            let copy = rotate_raw(&src, w, h, channels, angle);
+            let mut turned = src;
+            rotate_raw_in_place(&mut turned, w, h, channels, angle);
+            prop_assert_eq!(turned, copy);
         }
 
         /// Source positions stay within [`MAX_DRIFT_PX`] of the exact

@@ -18,12 +18,13 @@
 //! threshold-and-components reading of a page, on the channel that shows
 //! the ink.
 
-use super::bits::{BitImage, INK, PAPER};
+use super::bits::{BitImage, INK};
 use super::colour::PaperBalance;
-use super::components::Labels;
+use super::components::{Labels, Run};
+use super::mask::Mask;
 use crate::input::Dpi;
 use crate::rect::Rect;
-use image::{GrayImage, Luma, RgbImage};
+use image::{GrayImage, RgbImage};
 
 /// Hidden ink (see the module doc) that makes a pixel a candidate: printed
 /// yellow has about 100, a cream or yellowish paper after white balance
@@ -126,14 +127,16 @@ pub(crate) fn may_have(rgb: &RgbImage) -> bool {
 }
 
 /// Light ink found on `colour` (white-balanced, deskewed: aligned with
-/// `bits`, the ink the threshold found), as a bilevel image of the same
-/// size; `None` when there is none. Ink already in `bits` is left out, so
-/// a light stroke that the threshold found in pieces gets only its gaps.
-pub(crate) fn find(colour: &RgbImage, bits: &BitImage, dpi: Dpi) -> Option<BitImage> {
+/// `bits`, the ink the threshold found), as runs of pixels; `None` when
+/// there is none. Ink already in `bits` is left out, so a light stroke
+/// that the threshold found in pieces gets only its gaps. The candidates
+/// are held a bit a pixel and the result as runs: this runs beside the
+/// colour page, the grey page and `bits`, at a colour page's memory peak.
+pub(crate) fn find(colour: &RgbImage, bits: &BitImage, dpi: Dpi) -> Option<LightInk> {
     let (w, h) = colour.dimensions();
     let res = dpi.x.max(dpi.y);
     let (wu, hu) = (w as usize, h as usize);
-    let mut cand = GrayImage::from_pixel(w, h, Luma([PAPER]));
+    let mut cand = Mask::new(w, h);
     let mut any = false;
     // Rows holding a pixel that is a candidate only if its surroundings
     // say so (a light coloured ink): its darkest channel's mean nearby is
@@ -142,16 +145,15 @@ pub(crate) fn find(colour: &RgbImage, bits: &BitImage, dpi: Dpi) -> Option<BitIm
     let rows = colour
         .as_raw()
         .chunks_exact(3 * wu)
-        .zip(bits.as_gray().as_raw().chunks_exact(wu))
-        .zip(cand.as_mut().chunks_exact_mut(wu));
-    for (y, ((src, ink), out)) in rows.enumerate() {
-        for ((p, &b), o) in src.chunks_exact(3).zip(ink).zip(out.iter_mut()) {
+        .zip(bits.as_gray().as_raw().chunks_exact(wu));
+    for (y, (src, ink)) in rows.enumerate() {
+        for (x, (p, &b)) in src.chunks_exact(3).zip(ink).enumerate() {
             if b == INK {
                 continue;
             }
             match class([p[0], p[1], p[2]]) {
                 Class::Ink => {
-                    *o = INK;
+                    cand.set(x as u32, y as u32);
                     any = true;
                 }
                 Class::IfLighterAround => needs_around[y] = true,
@@ -172,10 +174,9 @@ pub(crate) fn find(colour: &RgbImage, bits: &BitImage, dpi: Dpi) -> Option<BitIm
             let src = &colour.as_raw()[3 * y * wu..3 * (y + 1) * wu];
             let ink = bits.row(y as u32);
             let near = &around.as_raw()[(y - b0) * wu..(y - b0 + 1) * wu];
-            let out = &mut cand.as_mut()[y * wu..(y + 1) * wu];
-            for (((p, &b), &a), o) in src.chunks_exact(3).zip(ink).zip(near).zip(out) {
+            for (x, ((p, &b), &a)) in src.chunks_exact(3).zip(ink).zip(near).enumerate() {
                 if b != INK && candidate([p[0], p[1], p[2]], a) {
-                    *o = INK;
+                    cand.set(x as u32, y as u32);
                     any = true;
                 }
             }
@@ -184,8 +185,14 @@ pub(crate) fn find(colour: &RgbImage, bits: &BitImage, dpi: Dpi) -> Option<BitIm
     if !any {
         return None;
     }
-    let cand = BitImage::from_levels(cand);
-    let labels = Labels::new(&cand);
+    let mut runs = Vec::new();
+    let mut row_start = Vec::with_capacity(hu + 1);
+    for y in 0..h {
+        row_start.push(runs.len());
+        runs.extend(cand.row_runs(y).map(|(x0, x1)| Run { x0, x1 }));
+    }
+    row_start.push(runs.len());
+    let labels = Labels::of_runs(runs, row_start);
     let min_side = (MIN_SIDE_IN * res).max(1.0) as u32;
     let sized = |c: &super::components::Comp| {
         let side = c.rect.width().max(c.rect.height());
@@ -202,8 +209,12 @@ pub(crate) fn find(colour: &RgbImage, bits: &BitImage, dpi: Dpi) -> Option<BitIm
         .filter(|c| sized(c))
         .map(|c| (c.rect.y0 as usize, c.rect.y1 as usize));
     for (b0, b1) in merge_spans(sized_rows, r, h as usize) {
-        let band = &cand.as_gray().as_raw()[b0 * w as usize..b1 * w as usize];
-        let mask: Vec<u8> = band.iter().map(|&p| !p).collect();
+        let mut mask = vec![0u8; (b1 - b0) * wu];
+        for (y, row) in (b0..b1).zip(mask.chunks_exact_mut(wu)) {
+            for (x0, x1) in cand.row_runs(y as u32) {
+                row[x0 as usize..x1 as usize].fill(255);
+            }
+        }
         let core = super::minmax::shrink(mask, w as usize, b1 - b0, r);
         // All of the sized components' rows are inner rows.
         for y in inner_rows(b0, b1, r, h as usize) {
@@ -217,6 +228,7 @@ pub(crate) fn find(colour: &RgbImage, bits: &BitImage, dpi: Dpi) -> Option<BitIm
             }
         }
     }
+    drop(cand);
     let keep: Vec<bool> = labels
         .comps
         .iter()
@@ -226,83 +238,169 @@ pub(crate) fn find(colour: &RgbImage, bits: &BitImage, dpi: Dpi) -> Option<BitIm
     if !keep.iter().any(|&k| k) {
         return None;
     }
-    let mut out = GrayImage::from_pixel(w, h, Luma([PAPER]));
-    for y in 0..h as usize {
-        let row = &mut out.as_mut()[y * w as usize..(y + 1) * w as usize];
-        for i in labels.row_start[y]..labels.row_start[y + 1] {
-            if keep[labels.comp[i] as usize] {
-                let run = labels.runs[i];
-                row[run.x0 as usize..run.x1 as usize].fill(INK);
+    let mut out = LightInk {
+        width: w,
+        runs: Vec::new(),
+        row_start: Vec::with_capacity(hu + 1),
+    };
+    for y in 0..hu {
+        out.row_start.push(out.runs.len());
+        let kept = (labels.row_start[y]..labels.row_start[y + 1])
+            .filter(|&i| keep[labels.comp[i] as usize])
+            .map(|i| labels.runs[i]);
+        out.runs.extend(kept);
+    }
+    out.row_start.push(out.runs.len());
+    Some(out)
+}
+
+/// Light ink that [`find`] keeps: runs of pixels row by row.
+pub(crate) struct LightInk {
+    width: u32,
+    /// `row_start[y]..row_start[y + 1]` are row y's runs, left to right.
+    row_start: Vec<usize>,
+    runs: Vec<Run>,
+}
+
+impl LightInk {
+    /// Row `y`'s runs.
+    fn row(&self, y: u32) -> &[Run] {
+        &self.runs[self.row_start[y as usize]..self.row_start[y as usize + 1]]
+    }
+
+    fn height(&self) -> u32 {
+        (self.row_start.len() - 1) as u32
+    }
+
+    /// Whether (`x`, `y`) is light ink.
+    #[cfg(test)]
+    pub(crate) fn is_ink(&self, x: u32, y: u32) -> bool {
+        self.row(y).iter().any(|r| (r.x0..r.x1).contains(&x))
+    }
+
+    /// Make its pixels ink in `bits` (of the same size).
+    pub(crate) fn add_to(&self, bits: &mut BitImage) {
+        let w = self.width as usize;
+        let g = bits.gray_mut();
+        for y in 0..self.height() {
+            let row = &mut g.as_mut()[y as usize * w..(y as usize + 1) * w];
+            for r in self.row(y) {
+                row[r.x0 as usize..r.x1 as usize].fill(INK);
             }
         }
     }
-    Some(BitImage::from_levels(out))
+
+    /// The smallest rectangle holding all of it; `None` when empty.
+    fn bounds(&self) -> Option<Rect> {
+        let rows: Vec<u32> = (0..self.height())
+            .filter(|&y| !self.row(y).is_empty())
+            .collect();
+        let (&y0, &y1) = (rows.first()?, rows.last()?);
+        let (mut x0, mut x1) = (u32::MAX, 0);
+        for &y in &rows {
+            let row = self.row(y);
+            x0 = x0.min(row[0].x0);
+            x1 = x1.max(row[row.len() - 1].x1);
+        }
+        Some(Rect {
+            x0,
+            y0,
+            x1,
+            y1: y1 + 1,
+        })
+    }
 }
 
-/// Darken `gray` (the page OCR reads) where `light` has ink, by the hidden
-/// ink of `colour` there (doubled, so printed yellow reads as dark grey):
-/// cleanup and OCR then see light-ink letters as they see dark ones.
-/// Returns the levels it changed on a dark ground ([`LIGHT_GROUND`]), as
-/// (pixel index, level before), for [`restore_on_dark`]: there the
-/// letters are already light on dark, which OCR reads as they are.
-pub(crate) fn darken(
-    gray: &mut GrayImage,
+/// How [`darken`] changes the page OCR reads, measured while the colour
+/// page is at hand: per light-ink pixel (in raster order), the level its
+/// hidden ink darkens it to and the mean level of its ground.
+pub(crate) struct Darkening {
+    light: LightInk,
+    dark: Vec<u8>,
+    ground: Vec<u8>,
+}
+
+/// Measure [`darken`]'s change: the hidden ink of `colour` under `light`
+/// (doubled, so printed yellow reads as dark grey) and the ground around
+/// each of its pixels on the grey page, whose rows `y0..y1` `gray_rows`
+/// gives (the page may be held packed meanwhile). The ground's mean is
+/// taken only where it is needed: around the light ink, from crops wide
+/// enough that every window in them is whole (or meets the page's own
+/// edge, as on the whole page), a band of rows at a time.
+pub(crate) fn darkening(
+    gray_rows: &dyn Fn(u32, u32) -> GrayImage,
     colour: &RgbImage,
-    light: &BitImage,
+    light: LightInk,
     dpi: Dpi,
-) -> Vec<(usize, u8)> {
-    let Some(ink) = ink_bounds(light) else {
-        return Vec::new();
+) -> Darkening {
+    let (w, h) = colour.dimensions();
+    let mut out = Darkening {
+        dark: Vec::new(),
+        ground: Vec::new(),
+        light,
     };
-    let (w, h) = (gray.width(), gray.height());
+    let Some(ink) = out.light.bounds() else {
+        return out;
+    };
     let reach = (GROUND_IN * dpi.x.max(dpi.y)).round().max(1.0) as u32;
-    // The ground's mean only where it is needed: around the light ink,
-    // from a crop wide enough that every window in it is whole (or meets
-    // the page's own edge, as on the whole page).
-    let (cx, cy) = (ink.x0.saturating_sub(reach), ink.y0.saturating_sub(reach));
-    let (cw, ch) = ((ink.x1 + reach).min(w) - cx, (ink.y1 + reach).min(h) - cy);
-    let mut around = image::imageops::crop_imm(gray, cx, cy, cw, ch).to_image();
-    super::boxmean::box_mean_in_place(&mut around, reach);
+    let cx = ink.x0.saturating_sub(reach);
+    let cw = (ink.x1 + reach).min(w) - cx;
+    for b0 in (ink.y0..ink.y1).step_by(DARKEN_BAND as usize) {
+        let b1 = (b0 + DARKEN_BAND).min(ink.y1);
+        let cy = b0.saturating_sub(reach);
+        let ch = (b1 + reach).min(h) - cy;
+        let rows = gray_rows(cy, cy + ch);
+        let mut around = image::imageops::crop_imm(&rows, cx, 0, cw, ch).to_image();
+        drop(rows);
+        super::boxmean::box_mean_in_place(&mut around, reach);
+        for y in b0..b1 {
+            for r in out.light.row(y) {
+                for x in r.x0..r.x1 {
+                    out.ground.push(around.get_pixel(x - cx, y - cy).0[0]);
+                    let dark = 255 - 2 * hidden(colour.get_pixel(x, y).0).max(0);
+                    out.dark.push(dark.clamp(0, 255) as u8);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Darken `gray` (the page OCR reads) where the light ink of `d` is, as
+/// [`darkening`] measured: cleanup and OCR then see light-ink letters as
+/// they see dark ones. Returns the levels it changed on a dark ground
+/// ([`LIGHT_GROUND`]), as (pixel index, level before), for
+/// [`restore_on_dark`]: there the letters are already light on dark,
+/// which OCR reads as they are.
+pub(crate) fn darken(gray: &mut GrayImage, d: &Darkening) -> Vec<(usize, u8)> {
+    let w = gray.width() as usize;
     let mut on_dark = Vec::new();
-    for y in ink.y0..ink.y1 {
-        for x in ink.x0..ink.x1 {
-            if !light.is_ink(x, y) {
-                continue;
+    let mut measured = d.dark.iter().zip(&d.ground);
+    for y in 0..d.light.height() {
+        for r in d.light.row(y) {
+            for x in r.x0..r.x1 {
+                let (&dark, &a) = measured.next().expect("a measure per pixel");
+                let i = y as usize * w + x as usize;
+                let g = &mut gray.as_mut()[i];
+                if a < LIGHT_GROUND && dark < *g {
+                    on_dark.push((i, *g));
+                }
+                *g = (*g).min(dark);
             }
-            let i = y as usize * w as usize + x as usize;
-            let a = around.get_pixel(x - cx, y - cy).0[0];
-            let g = &mut gray.as_mut()[i];
-            let dark = (255 - 2 * hidden(colour.get_pixel(x, y).0).max(0)).clamp(0, 255) as u8;
-            if a < LIGHT_GROUND && dark < *g {
-                on_dark.push((i, *g));
-            }
-            *g = (*g).min(dark);
         }
     }
     on_dark
 }
 
-/// The smallest rectangle holding every ink pixel of `bits`; `None` when
-/// it has none.
-fn ink_bounds(bits: &BitImage) -> Option<Rect> {
-    let rows: Vec<u32> = (0..bits.height())
-        .filter(|&y| bits.row(y).contains(&INK))
-        .collect();
-    let (&y0, &y1) = (rows.first()?, rows.last()?);
-    let (mut x0, mut x1) = (u32::MAX, 0);
-    for &y in &rows {
-        let row = bits.row(y);
-        let first = row.iter().position(|&v| v == INK).unwrap_or(0) as u32;
-        let last = row.iter().rposition(|&v| v == INK).unwrap_or(0) as u32;
-        (x0, x1) = (x0.min(first), x1.max(last + 1));
+impl Darkening {
+    /// The light ink measured.
+    pub(crate) fn light(&self) -> &LightInk {
+        &self.light
     }
-    Some(Rect {
-        x0,
-        y0,
-        x1,
-        y1: y1 + 1,
-    })
 }
+
+/// Rows of light ink whose ground [`darken`] measures at once.
+const DARKEN_BAND: u32 = 512;
 
 /// Bands of rows (`start..end`) covering each of `spans` and `r` rows
 /// more on either side, within `h` rows, merged where they touch.
@@ -346,8 +444,9 @@ pub(crate) fn restore_on_dark(gray: &mut GrayImage, on_dark: Vec<(usize, u8)>) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::bits::PAPER;
     use super::*;
-    use image::Rgb;
+    use image::{Luma, Rgb};
 
     /// A 600 × 300 white page with a yellow "letter" grid of 3-px strokes
     /// at the left and a solid yellow 200 × 60 band at the right.

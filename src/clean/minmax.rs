@@ -190,6 +190,62 @@ fn columns<const MAX: bool>(v: &mut [u8], w: usize, h: usize, r: usize, outside:
     }
 }
 
+/// [`grow`] of a bilevel image's ink, a band of rows at a time: row `y`
+/// of the result (255 within `r` pixels of ink, 0 elsewhere) for rows
+/// asked top to bottom, with no page-sized buffer. Each band is grown
+/// from its rows and `r` more on either side, which is all its rows'
+/// windows reach, so its rows are the page's.
+pub(crate) struct GrownInk<'a> {
+    bits: &'a super::bits::BitImage,
+    r: usize,
+    /// The grown rows `first..`, of the band now held.
+    band: Vec<u8>,
+    first: usize,
+    /// The rows of the band that are the page's: `inner.0..inner.1`.
+    inner: (usize, usize),
+    /// Rows given from one band.
+    per_band: usize,
+}
+
+/// Rows of [`GrownInk`] given from one band.
+const GROWN_BAND: usize = 1024;
+
+impl<'a> GrownInk<'a> {
+    pub(crate) fn new(bits: &'a super::bits::BitImage, r: usize) -> Self {
+        Self::in_bands(bits, r, GROWN_BAND)
+    }
+
+    fn in_bands(bits: &'a super::bits::BitImage, r: usize, per_band: usize) -> Self {
+        GrownInk {
+            bits,
+            r,
+            band: Vec::new(),
+            first: 0,
+            inner: (0, 0),
+            per_band: per_band.max(1),
+        }
+    }
+
+    /// Row `y` of the grown ink; rows are asked in order (any row may be
+    /// asked again, but not one above the band held).
+    pub(crate) fn row(&mut self, y: usize) -> &[u8] {
+        let (w, h) = (self.bits.width() as usize, self.bits.height() as usize);
+        if !(self.inner.0..self.inner.1).contains(&y) {
+            let end = (y + self.per_band).min(h);
+            let (e0, e1) = (y.saturating_sub(self.r), (end + self.r).min(h));
+            self.band.clear();
+            self.band.extend(
+                self.bits.as_gray().as_raw()[e0 * w..e1 * w]
+                    .iter()
+                    .map(|&p| !p),
+            );
+            self.band = grow(std::mem::take(&mut self.band), w, e1 - e0, self.r);
+            (self.first, self.inner) = (e0, (y, end));
+        }
+        &self.band[(y - self.first) * w..(y - self.first + 1) * w]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,6 +300,21 @@ mod tests {
     }
 
     proptest! {
+
+        /// The grown ink given a band at a time is the grown page's.
+        #[test]
+        fn grown_ink_by_bands_is_the_pages(
+            bits in crate::clean::testing::bits(),
+            r in 0usize..6,
+            per_band in 1usize..12,
+        ) {
+            let (w, h) = (bits.width() as usize, bits.height() as usize);
+            let page = grow(bits.ink_mask(), w, h, r);
+            let mut rows = GrownInk::in_bands(&bits, r, per_band);
+            for y in 0..h {
+                prop_assert_eq!(rows.row(y), &page[y * w..(y + 1) * w], "row {}", y);
+            }
+        }
         #[test]
         fn agrees_with_the_window_by_window_definition(
             w in 1usize..40, h in 1usize..40, r in 0usize..9, max in any::<bool>(),

@@ -27,7 +27,9 @@ pub(crate) mod light_ink;
 pub(crate) mod lines;
 pub(crate) mod mask;
 pub(crate) mod minmax;
+pub(crate) mod packed;
 pub(crate) mod resolution;
+pub(crate) mod scan;
 #[cfg(test)]
 pub(crate) mod testing;
 
@@ -41,7 +43,10 @@ pub use lines::InkStats;
 use crate::input::{Dpi, PageImage, Pixels};
 use image::GrayImage;
 use mask::Mask;
+use packed::HeldGray;
+use scan::Scan;
 use std::borrow::Cow;
+use std::convert::Infallible;
 
 /// How a page is stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -159,51 +164,96 @@ impl CleanPage {
 /// Run the cleanup stages on one decoded page. A light-on-dark page is
 /// cleaned as its negative and stored as it looks ([`invert`]).
 pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
-    clean_scan(Cow::Borrowed(page), opts)
+    no_error(clean_scan(Cow::Borrowed(page), opts, None))
 }
 
 /// [`clean`] a scan the caller is done with: memory is given back as soon
 /// as cleanup is (a grey scan once its background is flattened, a
 /// negative once it is turned positive), the same page results.
 pub fn clean_owned(page: PageImage, opts: &CleanOptions) -> CleanPage {
-    clean_scan(Cow::Owned(page), opts)
+    no_error(clean_scan(Cow::Owned(page), opts, None))
 }
 
-fn clean_scan(page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPage {
+/// [`clean_owned`] a scan that `again` decodes anew (the same pixels): a
+/// colour scan is given up once its grey page is made and decoded again
+/// where its colour is needed ([`scan`]), so a colour page is never held
+/// beside the grey stages' buffers. The same page results; `again`'s
+/// error, if it fails, is returned.
+pub fn clean_decoding_again<E>(
+    page: PageImage,
+    opts: &CleanOptions,
+    again: &dyn Fn() -> Result<PageImage, E>,
+) -> Result<CleanPage, E> {
+    clean_scan(Cow::Owned(page), opts, Some(again))
+}
+
+fn no_error(r: Result<CleanPage, Infallible>) -> CleanPage {
+    match r {
+        Ok(page) => page,
+        Err(e) => match e {},
+    }
+}
+
+fn clean_scan<E>(
+    page: Cow<'_, PageImage>,
+    opts: &CleanOptions,
+    again: Option<scan::Again<'_, E>>,
+) -> Result<CleanPage, E> {
     if !invert::is_negative(&page.pixels) {
-        return clean_positive(page, opts);
+        return clean_positive(Scan::new(page, again), opts);
     }
     let negative = invert::negative(&page);
     drop(page);
-    let mut out = clean_positive(Cow::Owned(negative), opts);
+    let again_negative = again.map(|a| move || a().map(|p| invert::negative(&p)));
+    let again_negative = again_negative
+        .as_ref()
+        .map(|a| a as &dyn Fn() -> Result<PageImage, E>);
+    let mut out = clean_positive(Scan::new(Cow::Owned(negative), again_negative), opts)?;
     invert::restore(&mut out);
-    out
+    Ok(out)
 }
 
 /// [`clean`] on a page of dark ink on light paper.
-fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPage {
-    let dpi = page.dpi;
+fn clean_positive<E>(mut scan: Scan<'_, E>, opts: &CleanOptions) -> Result<CleanPage, E> {
+    let dpi = scan.page.dpi;
     // A bilevel scan (black and white only) has nothing to whiten, no
     // tones to be pictures and nothing to threshold, as long as it is not
     // resampled: those stages would give it back unchanged.
-    let two_level = matches!(&page.pixels, Pixels::Gray(g) if is_two_level(g));
-    let gray = match &page.pixels {
-        Pixels::Gray(g) if !opts.whiten_background || two_level => g.clone(),
-        Pixels::Gray(g) => background::normalize(g, dpi),
+    let two_level = matches!(&scan.page.pixels, Pixels::Gray(g) if is_two_level(g));
+    // What a colour scan's own pixels say before it is given up: whether
+    // it may hold light ink, and colour for layers (both quick samples).
+    let (light_may, colour_may) = match &scan.page.pixels {
         Pixels::Rgb(c) => {
-            let g = crate::input::luma(c);
-            if !opts.whiten_background {
-                g
-            } else {
-                background::normalize(&g, dpi)
-            }
+            let light =
+                matches!(opts.mode, Mode::Auto | Mode::Text | Mode::Bw) && light_ink::may_have(c);
+            (
+                light,
+                opts.mode == Mode::Auto && !light && colour::may_have(c, dpi),
+            )
         }
+        Pixels::Gray(_) => (false, false),
     };
+    // A colour scan's grey page is its luma, whitened over itself; a scan
+    // that decodes again is given up for it (`Scan::luma`).
+    let gray = match scan.luma() {
+        Some(mut g) => {
+            if opts.whiten_background {
+                background::normalize_in_place(&mut g, dpi);
+            }
+            g
+        }
+        None => match &scan.page.pixels {
+            Pixels::Gray(g) if !opts.whiten_background || two_level => g.clone(),
+            Pixels::Gray(g) => background::normalize(g, dpi),
+            Pixels::Rgb(_) => unreachable!("a colour scan has a luma"),
+        },
+    };
+    crate::heap::mark("clean: grey page");
     // A grey scan's own pixels are read again only for pictures (cut from
     // the scan as it was, not the whitened page): an owned one without
-    // any is freed (a colour scan stays, for the colour page and its
-    // checks). Pictures are looked for here without text lines, which
-    // only take some away.
+    // any is freed (a colour scan stays for the colour page and its
+    // checks, unless it is decoded again). Pictures are looked for here
+    // without text lines, which only take some away.
     let candidates = if two_level {
         Vec::new()
     } else {
@@ -212,11 +262,12 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
     if let Cow::Owned(PageImage {
         pixels: Pixels::Gray(g),
         ..
-    }) = &mut page
+    }) = &mut scan.page
         && candidates.is_empty()
     {
         drop(std::mem::take(g));
     }
+    crate::heap::mark("clean: picture candidates");
 
     // Skew is measured on a binarised page once borders are gone (a dark
     // band along an edge would pull the estimate to 0°). A global threshold
@@ -235,6 +286,7 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
         let (rough, _) = without_borders(binarize::binarize(&gray, dpi, Binarize::Otsu));
         deskew::detect(rough.as_gray(), dpi)
     };
+    crate::heap::mark("clean: skew found");
     // Rotating costs a resampling; below a twentieth of a degree it buys nothing.
     let skew_deg = skew.filter(|a| a.abs() >= 0.05).unwrap_or(0.0);
     let gray = if skew_deg != 0.0 {
@@ -242,6 +294,7 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
     } else {
         gray
     };
+    crate::heap::mark("clean: grey deskewed");
     // The ink as first thresholded is kept packed for `whiten_removed`, and
     // the image despeckling starts from is freed once it has.
     // Photographs are left out of the print's blur (see `binarize_around`).
@@ -257,79 +310,80 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
         binarize::binarize_around(&gray, dpi, opts.binarize, &candidates)
     };
     drop(candidates);
+    crate::heap::mark("clean: binarized");
     let raw_ink = Mask::ink_of(&raw);
     let (unbordered, borders) = without_borders(raw);
     let mut bits = despeckle::despeckle(&unbordered, dpi, opts.despeckle);
     drop(unbordered);
+    crate::heap::mark("clean: despeckled");
     // Scanner borders are removed on purpose; a band across the page is
     // not a border, and what it took with it is for the page check.
     let borders: Vec<Rect> = borders.iter().filter(|b| b.along).map(|b| b.rect).collect();
 
-    // The colour page, white-balanced and deskewed like the grey one; made
-    // only when some of it will be kept, as it triples the work.
-    let colour = || match &page.pixels {
-        Pixels::Rgb(c) => {
-            let c = if !opts.whiten_background {
-                c.clone()
-            } else {
-                background::normalize_rgb(c, dpi)
-            };
-            Some(if skew_deg != 0.0 {
-                deskew::rotate_rgb(&c, skew_deg)
-            } else {
-                c
-            })
-        }
-        Pixels::Gray(_) => None,
-    };
+    // The colour page (`Scan::colour`) is made only when some of it will
+    // be kept, as it triples the work; beyond light ink, only colour layers
+    // read it, and a page scanned in colour that shows none gets none.
+    // While a colour page is at hand, the grey page is held packed when
+    // the scan decodes again (`packed`).
+    let wants_layers = opts.mode == Mode::Auto && (light_may || colour_may);
+    let decodes_again = scan.decodes_again();
     // Light ink (yellow) that the luma threshold cannot see joins the
     // bilevel page, and OCR's grey page shows it dark.
     let mut scan_colour = None;
     let mut light_on_dark = Vec::new();
     let mut gray = gray;
-    if let Pixels::Rgb(c) = &page.pixels
-        && matches!(opts.mode, Mode::Auto | Mode::Text | Mode::Bw)
-        && light_ink::may_have(c)
-    {
-        scan_colour = colour();
-        if let Some(c) = &scan_colour
-            && let Some(light) = light_ink::find(c, &bits, dpi)
-        {
-            light_on_dark = light_ink::darken(&mut gray, c, &light, dpi);
-            bits.add(&light);
+    if light_may {
+        let held = HeldGray::of(gray, decodes_again);
+        scan_colour = scan.colour(opts.whiten_background, skew_deg, dpi)?;
+        let darkening = scan_colour.as_ref().and_then(|c| {
+            let light = light_ink::find(c, &bits, dpi)?;
+            Some(light_ink::darkening(
+                &|y0, y1| held.rows(y0, y1),
+                c,
+                light,
+                dpi,
+            ))
+        });
+        // Made again for the layers when the scan decodes again.
+        if decodes_again || !wants_layers {
+            scan_colour = None;
+        }
+        gray = held.unpack();
+        if let Some(d) = darkening {
+            light_on_dark = light_ink::darken(&mut gray, &d);
+            d.light().add_to(&mut bits);
         }
     }
+    crate::heap::mark("clean: light ink");
     // Found before pictures blank anything: text lines win over pictures.
     let text = lines::find(&bits, dpi);
     let mut balanced = None;
-    let near = Mask::nonzero_of(&near_ink(&bits, &text, dpi));
+    let near = near_ink(&bits, &text, dpi);
+    crate::heap::mark("clean: text lines");
     let picture = match opts.mode {
         Mode::Bw => Picture::None,
         Mode::Gray => Picture::Page(Pixels::Gray(gray.clone())),
-        Mode::Color => {
-            Picture::Page(colour().map_or_else(|| Pixels::Gray(gray.clone()), Pixels::Rgb))
-        }
+        Mode::Color => Picture::Page(
+            scan.colour(opts.whiten_background, skew_deg, dpi)?
+                .map_or_else(|| Pixels::Gray(gray.clone()), Pixels::Rgb),
+        ),
         Mode::Auto | Mode::Text => {
             let rects = content::picture_regions(&gray, dpi, &text);
-            // A page scanned in colour that shows none gets no layers.
-            if opts.mode == Mode::Auto
-                && scan_colour.is_none()
-                && matches!(&page.pixels, Pixels::Rgb(c) if colour::may_have(c, dpi))
-            {
-                scan_colour = colour();
-            }
             if rects.is_empty() {
                 Picture::None
             } else {
                 // Pictures are cut from the page as scanned, white-balanced
                 // as a whole: local whitening would take their sky for paper.
-                let scan =
-                    balanced.get_or_insert_with(|| balanced_page(&mut page, &gray, skew_deg));
-                cut(
-                    &mut bits,
-                    scan,
-                    content::fit_to_tone(rects, &tone(scan), &text),
-                )
+                let fit = Fit::ToTone(&text);
+                let mut pictures = Pictures {
+                    scan: &mut scan,
+                    scan_colour: &mut scan_colour,
+                    balanced: &mut balanced,
+                    wants_layers,
+                    skew_deg,
+                    opts,
+                };
+                pictures.cut(&mut gray, &mut bits, rects, fit)?
             }
         }
     };
@@ -345,50 +399,70 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
             } else {
                 warnings.push(found.warning(gray.dimensions()));
                 rects.extend(found.areas().copied());
-                let scan =
-                    balanced.get_or_insert_with(|| balanced_page(&mut page, &gray, skew_deg));
-                cut(&mut bits, scan, content::merge(rects))
+                let mut pictures = Pictures {
+                    scan: &mut scan,
+                    scan_colour: &mut scan_colour,
+                    balanced: &mut balanced,
+                    wants_layers,
+                    skew_deg,
+                    opts,
+                };
+                pictures.cut(&mut gray, &mut bits, rects, Fit::Merge)?
             }
         }
         other => other,
     };
+    crate::heap::mark("clean: pictures and check");
     let pictures = picture.rects();
     let ink = lines::summarize(&bits, &text, &pictures);
+    // The layers are made from the colour page, the grey page held packed
+    // meanwhile when the scan decodes again (the colour page is then made
+    // anew here).
+    let held = HeldGray::of(gray, wants_layers && scan_colour.is_none() && decodes_again);
+    if wants_layers && scan_colour.is_none() {
+        scan_colour = scan.colour(opts.whiten_background, skew_deg, dpi)?;
+    }
     let layers = scan_colour
         .as_ref()
         .filter(|_| opts.mode == Mode::Auto)
         .and_then(|c| colour::separate(c, &bits, &pictures, dpi));
+    crate::heap::mark("clean: layers");
     // Layers that do not hold (a map, a chart: see `check`) give way to the
     // page in colour, white-balanced as a whole so its tints stay.
-    let scanned_rgb = matches!(page.pixels, Pixels::Rgb(_));
-    let (picture, layers) = match (layers, &scan_colour, scanned_rgb) {
-        (Some(l), Some(c), true) => {
-            let changed = check::layers_change(c, &l, &bits, &pictures, dpi);
-            if changed > check::MAX_CHANGED {
-                // The whole page is stored in tone: no part of it is a
-                // picture of its own any more.
-                warnings.retain(|w| w.code != "stored_as_picture");
-                warnings.push(crate::input::Warning {
-                    code: "stored_in_colour",
-                    message: format!(
-                        "colour layers would change {:.0}% of the page (a map, chart or \
-                         illustration): stored as a colour image",
-                        changed * 100.0
-                    ),
-                });
-                let scan = balanced
-                    .take()
-                    .unwrap_or_else(|| balanced_page(&mut page, &gray, skew_deg));
-                (Picture::Page(scan), None)
-            } else {
-                (picture, Some(l))
-            }
+    let scanned_rgb = matches!(scan.page.pixels, Pixels::Rgb(_));
+    let changed = match (&layers, &scan_colour) {
+        (Some(l), Some(c)) if scanned_rgb => {
+            Some(check::layers_change(c, l, &bits, &pictures, dpi))
         }
-        (layers, _, _) => (picture, layers),
+        _ => None,
     };
-    // The scan and its colour copies are done with: freed before the grey
+    drop(scan_colour);
+    let mut gray = held.unpack();
+    let (picture, layers) = match changed {
+        Some(changed) if changed > check::MAX_CHANGED => {
+            // The whole page is stored in tone: no part of it is a picture
+            // of its own any more.
+            warnings.retain(|w| w.code != "stored_as_picture");
+            warnings.push(crate::input::Warning {
+                code: "stored_in_colour",
+                message: format!(
+                    "colour layers would change {:.0}% of the page (a map, chart or \
+                     illustration): stored as a colour image",
+                    changed * 100.0
+                ),
+            });
+            let page = match balanced.take() {
+                Some(b) => b,
+                None => scan.balanced(&gray, skew_deg, true)?,
+            };
+            (Picture::Page(page), None)
+        }
+        _ => (picture, layers),
+    };
+    // The scan and its balanced copy are done with: freed before the grey
     // page's last passes (pictures hold their own crops).
-    drop((page, scan_colour, balanced));
+    drop((scan, balanced));
+    crate::heap::mark("clean: layers checked");
     // Stains and shadows under the text are divided out of what OCR reads,
     // and light letters on a dark ground are given back as they were.
     light_ink::restore_on_dark(&mut gray, light_on_dark);
@@ -398,7 +472,8 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
     grounds::lighten(&mut gray, &pictures);
     whiten_removed(&mut gray, &raw_ink, &bits, &pictures);
     whiten_far_from_ink(&mut gray, &near, &pictures);
-    CleanPage {
+    crate::heap::mark("clean: done");
+    Ok(CleanPage {
         gray,
         bits,
         picture,
@@ -407,6 +482,77 @@ fn clean_positive(mut page: Cow<'_, PageImage>, opts: &CleanOptions) -> CleanPag
         ink,
         layers,
         warnings,
+    })
+}
+
+/// How picture regions are fitted before they are cut.
+enum Fit<'t> {
+    /// To the frame or edge of tone around them
+    /// ([`content::fit_to_tone`], with the page's text lines).
+    ToTone(&'t [lines::TextLine]),
+    /// Merged where they overlap ([`content::merge`]).
+    Merge,
+}
+
+/// What cutting pictures reads and keeps: the scan, the colour page the
+/// layers may hold, and the page balanced as a whole that pictures are
+/// cut from (kept for a later cut unless the scan decodes again).
+struct Pictures<'p, 'a, E> {
+    scan: &'p mut Scan<'a, E>,
+    scan_colour: &'p mut Option<image::RgbImage>,
+    balanced: &'p mut Option<Pixels>,
+    wants_layers: bool,
+    skew_deg: f32,
+    opts: &'p CleanOptions,
+}
+
+impl<E> Pictures<'_, '_, E> {
+    /// `rects`, fitted as `fit` says, as pictures cut from the page
+    /// balanced as a whole ([`Scan::balanced`]), the bilevel page blanked
+    /// under them. A scan that decodes again is decoded for the tone the
+    /// regions are fitted to and again for the pictures, with the grey
+    /// page held packed meanwhile and no colour page held beside them;
+    /// otherwise the balanced page is made once and kept (the colour page
+    /// the layers need made first, as the scan is taken).
+    fn cut(
+        &mut self,
+        gray: &mut GrayImage,
+        bits: &mut BitImage,
+        rects: Vec<Rect>,
+        fit: Fit<'_>,
+    ) -> Result<Picture, E> {
+        let skew_deg = self.skew_deg;
+        if !self.scan.decodes_again() {
+            if self.balanced.is_none() {
+                if self.wants_layers && self.scan_colour.is_none() {
+                    let dpi = self.scan.page.dpi;
+                    *self.scan_colour =
+                        self.scan
+                            .colour(self.opts.whiten_background, skew_deg, dpi)?;
+                }
+                *self.balanced = Some(self.scan.balanced(gray, skew_deg, true)?);
+            }
+            let b = self.balanced.as_ref().expect("made above");
+            let rects = match fit {
+                Fit::ToTone(text) => content::fit_to_tone(rects, &tone(b), text),
+                Fit::Merge => content::merge(rects),
+            };
+            return Ok(cut(bits, b, rects));
+        }
+        *self.scan_colour = None;
+        let held = HeldGray::of(std::mem::take(gray), true);
+        let rects = match fit {
+            Fit::ToTone(text) => {
+                let tone = self.scan.tone(&GrayImage::new(0, 0), skew_deg)?;
+                content::fit_to_tone(rects, &tone, text)
+            }
+            Fit::Merge => content::merge(rects),
+        };
+        let b = self.scan.balanced(&GrayImage::new(0, 0), skew_deg, true)?;
+        let picture = cut(bits, &b, rects);
+        drop(b);
+        *gray = held.unpack();
+        Ok(picture)
     }
 }
 
@@ -448,13 +594,22 @@ fn whiten_removed(gray: &mut GrayImage, raw: &Mask, kept: &BitImage, pictures: &
 }
 
 /// Ink kept after cleanup, grown by about one letter height (at least
-/// [`NEAR_INK_IN`]): 255 near ink, 0 elsewhere.
-fn near_ink(bits: &BitImage, text: &[lines::TextLine], dpi: Dpi) -> GrayImage {
+/// [`NEAR_INK_IN`]): set near ink. Grown a band of rows at a time, as it
+/// is made beside the colour page.
+fn near_ink(bits: &BitImage, text: &[lines::TextLine], dpi: Dpi) -> Mask {
     let letter = lines::letter_px(text).unwrap_or(0.0);
     let radius = letter.max(NEAR_INK_IN * dpi.x.max(dpi.y)).clamp(1.0, 255.0) as u8;
     let (w, h) = bits.dimensions();
-    let grown = minmax::grow(bits.ink_mask(), w as usize, h as usize, radius as usize);
-    GrayImage::from_raw(w, h, grown).expect("same size")
+    let mut rows = minmax::GrownInk::new(bits, radius as usize);
+    let mut near = Mask::new(w, h);
+    for y in 0..h {
+        for (x, &v) in rows.row(y as usize).iter().enumerate() {
+            if v != 0 {
+                near.set(x as u32, y);
+            }
+        }
+    }
+    near
 }
 
 /// Smallest reach of [`near_ink`], in inches.
@@ -486,59 +641,6 @@ fn blank(bits: &mut BitImage, r: Rect) {
     for y in r.y0..r.y1 {
         for x in r.x0..r.x1 {
             g.put_pixel(x, y, image::Luma([bits::PAPER]));
-        }
-    }
-}
-
-/// The page as scanned, white-balanced as a whole
-/// ([`background::balance_rgb`], [`background::balance`]) and deskewed:
-/// what pictures are stored from, so their light parts keep their tone.
-/// `cleaned`, the whitened grey page, stands in for a grey scan that was
-/// freed (a page without pictures of its own, see `clean_positive`).
-/// An owned scan is balanced in place and taken (its last use: callers
-/// keep the result), so the page is not held twice.
-fn balanced_page(page: &mut Cow<'_, PageImage>, cleaned: &GrayImage, skew_deg: f32) -> Pixels {
-    let turn = skew_deg != 0.0;
-    if let Cow::Owned(owned) = page {
-        match &mut owned.pixels {
-            Pixels::Gray(g) if g.is_empty() => {}
-            Pixels::Rgb(c) => {
-                let mut b = std::mem::take(c);
-                background::balance_rgb_in_place(&mut b);
-                return Pixels::Rgb(if turn {
-                    deskew::rotate_rgb(&b, skew_deg)
-                } else {
-                    b
-                });
-            }
-            Pixels::Gray(g) => {
-                let mut b = std::mem::take(g);
-                background::balance_in_place(&mut b);
-                return Pixels::Gray(if turn {
-                    deskew::rotate(&b, skew_deg)
-                } else {
-                    b
-                });
-            }
-        }
-    }
-    match &page.pixels {
-        Pixels::Gray(g) if g.is_empty() => Pixels::Gray(cleaned.clone()),
-        Pixels::Rgb(c) => {
-            let b = background::balance_rgb(c);
-            Pixels::Rgb(if turn {
-                deskew::rotate_rgb(&b, skew_deg)
-            } else {
-                b
-            })
-        }
-        Pixels::Gray(g) => {
-            let b = background::balance(g);
-            Pixels::Gray(if turn {
-                deskew::rotate(&b, skew_deg)
-            } else {
-                b
-            })
         }
     }
 }

@@ -152,12 +152,14 @@ pub enum Pixels {
 
 /// Luminance of a colour image (Rec. 709 weights in 8-bit fixed point).
 pub(crate) fn luma(rgb: &RgbImage) -> GrayImage {
-    let data = rgb
-        .as_raw()
-        .chunks_exact(3)
-        .map(|p| ((54 * p[0] as u32 + 183 * p[1] as u32 + 19 * p[2] as u32 + 128) >> 8) as u8)
-        .collect();
+    let data = rgb.as_raw().chunks_exact(3).map(luma_of).collect();
     GrayImage::from_raw(rgb.width(), rgb.height(), data).expect("one byte per pixel")
+}
+
+/// [`luma`] of one pixel (its three samples).
+#[inline]
+pub(crate) fn luma_of(p: &[u8]) -> u8 {
+    ((54 * p[0] as u32 + 183 * p[1] as u32 + 19 * p[2] as u32 + 128) >> 8) as u8
 }
 
 impl Pixels {

@@ -48,12 +48,13 @@ pub(super) fn process(task: &PageTask, pdf: &PdfPage) -> Result<PageDone> {
         ..cfg.page.clean
     };
     let engines = task.engines;
-    let recognize = |c: &clean::CleanPage| page::recognize(engines, task.clock, cfg, task.page, c);
+    let recognize =
+        |c: &mut clean::CleanPage| page::recognize(engines, task.clock, cfg, task.page, c);
     let started = Instant::now();
     let mut cleaned = clean::clean(&image, &opts);
     t.clean = started.elapsed().as_secs_f64();
     let started = Instant::now();
-    let mut ocr = recognize(&cleaned)?;
+    let mut ocr = recognize(&mut cleaned)?;
     t.ocr = started.elapsed().as_secs_f64();
     let mut turned = 0;
     if cfg.page.rotate && !fixed && !page::reads_upright(&ocr) {
@@ -68,9 +69,9 @@ pub(super) fn process(task: &PageTask, pdf: &PdfPage) -> Result<PageDone> {
             cfg.ocr.tessdata.as_deref(),
         )?;
         t.orient = started.elapsed().as_secs_f64();
-        if let Some((c, degrees)) = found {
+        if let Some((mut c, degrees)) = found {
             let started = Instant::now();
-            ocr = recognize(&c)?;
+            ocr = recognize(&mut c)?;
             t.ocr += started.elapsed().as_secs_f64();
             (cleaned, turned) = (c, degrees);
         }

@@ -24,10 +24,11 @@ use std::sync::{Mutex, PoisonError};
 /// short is what the limit is there to prevent.
 pub(crate) const GREY_BYTES_PER_PIXEL: u64 = 6;
 
-/// The same for a colour page: cleanup holds the scan, its white-balanced
-/// and deskewed copy and a third page-sized colour buffer (light ink, the
-/// colour layers' check) beside the grey pages, all freed before OCR.
-/// Measured 10.7–11.0 (`benches/memory.sh`).
+/// The same for a colour page. Measured 10.7–11.0 while cleanup held the
+/// scan beside its white-balanced copy; since the scan is given up for its
+/// grey page and decoded again where its colour is needed (`clean::scan`),
+/// a colour page peaks as a grey one does (`benches/memory.sh`, README's
+/// Memory). Still budgeted at 12 until the scheduler's owner lowers it.
 pub(crate) const COLOUR_BYTES_PER_PIXEL: u64 = 12;
 
 /// Memory the process takes whatever its pages: the program, its

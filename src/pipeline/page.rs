@@ -62,7 +62,7 @@ pub(super) fn recognize(
     clock: &EngineClock,
     opts: &Options,
     page: &PageRef,
-    cleaned: &clean::CleanPage,
+    cleaned: &mut clean::CleanPage,
 ) -> Result<OcrPage> {
     let (w, h) = cleaned.gray.dimensions();
     if w.max(h) > ocr::MAX_SIDE {
@@ -78,7 +78,11 @@ pub(super) fn recognize(
     let mut read = None;
     engines.with_ocr(&opts.ocr, &mut |engine| {
         let mut timed = Timed { engine, clock };
-        read = Some(crate::read::read(&mut timed, cleaned, opts.ocr.source));
+        read = Some(crate::read::read_packing(
+            &mut timed,
+            cleaned,
+            opts.ocr.source,
+        ));
     })?;
     read.ok_or_else(|| not_run(page))?
         .map_err(|reason| Error::Ocr {
@@ -126,7 +130,8 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
         captured,
     ) = decode()?;
     timed(&mut t.decode, started);
-    let recognize = |c: &clean::CleanPage| recognize(engines, clock, cfg, page, c);
+    crate::heap::mark("page: decoded");
+    let recognize = |c: &mut clean::CleanPage| recognize(engines, clock, cfg, page, c);
     let finish = |cleaned: &clean::CleanPage, rotated: u16, ocr: &OcrPage, mut t: StageTimes| {
         let started = Instant::now();
         let encoding = PageEncoding {
@@ -138,6 +143,7 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
                 ),
         };
         let pdf = pdf::build_page(cleaned, ocr, &encoding);
+        crate::heap::mark("page: pdf built");
         let stored = (pdf.len(), pdf.codec());
         let pdf = PageOut::New(pdf);
         let hocr = job.extras.hocr_dir.as_ref().map(|_| {
@@ -166,12 +172,34 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
             separator,
         })
     };
+    // A colour scan is given up once cleanup has its grey page, and
+    // decoded again where its colour is needed (see `clean::scan`).
+    let shape = |p: &PageImage| (p.pixels.dimensions(), std::mem::discriminant(&p.pixels));
+    let again = |turn: u16, size| {
+        move || {
+            let image = decode()?.0.image;
+            let image = match turn {
+                0 => image,
+                _ => input::rotate(&image, turn),
+            };
+            if shape(&image) != size {
+                return Err(Error::input(
+                    PathBuf::from(page.label()),
+                    "the input changed while it was being converted",
+                ));
+            }
+            Ok(image)
+        }
+    };
     let started = Instant::now();
-    let cleaned = clean::clean_owned(image, &cfg.page.clean);
+    let size = shape(&image);
+    let mut cleaned = clean::clean_decoding_again(image, &cfg.page.clean, &again(0, size))?;
     timed(&mut t.clean, started);
     let started = Instant::now();
-    let ocr = recognize(&cleaned)?;
+    crate::heap::mark("page: cleaned");
+    let ocr = recognize(&mut cleaned)?;
     timed(&mut t.ocr, started);
+    crate::heap::mark("page: read");
     // Orientation detection costs a fifth of OCR; a page that already
     // reads as confident, horizontal text is upright and skips it.
     if !cfg.page.rotate || reads_upright(&ocr) {
@@ -190,10 +218,11 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
     let scan = input::rotate(&scan, degrees);
     timed(&mut t.orient, started);
     let started = Instant::now();
-    let turned = clean::clean_owned(scan, &cfg.page.clean);
+    let size = shape(&scan);
+    let mut turned = clean::clean_decoding_again(scan, &cfg.page.clean, &again(degrees, size))?;
     timed(&mut t.orient, started);
     let started = Instant::now();
-    let ocr = recognize(&turned)?;
+    let ocr = recognize(&mut turned)?;
     timed(&mut t.ocr, started);
     finish(&turned, degrees, &ocr, t)
 }
