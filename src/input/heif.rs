@@ -27,7 +27,7 @@
 //! the EXIF's `XResolution` (phones write 72 dpi), then handled as any
 //! photo's ([`super::dpi::paper_estimate`], the capture stage).
 
-use super::tool::{last_line, wait_within};
+use super::tool::{exited, last_line, wait_within};
 use super::{Format, Limits, Pixels, Source, Warning, check_size, dpi};
 use crate::error::{Error, Result};
 use std::io::Read;
@@ -393,19 +393,8 @@ pub(super) fn decode(
         let status = wait_within(&mut child, limits.render_timeout);
         (err.join().unwrap_or_default(), status)
     });
-    let status = match status {
-        Ok(Some(s)) => s,
-        Ok(None) => {
-            return Err(Error::input(
-                path,
-                format!(
-                    "heif-convert did not finish decoding it within {} s (killed)",
-                    limits.render_timeout.unwrap_or_default().as_secs()
-                ),
-            ));
-        }
-        Err(e) => return Err(Error::input(path, format!("heif-convert failed: {e}"))),
-    };
+    let status = exited(status, "heif-convert", "decoding it", limits.render_timeout)
+        .map_err(|m| Error::input(path, m))?;
     // Several top-level images are written as page-1.png, page-2.png, …
     let written = |i: usize| dir.path().join(format!("page-{i}.png"));
     let (png, count) = if out.exists() {

@@ -41,3 +41,21 @@ pub(super) fn last_line(stderr: &str) -> &str {
         .rfind(|l| !l.is_empty())
         .unwrap_or("no output")
 }
+
+/// The exit status [`wait_within`] gave, or the reason there is none, in
+/// the words of a message about the file: `tool` did not finish `doing`.
+pub(super) fn exited(
+    waited: std::io::Result<Option<ExitStatus>>,
+    tool: &str,
+    doing: &str,
+    limit: Option<Duration>,
+) -> Result<ExitStatus, String> {
+    match waited {
+        Ok(Some(s)) => Ok(s),
+        Ok(None) => Err(format!(
+            "{tool} did not finish {doing} within {} s (killed)",
+            limit.unwrap_or_default().as_secs()
+        )),
+        Err(e) => Err(format!("{tool} failed: {e}")),
+    }
+}

@@ -5,7 +5,7 @@
 //! scope, and no Rust crate renders PDFs without a C library of its own.
 
 use crate::error::{Error, Result};
-use crate::input::tool::{last_line, wait_within};
+use crate::input::tool::{exited, last_line, wait_within};
 use crate::input::{Limits, Pixels, Source, check_size};
 use image::{GrayImage, ImageFormat};
 use std::io::{Read, Write};
@@ -79,19 +79,8 @@ pub(super) fn render(
         let ppm = out.join().unwrap_or_else(|_| Ok(Vec::new()));
         (ppm, err.join().unwrap_or_default(), status)
     });
-    let status = match status {
-        Ok(Some(s)) => s,
-        Ok(None) => {
-            return Err(Error::input(
-                path,
-                format!(
-                    "page {number}: pdftoppm did not finish rendering it within {} s (killed)",
-                    limits.render_timeout.unwrap_or_default().as_secs()
-                ),
-            ));
-        }
-        Err(e) => return Err(Error::input(path, format!("pdftoppm failed: {e}"))),
-    };
+    let status = exited(status, "pdftoppm", "rendering it", limits.render_timeout)
+        .map_err(|m| Error::input(path, format!("page {number}: {m}")))?;
     let ppm = ppm.map_err(|e| Error::input(path, format!("pdftoppm output: {e}")))?;
     if !status.success() || ppm.is_empty() {
         let reason = last_line(&errors);
