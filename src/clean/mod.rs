@@ -146,6 +146,27 @@ pub struct CleanPage {
 }
 
 impl CleanPage {
+    /// Free the pixels of the page's tones (its picture regions, or the
+    /// page stored whole in colour: three bytes a pixel) once they are
+    /// encoded, so they are not held while OCR reads the page. The page
+    /// keeps its shape: each picture becomes an empty image of its own
+    /// kind at its own rectangle, so [`kind`](Self::kind) and the regions
+    /// OCR weighs its words by are unchanged. Layers, a few bytes per
+    /// cell, are kept.
+    pub fn let_go_of_tones(&mut self) {
+        fn empty(p: &mut Pixels) {
+            *p = match p {
+                Pixels::Gray(_) => Pixels::Gray(GrayImage::new(0, 0)),
+                Pixels::Rgb(_) => Pixels::Rgb(image::RgbImage::new(0, 0)),
+            };
+        }
+        match &mut self.picture {
+            Picture::None => {}
+            Picture::Page(p) => empty(p),
+            Picture::Regions(regions) => regions.iter_mut().for_each(|(_, p)| empty(p)),
+        }
+    }
+
     /// How the page is stored, as reports name it: `bilevel` (text only),
     /// `gray` or `color` (the whole page in tone), `mixed` (bilevel text
     /// with pictures in tone) or `colour-layers` (bilevel text over colour
@@ -164,14 +185,19 @@ impl CleanPage {
 /// Run the cleanup stages on one decoded page. A light-on-dark page is
 /// cleaned as its negative and stored as it looks ([`invert`]).
 pub fn clean(page: &PageImage, opts: &CleanOptions) -> CleanPage {
-    no_error(clean_scan(Cow::Borrowed(page), opts, None))
+    no_error(clean_scan(
+        Cow::Borrowed(page),
+        opts,
+        None,
+        scan::KEEP_BYTES,
+    ))
 }
 
 /// [`clean`] a scan the caller is done with: memory is given back as soon
 /// as cleanup is (a grey scan once its background is flattened, a
 /// negative once it is turned positive), the same page results.
 pub fn clean_owned(page: PageImage, opts: &CleanOptions) -> CleanPage {
-    no_error(clean_scan(Cow::Owned(page), opts, None))
+    no_error(clean_scan(Cow::Owned(page), opts, None, scan::KEEP_BYTES))
 }
 
 /// [`clean_owned`] a scan that `again` decodes anew (the same pixels): a
@@ -184,7 +210,7 @@ pub fn clean_decoding_again<E>(
     opts: &CleanOptions,
     again: &dyn Fn() -> Result<PageImage, E>,
 ) -> Result<CleanPage, E> {
-    clean_scan(Cow::Owned(page), opts, Some(again))
+    clean_scan(Cow::Owned(page), opts, Some(again), scan::KEEP_BYTES)
 }
 
 fn no_error(r: Result<CleanPage, Infallible>) -> CleanPage {
@@ -194,13 +220,16 @@ fn no_error(r: Result<CleanPage, Infallible>) -> CleanPage {
     }
 }
 
+/// Clean `page`, which `again` decodes anew when given; colour scans of up
+/// to `keep` bytes are kept rather than decoded again ([`scan`]).
 fn clean_scan<E>(
     page: Cow<'_, PageImage>,
     opts: &CleanOptions,
     again: Option<scan::Again<'_, E>>,
+    keep: usize,
 ) -> Result<CleanPage, E> {
     if !invert::is_negative(&page.pixels) {
-        return clean_positive(Scan::new(page, again), opts);
+        return clean_positive(Scan::keeping(page, again, keep), opts);
     }
     let negative = invert::negative(&page);
     drop(page);
@@ -208,7 +237,8 @@ fn clean_scan<E>(
     let again_negative = again_negative
         .as_ref()
         .map(|a| a as &dyn Fn() -> Result<PageImage, E>);
-    let mut out = clean_positive(Scan::new(Cow::Owned(negative), again_negative), opts)?;
+    let scan = Scan::keeping(Cow::Owned(negative), again_negative, keep);
+    let mut out = clean_positive(scan, opts)?;
     invert::restore(&mut out);
     Ok(out)
 }
@@ -399,6 +429,9 @@ fn clean_positive<E>(mut scan: Scan<'_, E>, opts: &CleanOptions) -> Result<Clean
             } else {
                 warnings.push(found.warning(gray.dimensions()));
                 rects.extend(found.areas().copied());
+                // Its regions are cut anew with the check's areas: the old
+                // crops are not held beside the new ones.
+                drop(picture);
                 let mut pictures = Pictures {
                     scan: &mut scan,
                     scan_colour: &mut scan_colour,
@@ -438,8 +471,9 @@ fn clean_positive<E>(mut scan: Scan<'_, E>, opts: &CleanOptions) -> Result<Clean
     };
     drop(scan_colour);
     let mut gray = held.unpack();
-    let (picture, layers) = match changed {
-        Some(changed) if changed > check::MAX_CHANGED => {
+    let whole = changed.filter(|&c| c > check::MAX_CHANGED);
+    let (mut picture, layers) = match whole {
+        Some(changed) => {
             // The whole page is stored in tone: no part of it is a picture
             // of its own any more.
             warnings.retain(|w| w.code != "stored_as_picture");
@@ -451,17 +485,14 @@ fn clean_positive<E>(mut scan: Scan<'_, E>, opts: &CleanOptions) -> Result<Clean
                     changed * 100.0
                 ),
             });
-            let page = match balanced.take() {
-                Some(b) => b,
-                None => scan.balanced(&gray, skew_deg, true)?,
-            };
-            (Picture::Page(page), None)
+            (Picture::None, None)
         }
-        _ => (picture, layers),
+        None => (picture, layers),
     };
-    // The scan and its balanced copy are done with: freed before the grey
-    // page's last passes (pictures hold their own crops).
-    drop((scan, balanced));
+    // The scan and its balanced copy are done with unless the page is
+    // stored whole, and then they are taken for it once the grey page's
+    // last passes are done (their buffers are not held beside it).
+    let for_whole = whole.map(|_| (scan, balanced));
     crate::heap::mark("clean: layers checked");
     // Stains and shadows under the text are divided out of what OCR reads,
     // and light letters on a dark ground are given back as they were.
@@ -472,6 +503,15 @@ fn clean_positive<E>(mut scan: Scan<'_, E>, opts: &CleanOptions) -> Result<Clean
     grounds::lighten(&mut gray, &pictures);
     whiten_removed(&mut gray, &raw_ink, &bits, &pictures);
     whiten_far_from_ink(&mut gray, &near, &pictures);
+    drop((raw_ink, near));
+    if let Some((mut scan, mut balanced)) = for_whole {
+        picture = Picture::Page(match balanced.take() {
+            Some(b) => b,
+            // A colour scan (`changed` is for colour scans only): `gray`
+            // is not read.
+            None => scan.balanced(&gray, skew_deg, true)?,
+        });
+    }
     crate::heap::mark("clean: done");
     Ok(CleanPage {
         gray,

@@ -21,11 +21,7 @@ use std::borrow::Cow;
 /// fixed part of the memory budget (an A4 or Letter page at 300 dpi is
 /// 26 MB), where decoding it once or twice more would cost a tenth of the
 /// cleanup's time (issue 28). Larger scans are given up and decoded again.
-#[cfg(not(test))]
 pub const KEEP_BYTES: usize = 32 << 20;
-/// Unit tests decode their small pages again, to prove it changes nothing.
-#[cfg(test)]
-pub const KEEP_BYTES: usize = 0;
 
 /// Decodes the page again: the same pixels as the page cleanup was given.
 pub type Again<'a, E> = &'a dyn Fn() -> Result<PageImage, E>;
@@ -34,24 +30,36 @@ pub type Again<'a, E> = &'a dyn Fn() -> Result<PageImage, E>;
 pub(crate) struct Scan<'a, E> {
     pub page: Cow<'a, PageImage>,
     again: Option<Again<'a, E>>,
+    /// Decided once, as the scan is given: its pixels are taken later.
+    decodes_again: bool,
 }
 
 impl<'a, E> Scan<'a, E> {
-    pub fn new(page: Cow<'a, PageImage>, again: Option<Again<'a, E>>) -> Self {
-        Scan { page, again }
-    }
-
-    /// Whether this is a colour scan that is given up and decoded again:
-    /// an owned one with a way to decode it, larger than [`KEEP_BYTES`].
-    pub fn decodes_again(&self) -> bool {
-        self.again.is_some()
+    /// The scan `page`, which `again` decodes anew when given; a colour
+    /// scan of up to `keep` bytes ([`KEEP_BYTES`]; tests give their small
+    /// pages up, to prove both ways give the same page) is kept.
+    pub fn keeping(page: Cow<'a, PageImage>, again: Option<Again<'a, E>>, keep: usize) -> Self {
+        let decodes_again = again.is_some()
             && matches!(
-                &self.page,
+                &page,
                 Cow::Owned(PageImage {
                     pixels: Pixels::Rgb(c),
                     ..
-                }) if c.as_raw().len() > KEEP_BYTES
-            )
+                }) if c.as_raw().len() > keep
+            );
+        Scan {
+            page,
+            again,
+            decodes_again,
+        }
+    }
+
+    /// Whether this is a colour scan that is given up and decoded again:
+    /// an owned one with a way to decode it, larger than [`KEEP_BYTES`]
+    /// when it was given (the size is not asked again: once given up, its
+    /// pixels are an empty image).
+    pub fn decodes_again(&self) -> bool {
+        self.decodes_again
     }
 
     /// The luma of a colour scan ([`crate::input::luma`]); `None` for a
@@ -107,16 +115,16 @@ impl<'a, E> Scan<'a, E> {
     }
 
     /// The colour scan's pixels, for the caller to use up: taken from the
-    /// page when it can be decoded again or `last` says nothing reads it
-    /// later (decoded again if given up), copied otherwise. `None` for a
-    /// grey scan.
+    /// page when it decodes again or `last` says nothing reads it later
+    /// (decoded again if given up), copied otherwise (a kept scan stays
+    /// for what reads it next). `None` for a grey scan.
     fn take_rgb(&mut self, last: bool) -> Result<Option<RgbImage>, E> {
         let again = self.again;
         match &mut self.page {
             Cow::Owned(PageImage {
                 pixels: Pixels::Rgb(c),
                 ..
-            }) if again.is_some() || last => {
+            }) if self.decodes_again || last => {
                 if !c.is_empty() {
                     return Ok(Some(std::mem::take(c)));
                 }
@@ -205,6 +213,7 @@ mod tests {
     use super::super::{CleanOptions, CleanPage, Mode, Picture, clean, clean_decoding_again};
     use crate::input::{Dpi, PageImage, Pixels};
     use image::{Rgb, RgbImage};
+    use std::borrow::Cow;
     use std::cell::Cell;
 
     /// A 300-dpi colour page with what every colour path reads: black
@@ -275,7 +284,8 @@ mod tests {
 
     /// A colour scan that decodes again is given up and decoded anew where
     /// its colour is needed, and cleanup gives the page it gives when the
-    /// scan is held throughout, in every mode.
+    /// scan is held throughout, in every mode. One within the size kept is
+    /// never decoded again.
     #[test]
     fn a_scan_decoded_again_cleans_to_the_same_page() {
         let scan = page();
@@ -290,7 +300,11 @@ mod tests {
                 Ok::<_, ()>(page())
             };
             let held = clean(&scan, &opts);
-            let given_up = clean_decoding_again(page(), &opts, &again).expect("decodes");
+            let kept = clean_decoding_again(page(), &opts, &again).expect("decodes");
+            same(&held, &kept);
+            assert_eq!(decoded.get(), 0, "{mode:?}: a kept scan was decoded again");
+            let given_up = super::super::clean_scan(Cow::Owned(page()), &opts, Some(&again), 0)
+                .expect("decodes");
             same(&held, &given_up);
             // Colour is read again for light ink, layers and pictures (in
             // the modes that keep them), never more than a few times.
@@ -308,7 +322,12 @@ mod tests {
     #[test]
     fn an_error_decoding_again_is_returned() {
         let again = || Err::<PageImage, _>("gone");
-        let r = clean_decoding_again(page(), &CleanOptions::default(), &again);
+        let r = super::super::clean_scan(
+            Cow::Owned(page()),
+            &CleanOptions::default(),
+            Some(&again),
+            0,
+        );
         assert_eq!(r.err(), Some("gone"));
     }
 }

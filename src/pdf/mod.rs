@@ -23,7 +23,10 @@ pub(crate) use edit::{Editor, PageChange};
 pub(crate) use images::Codec;
 pub use images::{Bilevel, DEFAULT_JPEG_QUALITY, DEFAULT_PICTURE_DPI, ImageOptions};
 pub use info::{DateSource, DocDate, DocInfo, is_forbidden_char};
-pub(crate) use page::{PageEncoding, PagePdf, build as build_page, parts as page_parts};
+pub(crate) use page::{
+    PageEncoding, PageImages, PagePdf, build_with as build_page_with, encode as encode_page_images,
+    parts as page_parts,
+};
 
 /// A chunk for one object, written compactly (no pretty-printing).
 pub(crate) fn chunk() -> pdf_writer::Chunk {

@@ -66,6 +66,15 @@ struct Images {
     codecs: Vec<Codec>,
 }
 
+/// A whole page's images, encoded ([`encode`]) before the page is read, so
+/// its tones need not be held through OCR ([`CleanPage::let_go_of_tones`]).
+pub(crate) struct PageImages(Images);
+
+/// Encode the images of a page [`build_with`] is to write.
+pub(crate) fn encode(page: &CleanPage, enc: &PageEncoding) -> PageImages {
+    PageImages(images(page, enc, FIRST_LOCAL + 2))
+}
+
 fn images(page: &CleanPage, enc: &PageEncoding, mut next_id: i32) -> Images {
     let (w, h) = (page.bits.width(), page.bits.height());
     let opts = enc.images;
@@ -170,18 +179,24 @@ fn draw(content: &mut Content, images: &[(String, Ref, Rect)], sx: f32, sy: f32,
 /// drawn over it) and the OCR words as an invisible text layer on top.
 /// Page size follows the image's DPI.
 pub fn build(page: &CleanPage, ocr: &OcrPage, enc: &PageEncoding) -> PagePdf {
+    build_with(encode(page, enc), page, ocr)
+}
+
+/// [`build`] with the page's images encoded already (`page`'s tones may
+/// have been let go of since: only its size and resolution are used).
+pub(crate) fn build_with(images: PageImages, page: &CleanPage, ocr: &OcrPage) -> PagePdf {
     let (w, h) = (page.bits.width(), page.bits.height());
     let (sx, sy) = (72.0 / page.dpi.x, 72.0 / page.dpi.y);
     let (pt_w, pt_h) = (w as f32 * sx, h as f32 * sy);
     let page_id = Ref::new(FIRST_LOCAL);
     let content_id = Ref::new(FIRST_LOCAL + 1);
     let font_name = Name(b"F0");
-    let Images {
+    let PageImages(Images {
         objects,
         waiting,
         drawn: images,
         codecs,
-    } = images(page, enc, FIRST_LOCAL + 2);
+    }) = images;
 
     let mut content = Content::new();
     draw(&mut content, &images, sx, sy, pt_h);
@@ -292,5 +307,85 @@ pub fn parts(
         font,
         uses_font: ocr.lines.iter().any(|l| !l.words.is_empty()),
         codecs,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clean::{BitImage, InkStats};
+    use crate::input::{Dpi, Pixels};
+    use image::{GrayImage, Luma, Rgb, RgbImage};
+
+    fn page(picture: Picture) -> CleanPage {
+        let bits = BitImage::from_gray_threshold(GrayImage::from_fn(240, 160, |x, y| {
+            Luma([if (x / 6 + y / 9) % 3 == 0 { 0 } else { 255 }])
+        }));
+        CleanPage {
+            gray: bits.as_gray().clone(),
+            bits,
+            picture,
+            dpi: Dpi::uniform(150.0),
+            skew_deg: 0.0,
+            ink: InkStats::default(),
+            layers: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    fn rgb(w: u32, h: u32) -> Pixels {
+        Pixels::Rgb(RgbImage::from_fn(w, h, |x, y| {
+            Rgb([(x * 3) as u8, (y * 5) as u8, ((x + y) * 2) as u8])
+        }))
+    }
+
+    /// A page whose images are encoded before OCR and whose tones are then
+    /// let go of is written byte for byte as one built whole, and it still
+    /// says how it is stored.
+    #[test]
+    fn images_encoded_before_the_tones_are_let_go_give_the_same_page() {
+        let rect = Rect {
+            x0: 40,
+            y0: 30,
+            x1: 140,
+            y1: 110,
+        };
+        let gray = Pixels::Gray(GrayImage::from_fn(60, 40, |x, y| Luma([(x * 4 + y) as u8])));
+        let enc = PageEncoding::default();
+        let ocr = OcrPage::default();
+        for picture in [
+            Picture::None,
+            Picture::Page(rgb(240, 160)),
+            Picture::Regions(vec![(rect, rgb(100, 80)), (rect, gray)]),
+        ] {
+            let whole = page(picture);
+            let kind = whole.kind();
+            let built = build(&whole, &ocr, &enc);
+            let mut released = whole.clone();
+            let images = encode(&released, &enc);
+            released.let_go_of_tones();
+            assert_eq!(released.kind(), kind);
+            let tones = match &released.picture {
+                Picture::None => Vec::new(),
+                Picture::Page(p) => vec![p],
+                Picture::Regions(r) => r.iter().map(|(_, p)| p).collect(),
+            };
+            for p in tones {
+                let empty = match p {
+                    Pixels::Gray(g) => g.is_empty(),
+                    Pixels::Rgb(c) => c.is_empty(),
+                };
+                assert!(empty, "{kind}: a tone was kept");
+            }
+            let later = build_with(images, &released, &ocr);
+            let bytes = |p: &PagePdf| {
+                p.objects
+                    .iter()
+                    .map(|c| c.as_bytes().to_vec())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(bytes(&built), bytes(&later), "{kind}");
+            assert_eq!(built.codec(), later.codec());
+        }
     }
 }

@@ -131,18 +131,34 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
     ) = decode()?;
     timed(&mut t.decode, started);
     crate::heap::mark("page: decoded");
-    let recognize = |c: &mut clean::CleanPage| recognize(engines, clock, cfg, page, c);
-    let finish = |cleaned: &clean::CleanPage, rotated: u16, ocr: &OcrPage, mut t: StageTimes| {
+    let encoding = PageEncoding {
+        images: cfg.images,
+        lossy_page: cfg.images.jpeg_quality.is_some()
+            || matches!(
+                page.format,
+                input::Format::Jpeg | input::Format::Heic | input::Format::Avif
+            ),
+    };
+    // The page's images are encoded before it is read and its tones let
+    // go of: a page stored in colour would otherwise hold three bytes a
+    // pixel beside what OCR takes. (A page found turned after OCR is
+    // cleaned again and its images encoded anew.)
+    let encode = |cleaned: &mut clean::CleanPage, t: &mut StageTimes| {
         let started = Instant::now();
-        let encoding = PageEncoding {
-            images: cfg.images,
-            lossy_page: cfg.images.jpeg_quality.is_some()
-                || matches!(
-                    page.format,
-                    input::Format::Jpeg | input::Format::Heic | input::Format::Avif
-                ),
-        };
-        let pdf = pdf::build_page(cleaned, ocr, &encoding);
+        let images = pdf::encode_page_images(cleaned, &encoding);
+        cleaned.let_go_of_tones();
+        timed(&mut t.pdf, started);
+        crate::heap::mark("page: images encoded");
+        images
+    };
+    let recognize = |c: &mut clean::CleanPage| recognize(engines, clock, cfg, page, c);
+    let finish = |images: pdf::PageImages,
+                  cleaned: &clean::CleanPage,
+                  rotated: u16,
+                  ocr: &OcrPage,
+                  mut t: StageTimes| {
+        let started = Instant::now();
+        let pdf = pdf::build_page_with(images, cleaned, ocr);
         crate::heap::mark("page: pdf built");
         let stored = (pdf.len(), pdf.codec());
         let pdf = PageOut::New(pdf);
@@ -195,24 +211,25 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
     let size = shape(&image);
     let mut cleaned = clean::clean_decoding_again(image, &cfg.page.clean, &again(0, size))?;
     timed(&mut t.clean, started);
-    let started = Instant::now();
     crate::heap::mark("page: cleaned");
+    let images = encode(&mut cleaned, &mut t);
+    let started = Instant::now();
     let ocr = recognize(&mut cleaned)?;
     timed(&mut t.ocr, started);
     crate::heap::mark("page: read");
     // Orientation detection costs a fifth of OCR; a page that already
     // reads as confident, horizontal text is upright and skips it.
     if !cfg.page.rotate || reads_upright(&ocr) {
-        return finish(&cleaned, 0, &ocr, t);
+        return finish(images, &cleaned, 0, &ocr, t);
     }
     let started = Instant::now();
     let turn = turn_found(engines, clock, page, &cleaned, cfg.ocr.tessdata.as_deref())?;
     timed(&mut t.orient, started);
     let Some(degrees) = turn else {
-        return finish(&cleaned, 0, &ocr, t);
+        return finish(images, &cleaned, 0, &ocr, t);
     };
     // The first reading is done with before the page is read again.
-    drop((cleaned, ocr));
+    drop((images, cleaned, ocr));
     let started = Instant::now();
     let scan = decode()?.0.image;
     let scan = input::rotate(&scan, degrees);
@@ -221,10 +238,11 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
     let size = shape(&scan);
     let mut turned = clean::clean_decoding_again(scan, &cfg.page.clean, &again(degrees, size))?;
     timed(&mut t.orient, started);
+    let images = encode(&mut turned, &mut t);
     let started = Instant::now();
     let ocr = recognize(&mut turned)?;
     timed(&mut t.ocr, started);
-    finish(&turned, degrees, &ocr, t)
+    finish(images, &turned, degrees, &ocr, t)
 }
 
 /// Decode a page and, when it is a photo the options look at, find the
