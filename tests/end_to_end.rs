@@ -184,7 +184,7 @@ fn embedded_image_is_exactly_the_cleaned_page() {
 }
 
 /// `--max-memory` that holds one of these pages at a time (each, in
-/// colour, needs 12 bytes a pixel, about 27 MB, beside the fixed 100 MB
+/// colour, needs 6 bytes a pixel, about 13.5 MB, beside the fixed 100 MB
 /// and 40 MB for the second worker) runs them one at a time at `-j 2`: a
 /// `jobs_lowered` warning on stderr and in the JSON document line, none
 /// with `-q`, and the same PDF as `-j 1` without a limit. A size that is
@@ -204,12 +204,12 @@ fn a_memory_limit_lowers_jobs_with_a_warning() {
     let free = run(&["p1.png", "p2.png", "-j", "1", "-o", "free.pdf"]);
     assert_eq!(free.code, 0, "{}", free.stderr);
     assert!(!free.stderr.contains("lowered"), "{}", free.stderr);
-    let base = ["p1.png", "p2.png", "-j", "2", "--max-memory", "170M"];
+    let base = ["p1.png", "p2.png", "-j", "2", "--max-memory", "160M"];
     let held = run(&[&base[..], &["-o", "held.pdf", "--json"]].concat());
     assert_eq!(held.code, 0, "{}", held.stderr);
     assert!(
         held.stderr
-            .contains("memory limit of 170 MiB (--max-memory) holds 1 of these pages at once")
+            .contains("memory limit of 160 MiB (--max-memory) holds 1 of these pages at once")
             && held.stderr.contains("-j lowered from 2 to 1"),
         "{}",
         held.stderr

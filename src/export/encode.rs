@@ -8,6 +8,7 @@
 use crate::clean::bits::{BitImage, INK};
 use crate::input::{Dpi, Pixels};
 use crate::pdf::g4;
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// An output image format.
@@ -49,7 +50,8 @@ impl ImageFormat {
 /// A page image as it will be written.
 pub enum PageRaster<'a> {
     Bilevel(&'a BitImage),
-    Tone(Pixels),
+    /// Tone: the page's own (a page stored whole) or one composed for it.
+    Tone(Cow<'a, Pixels>),
 }
 
 fn io_err(e: impl std::fmt::Display) -> io::Error {
@@ -77,7 +79,7 @@ pub fn write(
         (ImageFormat::Png, PageRaster::Tone(p)) => {
             let (w, h) = p.dimensions();
             let mut enc = png_encoder(out, w, h, dpi);
-            let (colour, data) = match p {
+            let (colour, data) = match &**p {
                 Pixels::Gray(g) => (png::ColorType::Grayscale, g.as_raw()),
                 Pixels::Rgb(c) => (png::ColorType::Rgb, c.as_raw()),
             };
@@ -105,7 +107,7 @@ pub fn write(
                     img.write_data($data).map_err(io_err)?;
                 }};
             }
-            match p {
+            match &**p {
                 Pixels::Gray(g) => page!(tiff::encoder::colortype::Gray8, g.as_raw()),
                 Pixels::Rgb(c) => page!(tiff::encoder::colortype::RGB8, c.as_raw()),
             }
@@ -117,7 +119,7 @@ pub fn write(
         }
         (ImageFormat::Pnm, PageRaster::Tone(p)) => {
             let (w, h) = p.dimensions();
-            let (magic, data) = match p {
+            let (magic, data) = match &**p {
                 Pixels::Gray(g) => ("P5", g.as_raw()),
                 Pixels::Rgb(c) => ("P6", c.as_raw()),
             };

@@ -9,6 +9,7 @@ use crate::clean::colour::Layers;
 use crate::error::{Error, Result};
 use crate::input::{Dpi, Pixels};
 use crate::output::{self, Mode};
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// Write `NAME-mask`, `NAME-foreground` and `NAME-background` beside
@@ -39,14 +40,14 @@ pub(super) fn write(
         ),
         (
             "foreground",
-            PageRaster::Tone(Pixels::Rgb(layers.foreground.clone())),
+            PageRaster::Tone(Cow::Owned(Pixels::Rgb(layers.foreground.clone()))),
             scaled(layers.fg_cell),
             false,
             true,
         ),
         (
             "background",
-            PageRaster::Tone(Pixels::Rgb(layers.background.clone())),
+            PageRaster::Tone(Cow::Owned(Pixels::Rgb(layers.background.clone()))),
             scaled(layers.bg_cell),
             false,
             true,

@@ -25,6 +25,7 @@ use crate::ocr::{DEFAULT_OCR_TIMEOUT, TesseractEngines};
 use crate::output::{self, Mode};
 use crate::pipeline::{self, EngineClock, Progress, Workers};
 use crate::prepare::{Preflight, prepare};
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -291,23 +292,15 @@ fn export_page(
     cfg: &ExportConfig,
     clock: &EngineClock,
 ) -> Result<ExportReport> {
-    let (mut decoded, _captured) = pipeline::decode_captured(page, &cfg.page)?;
-    crate::clean::resolution::estimate(&mut decoded);
-    let input::Decoded {
-        image,
-        mut warnings,
-        ..
-    } = decoded;
-    let (cleaned, rotated_deg) = pipeline::clean_upright(
+    let (mut cleaned, mut warnings, rotated_deg) = pipeline::clean_upright(
         &TesseractEngines,
         clock,
         page,
-        &image,
-        &cfg.page.clean,
-        cfg.page.rotate,
+        &cfg.page,
         cfg.tessdata.as_deref(),
     )?;
-    drop(image);
+    // The grey page is what OCR would read; nothing here writes it.
+    cleaned.gray = image::GrayImage::new(0, 0);
     warnings.extend(cleaned.warnings.iter().cloned());
     if cfg.layers && path.is_none() && cleaned.layers.is_some() {
         return Err(Error::Config(format!(
@@ -316,7 +309,7 @@ fn export_page(
         )));
     }
     let (raster, kind) = raster(&cleaned);
-    let colour = matches!(raster, PageRaster::Tone(Pixels::Rgb(_)));
+    let colour = matches!(&raster, PageRaster::Tone(p) if matches!(**p, Pixels::Rgb(_)));
     let bilevel = matches!(raster, PageRaster::Bilevel(_));
     let mut encoded = Vec::new();
     encode::write(&mut encoded, &raster, cleaned.dpi, *format)
@@ -372,7 +365,7 @@ fn raster(page: &CleanPage) -> (PageRaster<'_>, &'static str) {
     let kind = page.kind();
     let regions: &[(crate::clean::Rect, Pixels)] = match &page.picture {
         Picture::None => &[],
-        Picture::Page(p) => return (PageRaster::Tone(p.clone()), kind),
+        Picture::Page(p) => return (PageRaster::Tone(Cow::Borrowed(p)), kind),
         Picture::Regions(r) => r,
     };
     let base = page.bits.as_gray();
@@ -401,5 +394,5 @@ fn raster(page: &CleanPage) -> (PageRaster<'_>, &'static str) {
             }
         }
     }
-    (PageRaster::Tone(out), kind)
+    (PageRaster::Tone(Cow::Owned(out)), kind)
 }

@@ -1,8 +1,7 @@
 //! How many pages fit in memory at once.
 //!
 //! A page in flight needs memory in proportion to its pixels (README,
-//! Memory: [`GREY_BYTES_PER_PIXEL`] for a grey image page,
-//! [`COLOUR_BYTES_PER_PIXEL`] for a colour one), known from its header
+//! Memory: [`BYTES_PER_PIXEL`], grey or colour), known from its header
 //! before it is decoded. A cluster task or container runs under
 //! a memory limit (its cgroup's `memory.max`, or `memory.limit_in_bytes`
 //! under cgroup v1) past which the kernel kills it; `--max-memory` sets one
@@ -17,19 +16,16 @@ use crate::input::PageRef;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
-/// Memory a grey page in flight takes per pixel, over the fixed part: the
-/// page as cleaned for OCR, its bilevel image, Tesseract's own copies
-/// while it reads. Measured 4.9 on a 299-MP page of text and 5.2 on an A4
-/// one (`benches/memory.sh`, heaptrack); rounded up, as a page budgeted
-/// short is what the limit is there to prevent.
-pub(crate) const GREY_BYTES_PER_PIXEL: u64 = 6;
-
-/// The same for a colour page. Measured 10.7–11.0 while cleanup held the
-/// scan beside its white-balanced copy; since the scan is given up for its
-/// grey page and decoded again where its colour is needed (`clean::scan`),
-/// a colour page peaks as a grey one does (`benches/memory.sh`, README's
-/// Memory). Still budgeted at 12 until the scheduler's owner lowers it.
-pub(crate) const COLOUR_BYTES_PER_PIXEL: u64 = 12;
+/// Memory a page in flight takes per pixel, over the fixed part, grey or
+/// colour: the page as cleaned for OCR, its bilevel image, Tesseract's own
+/// copies while it reads; for a colour page, the colour page made over its
+/// scan (a scan over `clean::scan::KEEP_BYTES` given up and decoded again
+/// where its colour is needed, a page stored whole in colour encoded
+/// before OCR). Measured over 100 MiB (`benches/memory.sh`): 4.2 on an A2
+/// colour page, 4.2 on a map stored whole in colour, 4.9 on a 299-MP grey
+/// page, 3.5 on A4 colour; rounded up, as a page budgeted short is what
+/// the limit is there to prevent.
+pub(crate) const BYTES_PER_PIXEL: u64 = 6;
 
 /// Memory the process takes whatever its pages: the program, its
 /// libraries, Tesseract's models and the buffers that do not grow with
@@ -42,20 +38,13 @@ pub(crate) const FIXED_BYTES: u64 = 100 << 20;
 pub(crate) const PER_WORKER_BYTES: u64 = 40 << 20;
 
 /// Pixels assumed for a page whose size is not known before decoding (a
-/// PDF page, whose own bound is the PDF input's): A4 at 300 dpi, colour.
+/// PDF page, whose own bound is the PDF input's): A4 at 300 dpi.
 const UNKNOWN_PAGE_PIXELS: u64 = 2480 * 3508;
 
 /// The memory a page needs while in flight, from its header's size.
 pub(crate) fn page_need(page: &PageRef) -> u64 {
-    let (pixels, colour) = page
-        .size
-        .map_or((UNKNOWN_PAGE_PIXELS, true), |s| (s.pixels, s.colour));
-    let per_pixel = if colour {
-        COLOUR_BYTES_PER_PIXEL
-    } else {
-        GREY_BYTES_PER_PIXEL
-    };
-    pixels.saturating_mul(per_pixel)
+    let pixels = page.size.map_or(UNKNOWN_PAGE_PIXELS, |s| s.pixels);
+    pixels.saturating_mul(BYTES_PER_PIXEL)
 }
 
 /// A limit on the process's memory, and where it came from.

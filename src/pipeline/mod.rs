@@ -19,7 +19,7 @@ mod stack;
 pub use schedule::Workers;
 pub(crate) use stack::part_path;
 
-pub(crate) use page::{clean_upright, decode_captured, split_spreads};
+pub(crate) use page::{clean_upright, split_spreads};
 pub(crate) use schedule::{EngineClock, Work, abandon_after, in_order};
 
 use crate::error::{Error, Result};

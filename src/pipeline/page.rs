@@ -114,11 +114,7 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
     // Decoding is deterministic: a page turned after OCR is decoded again
     // rather than kept, so its scan (three bytes a pixel in colour) is not
     // held through OCR.
-    let decode = || {
-        let (mut decoded, captured) = decode_captured(page, &cfg.page)?;
-        clean::resolution::estimate(&mut decoded);
-        Ok::<_, Error>((decoded, captured))
-    };
+    let decode = || decode_page(page, &cfg.page);
     let started = Instant::now();
     let (
         input::Decoded {
@@ -188,28 +184,8 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
             separator,
         })
     };
-    // A colour scan is given up once cleanup has its grey page, and
-    // decoded again where its colour is needed (see `clean::scan`).
-    let shape = |p: &PageImage| (p.pixels.dimensions(), std::mem::discriminant(&p.pixels));
-    let again = |turn: u16, size| {
-        move || {
-            let image = decode()?.0.image;
-            let image = match turn {
-                0 => image,
-                _ => input::rotate(&image, turn),
-            };
-            if shape(&image) != size {
-                return Err(Error::input(
-                    PathBuf::from(page.label()),
-                    "the input changed while it was being converted",
-                ));
-            }
-            Ok(image)
-        }
-    };
     let started = Instant::now();
-    let size = shape(&image);
-    let mut cleaned = clean::clean_decoding_again(image, &cfg.page.clean, &again(0, size))?;
+    let mut cleaned = clean_owned(page, &cfg.page, image, 0)?;
     timed(&mut t.clean, started);
     crate::heap::mark("page: cleaned");
     let images = encode(&mut cleaned, &mut t);
@@ -231,18 +207,56 @@ pub(crate) fn process(task: &PageTask) -> Result<PageDone> {
     // The first reading is done with before the page is read again.
     drop((images, cleaned, ocr));
     let started = Instant::now();
-    let scan = decode()?.0.image;
-    let scan = input::rotate(&scan, degrees);
-    timed(&mut t.orient, started);
-    let started = Instant::now();
-    let size = shape(&scan);
-    let mut turned = clean::clean_decoding_again(scan, &cfg.page.clean, &again(degrees, size))?;
+    let scan = input::rotate(&decode()?.0.image, degrees);
+    let mut turned = clean_owned(page, &cfg.page, scan, degrees)?;
     timed(&mut t.orient, started);
     let images = encode(&mut turned, &mut t);
     let started = Instant::now();
     let ocr = recognize(&mut turned)?;
     timed(&mut t.ocr, started);
     finish(images, &turned, degrees, &ocr, t)
+}
+
+/// [`decode_captured`], the page's resolution estimated where the file's
+/// is implausible: the page every command cleans.
+fn decode_page(
+    page: &PageRef,
+    opts: &crate::job::PageOptions,
+) -> Result<(input::Decoded, Option<crate::capture::Captured>)> {
+    let (mut decoded, captured) = decode_captured(page, opts)?;
+    clean::resolution::estimate(&mut decoded);
+    Ok((decoded, captured))
+}
+
+/// Clean `image`, `page` decoded (by [`decode_page`]) and turned
+/// `turn` degrees clockwise, as cleanup's own: a colour scan is given up
+/// once cleanup has its grey page and decoded again where its colour is
+/// needed (see `clean::scan`), so no colour scan is held beside the
+/// grey stages' buffers. Decoding is deterministic; a file changed
+/// meanwhile (another size) is an input error.
+fn clean_owned(
+    page: &PageRef,
+    opts: &crate::job::PageOptions,
+    image: PageImage,
+    turn: u16,
+) -> Result<clean::CleanPage> {
+    let shape = |p: &PageImage| (p.pixels.dimensions(), std::mem::discriminant(&p.pixels));
+    let size = shape(&image);
+    let again = || {
+        let image = decode_page(page, opts)?.0.image;
+        let image = match turn {
+            0 => image,
+            _ => input::rotate(&image, turn),
+        };
+        if shape(&image) != size {
+            return Err(Error::input(
+                PathBuf::from(page.label()),
+                "the input changed while it was being converted",
+            ));
+        }
+        Ok(image)
+    };
+    clean::clean_decoding_again(image, &opts.clean, &again)
 }
 
 /// Decode a page and, when it is a photo the options look at, find the
@@ -332,24 +346,33 @@ pub(super) fn judge_sheet(
     (blank, separator)
 }
 
-/// Clean a page and, when `rotate` is on, turn it upright: the page image
-/// both `ocrpdf` and `ocrpdf clean` produce. Returns the turn undone.
-/// `tessdata` is the model folder of the orientation model; `clock` times
-/// its call for the scheduler's watchdog.
+/// Decode a page, clean it and, when the options say to rotate, turn it
+/// upright: the page image `ocrpdf clean` writes. Returns the decoding's
+/// warnings and the turn undone. `tessdata` is the model folder of the
+/// orientation model; `clock` times its call for the scheduler's watchdog.
+/// The scan is not held beside the cleaned page: a colour one is decoded
+/// again where cleanup needs its colour, and a page found turned is
+/// decoded again to be turned and cleaned anew.
 pub(crate) fn clean_upright(
     engines: &dyn Engines,
     clock: &EngineClock,
     page: &PageRef,
-    image: &PageImage,
-    opts: &clean::CleanOptions,
-    rotate: bool,
+    opts: &crate::job::PageOptions,
     tessdata: Option<&std::path::Path>,
-) -> Result<(clean::CleanPage, u16)> {
-    let cleaned = clean::clean(image, opts);
-    if !rotate {
-        return Ok((cleaned, 0));
+) -> Result<(clean::CleanPage, Vec<crate::input::Warning>, u16)> {
+    let input::Decoded {
+        image, warnings, ..
+    } = decode_page(page, opts)?.0;
+    let cleaned = clean_owned(page, opts, image, 0)?;
+    if !opts.rotate {
+        return Ok((cleaned, warnings, 0));
     }
-    Ok(orient(engines, clock, page, image, &cleaned, opts, tessdata)?.unwrap_or((cleaned, 0)))
+    let Some(degrees) = turn_found(engines, clock, page, &cleaned, tessdata)? else {
+        return Ok((cleaned, warnings, 0));
+    };
+    drop(cleaned);
+    let scan = input::rotate(&decode_page(page, opts)?.0.image, degrees);
+    Ok((clean_owned(page, opts, scan, degrees)?, warnings, degrees))
 }
 
 /// Ask OSD which way up the cleaned page is; if it is confidently turned,
