@@ -687,3 +687,69 @@ fn a_split_spread_document_is_skipped_on_a_rerun() {
     assert_eq!(documents(&lines)[0]["status"], "skipped", "{lines:?}");
     assert_eq!(files(&out), before);
 }
+
+/// A small file system of its own (tmpfs) at `at`, unmounted when
+/// dropped; `None` where this process may not mount one (not root, or a
+/// container without the capability).
+struct SmallDisk(PathBuf);
+
+impl SmallDisk {
+    fn mount(at: &Path, size: &str) -> Option<SmallDisk> {
+        std::fs::create_dir_all(at).unwrap();
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(at)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| SmallDisk(at.to_path_buf()))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// A full output disk: the document fails with exit class 5 and a reason
+/// naming the document and the folder that is full (not a stage file),
+/// no partial PDF is left, and the same batch, once there is room,
+/// converts it. Needs a file system of its own to fill: where this
+/// process may not mount one, the test says so and checks nothing.
+#[test]
+fn a_full_disk_names_the_document_and_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let Some(_disk) = SmallDisk::mount(&out, "256k") else {
+        eprintln!("not run: this process may not mount a tmpfs (needs root)");
+        return;
+    };
+    save_png(&tiny_page(11), &dir.path().join("scan.png"));
+    let manifest = dir.path().join("m.txt");
+    std::fs::write(&manifest, "scan.png\n").unwrap();
+    // Fill the disk to the last byte.
+    let filler = out.join("filler");
+    let mut f = std::fs::File::create(&filler).unwrap();
+    let block = vec![0u8; 4096];
+    while std::io::Write::write_all(&mut f, &block).is_ok() {}
+    drop(f);
+    let (code, lines, err) = run(batch(&manifest, &out, &[]));
+    assert_eq!(code, 5, "{err}");
+    let docs = documents(&lines);
+    assert_eq!(docs[0]["status"], "failed", "{err}");
+    let why = docs[0]["error"].as_str().unwrap();
+    assert!(
+        why.contains(&*dir.path().join("scan.png").to_string_lossy())
+            && why.contains(&*out.to_string_lossy())
+            && why.contains("the disk is full"),
+        "{why}"
+    );
+    assert!(!why.contains(".ocrpdf-"), "a stage file named: {why}");
+    assert_eq!(listing(&out), ["filler"], "nothing left behind");
+    // Room again: converted.
+    std::fs::remove_file(&filler).unwrap();
+    let (code, lines, err) = run(batch(&manifest, &out, &[]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(documents(&lines)[0]["status"], "done");
+}

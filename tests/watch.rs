@@ -42,16 +42,22 @@ fn collect(r: impl std::io::Read + Send + 'static) -> Arc<Mutex<String>> {
 
 impl Watch {
     fn start(dir: &Path, args: &[&str]) -> Watch {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ocrpdf"))
-            .current_dir(dir)
+        Watch::start_with(dir, args, Path::new(env!("CARGO_BIN_EXE_ocrpdf")), |_| {})
+    }
+
+    /// [`Watch::start`] of the program `exe`, its command changed by `how`
+    /// first.
+    fn start_with(dir: &Path, args: &[&str], exe: &Path, how: impl FnOnce(&mut Command)) -> Watch {
+        let mut cmd = Command::new(exe);
+        cmd.current_dir(dir)
             .arg("watch")
             .args(args)
             .env("OMP_THREAD_LIMIT", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("ocrpdf runs");
+            .stderr(Stdio::piped());
+        how(&mut cmd);
+        let mut child = cmd.spawn().expect("ocrpdf runs");
         let stdout = collect(child.stdout.take().unwrap());
         let stderr = collect(child.stderr.take().unwrap());
         Watch {
@@ -874,6 +880,70 @@ fn a_folder_with_a_linked_or_fifo_page_fails_as_a_whole() {
             .iter()
             .any(|r| r.status == Status::Done && r.output.is_some())
     );
+}
+
+/// A document folder holding a page the watcher may not read fails as a
+/// whole into `.failed/`, the reason naming the page and why. Root reads
+/// any file, so when the test runs as root the watcher runs as `nobody`
+/// (its own copy of the program, the folders open to it).
+#[test]
+fn a_folder_with_an_unreadable_page_fails_as_a_whole() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::os::unix::process::CommandExt;
+    let (dir, inbox, out) = folders();
+    let png = png_bytes(&tiny_page(53));
+    for folder in ["locked", "sound"] {
+        std::fs::create_dir(inbox.join(folder)).unwrap();
+        std::fs::write(inbox.join(folder).join("1.png"), &png).unwrap();
+    }
+    let locked = inbox.join("locked/2.png");
+    std::fs::write(&locked, &png).unwrap();
+    let mode =
+        |p: &Path, m: u32| std::fs::set_permissions(p, PermissionsExt::from_mode(m)).unwrap();
+    mode(&locked, 0o000);
+    let root = std::fs::metadata("/proc/self").unwrap().uid() == 0;
+    let exe = if root {
+        let exe = dir.path().join("ocrpdf");
+        std::fs::copy(env!("CARGO_BIN_EXE_ocrpdf"), &exe).unwrap();
+        mode(&exe, 0o755);
+        for d in [
+            dir.path(),
+            &inbox,
+            &inbox.join("locked"),
+            &inbox.join("sound"),
+        ] {
+            mode(d, 0o777);
+        }
+        exe
+    } else {
+        PathBuf::from(env!("CARGO_BIN_EXE_ocrpdf"))
+    };
+    let args = ["in", "--out", "out", "--once", "--settle", "0.5", "--json"];
+    let mut w = Watch::start_with(dir.path(), &args, &exe, |cmd| {
+        if root {
+            let nobody = 65534;
+            cmd.env("HOME", dir.path())
+                .env("XDG_DATA_HOME", dir.path().join("xdg"))
+                .uid(nobody)
+                .gid(nobody);
+        }
+    });
+    w.exit_code();
+    assert_eq!(visible(&out), ["sound.pdf"], "{}", w.stderr());
+    let r = w
+        .reports()
+        .into_iter()
+        .find(|r| r.input.ends_with("locked"))
+        .unwrap_or_else(|| panic!("no record of the folder: {}", w.stderr()));
+    assert_eq!(r.status, Status::Failed);
+    let why = r.error.as_deref().unwrap();
+    assert!(
+        why.contains("2.png") && why.contains("permission denied"),
+        "{why}"
+    );
+    assert!(inbox.join(".failed/locked/2.png").exists());
+    let note = std::fs::read_to_string(inbox.join(".failed/locked.error.txt")).unwrap();
+    assert!(note.contains("2.png"), "{note}");
 }
 
 // The main command in scanner scripts.
