@@ -292,15 +292,13 @@ fn export_page(
     cfg: &ExportConfig,
     clock: &EngineClock,
 ) -> Result<ExportReport> {
-    let (mut cleaned, mut warnings, rotated_deg) = pipeline::clean_upright(
+    let (cleaned, mut warnings, rotated_deg) = pipeline::clean_upright(
         &TesseractEngines,
         clock,
         page,
         &cfg.page,
         cfg.tessdata.as_deref(),
     )?;
-    // The grey page is what OCR would read; nothing here writes it.
-    cleaned.gray = image::GrayImage::new(0, 0);
     warnings.extend(cleaned.warnings.iter().cloned());
     if cfg.layers && path.is_none() && cleaned.layers.is_some() {
         return Err(Error::Config(format!(

@@ -259,6 +259,32 @@ impl Engine for Tesseract {
     }
 }
 
+/// `image` a bit a pixel as Tesseract's `SetImage` takes binary images
+/// (rows of `(w + 7) / 8` bytes, the first pixel in the high bit, a set
+/// bit for white), when every pixel is black (0) or white (255); `None`
+/// for an image in tone.
+fn packed_bits(image: &GrayImage) -> Option<Vec<u8>> {
+    if !image.iter().all(|&v| v == 0 || v == 255) {
+        return None;
+    }
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let line = w.div_ceil(8);
+    let mut rows = vec![0u8; line * h];
+    for (row, out) in image
+        .as_raw()
+        .chunks_exact(w.max(1))
+        .zip(rows.chunks_exact_mut(line.max(1)))
+    {
+        for (byte, px) in out.iter_mut().zip(row.chunks(8)) {
+            *byte = px
+                .iter()
+                .enumerate()
+                .fold(0, |b, (i, &v)| if v == 255 { b | (0x80 >> i) } else { b });
+        }
+    }
+    Some(rows)
+}
+
 impl OrientationDetector for Tesseract {
     fn detect_orientation(
         &mut self,
@@ -272,10 +298,18 @@ impl OrientationDetector for Tesseract {
         );
         let (mut deg, mut conf, mut script_conf) = (0 as c_int, 0f32, 0f32);
         let mut script: *const std::os::raw::c_char = std::ptr::null();
+        // A bilevel page (the pipeline's) is given a bit a pixel: Tesseract
+        // would copy eight and threshold them to the same bits.
+        let packed = packed_bits(image);
+        let line = c_int::try_from(w.div_ceil(8)).map_err(|_| "image too wide")?;
         // SAFETY: as in `recognize`; the script name points into Tesseract's
-        // static tables and is not freed.
+        // static tables and is not freed. `packed` rows are `line` bytes,
+        // `hi` of them, alive until the image is cleared.
         let ok = unsafe {
-            sys::TessBaseAPISetImage(self.api, image.as_raw().as_ptr(), wi, hi, 1, wi);
+            match &packed {
+                Some(rows) => sys::TessBaseAPISetImage(self.api, rows.as_ptr(), wi, hi, 0, line),
+                None => sys::TessBaseAPISetImage(self.api, image.as_raw().as_ptr(), wi, hi, 1, wi),
+            }
             sys::TessBaseAPISetSourceResolution(self.api, dpi.x.max(dpi.y).round() as c_int);
             let ok = sys::TessBaseAPIDetectOrientationScript(
                 self.api,
@@ -433,6 +467,23 @@ unsafe fn bounding_box(
 mod tests {
     use std::io::{Read, Seek};
     use std::os::fd::AsRawFd;
+
+    /// A bilevel image packs to rows of whole bytes, high bit first, white
+    /// set; an image in tone is not packed.
+    #[test]
+    fn bilevel_images_pack_as_tesseract_reads_them() {
+        let img = image::GrayImage::from_fn(10, 2, |x, y| {
+            image::Luma([if (x + y) % 3 == 0 { 0 } else { 255 }])
+        });
+        // Row 0: black at x = 0, 3, 6, 9; row 1: at x = 2, 5, 8.
+        assert_eq!(
+            super::packed_bits(&img),
+            Some(vec![0b0110_1101, 0b1000_0000, 0b1101_1011, 0b0100_0000])
+        );
+        let mut tone = img.clone();
+        tone.put_pixel(4, 1, image::Luma([128]));
+        assert_eq!(super::packed_bits(&tone), None);
+    }
 
     /// What Leptonica writes to the process's stderr while `f` runs.
     fn stderr_of(f: impl FnOnce()) -> String {

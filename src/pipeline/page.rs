@@ -352,7 +352,9 @@ pub(super) fn judge_sheet(
 /// orientation model; `clock` times its call for the scheduler's watchdog.
 /// The scan is not held beside the cleaned page: a colour one is decoded
 /// again where cleanup needs its colour, and a page found turned is
-/// decoded again to be turned and cleaned anew.
+/// decoded again to be turned and cleaned anew. The grey page OCR would
+/// read is not kept (empty in the result): nothing writes it, and the
+/// orientation model reads the bilevel page beside what is written.
 pub(crate) fn clean_upright(
     engines: &dyn Engines,
     clock: &EngineClock,
@@ -363,7 +365,11 @@ pub(crate) fn clean_upright(
     let input::Decoded {
         image, warnings, ..
     } = decode_page(page, opts)?.0;
-    let cleaned = clean_owned(page, opts, image, 0)?;
+    let without_gray = |mut cleaned: clean::CleanPage| {
+        cleaned.gray = image::GrayImage::new(0, 0);
+        cleaned
+    };
+    let cleaned = without_gray(clean_owned(page, opts, image, 0)?);
     if !opts.rotate {
         return Ok((cleaned, warnings, 0));
     }
@@ -372,7 +378,8 @@ pub(crate) fn clean_upright(
     };
     drop(cleaned);
     let scan = input::rotate(&decode_page(page, opts)?.0.image, degrees);
-    Ok((clean_owned(page, opts, scan, degrees)?, warnings, degrees))
+    let turned = without_gray(clean_owned(page, opts, scan, degrees)?);
+    Ok((turned, warnings, degrees))
 }
 
 /// Ask OSD which way up the cleaned page is; if it is confidently turned,
