@@ -390,11 +390,22 @@ fn clean_positive<E>(mut scan: Scan<'_, E>, opts: &CleanOptions) -> Result<Clean
     let mut balanced = None;
     let near = near_ink(&bits, &text, dpi);
     crate::heap::mark("clean: text lines");
+    // What cuts pictures, for the regions found and for the check's areas.
+    let mut pictures = Pictures {
+        scan: &mut scan,
+        scan_colour: &mut scan_colour,
+        balanced: &mut balanced,
+        wants_layers,
+        skew_deg,
+        opts,
+    };
     let picture = match opts.mode {
         Mode::Bw => Picture::None,
         Mode::Gray => Picture::Page(Pixels::Gray(gray.clone())),
         Mode::Color => Picture::Page(
-            scan.colour(opts.whiten_background, skew_deg, dpi)?
+            pictures
+                .scan
+                .colour(opts.whiten_background, skew_deg, dpi)?
                 .map_or_else(|| Pixels::Gray(gray.clone()), Pixels::Rgb),
         ),
         Mode::Auto | Mode::Text => {
@@ -405,14 +416,6 @@ fn clean_positive<E>(mut scan: Scan<'_, E>, opts: &CleanOptions) -> Result<Clean
                 // Pictures are cut from the page as scanned, white-balanced
                 // as a whole: local whitening would take their sky for paper.
                 let fit = Fit::ToTone(&text);
-                let mut pictures = Pictures {
-                    scan: &mut scan,
-                    scan_colour: &mut scan_colour,
-                    balanced: &mut balanced,
-                    wants_layers,
-                    skew_deg,
-                    opts,
-                };
                 pictures.cut(&mut gray, &mut bits, rects, fit)?
             }
         }
@@ -432,14 +435,6 @@ fn clean_positive<E>(mut scan: Scan<'_, E>, opts: &CleanOptions) -> Result<Clean
                 // Its regions are cut anew with the check's areas: the old
                 // crops are not held beside the new ones.
                 drop(picture);
-                let mut pictures = Pictures {
-                    scan: &mut scan,
-                    scan_colour: &mut scan_colour,
-                    balanced: &mut balanced,
-                    wants_layers,
-                    skew_deg,
-                    opts,
-                };
                 pictures.cut(&mut gray, &mut bits, rects, Fit::Merge)?
             }
         }
