@@ -29,10 +29,10 @@ have jbig2dec || { echo "jbig2dec is needed: bash scripts/deps.sh" >&2; exit 1; 
 have cjb2 || log "cjb2 missing (apt-get install djvulibre-bin): its column stays empty"
 cd "$ROOT"
 log "building the test (release; default features, so no per-decision counting slows the timings)"
-cargo test --release --test jbig2 --no-run >/dev/null 2>&1
+cargo test --release --test suite --no-run >/dev/null 2>&1
 log "running bench_page_kinds"
 OMP_THREAD_LIMIT=1 /usr/bin/time -v -o "$WORK/time.txt" \
-    cargo test --release --test jbig2 bench_page_kinds -- --ignored --nocapture --test-threads=1 \
+    cargo test --release --test suite jbig2::bench_page_kinds -- --ignored --nocapture --test-threads=1 \
     2>/dev/null | grep -E '^\||^[0-9]+-page'
 peak_kb="$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/time.txt")"
 echo
@@ -40,6 +40,6 @@ echo "peak memory of the run: $((peak_kb / 1024)) MB"
 # Where the symbol-coded bytes go: the coder counts each decision's bits
 # per part (feature jbig2-stats; its timings are not the encoder's).
 log "breakdown of the symbol-coded bytes (feature jbig2-stats)"
-cargo test --release --features jbig2-stats --test jbig2 bench_symbol_parts -- --ignored --nocapture \
+cargo test --release --features jbig2-stats --test suite jbig2::bench_symbol_parts -- --ignored --nocapture \
     2>/dev/null | grep -E '^\||cjb2'
 

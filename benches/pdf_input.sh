@@ -9,8 +9,8 @@
 #
 # What it does, in one run:
 #   1. writes the inputs with the fixture builders of tests/common/pdfdoc.rs
-#      (`cargo test --release --test pdf_document -- --ignored
-#      write_bench_files`, PDF_BENCH_DIR=the work folder):
+#      (`cargo test --release --test suite -- --ignored
+#      pdf_document::write_bench_files`, PDF_BENCH_DIR=the work folder):
 #        mixed.pdf   10 A4 pages, two of each kind: born-digital text (30
 #                    lines of DejaVu Sans), a 300-dpi scan, a scan under an
 #                    earlier OCR layer (render mode 3), a vector drawing
@@ -72,7 +72,7 @@ done
 build_ocrpdf
 log "writing the inputs ($SCAN_PAGES scanned pages) in $IN"
 (cd "$ROOT" && PDF_BENCH_DIR="$IN" SCAN_PAGES="$SCAN_PAGES" \
-    cargo test --quiet --release --test pdf_document -- --ignored --exact write_bench_files >&2)
+    cargo test --quiet --release --test pdf_document -- --ignored --exact pdf_document::write_bench_files >&2)
 FILES=(mixed scans)
 
 # --- measuring ---------------------------------------------------------------

@@ -3,7 +3,7 @@
 //! code and message. A row without a case here, or a case without a row,
 //! fails the test, so the table stays true and complete.
 
-mod common;
+use crate::common;
 
 use common::*;
 use std::path::Path;

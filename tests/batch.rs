@@ -5,7 +5,7 @@
 //! the array variables a loop sets, and its Kubernetes Job checked against
 //! the Kubernetes schema.
 
-mod common;
+use crate::common;
 
 use common::generator::{Layout, Page, render, save_png};
 use common::*;

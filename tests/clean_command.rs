@@ -1,7 +1,7 @@
 //! `ocrpdf clean`: cleaned images instead of a PDF, bit for bit the pages
 //! the PDF holds.
 
-mod common;
+use crate::common;
 
 use common::generator::{Degrade, degrade, save_png};
 use common::*;

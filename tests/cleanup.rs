@@ -1,7 +1,7 @@
 //! Cleanup seen from the outside: pages turned the wrong way, pictures kept
 //! in colour, scanner borders, forced modes.
 
-mod common;
+use crate::common;
 
 use common::generator::{Degrade, add_dark_border, add_photo, cer, degrade, save_png};
 use common::*;

@@ -8,7 +8,7 @@
 //! in `--mode text` (the old default), and rendered with poppler
 //! (`pdftoppm`) and MuPDF (`mutool draw`) at the scan's resolution.
 
-mod common;
+use crate::common;
 
 use common::colour::{self, ColourPage};
 use common::{ocrpdf, pdfimages_list, pdfimages_png, pdftotext, same_words};

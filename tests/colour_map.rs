@@ -10,7 +10,7 @@
 //! means here): the mean CIEDE2000 of every 64-px tile is at most
 //! [`MAX_TILE_DE`].
 
-mod common;
+use crate::common;
 
 use common::colour::{ciede2000, lab, street_map};
 use common::{ocrpdf, pdftotext, render_page};

@@ -3,7 +3,7 @@
 //! Inputs are generated here, encoded with the `image` crate, and checked
 //! through the real binary and the PDF it writes.
 
-mod common;
+use crate::common;
 
 use common::generator::cer;
 use common::*;

@@ -1,7 +1,7 @@
 //! Each kind of scan damage, cleaned: OCR accuracy after cleanup against
 //! OCR of the raw image, deskew accuracy, speck removal, degenerate pages.
 
-mod common;
+use crate::common;
 
 use common::generator::{
     self as generator, Degrade, Layout, Page, cer, degradation_cases, degrade, half_page, render,

@@ -2,7 +2,7 @@
 //! pipeline's exact bits, and colour pages stay small without losing their
 //! pictures' colour or their text.
 
-mod common;
+use crate::common;
 
 use common::generator::{Degrade, Layout, add_photo, degrade, render, save_png};
 use common::*;

@@ -1,7 +1,7 @@
 //! `ocrpdf scan*.png -o out.pdf` end to end: real Tesseract, real PDFs,
 //! checked with poppler and qpdf against the generator's ground truth.
 
-mod common;
+use crate::common;
 
 use common::generator::{self as generator, Degrade, Layout, cer, degrade, iou, render, save_png};
 use common::*;

@@ -5,7 +5,7 @@
 //! (tests/page_kinds.rs, tests/end_to_end.rs); here the fake's words only
 //! label the pages, so the order and the errors can be checked exactly.
 
-mod common;
+use crate::common;
 
 use common::{generator, listing, ocrpdf, page_count, pdftotext, small_page};
 use image::{GrayImage, Luma};

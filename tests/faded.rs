@@ -9,7 +9,7 @@
 //! `OCRPDF_FADED_OUT=DIR` writes each fixture, its stored bits, its truth
 //! and a 3× view of a crop (input, stored, truth) there, to look at.
 
-mod common;
+use crate::common;
 
 use common::faded::{Fading, faded_columns};
 use common::kinds::{Kind, fmeasure, precision_recall};

@@ -6,7 +6,7 @@
 //! should (a hang guard, not a timing assertion). The `fuzz/` targets
 //! explore the same entry points with cargo-fuzz.
 
-mod common;
+use crate::common;
 
 use image::{DynamicImage, ImageFormat, RgbImage};
 use lopdf::{Document, Object, Stream, dictionary};
@@ -130,7 +130,7 @@ const FORMATS: [(&str, ImageFormat, ocrpdf::input::Format); 7] = [
 /// Seed corpora for the cargo-fuzz targets: the sweep's whole files, in
 /// `fuzz/seeds/decode_image/` and `fuzz/seeds/read_pdf/` (the PDF without
 /// its header line, which that target adds). Not part of the suite; run
-/// with `cargo test --release --test fuzz_sweep -- --ignored fuzz_seeds`.
+/// with `cargo test --release --test suite -- --ignored fuzz_sweep::fuzz_seeds`.
 #[test]
 #[ignore = "writes fuzz/seeds for cargo-fuzz"]
 fn fuzz_seeds() {

@@ -1,7 +1,7 @@
 //! Inputs: formats, multi-page TIFF, stdin, ordering, and bad input that
 //! must give a named, one-line error, the right exit code and no output.
 
-mod common;
+use crate::common;
 
 use common::generator::{Degrade, cer, degrade, save_png};
 use common::*;

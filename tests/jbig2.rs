@@ -11,7 +11,7 @@
 //! drawing, so its decoded samples (`pdfimages`) are compared bit for bit
 //! and its rendering of text pages only for ink dark, paper light.
 
-mod common;
+use crate::common;
 
 use common::generator::{
     CORPUS, Degrade, FONT_PATHS, Layout, Rng, degrade, render, render_lines_at,
@@ -757,8 +757,8 @@ fn print_parts(kinds: &[(&str, BitImage)]) {
 }
 
 /// The breakdown of [`print_parts`] alone, with cjb2's bytes: a quick
-/// look while tuning (`cargo test --release --all-features --test jbig2
-/// bench_symbol_parts -- --ignored --nocapture`).
+/// look while tuning (`cargo test --release --all-features --test suite
+/// jbig2::bench_symbol_parts -- --ignored --nocapture`).
 #[cfg(feature = "jbig2-stats")]
 #[test]
 #[ignore = "a measurement"]

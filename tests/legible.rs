@@ -11,7 +11,7 @@
 //! tinted, placed at about two thirds of the canvas with a soft shadow
 //! along two edges, then blurred, noised and JPEG-compressed like a scan.
 
-mod common;
+use crate::common;
 
 use common::generator::{Layout, Page, render, save_png};
 use common::kinds::{Coverage, finish, mix, shoot};

@@ -9,7 +9,7 @@
 //! the stroke's edge), at least [`MIN_RECALL`] of them must show as ink,
 //! i.e. differ from the tile's rendered paper by CIEDE2000 ≥ [`SHOWS`].
 
-mod common;
+use crate::common;
 
 use common::colour::{self, ColourPage, LIGHT_INKS};
 use common::{ocrpdf, pdftotext, render_page};

@@ -5,7 +5,7 @@
 //!
 //! Set `LOOKS_KEEP=DIR` to keep the inputs, PDFs and renders for viewing.
 
-mod common;
+use crate::common;
 
 use common::colour::{ciede2000, lab};
 use common::generator::{Page, write_png};

@@ -8,7 +8,7 @@
 //! one, is not in any registry this project can reach), so the PDF/A test
 //! checks each requirement ocrpdf is responsible for, one by one.
 
-mod common;
+use crate::common;
 
 use common::generator::{add_photo, save_png};
 use common::{Run, assert_qpdf_ok, ocrpdf_with, small_page};

@@ -10,7 +10,7 @@
 //! `TESSDATA_PREFIX` unless it sets one, so a developer's own models do not
 //! leak in.
 
-mod common;
+use crate::common;
 
 use common::generator::{cer, save_png};
 use common::*;

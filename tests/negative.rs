@@ -6,7 +6,7 @@
 //! rendered by poppler at the scan's resolution and compared with the scan
 //! tile by tile: a tile's mean level must stay on its side of mid-grey.
 
-mod common;
+use crate::common;
 
 use common::generator::{Degrade, cer, degrade, half_page, save_png};
 use common::{ocrpdf, pdftotext, render_page};

@@ -1,7 +1,7 @@
 //! What a run writes besides the PDF (sidecar text, hOCR, JSON report), and
 //! how exactly the PDF's text layer sits on the words the OCR found.
 
-mod common;
+use crate::common;
 
 use common::generator::{Degrade, Layout, cer, degrade, iou, render, save_png};
 use common::*;

@@ -7,7 +7,7 @@
 //! time; the test functions share those runs. Each prints its table before
 //! asserting and gathers every kind's failures, so one run shows them all.
 
-mod common;
+use crate::common;
 
 use common::generator::{Page, cer, save_png};
 use common::kinds::{Kind, fmeasure, page_kinds, phone, precision_recall};

@@ -6,7 +6,7 @@
 //! labels, boxes, attachments) survives. Every fixture is made in code
 //! (`tests/common/pdfdoc.rs`) and every check uses the real tools.
 
-mod common;
+use crate::common;
 
 use common::generator::cer;
 use common::pdfdoc::{self, Fixture, MARKER, Word};

@@ -3,7 +3,7 @@
 //! page), other pages are rendered with pdftoppm, and encrypted, damaged or
 //! born-digital PDFs are refused with the right exit code.
 
-mod common;
+use crate::common;
 
 use common::generator::{Degrade, Page, cer, degrade, font, save_png};
 use common::*;

@@ -4,7 +4,7 @@
 //! Photos are generated from rendered pages with known corners
 //! (`common::phone`); the larger sweep is `examples/outline_bench.rs`.
 
-mod common;
+use crate::common;
 
 use common::generator::{Page, cer, save_png, write_png};
 use common::phone::{

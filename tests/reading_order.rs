@@ -11,7 +11,7 @@
 //! (CER minus the order-free error, a bag of words) at most 0.005. The
 //! test prints its table before asserting.
 
-mod common;
+use crate::common;
 
 use common::generator::save_png;
 use common::layouts::{Layout, layouts};

@@ -2,7 +2,7 @@
 //! from the size of its text (with an `estimated_dpi` warning), not a
 //! silent 300 dpi; a stated resolution is kept as it is.
 
-mod common;
+use crate::common;
 
 use common::generator::{Page, render_lines_at, write_png};
 use common::*;

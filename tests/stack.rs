@@ -3,7 +3,7 @@
 //! (`--split-on blank|patch|qr`), through the real binary, Tesseract and
 //! poppler.
 
-mod common;
+use crate::common;
 
 use common::generator::{Degrade, Page, degrade, save_png};
 use common::sheets::{Mark, Scan, sheet, text_sheet};

@@ -1,7 +1,7 @@
 //! The invisible text layer: Unicode beyond Latin-1, right-to-left text,
 //! the same words in every extraction engine, and no ink on the page.
 
-mod common;
+use crate::common;
 
 use common::generator::{
     Degrade, Layout, Page, add_photo, cer, degrade, half_page, render, render_lines, save_png,

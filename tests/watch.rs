@@ -7,7 +7,7 @@
 //! tests slower. Pauses inside a slow write are shorter than the settle
 //! time on purpose; that is the behaviour under test.
 
-mod common;
+use crate::common;
 
 use common::generator::{Layout, Page, cer, render, save_png};
 use common::*;
