@@ -6,7 +6,8 @@
 //! COUNT photos (default 120) with random perspective (5–35°), turn in
 //! the plane, page size (40–90 % of the frame), desk (wood, white table,
 //! dark cloth, a second sheet under the page), light falloff, a shadow
-//! over some, a corner out of the frame on some, JPEG at 72 dpi. For each:
+//! over some, a thumb over the page's left side on some, a corner out of
+//! the frame on some, JPEG at 72 dpi. For each:
 //! the outline IoU with the truth (both clipped to the frame, as the
 //! SmartDoc 2015 challenge measures), the aspect ratio error of the flat
 //! page, and the seconds of finding and flattening. Prints one line per
@@ -221,6 +222,7 @@ fn main() {
                 desk: desks[i % 4],
                 falloff: r(0.0, 0.35),
                 shadow: i % 5 == 1,
+                thumb: i % 6 == 2,
                 exif: 1,
                 seed: i as u64 + 1,
                 ..Shot::default()
@@ -240,7 +242,7 @@ fn main() {
             }
         }
         println!(
-            "{i:>4} {:<11} tilt {tilt:>4.1} fill {:.2}{}{} iou {:.4} aspect error {:.2}% {:.3} s",
+            "{i:>4} {:<11} tilt {tilt:>4.1} fill {:.2}{}{}{} iou {:.4} aspect error {:.2}% {:.3} s",
             format!("{:?}", shot.desk),
             shot.fill,
             match phone::corners_out(&shot) {
@@ -248,13 +250,14 @@ fn main() {
                 n => format!(" corners-out {n}"),
             },
             if shot.shadow { " shadow" } else { "" },
+            if shot.thumb { " thumb" } else { "" },
             m.iou,
             100.0 * m.aspect_err,
             m.seconds
         );
-        rows.push((shot.desk, m));
+        rows.push((shot.desk, m, shot.thumb));
     }
-    let summary = |name: &str, rows: &[&(Desk, Measured)]| {
+    let summary = |name: &str, rows: &[&(Desk, Measured, bool)]| {
         let n = rows.len().max(1) as f64;
         let good = rows.iter().filter(|r| r.1.iou >= 0.98).count();
         let mean = rows.iter().map(|r| r.1.iou).sum::<f64>() / n;
@@ -271,5 +274,6 @@ fn main() {
         let of: Vec<_> = rows.iter().filter(|r| r.0 == desk).collect();
         summary(&format!("{desk:?}"), &of);
     }
+    summary("thumb", &rows.iter().filter(|r| r.2).collect::<Vec<_>>());
     summary("all", &rows.iter().collect::<Vec<_>>());
 }

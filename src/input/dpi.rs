@@ -109,28 +109,40 @@ pub fn bmp(data: &[u8]) -> Option<Dpi> {
     Dpi::plausible(ppm(38)? * 0.0254, ppm(42)? * 0.0254)
 }
 
-/// Resolution from a JPEG's JFIF `APP0` segment, if it states inches or cm.
+/// Resolution from a JPEG's JFIF `APP0` segment, if it states inches or
+/// cm, else from its EXIF `APP1` segment ([`exif`]): cameras, iPhones
+/// among them, write no JFIF segment, only EXIF (72 dpi, which is how a
+/// photo is told from a scan).
 pub fn jpeg(data: &[u8]) -> Option<Dpi> {
     let mut pos = 2;
+    let mut from_exif = None;
     while pos + 4 <= data.len() && data[pos] == 0xFF {
         let marker = data[pos + 1];
         let len = u16::from_be_bytes([data[pos + 2], data[pos + 3]]) as usize;
-        let body = data.get(pos + 4..pos + 2 + len)?;
+        let Some(body) = data.get(pos + 4..pos + 2 + len) else {
+            break;
+        };
         if marker == 0xE0 && body.len() >= 12 && body.starts_with(b"JFIF\0") {
             let x = u16::from_be_bytes([body[8], body[9]]) as f32;
             let y = u16::from_be_bytes([body[10], body[11]]) as f32;
-            return match body[7] {
+            let stated = match body[7] {
                 1 => Dpi::plausible(x, y),
                 2 => Dpi::plausible(x * 2.54, y * 2.54),
                 _ => None,
             };
+            if stated.is_some() {
+                return stated;
+            }
+        }
+        if marker == 0xE1 && from_exif.is_none() && body.starts_with(b"Exif\0\0") {
+            from_exif = exif(body);
         }
         if marker == 0xDA {
-            return None;
+            break;
         }
         pos += 2 + len;
     }
-    None
+    from_exif
 }
 
 /// Resolution from EXIF data (a TIFF header and its first directory, with
@@ -256,6 +268,58 @@ mod tests {
     fn implausible_values_are_unknown() {
         assert_eq!(Dpi::plausible(1.0, 1.0), None);
         assert_eq!(Dpi::plausible(0.0, 300.0), Some(Dpi::uniform(300.0)));
+    }
+
+    /// A JPEG's segments after SOI, each (marker, body), then SOS.
+    fn jpeg_of(segments: &[(u8, Vec<u8>)]) -> Vec<u8> {
+        let mut f = vec![0xFF, 0xD8];
+        for (marker, body) in segments {
+            f.extend_from_slice(&[0xFF, *marker]);
+            f.extend_from_slice(&((body.len() + 2) as u16).to_be_bytes());
+            f.extend_from_slice(body);
+        }
+        f.extend_from_slice(&[0xFF, 0xDA, 0, 2]);
+        f
+    }
+
+    #[test]
+    fn a_jpeg_without_jfif_density_takes_its_exif_resolution() {
+        // EXIF in little-endian TIFF: XResolution 300/1, unit inches.
+        let mut t = b"Exif\0\0II*\0\x08\0\0\0".to_vec();
+        t.extend_from_slice(&2u16.to_le_bytes());
+        for (tag, kind, value) in [(0x011Au16, 5u16, 38u32), (0x0128, 3, 2)] {
+            t.extend_from_slice(&tag.to_le_bytes());
+            t.extend_from_slice(&kind.to_le_bytes());
+            t.extend_from_slice(&1u32.to_le_bytes());
+            t.extend_from_slice(&value.to_le_bytes());
+        }
+        t.extend_from_slice(&[0; 4]);
+        t.extend_from_slice(&300u32.to_le_bytes());
+        t.extend_from_slice(&1u32.to_le_bytes());
+        let jfif = |unit: u8, v: u16| {
+            let mut b = b"JFIF\0\x01\x02".to_vec();
+            b.push(unit);
+            b.extend_from_slice(&v.to_be_bytes());
+            b.extend_from_slice(&v.to_be_bytes());
+            b.extend_from_slice(&[0, 0]);
+            b
+        };
+        // Only EXIF (an iPhone's camera), or JFIF stating no unit.
+        assert_eq!(jpeg(&jpeg_of(&[(0xE1, t.clone())])), Some(Dpi::uniform(300.0)));
+        assert_eq!(
+            jpeg(&jpeg_of(&[(0xE0, jfif(0, 1)), (0xE1, t.clone())])),
+            Some(Dpi::uniform(300.0))
+        );
+        // JFIF's own density comes first.
+        assert_eq!(
+            jpeg(&jpeg_of(&[(0xE0, jfif(1, 200)), (0xE1, t.clone())])),
+            Some(Dpi::uniform(200.0))
+        );
+        // Neither: unknown; a segment cut short ends the walk.
+        assert_eq!(jpeg(&jpeg_of(&[(0xE0, jfif(0, 1))])), None);
+        let mut cut = jpeg_of(&[(0xE1, t)]);
+        cut.truncate(20);
+        assert_eq!(jpeg(&cut), None);
     }
 
     #[test]

@@ -2,9 +2,9 @@
 //! 25): a flat page (from `gen::render`) placed in 3-D — tilted towards or
 //! away from the camera, turned in its plane — and projected through a
 //! pinhole camera with a phone's focal length onto a desk, with light
-//! falling off to one side, an optional shadow across it, sensor noise and
-//! JPEG (72 dpi in JFIF, as phones write, and optionally an EXIF
-//! orientation tag).
+//! falling off to one side, an optional shadow across it or a thumb over
+//! its edge, sensor noise and JPEG (72 dpi in JFIF; or, turned by an EXIF
+//! orientation tag, 72 dpi in EXIF and no JFIF, as an iPhone writes it).
 
 use super::generator::{Layout, Page, Rng, render};
 use super::kinds::ValueNoise;
@@ -48,6 +48,9 @@ pub struct Shot {
     pub falloff: f64,
     /// A soft shadow over part of the page (a hand or the phone).
     pub shadow: bool,
+    /// A thumb holding the page down: it comes in from the frame's left
+    /// edge and covers the page's left side over about a thumb's width.
+    pub thumb: bool,
     /// EXIF orientation tag to store the JPEG with (1: upright; 6: the
     /// pixels stored a quarter turn counter-clockwise).
     pub exif: u16,
@@ -67,6 +70,7 @@ impl Default for Shot {
             desk: Desk::Wood,
             falloff: 0.2,
             shadow: false,
+            thumb: false,
             exif: 1,
             seed: 1,
         }
@@ -77,7 +81,7 @@ impl Default for Shot {
 pub struct Photo {
     /// The photo as seen (upright).
     pub image: RgbImage,
-    /// Its JPEG file (72 dpi in JFIF, EXIF orientation as asked).
+    /// Its JPEG file ([`phone_jpeg`]).
     pub jpeg: Vec<u8>,
     /// The page's true corners in the upright photo.
     pub corners: Quad,
@@ -225,6 +229,61 @@ impl DeskTexture {
     }
 }
 
+/// A thumb on the page: a capsule (the thumb and the hand behind it)
+/// from the frame's left edge to a rounded tip over the page's margin,
+/// skin-coloured, lit from above (darker along its lower flank), with
+/// a nail near the tip.
+struct Thumb {
+    from: [f64; 2],
+    tip: [f64; 2],
+    radius: f64,
+}
+
+impl Thumb {
+    /// Over the middle of the page's left side, its tip 2.5 % of the
+    /// page's width inside it.
+    fn over_left_side(q: &Quad, (fw, _): (u32, u32)) -> Thumb {
+        let (a, b) = (q.0[3], q.0[0]);
+        let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0 + 0.1 * (a[1] - b[1])];
+        let width = dist(q.0[0], q.0[1]);
+        let tip = [mid[0] + 0.025 * width, mid[1]];
+        Thumb {
+            from: [-0.05 * fw as f64, tip[1] + 0.04 * fw as f64],
+            tip,
+            radius: 0.03 * fw as f64,
+        }
+    }
+
+    fn at(&self, x: f64, y: f64) -> Option<[f64; 3]> {
+        let (d, t) = (
+            [self.tip[0] - self.from[0], self.tip[1] - self.from[1]],
+            [x - self.from[0], y - self.from[1]],
+        );
+        let len2 = d[0] * d[0] + d[1] * d[1];
+        let along = ((t[0] * d[0] + t[1] * d[1]) / len2).clamp(0.0, 1.0);
+        let near = [self.from[0] + along * d[0], self.from[1] + along * d[1]];
+        let off = [x - near[0], y - near[1]];
+        let r = off[0].hypot(off[1]);
+        if r > self.radius {
+            return None;
+        }
+        // Which side of the axis: the lower flank is in shade.
+        let side = (d[0] * off[1] - d[1] * off[0]) / (len2.sqrt() * self.radius);
+        let shade = 0.92 - 0.25 * side.max(0.0).powi(2) - 0.1 * (r / self.radius).powi(4);
+        let nail = along > 0.9 && side.abs() < 0.55 && r < 0.6 * self.radius;
+        let skin = if nail {
+            [236.0, 200.0, 190.0]
+        } else {
+            [222.0, 164.0, 128.0]
+        };
+        Some(skin.map(|v| v * shade))
+    }
+}
+
+fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
+    (a[0] - b[0]).hypot(a[1] - b[1])
+}
+
 /// Whether `p` is inside the convex clockwise quad `q`.
 fn inside(q: &Quad, p: [f64; 2]) -> bool {
     (0..4).all(|i| {
@@ -281,8 +340,11 @@ pub fn photograph(page: &Page, shot: &Shot) -> Photo {
     };
     let seed = shot.seed;
     let desk = DeskTexture::new(shot.desk, shot.frame, seed);
+    let thumb = shot.thumb.then(|| Thumb::over_left_side(&quad, shot.frame));
     let colour = |x: f64, y: f64| -> [f64; 3] {
-        if inside(&quad, [x, y]) {
+        if let Some(c) = thumb.as_ref().and_then(|t| t.at(x, y)) {
+            c
+        } else if inside(&quad, [x, y]) {
             sample(x, y)
         } else if shot.desk == Desk::SheetUnder && inside(&under, [x, y]) {
             [232.0, 231.0, 226.0]
@@ -341,20 +403,36 @@ pub fn photograph(page: &Page, shot: &Shot) -> Photo {
     }
 }
 
-/// A JPEG as a phone writes it: JFIF at 72 dpi, and an EXIF orientation
-/// tag unless it is 1.
+/// A JPEG as a phone writes it. Upright (`orientation` 1): JFIF at 72
+/// dpi. Turned: as an iPhone's camera writes it, no JFIF segment at all,
+/// only EXIF with the orientation tag and 72 dpi as its resolution.
 pub fn phone_jpeg(img: &RgbImage, quality: u8, orientation: u16) -> Vec<u8> {
     let mut buf = Vec::new();
     let mut enc = jpeg_encoder::Encoder::new(&mut buf, quality);
     enc.set_density(jpeg_encoder::PixelDensity::dpi(72));
     if orientation != 1 {
+        // TIFF header, one directory of four entries: Orientation,
+        // XResolution, YResolution (72/1 each, stored after the
+        // directory), ResolutionUnit (inches).
         let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08".to_vec();
-        exif.extend_from_slice(&1u16.to_be_bytes());
-        exif.extend_from_slice(&0x0112u16.to_be_bytes());
-        exif.extend_from_slice(&3u16.to_be_bytes());
-        exif.extend_from_slice(&1u32.to_be_bytes());
-        exif.extend_from_slice(&orientation.to_be_bytes());
-        exif.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+        let entry = |exif: &mut Vec<u8>, tag: u16, kind: u16, value: [u8; 4]| {
+            exif.extend_from_slice(&tag.to_be_bytes());
+            exif.extend_from_slice(&kind.to_be_bytes());
+            exif.extend_from_slice(&1u32.to_be_bytes());
+            exif.extend_from_slice(&value);
+        };
+        let rationals: u32 = 8 + 2 + 4 * 12 + 4;
+        exif.extend_from_slice(&4u16.to_be_bytes());
+        let [a, b] = orientation.to_be_bytes();
+        entry(&mut exif, 0x0112, 3, [a, b, 0, 0]);
+        entry(&mut exif, 0x011A, 5, rationals.to_be_bytes());
+        entry(&mut exif, 0x011B, 5, (rationals + 8).to_be_bytes());
+        entry(&mut exif, 0x0128, 3, [0, 2, 0, 0]);
+        exif.extend_from_slice(&[0; 4]);
+        for _ in 0..2 {
+            exif.extend_from_slice(&72u32.to_be_bytes());
+            exif.extend_from_slice(&1u32.to_be_bytes());
+        }
         enc.add_app_segment(1, exif).unwrap();
     }
     let (w, h) = img.dimensions();
@@ -365,6 +443,11 @@ pub fn phone_jpeg(img: &RgbImage, quality: u8, orientation: u16) -> Vec<u8> {
         jpeg_encoder::ColorType::Rgb,
     )
     .unwrap();
+    if orientation != 1 && buf[2..4] == [0xFF, 0xE0] {
+        // No JFIF segment: the encoder always writes one.
+        let len = u16::from_be_bytes([buf[4], buf[5]]) as usize;
+        buf.drain(2..4 + len);
+    }
     buf
 }
 
@@ -443,6 +526,16 @@ pub fn kinds() -> Vec<(&'static str, Shot)> {
                 roll: -12.0,
                 fill: 0.42,
                 desk: Desk::Wood,
+                ..base.clone()
+            },
+        ),
+        (
+            "thumb-over-edge",
+            Shot {
+                pitch: 14.0,
+                roll: 3.0,
+                desk: Desk::WhiteTable,
+                thumb: true,
                 ..base.clone()
             },
         ),
