@@ -15,7 +15,9 @@
 //! per desk, and s/page. With OUT_DIR, the photos and flat pages of the
 //! named kinds of `tests/common/phone.rs` are written there as PNG, to
 //! look at. `benches/phone.sh` runs it. `outline_bench scan FILE…` says
-//! whether an outline is found in each file (a scan should have none).
+//! whether an outline is found in each file (a scan should have none);
+//! `outline_bench book DIR` writes the curved book spread and single page
+//! of `tests/phone.rs` there as JPEGs.
 
 #[path = "../tests/common/gen.rs"]
 mod generator;
@@ -150,6 +152,20 @@ fn main() {
     // file (scans should have none).
     if args.get(1).map(String::as_str) == Some("cer") {
         cer_table(&args[2], std::path::Path::new(&args[3]));
+        return;
+    }
+    // `outline_bench book DIR`: the curved book spread and single page
+    // of `tests/phone.rs` as JPEGs (spread.jpg, single.jpg), to run
+    // ocrpdf on and look at.
+    if args.get(1).map(String::as_str) == Some("book") {
+        let dir = std::path::Path::new(&args[2]);
+        std::fs::create_dir_all(dir).unwrap();
+        let (left, right) = (phone::book_page(24, 3), phone::book_page(24, 9));
+        let spread = phone::book_photo(&left, Some(&right), &phone::Book::default());
+        std::fs::write(dir.join("spread.jpg"), &spread.jpeg).unwrap();
+        spread.image.save(dir.join("spread.png")).unwrap();
+        let single = phone::book_photo(&left, None, &phone::Book::default());
+        std::fs::write(dir.join("single.jpg"), &single.jpeg).unwrap();
         return;
     }
     if args.get(1).map(String::as_str) == Some("scan") {

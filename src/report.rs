@@ -210,6 +210,13 @@ pub struct CaptureReport {
     /// Its text lines were curved and were straightened.
     #[serde(default)]
     pub dewarped: bool,
+    /// Columns of a spread page's spine shadow lifted to the paper's
+    /// level (0: none).
+    #[serde(default)]
+    pub shadow_lifted_px: u32,
+    /// Columns beyond a spread page's outer edge cut off (0: none).
+    #[serde(default)]
+    pub trimmed_px: u32,
 }
 
 impl From<&crate::capture::Captured> for CaptureReport {
@@ -222,6 +229,8 @@ impl From<&crate::capture::Captured> for CaptureReport {
             seconds: round(c.seconds, 3),
             split: c.split.map(|s| s.name().to_string()),
             dewarped: c.dewarped(),
+            shadow_lifted_px: c.edges.lifted,
+            trimmed_px: c.edges.trimmed,
         }
     }
 }

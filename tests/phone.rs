@@ -317,13 +317,38 @@ fn a_curved_book_spread_becomes_two_straight_pages_in_reading_order() {
         "{}",
         run.stderr
     );
-    // The cut is in the gutter: the left page is as wide as the spine is
-    // from the left edge (the empty band is a few pixels each way).
+    // The cut is in the gutter: the left page and the strip of desk cut
+    // off at its outer edge are as wide as the spine is from the photo's
+    // left edge (the empty band is a few pixels each way).
     let (lw, _) = size_of(&pages[0]);
+    let trimmed = pages[0]["capture"]["trimmed_px"].as_f64().unwrap();
     assert!(
-        (lw as f64 - photo.spine).abs() <= 12.0,
-        "cut at {lw}, spine at {}",
+        (lw as f64 + trimmed - photo.spine).abs() <= 12.0,
+        "cut at {lw} + {trimmed}, spine at {}",
         photo.spine
+    );
+    // The desk beyond the left page's outer edge is gone, and no more
+    // (the generator's page starts `photo.outside` pixels in); the right
+    // page's paper reaches the photo's edge. Both spine shadows are
+    // lifted: no strip of them is kept as a picture.
+    assert!(
+        (trimmed - photo.outside).abs() <= 4.0,
+        "cut {trimmed} px, the desk is {} px",
+        photo.outside
+    );
+    assert_eq!(pages[1]["capture"]["trimmed_px"], 0, "{}", pages[1]);
+    for page in &pages {
+        assert!(
+            page["capture"]["shadow_lifted_px"].as_u64().unwrap() > 10,
+            "{page}"
+        );
+        assert!(!page.to_string().contains("stored_as_picture"), "{page}");
+        assert_eq!(page["codec"], "jbig2", "{page}");
+    }
+    assert!(
+        run.stderr.contains("the spine's shadow lifted"),
+        "{}",
+        run.stderr
     );
     let floor = {
         let g = image::DynamicImage::ImageRgb8(left.image.clone()).into_luma8();

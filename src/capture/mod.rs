@@ -21,7 +21,9 @@
 //! spine is found before the pages are scheduled, so each half is a page
 //! of its own everywhere), and a page whose text lines bend (towards a
 //! spine) is dewarped from them ([`dewarp`], Leptonica's text-line
-//! model). Both only on pages looked at: photos (or `--capture on`) and,
+//! model). A page cut from a spread has its spine's shadow lifted and
+//! what lies beyond its outer edge cut off first ([`edges`]).
+//! Both only on pages looked at: photos (or `--capture on`) and,
 //! with `--split-spreads`, every image; a flat page is left as it was.
 //!
 //! A whole spread (its spine found, but not cut: no `--split-spreads`)
@@ -31,6 +33,7 @@
 //! no outline and is kept whole.
 
 pub mod dewarp;
+pub mod edges;
 pub mod flatten;
 pub mod geometry;
 pub mod outline;
@@ -85,6 +88,8 @@ pub struct Captured {
     pub whole_spread: bool,
     /// What dewarping measured (`None`: not looked at, or too few lines).
     pub dewarp: Option<dewarp::Dewarp>,
+    /// What was done at the side edges of a page cut from a spread.
+    pub edges: edges::Edges,
 }
 
 pub use crate::input::spread::SpreadPart;
@@ -102,6 +107,7 @@ impl Captured {
             no_spine: false,
             whole_spread: false,
             dewarp: None,
+            edges: edges::Edges::default(),
         }
     }
 
@@ -118,6 +124,18 @@ impl Captured {
                 ", {} page of a book spread cut at its spine",
                 side.name()
             ));
+            if self.edges.lifted > 0 {
+                s.push_str(&format!(
+                    ", the spine's shadow lifted ({} px)",
+                    self.edges.lifted
+                ));
+            }
+            if self.edges.trimmed > 0 {
+                s.push_str(&format!(
+                    ", {} px beyond its outer edge cut off",
+                    self.edges.trimmed
+                ));
+            }
         } else if self.no_spine {
             s.push_str(", no book spine found (one page)");
         } else if self.whole_spread {
@@ -297,6 +315,7 @@ pub(crate) fn book(
             };
             decoded.image.pixels = crop(pixels, x, width, h);
             c.split = Some(side);
+            c.edges = edges::even_out(&mut decoded.image.pixels, side);
         }
         Some(SpreadPart::Whole) => c.no_spine = true,
         None => {

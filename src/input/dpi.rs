@@ -305,7 +305,10 @@ mod tests {
             b
         };
         // Only EXIF (an iPhone's camera), or JFIF stating no unit.
-        assert_eq!(jpeg(&jpeg_of(&[(0xE1, t.clone())])), Some(Dpi::uniform(300.0)));
+        assert_eq!(
+            jpeg(&jpeg_of(&[(0xE1, t.clone())])),
+            Some(Dpi::uniform(300.0))
+        );
         assert_eq!(
             jpeg(&jpeg_of(&[(0xE0, jfif(0, 1)), (0xE1, t.clone())])),
             Some(Dpi::uniform(300.0))

@@ -244,7 +244,10 @@ impl Thumb {
     /// page's width inside it.
     fn over_left_side(q: &Quad, (fw, _): (u32, u32)) -> Thumb {
         let (a, b) = (q.0[3], q.0[0]);
-        let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0 + 0.1 * (a[1] - b[1])];
+        let mid = [
+            f64::midpoint(a[0], b[0]),
+            f64::midpoint(a[1], b[1]) + 0.1 * (a[1] - b[1]),
+        ];
         let width = dist(q.0[0], q.0[1]);
         let tip = [mid[0] + 0.025 * width, mid[1]];
         Thumb {
@@ -604,6 +607,8 @@ pub struct BookPhoto {
     /// The spine's column in the image (the frame's width for a single
     /// page, whose spine is at its right).
     pub spine: f64,
+    /// Columns of desk left of the left page's outer edge.
+    pub outside: f64,
 }
 
 /// A spread of `left` and `right` (same size), or with `right` `None` a
@@ -685,7 +690,16 @@ pub fn book_photo(left: &Page, right: Option<&Page>, book: &Book) -> BookPhoto {
     });
     let jpeg = phone_jpeg(&image, 90, 1);
     let image = image::load_from_memory(&jpeg).unwrap().into_rgb8();
-    BookPhoto { image, jpeg, spine }
+    let outside = match right {
+        Some(_) => shift.max(0.0),
+        None => 0.0,
+    };
+    BookPhoto {
+        image,
+        jpeg,
+        spine,
+        outside,
+    }
 }
 
 /// A book page: `lines` lines of 10-point text at 150 dpi on a half-letter
