@@ -449,6 +449,14 @@ fn a_curved_single_page_is_dewarped_not_split_and_flat_pages_are_untouched() {
     assert_eq!(pages.len(), 1, "{}", run.stdout);
     assert!(pages[0]["capture"].get("split").is_none(), "{}", pages[0]);
     assert_eq!(pages[0]["capture"]["dewarped"], true, "{}", pages[0]);
+    // Its spine's shadow (along its right edge) is lifted, not kept as a
+    // grey strip of picture.
+    assert!(
+        pages[0]["capture"]["shadow_lifted_px"].as_u64().unwrap() > 10,
+        "{}",
+        pages[0]
+    );
+    assert_eq!(pages[0]["codec"], "jbig2", "{}", pages[0]);
     assert!(run.stderr.contains("no book spine found"), "{}", run.stderr);
     let after = stored_sag(&d.join("out.pdf"), 1, size_of(&pages[0]), d);
     let got = cer(&page.text, &pdftotext_raw(&d.join("out.pdf"), 1));

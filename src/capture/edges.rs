@@ -116,6 +116,30 @@ pub fn even_out(pixels: &mut Pixels, side: Side) -> Edges {
     done
 }
 
+/// Which page of a book `pixels` is when it was not cut from a spread (a
+/// single page photographed open): the one whose spine is on the side
+/// whose edge columns (the outer 4 %) are in shadow, under 90 % of the
+/// paper's level while the other side's are not. `None` when neither or
+/// both are.
+pub fn side_of_single_page(pixels: &Pixels) -> Option<Side> {
+    let w = pixels.dimensions().0 as usize;
+    if w < 40 {
+        return None;
+    }
+    let level = paper_levels(pixels);
+    let mut mid: Vec<f32> = level[w / 4..3 * w / 4].to_vec();
+    mid.sort_by(f32::total_cmp);
+    let page = mid[mid.len() / 2];
+    let band = (w / 25).max(2);
+    let mean = |cols: &[f32]| cols.iter().sum::<f32>() / cols.len() as f32;
+    let dark = |cols: &[f32]| mean(cols) < SHADOW_DEEP * page;
+    match (dark(&level[..band]), dark(&level[w - band..])) {
+        (false, true) => Some(Side::Left),
+        (true, false) => Some(Side::Right),
+        _ => None,
+    }
+}
+
 /// Columns to cut at the outer edge, `None` when the page's paper reaches
 /// it (see the module doc).
 fn beyond_outer_edge(
@@ -303,6 +327,16 @@ mod tests {
         assert_eq!(even_out(&mut p, Side::Left), Edges::default());
         let mut p = Pixels::Gray(left_page(20, 0, 1.0));
         assert_eq!(even_out(&mut p, Side::Right).trimmed, 0);
+    }
+
+    #[test]
+    fn a_single_page_has_its_spine_on_its_shaded_side() {
+        let page = Pixels::Gray(left_page(0, 50, 0.5));
+        assert_eq!(side_of_single_page(&page), Some(Side::Left));
+        let turned = Pixels::Gray(image::imageops::flip_horizontal(&left_page(0, 50, 0.5)));
+        assert_eq!(side_of_single_page(&turned), Some(Side::Right));
+        let even = Pixels::Gray(left_page(0, 0, 1.0));
+        assert_eq!(side_of_single_page(&even), None);
     }
 
     #[test]

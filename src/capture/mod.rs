@@ -124,18 +124,6 @@ impl Captured {
                 ", {} page of a book spread cut at its spine",
                 side.name()
             ));
-            if self.edges.lifted > 0 {
-                s.push_str(&format!(
-                    ", the spine's shadow lifted ({} px)",
-                    self.edges.lifted
-                ));
-            }
-            if self.edges.trimmed > 0 {
-                s.push_str(&format!(
-                    ", {} px beyond its outer edge cut off",
-                    self.edges.trimmed
-                ));
-            }
         } else if self.no_spine {
             s.push_str(", no book spine found (one page)");
         } else if self.whole_spread {
@@ -154,6 +142,18 @@ impl Captured {
             )),
             Some(d) => s.push_str(&format!(", lines straight (bent {:.1} px at most)", d.sag)),
             None => {}
+        }
+        if self.edges.lifted > 0 {
+            s.push_str(&format!(
+                ", the spine's shadow lifted ({} px)",
+                self.edges.lifted
+            ));
+        }
+        if self.edges.trimmed > 0 {
+            s.push_str(&format!(
+                ", {} px beyond its outer edge cut off",
+                self.edges.trimmed
+            ));
         }
         s
     }
@@ -335,6 +335,14 @@ pub(crate) fn book(
     if let Some((found, flat)) = dewarp::dewarp(&decoded.image.pixels) {
         if let Some(flat) = flat {
             decoded.image.pixels = flat;
+            // A single book page (its lines bent: a book's): its spine's
+            // shadow is on whichever side is shaded. Dewarping moved
+            // pixels along columns only, so a column is still a column.
+            if c.split.is_none()
+                && let Some(side) = edges::side_of_single_page(&decoded.image.pixels)
+            {
+                c.edges = edges::even_out(&mut decoded.image.pixels, side);
+            }
         }
         c.dewarp = Some(found);
     }
