@@ -94,8 +94,10 @@ fn pdftotext(pdf: &std::path::Path) -> String {
 /// (default), and the capture seconds it reports.
 fn cer_table(bin: &str, dir: &std::path::Path) {
     std::fs::create_dir_all(dir).unwrap();
+    // Run from `dir`: a relative path to the binary is made absolute.
+    let bin = std::fs::canonicalize(bin).unwrap_or_else(|_| bin.into());
     let run = |input: &str, out: &str, extra: &[&str]| {
-        let o = std::process::Command::new(bin)
+        let o = std::process::Command::new(&bin)
             .current_dir(dir)
             .args([input, "-o", out, "-q", "--json", "-j", "1"])
             .args(extra)
