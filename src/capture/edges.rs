@@ -33,7 +33,7 @@
 //! exactly.
 
 use super::spread::Side;
-use crate::input::Pixels;
+use crate::input::{Pixels, luma_of};
 
 /// Share of the page's paper level under which a column near the spine
 /// is in its shadow.
@@ -61,182 +61,168 @@ pub struct Edges {
     pub lifted: u32,
 }
 
-/// Lift the spine's shadow of `pixels`, the `side` page of a spread, and
-/// cut off what lies beyond its outer edge (see the module doc). Returns
-/// what was done; `pixels` is changed only where it says so.
-pub fn even_out(pixels: &mut Pixels, side: Side) -> Edges {
-    let (w, h) = pixels.dimensions();
-    if w < 40 || h < 40 {
+/// Lift the spine's shadow of `pixels` and cut off what lies beyond its
+/// outer edge (see the module doc). `side` is the page's side of the
+/// spread it was cut from; `None` for a single book page, whose spine is
+/// then taken to be on its shaded side (see [`Profile::single_side`]).
+/// Returns what was done; `pixels` is changed only where it says so.
+pub fn even_out(pixels: &mut Pixels, side: Option<Side>) -> Edges {
+    let Some(profile) = Profile::of(pixels) else {
         return Edges::default();
-    }
-    let level = paper_levels(pixels);
-    let page = {
-        let mut mid: Vec<f32> = level[w as usize / 4..3 * w as usize / 4].to_vec();
-        mid.sort_by(f32::total_cmp);
-        mid[mid.len() / 2]
     };
-    if page < 64.0 {
+    let Some(side) = side.or_else(|| profile.single_side()) else {
         return Edges::default();
-    }
+    };
+    let (w, h) = pixels.dimensions();
     // Column `i` counted from the spine, and from the outer edge.
     let from_spine = |i: u32| match side {
         Side::Left => w - 1 - i,
         Side::Right => i,
     };
-    let from_outer = |i: u32| match side {
-        Side::Left => i,
-        Side::Right => w - 1 - i,
-    };
+    let from_outer = |i: u32| w - 1 - from_spine(i);
     let mut done = Edges::default();
     let band = (0..(w as f32 * MAX_SHADOW) as u32)
-        .take_while(|&i| level[from_spine(i) as usize] < SHADED * page)
+        .take_while(|&i| profile.shaded(from_spine(i), SHADED))
         .count() as u32;
-    let deepest = (0..band)
-        .map(|i| level[from_spine(i) as usize])
-        .fold(f32::MAX, f32::min);
-    if band >= 3 && deepest < SHADOW_DEEP * page {
+    if band >= 3 && (0..band).any(|i| profile.shaded(from_spine(i), SHADOW_DEEP)) {
         let gains: Vec<(u32, f32)> = (0..band)
-            .map(|i| {
-                let x = from_spine(i);
-                (x, (page / level[x as usize].max(1.0)).clamp(1.0, MAX_GAIN))
-            })
+            .map(|i| (from_spine(i), profile.gain(from_spine(i))))
             .collect();
         lift(pixels, &gains);
         done.lifted = band;
     }
-    if let Some(cut) = beyond_outer_edge(pixels, &level, page, &from_outer) {
-        let keep = w - cut;
+    if let Some(cut) = profile.beyond_outer_edge(from_outer) {
         let x = match side {
             Side::Left => cut,
             Side::Right => 0,
         };
-        *pixels = super::crop(pixels, x, keep, h);
+        *pixels = super::crop(pixels, x, w - cut, h);
         done.trimmed = cut;
     }
     done
 }
 
-/// Which page of a book `pixels` is when it was not cut from a spread (a
-/// single page photographed open): the one whose spine is on the side
-/// whose edge columns (the outer 4 %) are in shadow, under 90 % of the
-/// paper's level while the other side's are not. `None` when neither or
-/// both are.
-pub fn side_of_single_page(pixels: &Pixels) -> Option<Side> {
-    let w = pixels.dimensions().0 as usize;
-    if w < 40 {
-        return None;
-    }
-    let level = paper_levels(pixels);
-    let mut mid: Vec<f32> = level[w / 4..3 * w / 4].to_vec();
-    mid.sort_by(f32::total_cmp);
-    let page = mid[mid.len() / 2];
-    let band = (w / 25).max(2);
-    let mean = |cols: &[f32]| cols.iter().sum::<f32>() / cols.len() as f32;
-    let dark = |cols: &[f32]| mean(cols) < SHADOW_DEEP * page;
-    match (dark(&level[..band]), dark(&level[w - band..])) {
-        (false, true) => Some(Side::Left),
-        (true, false) => Some(Side::Right),
-        _ => None,
-    }
-}
-
-/// Columns to cut at the outer edge, `None` when the page's paper reaches
-/// it (see the module doc).
-fn beyond_outer_edge(
-    pixels: &Pixels,
-    level: &[f32],
+/// The paper's level in each column of a page.
+struct Profile {
+    /// Each column's luma histogram over every other row, 256 bins a
+    /// column.
+    hist: Vec<u32>,
+    /// Rows counted in each column's histogram.
+    rows: u32,
+    /// Each column's paper level: the 90th percentile of its histogram,
+    /// then a median over five columns.
+    level: Vec<f32>,
+    /// The page's paper level: the median level of the middle half of the
+    /// columns.
     page: f32,
-    from_outer: &dyn Fn(u32) -> u32,
-) -> Option<u32> {
-    let w = pixels.dimensions().0;
-    let limit = (w as f32 * MAX_BEYOND) as u32;
-    let edge = (0..limit).find(|&i| level[from_outer(i) as usize] >= PAPER * page)?;
-    if edge < 3 || level[from_outer(edge - 3) as usize] >= BEYOND * page {
-        return None;
-    }
-    if (0..edge - 2).any(|i| level[from_outer(i) as usize] >= BEYOND * page) {
-        return None;
-    }
-    let cols: Vec<u32> = (0..edge).map(from_outer).collect();
-    let inked = cols
-        .iter()
-        .map(|&x| {
-            column_luma(pixels, x)
-                .filter(|&v| v < 0.5 * level[x as usize])
-                .count()
-        })
-        .sum::<usize>();
-    let h = pixels.dimensions().1 as usize;
-    (inked * 500 <= cols.len() * h).then_some((edge + 2).min(limit))
 }
 
-/// The luma of column `x`, top to bottom.
-fn column_luma(pixels: &Pixels, x: u32) -> Box<dyn Iterator<Item = f32> + '_> {
-    match pixels {
-        Pixels::Gray(g) => Box::new(
-            g.as_raw()
-                .chunks_exact(g.width() as usize)
-                .map(move |row| f32::from(row[x as usize])),
-        ),
-        Pixels::Rgb(c) => Box::new(
-            c.as_raw()
-                .chunks_exact(3 * c.width() as usize)
-                .map(move |row| luma(&row[3 * x as usize..3 * x as usize + 3])),
-        ),
-    }
-}
-
-fn luma(p: &[u8]) -> f32 {
-    0.299 * f32::from(p[0]) + 0.587 * f32::from(p[1]) + 0.114 * f32::from(p[2])
-}
-
-/// Each column's paper level: the 90th percentile of its luma over every
-/// other row, then a median over five columns.
-fn paper_levels(pixels: &Pixels) -> Vec<f32> {
-    let (w, h) = pixels.dimensions();
-    let (w, h) = (w as usize, h as usize);
-    let mut hist = vec![0u32; w * 256];
-    let rows = (0..h).step_by(2);
-    match pixels {
-        Pixels::Gray(g) => {
-            for y in rows {
-                for (x, &v) in g.as_raw()[y * w..(y + 1) * w].iter().enumerate() {
-                    hist[x * 256 + v as usize] += 1;
+impl Profile {
+    /// The profile of `pixels`; `None` for an image under 40 pixels a
+    /// side or one with no paper brighter than a quarter of white.
+    fn of(pixels: &Pixels) -> Option<Profile> {
+        let (w, h) = pixels.dimensions();
+        if w < 40 || h < 40 {
+            return None;
+        }
+        let (w, h) = (w as usize, h as usize);
+        let mut hist = vec![0u32; w * 256];
+        let rows = (0..h).step_by(2);
+        match pixels {
+            Pixels::Gray(g) => {
+                for y in rows {
+                    for (x, &v) in g.as_raw()[y * w..(y + 1) * w].iter().enumerate() {
+                        hist[x * 256 + v as usize] += 1;
+                    }
+                }
+            }
+            Pixels::Rgb(c) => {
+                for y in rows {
+                    let row = &c.as_raw()[3 * y * w..3 * (y + 1) * w];
+                    for (x, p) in row.chunks_exact(3).enumerate() {
+                        hist[x * 256 + luma_of(p) as usize] += 1;
+                    }
                 }
             }
         }
-        Pixels::Rgb(c) => {
-            for y in rows {
-                for (x, p) in c.as_raw()[3 * y * w..3 * (y + 1) * w]
-                    .chunks_exact(3)
-                    .enumerate()
-                {
-                    hist[x * 256 + luma(p).round().min(255.0) as usize] += 1;
-                }
-            }
+        let counted = h.div_ceil(2) as u32;
+        let below = counted - counted / 10;
+        let raw: Vec<f32> = hist
+            .chunks_exact(256)
+            .map(|col| {
+                let mut seen = 0;
+                col.iter()
+                    .position(|&n| {
+                        seen += n;
+                        seen > below
+                    })
+                    .unwrap_or(255) as f32
+            })
+            .collect();
+        let level: Vec<f32> = (0..w)
+            .map(|x| median(&raw[x.saturating_sub(2)..(x + 3).min(w)]))
+            .collect();
+        let page = median(&level[w / 4..3 * w / 4]);
+        (page >= 64.0).then_some(Profile {
+            hist,
+            rows: counted,
+            level,
+            page,
+        })
+    }
+
+    /// Whether column `x`'s paper is under `share` of the page's.
+    fn shaded(&self, x: u32, share: f32) -> bool {
+        self.level[x as usize] < share * self.page
+    }
+
+    /// What brings column `x`'s paper to the page's level.
+    fn gain(&self, x: u32) -> f32 {
+        (self.page / self.level[x as usize].max(1.0)).clamp(1.0, MAX_GAIN)
+    }
+
+    /// Which page of a book this is, when not cut from a spread: the one
+    /// whose spine is on the side whose edge columns (the outer 4 %) are
+    /// in shadow, under 90 % of the paper's level on average, while the
+    /// other side's are not. `None` when neither or both are.
+    fn single_side(&self) -> Option<Side> {
+        let w = self.level.len();
+        let band = (w / 25).max(2);
+        let dark =
+            |cols: &[f32]| cols.iter().sum::<f32>() / (cols.len() as f32) < SHADOW_DEEP * self.page;
+        match (dark(&self.level[..band]), dark(&self.level[w - band..])) {
+            (false, true) => Some(Side::Left),
+            (true, false) => Some(Side::Right),
+            _ => None,
         }
     }
-    let counted = h.div_ceil(2) as u32;
-    let below = counted - counted / 10;
-    let raw: Vec<f32> = hist
-        .chunks_exact(256)
-        .map(|col| {
-            let mut seen = 0;
-            col.iter()
-                .position(|&n| {
-                    seen += n;
-                    seen > below
-                })
-                .unwrap_or(255) as f32
-        })
-        .collect();
-    (0..w)
-        .map(|x| {
-            let mut win: Vec<f32> = raw[x.saturating_sub(2)..(x + 3).min(w)].to_vec();
-            win.sort_by(f32::total_cmp);
-            win[win.len() / 2]
-        })
-        .collect()
+
+    /// Columns to cut at the outer edge (column `i` from it is
+    /// `from_outer(i)`), `None` when the page's paper reaches it (see the
+    /// module doc).
+    fn beyond_outer_edge(&self, from_outer: impl Fn(u32) -> u32) -> Option<u32> {
+        let limit = (self.level.len() as f32 * MAX_BEYOND) as u32;
+        let edge = (0..limit).find(|&i| !self.shaded(from_outer(i), PAPER))?;
+        // Clearly darker than paper up to three columns before it.
+        if edge < 3 || (0..=edge - 3).any(|i| !self.shaded(from_outer(i), BEYOND)) {
+            return None;
+        }
+        // No ink: nothing under half its column's level.
+        let inked: u32 = (0..edge)
+            .map(|i| {
+                let x = from_outer(i) as usize;
+                let dark = (0.5 * self.level[x]).ceil() as usize;
+                self.hist[x * 256..x * 256 + dark].iter().sum::<u32>()
+            })
+            .sum();
+        (inked * 500 <= edge * self.rows).then_some((edge + 2).min(limit))
+    }
+}
+
+fn median(v: &[f32]) -> f32 {
+    let mut v = v.to_vec();
+    v.sort_by(f32::total_cmp);
+    v[v.len() / 2]
 }
 
 /// Multiply columns by their gains (`(x, gain)`), every channel.
@@ -293,7 +279,7 @@ mod tests {
     #[test]
     fn the_spine_shadow_is_lifted_and_the_desk_cut_off() {
         let mut p = Pixels::Gray(left_page(20, 50, 0.5));
-        let done = even_out(&mut p, Side::Left);
+        let done = even_out(&mut p, Some(Side::Left));
         assert_eq!(done.trimmed, 22);
         assert!((45..=52).contains(&done.lifted), "{done:?}");
         let Pixels::Gray(g) = &p else { unreachable!() };
@@ -317,26 +303,33 @@ mod tests {
     fn an_even_page_to_its_edges_is_left_alone() {
         let page = left_page(0, 0, 1.0);
         let mut p = Pixels::Gray(page.clone());
-        assert_eq!(even_out(&mut p, Side::Left), Edges::default());
+        assert_eq!(even_out(&mut p, Some(Side::Left)), Edges::default());
         let Pixels::Gray(g) = &p else { unreachable!() };
         assert_eq!(g, &page);
         // A light shading (under a tenth) is no spine shadow; a right
         // page's outer edge is its right one, where this page has paper.
         let page = left_page(0, 60, 0.93);
         let mut p = Pixels::Gray(page.clone());
-        assert_eq!(even_out(&mut p, Side::Left), Edges::default());
+        assert_eq!(even_out(&mut p, Some(Side::Left)), Edges::default());
         let mut p = Pixels::Gray(left_page(20, 0, 1.0));
-        assert_eq!(even_out(&mut p, Side::Right).trimmed, 0);
+        assert_eq!(even_out(&mut p, Some(Side::Right)).trimmed, 0);
     }
 
     #[test]
     fn a_single_page_has_its_spine_on_its_shaded_side() {
-        let page = Pixels::Gray(left_page(0, 50, 0.5));
-        assert_eq!(side_of_single_page(&page), Some(Side::Left));
-        let turned = Pixels::Gray(image::imageops::flip_horizontal(&left_page(0, 50, 0.5)));
-        assert_eq!(side_of_single_page(&turned), Some(Side::Right));
-        let even = Pixels::Gray(left_page(0, 0, 1.0));
-        assert_eq!(side_of_single_page(&even), None);
+        let side = |g: &GrayImage| Profile::of(&Pixels::Gray(g.clone())).unwrap().single_side();
+        let page = left_page(0, 50, 0.5);
+        assert_eq!(side(&page), Some(Side::Left));
+        assert_eq!(
+            side(&image::imageops::flip_horizontal(&page)),
+            Some(Side::Right)
+        );
+        assert_eq!(side(&left_page(0, 0, 1.0)), None);
+        // Lifted on that side, and the even page left alone.
+        let mut p = Pixels::Gray(page);
+        assert!(even_out(&mut p, None).lifted >= 45);
+        let mut p = Pixels::Gray(left_page(0, 0, 1.0));
+        assert_eq!(even_out(&mut p, None), Edges::default());
     }
 
     #[test]
@@ -348,6 +341,6 @@ mod tests {
             }
         }
         let mut p = Pixels::Gray(page);
-        assert_eq!(even_out(&mut p, Side::Left).trimmed, 0);
+        assert_eq!(even_out(&mut p, Some(Side::Left)).trimmed, 0);
     }
 }

@@ -315,7 +315,7 @@ pub(crate) fn book(
             };
             decoded.image.pixels = crop(pixels, x, width, h);
             c.split = Some(side);
-            c.edges = edges::even_out(&mut decoded.image.pixels, side);
+            c.edges = edges::even_out(&mut decoded.image.pixels, Some(side));
         }
         Some(SpreadPart::Whole) => c.no_spine = true,
         None => {
@@ -338,10 +338,8 @@ pub(crate) fn book(
             // A single book page (its lines bent: a book's): its spine's
             // shadow is on whichever side is shaded. Dewarping moved
             // pixels along columns only, so a column is still a column.
-            if c.split.is_none()
-                && let Some(side) = edges::side_of_single_page(&decoded.image.pixels)
-            {
-                c.edges = edges::even_out(&mut decoded.image.pixels, side);
+            if c.split.is_none() {
+                c.edges = edges::even_out(&mut decoded.image.pixels, None);
             }
         }
         c.dewarp = Some(found);

@@ -270,6 +270,22 @@ mod tests {
         assert_eq!(Dpi::plausible(0.0, 300.0), Some(Dpi::uniform(300.0)));
     }
 
+    /// EXIF as a TIFF header (big-endian) and one directory of three
+    /// entries: `dpi`/1 × `dpi`/1 per inch.
+    fn exif_inches(dpi: u32) -> Vec<u8> {
+        let mut t = b"MM\0*\0\0\0\x08\0\x03".to_vec();
+        for (tag, kind, value) in [(0x011A, 5, 50), (0x011B, 5, 50), (0x0128, 3, 2 << 16)] {
+            t.extend((tag as u16).to_be_bytes());
+            t.extend((kind as u16).to_be_bytes());
+            t.extend(1u32.to_be_bytes());
+            t.extend((value as u32).to_be_bytes());
+        }
+        t.extend(0u32.to_be_bytes());
+        t.extend(dpi.to_be_bytes());
+        t.extend(1u32.to_be_bytes());
+        t
+    }
+
     /// A JPEG's segments after SOI, each (marker, body), then SOS.
     fn jpeg_of(segments: &[(u8, Vec<u8>)]) -> Vec<u8> {
         let mut f = vec![0xFF, 0xD8];
@@ -284,18 +300,7 @@ mod tests {
 
     #[test]
     fn a_jpeg_without_jfif_density_takes_its_exif_resolution() {
-        // EXIF in little-endian TIFF: XResolution 300/1, unit inches.
-        let mut t = b"Exif\0\0II*\0\x08\0\0\0".to_vec();
-        t.extend_from_slice(&2u16.to_le_bytes());
-        for (tag, kind, value) in [(0x011Au16, 5u16, 38u32), (0x0128, 3, 2)] {
-            t.extend_from_slice(&tag.to_le_bytes());
-            t.extend_from_slice(&kind.to_le_bytes());
-            t.extend_from_slice(&1u32.to_le_bytes());
-            t.extend_from_slice(&value.to_le_bytes());
-        }
-        t.extend_from_slice(&[0; 4]);
-        t.extend_from_slice(&300u32.to_le_bytes());
-        t.extend_from_slice(&1u32.to_le_bytes());
+        let t = [b"Exif\0\0".as_slice(), &exif_inches(300)].concat();
         let jfif = |unit: u8, v: u16| {
             let mut b = b"JFIF\0\x01\x02".to_vec();
             b.push(unit);
@@ -327,17 +332,7 @@ mod tests {
 
     #[test]
     fn exif_resolution_in_inches_or_centimetres() {
-        // Big-endian, three entries: 72/1 x 72/1 per inch.
-        let mut t = b"MM\0*\0\0\0\x08\0\x03".to_vec();
-        for (tag, kind, value) in [(0x011A, 5, 50), (0x011B, 5, 50), (0x0128, 3, 2 << 16)] {
-            t.extend((tag as u16).to_be_bytes());
-            t.extend((kind as u16).to_be_bytes());
-            t.extend(1u32.to_be_bytes());
-            t.extend((value as u32).to_be_bytes());
-        }
-        t.extend(0u32.to_be_bytes());
-        t.extend(72u32.to_be_bytes());
-        t.extend(1u32.to_be_bytes());
+        let t = exif_inches(72);
         assert_eq!(t.len(), 58);
         assert_eq!(exif(&t), Some(Dpi::uniform(72.0)));
         // Per centimetre: 118.11/cm is 300 dpi; no unit: nothing.

@@ -414,29 +414,7 @@ pub fn phone_jpeg(img: &RgbImage, quality: u8, orientation: u16) -> Vec<u8> {
     let mut enc = jpeg_encoder::Encoder::new(&mut buf, quality);
     enc.set_density(jpeg_encoder::PixelDensity::dpi(72));
     if orientation != 1 {
-        // TIFF header, one directory of four entries: Orientation,
-        // XResolution, YResolution (72/1 each, stored after the
-        // directory), ResolutionUnit (inches).
-        let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08".to_vec();
-        let entry = |exif: &mut Vec<u8>, tag: u16, kind: u16, value: [u8; 4]| {
-            exif.extend_from_slice(&tag.to_be_bytes());
-            exif.extend_from_slice(&kind.to_be_bytes());
-            exif.extend_from_slice(&1u32.to_be_bytes());
-            exif.extend_from_slice(&value);
-        };
-        let rationals: u32 = 8 + 2 + 4 * 12 + 4;
-        exif.extend_from_slice(&4u16.to_be_bytes());
-        let [a, b] = orientation.to_be_bytes();
-        entry(&mut exif, 0x0112, 3, [a, b, 0, 0]);
-        entry(&mut exif, 0x011A, 5, rationals.to_be_bytes());
-        entry(&mut exif, 0x011B, 5, (rationals + 8).to_be_bytes());
-        entry(&mut exif, 0x0128, 3, [0, 2, 0, 0]);
-        exif.extend_from_slice(&[0; 4]);
-        for _ in 0..2 {
-            exif.extend_from_slice(&72u32.to_be_bytes());
-            exif.extend_from_slice(&1u32.to_be_bytes());
-        }
-        enc.add_app_segment(1, exif).unwrap();
+        enc.add_app_segment(1, camera_exif(orientation)).unwrap();
     }
     let (w, h) = img.dimensions();
     enc.encode(
