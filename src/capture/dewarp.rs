@@ -8,22 +8,17 @@
 //! the page from them, and moves every column's pixels up or down by it —
 //! one resampling pass, lines made straight and parallel. Tried first as
 //! the issue asks, and kept: on the generated cylinder pages of
-//! `tests/phone.rs` (lines bent up to 12 px at 300 dpi) it leaves 1.4–1.5
-//! px on a single page and the left page of a spread, 2.6 px on the
-//! right page (the issue's target is 2): the bend of a real book steepens
-//! towards the spine faster than its one quadratic per line follows. OCR
-//! reads the dewarped pages as well as the flat renders. A flat page is
-//! left alone because the page is only resampled when its lines measure
+//! `tests/phone.rs` (lines bent 12–21 px at 300 dpi) it leaves 1.2–1.7 px
+//! (the issue's target is 2; the same pages scanned flat measure 0.5–0.7
+//! by the same baseline fit), and OCR reads the dewarped pages as well
+//! as the flat renders. What is left grows with the bend (2.3 px on a
+//! page bent 21 px): the bend of a real book steepens towards the spine
+//! faster than its one quadratic per line follows. A flat page is left
+//! alone because the page is only resampled when its lines measure
 //! curved. Not changed by Leptonica's knobs (its curvature limits only
 //! accept or refuse a model, both disparity arrays add a horizontal
 //! model, and a second pass fits the quadratic part of a residual the
-//! first fit left none of). Tried and not kept: one smooth surface of our
-//! own over all lines' centres (quartic along the lines, quadratic down
-//! the page) took that right page to 1.6 px but the others to 1.9 and
-//! 2.2; choosing per page between it and Leptonica's by how straight the
-//! result measures (by Leptonica's model, or the larger of both models'
-//! measures) kept Leptonica's page on all three, each model finding
-//! little left of what it removes itself (branch `heic-dewarp-try`).
+//! first fit left none of).
 //!
 //! Only vertical disparity is applied (`useboth` off): Leptonica's
 //! horizontal model straightens slanted margins, which a page already

@@ -7,9 +7,10 @@
 //! pages curving into the binding. [`find_gutter`] works on the luma
 //! image reduced to at most [`WORK_WIDTH`] pixels wide:
 //!
-//! 1. Ink is what is much darker than its surroundings' paper (the
-//!    brightest value within a few pixels, a grey dilation): text is ink,
-//!    the spine's soft shadow and light falling off are not.
+//! 1. Ink is what is much darker than the paper both above and below it
+//!    (the brightest value within a few pixels on each side): text is
+//!    ink; the spine's soft shadow, light falling off and the edge of the
+//!    desk where a page's top curves away near the spine are not.
 //! 2. Columns with (almost) no ink in the middle 90 % of the height are
 //!    empty; runs of them in the middle [`SEARCH`] of the width, with at
 //!    least [`MIN_SIDE_INK`] of the ink on each side, are gutter
@@ -68,9 +69,9 @@ pub fn find_gutter(gray: &GrayImage) -> Option<Gutter> {
     let f = w.div_ceil(WORK_WIDTH).max(1);
     let (sw, sh) = (w / f, h / f);
     let small = reduce(gray, f, sw, sh);
-    // Local paper: the brightest value within r pixels (separable max).
+    // Local paper, above and below (`paper_both_sides`).
     let r = 4usize;
-    let paper = dilate(&small, sw as usize, sh as usize, r);
+    let paper = paper_both_sides(&small, sw as usize, sh as usize, r);
     let (top, bottom) = ((sh as f64 * 0.05) as usize, (sh as f64 * 0.95) as usize);
     let mut ink = vec![0u32; sw as usize];
     let mut mean = vec![0f64; sw as usize];
@@ -175,25 +176,24 @@ fn reduce(gray: &GrayImage, f: u32, sw: u32, sh: u32) -> Vec<u8> {
     out
 }
 
-/// Grey dilation (max) over a (2r+1)² square, separably.
-fn dilate(img: &[u8], w: usize, h: usize, r: usize) -> Vec<u8> {
-    let mut rows = vec![0u8; img.len()];
-    for y in 0..h {
-        let row = &img[y * w..(y + 1) * w];
-        for x in 0..w {
-            rows[y * w + x] = *row[x.saturating_sub(r)..(x + r + 1).min(w)]
-                .iter()
-                .max()
-                .expect("a window");
-        }
-    }
+/// The paper around each pixel of `img` for telling ink: the brightest
+/// value within `r` pixels above it in its column and the brightest
+/// within `r` below, the darker of the two. A text stroke is short, paper
+/// above and below it; the edge of a dark region (the desk showing where
+/// a book page's top edge curves away near the spine) has paper on one
+/// side only, and is not ink.
+fn paper_both_sides(img: &[u8], w: usize, h: usize, r: usize) -> Vec<u8> {
     let mut out = vec![0u8; img.len()];
     for y in 0..h {
         for x in 0..w {
-            out[y * w + x] = (y.saturating_sub(r)..(y + r + 1).min(h))
-                .map(|yy| rows[yy * w + x])
-                .max()
-                .expect("a window");
+            let max_of = |ys: std::ops::Range<usize>| ys.map(|yy| img[yy * w + x]).max();
+            let up = max_of(y.saturating_sub(r)..y);
+            let down = max_of(y + 1..(y + r + 1).min(h));
+            // At the image's top or bottom one side is all there is.
+            out[y * w + x] = match (up, down) {
+                (Some(u), Some(d)) => u.min(d),
+                (u, d) => u.or(d).unwrap_or(img[y * w + x]),
+            };
         }
     }
     out
@@ -253,6 +253,24 @@ mod tests {
         let g = find_gutter(&img).expect("a gutter");
         assert!((g.cut as i64 - 880).abs() <= 6, "{g:?}");
         assert!(g.band.0 < 880 && g.band.1 > 880);
+    }
+
+    #[test]
+    fn the_desk_where_the_pages_curve_away_is_no_ink() {
+        // A deep book: near the spine the pages' top and bottom edges
+        // curve down into the binding, and a dark desk shows there in
+        // wedges reaching into the middle 90 % of the height.
+        let (w, h, spine) = (1600, 1100, 880);
+        let mut img = spread(w, h, spine, 60.0, 70);
+        for (x, y, p) in img.enumerate_pixels_mut() {
+            let near = 1.0 - (x as f64 - spine as f64).abs() / 120.0;
+            let wedge = 0.12 * h as f64 * near;
+            if (y as f64) < wedge || ((h - 1 - y) as f64) < wedge {
+                *p = Luma([60]);
+            }
+        }
+        let g = find_gutter(&img).expect("a gutter");
+        assert!((g.cut as i64 - spine as i64).abs() <= 6, "{g:?}");
     }
 
     #[test]

@@ -695,13 +695,16 @@ pub fn book_page(lines: usize, seed: u64) -> Page {
 /// How far each text line of `gray` bends (issue 25, point 2): ink (under
 /// half grey) smeared along rows by `smear` pixels each way joins a line's
 /// letters and words into one component; components at least a third of
-/// the image wide are lines. Each line's middle is taken in strips of
-/// `strip` columns — the middle of its core band, the rows holding most
-/// of the strip's ink, which ascenders, capitals and descenders do not
-/// move — and fitted with a quadratic (least squares): its sag over the
-/// line's span, |a|·(L/2)², is the line's deviation from straight.
-/// Pixels, per line from the top.
-pub fn line_sags(gray: &image::GrayImage, smear: u32, strip: u32) -> Vec<f64> {
+/// the image wide are lines. A line's baseline is fitted to the lowest
+/// ink pixel of each of its columns with a quadratic (least squares),
+/// trimmed three times to the points within [`BASELINE_BAND`] of the last
+/// fit: descenders, commas and gaps' stray ink drop out, and the
+/// hundreds of columns a line has average away the pixel grid (the
+/// bottom of letters, one point per 96-px strip, measured a perfectly
+/// flat scan's stored lines at up to 1.5 px). Its sag over the line's
+/// span, |a|·(L/2)², is the line's deviation from straight. Pixels, per
+/// line from the top.
+pub fn line_sags(gray: &image::GrayImage, smear: u32) -> Vec<f64> {
     use imageproc::region_labelling::{Connectivity, connected_components};
     let (w, h) = gray.dimensions();
     let ink = |x: u32, y: u32| gray.get_pixel(x, y).0[0] < 128;
@@ -734,46 +737,62 @@ pub fn line_sags(gray: &image::GrayImage, smear: u32, strip: u32) -> Vec<f64> {
         .map(|l| (span[l].2, l))
         .collect();
     lines.sort();
+    // The lowest ink pixel of every column of every line.
+    let mut bottom: std::collections::HashMap<usize, Vec<Option<u32>>> = lines
+        .iter()
+        .map(|&(_, l)| (l, vec![None; w as usize]))
+        .collect();
+    for (x, y, p) in labels.enumerate_pixels() {
+        if let Some(b) = bottom.get_mut(&(p.0[0] as usize))
+            && ink(x, y)
+        {
+            b[x as usize] = Some(y);
+        }
+    }
     let mut sags = Vec::new();
     for (_, l) in lines {
-        let (x0, x1) = (span[l].0, span[l].1);
-        let mut pts = Vec::new();
-        let mut sx = x0;
-        while sx + strip / 2 <= x1 {
-            // The strip's ink per row; its core (x-height) band is the
-            // rows with at least 40 % of the fullest row's ink, which
-            // ascenders and descenders do not reach.
-            let xs = sx..(sx + strip).min(x1 + 1);
-            let rows: Vec<u32> = (0..h)
-                .map(|y| {
-                    xs.clone()
-                        .filter(|&x| labels.get_pixel(x, y).0[0] as usize == l && ink(x, y))
-                        .count() as u32
-                })
-                .collect();
-            let max = rows.iter().copied().max().unwrap_or(0);
-            if max > 0 {
-                let core: Vec<usize> = (0..rows.len())
-                    .filter(|&y| rows[y] * 10 >= max * 4)
-                    .collect();
-                let cx = (xs.start + xs.end - 1) as f64 / 2.0;
-                pts.push((cx, *core.last().unwrap() as f64));
+        let mut pts: Vec<(f64, f64)> = bottom[&l]
+            .iter()
+            .enumerate()
+            .filter_map(|(x, b)| b.map(|y| (x as f64, y as f64)))
+            .collect();
+        let mut fit = quadratic(&pts);
+        for band in [4.0 * BASELINE_BAND, 2.0 * BASELINE_BAND, BASELINE_BAND] {
+            pts.retain(|&(x, y)| (y - fit.at(x)).abs() <= band);
+            if pts.len() < 20 {
+                break;
             }
-            sx += strip;
+            fit = quadratic(&pts);
         }
-        if pts.len() < 4 {
-            continue;
-        }
-        let a = quadratic(&pts);
+        let (x0, x1) = (span[l].0, span[l].1);
         let half = (x1 - x0) as f64 / 2.0;
-        sags.push(a.abs() * half * half);
+        sags.push(fit.c[2].abs() * half * half);
     }
     sags
 }
 
-/// The x² coefficient of the least-squares quadratic through `pts`.
-fn quadratic(pts: &[(f64, f64)]) -> f64 {
-    let mx = pts.iter().map(|p| p.0).sum::<f64>() / pts.len() as f64;
+/// How far, in pixels at 300 dpi, a letter's lowest pixel may lie from
+/// the line's baseline fit and still be taken as on it.
+const BASELINE_BAND: f64 = 2.5;
+
+/// A quadratic in `x − mx`.
+struct Quadratic {
+    mx: f64,
+    c: [f64; 3],
+}
+
+impl Quadratic {
+    fn at(&self, x: f64) -> f64 {
+        let x = x - self.mx;
+        self.c[0] + self.c[1] * x + self.c[2] * x * x
+    }
+}
+
+/// The least-squares quadratic through `pts` (flat at their mean when
+/// they do not tie one down).
+fn quadratic(pts: &[(f64, f64)]) -> Quadratic {
+    let n = pts.len().max(1) as f64;
+    let mx = pts.iter().map(|p| p.0).sum::<f64>() / n;
     // Normal equations in centred x, solved by Cramer's rule.
     let mut s = [0f64; 5];
     let mut t = [0f64; 3];
@@ -796,13 +815,19 @@ fn quadratic(pts: &[(f64, f64)]) -> f64 {
     };
     let d = det(m);
     if d.abs() < 1e-12 {
-        return 0.0;
+        return Quadratic {
+            mx,
+            c: [t[0] / n, 0.0, 0.0],
+        };
     }
-    let mut m2 = m;
-    for r in 0..3 {
-        m2[r][2] = t[r];
-    }
-    det(m2) / d
+    let c = [0, 1, 2].map(|k| {
+        let mut mk = m;
+        for r in 0..3 {
+            mk[r][k] = t[r];
+        }
+        det(mk) / d
+    });
+    Quadratic { mx, c }
 }
 
 /// EXIF as a phone's camera writes it (a big-endian TIFF directory):
