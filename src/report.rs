@@ -200,6 +200,10 @@ pub struct CaptureReport {
     /// from (`A4`, `Letter`, `Legal`); absent when none did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paper: Option<String>,
+    /// The resolution the page had in the photo when it was warped up to
+    /// 200 dpi (`dpi` is then the page's), one decimal; absent when not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen_dpi: Option<f64>,
     /// Seconds spent finding and flattening (included in
     /// `stage_seconds.decode`), three decimals.
     pub seconds: f64,
@@ -226,6 +230,7 @@ impl From<&crate::capture::Captured> for CaptureReport {
             corners: c.corners.map(|q| q.map(|p| p.map(|v| round(v, 1)))),
             flattened: c.flattened,
             paper: c.paper.map(str::to_string),
+            seen_dpi: c.seen_dpi.map(|d| round(f64::from(d), 1)),
             seconds: round(c.seconds, 3),
             split: c.split.map(|s| s.name().to_string()),
             dewarped: c.dewarped(),

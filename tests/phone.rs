@@ -238,7 +238,39 @@ fn a_dark_desk_photo_with_a_shadow_reads_like_a_flat_scan_in_ocrpdf_and_clean() 
     let (w, h) = image::image_dimensions(d.join("page.png")).unwrap();
     let aspect = w as f64 / h as f64 / (8.27 / 11.69) - 1.0;
     assert!(aspect.abs() < 0.02, "{w} x {h}");
-    assert!(w < photo.image.width() && h < photo.image.height());
+    // Cropped to the page (not the photo's frame, whose proportions are
+    // 3:4), at the resolution its paper size gives it: the photo saw it
+    // under 200 dpi, and it is warped up to that.
+    assert!((w as f64 / (8.27 * 200.0) - 1.0).abs() < 0.01, "{w} x {h}");
+}
+
+#[test]
+fn a_page_seen_small_is_warped_up_to_200_dpi_and_reads_like_a_flat_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // The page fills 42 % of the frame's width: about 75 dpi on A4.
+    let shot = shot("small-40");
+    let page = page_for(shot.paper, 14, 13);
+    let photo = photograph(&page, &shot);
+    std::fs::write(d.join("photo.jpg"), &photo.jpeg).unwrap();
+    let run = ocrpdf(d, &["photo.jpg", "-o", "out.pdf", "--json", "-v"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = json_line(&run);
+    let seen = report["capture"]["seen_dpi"].as_f64().unwrap_or(0.0);
+    assert!(seen > 50.0 && seen < 100.0, "{report}");
+    assert_eq!(report["dpi"], 200.0, "{report}");
+    assert!(run.stderr.contains("resampled from"), "{}", run.stderr);
+    // Stored as a 200-dpi bilevel image, not as blocks of 75-dpi pixels.
+    let list = pdfimages_list(&d.join("out.pdf"));
+    assert!(
+        list.iter()
+            .any(|i| i.4 == 1 && (i.1 as f64 / (8.27 * 200.0) - 1.0).abs() < 0.01),
+        "{list:?}"
+    );
+    let after = text_cer(&page, &d.join("out.pdf"));
+    let flat = flat_cer(d, &page);
+    println!("CER flat {flat:.4}, seen at {seen:.0} dpi and flattened {after:.4}");
+    assert!(after <= cer_bound(flat), "CER {after:.4}, flat {flat:.4}");
 }
 
 /// Worst line bend of page `page` of `pdf` (stored at `size` pixels, for

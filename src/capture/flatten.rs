@@ -39,6 +39,24 @@ pub fn flat_size(quad: &Quad, frame: (u32, u32)) -> Option<(u32, u32)> {
     (w.is_finite() && h.is_finite() && w >= 16.0 && h >= 16.0).then_some((w as u32, h as u32))
 }
 
+/// `size` enlarged, proportions kept, until its longest side has
+/// `long_px` pixels — by at most [`MAX_UPSCALE`]; `size` when it has them
+/// already.
+pub fn at_least(size: (u32, u32), long_px: f64) -> (u32, u32) {
+    let long = size.0.max(size.1).max(1) as f64;
+    let k = (long_px / long).min(MAX_UPSCALE);
+    if k <= 1.0 {
+        return size;
+    }
+    let up = |v: u32| (v as f64 * k).round() as u32;
+    (up(size.0), up(size.1))
+}
+
+/// Largest enlargement [`at_least`] makes: a page seen smaller than this
+/// has no more detail to recover (and its memory stays bounded by the
+/// photo's).
+pub const MAX_UPSCALE: f64 = 3.0;
+
 /// The page inside `quad` of `pixels`, warped to `size` (bilinear, one
 /// pass); `None` when the quad is degenerate.
 pub fn flatten(pixels: &Pixels, quad: &Quad, size: (u32, u32)) -> Option<Pixels> {
@@ -127,6 +145,15 @@ mod tests {
         assert_eq!(out.dimensions(), (40, 50));
         assert_eq!(out.get_pixel(0, 0), img.get_pixel(10, 20));
         assert_eq!(out.get_pixel(39, 49), img.get_pixel(49, 69));
+    }
+
+    #[test]
+    fn a_small_page_is_enlarged_to_the_least_size_and_no_further() {
+        // 618 × 873 seen; A4's 11.69 in at 200 dpi is 2338 px long.
+        assert_eq!(at_least((618, 873), 2338.0), (1655, 2338));
+        assert_eq!(at_least((2000, 2828), 2338.0), (2000, 2828));
+        // At most three times.
+        assert_eq!(at_least((100, 141), 2338.0), (300, 423));
     }
 
     #[test]

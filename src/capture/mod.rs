@@ -74,6 +74,9 @@ pub struct Captured {
     /// The paper the flat page's proportions matched (its resolution
     /// comes from it), e.g. `A4`.
     pub paper: Option<&'static str>,
+    /// The resolution the page had in the photo when it was warped up to
+    /// [`MIN_FLAT_DPI`] (`None`: kept at the photo's detail).
+    pub seen_dpi: Option<f32>,
     /// Seconds spent finding and flattening (part of the page's decoding
     /// time in [`crate::StageTimes`]).
     pub seconds: f64,
@@ -102,6 +105,7 @@ impl Captured {
             corners: None,
             flattened: false,
             paper: None,
+            seen_dpi: None,
             seconds: 0.0,
             split: None,
             no_spine: false,
@@ -164,7 +168,7 @@ impl Captured {
         }
         match (&self.corners, self.flattened) {
             (Some(c), true) => format!(
-                "page found in the photo at ({:.0},{:.0}) ({:.0},{:.0}) ({:.0},{:.0}) ({:.0},{:.0}), flattened{}",
+                "page found in the photo at ({:.0},{:.0}) ({:.0},{:.0}) ({:.0},{:.0}) ({:.0},{:.0}), flattened{}{}",
                 c[0][0],
                 c[0][1],
                 c[1][0],
@@ -173,12 +177,24 @@ impl Captured {
                 c[2][1],
                 c[3][0],
                 c[3][1],
-                self.paper.map(|p| format!(" ({p})")).unwrap_or_default()
+                self.paper.map(|p| format!(" ({p})")).unwrap_or_default(),
+                self.seen_dpi
+                    .map(|d| format!(", resampled from {d:.0} dpi"))
+                    .unwrap_or_default()
             ),
             _ => "no page outline found in the photo (kept whole)".into(),
         }
     }
 }
+
+/// Least resolution of a flat page whose paper is known: a page seen
+/// small in a photo (40 % of a 12-MP frame is about 75 dpi on A4) is
+/// warped up to it in the one resampling pass flattening makes anyway.
+/// Binarized at 75 dpi its letters are blocks of a few pixels and OCR
+/// reads an enlargement of those; warped to 200 dpi from the photo, the
+/// letters keep smooth edges and read better (the bench's page at 40 %
+/// of the frame: CER 0.60 % → 0.00 %, 7.7 → 18 kB, looked at).
+pub const MIN_FLAT_DPI: f64 = 200.0;
 
 /// Paper the flat page's proportions are matched against: (name, short
 /// side, long side) in inches. A5 and A3 have A4's proportions and are
@@ -237,10 +253,16 @@ pub(crate) fn apply(
     };
     let outline = find_outline(gray);
     let flat = outline.and_then(|o| {
-        let size = flatten::flat_size(&o.quad, frame)?;
-        Some((o, size, flatten::flatten(pixels, &o.quad, size)?))
+        let seen = flatten::flat_size(&o.quad, frame)?;
+        // A page seen small is warped up to `MIN_FLAT_DPI` in the same
+        // pass (unless `--dpi` says what the photo's pixels are).
+        let size = match (dpi_override, paper_of(seen.0, seen.1)) {
+            (None, Some((_, long_in))) => flatten::at_least(seen, long_in * MIN_FLAT_DPI),
+            _ => seen,
+        };
+        Some((o, size, flatten::flatten(pixels, &o.quad, size)?, seen))
     });
-    let Some((outline, (w, h), flat)) = flat else {
+    let Some((outline, (w, h), flat, seen)) = flat else {
         return Some(Captured {
             looked: true,
             seconds: started.elapsed().as_secs_f64(),
@@ -249,6 +271,9 @@ pub(crate) fn apply(
     };
     decoded.image.pixels = flat;
     let paper = paper_of(w, h);
+    let seen_dpi = paper
+        .filter(|_| (w, h) != seen)
+        .map(|(_, long_in)| (seen.0.max(seen.1) as f64 / long_in) as f32);
     if dpi_override.is_none() {
         // The photo's own resolution (or the guess from its proportions)
         // says nothing about the page in it.
@@ -266,8 +291,12 @@ pub(crate) fn apply(
                 code: "estimated_dpi",
                 message: format!(
                     "resolution estimated as {:.0} dpi from the page found in the photo: its \
-                     proportions are {name}'s ({short_in} x {long_in} in); --dpi sets it",
-                    dpi.x
+                     proportions are {name}'s ({short_in} x {long_in} in){}; --dpi sets it",
+                    seen_dpi.unwrap_or(dpi.x),
+                    match seen_dpi {
+                        Some(_) => format!(", resampled to {:.0} dpi", dpi.x),
+                        None => String::new(),
+                    }
                 ),
             });
             decoded.image.dpi = dpi;
@@ -282,6 +311,7 @@ pub(crate) fn apply(
         corners: Some(outline.quad.0),
         flattened: true,
         paper: paper.map(|p| p.0),
+        seen_dpi,
         seconds: started.elapsed().as_secs_f64(),
         ..Captured::none()
     })
