@@ -12,6 +12,7 @@ use common::phone::{
 };
 use common::*;
 use ocrpdf::capture::{find_outline, flatten, iou};
+use ocrpdf::input::Pixels;
 use std::path::Path;
 
 fn json_line(run: &Run) -> serde_json::Value {
@@ -45,12 +46,34 @@ fn the_page_outline_is_found_on_every_kind_of_photo() {
         let overlap = iou(&found.quad, &photo.corners, (w as f64, h as f64));
         let (fw, fh) = flatten::flat_size(&found.quad, (w, h)).expect("a size");
         let aspect = fw as f64 / fh as f64 / (shot.paper.0 / shot.paper.1) - 1.0;
+        // Its lines once flat, at 300 dpi: straight (the homography keeps
+        // lines straight; a wrong corner would not bend them but a lens
+        // model or a bad warp would).
+        // At the size capture warps it to (a page seen small, larger).
+        let (fw, fh) = flatten::at_least((fw, fh), 200.0 * shot.paper.1);
+        let Some(Pixels::Gray(flat)) =
+            flatten::flatten(&Pixels::Gray(gray.clone()), &found.quad, (fw, fh))
+        else {
+            panic!("{name}: not flattened")
+        };
+        let k = 300.0 * shot.paper.1 / fh as f64;
+        let big = image::imageops::resize(
+            &flat,
+            (fw as f64 * k) as u32,
+            (fh as f64 * k) as u32,
+            image::imageops::FilterType::Triangle,
+        );
+        let sags = line_sags(&even_paper(&big), 16);
+        let bend = sags.iter().copied().fold(0.0, f64::max);
         table.push_str(&format!(
-            "{name:<18} IoU {overlap:.4} aspect {:+.2}%\n",
-            100.0 * aspect
+            "{name:<18} IoU {overlap:.4} aspect {:+.2}% bend {bend:.2} px ({} lines)\n",
+            100.0 * aspect,
+            sags.len()
         ));
-        if overlap < 0.98 || aspect.abs() > 0.02 {
-            failures.push(format!("{name}: IoU {overlap:.4}, aspect {aspect:+.4}"));
+        if overlap < 0.98 || aspect.abs() > 0.02 || bend > 2.0 || sags.len() < 6 {
+            failures.push(format!(
+                "{name}: IoU {overlap:.4}, aspect {aspect:+.4}, bend {bend:.2}"
+            ));
         }
     }
     println!("{table}");
@@ -101,6 +124,20 @@ fn a_flatbed_scan_has_no_outline_and_is_not_looked_at() {
     assert!(
         (pw - w as f32 * 72.0 / 300.0).abs() < 1.0 && (ph - h as f32 * 72.0 / 300.0).abs() < 1.0
     );
+}
+
+/// `gray` with its light evened out (each pixel over the brightest within
+/// 24 px, as paper; three quarters of that is ink): a shadow across a
+/// photo's page is no ink, a photo's soft letters are.
+fn even_paper(gray: &image::GrayImage) -> image::GrayImage {
+    let paper =
+        imageproc::morphology::grayscale_dilate(gray, &imageproc::morphology::Mask::square(24));
+    image::GrayImage::from_fn(gray.width(), gray.height(), |x, y| {
+        let (v, p) = (gray.get_pixel(x, y).0[0], paper.get_pixel(x, y).0[0]);
+        // Three quarters of the paper's level is the ink threshold (128).
+        let r = f64::from(v) / f64::from(p.max(1));
+        image::Luma([(255.0 * 2.0 * (r - 0.5)).clamp(0.0, 255.0) as u8])
+    })
 }
 
 /// CER of the text layer of page 1 of `pdf` against `page`'s text.
