@@ -1127,6 +1127,42 @@ fn a_scanned_pdf_dropped_in_becomes_a_searchable_pdf() {
     assert!(inbox.join(".done/scan.pdf").exists());
 }
 
+/// A phone photo dropped in (issue 25, point 7) comes out as its page,
+/// found, flattened and cropped to A4, as `ocrpdf` makes it; the watch's
+/// JSON line carries the page's resolution warning.
+#[test]
+fn a_phone_photo_dropped_in_becomes_its_flat_page() {
+    use common::phone::{kinds, page_for, photograph};
+    let (dir, inbox, out) = folders();
+    let shot = kinds()
+        .into_iter()
+        .find(|k| k.0 == "wood-tilted")
+        .expect("a kind")
+        .1;
+    let page = page_for(shot.paper, 6, 52);
+    std::fs::write(inbox.join("photo.jpg"), photograph(&page, &shot).jpeg).unwrap();
+    let mut w = Watch::start(
+        dir.path(),
+        &["in", "--out", "out", "--once", "--settle", "0.3", "--json"],
+    );
+    assert_eq!(w.exit_code(), 0, "{}", w.stderr());
+    assert_eq!(visible(&out), ["photo.pdf"]);
+    let (pw, ph) = page_size_pt(&out.join("photo.pdf"));
+    assert!(
+        (pw / 595.3 - 1.0).abs() < 0.02 && (ph / 841.9 - 1.0).abs() < 0.02,
+        "page {pw} x {ph} pt"
+    );
+    let reports = w.reports();
+    assert!(
+        reports[0]
+            .warnings
+            .iter()
+            .any(|w| w.code == "estimated_dpi" && w.message.contains("page found in the photo")),
+        "{reports:?}"
+    );
+    assert_text(&out.join("photo.pdf"), 1, &page.text);
+}
+
 /// With --accept-truncated, a JPEG that stays cut short is converted once
 /// the incomplete wait is over, with its truncated_input warning.
 #[test]

@@ -2,7 +2,8 @@
 //! S3-compatible server (moto), then the same with `file://` storage:
 //! workers killed mid-document, a corrupt input, a doubled job and a
 //! claim taken over after its lease; exactly one output per document,
-//! byte-identical to the plain `ocrpdf` command (a PDF input too).
+//! byte-identical to the plain `ocrpdf` command (a PDF input and a phone
+//! photo too).
 #![cfg(feature = "queue")]
 
 mod common;
@@ -401,24 +402,22 @@ fn workers_over_postgres_and_s3_then_file_storage_give_one_output_per_document()
     assert_eq!(listing(&term_out), Vec::<String>::new());
 
     pdf_input(&pg);
+    photo_input(&pg);
 }
 
-/// A PDF with a scanned page and a born-digital page, through a worker:
-/// edited as the plain command edits it (byte-identical output, dated by
-/// the same input time), the scan read, the typed page kept as it was.
-fn pdf_input(pg: &Postgres) {
-    let home = tempfile::tempdir().unwrap();
-    let db = pg.create_db("pdfsuite");
-    let input = home.path().join("mixed.pdf");
-    common::pdfdoc::scan_then_digital(21).write(&input);
+/// `input` through a worker on a queue of its own (`dbname`): the
+/// worker's output, and the plain command's on the same file (in the
+/// worker's output folder's home), which must be the same bytes.
+fn through_a_worker(pg: &Postgres, dbname: &str, input: &Path, home: &Path) -> PathBuf {
+    let db = pg.create_db(dbname);
     let run = |args: &[&str]| {
-        ok(args, &[], home.path());
+        ok(args, &[], home);
     };
     run(&["queue", "init", "--db", &db]);
     run(&["queue", "add", "--db", &db, input.to_str().unwrap()]);
-    let out = home.path().join("out");
+    let out = home.join("out");
     let url = format!("file://{}", out.display());
-    let mut w = worker(&db, &url, &[], home.path(), true);
+    let mut w = worker(&db, &url, &[], home, true);
     let status = w.wait().unwrap();
     let mut err = String::new();
     std::io::Read::read_to_string(w.stderr.as_mut().unwrap(), &mut err).unwrap();
@@ -427,7 +426,7 @@ fn pdf_input(pg: &Postgres) {
     assert_eq!(row.2, "done", "{row:?}\n{err}");
     let name = row.5.as_deref().unwrap().rsplit('/').next().unwrap();
     let pdf = out.join(name);
-    let reference = home.path().join("ref.pdf");
+    let reference = home.join("ref.pdf");
     run(&[
         input.to_str().unwrap(),
         "-o",
@@ -439,6 +438,17 @@ fn pdf_input(pg: &Postgres) {
         std::fs::read(&reference).unwrap(),
         "the worker's output is the plain command's"
     );
+    pdf
+}
+
+/// A PDF with a scanned page and a born-digital page, through a worker:
+/// edited as the plain command edits it (byte-identical output, dated by
+/// the same input time), the scan read, the typed page kept as it was.
+fn pdf_input(pg: &Postgres) {
+    let home = tempfile::tempdir().unwrap();
+    let input = home.path().join("mixed.pdf");
+    common::pdfdoc::scan_then_digital(21).write(&input);
+    let pdf = through_a_worker(pg, "pdfsuite", &input, home.path());
     assert_eq!(page_count(&pdf), 2);
     assert_qpdf_ok(&pdf);
     assert_eq!(
@@ -450,6 +460,28 @@ fn pdf_input(pg: &Postgres) {
         pdftotext(&pdf, 1).split_whitespace().count() >= 5,
         "the scan is read"
     );
+}
+
+/// A phone photo through a worker (issue 25, point 7): its page found,
+/// flattened and cropped to A4 as the plain command does it.
+fn photo_input(pg: &Postgres) {
+    use common::phone::{kinds, page_for, photograph};
+    let home = tempfile::tempdir().unwrap();
+    let shot = kinds()
+        .into_iter()
+        .find(|k| k.0 == "wood-tilted")
+        .expect("a kind")
+        .1;
+    let page = page_for(shot.paper, 6, 53);
+    let input = home.path().join("photo.jpg");
+    std::fs::write(&input, photograph(&page, &shot).jpeg).unwrap();
+    let pdf = through_a_worker(pg, "photosuite", &input, home.path());
+    let (pw, ph) = page_size_pt(&pdf);
+    assert!(
+        (pw / 595.3 - 1.0).abs() < 0.02 && (ph / 841.9 - 1.0).abs() < 0.02,
+        "page {pw} x {ph} pt"
+    );
+    assert!(common::generator::cer(&page.text, &pdftotext(&pdf, 1)) < 0.02);
 }
 
 /// Inputs read from the store: one object, and a prefix of two page
