@@ -290,9 +290,25 @@ fn a_page_seen_small_is_warped_up_to_200_dpi_and_reads_like_a_flat_scan() {
     let page = page_for(shot.paper, 14, 13);
     let photo = photograph(&page, &shot);
     std::fs::write(d.join("photo.jpg"), &photo.jpeg).unwrap();
-    let run = ocrpdf(d, &["photo.jpg", "-o", "out.pdf", "--json", "-v"], None);
+    let run = ocrpdf(
+        d,
+        &[
+            "photo.jpg",
+            "-o",
+            "out.pdf",
+            "--json",
+            "-v",
+            "--report",
+            "report.json",
+        ],
+        None,
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let report = json_line(&run);
+    // `--report` says what `--json` says.
+    let file: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("report.json")).unwrap()).unwrap();
+    assert_eq!(file["pages"][0]["capture"], report["capture"], "{file}");
     let seen = report["capture"]["seen_dpi"].as_f64().unwrap_or(0.0);
     assert!(seen > 50.0 && seen < 100.0, "{report}");
     assert_eq!(report["dpi"], 200.0, "{report}");
