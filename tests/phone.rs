@@ -140,6 +140,22 @@ fn even_paper(gray: &image::GrayImage) -> image::GrayImage {
     })
 }
 
+/// Dark pixels of page 1 of `pdf`, rendered at 100 dpi, within 2 % of the
+/// page's side from its edges: the desk's trace along a flattened
+/// photo's border (a row of specks) shows here; a page's margins are
+/// wider than that.
+fn border_ink(pdf: &Path, dir: &Path) -> usize {
+    let img = common::render_page(pdf, 1, 100, &dir.join("border.png"));
+    let (w, h) = img.dimensions();
+    let (bx, by) = (w / 50, h / 50);
+    img.enumerate_pixels()
+        .filter(|(x, y, p)| {
+            (*x < bx || *x >= w - bx || *y < by || *y >= h - by)
+                && p.0.iter().map(|&v| u32::from(v)).sum::<u32>() < 3 * 128
+        })
+        .count()
+}
+
 /// CER of the text layer of page 1 of `pdf` against `page`'s text.
 fn text_cer(page: &Page, pdf: &Path) -> f64 {
     cer(&page.text, &pdftotext_raw(pdf, 1))
@@ -269,6 +285,8 @@ fn a_dark_desk_photo_with_a_shadow_reads_like_a_flat_scan_in_ocrpdf_and_clean() 
     let flat = flat_cer(d, &page);
     println!("CER flat {flat:.4}, flattened {after:.4}");
     assert!(after <= cer_bound(flat), "CER {after:.4}, flat {flat:.4}");
+    // Cropped inside the paper's edge: no trace of the dark desk.
+    assert_eq!(border_ink(&d.join("out.pdf"), d), 0);
     // `ocrpdf clean` makes the same flat page.
     let run = ocrpdf(d, &["clean", "photo.jpg", "-o", "page.png", "-q"], None);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -320,6 +338,7 @@ fn a_page_seen_small_is_warped_up_to_200_dpi_and_reads_like_a_flat_scan() {
             .any(|i| i.4 == 1 && (i.1 as f64 / (8.27 * 200.0) - 1.0).abs() < 0.01),
         "{list:?}"
     );
+    assert_eq!(border_ink(&d.join("out.pdf"), d), 0);
     let after = text_cer(&page, &d.join("out.pdf"));
     let flat = flat_cer(d, &page);
     println!("CER flat {flat:.4}, seen at {seen:.0} dpi and flattened {after:.4}");

@@ -36,6 +36,43 @@ impl Quad {
         )
     }
 
+    /// The quad with each side moved `d` pixels inwards, along its normal
+    /// (corners where the moved sides meet); `None` for a quad that is
+    /// not convex and clockwise, or too small to move its sides by `d`.
+    pub fn inset(&self, d: f64) -> Option<Quad> {
+        if !self.is_convex() {
+            return None;
+        }
+        let p = &self.0;
+        // Side i runs from corner i to corner i+1; clockwise in image
+        // coordinates (y down), its inward normal is its direction turned
+        // a quarter to the right: (-dy, dx).
+        let moved: [(Point, Point); 4] = std::array::from_fn(|i| {
+            let (a, b) = (p[i], p[(i + 1) % 4]);
+            let v = sub(b, a);
+            let len = v[0].hypot(v[1]).max(f64::MIN_POSITIVE);
+            let n = [-v[1] / len * d, v[0] / len * d];
+            ([a[0] + n[0], a[1] + n[1]], v)
+        });
+        let mut out = [[0.0; 2]; 4];
+        for (i, corner) in out.iter_mut().enumerate() {
+            let ((a, u), (b, v)) = (moved[(i + 3) % 4], moved[i]);
+            let den = cross(u, v);
+            if den.abs() < 1e-12 {
+                return None;
+            }
+            let t = cross(sub(b, a), v) / den;
+            *corner = [a[0] + t * u[0], a[1] + t * u[1]];
+        }
+        // Sides moved past each other turn the quad inside out.
+        let q = Quad(out);
+        let same_way = (0..4).all(|i| {
+            let (u, v) = (sub(q.0[(i + 1) % 4], q.0[i]), moved[i].1);
+            u[0] * v[0] + u[1] * v[1] > 0.0
+        });
+        (same_way && q.is_convex()).then_some(q)
+    }
+
     /// The part of the quad inside a `w` × `h` image, as a polygon.
     pub fn clipped(&self, w: f64, h: f64) -> Vec<Point> {
         let frame = [[0.0, 0.0], [w, 0.0], [w, h], [0.0, h]];
@@ -264,6 +301,22 @@ mod tests {
             let z = d + z2;
             [c[0] + f * x1 / z, c[1] + f * y2 / z]
         }))
+    }
+
+    #[test]
+    fn inset_moves_every_side_inwards() {
+        let sq = Quad([[0.0, 0.0], [100.0, 0.0], [100.0, 100.0], [0.0, 100.0]]);
+        let q = sq.inset(2.0).expect("a quad");
+        let want = [[2.0, 2.0], [98.0, 2.0], [98.0, 98.0], [2.0, 98.0]];
+        for (got, want) in q.0.iter().zip(want) {
+            assert!(dist(*got, want) < 1e-9, "{q:?}");
+        }
+        // A trapezoid: each moved side stays parallel, 3 px in.
+        let t = Quad([[20.0, 0.0], [80.0, 0.0], [100.0, 100.0], [0.0, 100.0]]);
+        let q = t.inset(3.0).expect("a quad");
+        assert!((q.0[0][1] - 3.0).abs() < 1e-9 && (q.0[2][1] - 97.0).abs() < 1e-9);
+        assert!(q.area() < t.area());
+        assert_eq!(sq.inset(60.0), None);
     }
 
     #[test]
