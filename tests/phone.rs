@@ -8,7 +8,7 @@ use crate::common;
 
 use common::generator::{Page, cer, save_png, write_png};
 use common::phone::{
-    Book, Desk, Shot, book_page, book_photo, kinds, line_sags, page_for, photograph,
+    Book, Desk, Shot, book_page, book_photo, kinds, line_sags, page_for, photograph, shot,
 };
 use common::*;
 use ocrpdf::capture::{find_outline, flatten, iou};
@@ -17,14 +17,6 @@ use std::path::Path;
 
 fn json_line(run: &Run) -> serde_json::Value {
     serde_json::from_str(run.stdout.lines().next().expect("a JSON line")).unwrap()
-}
-
-fn shot(name: &str) -> Shot {
-    kinds()
-        .into_iter()
-        .find(|k| k.0 == name)
-        .unwrap_or_else(|| panic!("no kind {name}"))
-        .1
 }
 
 #[test]
@@ -213,11 +205,7 @@ fn a_tilted_phone_photo_becomes_a_flat_a4_page() {
     let overlap = iou(&quad, &photo.corners, (w as f64, h as f64));
     assert!(overlap >= 0.98, "IoU {overlap}");
     // A4 in points, the resolution from its paper size, said so.
-    let (pw, ph) = page_size_pt(&d.join("out.pdf"));
-    assert!(
-        (pw / 595.3 - 1.0).abs() < 0.02 && (ph / 841.9 - 1.0).abs() < 0.02,
-        "page {pw} x {ph} pt"
-    );
+    assert_a4_page(&d.join("out.pdf"));
     let warning = report["warnings"]
         .as_array()
         .unwrap()
@@ -668,11 +656,7 @@ fn an_iphone_heic_photo_is_found_turned_once_and_read() {
     let (w, h) = photo.image.dimensions();
     let overlap = iou(&quad, &photo.corners, (w as f64, h as f64));
     assert!(overlap >= 0.98, "IoU {overlap}");
-    let (pw, ph) = page_size_pt(&d.join("out.pdf"));
-    assert!(
-        (pw / 595.3 - 1.0).abs() < 0.02 && (ph / 841.9 - 1.0).abs() < 0.02,
-        "page {pw} x {ph} pt"
-    );
+    assert_a4_page(&d.join("out.pdf"));
     let after = text_cer(&page, &d.join("out.pdf"));
     let flat = flat_cer(d, &page);
     println!("HEIC photo: {seconds:.1} s, CER {after:.4} (flat {flat:.4})");

@@ -1132,13 +1132,9 @@ fn a_scanned_pdf_dropped_in_becomes_a_searchable_pdf() {
 /// JSON line carries the page's resolution warning.
 #[test]
 fn a_phone_photo_dropped_in_becomes_its_flat_page() {
-    use common::phone::{kinds, page_for, photograph};
+    use common::phone::{page_for, photograph, shot};
     let (dir, inbox, out) = folders();
-    let shot = kinds()
-        .into_iter()
-        .find(|k| k.0 == "wood-tilted")
-        .expect("a kind")
-        .1;
+    let shot = shot("wood-tilted");
     let page = page_for(shot.paper, 6, 52);
     std::fs::write(inbox.join("photo.jpg"), photograph(&page, &shot).jpeg).unwrap();
     let mut w = Watch::start(
@@ -1147,11 +1143,7 @@ fn a_phone_photo_dropped_in_becomes_its_flat_page() {
     );
     assert_eq!(w.exit_code(), 0, "{}", w.stderr());
     assert_eq!(visible(&out), ["photo.pdf"]);
-    let (pw, ph) = page_size_pt(&out.join("photo.pdf"));
-    assert!(
-        (pw / 595.3 - 1.0).abs() < 0.02 && (ph / 841.9 - 1.0).abs() < 0.02,
-        "page {pw} x {ph} pt"
-    );
+    assert_a4_page(&out.join("photo.pdf"));
     let reports = w.reports();
     assert!(
         reports[0]

@@ -465,22 +465,14 @@ fn pdf_input(pg: &Postgres) {
 /// A phone photo through a worker (issue 25, point 7): its page found,
 /// flattened and cropped to A4 as the plain command does it.
 fn photo_input(pg: &Postgres) {
-    use common::phone::{kinds, page_for, photograph};
+    use common::phone::{page_for, photograph, shot};
     let home = tempfile::tempdir().unwrap();
-    let shot = kinds()
-        .into_iter()
-        .find(|k| k.0 == "wood-tilted")
-        .expect("a kind")
-        .1;
+    let shot = shot("wood-tilted");
     let page = page_for(shot.paper, 6, 53);
     let input = home.path().join("photo.jpg");
     std::fs::write(&input, photograph(&page, &shot).jpeg).unwrap();
     let pdf = through_a_worker(pg, "photosuite", &input, home.path());
-    let (pw, ph) = page_size_pt(&pdf);
-    assert!(
-        (pw / 595.3 - 1.0).abs() < 0.02 && (ph / 841.9 - 1.0).abs() < 0.02,
-        "page {pw} x {ph} pt"
-    );
+    assert_a4_page(&pdf);
     assert!(common::generator::cer(&page.text, &pdftotext(&pdf, 1)) < 0.02);
 }
 

@@ -317,6 +317,17 @@ pub fn page_size_pt(pdf: &Path) -> (f32, f32) {
     (nums[0], nums[1])
 }
 
+/// Page 1 of `pdf` is A4 (595.3 x 841.9 pt) within 2 % each way: a
+/// photo's page found and flattened to its paper (the photo's frame, 3:4,
+/// would be 6 % off).
+pub fn assert_a4_page(pdf: &Path) {
+    let (pw, ph) = page_size_pt(pdf);
+    assert!(
+        (pw / 595.3 - 1.0).abs() < 0.02 && (ph / 841.9 - 1.0).abs() < 0.02,
+        "page {pw} x {ph} pt"
+    );
+}
+
 /// Write grey pages as one multi-page TIFF at `dpi`.
 pub fn write_tiff_pages(path: &Path, pages: &[image::GrayImage], dpi: u32) {
     let f = std::fs::File::create(path).unwrap();

@@ -432,6 +432,15 @@ pub fn phone_jpeg(img: &RgbImage, quality: u8, orientation: u16) -> Vec<u8> {
     buf
 }
 
+/// The photo kind of [`kinds`] called `name`.
+pub fn shot(name: &str) -> Shot {
+    kinds()
+        .into_iter()
+        .find(|k| k.0 == name)
+        .unwrap_or_else(|| panic!("no kind {name}"))
+        .1
+}
+
 /// The photo kinds of the tests and the bench, named.
 pub fn kinds() -> Vec<(&'static str, Shot)> {
     let base = Shot::default();
